@@ -1,0 +1,36 @@
+"""The one clock of the program. ``DESKLINE_NOW`` freezes it for tests and demos."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+ENV = "DESKLINE_NOW"
+
+
+class ClockError(ValueError):
+    """DESKLINE_NOW holds something that is not an ISO time with an offset."""
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO-8601 time with offset (``2026-04-02T16:30:00+02:00`` or ``...Z``), as UTC."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ClockError(
+            f"bad time {text!r}: use ISO 8601 with an offset, like 2026-04-02T16:30:00+02:00"
+        ) from None
+    if value.tzinfo is None:
+        raise ClockError(f"time {text!r} has no offset: add one, like +02:00 or Z")
+    return value.astimezone(UTC)
+
+
+def now() -> datetime:
+    """The current time, timezone-aware UTC; frozen when DESKLINE_NOW is set."""
+    frozen = os.environ.get(ENV)
+    if frozen:
+        try:
+            return parse_instant(frozen)
+        except ClockError as exc:
+            raise ClockError(f"{ENV}: {exc}") from None
+    return datetime.now(UTC)

@@ -1,0 +1,389 @@
+"""The Desk: every use case on tickets, each one transaction that also writes its audit event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from core import clock, fields, workflow
+from core.agents import unknown_agent
+from core.errors import DesklineError, InvalidInput, NotFound, StaleEdit
+from core.views import AgentView, CommentView, EventView, TicketView, iso
+from core.workflow import Status
+from storage import queries
+from storage.models import Agent, Comment, Event, Ticket
+from storage.store import Store
+
+
+@dataclass
+class _Change:
+    """What a use case works on inside its transaction."""
+
+    session: Session
+    ticket: Ticket
+    actor: Agent
+    now: datetime
+
+
+class Desk:
+    """The use cases of the help desk, acting as one agent (``actor`` is a handle)."""
+
+    def __init__(
+        self, store: Store, actor: str, *, now: Callable[[], datetime] = clock.now
+    ) -> None:
+        self.store = store
+        self.actor = actor
+        self.now = now
+
+    # -- reading -------------------------------------------------------------------
+
+    def whoami(self) -> AgentView:
+        """The acting agent; an unknown handle is an error naming the command that adds it."""
+        with self.store.read() as s:
+            agent = self._actor(s)
+            team = queries.team_of(s, agent)
+            return AgentView.from_row(agent, team)
+
+    def get(self, key: str) -> TicketView:
+        """One ticket with its conversation and audit trail."""
+        number = fields.ticket_number(key)
+        with self.store.read() as s:
+            rows = queries.ticket_rows(s, numbers=[number])
+            if not rows:
+                raise _not_found(key)
+            ticket = rows[0][0]
+            comments = tuple(CommentView.from_row(*r) for r in queries.conversation(s, ticket.id))
+            events = tuple(EventView.from_row(*r) for r in queries.audit_trail(s, ticket.id))
+            view = TicketView.from_row(rows[0])
+        return replace(view, comments=comments, events=events)
+
+    def list(
+        self,
+        *,
+        statuses: Sequence[str] | None = None,
+        priorities: Sequence[str] | None = None,
+        mine: bool = False,
+        limit: int | None = None,
+    ) -> list[TicketView]:
+        """Tickets in queue order; by default every open one."""
+        wanted = [workflow.parse_status(s).value for s in statuses] if statuses else None
+        if wanted is None:
+            wanted = [s.value for s in workflow.OPEN]
+        prios = [fields.priority(p) for p in priorities] if priorities else None
+        with self.store.read() as s:
+            assignee_id = None
+            if mine:
+                assignee_id = self._actor(s).id
+            rows = queries.ticket_rows(
+                s, statuses=wanted, priorities=prios, assignee_id=assignee_id, limit=limit
+            )
+            return [TicketView.from_row(r) for r in rows]
+
+    # -- creating ------------------------------------------------------------------
+
+    def create(
+        self,
+        title: str,
+        *,
+        priority: str = "P2",
+        category: str | None = None,
+        customer: str | None = None,
+        vip: bool = False,
+        channel: str = "web",
+        description: str = "",
+        tags: Iterable[str] = (),
+    ) -> TicketView:
+        """Open a new ticket (status new)."""
+        title = fields.title(title)
+        priority = fields.priority(priority)
+        channel = fields.channel(channel)
+        path = fields.category_path(category) if category else None
+        customer = customer.strip() if customer else None
+        if vip and not customer:
+            raise InvalidInput("--vip needs --customer: a VIP is a customer")
+        with self.store.write() as s:
+            actor = self._actor(s)
+            now = self.now()
+            cust = queries.customer_named(s, customer, create=True) if customer else None
+            if cust is not None and vip and cust.tier != "vip":
+                cust.tier = "vip"
+            cat = queries.category_at(s, path, create=True) if path else None
+            ticket = Ticket(
+                number=queries.next_ticket_number(s),
+                title=title,
+                description=description.strip(),
+                priority=priority,
+                status=Status.NEW.value,
+                channel=channel,
+                tags=fields.tags(tags),
+                customer_id=cust.id if cust else None,
+                category_id=cat.id if cat else None,
+                team_id=cat.default_team_id if cat else None,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(ticket)
+            s.flush()
+            new = {"title": title, "status": ticket.status, "priority": priority}
+            _audit(s, ticket, actor, now, "created", None, new)
+            number = ticket.number
+        return self.get(str(number))
+
+    # -- changing ------------------------------------------------------------------
+
+    def assign(self, key: str, handle: str, *, expected_version: int | None = None) -> TicketView:
+        """Give the ticket to an agent; it waits for them to start (status assigned)."""
+        with self._change(key, expected_version) as c:
+            target = queries.agent_by_handle(c.session, handle)
+            if target is None:
+                raise unknown_agent(handle)
+            if c.ticket.assignee_id == target.id:
+                raise InvalidInput(f"{c.ticket.key} is already assigned to {handle}")
+            old = self._holder(c)
+            c.ticket.status = workflow.after_assign(c.ticket.key, Status(c.ticket.status))
+            c.ticket.assignee_id = target.id
+            if c.ticket.team_id is None:
+                c.ticket.team_id = target.team_id
+            _audit(c.session, c.ticket, c.actor, c.now, "assigned", old, self._holder(c))
+        return self.get(key)
+
+    def take(self, key: str, *, expected_version: int | None = None) -> TicketView:
+        """Assign the ticket to me and start on it."""
+        with self._change(key, expected_version) as c:
+            status = workflow.after_take(c.ticket.key, Status(c.ticket.status))
+            if c.ticket.assignee_id == c.actor.id and status == c.ticket.status:
+                raise InvalidInput(f"{c.ticket.key} is already yours and {status}")
+            old = self._holder(c)
+            c.ticket.assignee_id = c.actor.id
+            c.ticket.status = status.value
+            if c.ticket.team_id is None:
+                c.ticket.team_id = c.actor.team_id
+            _audit(c.session, c.ticket, c.actor, c.now, "taken", old, self._holder(c))
+        return self.get(key)
+
+    def transition(
+        self,
+        key: str,
+        status: str,
+        *,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> TicketView:
+        """Move the ticket along the workflow; resolving needs a solution note (reason)."""
+        target = workflow.parse_status(status)
+        reason = reason.strip() if reason else None
+        with self._change(key, expected_version) as c:
+            t = c.ticket
+            current = Status(t.status)
+            workflow.check_transition(t.key, current, target)
+            if target in workflow.NEEDS_ASSIGNEE and t.assignee_id is None:
+                raise InvalidInput(
+                    f"{t.key} has no assignee: `deskline assign {t.key} HANDLE` "
+                    f"or `deskline take {t.key}` first"
+                )
+            if target == Status.ASSIGNED and current == Status.IN_PROGRESS:
+                raise InvalidInput(
+                    f"to hand {t.key} to someone else use `deskline assign {t.key} HANDLE`"
+                )
+            if target == Status.RESOLVED and not reason:
+                raise InvalidInput(
+                    f'resolving {t.key} needs a solution note: add --reason "what fixed it"'
+                )
+            old: dict[str, Any] = {"status": current.value}
+            new: dict[str, Any] = {"status": target.value}
+            t.status = target.value
+            if target == Status.NEW:  # handed back to the team queue
+                old["assignee"] = self._handle_of(c.session, t.assignee_id)
+                new["assignee"] = None
+                t.assignee_id = None
+            if target == Status.RESOLVED:
+                t.resolved_at = c.now
+            if target == Status.CLOSED:
+                t.closed_at = c.now
+            _audit(c.session, t, c.actor, c.now, "status", old, new, reason)
+        return self.get(key)
+
+    def reply(self, key: str, text: str, *, expected_version: int | None = None) -> TicketView:
+        """A public reply to the customer; the first one stops the first-response clock."""
+        body = fields.text_body(text, "the reply")
+        with self._change(key, expected_version) as c:
+            t = c.ticket
+            if t.status == Status.CLOSED:
+                raise InvalidInput(f"{t.key} is closed: reopen it before replying")
+            comment = _comment(c, "reply", body)
+            old: dict[str, Any] = {}
+            new: dict[str, Any] = {"comment": comment.id}
+            if t.first_response_at is None:
+                old["first_response_at"] = None
+                t.first_response_at = c.now
+                new["first_response_at"] = iso(c.now)
+            _audit(c.session, t, c.actor, c.now, "reply", old or None, new)
+        return self.get(key)
+
+    def note(self, key: str, text: str, *, expected_version: int | None = None) -> TicketView:
+        """An internal note, never shown to the customer."""
+        body = fields.text_body(text, "the note")
+        with self._change(key, expected_version) as c:
+            comment = _comment(c, "note", body)
+            _audit(c.session, c.ticket, c.actor, c.now, "note", None, {"comment": comment.id})
+        return self.get(key)
+
+    def change_priority(
+        self,
+        key: str,
+        priority: str,
+        *,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> TicketView:
+        priority = fields.priority(priority)
+        with self._change(key, expected_version) as c:
+            t = c.ticket
+            _require_open(t, "change its priority")
+            if t.priority == priority:
+                raise InvalidInput(f"{t.key} is already {priority}")
+            old = {"priority": t.priority}
+            t.priority = priority
+            _audit(c.session, t, c.actor, c.now, "priority", old, {"priority": priority}, reason)
+        return self.get(key)
+
+    def escalate(
+        self,
+        key: str,
+        *,
+        reason: str,
+        progress: str,
+        help_needed: str,
+        expected_version: int | None = None,
+    ) -> TicketView:
+        """Raise the escalation level by hand: why, what was tried, what help is needed."""
+        reason = fields.text_body(reason, "--reason (why escalate)")
+        progress = fields.text_body(progress, "--progress (what was done so far)")
+        help_needed = fields.text_body(help_needed, "--help-needed (what help is needed)")
+        with self._change(key, expected_version) as c:
+            t = c.ticket
+            _require_open(t, "escalate it")
+            old = {"escalation_level": t.escalation_level}
+            t.escalation_level += 1
+            new = {
+                "escalation_level": t.escalation_level,
+                "progress": progress,
+                "help_needed": help_needed,
+            }
+            _audit(c.session, t, c.actor, c.now, "escalated", old, new, reason)
+        return self.get(key)
+
+    def reopen(
+        self, key: str, *, reason: str | None = None, expected_version: int | None = None
+    ) -> TicketView:
+        """Bring a resolved or closed ticket back: in_progress, or new when unassigned."""
+        with self._change(key, expected_version) as c:
+            t = c.ticket
+            current = Status(t.status)
+            target = workflow.reopen_to(t.key, current, assigned=t.assignee_id is not None)
+            old = {"status": current.value, "reopen_count": t.reopen_count}
+            t.status = target.value
+            t.reopen_count += 1
+            t.resolved_at = None
+            t.closed_at = None
+            new = {"status": target.value, "reopen_count": t.reopen_count}
+            _audit(c.session, t, c.actor, c.now, "reopened", old, new, reason)
+        return self.get(key)
+
+    # -- inside ----------------------------------------------------------------------
+
+    def _actor(self, session: Session) -> Agent:
+        agent = queries.agent_by_handle(session, self.actor)
+        if agent is None:
+            raise unknown_agent(self.actor)
+        return agent
+
+    @contextmanager
+    def _change(self, key: str, expected_version: int | None) -> Iterator[_Change]:
+        """One writing transaction on one ticket, refusing a stale edit."""
+        number = fields.ticket_number(key)
+        try:
+            with self.store.write() as s:
+                actor = self._actor(s)
+                ticket = queries.ticket_by_number(s, number, for_update=True)
+                if ticket is None:
+                    raise _not_found(key)
+                if expected_version is not None and ticket.version != expected_version:
+                    raise _stale(ticket.key, expected_version, ticket.version)
+                change = _Change(s, ticket, actor, self.now())
+                yield change
+                ticket.updated_at = change.now
+                s.flush()
+        except StaleDataError:
+            raise StaleEdit(
+                f"T-{number} was changed by someone else while you edited it; "
+                "nothing was saved: reload it and try again"
+            ) from None
+
+    def _holder(self, c: _Change) -> dict[str, Any]:
+        return {
+            "status": c.ticket.status,
+            "assignee": self._handle_of(c.session, c.ticket.assignee_id),
+        }
+
+    @staticmethod
+    def _handle_of(session: Session, agent_id: int | None) -> str | None:
+        if agent_id is None:
+            return None
+        agent = session.get(Agent, agent_id)
+        return agent.handle if agent else None
+
+
+def _not_found(key: str) -> NotFound:
+    return NotFound(f"no ticket {key.strip().upper()}: check the key with `deskline list`")
+
+
+def _stale(key: str, expected: int, actual: int) -> StaleEdit:
+    return StaleEdit(
+        f"{key} was changed by someone else (you had version {expected}, it is now "
+        f"{actual}); nothing was saved: reload it and try again"
+    )
+
+
+def _require_open(ticket: Ticket, action: str) -> None:
+    if ticket.status not in workflow.OPEN:
+        raise DesklineError(f"{ticket.key} is {ticket.status}: reopen it to {action}")
+
+
+def _comment(c: _Change, kind: str, body: str) -> Comment:
+    comment = Comment(
+        ticket_id=c.ticket.id, author_id=c.actor.id, kind=kind, body=body, created_at=c.now
+    )
+    c.session.add(comment)
+    c.session.flush()
+    return comment
+
+
+def _audit(
+    session: Session,
+    ticket: Ticket,
+    actor: Agent | None,
+    at: datetime,
+    kind: str,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    reason: str | None = None,
+) -> None:
+    """The audit event of a change, in the change's own transaction."""
+    session.add(
+        Event(
+            ticket_id=ticket.id,
+            actor_id=actor.id if actor else None,
+            at=at,
+            kind=kind,
+            old=old,
+            new=new,
+            reason=reason,
+        )
+    )

@@ -1,0 +1,107 @@
+"""One engine factory from a URL, with the connection settings each backend needs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlmodel import Session
+
+BUSY_TIMEOUT_MS = 10_000
+_WRITE = "deskline_write"
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used as asked."""
+
+
+def data_dir() -> Path:
+    """Where deskline keeps its files when no other place is given."""
+    return Path(user_data_dir("deskline", appauthor=False))
+
+
+def default_url() -> str:
+    return f"sqlite:///{data_dir() / 'deskline.db'}"
+
+
+def resolve_url(db: str | None = None) -> str:
+    """A database given as a path or any SQLAlchemy URL; else DESKLINE_DB; else the default."""
+    db = db or os.environ.get("DESKLINE_DB") or None
+    if db is None:
+        return default_url()
+    if "://" not in db:
+        return f"sqlite:///{Path(db).expanduser().resolve()}"
+    if db.startswith("postgresql://") or db.startswith("postgres://"):
+        # Plain postgresql:// would pick psycopg2, which deskline does not ship.
+        db = "postgresql+psycopg://" + db.split("://", 1)[1]
+    try:
+        make_url(db)
+    except ArgumentError as exc:
+        raise StoreError(f"bad database URL {db!r}: {exc}") from None
+    return db
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other backends and in-memory databases."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and write transactions
+    that take the lock up front (BEGIN IMMEDIATE)."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    path = sqlite_path(url)
+    if path is not None:
+        if not path.parent.exists():
+            raise StoreError(f"cannot open database {path}: folder {path.parent} does not exist")
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # A deferred transaction that later writes fails at once with "database is
+        # locked", whatever the busy timeout; a writer must take the lock first.
+        if conn.get_execution_options().get(_WRITE):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One writing transaction: committed on success, rolled back on any error."""
+    with Session(engine.execution_options(**{_WRITE: True}), expire_on_commit=False) as s:
+        with s.begin():
+            yield s
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A reading transaction, never holding the write lock."""
+    with Session(engine, expire_on_commit=False) as s:
+        with s.begin():
+            yield s

@@ -1,0 +1,74 @@
+"""The store: an engine with its schema ensured, and the two kinds of transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from storage.engine import (
+    StoreError,
+    make_engine,
+    read_session,
+    resolve_url,
+    write_session,
+)
+from storage.migrate import ensure_schema
+
+
+class Store:
+    """One database, SQLite or PostgreSQL, at the newest schema."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.backup_made: Path | None = None
+
+    @classmethod
+    def open(cls, db: str | None = None, *, migrate: bool = True) -> Store:
+        """Open ``db`` (path or URL; default from DESKLINE_DB or the data directory)."""
+        store = cls(resolve_url(db))
+        if migrate:
+            try:
+                store.backup_made = ensure_schema(store.engine)
+            except OperationalError as exc:
+                raise StoreError(
+                    f"cannot open database {store.display_url}: {_reason(exc)}"
+                ) from None
+        return store
+
+    @property
+    def display_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.url.get_backend_name()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A writing transaction (takes the write lock at once on SQLite)."""
+        try:
+            with write_session(self.engine) as session:
+                yield session
+        except OperationalError as exc:
+            raise StoreError(f"database {self.display_url}: {_reason(exc)}") from None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        try:
+            with read_session(self.engine) as session:
+                yield session
+        except OperationalError as exc:
+            raise StoreError(f"database {self.display_url}: {_reason(exc)}") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _reason(exc: OperationalError) -> str:
+    """The driver's own words, first line only."""
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

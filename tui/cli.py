@@ -1,0 +1,414 @@
+"""The command line: ``deskline`` and its sub-commands (Typer)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from core import clock
+from core.agents import HANDLE_ENV, Roster, os_handle
+from core.desk import Desk
+from core.errors import DesklineError
+from storage.engine import StoreError
+from storage.store import Store
+from tui import render
+
+app = typer.Typer(
+    name="deskline",
+    help="A keyboard-first helpdesk in the terminal. Run with no command to open the workspace.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+agents_app = typer.Typer(help="Who works at this desk: add and list agents.")
+db_app = typer.Typer(help="The database: upgrade its schema, back it up.")
+app.add_typer(agents_app, name="agents")
+app.add_typer(db_app, name="db")
+
+
+@dataclass
+class Session:
+    """What the global options chose, with the store opened on first use."""
+
+    db: str | None = None
+    config: str | None = None
+    handle: str | None = None
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.db)
+            if self._store.backup_made:
+                say(f"upgraded the database schema; backup saved at {self._store.backup_made}")
+        return self._store
+
+    @property
+    def me(self) -> str:
+        return self.handle or os.environ.get(HANDLE_ENV) or os_handle()
+
+    def desk(self) -> Desk:
+        enrolled = Roster(self.store).enrol_first(self.me)
+        if enrolled:
+            say(f"first use of this desk: added you ({enrolled.handle}) as its admin")
+        desk = Desk(self.store, self.me)
+        desk.whoami()  # an unknown handle fails here, before anything else
+        return desk
+
+
+def _session(ctx: typer.Context) -> Session:
+    return ctx.ensure_object(Session)
+
+
+def say(message: str) -> None:
+    """A notice for the person, on stderr, so stdout stays clean for scripts."""
+    typer.echo(f"deskline: {message}", err=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"deskline: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        human()
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (shape in the README).")]
+VersionOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--if-version",
+        help="Only change the ticket if it is still at this version (else: stale edit).",
+    ),
+]
+
+
+@app.callback(invoke_without_command=True)
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", metavar="PATH|URL", help="SQLite file or database URL (env DESKLINE_DB)."
+        ),
+    ] = None,
+    config: Annotated[
+        str | None,
+        typer.Option("--config", metavar="FILE", help="deskline.toml to use (env DESKLINE_CONFIG)."),
+    ] = None,
+    handle: Annotated[
+        str | None,
+        typer.Option("--as", metavar="HANDLE", help="Act as this agent handle (default: your OS user name)."),
+    ] = None,
+) -> None:
+    ctx.obj = Session(db=db, config=config, handle=handle)
+    if ctx.invoked_subcommand is None:
+        open_workspace(ctx.obj)
+
+
+def open_workspace(session: Session) -> None:
+    from tui.app import DesklineApp
+
+    desk = session.desk()
+    DesklineApp(desk).run()
+
+
+# -- tickets ----------------------------------------------------------------------------
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Option("--title", "-t", help="What is wrong, in a line.")],
+    priority: Annotated[str, typer.Option("--priority", "-p", help="P0 to P3.")] = "P2",
+    category: Annotated[str | None, typer.Option(help="Path like Account/Login/Locked.")] = None,
+    customer: Annotated[str | None, typer.Option(help="Customer name.")] = None,
+    vip: Annotated[bool, typer.Option("--vip", help="The customer is a VIP.")] = False,
+    channel: Annotated[str, typer.Option(help="email, phone, chat, web, api or walk-in.")] = "web",
+    description: Annotated[str, typer.Option("--description", "-d")] = "",
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeat for more.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Open a new ticket."""
+    ticket = (
+        _session(ctx)
+        .desk()
+        .create(
+            title,
+            priority=priority,
+            category=category,
+            customer=customer,
+            vip=vip,
+            channel=channel,
+            description=description,
+            tags=tag or (),
+        )
+    )
+    emit(ticket.to_json(), as_json, lambda: typer.echo(f"created {ticket.key}: {ticket.title}"))
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[
+        list[str] | None,
+        typer.Option("--status", "-s", help="Only this status; repeat for more (default: open)."),
+    ] = None,
+    priority: Annotated[
+        list[str] | None, typer.Option("--priority", "-p", help="Only this priority; repeat.")
+    ] = None,
+    mine: Annotated[bool, typer.Option("--mine", help="Only tickets assigned to me.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Every status, closed included.")] = False,
+    limit: Annotated[int | None, typer.Option(help="At most this many.", min=1)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List tickets in queue order (open ones unless --status or --all)."""
+    statuses = status
+    if all_:
+        statuses = ["new", "assigned", "in_progress", "pending", "resolved", "closed"]
+    tickets = (
+        _session(ctx).desk().list(statuses=statuses, priorities=priority, mine=mine, limit=limit)
+    )
+    emit([t.to_json() for t in tickets], as_json, lambda: render.ticket_table(tickets))
+
+
+@app.command()
+def show(ctx: typer.Context, key: str, as_json: JsonOpt = False) -> None:
+    """Show one ticket with its conversation and history."""
+    ticket = _session(ctx).desk().get(key)
+    emit(ticket.to_json(detail=True), as_json, lambda: render.ticket_detail(ticket))
+
+
+def _changed(ticket: Any, as_json: bool, what: str) -> None:
+    emit(ticket.to_json(), as_json, lambda: typer.echo(f"{ticket.key}: {what}"))
+
+
+@app.command()
+def assign(
+    ctx: typer.Context,
+    key: str,
+    handle: str,
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Give a ticket to an agent."""
+    t = _session(ctx).desk().assign(key, handle, expected_version=if_version)
+    _changed(t, as_json, f"assigned to {t.assignee} ({t.status})")
+
+
+@app.command()
+def take(
+    ctx: typer.Context, key: str, if_version: VersionOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Assign a ticket to yourself and start on it."""
+    t = _session(ctx).desk().take(key, expected_version=if_version)
+    _changed(t, as_json, f"yours now ({t.status})")
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    key: str,
+    new_status: Annotated[str, typer.Argument(metavar="STATUS")],
+    reason: Annotated[str | None, typer.Option(help="Why; for resolved, the solution.")] = None,
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a ticket's status (in_progress, pending, resolved, closed, ...)."""
+    t = _session(ctx).desk().transition(key, new_status, reason=reason, expected_version=if_version)
+    _changed(t, as_json, f"now {t.status}")
+
+
+@app.command()
+def reply(
+    ctx: typer.Context, key: str, text: str, if_version: VersionOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Reply to the customer (public)."""
+    t = _session(ctx).desk().reply(key, text, expected_version=if_version)
+    _changed(t, as_json, "reply added")
+
+
+@app.command()
+def note(
+    ctx: typer.Context, key: str, text: str, if_version: VersionOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Add an internal note (never shown to the customer)."""
+    t = _session(ctx).desk().note(key, text, expected_version=if_version)
+    _changed(t, as_json, "note added")
+
+
+@app.command()
+def priority(
+    ctx: typer.Context,
+    key: str,
+    new_priority: Annotated[str, typer.Argument(metavar="PRIORITY")],
+    reason: Annotated[str | None, typer.Option(help="Why the priority changes.")] = None,
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a ticket's priority (P0 to P3)."""
+    t = (
+        _session(ctx)
+        .desk()
+        .change_priority(key, new_priority, reason=reason, expected_version=if_version)
+    )
+    _changed(t, as_json, f"priority {t.priority}")
+
+
+@app.command()
+def escalate(
+    ctx: typer.Context,
+    key: str,
+    reason: Annotated[str, typer.Option(help="Why it needs escalating.")],
+    progress: Annotated[str, typer.Option(help="What has been done so far.")],
+    help_needed: Annotated[str, typer.Option("--help-needed", help="What help is needed.")],
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Escalate a ticket by hand."""
+    t = (
+        _session(ctx)
+        .desk()
+        .escalate(
+            key,
+            reason=reason,
+            progress=progress,
+            help_needed=help_needed,
+            expected_version=if_version,
+        )
+    )
+    _changed(t, as_json, f"escalated to level {t.escalation_level}")
+
+
+@app.command()
+def reopen(
+    ctx: typer.Context,
+    key: str,
+    reason: Annotated[str | None, typer.Option(help="Why it is reopened.")] = None,
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reopen a resolved or closed ticket."""
+    t = _session(ctx).desk().reopen(key, reason=reason, expected_version=if_version)
+    _changed(t, as_json, f"reopened ({t.status}, reopened {t.reopen_count}x)")
+
+
+# -- agents -----------------------------------------------------------------------------
+
+
+@agents_app.command("add")
+def agents_add(
+    ctx: typer.Context,
+    handle: str,
+    name: Annotated[str | None, typer.Option(help="Full name (default: the handle).")] = None,
+    role: Annotated[str, typer.Option(help="agent, supervisor, director or admin.")] = "agent",
+    team: Annotated[str | None, typer.Option(help="Team name (created if new).")] = None,
+    skill: Annotated[list[str] | None, typer.Option("--skill", help="A skill; repeat.")] = None,
+    email: Annotated[str | None, typer.Option()] = None,
+    max_active: Annotated[int, typer.Option(help="Most open tickets at once.")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add an agent."""
+    agent = Roster(_session(ctx).store).add(
+        handle,
+        name=name,
+        role=role,
+        team=team,
+        skills=skill or (),
+        email=email,
+        max_active=max_active,
+    )
+    emit(agent.to_json(), as_json, lambda: typer.echo(f"added {agent.handle} ({agent.role})"))
+
+
+@agents_app.command("list")
+def agents_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List the agents."""
+    agents = Roster(_session(ctx).store).list()
+    emit([a.to_json() for a in agents], as_json, lambda: render.agent_table(agents))
+
+
+# -- database ---------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Bring the database schema to this version (backs up a SQLite file first)."""
+    from storage.migrate import current_revision, head_revision
+
+    store = _session(ctx).store  # opening upgrades
+    typer.echo(
+        f"{store.display_url} is at schema {current_revision(store.engine)} "
+        f"(newest: {head_revision()})"
+    )
+
+
+@db_app.command("backup")
+def db_backup(ctx: typer.Context) -> None:
+    """Copy the SQLite database to a timestamped file beside it."""
+    from storage.migrate import backup
+
+    typer.echo(str(backup(_session(ctx).store.engine)))
+
+
+# -- demo -------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    no_open: Annotated[
+        bool, typer.Option("--no-open", help="Only fill the demo database.")
+    ] = False,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Start the demo database anew.")] = False,
+) -> None:
+    """Open deskline on a demo database of about 300 tickets (created on first use)."""
+    from core.demo import fill
+
+    from storage.engine import data_dir
+
+    session = _session(ctx)
+    path = data_dir() / "demo.db"
+    if session.db is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            for stale in path.parent.glob("demo.db*"):
+                stale.unlink()
+        session.db = str(path)
+    store = session.store
+    with store.read() as s:
+        from sqlmodel import func, select
+
+        from storage.models import Ticket
+
+        count = s.exec(select(func.count()).select_from(Ticket)).one()
+    if count == 0:
+        summary = fill(store, now=clock.now(), me=session.me)
+        say(f"filled the demo database with {summary.tickets} tickets")
+    if no_open:
+        typer.echo(f"demo database: {store.display_url.removeprefix('sqlite:///')}")
+        return
+    open_workspace(session)
+
+
+def main() -> None:
+    """Console entry point: user errors become one line on stderr and a non-zero exit."""
+    try:
+        app()
+    except DesklineError as exc:
+        typer.echo(f"deskline: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except (StoreError, clock.ClockError) as exc:
+        typer.echo(f"deskline: {exc}", err=True)
+        sys.exit(1)
