@@ -13,11 +13,13 @@ from sqlmodel import Session
 
 from core import clock, fields, workflow
 from core.agents import unknown_agent
+from core.config import default_rules
 from core.errors import DesklineError, InvalidInput, NotFound, StaleEdit
+from core.sla import ClockFacts, SlaClock, SlaRules
 from core.views import AgentView, CommentView, EventView, TicketView, iso
 from core.workflow import Status
 from storage import queries
-from storage.models import Agent, Comment, Event, Ticket
+from storage.models import Agent, Category, Comment, Customer, Event, Ticket
 from storage.store import Store
 
 
@@ -35,11 +37,17 @@ class Desk:
     """The use cases of the help desk, acting as one agent (``actor`` is a handle)."""
 
     def __init__(
-        self, store: Store, actor: str, *, now: Callable[[], datetime] = clock.now
+        self,
+        store: Store,
+        actor: str,
+        *,
+        now: Callable[[], datetime] = clock.now,
+        rules: SlaRules | None = None,
     ) -> None:
         self.store = store
         self.actor = actor
         self.now = now
+        self.rules = rules or default_rules()
 
     # -- reading -------------------------------------------------------------------
 
@@ -60,7 +68,7 @@ class Desk:
             ticket = rows[0][0]
             comments = tuple(CommentView.from_row(*r) for r in queries.conversation(s, ticket.id))
             events = tuple(EventView.from_row(*r) for r in queries.audit_trail(s, ticket.id))
-            view = TicketView.from_row(rows[0])
+            view = self._view(rows[0], self.now())
         return replace(view, comments=comments, events=events)
 
     def list(
@@ -83,7 +91,14 @@ class Desk:
             rows = queries.ticket_rows(
                 s, statuses=wanted, priorities=prios, assignee_id=assignee_id, limit=limit
             )
-            return [TicketView.from_row(r) for r in rows]
+            now = self.now()
+            return [self._view(r, now) for r in rows]
+
+    def _view(self, row: Any, now: datetime) -> TicketView:
+        """A ticket row with its SLA clocks read at ``now``."""
+        ticket, _, _, _, tier, category = row
+        sla = SlaClock(self.rules, clock_facts(ticket, tier, category)).read(now)
+        return replace(TicketView.from_row(row), sla=sla)
 
     # -- creating ------------------------------------------------------------------
 
@@ -124,10 +139,18 @@ class Desk:
                 tags=fields.tags(tags),
                 customer_id=cust.id if cust else None,
                 category_id=cat.id if cat else None,
-                team_id=cat.default_team_id if cat else None,
+                # the category's team, else the creator's, so no new ticket is nobody's
+                team_id=(cat.default_team_id if cat else None) or actor.team_id,
                 created_at=now,
                 updated_at=now,
             )
+            schedule = SlaClock(
+                self.rules,
+                clock_facts(ticket, cust.tier if cust else None, cat.path if cat else None),
+            ).schedule(now)
+            ticket.first_response_due_at = schedule.first_response_due_at
+            ticket.resolution_due_at = schedule.resolution_due_at
+            ticket.next_check_at = schedule.next_check_at
             s.add(ticket)
             s.flush()
             new = {"title": title, "status": ticket.status, "priority": priority}
@@ -231,7 +254,13 @@ class Desk:
         body = fields.text_body(text, "the note")
         with self._change(key, expected_version) as c:
             comment = _comment(c, "note", body)
-            _audit(c.session, c.ticket, c.actor, c.now, "note", None, {"comment": comment.id})
+            old: dict[str, Any] | None = None
+            new: dict[str, Any] = {"comment": comment.id}
+            if self.rules.note_counts_as_response and c.ticket.first_response_at is None:
+                old = {"first_response_at": None}
+                c.ticket.first_response_at = c.now
+                new["first_response_at"] = iso(c.now)
+            _audit(c.session, c.ticket, c.actor, c.now, "note", old, new)
         return self.get(key)
 
     def change_priority(
@@ -288,6 +317,11 @@ class Desk:
             current = Status(t.status)
             target = workflow.reopen_to(t.key, current, assigned=t.assignee_id is not None)
             old = {"status": current.value, "reopen_count": t.reopen_count}
+            sla = self._sla_clock(c.session, t)
+            if self.rules.on_reopen == "restart":  # credit everything so far: a fresh clock
+                t.pause_credit_seconds = sla.credit_until(t.created_at, c.now)
+            elif t.resolved_at is not None:  # resume: time spent resolved does not count
+                t.pause_credit_seconds += sla.credit_until(t.resolved_at, c.now)
             t.status = target.value
             t.reopen_count += 1
             t.resolved_at = None
@@ -317,14 +351,38 @@ class Desk:
                 if expected_version is not None and ticket.version != expected_version:
                     raise _stale(ticket.key, expected_version, ticket.version)
                 change = _Change(s, ticket, actor, self.now())
+                status_before = ticket.status
                 yield change
                 ticket.updated_at = change.now
+                self._keep_clocks(change, status_before)
                 s.flush()
         except StaleDataError:
             raise StaleEdit(
                 f"T-{number} was changed by someone else while you edited it; "
                 "nothing was saved: reload it and try again"
             ) from None
+
+    def _sla_clock(self, session: Session, ticket: Ticket) -> SlaClock:
+        customer = session.get(Customer, ticket.customer_id) if ticket.customer_id else None
+        category = session.get(Category, ticket.category_id) if ticket.category_id else None
+        facts = clock_facts(
+            ticket, customer.tier if customer else None, category.path if category else None
+        )
+        return SlaClock(self.rules, facts)
+
+    def _keep_clocks(self, c: _Change, status_before: str) -> None:
+        """Pause bookkeeping on a status change, then the due times and next check."""
+        t = c.ticket
+        paused = t.status in self.rules.pause_on
+        if t.paused_at is not None and not paused:  # a pause ends: credit its business time
+            t.pause_credit_seconds += self._sla_clock(c.session, t).credit_until(t.paused_at, c.now)
+            t.paused_at = None
+        elif t.paused_at is None and paused and status_before != t.status:
+            t.paused_at = c.now
+        schedule = self._sla_clock(c.session, t).schedule(c.now)
+        t.first_response_due_at = schedule.first_response_due_at
+        t.resolution_due_at = schedule.resolution_due_at
+        t.next_check_at = schedule.next_check_at
 
     def _holder(self, c: _Change) -> dict[str, Any]:
         return {
@@ -338,6 +396,21 @@ class Desk:
             return None
         agent = session.get(Agent, agent_id)
         return agent.handle if agent else None
+
+
+def clock_facts(ticket: Ticket, tier: str | None, category: str | None) -> ClockFacts:
+    """What the SLA arithmetic needs of a stored ticket."""
+    return ClockFacts(
+        created_at=ticket.created_at,
+        priority=ticket.priority,
+        tier=tier,
+        category=category,
+        channel=ticket.channel,
+        first_response_at=ticket.first_response_at,
+        resolved_at=ticket.resolved_at,
+        paused_at=ticket.paused_at,
+        pause_credit_seconds=ticket.pause_credit_seconds,
+    )
 
 
 def _not_found(key: str) -> NotFound:
@@ -357,6 +430,7 @@ def _require_open(ticket: Ticket, action: str) -> None:
 
 
 def _comment(c: _Change, kind: str, body: str) -> Comment:
+    assert c.ticket.id is not None
     comment = Comment(
         ticket_id=c.ticket.id, author_id=c.actor.id, kind=kind, body=body, created_at=c.now
     )
@@ -376,6 +450,7 @@ def _audit(
     reason: str | None = None,
 ) -> None:
     """The audit event of a change, in the change's own transaction."""
+    assert ticket.id is not None
     session.add(
         Event(
             ticket_id=ticket.id,

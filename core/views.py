@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.sla import SlaReading
 from storage.models import Agent, Comment, Event, Ticket
 
 
@@ -71,6 +72,7 @@ class TicketView:
     escalation_level: int
     reopen_count: int
     version: int
+    sla: SlaReading | None = None
     comments: tuple[CommentView, ...] = field(default=())
     events: tuple[EventView, ...] = field(default=())
 
@@ -127,6 +129,8 @@ class TicketView:
             "reopen_count": self.reopen_count,
             "version": self.version,
         }
+        if self.sla is not None:
+            data["sla"] = self.sla.to_json()
         if detail:
             data["comments"] = [c.to_json() for c in self.comments]
             data["events"] = [e.to_json() for e in self.events]

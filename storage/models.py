@@ -81,7 +81,7 @@ class Ticket(SQLModel, table=True):
     @declared_attr  # type: ignore[arg-type]
     def __mapper_args__(cls) -> dict[str, Any]:
         # The Column object, not its name: SQLModel copies string args verbatim.
-        return {"version_id_col": cls.__table__.c.version}
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
     @property
     def key(self) -> str:

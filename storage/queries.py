@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, case, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -19,7 +20,7 @@ def next_ticket_number(session: Session) -> int:
         update(KeyCounter)
         .where(col(KeyCounter.name) == "ticket")
         .values(value=KeyCounter.value + 1)
-        .returning(KeyCounter.value)
+        .returning(col(KeyCounter.value))
     )
     return int(session.execute(stmt).scalar_one())
 
@@ -74,6 +75,22 @@ def category_at(session: Session, path: str, *, create: bool = False) -> Categor
 Assignee = aliased(Agent, name="assignee")
 
 
+def next_due():  # type: ignore[no-untyped-def]
+    """The due time of the more urgent running clock, as stored (SQL expression)."""
+    first_running = and_(
+        col(Ticket.first_response_at).is_(None),
+        col(Ticket.first_response_due_at) < col(Ticket.resolution_due_at),
+    )
+    return case(
+        (first_running, col(Ticket.first_response_due_at)), else_=col(Ticket.resolution_due_at)
+    )
+
+
+def queue_order() -> tuple[Any, ...]:
+    """Most urgent first: running clocks by next due time, paused ones after, then by number."""
+    return (col(Ticket.paused_at).is_not(None), next_due(), col(Ticket.number))
+
+
 def ticket_rows(
     session: Session,
     *,
@@ -83,19 +100,19 @@ def ticket_rows(
     assignee_id: int | None = None,
     limit: int | None = None,
 ) -> list[Any]:
-    """Tickets with the names of what they point at, in queue order (priority, then age).
+    """Tickets with the names of what they point at, most urgent first (``queue_order``).
 
     Each row is (Ticket, assignee handle, team name, customer name, customer tier,
     category path).
     """
     stmt = (
-        select(
+        sa_select(
             Ticket,
-            Assignee.handle,
-            Team.name,
-            Customer.name,
-            Customer.tier,
-            Category.path,
+            col(Assignee.handle),
+            col(Team.name),
+            col(Customer.name),
+            col(Customer.tier),
+            col(Category.path),
         )
         .outerjoin(Assignee, col(Ticket.assignee_id) == Assignee.id)
         .outerjoin(Team, col(Ticket.team_id) == Team.id)
@@ -109,11 +126,11 @@ def ticket_rows(
     if priorities:
         stmt = stmt.where(col(Ticket.priority).in_(priorities))
     if assignee_id is not None:
-        stmt = stmt.where(Ticket.assignee_id == assignee_id)
-    stmt = stmt.order_by(col(Ticket.priority), col(Ticket.created_at), col(Ticket.number))
+        stmt = stmt.where(col(Ticket.assignee_id) == assignee_id)
+    stmt = stmt.order_by(*queue_order())
     if limit is not None:
         stmt = stmt.limit(limit)
-    return list(session.exec(stmt).all())
+    return list(session.execute(stmt).all())
 
 
 def conversation(session: Session, ticket_id: int) -> list[Any]:

@@ -20,7 +20,7 @@ REQUIRE = os.environ.get("DESKLINE_REQUIRE_INTEGRATION") == "1"
 
 
 def need(what: str, available: bool) -> None:
-    """Skip a test whose tool or service is missing, or fail under DESKLINE_REQUIRE_INTEGRATION=1."""
+    """Skip a test whose tool or service is missing; fail under DESKLINE_REQUIRE_INTEGRATION=1."""
     if available:
         return
     if REQUIRE:

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Footer, Header
 
 from core.desk import Desk
 from core.views import TicketView
+from tui.render import sla_cell
 
 
 class DesklineApp(App[None]):
@@ -34,7 +35,7 @@ class DesklineApp(App[None]):
     def on_mount(self) -> None:
         self.sub_title = f"{self.desk.actor} · {self.desk.store.display_url}"
         table = self.query_one("#queue", DataTable)
-        table.add_columns("Key", "Pri", "Status", "Assignee", "Customer", "Title")
+        table.add_columns("SLA", "Key", "Pri", "Status", "Assignee", "Customer", "Title")
         self.load_queue()
 
     @work(thread=True, exclusive=True)
@@ -48,7 +49,14 @@ class DesklineApp(App[None]):
         for t in tickets:
             customer = f"{t.customer} ★" if t.vip else (t.customer or "")
             table.add_row(
-                t.key, t.priority, t.status, t.assignee or "", customer, t.title, key=t.key
+                sla_cell(t),
+                t.key,
+                t.priority,
+                t.status,
+                t.assignee or "",
+                customer,
+                t.title,
+                key=t.key,
             )
         self.sub_title = f"{self.desk.actor} · {self.desk.store.display_url} · {len(tickets)} open"
 

@@ -13,8 +13,10 @@ import typer
 
 from core import clock
 from core.agents import HANDLE_ENV, Roster, os_handle
+from core.config import DeskConfig, load_config, to_toml
 from core.desk import Desk
 from core.errors import DesklineError
+from core.views import iso
 from storage.engine import StoreError
 from storage.store import Store
 from tui import render
@@ -29,8 +31,12 @@ app = typer.Typer(
 )
 agents_app = typer.Typer(help="Who works at this desk: add and list agents.")
 db_app = typer.Typer(help="The database: upgrade its schema, back it up.")
+config_app = typer.Typer(help="deskline.toml: check it, show the effective settings.")
+sla_app = typer.Typer(help="SLA arithmetic on the configured calendars.")
 app.add_typer(agents_app, name="agents")
 app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")
+app.add_typer(sla_app, name="sla")
 
 
 @dataclass
@@ -41,6 +47,7 @@ class Session:
     config: str | None = None
     handle: str | None = None
     _store: Store | None = field(default=None, repr=False)
+    _config: DeskConfig | None = field(default=None, repr=False)
 
     @property
     def store(self) -> Store:
@@ -54,11 +61,18 @@ class Session:
     def me(self) -> str:
         return self.handle or os.environ.get(HANDLE_ENV) or os_handle()
 
+    @property
+    def settings(self) -> DeskConfig:
+        if self._config is None:
+            self._config = load_config(self.config)
+        return self._config
+
     def desk(self) -> Desk:
+        rules = self.settings.sla  # a bad config fails before the database is touched
         enrolled = Roster(self.store).enrol_first(self.me)
         if enrolled:
             say(f"first use of this desk: added you ({enrolled.handle}) as its admin")
-        desk = Desk(self.store, self.me)
+        desk = Desk(self.store, self.me, rules=rules)
         desk.whoami()  # an unknown handle fails here, before anything else
         return desk
 
@@ -105,11 +119,15 @@ def main_options(
     ] = None,
     config: Annotated[
         str | None,
-        typer.Option("--config", metavar="FILE", help="deskline.toml to use (env DESKLINE_CONFIG)."),
+        typer.Option(
+            "--config", metavar="FILE", help="deskline.toml to use (env DESKLINE_CONFIG)."
+        ),
     ] = None,
     handle: Annotated[
         str | None,
-        typer.Option("--as", metavar="HANDLE", help="Act as this agent handle (default: your OS user name)."),
+        typer.Option(
+            "--as", metavar="HANDLE", help="Act as this agent handle (default: your OS user name)."
+        ),
     ] = None,
 ) -> None:
     ctx.obj = Session(db=db, config=config, handle=handle)
@@ -362,6 +380,55 @@ def db_backup(ctx: typer.Context) -> None:
     typer.echo(str(backup(_session(ctx).store.engine)))
 
 
+# -- configuration and SLA --------------------------------------------------------------
+
+
+@config_app.command("check")
+def config_check(
+    ctx: typer.Context,
+    file: Annotated[
+        str | None, typer.Argument(help="File to check (default: the one in use).")
+    ] = None,
+) -> None:
+    """Validate deskline.toml and print the effective SLA policy table."""
+    session = _session(ctx)
+    settings = load_config(file or session.config)
+    where = settings.source or "no deskline.toml found: the defaults"
+    typer.echo(f"{where}: ok")
+    render.policy_table(settings.sla)
+
+
+@config_app.command("show")
+def config_show(ctx: typer.Context) -> None:
+    """Print the effective configuration as TOML."""
+    settings = _session(ctx).settings
+    typer.echo(f"# {settings.source or 'defaults (no deskline.toml found)'}")
+    typer.echo(to_toml(settings.sla))
+
+
+@sla_app.command("due")
+def sla_due(
+    ctx: typer.Context,
+    start: Annotated[
+        str, typer.Option(help="ISO time with offset, e.g. 2026-04-02T16:30:00+08:00.")
+    ],
+    duration: Annotated[str, typer.Option(help="Business time: 90s, 15m, 2h, 1h30m, 3bd.")],
+    calendar: Annotated[str, typer.Option(help="A calendar name from deskline.toml.")] = "business",
+) -> None:
+    """Print when a duration of business time from START ends on a calendar (UTC)."""
+    from core.calendar import DurationError, parse_duration
+
+    rules = _session(ctx).settings.sla
+    if calendar not in rules.calendars:
+        fail(f"unknown calendar {calendar!r}; known: {', '.join(sorted(rules.calendars))}", 2)
+    try:
+        span = parse_duration(duration)
+    except DurationError as exc:
+        fail(str(exc), 2)
+    due = rules.calendars[calendar].add(clock.parse_instant(start), span)
+    typer.echo(iso(due))
+
+
 # -- demo -------------------------------------------------------------------------------
 
 
@@ -375,7 +442,6 @@ def demo(
 ) -> None:
     """Open deskline on a demo database of about 300 tickets (created on first use)."""
     from core.demo import fill
-
     from storage.engine import data_dir
 
     session = _session(ctx)
@@ -394,8 +460,9 @@ def demo(
 
         count = s.exec(select(func.count()).select_from(Ticket)).one()
     if count == 0:
-        summary = fill(store, now=clock.now(), me=session.me)
-        say(f"filled the demo database with {summary.tickets} tickets")
+        summary = fill(store, now=clock.now(), me=session.me, rules=session.settings.sla)
+        for line in summary.lines():
+            say(line)
     if no_open:
         typer.echo(f"demo database: {store.display_url.removeprefix('sqlite:///')}")
         return
@@ -409,6 +476,9 @@ def main() -> None:
     except DesklineError as exc:
         typer.echo(f"deskline: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except (StoreError, clock.ClockError) as exc:
+    except StoreError as exc:
         typer.echo(f"deskline: {exc}", err=True)
         sys.exit(1)
+    except clock.ClockError as exc:
+        typer.echo(f"deskline: {exc}", err=True)
+        sys.exit(2)

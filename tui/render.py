@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from core.sla import ClockState, SlaRules, leads_text
 from core.views import AgentView, TicketView
 
 console = Console(highlight=False)
@@ -23,12 +25,66 @@ def ticket_table(tickets: Sequence[TicketView]) -> None:
         console.print("no tickets match")
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("KEY", "PRI", "STATUS", "ASSIGNEE", "CUSTOMER", "TITLE"):
-        table.add_column(column, no_wrap=column != "TITLE", overflow="ellipsis")
-    for t in tickets:
-        customer = f"{t.customer} ★" if t.vip else (t.customer or "")
-        table.add_row(t.key, t.priority, t.status, t.assignee or "", customer, t.title)
+    rows = [
+        (
+            sla_cell(t),
+            t.key,
+            t.priority,
+            t.status,
+            t.assignee or "",
+            f"{t.customer} ★" if t.vip else (t.customer or ""),
+            t.title,
+        )
+        for t in tickets
+    ]
+    headers = ("SLA", "KEY", "PRI", "STATUS", "ASSIGNEE", "CUSTOMER", "TITLE")
+    for i, column in enumerate(headers):
+        # Fixed columns keep their full width; customer and title share what is left.
+        widest = max(cell_len(str(row[i])) for row in [headers, *rows])
+        flexible = column in ("CUSTOMER", "TITLE")
+        table.add_column(
+            column,
+            no_wrap=True,
+            overflow="ellipsis",
+            min_width=None if flexible else widest,
+            max_width=16 if column == "CUSTOMER" else None,
+        )
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
+
+
+GLYPHS = {
+    ClockState.OK: ("●", "green"),
+    ClockState.WARNING: ("◐", "yellow"),
+    ClockState.AT_RISK: ("▲", "dark_orange"),
+    ClockState.BREACHED: ("✖", "bold red"),
+    ClockState.PAUSED: ("⏸", "cyan"),
+    ClockState.MET: ("✔", "dim green"),
+    ClockState.MISSED: ("✘", "dim red"),
+}
+
+
+def countdown(seconds: int) -> str:
+    """``1:45:10`` left, ``-0:12:07`` overdue; days when long."""
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02}:{secs:02}"
+    return f"{sign}{days}d {text}" if days else f"{sign}{text}"
+
+
+def sla_cell(t: TicketView) -> Text:
+    """Glyph and colour (never colour alone) and the countdown of the most urgent clock."""
+    if t.sla is None:
+        return Text("")
+    _, reading = t.sla.most_urgent()
+    glyph, style = GLYPHS[reading.state]
+    if reading.state in (ClockState.MET, ClockState.MISSED):
+        return Text(f"{glyph} {reading.state.value}", style=style)
+    return Text(f"{glyph} {countdown(reading.remaining_seconds)}", style=style)
 
 
 def ticket_detail(t: TicketView) -> None:
@@ -50,6 +106,19 @@ def ticket_detail(t: TicketView) -> None:
         ("reopened", f"{t.reopen_count}x"),
         ("version", str(t.version)),
     ]
+    if t.sla is not None:
+        for name, reading in (
+            ("first response", t.sla.first_response),
+            ("resolution", t.sla.resolution),
+        ):
+            glyph, _ = GLYPHS[reading.state]
+            facts.append(
+                (
+                    f"SLA {name}",
+                    f"{glyph} {reading.state.value}, due {local(reading.due_at)}, "
+                    f"{countdown(reading.remaining_seconds)} left, {reading.percent_used:g}% used",
+                )
+            )
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")
     grid.add_column()
@@ -98,3 +167,51 @@ def agent_table(agents: Sequence[AgentView]) -> None:
             "yes" if a.on_duty else "no",
         )
     console.print(table)
+
+
+def policy_table(rules: SlaRules) -> None:
+    """The effective SLA targets: the base table, then each policy's, first match wins."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("POLICY", "WHEN", "PRI", "FIRST RESPONSE", "RESOLUTION", "CALENDAR"):
+        table.add_column(column)
+    for priority, target in rules.targets.items():
+        table.add_row(
+            "default",
+            "",
+            priority,
+            str(target.first_response),
+            str(target.resolution),
+            target.calendar,
+        )
+    for policy in rules.policies:
+        when = (
+            ", ".join(
+                f"{k}={getattr(policy, k)}"
+                for k in ("tier", "category", "channel")
+                if getattr(policy, k) is not None
+            )
+            or "always"
+        )
+        for priority in rules.targets:
+            target = rules.target_for(
+                priority, tier=policy.tier, category=policy.category, channel=policy.channel
+            )
+            table.add_row(
+                policy.name,
+                when,
+                priority,
+                str(target.first_response),
+                str(target.resolution),
+                target.calendar,
+            )
+            when = ""
+    console.print(table)
+    leads = leads_text(rules.warning_leads) or "none"
+    console.print(
+        f"warnings {leads} before due · at risk at {rules.at_risk_percent:g}% · "
+        f"paused in {', '.join(sorted(rules.pause_on)) or 'nothing'} · "
+        f"on reopen {rules.on_reopen} · notes count as response: "
+        f"{'yes' if rules.note_counts_as_response else 'no'}"
+    )
+    for name, calendar in rules.calendars.items():
+        console.print(f"calendar {name}: {calendar!r}")

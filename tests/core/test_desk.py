@@ -8,7 +8,14 @@ import pytest
 from sqlmodel import func, select
 
 from core.desk import Desk
-from core.errors import DesklineError, IllegalTransition, InvalidInput, NotFound, StaleEdit, UnknownAgent
+from core.errors import (
+    DesklineError,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    StaleEdit,
+    UnknownAgent,
+)
 from storage.models import Comment, Event, Ticket
 
 T0 = datetime(2026, 4, 2, 14, 30, tzinfo=UTC)
@@ -51,11 +58,25 @@ def only_new_event(desk: Desk, key: str, before: int):
 
 
 def test_create_opens_a_new_ticket_and_writes_one_created_event(ana, clock):
-    t = ana.create("VPN drops every 10 minutes", priority="p1", customer="Acme", vip=True,
-                   category="Network / VPN", channel="Phone", tags=["vpn", "VPN,remote"])
-    assert (t.key, t.status, t.priority, t.category, t.vip) == ("T-1", "new", "P1", "Network/VPN", True)
+    t = ana.create(
+        "VPN drops every 10 minutes",
+        priority="p1",
+        customer="Acme",
+        vip=True,
+        category="Network / VPN",
+        channel="Phone",
+        tags=["vpn", "VPN,remote"],
+    )
+    assert (t.key, t.status, t.priority, t.category, t.vip) == (
+        "T-1",
+        "new",
+        "P1",
+        "Network/VPN",
+        True,
+    )
     assert t.tags == ("vpn", "remote")
     assert t.created_at == clock.t and t.version == 1
+    assert t.team == "Service Desk"  # the creator's team, as the category has none
     (event,) = t.events
     assert (event.kind, event.actor, event.at, event.old) == ("created", "ana", clock.t, None)
     assert event.new == {"title": "VPN drops every 10 minutes", "status": "new", "priority": "P1"}
@@ -104,7 +125,11 @@ def test_transition_writes_one_status_event_and_stamps_times(ana, clock):
     ana.transition(key, "pending", reason="asked for the invoice number")
     e = only_new_event(ana, key, 2)
     assert (e.kind, e.old, e.new, e.reason) == (
-        "status", {"status": "in_progress"}, {"status": "pending"}, "asked for the invoice number")
+        "status",
+        {"status": "in_progress"},
+        {"status": "pending"},
+        "asked for the invoice number",
+    )
     clock.tick(5)
     t = ana.transition(key, "resolved", reason="credited 20 EUR")
     assert t.resolved_at == clock.t
@@ -164,7 +189,11 @@ def test_first_public_reply_stops_first_response_once(ana, clock):
     t = ana.reply(key, "Is it working?")
     assert t.first_response_at == first
     assert t.events[-1].old is None
-    assert [(c.kind, c.author) for c in t.comments] == [("note", "ana"), ("reply", "ana"), ("reply", "ana")]
+    assert [(c.kind, c.author) for c in t.comments] == [
+        ("note", "ana"),
+        ("reply", "ana"),
+        ("reply", "ana"),
+    ]
 
 
 def test_note_writes_one_event_and_an_internal_comment(ana):
@@ -181,8 +210,12 @@ def test_priority_change_writes_old_and_new(ana):
     t = ana.change_priority(key, "P0", reason="whole floor is down")
     assert t.priority == "P0"
     e = only_new_event(ana, key, 1)
-    assert (e.kind, e.old, e.new, e.reason) == ("priority", {"priority": "P3"}, {"priority": "P0"},
-                                                 "whole floor is down")
+    assert (e.kind, e.old, e.new, e.reason) == (
+        "priority",
+        {"priority": "P3"},
+        {"priority": "P0"},
+        "whole floor is down",
+    )
     with pytest.raises(InvalidInput, match="already P0"):
         ana.change_priority(key, "P0")
     with pytest.raises(InvalidInput, match="bad priority 'P9'"):
@@ -200,7 +233,11 @@ def test_escalate_needs_reason_progress_and_help(ana):
     assert t.escalation_level == 1
     e = only_new_event(ana, key, 1)
     assert (e.kind, e.old, e.reason) == ("escalated", {"escalation_level": 0}, "VIP angry")
-    assert e.new == {"escalation_level": 1, "progress": "restarted VPN", "help_needed": "network team"}
+    assert e.new == {
+        "escalation_level": 1,
+        "progress": "restarted VPN",
+        "help_needed": "network team",
+    }
 
 
 def test_reopen_counts_and_returns_to_work(ana):

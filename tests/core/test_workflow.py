@@ -73,8 +73,12 @@ def test_reopen_of_an_open_ticket_is_refused(current):
 
 @pytest.mark.parametrize(
     ("current", "expected"),
-    [("new", "assigned"), ("assigned", "assigned"), ("in_progress", "assigned"),
-     ("pending", "pending")],
+    [
+        ("new", "assigned"),
+        ("assigned", "assigned"),
+        ("in_progress", "assigned"),
+        ("pending", "pending"),
+    ],
 )
 def test_assigning_leaves_the_ticket_waiting_for_its_new_holder(current, expected):
     assert after_assign("T-1", Status(current)) == Status(expected)
@@ -82,8 +86,12 @@ def test_assigning_leaves_the_ticket_waiting_for_its_new_holder(current, expecte
 
 @pytest.mark.parametrize(
     ("current", "expected"),
-    [("new", "in_progress"), ("assigned", "in_progress"), ("in_progress", "in_progress"),
-     ("pending", "pending")],
+    [
+        ("new", "in_progress"),
+        ("assigned", "in_progress"),
+        ("in_progress", "in_progress"),
+        ("pending", "pending"),
+    ],
 )
 def test_taking_starts_work(current, expected):
     assert after_take("T-1", Status(current)) == Status(expected)

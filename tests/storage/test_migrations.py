@@ -42,12 +42,20 @@ def test_a_database_at_the_first_revision_upgrades_and_keeps_its_rows(db_url):
     upgrade(engine, FIRST)
     now = datetime(2026, 4, 2, 14, 30, tzinfo=UTC).replace(tzinfo=None)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO agent (handle, name, role, skills, on_duty, max_active) "
-                          "VALUES ('ana', 'Ana', 'agent', '', true, 10)"))
-        conn.execute(text(
-            "INSERT INTO ticket (number, title, description, priority, status, channel, tags, "
-            "created_at, updated_at, escalation_level, reopen_count, version) VALUES "
-            "(1, 'kept', '', 'P1', 'new', 'web', '', :t, :t, 0, 0, 1)"), {"t": now})
+        conn.execute(
+            text(
+                "INSERT INTO agent (handle, name, role, skills, on_duty, max_active) "
+                "VALUES ('ana', 'Ana', 'agent', '', true, 10)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO ticket (number, title, description, priority, status, channel, tags, "
+                "created_at, updated_at, escalation_level, reopen_count, version) VALUES "
+                "(1, 'kept', '', 'P1', 'new', 'web', '', :t, :t, 0, 0, 1)"
+            ),
+            {"t": now},
+        )
         conn.execute(text("UPDATE key_counter SET value = 1"))
     engine.dispose()
 

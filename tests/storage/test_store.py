@@ -31,8 +31,14 @@ def add_ticket(store: Store, title: str = "t") -> int:
 def test_times_come_back_as_the_same_utc_instant(store):
     cest = timezone(timedelta(hours=2))
     with store.write() as s:
-        s.add(Ticket(number=1, title="t", created_at=datetime(2026, 4, 2, 16, 30, tzinfo=cest),
-                     updated_at=NOW))
+        s.add(
+            Ticket(
+                number=1,
+                title="t",
+                created_at=datetime(2026, 4, 2, 16, 30, tzinfo=cest),
+                updated_at=NOW,
+            )
+        )
     with store.read() as s:
         t = s.exec(select(Ticket)).one()
     assert t.created_at == NOW and t.created_at.tzinfo == UTC
@@ -96,10 +102,16 @@ def test_two_postgres_sessions_updating_the_same_version_lose_nothing(pg_url):
 def test_sqlite_connections_get_wal_busy_timeout_foreign_keys_and_normal_sync(sqlite_url):
     store = Store.open(sqlite_url)
     with store.read() as s:
-        pragma = {name: s.execute(text(f"PRAGMA {name}")).scalar()
-                  for name in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")}
-    assert pragma == {"journal_mode": "wal", "busy_timeout": 10000, "foreign_keys": 1,
-                      "synchronous": 1}
+        pragma = {
+            name: s.execute(text(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")
+        }
+    assert pragma == {
+        "journal_mode": "wal",
+        "busy_timeout": 10000,
+        "foreign_keys": 1,
+        "synchronous": 1,
+    }
 
 
 def test_sqlite_writer_waits_for_the_lock_instead_of_failing(sqlite_url):

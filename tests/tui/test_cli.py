@@ -50,17 +50,34 @@ def cli(db_url, capsys, monkeypatch) -> Cli:
 def row_counts(db: str) -> dict[str, int]:
     store = Store.open(db)
     with store.read() as s:
-        counts = {t: s.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
-                  for t in inspect(store.engine).get_table_names()}
+        counts = {
+            t: s.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
+            for t in inspect(store.engine).get_table_names()
+        }
         counts["_versions"] = s.execute(text("SELECT sum(version) FROM ticket")).scalar()
     store.close()
     return counts
 
 
 def test_create_show_list_round_trip_in_json(cli):
-    made = cli.json("new", "--title", "打印机卡纸 printer jams", "-p", "P1", "--category",
-                    "Hardware/Printer", "--customer", "Northwind", "--vip", "--channel", "phone",
-                    "--description", "Third floor, every page.", "--tag", "printer")
+    made = cli.json(
+        "new",
+        "--title",
+        "打印机卡纸 printer jams",
+        "-p",
+        "P1",
+        "--category",
+        "Hardware/Printer",
+        "--customer",
+        "Northwind",
+        "--vip",
+        "--channel",
+        "phone",
+        "--description",
+        "Third floor, every page.",
+        "--tag",
+        "printer",
+    )
     assert made["key"] == "T-1" and made["status"] == "new" and made["vip"] is True
     shown = cli.json("show", "T-1")
     assert {k: shown[k] for k in made} == made
@@ -68,10 +85,28 @@ def test_create_show_list_round_trip_in_json(cli):
     assert shown["comments"] == []
     listed = cli.json("list")
     assert listed == [made]
-    assert set(made) >= {"key", "title", "description", "status", "priority", "category",
-                         "customer", "vip", "channel", "tags", "assignee", "team", "created_at",
-                         "updated_at", "first_response_at", "resolved_at", "closed_at",
-                         "escalation_level", "reopen_count", "version"}
+    assert set(made) >= {
+        "key",
+        "title",
+        "description",
+        "status",
+        "priority",
+        "category",
+        "customer",
+        "vip",
+        "channel",
+        "tags",
+        "assignee",
+        "team",
+        "created_at",
+        "updated_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "escalation_level",
+        "reopen_count",
+        "version",
+    }
     assert made["created_at"].endswith("Z")
 
 
@@ -82,15 +117,30 @@ def test_the_whole_workflow_from_the_command_line(cli):
     assert cli.json("reply", "T-1", "Restarting the gateway")["first_response_at"]
     assert cli.json("note", "T-1", "gateway logs show OOM")["version"] == 5
     assert cli.json("priority", "T-1", "P0", "--reason", "all remote staff")["priority"] == "P0"
-    assert cli.json("escalate", "T-1", "--reason", "r", "--progress", "p",
-                    "--help-needed", "h")["escalation_level"] == 1
+    assert (
+        cli.json("escalate", "T-1", "--reason", "r", "--progress", "p", "--help-needed", "h")[
+            "escalation_level"
+        ]
+        == 1
+    )
     assert cli.json("status", "T-1", "pending")["status"] == "pending"
     assert cli.json("status", "T-1", "resolved", "--reason", "more memory")["resolved_at"]
     assert cli.json("status", "T-1", "closed")["closed_at"]
     assert cli.json("reopen", "T-1")["reopen_count"] == 1
     kinds = [e["kind"] for e in cli.json("show", "T-1")["events"]]
-    assert kinds == ["created", "assigned", "taken", "reply", "note", "priority", "escalated",
-                     "status", "status", "status", "reopened"]
+    assert kinds == [
+        "created",
+        "assigned",
+        "taken",
+        "reply",
+        "note",
+        "priority",
+        "escalated",
+        "status",
+        "status",
+        "status",
+        "reopened",
+    ]
     code, out, _ = cli("list", "--mine")
     assert code == 0 and "VPN down" in out
 
@@ -116,16 +166,22 @@ USER_ERRORS = [
     (("new", "--title", "x", "--category", "a/b/c/d"), 2, "at most 3"),
     (("reply", "T-1", "x", "--if-version", "0"), 1, "T-1 was changed by someone else"),
     (("assign", "T-1", "zed"), 1, "deskline agents add zed"),
-    (("escalate", "T-1", "--reason", "r", "--progress", " ", "--help-needed", "h"), 2,
-     "--progress"),
+    (
+        ("escalate", "T-1", "--reason", "r", "--progress", " ", "--help-needed", "h"),
+        2,
+        "--progress",
+    ),
     (("reopen", "T-1"), 1, "cannot reopen T-1"),
     (("agents", "add", "bo"), 2, "agent 'bo' already exists"),
     (("agents", "add", "cy", "--role", "boss"), 2, "bad role 'boss'"),
 ]
 
 
-@pytest.mark.parametrize(("args", "code", "message"), USER_ERRORS,
-                         ids=[" ".join(a[:2]) + f" ({m})" for a, _, m in USER_ERRORS])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    USER_ERRORS,
+    ids=[" ".join(a[:2]) + f" ({m})" for a, _, m in USER_ERRORS],
+)
 def test_user_error_is_one_clear_line_and_changes_nothing(cli, db_url, args, code, message):
     cli("new", "--title", "existing")
     before = row_counts(db_url)
@@ -146,8 +202,10 @@ def test_unknown_acting_agent_names_the_command_that_adds_it(cli, db_url):
 
 
 def test_unreachable_database_is_one_line(capsys, monkeypatch, tmp_path):
-    for db in (str(tmp_path / "no" / "such" / "dir.db"),
-               "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"):
+    for db in (
+        str(tmp_path / "no" / "such" / "dir.db"),
+        "postgresql+psycopg://postgres@127.0.0.1:1/nowhere",
+    ):
         code, out, err = Cli(db, capsys, monkeypatch)("list")
         assert code == 1 and err.startswith("deskline: cannot open database")
         assert err.count("\n") == 1 and "Traceback" not in err
@@ -174,10 +232,22 @@ def test_db_backup_and_upgrade_commands(cli, db_url, tmp_path):
 def test_installed_console_script_runs(tmp_path, require):
     exe = shutil.which("deskline")
     require("the installed deskline command (pip install -e .)", exe is not None)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DESKLINE_DB": str(tmp_path / "x.db"),
-           "DESKLINE_AS": "root"}
-    made = subprocess.run([exe, "new", "--title", "from a script", "--json"], env=env,
-                          capture_output=True, text=True, check=True)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "DESKLINE_DB": str(tmp_path / "x.db"),
+        "DESKLINE_AS": "root",
+    }
+    made = subprocess.run(
+        [exe, "new", "--title", "from a script", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(made.stdout)["key"] == "T-1"
     bad = subprocess.run([exe, "show", "T-2"], env=env, capture_output=True, text=True)
-    assert bad.returncode == 1 and bad.stderr == "deskline: no ticket T-2: check the key with `deskline list`\n"
+    assert (
+        bad.returncode == 1
+        and bad.stderr == "deskline: no ticket T-2: check the key with `deskline list`\n"
+    )
