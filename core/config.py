@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -96,12 +97,27 @@ def load_config(explicit: str | None = None) -> DeskConfig:
     if path is None:
         return DeskConfig(default_rules())
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{path}: not valid TOML: {exc}{_toml_hint(text, exc)}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it: {exc}") from None
     return DeskConfig(parse_config(data, str(path)), path)
+
+
+def _toml_hint(text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """Inline tables spread over lines are the common slip (TOML 1.0 forbids them)."""
+    match = re.search(r"at line (\d+)", str(exc))
+    lines = text.splitlines()
+    if match and 0 < int(match.group(1)) <= len(lines):
+        line = lines[int(match.group(1)) - 1]
+        if "{" in line and "}" not in line:
+            return (
+                "; an inline table { ... } must stay on one line: write it as a table,"
+                " e.g. [calendars.NAME.hours] with one weekday per line"
+            )
+    return ""
 
 
 # -- reading ------------------------------------------------------------------------------

@@ -330,6 +330,37 @@ class Desk:
             _audit(c.session, t, c.actor, c.now, "reopened", old, new, reason)
         return self.get(key)
 
+    def recompute_sla(self) -> int:
+        """Store every open ticket's due times and next check again under the current rules
+        (after deskline.toml changed); returns how many changed. Derived columns only: no
+        version bump, so nobody's edit in progress turns stale."""
+        open_statuses = [s.value for s in workflow.OPEN]
+        changed = 0
+        with self.store.write() as s:
+            now = self.now()
+            for row in queries.ticket_rows(s, statuses=open_statuses):
+                ticket, _, _, _, tier, category = row
+                plan = SlaClock(self.rules, clock_facts(ticket, tier, category)).schedule(now)
+                stored = (
+                    ticket.first_response_due_at,
+                    ticket.resolution_due_at,
+                    ticket.next_check_at,
+                )
+                if stored != (
+                    plan.first_response_due_at,
+                    plan.resolution_due_at,
+                    plan.next_check_at,
+                ):
+                    queries.store_schedule(
+                        s,
+                        ticket.id,
+                        plan.first_response_due_at,
+                        plan.resolution_due_at,
+                        plan.next_check_at,
+                    )
+                    changed += 1
+        return changed
+
     # -- inside ----------------------------------------------------------------------
 
     def _actor(self, session: Session) -> Agent:

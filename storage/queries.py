@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, update
@@ -25,6 +26,26 @@ def next_ticket_number(session: Session) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
+def store_schedule(
+    session: Session,
+    ticket_id: int | None,
+    first_response_due_at: datetime,
+    resolution_due_at: datetime,
+    next_check_at: datetime | None,
+) -> None:
+    """Overwrite a ticket's derived SLA columns without touching its version."""
+    session.execute(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket_id)
+        .values(
+            first_response_due_at=first_response_due_at,
+            resolution_due_at=resolution_due_at,
+            next_check_at=next_check_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
 def ticket_by_number(session: Session, number: int, *, for_update: bool = False) -> Ticket | None:
     stmt = select(Ticket).where(Ticket.number == number)
     if for_update:
@@ -34,6 +55,10 @@ def ticket_by_number(session: Session, number: int, *, for_update: bool = False)
 
 def agent_by_handle(session: Session, handle: str) -> Agent | None:
     return session.exec(select(Agent).where(Agent.handle == handle)).first()
+
+
+def ticket_count(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(Ticket)).one())
 
 
 def agent_count(session: Session) -> int:

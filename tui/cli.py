@@ -17,6 +17,7 @@ from core.config import DeskConfig, load_config, to_toml
 from core.desk import Desk
 from core.errors import DesklineError
 from core.views import iso
+from storage import queries
 from storage.engine import StoreError
 from storage.store import Store
 from tui import render
@@ -429,6 +430,13 @@ def sla_due(
     typer.echo(iso(due))
 
 
+@sla_app.command("recompute")
+def sla_recompute(ctx: typer.Context) -> None:
+    """Store open tickets' due times again under the current deskline.toml."""
+    changed = _session(ctx).desk().recompute_sla()
+    typer.echo(f"{changed} open ticket(s) had their due times moved")
+
+
 # -- demo -------------------------------------------------------------------------------
 
 
@@ -439,6 +447,9 @@ def demo(
         bool, typer.Option("--no-open", help="Only fill the demo database.")
     ] = False,
     fresh: Annotated[bool, typer.Option("--fresh", help="Start the demo database anew.")] = False,
+    tickets: Annotated[
+        int, typer.Option(help="How many tickets a new demo desk gets.", min=1)
+    ] = 300,
 ) -> None:
     """Open deskline on a demo database of about 300 tickets (created on first use)."""
     from core.demo import fill
@@ -454,13 +465,11 @@ def demo(
         session.db = str(path)
     store = session.store
     with store.read() as s:
-        from sqlmodel import func, select
-
-        from storage.models import Ticket
-
-        count = s.exec(select(func.count()).select_from(Ticket)).one()
-    if count == 0:
-        summary = fill(store, now=clock.now(), me=session.me, rules=session.settings.sla)
+        empty = queries.ticket_count(s) == 0
+    if empty:
+        summary = fill(
+            store, now=clock.now(), tickets=tickets, me=session.me, rules=session.settings.sla
+        )
         for line in summary.lines():
             say(line)
     if no_open:

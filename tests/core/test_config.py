@@ -111,6 +111,13 @@ def test_each_mistake_is_one_clear_error_naming_file_key_and_problem(tmp_path, t
     assert "\n" not in str(err.value)
 
 
+def test_an_inline_table_over_several_lines_gets_a_hint(tmp_path):
+    path = tmp_path / "deskline.toml"
+    path.write_text('[calendars.s]\nhours = { mon = ["09:00-12:00"],\n  tue = ["09:00-12:00"] }\n')
+    with pytest.raises(ConfigError, match="must stay on one line.*calendars.NAME.hours"):
+        load_config(str(path))
+
+
 def test_broken_toml_names_the_file(tmp_path):
     path = tmp_path / "deskline.toml"
     path.write_text("[sla\n")

@@ -182,3 +182,25 @@ def test_due_tickets_are_found_by_the_next_check_index(ana, clock):
     with ana.store.read() as s:
         due = s.exec(select(Ticket).where(Ticket.next_check_at <= T0 + timedelta(minutes=12))).all()
     assert [t.key for t in due] == [a]
+
+
+def test_recompute_moves_stored_due_times_to_new_targets_without_a_version_bump(desk, clock):
+    ana = make_desk(desk, clock)
+    key = ana.create("x", priority="P0").key
+    done = ana.create("y", priority="P0").key
+    ana.take(done)
+    ana.transition(done, "resolved", reason="ok")
+    before = stored(ana, key)
+    from core.calendar import parse_duration
+    from core.sla import Target
+
+    rules = default_rules()
+    slower = {**rules.targets, "P0": Target(parse_duration("30m"), parse_duration("4h"), "always")}
+    changed = Desk(desk.store, "ana", now=clock, rules=replace(rules, targets=slower))
+    assert changed.recompute_sla() == 1  # the resolved ticket is left alone
+    after = stored(ana, key)
+    assert after.first_response_due_at == T0 + timedelta(minutes=30)
+    assert after.resolution_due_at == T0 + timedelta(hours=4)
+    assert after.next_check_at == T0 + timedelta(minutes=24)
+    assert after.version == before.version
+    assert changed.recompute_sla() == 0
