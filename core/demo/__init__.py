@@ -1,0 +1,68 @@
+"""Demo data: a lived-in help desk for ``deskline demo``, the same for a given seed and time.
+
+Everything goes through the Desk and the Roster, so every ticket has the audit trail a
+real one would have. A ticket's fate is dealt first (``slots``), then its words and
+people are chosen and its story planned (``plan``, ``cast``, ``corpus``, ``history``,
+``deadline``, ``story``), and last the plans are played through the Desk in order of
+creation (``play``) and the result counted (``summary``).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+
+from sqlmodel import func, select
+
+from core.agents import check_handle
+from core.config import default_rules
+from core.demo.cast import enrol
+from core.demo.plan import plan_tickets
+from core.demo.play import play_plans
+from core.demo.summary import DemoSummary, summarise
+from core.errors import InvalidInput
+from core.sla import SlaRules
+from storage.models import Ticket
+from storage.store import Store
+
+__all__ = ["DemoSummary", "fill"]
+
+
+def fill(
+    store: Store,
+    *,
+    now: datetime,
+    tickets: int = 300,
+    seed: int = 7,
+    me: str | None = None,
+    rules: SlaRules | None = None,
+) -> DemoSummary:
+    """Fill an empty store with agents, customers and ``tickets`` tickets of history up to
+    ``now``; ``me`` (a handle) joins the first team and gets a share of the open tickets.
+
+    ``rules`` are the desk's SLA rules (default: the built-in ones); the tickets placed near
+    or past a deadline are placed by them.
+    """
+    if now.tzinfo is None:
+        raise InvalidInput("the demo needs a time with an offset, like 2026-04-02T16:30:00Z")
+    now = now.astimezone(UTC)
+    if tickets < 1:
+        raise InvalidInput(f"the demo needs at least one ticket, not {tickets}")
+    if me is not None:
+        me = check_handle(me)
+    held = _ticket_count(store)
+    if held:
+        raise InvalidInput(
+            f"{store.display_url} already holds tickets ({held}): the demo only fills an "
+            "empty desk; point it at a new database file"
+        )
+    rules = rules or default_rules()
+    staff = enrol(store, me)
+    plans = plan_tickets(random.Random(seed), now, tickets, staff, me, rules)
+    play_plans(store, now, plans, rules)
+    return summarise(store, now, staff, me, rules)
+
+
+def _ticket_count(store: Store) -> int:
+    with store.read() as s:
+        return int(s.exec(select(func.count()).select_from(Ticket)).one())
