@@ -13,7 +13,8 @@ it is the instant of the jump (the first wall time that exists after it).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -34,18 +35,27 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALWAYS = "24x7"
 
 _DAY_SECONDS = 86_400
-_US = 1_000_000  # instants and lengths are kept as integer microseconds since the epoch
+# Instants are kept as their offset from the epoch: exact to the microsecond, quick to
+# compare and to make from a datetime or turn back into one; business time is a timedelta.
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+_LAST_ORDINAL = date.max.toordinal()
 _ONE_US = timedelta(microseconds=1)
-_ONE_DAY = timedelta(days=1)
+_ONE_SECOND = timedelta(seconds=1)
+_ZERO = timedelta(0)
 # Every calendar has open time each week, so only a broken one could stay shut this long.
 _MAX_CLOSED_DAYS = 3_660
-_DAY_CACHE_SIZE = 20_000
+# A span can lie ten closed years after an instant only if it opens more than this much
+# later (local dates run at most two days apart from UTC ones).
+_FAR = timedelta(days=_MAX_CLOSED_DAYS - 2)
+# Open spans are laid out a stretch of dates at a time; about 55 years of them are kept.
+_STRETCH_DAYS = 128
+_MAX_STRETCHES = 20_000 // _STRETCH_DAYS
 
 # A window is (start, end) in seconds since local midnight; end may be 24:00.
 Window = tuple[int, int]
 WeekHours = tuple[tuple[Window, ...], ...]
-Span = tuple[int, int]  # [start, end) in epoch microseconds
+Span = tuple[timedelta, timedelta]  # [start, end), as offsets from the epoch
 
 
 class DurationError(ValueError):
@@ -216,14 +226,43 @@ def _check_country(country: str | None, subdiv: str | None) -> None:
 # --- the calendar ------------------------------------------------------------
 
 
-def _utc_us(t: datetime) -> int:
-    if t.tzinfo is None or t.utcoffset() is None:
+def _since_epoch(t: datetime) -> timedelta:
+    """The instant t as its offset from the epoch; a naive t is refused."""
+    if t.tzinfo is not UTC and t.utcoffset() is None:
         raise ValueError(f"naive datetime {t.isoformat()}: pass a timezone-aware datetime")
-    return (t - _EPOCH) // _ONE_US
+    offset = t - _EPOCH
+    return offset if offset.__class__ is timedelta else _whole_us(offset)
 
 
-def _from_us(us: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=us)
+def _whole_us(delta: timedelta) -> timedelta:
+    """A plain timedelta, cut to the microsecond (a subclass may hold nanoseconds)."""
+    return _ONE_US * (delta // _ONE_US)
+
+
+@lru_cache(maxsize=1024)
+def _seconds(seconds: int) -> timedelta:
+    # Making a timedelta is slow, and durations repeat: one per SLA target and pause credit.
+    return timedelta(seconds=seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stretch:
+    """The open spans of consecutive local dates, flat and sorted, for bisecting.
+
+    Spans follow one another without overlapping, so `starts` and `ends` are both
+    sorted; `before` is the running business time, so any business time is a difference.
+    """
+
+    starts: list[timedelta]  # openings
+    ends: list[timedelta]  # closes
+    before: list[timedelta]  # business time in the stretch before each span, then its total
+    open_days: list[int]  # the ordinals of the dates with open time
+    day_starts: list[int]  # the index of each open date's first span, then len(starts)
+    last: bool  # it ends with the last date a datetime can hold
+
+    def day_of(self, index: int) -> int:
+        """The ordinal of the date span `index` belongs to."""
+        return self.open_days[bisect_right(self.day_starts, index) - 1]
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -237,7 +276,9 @@ class BusinessCalendar:
     holiday_subdiv: str | None
     _zone: ZoneInfo = field(compare=False, repr=False)
     _week: WeekHours = field(compare=False, repr=False)
-    _days: dict[date, tuple[Span, ...]] = field(compare=False, repr=False)
+    _always: bool = field(compare=False, repr=False)
+    _stretches: dict[int, _Stretch] = field(compare=False, repr=False)
+    _shut_stretches: set[int] = field(compare=False, repr=False)  # keys of those with no open time
     _country_years: dict[int, frozenset[date]] = field(compare=False, repr=False)
 
     def __init__(
@@ -268,7 +309,9 @@ class BusinessCalendar:
         init(self, "holiday_subdiv", holiday_subdiv)
         init(self, "_zone", zone)
         init(self, "_week", week)
-        init(self, "_days", {})
+        init(self, "_always", always)
+        init(self, "_stretches", {})
+        init(self, "_shut_stretches", set())
         init(self, "_country_years", {})
 
     def __repr__(self) -> str:
@@ -292,7 +335,7 @@ class BusinessCalendar:
     @property
     def is_always_open(self) -> bool:
         """Whether the calendar is "24x7"."""
-        return self.hours == ALWAYS
+        return self._always
 
     def weekly_hours(self) -> dict[str, list[str]]:
         """The open windows per weekday as config text, closed days left out."""
@@ -306,117 +349,203 @@ class BusinessCalendar:
 
     def is_open(self, t: datetime) -> bool:
         """Whether the desk is open at t (a window includes its opening, not its close)."""
-        now = _utc_us(t)
-        if self.is_always_open:
+        now = _since_epoch(t)
+        if self._always:
             return True
-        _, start, _ = next(self._spans_from(self._local_date(t), now))
-        return start <= now
+        _, stretch, index, _ = self._locate(now)
+        if stretch.starts[index] - now > _FAR:
+            self._check_open_within(t, stretch.day_of(index))
+        return stretch.starts[index] <= now
 
     def next_open(self, t: datetime) -> datetime:
         """t itself when open, else the next opening, in UTC."""
-        now = _utc_us(t)
-        if self.is_always_open:
+        now = _since_epoch(t)
+        if self._always:
             return t.astimezone(UTC)
-        _, start, _ = next(self._spans_from(self._local_date(t), now))
-        return _from_us(max(start, now))
+        _, stretch, index, _ = self._locate(now)
+        if stretch.starts[index] - now > _FAR:
+            self._check_open_within(t, stretch.day_of(index))
+        return _EPOCH + max(stretch.starts[index], now)
 
     def add(self, start: datetime, duration: Duration | timedelta | str) -> datetime:
         """The instant `duration` of business time after start (business days first), in UTC."""
-        now = _utc_us(start)
+        now = origin = _since_epoch(start)
         if isinstance(duration, str):
             duration = parse_duration(duration)
         if isinstance(duration, timedelta):
-            if duration < timedelta(0):
+            if duration < _ZERO:
                 raise ValueError(f"cannot add a negative duration ({duration})")
-            days, amount = 0, duration // _ONE_US
+            days = 0
+            amount = duration if duration.__class__ is timedelta else _whole_us(duration)
         else:
-            days, amount = duration.business_days, duration.seconds * _US
-        day = self._local_date(start)
+            days, amount = duration.business_days, _seconds(duration.seconds)
         if days:
-            day, now = self._add_business_days(day, now, days)
+            now, stretch, index = self._add_business_days(now, days)
             if not amount:
-                return _from_us(now)  # may be a close, which _add_time would move past
-        if self.is_always_open:
-            return _from_us(now + amount)
-        return _from_us(self._add_time(day, now, amount))
+                if stretch.starts[index] - origin > _FAR:
+                    self._check_open_within(start, stretch.day_of(index))
+                return _EPOCH + now  # may be a close, which _add_time would move past
+        if self._always:
+            return _EPOCH + (now + amount)
+        now, stretch, index = self._add_time(now, amount)
+        if stretch.starts[index] - origin > _FAR:
+            self._check_open_within(start, stretch.day_of(index))
+        return _EPOCH + now
 
     def between(self, a: datetime, b: datetime) -> timedelta:
         """Business time from a to b; negative when b is before a."""
-        start, end = _utc_us(a), _utc_us(b)
-        if end < start:
-            return -self.between(b, a)
-        if self.is_always_open:
-            return timedelta(microseconds=end - start)
-        total = 0
-        for _, span_start, span_end in self._spans_from(self._local_date(a), start):
-            if span_start >= end:
-                break
-            total += min(span_end, end) - max(span_start, start)
-        return timedelta(microseconds=total)
+        start, end = _since_epoch(a), _since_epoch(b)
+        backwards = end < start
+        if backwards:  # count forwards from the earlier instant, then turn the sign
+            a, start, end = b, end, start
+        if self._always:
+            return start - end if backwards else end - start
+        key, _, _, done = self._locate(start)
+        last_key, last, index, total = self._locate(end)
+        total -= done
+        while key < last_key:  # whole stretches in between
+            total += self._stretch(key).before[-1]
+            key += 1
+        # Only when the span after the last one counted could open ten years on is a
+        # closer look needed.
+        if index + 1 == len(last.starts) or last.starts[index + 1] - start > _FAR:
+            self._check_counting_to(a, start, end, (last_key, last, index))
+        return -total if backwards else total
 
     # --- walking the open spans ----------------------------------------------
+
+    def _locate(self, now: timedelta) -> tuple[int, _Stretch, int, timedelta]:
+        """The first open span to end after `now`, and the stretch's business time before now.
+
+        The span comes as its stretch's key, the stretch and its index there.
+        """
+        # Start a day before the UTC date: a local date is never further behind (offsets
+        # stay under 24 h), and every span of an earlier local date has closed by now.
+        key = (now.days + _EPOCH_ORDINAL - 1) // _STRETCH_DAYS
+        stretch = self._stretches.get(key) or self._stretch(key)
+        index = bisect_right(stretch.ends, now)
+        while index == len(stretch.ends):
+            key, stretch = self._next(key, stretch)
+            index = bisect_right(stretch.ends, now)
+        opening, done = stretch.starts[index], stretch.before[index]
+        return key, stretch, index, (done + (now - opening) if now > opening else done)
+
+    def _next(self, key: int, stretch: _Stretch) -> tuple[int, _Stretch]:
+        """The stretch after `stretch`, whose key is `key`."""
+        if stretch.last:
+            raise OverflowError("date value out of range")
+        return key + 1, self._stretch(key + 1)
+
+    def _add_time(self, now: timedelta, amount: timedelta) -> tuple[timedelta, _Stretch, int]:
+        """`amount` of business time after now, with the span it lands in."""
+        key, stretch, index, target = self._locate(now)
+        target += amount
+        # The first span that reaches the target: landing exactly on a close stays at that close.
+        index = bisect_left(stretch.before, target, index + 1) - 1
+        while index + 1 == len(stretch.before):
+            target -= stretch.before[-1]
+            key, stretch = self._next(key, stretch)
+            index = bisect_left(stretch.before, target, 1) - 1
+        return stretch.starts[index] + (target - stretch.before[index]), stretch, index
+
+    def _add_business_days(self, now: timedelta, days: int) -> tuple[timedelta, _Stretch, int]:
+        """Keep the business-time position within the working day, `days` working days on.
+
+        Also gives the first span of that working day.
+        """
+        key, stretch, index, done = self._locate(now)
+        day = bisect_right(stretch.day_starts, index) - 1
+        position = done - stretch.before[stretch.day_starts[day]]
+        day += days
+        while day >= len(stretch.open_days):
+            day -= len(stretch.open_days)
+            key, stretch = self._next(key, stretch)
+        first, end = stretch.day_starts[day], stretch.day_starts[day + 1]
+        target = stretch.before[first] + position
+        # A position at the end of a window maps to the next window's opening: the start
+        # it was measured from was an open instant, never a closing one.
+        index = bisect_right(stretch.before, target, first + 1, end + 1) - 1
+        if index == end:
+            return stretch.ends[end - 1], stretch, first  # a shorter day: its close
+        return stretch.starts[index] + (target - stretch.before[index]), stretch, first
+
+    # --- the ten-year guard --------------------------------------------------
+
+    def _check_counting_to(
+        self, t: datetime, now: timedelta, end: timedelta, last: tuple[int, _Stretch, int]
+    ) -> None:
+        """Raise as a walk from t adding up business time to `end` would, on ten closed years.
+
+        That walk stops at the first span opening at or after `end`; `last` is the first
+        span to close after it (its stretch's key, the stretch, its index).
+        """
+        key, stretch, index = last
+        if stretch.starts[index] < end:
+            index += 1
+            while index == len(stretch.starts):
+                key, stretch = self._next(key, stretch)
+                index = 0
+        if stretch.starts[index] - now > _FAR:
+            self._check_open_within(t, stretch.day_of(index))
+
+    def _check_open_within(self, t: datetime, last: int) -> None:
+        """Raise, as a date-by-date walk would, on ten closed years from t's date to `last`."""
+        if not self._shut_stretches:
+            return  # every stretch laid out has open time, so no closed run is that long
+        previous = self._local_date(t).toordinal() - 1
+        for key in range(previous // _STRETCH_DAYS, last // _STRETCH_DAYS + 1):
+            for day in self._stretch(key).open_days:
+                if previous < day <= last:
+                    if day - previous - 1 > _MAX_CLOSED_DAYS:
+                        raise CalendarError(f"calendar {self!r} has no open time for ten years")
+                    previous = day
+
+    # --- laying out the open spans -------------------------------------------
 
     def _local_date(self, t: datetime) -> date:
         return t.astimezone(self._zone).date()
 
-    def _spans_from(self, day: date, now: int) -> Iterator[tuple[date, int, int]]:
-        """The open spans (with their local day) that end after `now`, from `day` on.
+    def _stretch(self, key: int) -> _Stretch:
+        """The stretch of dates with ordinals from key * _STRETCH_DAYS on, cached."""
+        stretch = self._stretches.get(key)
+        if stretch is None:
+            if len(self._stretches) >= _MAX_STRETCHES:
+                self._stretches.clear()
+            stretch = self._stretches[key] = self._lay_out(key)
+            if not stretch.starts:
+                self._shut_stretches.add(key)
+        return stretch
 
-        `day` must be no later than the local date of `now`; any earlier day is fine.
-        """
-        closed = 0
-        while True:
-            spans = self._day(day)
-            for start, end in spans:
-                if end > now:
-                    yield day, start, end
-            closed = 0 if spans else closed + 1
-            if closed > _MAX_CLOSED_DAYS:
-                raise CalendarError(f"calendar {self!r} has no open time for ten years")
-            day += _ONE_DAY
-
-    def _add_time(self, day: date, now: int, amount: int) -> int:
-        for _, start, end in self._spans_from(day, now):
-            start = max(start, now)
-            if amount <= end - start:
-                return start + amount  # landing exactly on a close stays at that close
-            amount -= end - start
-        raise AssertionError("unreachable: _spans_from never ends")
-
-    def _add_business_days(self, day: date, now: int, days: int) -> tuple[date, int]:
-        """Keep the business-time position within the working day, `days` working days on."""
-        day, start, _ = next(self._spans_from(day, now))
-        now = max(start, now)
-        position = sum(min(end, now) - begin for begin, end in self._day(day) if begin < now)
-        closed = 0
-        while days:
-            day += _ONE_DAY
-            if self._day(day):
-                days, closed = days - 1, 0
-            else:
-                closed += 1
-                if closed > _MAX_CLOSED_DAYS:
-                    raise CalendarError(f"calendar {self!r} has no open time for ten years")
-        spans = self._day(day)
-        # A position at the end of a window maps to the next window's opening: the start
-        # it was measured from was an open instant, never a closing one.
-        for start, end in spans:
-            if position < end - start:
-                return day, start + position
-            position -= end - start
-        return day, spans[-1][1]  # a shorter day: its close
+    def _lay_out(self, key: int) -> _Stretch:
+        """The open spans of one stretch of dates, as far as datetimes reach."""
+        first = max(key * _STRETCH_DAYS, 1)
+        end = min((key + 1) * _STRETCH_DAYS, _LAST_ORDINAL + 1)
+        starts: list[timedelta] = []
+        ends: list[timedelta] = []
+        before = [_ZERO]
+        open_days: list[int] = []
+        day_starts: list[int] = []
+        for ordinal in range(first, end):
+            spans = self._day(date.fromordinal(ordinal))
+            if spans:
+                open_days.append(ordinal)
+                day_starts.append(len(starts))
+            for span_start, span_end in spans:
+                starts.append(span_start)
+                ends.append(span_end)
+                before.append(before[-1] + (span_end - span_start))
+        day_starts.append(len(starts))
+        return _Stretch(starts, ends, before, open_days, day_starts, end > _LAST_ORDINAL)
 
     def _day(self, day: date) -> tuple[Span, ...]:
-        """The open spans of one local date, in epoch microseconds, cached."""
-        spans = self._days.get(day)
-        if spans is None:
-            if len(self._days) >= _DAY_CACHE_SIZE:
-                self._days.clear()
-            windows = () if self._is_holiday(day) else self._week[day.weekday()]
-            edges = ((self._wall_instant(day, s), self._wall_instant(day, e)) for s, e in windows)
-            # A window wholly inside a spring-forward gap never happens that day.
-            spans = self._days[day] = tuple((s, e) for s, e in edges if e > s)
-        return spans
+        """The open spans of one local date."""
+        windows = () if self._is_holiday(day) else self._week[day.weekday()]
+        try:
+            edges = [(self._wall_instant(day, s), self._wall_instant(day, e)) for s, e in windows]
+        except OverflowError:  # a time a datetime cannot hold, at either end of the calendar
+            return ()
+        # A window wholly inside a spring-forward gap never happens that day.
+        return tuple((s, e) for s, e in edges if e > s)
 
     def _is_holiday(self, day: date) -> bool:
         if day in self.holidays:
@@ -431,19 +560,19 @@ class BusinessCalendar:
             table = self._country_years[day.year] = frozenset(found)
         return day in table
 
-    def _wall_instant(self, day: date, seconds: int) -> int:
-        """The first instant (epoch µs) at which the local wall clock reads day + seconds."""
-        wall = datetime.combine(day, time()) + timedelta(seconds=seconds)
-        instant = wall.replace(tzinfo=self._zone).astimezone(UTC)  # fold=0: first reading
-        if instant.astimezone(self._zone).replace(tzinfo=None) == wall:
-            return (instant - _EPOCH) // _ONE_US
+    def _wall_instant(self, day: date, seconds: int) -> timedelta:
+        """The first instant at which the local wall clock reads day + seconds."""
+        # Datetimes in one zone compare by wall clock, whatever their fold.
+        wall = datetime.combine(day, time(), self._zone) + timedelta(seconds=seconds)
+        instant = wall.astimezone(UTC)  # fold=0: the first reading
+        if instant.astimezone(self._zone) == wall:
+            return instant - _EPOCH
         # The wall time falls in a spring-forward gap: find the jump, to the second.
-        low = (wall.replace(tzinfo=self._zone, fold=1).astimezone(UTC) - _EPOCH) // _ONE_US
-        high = (instant - _EPOCH) // _ONE_US
-        while high - low > _US:
-            middle = low + (high - low) // (2 * _US) * _US
-            if _from_us(middle).astimezone(self._zone).replace(tzinfo=None) >= wall:
+        low, high = wall.replace(fold=1).astimezone(UTC), instant
+        while high - low > _ONE_SECOND:
+            middle = low + (high - low) // (2 * _ONE_SECOND) * _ONE_SECOND
+            if middle.astimezone(self._zone) >= wall:
                 high = middle
             else:
                 low = middle
-        return high
+        return high - _EPOCH

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import cached_property
 from typing import Any
 
 from core.calendar import BusinessCalendar, Duration
@@ -204,6 +203,16 @@ class SlaClock:
             facts.priority, tier=facts.tier, category=facts.category, channel=facts.channel
         )
         self.calendar = rules.calendars[self.target.calendar]
+        # Every reading needs all four, so they are worked out once, here.
+        start, target = facts.created_at, self.target
+        self._first_due = self.calendar.add(start, target.first_response)
+        credited = Duration(
+            seconds=target.resolution.seconds + facts.pause_credit_seconds,
+            business_days=target.resolution.business_days,
+        )
+        self._resolution_due = self.calendar.add(start, credited)
+        self._first_target = self.target_seconds(target.first_response)
+        self._resolution_target = self.target_seconds(target.resolution)
 
     # -- due times ---------------------------------------------------------------
 
@@ -214,26 +223,6 @@ class SlaClock:
         """Due time of the resolution clock, moved later by the credit of finished pauses."""
         return self._resolution_due
 
-    @cached_property
-    def _first_due(self) -> datetime:
-        return self.calendar.add(self.facts.created_at, self.target.first_response)
-
-    @cached_property
-    def _resolution_due(self) -> datetime:
-        target = self.target.resolution
-        credited = Duration(
-            seconds=target.seconds + self.facts.pause_credit_seconds,
-            business_days=target.business_days,
-        )
-        return self.calendar.add(self.facts.created_at, credited)
-
-    @cached_property
-    def _first_target(self) -> int:
-        return self.target_seconds(self.target.first_response)
-
-    @cached_property
-    def _resolution_target(self) -> int:
-        return self.target_seconds(self.target.resolution)
 
     def target_seconds(self, duration: Duration) -> int:
         """A target as business seconds from the ticket's creation."""
@@ -253,7 +242,8 @@ class SlaClock:
             first_response=self._read(
                 self._first_due,
                 self._first_target,
-                stopped_at=self.facts.first_response_at,
+                # resolving without a public reply stops this clock too (met or missed then)
+                stopped_at=self.facts.first_response_at or self.facts.resolved_at,
                 paused_at=None,
                 now=now,
             ),
@@ -277,7 +267,7 @@ class SlaClock:
     ) -> ClockReading:
         at = stopped_at or paused_at or now
         remaining = _seconds(self.calendar.between(at, due))
-        used = target - remaining
+        used = max(0, target - remaining)  # a "now" before creation has used nothing
         percent = round(100.0 * used / target, 1) if target else 100.0
         if stopped_at is not None:
             state = ClockState.MET if stopped_at <= due else ClockState.MISSED
@@ -305,7 +295,7 @@ class SlaClock:
         Names: ``warning:<seconds before due>``, ``at_risk``, ``breach``.
         """
         found: list[tuple[str, str, datetime]] = []
-        if self.facts.first_response_at is None:
+        if self.facts.first_response_at is None and self.facts.resolved_at is None:
             found += self._clock_thresholds(FIRST_RESPONSE, self._first_target, 0, self._first_due)
         if self.facts.resolved_at is None and self.facts.paused_at is None:
             credit = self.facts.pause_credit_seconds

@@ -477,6 +477,40 @@ def test_negative_timedelta_is_refused() -> None:
         shanghai_support().add(utc(2026, 6, 15), timedelta(seconds=-1))
 
 
+def test_business_time_over_decades_is_exact() -> None:
+    calendar = BusinessCalendar("UTC", ALL_DAY)  # open all the time, one span per day
+    a, b = utc(1990, 3, 4, 5, 6, 7), utc(2047, 7, 8, 9, 10, 11)  # more than the cache holds
+    assert calendar.between(a, b) == b - a
+    assert calendar.between(b, a) == a - b
+    assert calendar.add(a, b - a) == b
+
+
+def shut_for(days: int) -> BusinessCalendar:
+    """Open every day, but for `days` holidays in a row from Monday 5 January 2026."""
+    shut = [date(2026, 1, 5) + timedelta(days=n) for n in range(days)]
+    return BusinessCalendar("UTC", {day: ["09:00-17:00"] for day in WEEKDAYS}, holidays=shut)
+
+
+def test_a_calendar_shut_for_ten_years_is_refused() -> None:
+    calendar = shut_for(3661)
+    sunday_close = utc(2026, 1, 4, 17)
+    for call in (
+        lambda: calendar.add(sunday_close, "1h"),
+        lambda: calendar.add(sunday_close, "1bd"),
+        lambda: calendar.next_open(sunday_close),
+        lambda: calendar.is_open(utc(2026, 1, 5, 10)),
+        lambda: calendar.between(sunday_close, utc(2036, 1, 10)),
+    ):
+        with pytest.raises(CalendarError, match="has no open time for ten years"):
+            call()
+
+
+def test_closed_days_are_counted_from_the_start_date() -> None:
+    reopening = utc(2036, 1, 13, 9)  # the day after 3660 holidays from 5 January 2026
+    assert shut_for(3660).next_open(utc(2026, 1, 4, 17)) == reopening
+    assert shut_for(3661).next_open(utc(2026, 1, 6, 10)) == reopening + timedelta(days=1)
+
+
 # --- against a slow, obviously-correct oracle --------------------------------
 
 ZONES = ["America/New_York", "Europe/Berlin", "Asia/Shanghai", "Australia/Lord_Howe", "UTC"]

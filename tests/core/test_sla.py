@@ -208,3 +208,17 @@ def test_dst_change_inside_a_24x7_clock_is_real_elapsed_time(zone):
     )
     c = SlaClock(r, ClockFacts(utc(2026, 3, 29, 0, 30), "P0"))
     assert c.resolution_due() == utc(2026, 3, 29, 2, 30)
+
+
+def test_resolving_without_a_reply_stops_the_first_response_clock_too():
+    c = clock("P0", resolved_at=utc(2026, 4, 2, 8, 10))
+    later = c.read(utc(2026, 12, 30)).first_response
+    assert (later.state, later.remaining_seconds) == (ClockState.MET, 300)
+    assert [name for clk, name, _ in c.thresholds() if clk == "first_response"] == []
+    late = clock("P0", resolved_at=utc(2026, 4, 2, 9, 0)).read(utc(2026, 12, 30))
+    assert late.first_response.state == ClockState.MISSED
+
+
+def test_a_now_before_creation_has_used_nothing():
+    reading = clock("P0").read(utc(2026, 4, 1)).resolution
+    assert reading.percent_used == 0.0 and reading.state == ClockState.OK
