@@ -1,70 +1,69 @@
-"""The Textual app. For now a read-only queue; the full workspace comes with its own issue."""
+"""The Textual app: the agent's workspace, its commands and its keys."""
 
 from __future__ import annotations
 
-from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header
 
+from core.agents import Roster
+from core.config import DeskConfig
 from core.desk import Desk
-from core.views import TicketView
-from tui.render import sla_cell
+from core.queue import BUILT_IN, Queue
+from core.templates import Template
+from core.views import AgentView
+from storage import queries
+from tui.commands import WorkspaceCommands
+from tui.help import HelpScreen
+from tui.keys import REMAPPABLE, check_keymap
+from tui.workspace.screen import WorkspaceScreen
 
 
 class DesklineApp(App[None]):
     """The agent's workspace."""
 
     TITLE = "deskline"
+    COMMANDS = App.COMMANDS | {WorkspaceCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave deskline"),
-        Binding("j", "cursor_down", "Down", show=False, id="cursor_down"),
-        Binding("k", "cursor_up", "Up", show=False, id="cursor_up"),
-        Binding("ctrl+r", "reload", "Reload", id="reload", tooltip="Read the queue again"),
     ]
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, config: DeskConfig | None = None) -> None:
         super().__init__()
         self.desk = desk
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        self.config = config
+        self.queue = Queue(desk)
+        if config is not None and config.keys:
+            self.set_keymap(check_keymap(config.keys, config.source))
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.desk.actor} · {self.desk.store.display_url}"
-        table = self.query_one("#queue", DataTable)
-        table.add_columns("SLA", "Key", "Pri", "Status", "Assignee", "Customer", "Title")
-        self.load_queue()
+        titles = {view.name: view.title for view in BUILT_IN}
+        self.push_screen(WorkspaceScreen(self.queue, titles))
 
-    @work(thread=True, exclusive=True)
-    def load_queue(self) -> None:
-        tickets = self.desk.list()
-        self.call_from_thread(self.show_queue, tickets)
+    # -- what the dialogs offer -----------------------------------------------------------
 
-    def show_queue(self, tickets: list[TicketView]) -> None:
-        table = self.query_one("#queue", DataTable)
-        table.clear()
-        for t in tickets:
-            customer = f"{t.customer} ★" if t.vip else (t.customer or "")
-            table.add_row(
-                sla_cell(t),
-                t.key,
-                t.priority,
-                t.status,
-                t.assignee or "",
-                customer,
-                t.title,
-                key=t.key,
-            )
-        self.sub_title = f"{self.desk.actor} · {self.desk.store.display_url} · {len(tickets)} open"
+    def roster(self) -> list[AgentView]:
+        return Roster(self.desk.store).list()
 
-    def action_reload(self) -> None:
-        self.load_queue()
+    def categories(self) -> list[str]:
+        with self.desk.store.read() as s:
+            return queries.category_paths(s)
 
-    def action_cursor_down(self) -> None:
-        self.query_one("#queue", DataTable).action_cursor_down()
+    def customers(self) -> list[str]:
+        with self.desk.store.read() as s:
+            return queries.customer_names(s)
 
-    def action_cursor_up(self) -> None:
-        self.query_one("#queue", DataTable).action_cursor_up()
+    def templates(self) -> list[Template]:
+        return list(self.config.templates) if self.config else []
+
+    # -- help ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        # Every key of ours as bound now (remaps included), grouped by action.
+        by_action: dict[str, list[str]] = {}
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if binding.id in REMAPPABLE:
+                by_action.setdefault(binding.id, []).append(self.get_key_display(binding))
+        keys = [(" / ".join(shown), REMAPPABLE[action]) for action, shown in by_action.items()]
+        keys.append((self.get_key_display(Binding("ctrl+p", "")), "command palette"))
+        self.push_screen(HelpScreen(keys))

@@ -1,0 +1,64 @@
+"""Keys remapped through [keys] in deskline.toml, and the ones refused."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import UTC, datetime
+
+import pytest
+
+from core.config import ConfigError, parse_desk_config
+from core.desk import Desk
+from tui.app import DesklineApp
+from tui.keys import REMAPPABLE, check_keymap
+from tui.workspace.queue import QueueView
+from tui.workspace.screen import WorkspaceScreen
+
+NOW = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
+
+
+def config(text: str):
+    return parse_desk_config(tomllib.loads(text))
+
+
+def test_every_binding_can_be_remapped_by_its_id():
+    ids = {b.id for b in WorkspaceScreen.BINDINGS} | {b.id for b in QueueView.BINDINGS}
+    ids |= {b.id for b in DesklineApp.BINDINGS}
+    assert ids == set(REMAPPABLE)
+
+
+async def test_a_remapped_key_does_the_action(desk):
+    ana = Desk(desk.store, "ana", now=lambda: NOW)
+    ana.create("Printer jam")
+    app = DesklineApp(ana, config('[keys]\ntake = "x"\n'))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        await pilot.press("t")  # no longer bound
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert ana.get("T-1").assignee is None
+        await pilot.press("x")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    assert ana.get("T-1").assignee == "ana"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[keys]\ntakee = "x"', "keys.takee: unknown action; known:"),
+        ('[keys]\nreply = "ctrl+m"', "keys.reply: ctrl+m does not reach deskline"),
+        ('[keys]\nfilter = "ctrl+left"', "keys.filter: ctrl+left does not reach"),
+    ],
+)
+def test_a_bad_key_is_one_clear_error(text, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        check_keymap(config(text).keys, None)
+
+
+def test_a_key_must_be_text():
+    with pytest.raises(ConfigError, match="keys.take: must be a key text"):
+        config("[keys]\ntake = 5\n")

@@ -1,0 +1,318 @@
+"""The workspace driven by its keys, each checked against the store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from textual.widgets import Input
+
+from core.desk import Desk
+from tui.app import DesklineApp
+from tui.help import HelpScreen
+from tui.keys import REMAPPABLE
+from tui.workspace.detail import DetailPane
+from tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
+from tui.workspace.queue import QueueView
+from tui.workspace.screen import WorkspaceScreen
+
+NOW = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ana(desk) -> Desk:
+    ana = Desk(desk.store, "ana", now=lambda: NOW)
+    ana.create("Printer jam on floor 3", priority="P3", customer="Initech", tags=["printer"])
+    ana.create("Site down for everyone", priority="P0", customer="Globex", vip=True)
+    ana.create("VPN 连不上 after update", priority="P1", customer="蓝鲸游戏")
+    return ana
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def queue(app) -> QueueView:
+    return app.screen.query_one(QueueView)
+
+
+def keys_of(app) -> list[str]:
+    return [f"T-{n}" for n in queue(app).numbers]
+
+
+async def open_app(ana, size=(100, 30)):
+    app = DesklineApp(ana)
+    return app, app.run_test(size=size)
+
+
+async def select(pilot, key: str) -> None:
+    view = queue(pilot.app)
+    view.cursor = view.numbers.index(int(key[2:]))
+    await settle(pilot)
+    assert pilot.app.screen.detail.key == key
+
+
+async def test_opens_on_all_open_when_i_hold_nothing_sorted_by_urgency(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WorkspaceScreen)
+        assert app.screen.view_name == "open"
+        assert keys_of(app) == ["T-2", "T-3", "T-1"]
+        assert app.screen.detail.key == "T-2"
+
+
+async def test_j_and_k_move_the_selection_and_the_detail_follows(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert app.screen.detail.key == "T-3"
+        await pilot.press("down", "k")
+        await settle(pilot)
+        assert app.screen.detail.key == "T-3"
+
+
+async def test_t_takes_the_selected_ticket(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+    t = ana.get("T-2")
+    assert (t.assignee, t.status) == ("ana", "in_progress")
+
+
+async def test_a_assigns_with_completion_over_agents(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, Choose)
+        await pilot.press("b", "o", "enter")
+        await settle(pilot)
+    assert ana.get("T-2").assignee == "bo"
+
+
+async def test_s_offers_only_legal_next_statuses(ana):
+    ana.take("T-2")
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await select(pilot, "T-2")
+        await pilot.press("s")
+        await settle(pilot)
+        offered = [app.screen.choices[i][0] for i in range(len(app.screen.choices))]
+        assert offered == ["pending", "resolved", "assigned"]
+        await pilot.press("enter")  # pending
+        await settle(pilot)
+    assert ana.get("T-2").status == "pending"
+
+
+async def test_s_resolved_asks_for_the_solution(ana):
+    ana.take("T-2")
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await select(pilot, "T-2")
+        await pilot.press("s", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TextEntry)
+        await pilot.press(*"restarted the pool", "enter")
+        await settle(pilot)
+    t = ana.get("T-2")
+    assert t.status == "resolved" and t.events[-1].reason == "restarted the pool"
+
+
+async def test_p_changes_priority(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await select(pilot, "T-1")
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("enter")  # the first other priority: P0
+        await settle(pilot)
+    assert ana.get("T-1").priority == "P0"
+
+
+@pytest.mark.parametrize(("key", "kind"), [("r", "reply"), ("n", "note")])
+async def test_r_replies_and_n_notes(ana, key, kind):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        await pilot.press(*"we are on it", "enter")
+        await settle(pilot)
+    comment = ana.get("T-2").comments[-1]
+    assert (comment.kind, comment.body) == (kind, "we are on it")
+
+
+async def test_e_escalates_with_all_three_answers(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, EscalateForm)
+        await pilot.press(*"VIP down", "enter")
+        await pilot.press("enter")  # progress is empty: the form insists
+        await settle(pilot)
+        assert isinstance(app.screen, EscalateForm)
+        await pilot.press(*"restarted", "enter", *"DBA", "enter")
+        await settle(pilot)
+    t = ana.get("T-2")
+    assert t.escalation_level == 1 and t.events[-1].new["help_needed"] == "DBA"
+
+
+async def test_o_reopens(ana):
+    ana.take("T-1")
+    ana.transition("T-1", "resolved", reason="fixed")
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        app.screen.view_name = "open"
+        app.screen.detail = ana.get("T-1")  # a resolved ticket is not in an open view
+        await pilot.press("o")
+        await settle(pilot)
+    assert ana.get("T-1").status == "in_progress"
+
+
+async def test_slash_filters_as_you_type_and_escape_clears(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"globex")
+        await settle(pilot)
+        assert keys_of(app) == ["T-2"]
+        await pilot.press("ctrl+u", *"printer")  # a tag and a title word
+        await settle(pilot)
+        assert keys_of(app) == ["T-1"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert keys_of(app) == ["T-2", "T-3", "T-1"]
+
+
+async def test_v_switches_saved_views(ana):
+    ana.assign("T-3", "ana")
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        assert app.screen.view_name == "mine" and keys_of(app) == ["T-3"]
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # unassigned
+        await settle(pilot)
+        assert app.screen.view_name == "unassigned" and keys_of(app) == ["T-2", "T-1"]
+
+
+async def test_ctrl_t_creates_and_selects_the_new_ticket(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, QuickCreate)
+        await pilot.press(*"Caller cannot print", "enter")
+        await settle(pilot)
+        assert app.screen.detail.key == "T-4"
+    assert ana.get("T-4").title == "Caller cannot print"
+
+
+async def test_enter_focuses_detail_and_escape_returns(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        assert app.focused is app.screen.query_one(DetailPane)
+        await pilot.press("escape")
+        assert app.focused is queue(app)
+
+
+async def test_question_mark_shows_every_key(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        described = {d for _, d in app.screen.keys}
+        assert set(REMAPPABLE.values()) <= described  # every key of the workspace
+        assert ("t", "take") in app.screen.keys
+        await pilot.press("escape")
+        assert isinstance(app.screen, WorkspaceScreen)
+
+
+async def test_q_quits(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_illegal_action_is_a_toast_and_changes_nothing(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("o")  # reopen an open ticket
+        await settle(pilot)
+        assert any("cannot reopen T-2" in n.message for n in app._notifications)
+    assert ana.get("T-2").version == 1
+
+
+async def test_stale_edit_reloads_and_keeps_what_was_typed(ana, store):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        Desk(store, "bo", now=lambda: NOW).note("T-2", "bo was here")  # behind the app's back
+        await pilot.press("r", *"half an answer", "enter")
+        await settle(pilot)
+        assert any("changed by someone else" in n.message for n in app._notifications)
+        assert isinstance(app.screen, TextEntry)
+        assert app.screen.query_one(Input).value == "half an answer"
+        await pilot.press("enter")
+        await settle(pilot)
+    bodies = [c.body for c in ana.get("T-2").comments]
+    assert bodies == ["bo was here", "half an answer"]
+
+
+async def test_changes_from_another_process_show_within_two_seconds(ana, db_url):
+    import asyncio
+    import time
+
+    from storage.store import Store
+
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("j")  # select T-3; it must stay selected
+        await settle(pilot)
+        other = Desk(Store.open(db_url), "bo", now=lambda: NOW)  # a second engine
+        started = time.monotonic()
+        other.create("Checkout down again", priority="P0", customer="Globex")
+        other.change_priority("T-1", "P0")
+        while time.monotonic() - started < 2.0:
+            await asyncio.sleep(0.1)
+            if "T-4" in keys_of(app) and queue(app).tickets.get(1, None) is not None:
+                if queue(app).tickets[1].priority == "P0":
+                    break
+        assert "T-4" in keys_of(app) and queue(app).tickets[1].priority == "P0"
+        assert time.monotonic() - started < 2.0
+        assert app.screen.detail.key == "T-3"
+        other.store.close()
+
+
+async def test_ctrl_t_leaves_the_priority_to_triage_unless_chosen(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", *"Checkout down for everyone", "enter")
+        await settle(pilot)
+    assert ana.get("T-4").priority == "P0"  # "down" and "everyone": triage's suggestion

@@ -1,0 +1,52 @@
+"""Remapping keys through ``[keys]`` in deskline.toml, checked before the app starts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from core.config import ConfigError
+
+# Binding ids a user may remap, with what they do (the same ids the bindings carry).
+REMAPPABLE = {
+    "quick_create": "quick create",
+    "take": "take",
+    "assign": "assign",
+    "status": "change status",
+    "priority": "change priority",
+    "reply": "reply",
+    "note": "internal note",
+    "escalate": "escalate",
+    "reopen": "reopen",
+    "filter": "filter",
+    "views": "saved views",
+    "focus_detail": "focus the detail",
+    "focus_queue": "back to the queue",
+    "help": "help",
+    "quit": "quit",
+    "queue.down": "move down",
+    "queue.up": "move up",
+    "queue.page_down": "page down",
+    "queue.page_up": "page up",
+    "queue.first": "first ticket",
+    "queue.last": "last ticket",
+}
+
+# Keys tmux (or the terminal) swallows or cannot tell apart: ctrl+m is enter, ctrl+i is tab.
+UNUSABLE = {"ctrl+m", "ctrl+i", "ctrl+[", "ctrl+up", "ctrl+down", "ctrl+left", "ctrl+right"}
+
+
+def check_keymap(keys: Mapping[str, str], source: Path | None) -> dict[str, str]:
+    """The keymap to give ``App.set_keymap``, or one ConfigError naming what is wrong."""
+    where = f"{source}: " if source else ""
+    for binding_id, value in keys.items():
+        if binding_id not in REMAPPABLE:
+            known = ", ".join(sorted(REMAPPABLE))
+            raise ConfigError(f"{where}keys.{binding_id}: unknown action; known: {known}")
+        for key in (k.strip().lower() for k in value.split(",")):
+            if key in UNUSABLE:
+                raise ConfigError(
+                    f"{where}keys.{binding_id}: {key} does not reach deskline inside tmux "
+                    "or is another key in disguise; pick another"
+                )
+    return dict(keys)

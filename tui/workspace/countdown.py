@@ -1,0 +1,96 @@
+"""The SLA countdown pane: the selected ticket's two clocks, live, and the next deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.widgets import Static
+
+from core.sla import ClockReading, SlaReading
+from core.views import TicketView
+from themes.palette import SLA_LOOK
+from tui.render import countdown, local_short
+
+BAR = 10
+# Who hears of each threshold (DESIGN.md's ladder; the alert engine makes it configurable).
+NOTIFIED = {
+    "warning": "warning → assignee notified",
+    "at_risk": "at risk → assignee and supervisor notified",
+    "breach": "breach → assignee, supervisor and director notified",
+}
+
+
+def bar(percent: float) -> str:
+    filled = max(0, min(BAR, round(percent / 100 * BAR)))
+    return "█" * filled + "░" * (BAR - filled)
+
+
+def clock_lines(name: str, reading: ClockReading, now: datetime) -> list[Text]:
+    """Two lines a clock, so the pane reads at 80 columns: state and time, then the bar."""
+    look = SLA_LOOK[reading.state.value]
+    if reading.state.value in ("met", "missed"):
+        left = "stopped"
+    else:
+        suffix = "over" if reading.remaining_seconds < 0 else "left"
+        left = f"{countdown(reading.remaining_seconds)} {suffix}"
+    first = Text.assemble(
+        (f"{name:<8}", "bold"), (f"{look.glyph} {look.word} ", look.style), (left, look.style)
+    )
+    second = Text.assemble(
+        "  ",
+        (bar(reading.percent_used), look.style),
+        f" {reading.percent_used:.0f}% · due {local_short(reading.due_at, now)}",
+    )
+    return [first, second]
+
+
+def describe(
+    now: datetime,
+    ticket: TicketView | None,
+    reading: SlaReading | None,
+    next_step: tuple[str, str, datetime] | None,
+    upcoming: Sequence[tuple[TicketView, SlaReading | None]],
+) -> RenderableType:
+    parts: list[RenderableType] = []
+    if ticket is not None and reading is not None:
+        parts += clock_lines("Respond", reading.first_response, now)
+        parts += clock_lines("Resolve", reading.resolution, now)
+        if next_step is not None:
+            clock, name, at = next_step
+            kind = name.split(":")[0]
+            which = "first response" if clock == "first_response" else "resolution"
+            parts.append(
+                Text(f"Next: {local_short(at, now)} {which} {NOTIFIED[kind]}", style="bold")
+            )
+        else:
+            parts.append(Text("Next: no threshold ahead", style="dim"))
+    else:
+        parts.append(Text("No ticket selected", style="dim"))
+    if upcoming:
+        parts.append(Text("Next deadlines in the queue", style="bold underline"))
+        for t, r in upcoming:
+            if r is None:
+                continue
+            _, clock = r.most_urgent()
+            look = SLA_LOOK[clock.state.value]
+            parts.append(
+                Text.assemble(
+                    (f"{look.glyph} {countdown(clock.remaining_seconds):>10} ", look.style),
+                    (f"{t.key:<7}", "bold"),
+                    t.title,
+                    no_wrap=True,
+                    overflow="ellipsis",
+                )
+            )
+    return Group(*parts)
+
+
+class CountdownPane(Static):
+    """Repainted once a second with the live clocks."""
+
+    DEFAULT_CSS = """
+    CountdownPane { height: 14; border-top: solid $primary-background; padding: 0 1; }
+    """

@@ -1,0 +1,86 @@
+"""The ticket detail pane: every field, the conversation and the audit timeline."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from core.views import TicketView
+from tui.render import local
+
+KIND_LABEL = {"reply": "reply", "note": "internal note", "system": "system"}
+
+
+def describe(t: TicketView) -> RenderableType:
+    """All of a ticket, as the detail pane shows it."""
+    head = Text.assemble((f"{t.key} ", "bold"), (f"{t.priority} ", "bold"), t.title)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    customer = (t.customer or "—") + (" ★ VIP" if t.vip else "")
+    for name, value in (
+        ("status", t.status.replace("_", " ")),
+        ("assignee", t.assignee or "— unassigned"),
+        ("team", t.team or "—"),
+        ("customer", customer),
+        ("category", t.category or "—"),
+        ("channel", t.channel),
+        ("tags", ", ".join(t.tags) or "—"),
+        ("created", local(t.created_at)),
+        ("escalation", f"level {t.escalation_level}" if t.escalation_level else "none"),
+        ("reopened", f"{t.reopen_count}×" if t.reopen_count else "never"),
+    ):
+        grid.add_row(name, value)
+    parts: list[RenderableType] = [head, grid]
+    if t.description:
+        parts += [Text(""), Text(t.description)]
+    if t.comments:
+        parts += [Text(""), Text("Conversation", style="bold underline")]
+        for c in t.comments:
+            internal = c.kind == "note"
+            label = KIND_LABEL.get(c.kind, c.kind)
+            marker = "▌" if internal else "│"
+            parts.append(
+                Text.assemble(
+                    (f"{marker} ", "yellow" if internal else "blue"),
+                    (f"{local(c.created_at)} {c.author or 'deskline'} · {label}", "dim"),
+                )
+            )
+            parts.append(Text(f"{marker} {c.body}", style="italic yellow" if internal else ""))
+    if t.events:
+        parts += [Text(""), Text("Timeline", style="bold underline")]
+        for e in t.events:
+            change = ""
+            if e.old and e.new:
+                keys = [k for k in e.new if k in e.old]
+                change = "; ".join(f"{k} {e.old[k] or '—'} → {e.new[k] or '—'}" for k in keys)
+            why = f" — {e.reason}" if e.reason else ""
+            parts.append(
+                Text.assemble(
+                    (f"{local(e.at)} ", "dim"),
+                    (f"{e.actor or 'deskline'} ", ""),
+                    (e.kind, "bold"),
+                    (f" {change}" if change else "", ""),
+                    (why, "italic"),
+                )
+            )
+    return Group(*parts)
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    """The selected ticket; scrolls with the keys when focused (enter from the queue)."""
+
+    DEFAULT_CSS = """
+    DetailPane { height: 1fr; border-top: solid $primary-background; padding: 0 1; }
+    DetailPane:focus { border-top: solid $accent; }
+    """
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("No ticket selected", id="detail-body")
+
+    def show(self, ticket: TicketView | None) -> None:
+        body = self.query_one("#detail-body", Static)
+        body.update(describe(ticket) if ticket else "No ticket selected")

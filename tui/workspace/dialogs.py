@@ -1,0 +1,303 @@
+"""The small modal dialogs of the workspace: pick one, type a text, escalate, quick create."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Checkbox, Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
+
+from core import fields
+from core.errors import DesklineError
+from core.templates import Draft, Template, apply
+
+AUTO = "auto"  # the quick-create priority that lets triage decide
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 70; max-width: 95%; height: auto; max-height: 90%;
+    border: thick $accent; background: $surface; padding: 0 1;
+}}
+{name} .title {{ text-style: bold; width: 1fr; margin-bottom: 1; }}
+{name} .hint {{ color: $text-muted; margin-top: 1; }}
+{name} Input, {name} Select {{ margin-bottom: 0; }}
+"""
+
+
+class Choose(ModalScreen[str | None]):
+    """Pick one of a few choices (status, priority, view, agent), optionally filtering by typing."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="Choose")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[tuple[str, str]],
+        *,
+        typed: bool = False,
+        hint: str = "enter chooses · esc cancels",
+    ) -> None:
+        super().__init__()
+        self.heading = title
+        self.choices = list(choices)  # (value, label)
+        self.typed = typed
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.heading, classes="title")
+            if self.typed:
+                yield Input(
+                    placeholder="type to narrow, enter takes the first",
+                    suggester=SuggestFromList([v for v, _ in self.choices], case_sensitive=False),
+                    id="choose-filter",
+                )
+            yield OptionList(*[Option(label, id=value) for value, label in self.choices])
+            yield Label(self.hint, classes="hint")
+
+    def on_mount(self) -> None:
+        if self.typed:
+            self.query_one("#choose-filter", Input).focus()
+        else:
+            self.query_one(OptionList).focus()
+
+    @on(Input.Changed, "#choose-filter")
+    def narrow(self, event: Input.Changed) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        words = event.value.lower().split()
+        options.add_options(
+            Option(label, id=value)
+            for value, label in self.choices
+            if all(w in f"{value} {label}".lower() for w in words)
+        )
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Submitted, "#choose-filter")
+    def take_first(self, event: Input.Submitted) -> None:
+        options = self.query_one(OptionList)
+        exact = [v for v, _ in self.choices if v.lower() == event.value.strip().lower()]
+        if exact:
+            self.dismiss(exact[0])
+        elif options.option_count:
+            index = options.highlighted or 0
+            self.dismiss(options.get_option_at_index(index).id)
+        else:
+            self.notify(f"no match for {event.value!r}", severity="warning")
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextEntry(ModalScreen[str | None]):
+    """One line of text: a reply, a note, a reason. What was typed can be given back."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="TextEntry")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, *, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.heading = title
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.heading, classes="title")
+            yield Input(value=self.value, placeholder=self.placeholder, id="entry")
+            yield Label("enter saves · esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#entry", Input).focus()
+
+    @on(Input.Submitted, "#entry")
+    def save(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.notify("write something first, or esc to cancel", severity="warning")
+            return
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EscalateForm(ModalScreen[dict[str, str] | None]):
+    """Why escalate, what was done so far, what help is needed: all three required."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="EscalateForm")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    FIELDS = (
+        ("reason", "Why escalate?"),
+        ("progress", "What has been done so far?"),
+        ("help_needed", "What help is needed?"),
+    )
+
+    def __init__(self, title: str, values: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.heading = title
+        self.values = values or {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.heading, classes="title")
+            for name, prompt in self.FIELDS:
+                yield Label(prompt)
+                yield Input(value=self.values.get(name, ""), id=name)
+            yield Label("enter moves on and saves on the last field · esc cancels", classes="hint")
+
+    @on(Input.Submitted)
+    def next_or_save(self, event: Input.Submitted) -> None:
+        values = {name: self.query_one(f"#{name}", Input).value for name, _ in self.FIELDS}
+        missing = [name for name, value in values.items() if not value.strip()]
+        if not missing:
+            self.dismiss(values)
+        elif event.input.id == self.FIELDS[-1][0] or not event.value.strip():
+            self.query_one(f"#{missing[0]}", Input).focus()
+            self.notify("all three are needed", severity="warning")
+        else:
+            self.focus_next()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class QuickCreate(ModalScreen[dict[str, Any] | None]):
+    """A new ticket from a phone call or a chat: title and enter is enough."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="QuickCreate")
+        + """
+    QuickCreate Horizontal { height: auto; }
+    QuickCreate Horizontal > * { width: 1fr; }
+    """
+    )
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(
+        self,
+        *,
+        categories: Sequence[str] = (),
+        customers: Sequence[str] = (),
+        templates: Sequence[Template] = (),
+    ) -> None:
+        super().__init__()
+        self.categories = list(categories)
+        self.customers = list(customers)
+        self.templates = {t.name: t for t in templates}
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("New ticket", classes="title")
+            if self.templates:
+                yield Select(
+                    [(name, name) for name in self.templates], prompt="template", id="template"
+                )
+            yield Input(placeholder="title (required)", id="title")
+            with Horizontal():
+                yield Select(
+                    [("priority: by triage", AUTO), *[(p, p) for p in fields.PRIORITIES]],
+                    value=AUTO,
+                    allow_blank=False,
+                    id="priority",
+                )
+                yield Select(
+                    [(c, c) for c in fields.CHANNELS],
+                    value="phone",
+                    allow_blank=False,
+                    id="channel",
+                )
+            yield Input(
+                placeholder="category, e.g. Account/Login/Locked",
+                suggester=SuggestFromList(self.categories, case_sensitive=False),
+                id="category",
+            )
+            with Horizontal():
+                yield Input(
+                    placeholder="customer",
+                    suggester=SuggestFromList(self.customers, case_sensitive=False),
+                    id="customer",
+                )
+                yield Checkbox("VIP", id="vip")
+            yield Input(placeholder="description", id="description")
+            yield Label("enter creates · tab moves · esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+
+    @on(Select.Changed, "#template")
+    def fill_from_template(self, event: Select.Changed) -> None:
+        template = self.templates.get(str(event.value))
+        if not template:
+            return
+        title = self.query_one("#title", Input)
+        prefix = template.title_prefix
+        if prefix and not title.value.startswith(prefix):
+            title.value = prefix + title.value
+        if template.category:
+            self.query_one("#category", Input).value = template.category
+        if template.description:
+            self.query_one("#description", Input).value = template.description
+        if template.priority:
+            self.query_one("#priority", Select).value = template.priority
+        if template.channel:
+            self.query_one("#channel", Select).value = template.channel
+        title.focus()
+
+    @on(Input.Submitted)
+    def create(self) -> None:
+        title = self.query_one("#title", Input).value
+        if not title.strip():
+            self.query_one("#title", Input).focus()
+            self.notify("a ticket needs a title", severity="warning")
+            return
+        text = {
+            n: self.query_one(f"#{n}", Input).value.strip()
+            for n in ("category", "customer", "description")
+        }
+        priority = str(self.query_one("#priority", Select).value)
+        draft = Draft(
+            title=title,
+            priority=None if priority == AUTO else priority,  # None: triage decides
+            category=text["category"] or None,
+            customer=text["customer"] or None,
+            channel=str(self.query_one("#channel", Select).value),
+            description=text["description"],
+        )
+        if self.templates:
+            template = self.templates.get(str(self.query_one("#template", Select).value))
+            if template is not None:
+                try:
+                    draft = apply(template, draft)  # presets, tags and required fields
+                except DesklineError as exc:
+                    self.notify(str(exc), severity="warning")
+                    return
+        self.dismiss(
+            {
+                "title": draft.title,
+                "priority": draft.priority,
+                "channel": draft.channel or "phone",
+                "category": draft.category,
+                "customer": draft.customer,
+                "vip": self.query_one("#vip", Checkbox).value,
+                "description": draft.description,
+                "tags": draft.tags,
+                "impact": draft.impact,
+            }
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

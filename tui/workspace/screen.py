@@ -1,0 +1,441 @@
+"""The agent's workspace: queue on the left, ticket detail and SLA countdowns on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from core import workflow
+from core.errors import DesklineError, StaleEdit
+from core.feed import Feed
+from core.queue import Queue, QueueCounts
+from core.views import TicketView
+from core.workflow import Status
+from tui.workspace import countdown
+from tui.workspace.countdown import CountdownPane
+from tui.workspace.detail import DetailPane
+from tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
+from tui.workspace.queue import QueueView
+
+TICK_SECONDS = 1.0
+COUNTS_SECONDS = 10.0
+FEED_SECONDS = 0.5  # changes from other processes show within a second
+
+
+class HeaderBar(Static):
+    DEFAULT_CSS = """
+    HeaderBar { dock: top; height: 1; background: $primary-background; color: $text;
+                padding: 0 1; }
+    """
+
+
+class WorkspaceScreen(Screen[None]):
+    """Where agents spend their day; every action is a key away."""
+
+    DEFAULT_CSS = """
+    #panes { height: 1fr; }
+    #queue-pane { width: 55%; min-width: 40; border-right: solid $primary-background; }
+    #right { width: 1fr; }
+    #filter { dock: bottom; display: none; border: none; height: 1; padding: 0 1; }
+    #filter.visible { display: block; }
+    #view-name { height: 1; background: $boost; padding: 0 1; text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+t", "quick_create", "New", id="quick_create", tooltip="Quick create"),
+        Binding("t", "take", "Take", id="take", tooltip="Assign to me and start"),
+        Binding("a", "assign", "Assign", id="assign"),
+        Binding("s", "status", "Status", id="status"),
+        Binding("p", "priority", "Priority", id="priority"),
+        Binding("r", "reply", "Reply", id="reply", tooltip="Public reply to the customer"),
+        Binding("n", "note", "Note", id="note", tooltip="Internal note"),
+        Binding("e", "escalate", "Escalate", id="escalate"),
+        Binding("o", "reopen", "Reopen", id="reopen"),
+        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter as you type"),
+        Binding("v", "views", "Views", id="views", tooltip="Saved views"),
+        Binding("enter", "focus_detail", "Detail", id="focus_detail", show=False),
+        Binding("escape", "focus_queue", "Queue", id="focus_queue", show=False),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    def __init__(self, queue: Queue, views_titles: dict[str, str]) -> None:
+        super().__init__()
+        self.queue = queue
+        self.desk = queue.desk
+        self.view_name = "mine"
+        self.views_titles = views_titles
+        self.filter_text = ""
+        self.counts: QueueCounts | None = None
+        self.upcoming: list[TicketView] = []
+        self.detail: TicketView | None = None
+        self._loaded_once = False
+        self._want_select: int | None = None
+        self._counts_timer: Timer | None = None
+        self.feed: Feed | None = None
+
+    # -- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar(id="bar")
+        with Horizontal(id="panes"):
+            with Vertical(id="queue-pane"):
+                yield Static(id="view-name")
+                yield QueueView(self.desk.read_sla)
+                yield Input(placeholder="filter: key, title, customer, tag", id="filter")
+            with Vertical(id="right"):
+                yield DetailPane()
+                yield CountdownPane(id="countdown")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.queue_view.focus()
+        self.show_header()
+        self.load_queue()
+        self.load_counts()
+        self.set_interval(TICK_SECONDS, self.tick)
+        self.follow_changes()
+
+    @property
+    def queue_view(self) -> QueueView:
+        return self.query_one(QueueView)
+
+    def show_header(self) -> None:
+        me = self.desk.actor
+        where = self.desk.store.short_name
+        counts = ""
+        if self.counts is not None:
+            c = self.counts
+            counts = f" · {c.open} open · ▲ {c.at_risk} at risk · ✖ {c.breached} breached"
+        self.query_one("#bar", HeaderBar).update(f"{me} @ {where}{counts}")
+        view = self.views_titles.get(self.view_name, self.view_name)
+        shown = len(self.queue_view.numbers)
+        filtered = f" · filter “{self.filter_text}”" if self.filter_text else ""
+        self.query_one("#view-name", Static).update(f"{view} ({shown}){filtered}")
+
+    # -- loading (threads; the UI never waits on the store) --------------------------
+
+    def load_queue(self, select: int | None = None) -> None:
+        """Read the queue again; ``select`` survives a newer reload replacing this one."""
+        if select:
+            self._want_select = select
+        self._load_queue()
+
+    @work(thread=True, exclusive=True, group="queue")
+    def _load_queue(self) -> None:
+        numbers = self.queue.numbers(self.view_name, self.filter_text)
+        first = self.desk.tickets(numbers[: max(self.size.height, 24)])
+        upcoming = self.desk.tickets(self.queue.numbers("open", limit=5))
+        self.app.call_from_thread(self.show_queue, numbers, first, upcoming)
+
+    def show_queue(
+        self,
+        numbers: list[int],
+        first: list[TicketView],
+        upcoming: list[TicketView],
+    ) -> None:
+        select, self._want_select = self._want_select, None
+        if self.view_name != "open" and (
+            (select and select not in numbers) or (not numbers and not self._loaded_once)
+        ):
+            # A new ticket outside this view, or nothing of mine yet: show all open tickets.
+            self.view_name, self.filter_text = "open", ""
+            self.query_one("#filter", Input).value = ""
+            self.load_queue(select)
+            return
+        self._loaded_once = True
+        self.upcoming = upcoming
+        self.queue_view.show_tickets(first)
+        self.queue_view.show_numbers(numbers, select=select)
+        self.show_header()
+        self.load_detail(self.queue_view.selected_number)
+
+    @on(QueueView.WindowNeeded)
+    def fetch_window(self, event: QueueView.WindowNeeded) -> None:
+        self.load_window(event.numbers)
+
+    @work(thread=True, group="window")
+    def load_window(self, numbers: list[int]) -> None:
+        tickets = self.desk.tickets(numbers)
+        self.app.call_from_thread(self.queue_view.show_tickets, tickets)
+
+    @on(QueueView.Selected)
+    def selected(self, event: QueueView.Selected) -> None:
+        if self.detail is None or self.detail.number != event.number:
+            self.load_detail(event.number)
+        self.show_countdown()
+
+    @work(thread=True, exclusive=True, group="detail")
+    def load_detail(self, number: int) -> None:
+        ticket = self.desk.get(str(number)) if number else None
+        self.app.call_from_thread(self.show_detail, ticket)
+
+    def show_detail(self, ticket: TicketView | None) -> None:
+        self.detail = ticket
+        self.query_one(DetailPane).show(ticket)
+        self.show_countdown()
+
+    @work(thread=True, exclusive=True, group="counts")
+    def load_counts(self) -> None:
+        counts = self.queue.counts()
+        self.app.call_from_thread(self._set_counts, counts)
+
+    def _set_counts(self, counts: QueueCounts) -> None:
+        self.counts = counts
+        self.show_header()
+        if self._counts_timer is not None:
+            self._counts_timer.stop()
+        # the next count after this one finished: slow counts never pile up
+        self._counts_timer = self.set_timer(COUNTS_SECONDS, self.load_counts)
+
+    # -- changes made elsewhere ----------------------------------------------------------
+
+    @work(thread=True, group="feed")
+    def follow_changes(self) -> None:
+        """Start following the store's change feed, then poll it on a timer."""
+        feed = Feed(self.desk.store)
+        self.app.call_from_thread(self._start_polling, feed)
+
+    def _start_polling(self, feed: Feed) -> None:
+        self.feed = feed
+        self.set_interval(FEED_SECONDS, self.poll_feed)
+
+    @work(thread=True, exclusive=True, group="feed")
+    def poll_feed(self) -> None:
+        """Fetch only the tickets that changed since the last poll (a cheap no-op when none)."""
+        if self.feed is None:
+            return
+        changed = self.feed.poll()
+        if changed:
+            self.app.call_from_thread(self.apply_changes, changed)
+
+    def on_unmount(self) -> None:
+        if self.feed is not None:
+            self.feed.close()
+
+    def apply_changes(self, numbers: list[int]) -> None:
+        self.queue_view.forget(numbers)
+        self.load_queue()  # the order may have changed; the selection stays put
+        if self.detail is not None and self.detail.number in numbers:
+            self.load_detail(self.detail.number)
+        self.load_counts()
+
+    # -- the clock ---------------------------------------------------------------------
+
+    def tick(self) -> None:
+        self.queue_view.tick(self.desk.now())
+        self.show_countdown()
+
+    def show_countdown(self) -> None:
+        now = self.desk.now()
+        ticket = self.detail
+        reading = self.desk.read_sla(ticket, now) if ticket else None
+        step = self.desk.next_step(ticket, now) if ticket else None
+        upcoming = [(t, self.desk.read_sla(t, now)) for t in self.upcoming]
+        for pane in self.query(CountdownPane).results(CountdownPane):  # none while closing
+            pane.update(countdown.describe(now, ticket, reading, step, upcoming), layout=False)
+
+    # -- acting on the selected ticket -------------------------------------------------
+
+    def _selected(self) -> TicketView | None:
+        ticket = self.detail
+        if ticket is None:
+            self.notify("no ticket selected", severity="warning")
+        return ticket
+
+    @work(thread=True, group="act")
+    def act(
+        self,
+        what: str,
+        change: Callable[[], TicketView],
+        retry: Callable[[], None] | None = None,
+    ) -> None:
+        """Run one Desk use case; errors become a toast, a stale edit reloads and retries."""
+        try:
+            ticket = change()
+        except StaleEdit as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="Stale edit", severity="error")
+            if self.detail is not None:  # show what changed, then offer the typed text again
+                fresh = self.desk.get(self.detail.key)
+                self.app.call_from_thread(self.show_detail, fresh)
+            self.app.call_from_thread(self.load_queue)
+            if retry is not None:
+                self.app.call_from_thread(retry)
+            return
+        except DesklineError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=what, severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"{ticket.key}: {what}", timeout=3)
+        self.app.call_from_thread(self.load_queue, ticket.number)
+        self.app.call_from_thread(self.load_counts)
+
+    def action_take(self) -> None:
+        if t := self._selected():
+            self.act("taken", lambda: self.desk.take(t.key, expected_version=t.version))
+
+    def action_assign(self) -> None:
+        if not (t := self._selected()):
+            return
+        agents = self.app.roster()  # type: ignore[attr-defined]
+        choices = [(a.handle, f"{a.handle} — {a.name} ({a.team or 'no team'})") for a in agents]
+
+        def chosen(handle: str | None) -> None:
+            if handle:
+                self.act(
+                    f"assigned to {handle}",
+                    lambda: self.desk.assign(t.key, handle, expected_version=t.version),
+                )
+
+        self.app.push_screen(Choose(f"Assign {t.key} to", choices, typed=True), chosen)
+
+    def action_status(self) -> None:
+        if not (t := self._selected()):
+            return
+        moves = workflow.next_statuses(Status(t.status))
+        if not moves:
+            self.notify(f"{t.key} is {t.status}: reopen it (o) to work on it", severity="warning")
+            return
+        choices = [(s.value, s.value.replace("_", " ")) for s in moves]
+
+        def chosen(status: str | None) -> None:
+            if status == Status.RESOLVED.value:
+                self.ask_resolution(t)
+            elif status:
+                self.act(
+                    f"now {status}",
+                    lambda: self.desk.transition(t.key, status, expected_version=t.version),
+                )
+
+        self.app.push_screen(Choose(f"{t.key}: {t.status} →", choices), chosen)
+
+    def ask_resolution(self, t: TicketView, typed: str = "") -> None:
+        def save(note: str | None) -> None:
+            if note:
+                self.act(
+                    "resolved",
+                    lambda: self.desk.transition(
+                        t.key, "resolved", reason=note, expected_version=t.version
+                    ),
+                    retry=lambda: self.ask_resolution(self.detail or t, note),
+                )
+
+        self.app.push_screen(TextEntry(f"Resolve {t.key}: the solution", value=typed), save)
+
+    def action_priority(self) -> None:
+        if not (t := self._selected()):
+            return
+        labels = {"P0": "urgent", "P1": "high", "P2": "medium", "P3": "low"}
+        choices = [(p, f"{p} {labels[p]}") for p in labels if p != t.priority]
+
+        def chosen(priority: str | None) -> None:
+            if priority:
+                self.act(
+                    f"priority {priority}",
+                    lambda: self.desk.change_priority(t.key, priority, expected_version=t.version),
+                )
+
+        self.app.push_screen(Choose(f"{t.key}: priority {t.priority} →", choices), chosen)
+
+    def _text_action(self, kind: str, typed: str = "") -> None:
+        if not (t := self._selected()):
+            return
+        use_case = self.desk.reply if kind == "reply" else self.desk.note
+        title = (
+            f"Reply to {t.key} (the customer sees this)"
+            if kind == "reply"
+            else (f"Internal note on {t.key}")
+        )
+
+        def save(text: str | None) -> None:
+            if text:
+                self.act(
+                    f"{kind} added",
+                    lambda: use_case(t.key, text, expected_version=t.version),
+                    retry=lambda: self._text_action(kind, text),
+                )
+
+        self.app.push_screen(TextEntry(title, value=typed), save)
+
+    def action_reply(self) -> None:
+        self._text_action("reply")
+
+    def action_note(self) -> None:
+        self._text_action("note")
+
+    def action_escalate(self, typed: dict[str, str] | None = None) -> None:
+        if not (t := self._selected()):
+            return
+
+        def save(values: dict[str, str] | None) -> None:
+            if values:
+                self.act(
+                    "escalated",
+                    lambda: self.desk.escalate(t.key, **values, expected_version=t.version),
+                    retry=lambda: self.action_escalate(values),
+                )
+
+        self.app.push_screen(EscalateForm(f"Escalate {t.key}", typed), save)
+
+    def action_reopen(self) -> None:
+        if t := self._selected():
+            self.act("reopened", lambda: self.desk.reopen(t.key, expected_version=t.version))
+
+    def action_quick_create(self) -> None:
+        app: Any = self.app
+
+        def save(values: dict[str, Any] | None) -> None:
+            if values:
+                self.act("created", lambda: self.desk.create(**values))
+
+        self.app.push_screen(
+            QuickCreate(
+                categories=app.categories(), customers=app.customers(), templates=app.templates()
+            ),
+            save,
+        )
+
+    # -- finding tickets ---------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("visible")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self.load_queue()
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.queue_view.focus()
+
+    def action_focus_queue(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_focus:
+            box.value = ""
+            box.remove_class("visible")
+        self.queue_view.focus()
+
+    def action_views(self) -> None:
+        choices = list(self.views_titles.items())
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.view_name = name
+                self.load_queue()
+
+        self.app.push_screen(Choose("Saved views", choices), chosen)
+
+    def action_focus_detail(self) -> None:
+        self.query_one(DetailPane).focus()
+
+    def action_help(self) -> None:
+        self.app.action_help()  # type: ignore[attr-defined]
