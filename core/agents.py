@@ -7,15 +7,18 @@ import os
 from collections.abc import Iterable
 
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from core import fields
-from core.errors import InvalidInput, UnknownAgent
+from core.errors import InvalidInput, NotAllowed, Refused, UnknownAgent
+from core.routing import ROUTED_STATUSES
 from core.views import AgentView
-from storage import queries
+from storage import queries, workload
 from storage.models import Agent
 from storage.store import Store
 
 HANDLE_ENV = "DESKLINE_AS"
+MANAGERS = ("supervisor", "director", "admin")  # may change other agents' duty and settings
 
 
 def os_handle() -> str:
@@ -63,7 +66,7 @@ class Roster:
             raise InvalidInput(f"--max-active must be at least 1, not {max_active}")
         with self.store.write() as s:
             if queries.agent_by_handle(s, handle) is not None:
-                raise InvalidInput(f"agent {handle!r} already exists")
+                raise Refused(f"agent {handle!r} already exists")
             team_row = queries.team_named(s, team.strip(), create=True) if team else None
             agent = Agent(
                 handle=handle,
@@ -79,18 +82,68 @@ class Roster:
             try:
                 s.flush()
             except IntegrityError:  # a concurrent add of the same handle
-                raise InvalidInput(f"agent {handle!r} already exists") from None
-            return AgentView.from_row(agent, team_row.name if team_row else None)
+                raise Refused(f"agent {handle!r} already exists") from None
+            return AgentView.from_row(agent, team_row.name if team_row else None, 0)
 
     def list(self) -> list[AgentView]:
+        """Every agent, with the open tickets each holds."""
         with self.store.read() as s:
-            return [AgentView.from_row(agent, team) for agent, team in queries.agents(s)]
+            load = workload.open_load(s, ROUTED_STATUSES)
+            return [
+                AgentView.from_row(agent, team, sum(load.get(agent.id or 0, {}).values()))
+                for agent, team in queries.agents(s)
+            ]
 
     def get(self, handle: str) -> AgentView:
         for agent in self.list():
             if agent.handle == handle:
                 return agent
         raise unknown_agent(handle)
+
+    def set_duty(self, handle: str, on_duty: bool, *, by: str) -> AgentView:
+        """Put an agent on or off duty: anyone themself, a supervisor or above anyone."""
+        with self.store.write() as s:
+            agent = _managed(s, handle, by, "put", own_ok=True)
+            if agent.on_duty == on_duty:
+                raise Refused(f"{handle} is already {'on' if on_duty else 'off'} duty")
+            agent.on_duty = on_duty
+            s.add(agent)
+            return AgentView.from_row(agent, queries.team_of(s, agent))
+
+    def update(
+        self,
+        handle: str,
+        *,
+        by: str,
+        skills: Iterable[str] | None = None,
+        cap: int | None = None,
+        default_cap: bool = False,
+        max_active: int | None = None,
+        team: str | None = None,
+    ) -> AgentView:
+        """Change what routing weighs for an agent (a supervisor or above): skills (replacing
+        them), cap on active P1/P2 tickets (or back to the desk's default), max active, team."""
+        if skills is None and cap is None and not default_cap and max_active is None and not team:
+            raise InvalidInput("nothing to change: give --skill, --cap, --max-active or --team")
+        if cap is not None and default_cap:
+            raise InvalidInput("give --cap N or --cap default, not both")
+        if cap is not None and cap < 0:
+            raise InvalidInput(f"--cap must be 0 or more, not {cap}")
+        if max_active is not None and max_active < 1:
+            raise InvalidInput(f"--max-active must be at least 1, not {max_active}")
+        with self.store.write() as s:
+            agent = _managed(s, handle, by, "change", own_ok=False)
+            if skills is not None:
+                agent.skills = fields.tags(skills)
+            if cap is not None or default_cap:
+                agent.cap = cap
+            if max_active is not None:
+                agent.max_active = max_active
+            if team:
+                team_row = queries.team_named(s, team.strip(), create=True)
+                agent.team_id = team_row.id if team_row else None
+            s.add(agent)
+            return AgentView.from_row(agent, queries.team_of(s, agent))
 
     def enrol_first(self, handle: str) -> AgentView | None:
         """On a desk with no agents at all, the first person to use it becomes its admin."""
@@ -101,3 +154,21 @@ class Roster:
             s.add(agent)
             s.flush()
             return AgentView.from_row(agent, None)
+
+
+def _managed(session: Session, handle: str, by: str, what: str, *, own_ok: bool) -> Agent:
+    """The agent ``handle``, if ``by`` may change them: a supervisor, director or admin may
+    change anyone; others only themselves, and only where ``own_ok``."""
+    actor = queries.agent_by_handle(session, by)
+    if actor is None:
+        raise unknown_agent(by)
+    agent = queries.agent_by_handle(session, handle)
+    if agent is None:
+        raise unknown_agent(handle)
+    if actor.role not in MANAGERS and not (own_ok and actor.id == agent.id):
+        whose = "someone else" if own_ok else handle
+        raise NotAllowed(
+            f"only a supervisor, director or admin can {what} {whose}"
+            f"{' on or off duty' if what == 'put' else ''}; you ({by}) are {actor.role}"
+        )
+    return agent

@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,12 +22,17 @@ from platformdirs import user_config_dir
 from core import fields
 from core.calendar import BusinessCalendar, CalendarError, Duration, DurationError, parse_duration
 from core.errors import DesklineError
+from core.routing import RoutingRules
 from core.sla import Policy, SlaRules, Target
+from core.surge import SurgeRule
+from core.templates import Template
+from core.triage import TriageRules
 from core.workflow import OPEN
 
 ENV = "DESKLINE_CONFIG"
 FILE_NAME = "deskline.toml"
 PRIORITY_KEYS = ("first_response", "resolution", "calendar")
+SECTIONS = ("calendars", "sla", "routing", "triage", "templates", "surge", "keys")
 T = TypeVar("T")
 
 
@@ -76,6 +81,11 @@ class DeskConfig:
 
     sla: SlaRules
     source: Path | None = None
+    routing: RoutingRules = field(default_factory=RoutingRules)
+    triage: TriageRules = field(default_factory=TriageRules)
+    templates: tuple[Template, ...] = ()
+    surge: SurgeRule = field(default_factory=SurgeRule)
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys, for the app
 
 
 def find_config(explicit: str | None = None) -> Path | None:
@@ -103,7 +113,43 @@ def load_config(explicit: str | None = None) -> DeskConfig:
         raise ConfigError(f"{path}: not valid TOML: {exc}{_toml_hint(text, exc)}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it: {exc}") from None
-    return DeskConfig(parse_config(data, str(path)), path)
+    return parse_desk_config(data, str(path), path)
+
+
+def parse_desk_config(
+    data: Mapping[str, Any], source: str = "deskline.toml", path: Path | None = None
+) -> DeskConfig:
+    """Everything a deskline.toml describes: SLA, routing, triage, templates and surge."""
+    from core import config_rules  # it reads with this module's helpers
+
+    read = _Reader(source)
+    return DeskConfig(
+        sla=parse_config(data, source),
+        source=path,
+        routing=config_rules.parse_routing(read, data),
+        triage=config_rules.parse_triage(read, data),
+        templates=config_rules.parse_templates(read, data),
+        surge=config_rules.parse_surge(read, data),
+        keys=_keys(read, data),
+    )
+
+
+def _keys(read: _Reader, data: Mapping[str, Any]) -> dict[str, str]:
+    """``[keys]``: binding id = "key[,key]". The app checks the ids it knows."""
+    keys = read.table(data.get("keys", {}), "keys")
+    for name, value in keys.items():
+        if not isinstance(value, str) or not value.strip():
+            raise read.fail(f"keys.{name}", f'must be a key text like "ctrl+n", not {value!r}')
+    return {name: value.strip() for name, value in keys.items()}
+
+
+def desk_toml(config: DeskConfig) -> str:
+    """The effective configuration, every section, as deskline.toml text."""
+    from core import config_rules
+
+    sections = config_rules.to_toml(config.routing, config.triage, config.templates, config.surge)
+    keys = "".join(f"{name} = {_toml(value)}\n" for name, value in config.keys.items())
+    return to_toml(config.sla) + "\n" + sections + (f"\n[keys]\n{keys}" if keys else "")
 
 
 def _toml_hint(text: str, exc: tomllib.TOMLDecodeError) -> str:
@@ -150,10 +196,20 @@ class _Reader:
             raise self.fail(f"{path}.{key}" if path else key, str(exc)) from None
 
 
+MAX_TARGET = Duration(seconds=10_000 * 3600, business_days=1000)
+
+
 def _duration(value: Any) -> Duration:
     if not isinstance(value, str):
         raise ValueError(f'must be a duration text like "2h", not {value!r}')
-    return parse_duration(value)
+    return check_target(parse_duration(value))
+
+
+def check_target(duration: Duration) -> Duration:
+    """A target a desk can live with: not beyond 1000 business days or 10,000 hours."""
+    if duration.business_days > MAX_TARGET.business_days or duration.seconds > MAX_TARGET.seconds:
+        raise ValueError(f"{duration} is too long: keep targets within 1000bd or 10000h")
+    return duration
 
 
 def _lead(value: Any) -> timedelta:
@@ -273,7 +329,7 @@ def _policy(
 def parse_config(data: Mapping[str, Any], source: str = "deskline.toml") -> SlaRules:
     """The SLA rules a deskline.toml describes, over the defaults."""
     read = _Reader(source)
-    read.only(data, "", ("calendars", "sla"))
+    read.only(data, "", SECTIONS)  # the other sections: parse_desk_config
     calendars = default_calendars()
     for name, table in read.table(data.get("calendars", {}), "calendars").items():
         path = f"calendars.{name}"
@@ -336,7 +392,36 @@ def parse_config(data: Mapping[str, Any], source: str = "deskline.toml") -> SlaR
             _policy(read.table(p, f"sla.policies[{i}]"), f"sla.policies[{i}]", read, calendars)
             for i, p in enumerate(policies)
         )
-    return SlaRules(**{**rules.__dict__, **options})
+    result = SlaRules(**{**rules.__dict__, **options})
+    _check_targets(result, read)
+    return result
+
+
+def _check_targets(rules: SlaRules, read: _Reader) -> None:
+    """Targets that make sense together: none zero after a policy's factor, and a first
+    response no later than the resolution (when both are plain time)."""
+    places = [("sla", None)] + [(f"sla.policies[{i}]", p) for i, p in enumerate(rules.policies)]
+    for where, policy in places:
+        for priority in fields.PRIORITIES:
+            if policy is None:
+                target = rules.targets[priority]
+            else:
+                target = rules.target_for(
+                    priority, tier=policy.tier, category=policy.category, channel=policy.channel
+                )
+            for name in ("first_response", "resolution"):
+                value = getattr(target, name)
+                if not (value.seconds or value.business_days):
+                    raise read.fail(
+                        f"{where}.{priority}", f"{name} comes to 0s; raise the factor or target"
+                    )
+            first, resolution = target.first_response, target.resolution
+            if not first.business_days and not resolution.business_days:
+                if first.seconds > resolution.seconds:
+                    raise read.fail(
+                        f"{where}.{priority}",
+                        f"first_response {first} is longer than resolution {resolution}",
+                    )
 
 
 # -- writing ------------------------------------------------------------------------------

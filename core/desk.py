@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from core import clock, fields, workflow
+from core import clock, fields, intake, workflow
 from core.agents import unknown_agent
 from core.config import default_rules
-from core.errors import DesklineError, InvalidInput, NotFound, StaleEdit
-from core.sla import ClockFacts, SlaClock, SlaRules
+from core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
+from core.routing import Decision, RoutingRules
+from core.sla import ClockFacts, SlaClock, SlaReading, SlaRules
+from core.surge import SurgeRule, SurgeView
+from core.triage import TriageRules, parse_impact
+from core.triage import triage as triage_ticket
 from core.views import AgentView, CommentView, EventView, TicketView, iso
 from core.workflow import Status
-from storage import queries
+from storage import changes, queries, workload
 from storage.models import Agent, Category, Comment, Customer, Event, Ticket
 from storage.store import Store
 
@@ -43,11 +49,17 @@ class Desk:
         *,
         now: Callable[[], datetime] = clock.now,
         rules: SlaRules | None = None,
+        routing: RoutingRules | None = None,
+        triage: TriageRules | None = None,
+        surge: SurgeRule | None = None,
     ) -> None:
         self.store = store
         self.actor = actor
         self.now = now
         self.rules = rules or default_rules()
+        self.routing = routing or RoutingRules()  # no rules: nothing is routed
+        self.triage = triage or TriageRules()  # the default keywords apply
+        self.surge = surge or SurgeRule()
 
     # -- reading -------------------------------------------------------------------
 
@@ -94,11 +106,31 @@ class Desk:
             now = self.now()
             return [self._view(r, now) for r in rows]
 
+    def tickets(self, numbers: Sequence[int]) -> builtins.list[TicketView]:
+        """These tickets (without history), in the order given; unknown numbers are left out."""
+        with self.store.read() as s:
+            rows = queries.ticket_rows(s, numbers=list(numbers))
+        now = self.now()
+        by_number = {row[0].number: self._view(row, now) for row in rows}
+        return [by_number[n] for n in numbers if n in by_number]
+
+    def read_sla(self, view: TicketView, now: datetime) -> SlaReading | None:
+        """The ticket's clocks read again at ``now``, without the store (for live countdowns)."""
+        return SlaClock(self.rules, view.clock).read(now) if view.clock else None
+
+    def next_step(self, view: TicketView, now: datetime) -> tuple[str, str, datetime] | None:
+        """The ticket's next SLA threshold after ``now``: (clock, threshold, instant)."""
+        if view.clock is None:
+            return None
+        upcoming = [t for t in SlaClock(self.rules, view.clock).thresholds() if t[2] > now]
+        return upcoming[0] if upcoming else None
+
     def _view(self, row: Any, now: datetime) -> TicketView:
         """A ticket row with its SLA clocks read at ``now``."""
         ticket, _, _, _, tier, category = row
-        sla = SlaClock(self.rules, clock_facts(ticket, tier, category)).read(now)
-        return replace(TicketView.from_row(row), sla=sla)
+        facts = clock_facts(ticket, tier, category)
+        sla = SlaClock(self.rules, facts).read(now)
+        return replace(TicketView.from_row(row), sla=sla, clock=facts)
 
     # -- creating ------------------------------------------------------------------
 
@@ -106,17 +138,22 @@ class Desk:
         self,
         title: str,
         *,
-        priority: str = "P2",
+        priority: str | None = None,
         category: str | None = None,
         customer: str | None = None,
         vip: bool = False,
         channel: str = "web",
         description: str = "",
         tags: Iterable[str] = (),
+        impact: str | None = None,
     ) -> TicketView:
-        """Open a new ticket (status new)."""
+        """Open a new ticket (status new), then triage and route it by the desk's rules.
+
+        ``priority`` None lets triage choose; one given always wins over its suggestion."""
         title = fields.title(title)
-        priority = fields.priority(priority)
+        explicit = fields.priority(priority) if priority is not None else None
+        impact = parse_impact(impact) if impact else None
+        description = description.strip()
         channel = fields.channel(channel)
         path = fields.category_path(category) if category else None
         customer = customer.strip() if customer else None
@@ -129,11 +166,21 @@ class Desk:
             if cust is not None and vip and cust.tier != "vip":
                 cust.tier = "vip"
             cat = queries.category_at(s, path, create=True) if path else None
+            triaged = triage_ticket(
+                self.triage,
+                title=title,
+                description=description,
+                impact=impact,
+                vip=cust is not None and cust.tier == "vip",
+                explicit=explicit,
+            )
+            priority = triaged.priority
             ticket = Ticket(
                 number=queries.next_ticket_number(s),
                 title=title,
-                description=description.strip(),
+                description=description,
                 priority=priority,
+                impact=impact,
                 status=Status.NEW.value,
                 channel=channel,
                 tags=fields.tags(tags),
@@ -151,10 +198,24 @@ class Desk:
             ticket.first_response_due_at = schedule.first_response_due_at
             ticket.resolution_due_at = schedule.resolution_due_at
             ticket.next_check_at = schedule.next_check_at
+            # Routed after the ticket number is taken: on PostgreSQL that row lock orders
+            # concurrent creates, so each one sees the load the one before it gave.
+            decisions: list[intake.Record] = []
+            if triaged.suggested:
+                decisions.append(
+                    intake.Record("triaged", None, triaged.to_json(), triaged.reason())
+                )
+            if self.routing.enabled:
+                decision = intake.decide(s, ticket, cust, cat, self.routing)
+                decisions.append(intake.apply(s, ticket, decision))
             s.add(ticket)
             s.flush()
-            new = {"title": title, "status": ticket.status, "priority": priority}
+            new = {"title": title, "status": Status.NEW.value, "priority": priority}
             _audit(s, ticket, actor, now, "created", None, new)
+            surge = intake.check_surge(s, ticket, now, self.surge)
+            for d in [*decisions, *([surge] if surge else [])]:
+                _audit(s, ticket, None, now, d.kind, d.old, d.new, d.reason)
+            changes.record(s, [ticket.id], "created", now)
             number = ticket.number
         return self.get(str(number))
 
@@ -167,7 +228,7 @@ class Desk:
             if target is None:
                 raise unknown_agent(handle)
             if c.ticket.assignee_id == target.id:
-                raise InvalidInput(f"{c.ticket.key} is already assigned to {handle}")
+                raise Refused(f"{c.ticket.key} is already assigned to {handle}")
             old = self._holder(c)
             c.ticket.status = workflow.after_assign(c.ticket.key, Status(c.ticket.status))
             c.ticket.assignee_id = target.id
@@ -181,7 +242,7 @@ class Desk:
         with self._change(key, expected_version) as c:
             status = workflow.after_take(c.ticket.key, Status(c.ticket.status))
             if c.ticket.assignee_id == c.actor.id and status == c.ticket.status:
-                raise InvalidInput(f"{c.ticket.key} is already yours and {status}")
+                raise Refused(f"{c.ticket.key} is already yours and {status}")
             old = self._holder(c)
             c.ticket.assignee_id = c.actor.id
             c.ticket.status = status.value
@@ -276,7 +337,7 @@ class Desk:
             t = c.ticket
             _require_open(t, "change its priority")
             if t.priority == priority:
-                raise InvalidInput(f"{t.key} is already {priority}")
+                raise Refused(f"{t.key} is already {priority}")
             old = {"priority": t.priority}
             t.priority = priority
             _audit(c.session, t, c.actor, c.now, "priority", old, {"priority": priority}, reason)
@@ -335,7 +396,7 @@ class Desk:
         (after deskline.toml changed); returns how many changed. Derived columns only: no
         version bump, so nobody's edit in progress turns stale."""
         open_statuses = [s.value for s in workflow.OPEN]
-        changed = 0
+        changed: list[int | None] = []
         with self.store.write() as s:
             now = self.now()
             for row in queries.ticket_rows(s, statuses=open_statuses):
@@ -358,8 +419,55 @@ class Desk:
                         plan.resolution_due_at,
                         plan.next_check_at,
                     )
-                    changed += 1
-        return changed
+                    changed.append(ticket.id)
+            changes.record(s, changed, "sla", now)
+        return len(changed)
+
+    # -- routing -------------------------------------------------------------------
+
+    def route(self, key: str, *, expected_version: int | None = None) -> TicketView:
+        """Route an open, unassigned ticket again by the current rules (say, once someone
+        came on duty); the attempt is audited whatever it finds."""
+        if not self.routing.enabled:
+            raise DesklineError(
+                "no routing is configured: add [[routing.rules]] or [routing] fallback_team "
+                "to deskline.toml"
+            )
+        with self._change(key, expected_version) as c:
+            t = c.ticket
+            _require_open(t, "route it")
+            if t.assignee_id is not None:
+                holder = self._handle_of(c.session, t.assignee_id)
+                raise Refused(
+                    f"{t.key} is assigned to {holder}: hand it back to the queue first "
+                    f"(`deskline status {t.key} new`)"
+                )
+            decision = intake.decide(c.session, t, *self._parties(c.session, t), self.routing)
+            done = intake.apply(c.session, t, decision)
+            _audit(c.session, t, c.actor, c.now, done.kind, done.old, done.new, done.reason)
+        return self.get(key)
+
+    def preview_route(self, key: str) -> Decision:
+        """Where the current rules and agents would send this ticket now (changes nothing)."""
+        number = fields.ticket_number(key)
+        with self.store.read() as s:
+            ticket = queries.ticket_by_number(s, number)
+            if ticket is None:
+                raise _not_found(key)
+            return intake.decide(s, ticket, *self._parties(s, ticket), self.routing)
+
+    def surges(self, *, within: timedelta | None = None) -> tuple[SurgeView, ...]:
+        """Surges, newest first: those whose last P0 came in the last ``within`` (all: None)."""
+        now = self.now()
+        with self.store.read() as s:
+            rows = workload.surges(s, since=now - within if within is not None else None)
+            return tuple(SurgeView.from_row(*row, now=now) for row in rows)
+
+    @staticmethod
+    def _parties(session: Session, ticket: Ticket) -> tuple[Customer | None, Category | None]:
+        customer = session.get(Customer, ticket.customer_id) if ticket.customer_id else None
+        category = session.get(Category, ticket.category_id) if ticket.category_id else None
+        return customer, category
 
     # -- inside ----------------------------------------------------------------------
 
@@ -385,8 +493,12 @@ class Desk:
                 status_before = ticket.status
                 yield change
                 ticket.updated_at = change.now
+                # Every use case is a new version, even when no column changes value (a
+                # comment, or two edits within one clock tick): that is what stale checks see.
+                flag_modified(ticket, "updated_at")
                 self._keep_clocks(change, status_before)
                 s.flush()
+                changes.record(s, [ticket.id], "updated", change.now)
         except StaleDataError:
             raise StaleEdit(
                 f"T-{number} was changed by someone else while you edited it; "

@@ -15,6 +15,10 @@ class InvalidInput(DesklineError):
     exit_code = 2
 
 
+class Refused(DesklineError):
+    """The request makes no change as things stand (already assigned, already P0, ...)."""
+
+
 class NotFound(DesklineError):
     """A ticket, agent or other thing named by the user does not exist."""
 
@@ -29,3 +33,7 @@ class IllegalTransition(DesklineError):
 
 class StaleEdit(DesklineError):
     """Someone else changed the ticket since it was read."""
+
+
+class NotAllowed(DesklineError):
+    """The acting agent's role does not allow this (say, an agent changing a colleague's duty)."""

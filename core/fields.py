@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 
 PRIORITIES = ("P0", "P1", "P2", "P3")
 CHANNELS = ("email", "phone", "chat", "web", "api", "walk-in")
 ROLES = ("agent", "supervisor", "director", "admin")
 TITLE_MAX = 200
+MAX_TICKET = 2**31 - 1
 
 
 def priority(text: str) -> str:
@@ -77,4 +78,6 @@ def ticket_number(key: str) -> int:
         value = value[2:]
     if not value.isdigit() or int(value) == 0:
         raise InvalidInput(f"bad ticket key {key!r}: use the form T-42")
+    if int(value) > MAX_TICKET:  # beyond any stored key (and the column's range)
+        raise NotFound(f"no ticket T-{value}: check the key with `deskline list`")
     return int(value)

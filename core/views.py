@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from core.sla import SlaReading
+from core.sla import ClockFacts, SlaReading
 from storage.models import Agent, Comment, Event, Ticket
 
 
@@ -73,8 +73,10 @@ class TicketView:
     reopen_count: int
     version: int
     sla: SlaReading | None = None
+    clock: ClockFacts | None = None  # what the clocks are read from, for live countdowns
     comments: tuple[CommentView, ...] = field(default=())
     events: tuple[EventView, ...] = field(default=())
+    impact: str | None = None  # users affected: all, some or one
 
     @classmethod
     def from_row(cls, row: Any) -> TicketView:
@@ -103,6 +105,7 @@ class TicketView:
             escalation_level=ticket.escalation_level,
             reopen_count=ticket.reopen_count,
             version=ticket.version,
+            impact=ticket.impact,
         )
 
     def to_json(self, *, detail: bool = False) -> dict[str, Any]:
@@ -128,6 +131,7 @@ class TicketView:
             "escalation_level": self.escalation_level,
             "reopen_count": self.reopen_count,
             "version": self.version,
+            "impact": self.impact,
         }
         if self.sla is not None:
             data["sla"] = self.sla.to_json()
@@ -147,9 +151,11 @@ class AgentView:
     on_duty: bool
     max_active: int
     email: str | None
+    cap: int | None = None  # most active P1/P2 tickets routing gives them; None: desk default
+    active: int | None = None  # open tickets they hold, when counted
 
     @classmethod
-    def from_row(cls, agent: Agent, team: str | None) -> AgentView:
+    def from_row(cls, agent: Agent, team: str | None, active: int | None = None) -> AgentView:
         skills = tuple(s for s in agent.skills.split(",") if s)
         return cls(
             agent.handle,
@@ -160,6 +166,8 @@ class AgentView:
             agent.on_duty,
             agent.max_active,
             agent.email,
+            agent.cap,
+            active,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 10_000
@@ -61,11 +61,19 @@ def make_engine(url: str) -> Engine:
     that take the lock up front (BEGIN IMMEDIATE)."""
     u = make_url(url)
     if u.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except (ImportError, NoSuchModuleError) as exc:  # a backend deskline does not ship
+            raise StoreError(
+                f"unsupported database URL {u.render_as_string()}: use a SQLite file path or "
+                f"postgresql+psycopg://… ({exc})"
+            ) from None
     path = sqlite_path(url)
     if path is not None:
         if not path.parent.exists():
             raise StoreError(f"cannot open database {path}: folder {path.parent} does not exist")
+        if path.is_dir():
+            raise StoreError(f"cannot open database {path}: it is a folder; name a file in it")
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

@@ -27,6 +27,10 @@ class Agent(SQLModel, table=True):
     on_duty: bool = True
     max_active: int = 10
     email: str | None = None
+    # Routing: the most active P1/P2 tickets it gives this agent (None: the desk's default),
+    # and the number of the last ticket it gave them (round-robin order; 0: never).
+    cap: int | None = None
+    last_routed: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Customer(SQLModel, table=True):
@@ -76,6 +80,7 @@ class Ticket(SQLModel, table=True):
     next_check_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
     escalation_level: int = 0
     reopen_count: int = 0
+    impact: str | None = None  # all, some or one (users affected), for triage
     version: int = Field(default=1, sa_column=Column("version", Integer, nullable=False))
 
     @declared_attr  # type: ignore[arg-type]
@@ -108,3 +113,32 @@ class Event(SQLModel, table=True):
     old: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     new: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     reason: str | None = None
+
+
+class Change(SQLModel, table=True):
+    """The change feed: one row per committed change to a ticket, in commit order.
+
+    The newest id is the feed's position; a client that remembers it asks for the rows
+    after it (``storage.changes``). Rows are only ever appended.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    kind: str  # created, updated, or sla (due times stored again under new rules)
+
+
+class Surge(SQLModel, table=True):
+    """A burst of P0 tickets in one team (``core.surge``): from the P0 that began it to the
+    newest; ``alerted_at`` is set once the alert engine has told the recipients."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    ticket_id: int = Field(foreign_key="ticket.id")  # the P0 that began it
+    started_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    last_p0_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    p0_count: int  # P0 tickets in it so far
+    more_than: int  # the rule it began under: more than this many P0 ...
+    within_seconds: int  # ... within this long
+    recipients: list[str] = Field(default_factory=list, sa_type=JSON)  # handles to alert
+    alerted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

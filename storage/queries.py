@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, update
+from sqlalchemy import ColumnElement, and_, case, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
@@ -112,8 +112,9 @@ def next_due():  # type: ignore[no-untyped-def]
 
 
 def queue_order() -> tuple[Any, ...]:
-    """Most urgent first: running clocks by next due time, paused ones after, then by number."""
-    return (col(Ticket.paused_at).is_not(None), next_due(), col(Ticket.number))
+    """Most urgent first: open tickets by next due time, paused ones after, finished last."""
+    finished = col(Ticket.status).in_(("resolved", "closed"))
+    return (finished, col(Ticket.paused_at).is_not(None), next_due(), col(Ticket.number))
 
 
 def ticket_rows(
@@ -156,6 +157,102 @@ def ticket_rows(
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.execute(stmt).all())
+
+
+def _queue(
+    stmt: Any,
+    *,
+    statuses: Sequence[str],
+    assignee_id: int | None = None,
+    team_id: int | None = None,
+    unassigned: bool = False,
+    priorities: Sequence[str] | None = None,
+    text: str = "",
+    breached_at: datetime | None = None,
+    due_before: datetime | None = None,
+) -> Any:
+    """``stmt`` narrowed to a queue: ``text`` matches the key, title, customer or a tag
+    (any case); ``breached_at`` keeps tickets with a running clock past its stored due
+    time at that instant; ``due_before`` those whose next due time comes before it."""
+    stmt = stmt.outerjoin(Customer, col(Ticket.customer_id) == Customer.id).where(
+        col(Ticket.status).in_(statuses)
+    )
+    if assignee_id is not None:
+        stmt = stmt.where(col(Ticket.assignee_id) == assignee_id)
+    if team_id is not None:
+        stmt = stmt.where(col(Ticket.team_id) == team_id)
+    if unassigned:
+        stmt = stmt.where(col(Ticket.assignee_id).is_(None))
+    if priorities:
+        stmt = stmt.where(col(Ticket.priority).in_(priorities))
+    for word in text.split():
+        like = f"%{word}%"
+        matches: list[ColumnElement[bool]] = [
+            col(Ticket.title).ilike(like),
+            col(Customer.name).ilike(like),
+            col(Ticket.tags).ilike(like),
+        ]
+        key = word.upper().removeprefix("T-")
+        if key.isdigit():
+            matches.append(col(Ticket.number) == int(key))
+        stmt = stmt.where(or_(*matches))
+    if breached_at is not None:
+        stmt = stmt.where(
+            or_(
+                and_(
+                    col(Ticket.first_response_at).is_(None),
+                    col(Ticket.first_response_due_at) <= breached_at,
+                ),
+                and_(col(Ticket.paused_at).is_(None), col(Ticket.resolution_due_at) <= breached_at),
+            )
+        )
+    if due_before is not None:
+        stmt = stmt.where(next_due() <= due_before)
+    return stmt
+
+
+def queue_numbers(session: Session, *, limit: int | None = None, **where: Any) -> list[int]:
+    """Ticket numbers of a queue (``_queue``), most urgent first; only numbers, so it
+    stays cheap at scale."""
+    stmt = _queue(sa_select(col(Ticket.number)), **where).order_by(*queue_order())
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.execute(stmt).scalars().all())
+
+
+def queue_count(session: Session, **where: Any) -> int:
+    """How many tickets a queue (``_queue``) holds, counted by the database."""
+    stmt = _queue(sa_select(func.count()).select_from(Ticket), **where)
+    return int(session.execute(stmt).scalar_one())
+
+
+def clock_rows(session: Session, **where: Any) -> list[Any]:
+    """What the SLA clocks of a queue's tickets are read from, and nothing more: rows of
+    (created_at, priority, tier, category path, channel, first_response_at, resolved_at,
+    paused_at, pause_credit_seconds)."""
+    stmt = _queue(
+        sa_select(
+            col(Ticket.created_at),
+            col(Ticket.priority),
+            col(Customer.tier),
+            col(Category.path),
+            col(Ticket.channel),
+            col(Ticket.first_response_at),
+            col(Ticket.resolved_at),
+            col(Ticket.paused_at),
+            col(Ticket.pause_credit_seconds),
+        ),
+        **where,
+    ).outerjoin(Category, col(Ticket.category_id) == Category.id)
+    return list(session.execute(stmt).all())
+
+
+def category_paths(session: Session) -> list[str]:
+    return list(session.exec(select(Category.path).order_by(col(Category.path))).all())
+
+
+def customer_names(session: Session) -> list[str]:
+    return list(session.exec(select(Customer.name).order_by(col(Customer.name))).all())
 
 
 def conversation(session: Session, ticket_id: int) -> list[Any]:

@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from storage.engine import (
     StoreError,
+    data_dir,
+    default_url,
     make_engine,
     read_session,
     resolve_url,
@@ -30,11 +32,14 @@ class Store:
     @classmethod
     def open(cls, db: str | None = None, *, migrate: bool = True) -> Store:
         """Open ``db`` (path or URL; default from DESKLINE_DB or the data directory)."""
-        store = cls(resolve_url(db))
+        url = resolve_url(db)
+        if url == default_url():  # the first run on a machine: make deskline's own folder
+            data_dir().mkdir(parents=True, exist_ok=True)
+        store = cls(url)
         if migrate:
             try:
                 store.backup_made = ensure_schema(store.engine)
-            except OperationalError as exc:
+            except DBAPIError as exc:  # not a database, no such schema, unreachable, ...
                 raise StoreError(
                     f"cannot open database {store.display_url}: {_reason(exc)}"
                 ) from None
@@ -43,6 +48,14 @@ class Store:
     @property
     def display_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def short_name(self) -> str:
+        """The file name of a SQLite database, else host/database, for headers."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            return (url.database or ":memory:").rsplit("/", 1)[-1]
+        return f"{url.host or 'localhost'}/{url.database}"
 
     @property
     def backend(self) -> str:
@@ -69,6 +82,6 @@ class Store:
         self.engine.dispose()
 
 
-def _reason(exc: OperationalError) -> str:
+def _reason(exc: DBAPIError) -> str:
     """The driver's own words, first line only."""
     return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

@@ -11,16 +11,21 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from core import clock
+from core import clock, templates
 from core.agents import HANDLE_ENV, Roster, os_handle
-from core.config import DeskConfig, load_config, to_toml
+from core.config import DeskConfig, desk_toml, load_config
 from core.desk import Desk
 from core.errors import DesklineError
+from core.templates import Draft
 from core.views import iso
 from storage import queries
 from storage.engine import StoreError
 from storage.store import Store
-from tui import render
+from tui import render, rules_text
+
+# Click's UsageError, whether Typer vendors Click or uses it: BadParameter's parent.
+UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+assert UsageError.__name__ == "UsageError"
 
 app = typer.Typer(
     name="deskline",
@@ -30,7 +35,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-agents_app = typer.Typer(help="Who works at this desk: add and list agents.")
+agents_app = typer.Typer(help="Who works at this desk: add, list, duty on/off, skills and caps.")
 db_app = typer.Typer(help="The database: upgrade its schema, back it up.")
 config_app = typer.Typer(help="deskline.toml: check it, show the effective settings.")
 sla_app = typer.Typer(help="SLA arithmetic on the configured calendars.")
@@ -69,11 +74,18 @@ class Session:
         return self._config
 
     def desk(self) -> Desk:
-        rules = self.settings.sla  # a bad config fails before the database is touched
+        settings = self.settings  # a bad config fails before the database is touched
         enrolled = Roster(self.store).enrol_first(self.me)
         if enrolled:
             say(f"first use of this desk: added you ({enrolled.handle}) as its admin")
-        desk = Desk(self.store, self.me, rules=rules)
+        desk = Desk(
+            self.store,
+            self.me,
+            rules=settings.sla,
+            routing=settings.routing,
+            triage=settings.triage,
+            surge=settings.surge,
+        )
         desk.whoami()  # an unknown handle fails here, before anything else
         return desk
 
@@ -140,7 +152,7 @@ def open_workspace(session: Session) -> None:
     from tui.app import DesklineApp
 
     desk = session.desk()
-    DesklineApp(desk).run()
+    DesklineApp(desk, session.settings).run()
 
 
 # -- tickets ----------------------------------------------------------------------------
@@ -150,31 +162,52 @@ def open_workspace(session: Session) -> None:
 def new(
     ctx: typer.Context,
     title: Annotated[str, typer.Option("--title", "-t", help="What is wrong, in a line.")],
-    priority: Annotated[str, typer.Option("--priority", "-p", help="P0 to P3.")] = "P2",
+    priority: Annotated[
+        str | None,
+        typer.Option("--priority", "-p", help="P0 to P3 (default: what triage suggests, else P2)."),
+    ] = None,
     category: Annotated[str | None, typer.Option(help="Path like Account/Login/Locked.")] = None,
     customer: Annotated[str | None, typer.Option(help="Customer name.")] = None,
     vip: Annotated[bool, typer.Option("--vip", help="The customer is a VIP.")] = False,
-    channel: Annotated[str, typer.Option(help="email, phone, chat, web, api or walk-in.")] = "web",
+    channel: Annotated[
+        str | None, typer.Option(help="email, phone, chat, web (default), api or walk-in.")
+    ] = None,
     description: Annotated[str, typer.Option("--description", "-d")] = "",
     tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeat for more.")] = None,
+    impact: Annotated[
+        str | None, typer.Option(help="Users affected: all, some or one (for triage).")
+    ] = None,
+    template: Annotated[
+        str | None, typer.Option("--template", help="Start from a [[templates]] entry.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Open a new ticket."""
-    ticket = (
-        _session(ctx)
-        .desk()
-        .create(
-            title,
-            priority=priority,
-            category=category,
-            customer=customer,
-            vip=vip,
-            channel=channel,
-            description=description,
-            tags=tag or (),
-        )
+    """Open a new ticket; triage and routing rules set its priority and assignee."""
+    session = _session(ctx)
+    draft = Draft(
+        title, priority, category, customer, channel, impact, description, tuple(tag or ())
     )
-    emit(ticket.to_json(), as_json, lambda: typer.echo(f"created {ticket.key}: {ticket.title}"))
+    if template:
+        draft = templates.apply(templates.find(session.settings.templates, template), draft)
+    ticket = session.desk().create(
+        draft.title,
+        priority=draft.priority,
+        category=draft.category,
+        customer=draft.customer,
+        vip=vip,
+        channel=draft.channel or "web",
+        description=draft.description,
+        tags=draft.tags,
+        impact=draft.impact,
+    )
+
+    def human() -> None:
+        typer.echo(f"created {ticket.key}: {ticket.title}")
+        for event in ticket.events:
+            if event.kind in ("triaged", "routed", "surge"):
+                typer.echo(f"  {event.kind}: {event.reason}")
+
+    emit(ticket.to_json(), as_json, human)
 
 
 @app.command("list")
@@ -194,6 +227,8 @@ def list_(
 ) -> None:
     """List tickets in queue order (open ones unless --status or --all)."""
     statuses = status
+    if all_ and status:
+        fail("give either --all or --status, not both", 2)
     if all_:
         statuses = ["new", "assigned", "in_progress", "pending", "resolved", "closed"]
     tickets = (
@@ -394,9 +429,10 @@ def config_check(
     """Validate deskline.toml and print the effective SLA policy table."""
     session = _session(ctx)
     settings = load_config(file or session.config)
-    where = settings.source or "no deskline.toml found: the defaults"
+    where = settings.source or "no deskline.toml found; the defaults"
     typer.echo(f"{where}: ok")
     render.policy_table(settings.sla)
+    rules_text.config_summary(settings)
 
 
 @config_app.command("show")
@@ -404,7 +440,7 @@ def config_show(ctx: typer.Context) -> None:
     """Print the effective configuration as TOML."""
     settings = _session(ctx).settings
     typer.echo(f"# {settings.source or 'defaults (no deskline.toml found)'}")
-    typer.echo(to_toml(settings.sla))
+    typer.echo(desk_toml(settings))
 
 
 @sla_app.command("due")
@@ -418,15 +454,19 @@ def sla_due(
 ) -> None:
     """Print when a duration of business time from START ends on a calendar (UTC)."""
     from core.calendar import DurationError, parse_duration
+    from core.config import check_target
 
     rules = _session(ctx).settings.sla
     if calendar not in rules.calendars:
         fail(f"unknown calendar {calendar!r}; known: {', '.join(sorted(rules.calendars))}", 2)
     try:
-        span = parse_duration(duration)
-    except DurationError as exc:
+        span = check_target(parse_duration(duration))
+    except (DurationError, ValueError) as exc:
         fail(str(exc), 2)
-    due = rules.calendars[calendar].add(clock.parse_instant(start), span)
+    try:
+        due = rules.calendars[calendar].add(clock.parse_instant(start), span)
+    except OverflowError:
+        fail(f"{duration} after {start} is beyond the year 9999", 2)
     typer.echo(iso(due))
 
 
@@ -478,10 +518,19 @@ def demo(
     open_workspace(session)
 
 
+from tui import cli_rules  # noqa: E402, F401  (adds the rules, customers and agents duty/set commands)
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr and a non-zero exit."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except UsageError as exc:  # Click's own block is several lines; one is enough
+        command = exc.ctx.command_path if exc.ctx else "deskline"
+        typer.echo(f"deskline: {exc.format_message()} (see `{command} --help`)", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        sys.exit(130)
     except DesklineError as exc:
         typer.echo(f"deskline: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -491,3 +540,4 @@ def main() -> None:
     except clock.ClockError as exc:
         typer.echo(f"deskline: {exc}", err=True)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

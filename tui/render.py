@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -12,12 +13,19 @@ from rich.text import Text
 
 from core.sla import ClockState, SlaRules, leads_text
 from core.views import AgentView, TicketView
+from themes.palette import SLA_LOOK
 
 console = Console(highlight=False)
 
 
 def local(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def local_short(value: datetime, now: datetime) -> str:
+    """Local time, with the date only when it is not today."""
+    here, today = value.astimezone(), now.astimezone()
+    return here.strftime("%H:%M" if here.date() == today.date() else "%m-%d %H:%M")
 
 
 def ticket_table(tickets: Sequence[TicketView]) -> None:
@@ -54,15 +62,7 @@ def ticket_table(tickets: Sequence[TicketView]) -> None:
     console.print(table)
 
 
-GLYPHS = {
-    ClockState.OK: ("●", "green"),
-    ClockState.WARNING: ("◐", "yellow"),
-    ClockState.AT_RISK: ("▲", "dark_orange"),
-    ClockState.BREACHED: ("✖", "bold red"),
-    ClockState.PAUSED: ("⏸", "cyan"),
-    ClockState.MET: ("✔", "dim green"),
-    ClockState.MISSED: ("✘", "dim red"),
-}
+GLYPHS = {ClockState(state): (look.glyph, look.style) for state, look in SLA_LOOK.items()}
 
 
 def countdown(seconds: int) -> str:
@@ -72,8 +72,9 @@ def countdown(seconds: int) -> str:
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    text = f"{hours}:{minutes:02}:{secs:02}"
-    return f"{sign}{days}d {text}" if days else f"{sign}{text}"
+    if days:  # past a day the seconds do not matter, and the cell stays narrow
+        return f"{sign}{days}d{hours:02}h{minutes:02}m"
+    return f"{sign}{hours}:{minutes:02}:{secs:02}"
 
 
 def sla_cell(t: TicketView) -> Text:
@@ -98,12 +99,13 @@ def ticket_detail(t: TicketView) -> None:
         ("category", t.category or "—"),
         ("channel", t.channel),
         ("tags", ", ".join(t.tags) or "—"),
+        ("impact", f"{t.impact} users" if t.impact else "—"),
         ("created", local(t.created_at)),
         ("first response", local(t.first_response_at)),
         ("resolved", local(t.resolved_at)),
         ("closed", local(t.closed_at)),
         ("escalation", str(t.escalation_level)),
-        ("reopened", f"{t.reopen_count}x"),
+        ("reopened", f"{t.reopen_count}×" if t.reopen_count else "never"),
         ("version", str(t.version)),
     ]
     if t.sla is not None:
@@ -116,7 +118,7 @@ def ticket_detail(t: TicketView) -> None:
                 (
                     f"SLA {name}",
                     f"{glyph} {reading.state.value}, due {local(reading.due_at)}, "
-                    f"{countdown(reading.remaining_seconds)} left, {reading.percent_used:g}% used",
+                    f"{clock_left(reading)}, {reading.percent_used:g}% used",
                 )
             )
     grid = Table.grid(padding=(0, 2))
@@ -147,15 +149,27 @@ def ticket_detail(t: TicketView) -> None:
             console.print(f"{local(e.at)}  {e.actor or 'deskline'} {e.kind}{change}{why}")
 
 
+def clock_left(reading: Any) -> str:
+    """``0:25:10 left``, ``0:04:01 over``, or ``stopped`` for a met or missed clock."""
+    if reading.state in (ClockState.MET, ClockState.MISSED):
+        return "stopped"
+    word = "over" if reading.remaining_seconds < 0 else "left"
+    return f"{countdown(abs(reading.remaining_seconds))} {word}"
+
+
+def _shown(value: Any) -> str:
+    return "—" if value is None or value == "" else str(value)
+
+
 def _change_text(old: dict | None, new: dict | None) -> str:
     keys = [k for k in (new or {}) if k in (old or {})]
-    parts = [f"{k}: {(old or {}).get(k) or '—'} → {(new or {}).get(k) or '—'}" for k in keys]
+    parts = [f"{k}: {_shown((old or {}).get(k))} → {_shown((new or {}).get(k))}" for k in keys]
     return f" ({'; '.join(parts)})" if parts else ""
 
 
 def agent_table(agents: Sequence[AgentView]) -> None:
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("HANDLE", "NAME", "ROLE", "TEAM", "SKILLS", "ON DUTY"):
+    for column in ("HANDLE", "NAME", "ROLE", "TEAM", "SKILLS", "ON DUTY", "OPEN", "CAP"):
         table.add_column(column)
     for a in agents:
         table.add_row(
@@ -165,6 +179,8 @@ def agent_table(agents: Sequence[AgentView]) -> None:
             a.team or "",
             ", ".join(a.skills),
             "yes" if a.on_duty else "no",
+            "" if a.active is None else f"{a.active}/{a.max_active}",
+            "default" if a.cap is None else str(a.cap),
         )
     console.print(table)
 
@@ -214,4 +230,14 @@ def policy_table(rules: SlaRules) -> None:
         f"{'yes' if rules.note_counts_as_response else 'no'}"
     )
     for name, calendar in rules.calendars.items():
-        console.print(f"calendar {name}: {calendar!r}")
+        if calendar.is_always_open:
+            hours = "24x7"
+        else:
+            hours = "; ".join(f"{d} {', '.join(w)}" for d, w in calendar.weekly_hours().items())
+        extra = []
+        if calendar.holidays:
+            extra.append(f"{len(calendar.holidays)} holiday(s)")
+        if calendar.holiday_country:
+            extra.append(f"holidays of {calendar.holiday_country}")
+        more = f" · {', '.join(extra)}" if extra else ""
+        console.print(f"calendar {name}: {calendar.timezone} · {hours}{more}")

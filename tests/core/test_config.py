@@ -145,3 +145,25 @@ def test_discovery_order(tmp_path, monkeypatch):
     monkeypatch.setenv("DESKLINE_CONFIG", str(tmp_path / "gone.toml"))
     with pytest.raises(ConfigError, match="DESKLINE_CONFIG: config file .*gone.toml not found"):
         find_config()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[sla.P2]\nfirst_response = "5h"\nresolution = "1h"',
+            "sla.P2: first_response 5h is longer than resolution 1h",
+        ),
+        (
+            '[[sla.policies]]\nname = "x"\ntier = "vip"\nfactor = 0.00001',
+            "sla.policies[0].P0: first_response comes to 0s",
+        ),
+        ('[sla.P3]\nresolution = "5000bd"', "sla.P3.resolution: 5000bd is too long"),
+        ('[sla.P3]\nresolution = "99999999h"', "is too long"),
+    ],
+)
+def test_targets_that_cannot_work_are_refused(tmp_path, text, message):
+    path = tmp_path / "deskline.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_config(str(path))

@@ -13,6 +13,7 @@ from core.errors import (
     IllegalTransition,
     InvalidInput,
     NotFound,
+    Refused,
     StaleEdit,
     UnknownAgent,
 )
@@ -77,9 +78,13 @@ def test_create_opens_a_new_ticket_and_writes_one_created_event(ana, clock):
     assert t.tags == ("vpn", "remote")
     assert t.created_at == clock.t and t.version == 1
     assert t.team == "Service Desk"  # the creator's team, as the category has none
-    (event,) = t.events
+    event, triaged = t.events
     assert (event.kind, event.actor, event.at, event.old) == ("created", "ana", clock.t, None)
     assert event.new == {"title": "VPN drops every 10 minutes", "status": "new", "priority": "P1"}
+    # Triage is on by default: a VIP raises its suggestion from P2 to P1, which the agent's
+    # own P1 matches; the suggestion is recorded all the same (no routing: no routed event).
+    assert (triaged.kind, triaged.actor, triaged.at) == ("triaged", None, clock.t)
+    assert (triaged.new["suggested"], triaged.new["explicit"]) == ("P1", "P1")
 
 
 def test_ticket_keys_count_up_and_are_never_reused(ana):
@@ -115,7 +120,7 @@ def test_take_assigns_to_me_and_starts_in_one_event(ana):
 def test_take_of_my_own_started_ticket_is_refused(ana):
     key = ana.create("x").key
     ana.take(key)
-    with pytest.raises(InvalidInput, match="already yours"):
+    with pytest.raises(Refused, match="already yours"):
         ana.take(key)
 
 
@@ -216,7 +221,7 @@ def test_priority_change_writes_old_and_new(ana):
         {"priority": "P0"},
         "whole floor is down",
     )
-    with pytest.raises(InvalidInput, match="already P0"):
+    with pytest.raises(Refused, match="already P0"):
         ana.change_priority(key, "P0")
     with pytest.raises(InvalidInput, match="bad priority 'P9'"):
         ana.change_priority(key, "P9")
@@ -315,3 +320,16 @@ def test_list_is_open_tickets_by_default_and_filters(ana):
     assert [t.key for t in ana.list(priorities=["p3"])] == [c]
     assert [t.key for t in Desk(ana.store, "bo").list(mine=True)] == [c]
     assert ana.list(mine=True) == []
+
+
+def test_every_use_case_makes_a_new_version_even_within_one_clock_tick(ana):
+    key = ana.create("x").key  # the clock does not move in this test
+    versions = [ana.get(key).version]
+    for change in (
+        lambda: ana.note(key, "a"),
+        lambda: ana.reply(key, "b"),
+        lambda: ana.take(key),
+        lambda: ana.change_priority(key, "P1"),
+    ):
+        versions.append(change().version)
+    assert versions == [1, 2, 3, 4, 5]

@@ -204,3 +204,17 @@ def test_recompute_moves_stored_due_times_to_new_targets_without_a_version_bump(
     assert after.next_check_at == T0 + timedelta(minutes=24)
     assert after.version == before.version
     assert changed.recompute_sla() == 0
+
+
+def test_queue_counts_open_at_risk_and_breached(ana, clock):
+    from core.queue import Queue
+
+    ana.create("due soon", priority="P0")  # first response at risk from 12 min
+    late = ana.create("late", priority="P0").key
+    ana.create("calm", priority="P3")
+    clock.at(-5)
+    ana.create("older", priority="P0")  # created 5 minutes earlier
+    clock.at(13)
+    ana.reply(late, "on it")  # first response met; its resolution is fine
+    counts = Queue(ana).counts()
+    assert (counts.open, counts.at_risk, counts.breached) == (4, 1, 1)

@@ -81,7 +81,8 @@ def test_create_show_list_round_trip_in_json(cli):
     assert made["key"] == "T-1" and made["status"] == "new" and made["vip"] is True
     shown = cli.json("show", "T-1")
     assert {k: shown[k] for k in made} == made
-    assert [e["kind"] for e in shown["events"]] == ["created"]
+    # triage records its suggestion for a VIP (P2 raised to P1), agreeing with the -p P1 given
+    assert [e["kind"] for e in shown["events"]] == ["created", "triaged"]
     assert shown["comments"] == []
     listed = cli.json("list")
     assert listed == [made]
@@ -111,7 +112,7 @@ def test_create_show_list_round_trip_in_json(cli):
 
 
 def test_the_whole_workflow_from_the_command_line(cli):
-    cli("new", "--title", "VPN down")
+    cli("new", "--title", "VPN drops")  # no urgency keyword: triage leaves it at P2
     assert cli.json("assign", "T-1", "bo")["assignee"] == "bo"
     assert cli.json("take", "T-1")["status"] == "in_progress"
     assert cli.json("reply", "T-1", "Restarting the gateway")["first_response_at"]
@@ -142,7 +143,7 @@ def test_the_whole_workflow_from_the_command_line(cli):
         "reopened",
     ]
     code, out, _ = cli("list", "--mine")
-    assert code == 0 and "VPN down" in out
+    assert code == 0 and "VPN drops" in out
 
 
 def test_human_output_shows_the_conversation_apart_from_notes(cli):
@@ -172,7 +173,7 @@ USER_ERRORS = [
         "--progress",
     ),
     (("reopen", "T-1"), 1, "cannot reopen T-1"),
-    (("agents", "add", "bo"), 2, "agent 'bo' already exists"),
+    (("agents", "add", "bo"), 1, "agent 'bo' already exists"),
     (("agents", "add", "cy", "--role", "boss"), 2, "bad role 'boss'"),
 ]
 
