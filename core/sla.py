@@ -223,7 +223,6 @@ class SlaClock:
         """Due time of the resolution clock, moved later by the credit of finished pauses."""
         return self._resolution_due
 
-
     def target_seconds(self, duration: Duration) -> int:
         """A target as business seconds from the ticket's creation."""
         if not duration.business_days:
