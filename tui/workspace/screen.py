@@ -79,6 +79,8 @@ class WorkspaceScreen(Screen[None]):
         self._loaded_once = False
         self._want_select: int | None = None
         self._counts_timer: Timer | None = None
+        # Held, not queried: worker threads and late callbacks may use it while closing.
+        self.queue_view = QueueView(self.desk.read_sla)
         self.feed: Feed | None = None
 
     # -- layout --------------------------------------------------------------------
@@ -88,7 +90,7 @@ class WorkspaceScreen(Screen[None]):
         with Horizontal(id="panes"):
             with Vertical(id="queue-pane"):
                 yield Static(id="view-name")
-                yield QueueView(self.desk.read_sla)
+                yield self.queue_view
                 yield Input(placeholder="filter: key, title, customer, tag", id="filter")
             with Vertical(id="right"):
                 yield DetailPane()
@@ -103,10 +105,6 @@ class WorkspaceScreen(Screen[None]):
         self.set_interval(TICK_SECONDS, self.tick)
         self.follow_changes()
 
-    @property
-    def queue_view(self) -> QueueView:
-        return self.query_one(QueueView)
-
     def show_header(self) -> None:
         me = self.desk.actor
         where = self.desk.store.short_name
@@ -114,11 +112,13 @@ class WorkspaceScreen(Screen[None]):
         if self.counts is not None:
             c = self.counts
             counts = f" · {c.open} open · ▲ {c.at_risk} at risk · ✖ {c.breached} breached"
-        self.query_one("#bar", HeaderBar).update(f"{me} @ {where}{counts}")
+        for bar in self.query("#bar").results(HeaderBar):  # none while closing
+            bar.update(f"{me} @ {where}{counts}")
         view = self.views_titles.get(self.view_name, self.view_name)
         shown = len(self.queue_view.numbers)
         filtered = f" · filter “{self.filter_text}”" if self.filter_text else ""
-        self.query_one("#view-name", Static).update(f"{view} ({shown}){filtered}")
+        for name in self.query("#view-name").results(Static):
+            name.update(f"{view} ({shown}){filtered}")
 
     # -- loading (threads; the UI never waits on the store) --------------------------
 
@@ -147,7 +147,8 @@ class WorkspaceScreen(Screen[None]):
         ):
             # A new ticket outside this view, or nothing of mine yet: show all open tickets.
             self.view_name, self.filter_text = "open", ""
-            self.query_one("#filter", Input).value = ""
+            for box in self.query("#filter").results(Input):
+                box.value = ""
             self.load_queue(select)
             return
         self._loaded_once = True
@@ -179,7 +180,8 @@ class WorkspaceScreen(Screen[None]):
 
     def show_detail(self, ticket: TicketView | None) -> None:
         self.detail = ticket
-        self.query_one(DetailPane).show(ticket)
+        for pane in self.query(DetailPane).results(DetailPane):  # none while closing
+            pane.show(ticket)
         self.show_countdown()
 
     @work(thread=True, exclusive=True, group="counts")
