@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.calendar import BusinessCalendar, Duration
 
@@ -142,8 +142,7 @@ class Schedule:
     next_check_at: datetime | None
 
 
-@dataclass(frozen=True)
-class ClockReading:
+class ClockReading(NamedTuple):  # a tuple: made 200,000 times a pass over a big queue
     """One clock at one instant."""
 
     due_at: datetime
@@ -162,8 +161,7 @@ class ClockReading:
         }
 
 
-@dataclass(frozen=True)
-class SlaReading:
+class SlaReading(NamedTuple):
     first_response: ClockReading
     resolution: ClockReading
 
