@@ -1,25 +1,111 @@
-"""How each SLA state looks: a glyph and a word (never colour alone) and a colour."""
+"""How each SLA state and priority looks: a glyph and a word (never colour alone) and a colour.
+
+Colours are never written here as fixed styles: they are theme variables (``sla-ok``,
+``sla-at-risk``, ``priority-p0`` ...) that every deskline theme defines. Widgets styled with
+TCSS use ``$sla-ok`` and friends; code that builds Rich text or Textual strips itself
+(the queue's ScrollView, the countdown pane, the dashboard, the CLI) asks for a style:
+
+    from themes.palette import SLA_LOOK, sla_style, priority_style
+    style = sla_style(app.theme_variables, "at_risk")   # bold where the state needs it
+    text = Text(f"{SLA_LOOK['at_risk'].glyph} {SLA_LOOK['at_risk'].word}", style=style)
+
+``app.theme_variables`` is Textual's mapping of the current theme's variables; outside an
+app (the CLI) use ``themes.themes.variables_of(theme)``. A missing or unreadable colour gives
+an unstyled (but still glyph-and-word) result, never an error.
+
+Glyphs have ASCII fallbacks for terminals that cannot show them: ``use_ascii(True)``
+(config ``[ui] ascii = true``) switches ``SLA_LOOK`` to them for the whole process.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+
+from rich.color import Color, ColorParseError
+from rich.style import Style
 
 
 @dataclass(frozen=True)
 class StateLook:
     glyph: str
     word: str
-    style: str  # a Rich style; the themes issue turns these into theme variables
+    variable: str  # the theme variable holding this state's colour
+    ascii: str  # the glyph on terminals without Unicode symbols
+    bold: bool = False
+
+    @property
+    def label(self) -> str:
+        """Glyph and word, e.g. ``▲ at risk``."""
+        return f"{self.glyph} {self.word}"
 
 
-SLA_LOOK: dict[str, StateLook] = {
-    "ok": StateLook("●", "ok", "green"),
-    "warning": StateLook("◆", "warning", "yellow"),
-    "at_risk": StateLook("▲", "at risk", "dark_orange"),
-    "breached": StateLook("✖", "breached", "bold red"),
-    "paused": StateLook("⏸", "paused", "dodger_blue1"),
-    "met": StateLook("✓", "met", "grey62"),
-    "missed": StateLook("✘", "missed", "red3"),
+SLA_STATES = ("ok", "warning", "at_risk", "breached", "paused", "met", "missed")
+
+_UNICODE: dict[str, StateLook] = {
+    "ok": StateLook("●", "ok", "sla-ok", "o"),
+    "warning": StateLook("◆", "warning", "sla-warning", "!"),
+    "at_risk": StateLook("▲", "at risk", "sla-at-risk", "^"),
+    "breached": StateLook("✖", "breached", "sla-breached", "X", bold=True),
+    "paused": StateLook("⏸", "paused", "sla-paused", "="),
+    "met": StateLook("✓", "met", "sla-met", "v"),
+    "missed": StateLook("✘", "missed", "sla-missed", "x"),
 }
 
-PRIORITY_STYLE = {"P0": "bold red", "P1": "dark_orange", "P2": "yellow", "P3": "green"}
+# The live table, read by every caller; use_ascii() swaps its glyphs in place.
+SLA_LOOK: dict[str, StateLook] = dict(_UNICODE)
+
+PRIORITIES = ("P0", "P1", "P2", "P3")
+PRIORITY_VARIABLE = {p: f"priority-{p.lower()}" for p in PRIORITIES}
+
+
+def use_ascii(on: bool) -> None:
+    """Show ASCII glyphs (``^ at risk``) instead of Unicode ones, everywhere, from now on."""
+    for state, look in _UNICODE.items():
+        SLA_LOOK[state] = (
+            StateLook(look.ascii, look.word, look.variable, look.ascii, look.bold) if on else look
+        )
+
+
+def ascii_only() -> bool:
+    return SLA_LOOK["ok"].glyph == _UNICODE["ok"].ascii
+
+
+def sla_variable(state: str) -> str:
+    """The theme variable of a state: ``at_risk`` -> ``sla-at-risk``."""
+    return _UNICODE[state].variable
+
+
+@lru_cache(maxsize=256)
+def _colour(value: str) -> Color | None:
+    value = value.strip()
+    if value.startswith("rgb(") or value.startswith("#"):
+        try:
+            return Color.parse(value.split()[0])
+        except ColorParseError:
+            return None
+    try:
+        return Color.parse(value)
+    except ColorParseError:
+        return None
+
+
+def colour_of(variables: Mapping[str, str], name: str) -> Color | None:
+    """A theme variable as a Rich colour (None when absent or not a plain colour)."""
+    value = variables.get(name)
+    return _colour(value) if value else None
+
+
+def sla_style(variables: Mapping[str, str], state: str) -> Style:
+    """The Rich style of an SLA state in the theme whose variables are given."""
+    look = _UNICODE[state]
+    return Style(color=colour_of(variables, look.variable), bold=look.bold or None)
+
+
+def priority_style(variables: Mapping[str, str], priority: str) -> Style:
+    """The Rich style of a priority label (P0 bold, since it is the urgent one)."""
+    name = PRIORITY_VARIABLE.get(priority)
+    if name is None:
+        return Style.null()
+    return Style(color=colour_of(variables, name), bold=(priority == "P0") or None)

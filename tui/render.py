@@ -13,7 +13,8 @@ from rich.text import Text
 
 from core.sla import ClockState, SlaRules, leads_text
 from core.views import AgentView, TicketView
-from themes.palette import SLA_LOOK
+from themes.builtin import BUILT_IN, DEFAULT_THEME, variables_of
+from themes.palette import SLA_LOOK, sla_style
 
 console = Console(highlight=False)
 
@@ -62,7 +63,8 @@ def ticket_table(tickets: Sequence[TicketView]) -> None:
     console.print(table)
 
 
-GLYPHS = {ClockState(state): (look.glyph, look.style) for state, look in SLA_LOOK.items()}
+# The theme's colours for the SLA cells (the CLI sets the one chosen in the config or --theme).
+colours: dict[str, str] = variables_of(BUILT_IN[DEFAULT_THEME])
 
 
 def countdown(seconds: int) -> str:
@@ -82,7 +84,7 @@ def sla_cell(t: TicketView) -> Text:
     if t.sla is None:
         return Text("")
     _, reading = t.sla.most_urgent()
-    glyph, style = GLYPHS[reading.state]
+    glyph, style = SLA_LOOK[reading.state.value].glyph, sla_style(colours, reading.state.value)
     if reading.state in (ClockState.MET, ClockState.MISSED):
         return Text(f"{glyph} {reading.state.value}", style=style)
     return Text(f"{glyph} {countdown(reading.remaining_seconds)}", style=style)
@@ -113,7 +115,7 @@ def ticket_detail(t: TicketView) -> None:
             ("first response", t.sla.first_response),
             ("resolution", t.sla.resolution),
         ):
-            glyph, _ = GLYPHS[reading.state]
+            glyph = SLA_LOOK[reading.state.value].glyph
             facts.append(
                 (
                     f"SLA {name}",

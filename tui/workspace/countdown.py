@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from rich.console import Group, RenderableType
@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from core.sla import ClockReading, SlaReading
 from core.views import TicketView
-from themes.palette import SLA_LOOK
+from themes.palette import SLA_LOOK, sla_style
 from tui.render import countdown, local_short
 
 BAR = 10
@@ -28,20 +28,23 @@ def bar(percent: float) -> str:
     return "█" * filled + "░" * (BAR - filled)
 
 
-def clock_lines(name: str, reading: ClockReading, now: datetime) -> list[Text]:
+def clock_lines(
+    name: str, reading: ClockReading, now: datetime, colours: Mapping[str, str]
+) -> list[Text]:
     """Two lines a clock, so the pane reads at 80 columns: state and time, then the bar."""
     look = SLA_LOOK[reading.state.value]
+    style = sla_style(colours, reading.state.value)
     if reading.state.value in ("met", "missed"):
         left = "stopped"
     else:
         suffix = "over" if reading.remaining_seconds < 0 else "left"
         left = f"{countdown(reading.remaining_seconds)} {suffix}"
     first = Text.assemble(
-        (f"{name:<8}", "bold"), (f"{look.glyph} {look.word} ", look.style), (left, look.style)
+        (f"{name:<8}", "bold"), (f"{look.glyph} {look.word} ", style), (left, style)
     )
     second = Text.assemble(
         "  ",
-        (bar(reading.percent_used), look.style),
+        (bar(reading.percent_used), style),
         f" {reading.percent_used:.0f}% · due {local_short(reading.due_at, now)}",
     )
     return [first, second]
@@ -53,11 +56,13 @@ def describe(
     reading: SlaReading | None,
     next_step: tuple[str, str, datetime] | None,
     upcoming: Sequence[tuple[TicketView, SlaReading | None]],
+    colours: Mapping[str, str],
 ) -> RenderableType:
+    """The pane's content; ``colours`` are the theme's variables (``app.theme_variables``)."""
     parts: list[RenderableType] = []
     if ticket is not None and reading is not None:
-        parts += clock_lines("Respond", reading.first_response, now)
-        parts += clock_lines("Resolve", reading.resolution, now)
+        parts += clock_lines("Respond", reading.first_response, now, colours)
+        parts += clock_lines("Resolve", reading.resolution, now, colours)
         if next_step is not None:
             clock, name, at = next_step
             kind = name.split(":")[0]
@@ -78,7 +83,10 @@ def describe(
             look = SLA_LOOK[clock.state.value]
             parts.append(
                 Text.assemble(
-                    (f"{look.glyph} {countdown(clock.remaining_seconds):>10} ", look.style),
+                    (
+                        f"{look.glyph} {countdown(clock.remaining_seconds):>10} ",
+                        sla_style(colours, clock.state.value),
+                    ),
                     (f"{t.key:<7}", "bold"),
                     t.title,
                     no_wrap=True,

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.console import Group, RenderableType
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from core.views import TicketView
+from themes.palette import colour_of
 from tui.render import local
 
 KIND_LABEL = {"reply": "reply", "note": "internal note", "system": "system"}
 
 
-def describe(t: TicketView) -> RenderableType:
-    """All of a ticket, as the detail pane shows it."""
+def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
+    """All of a ticket, as the detail pane shows it, in the theme's ``colours``."""
+    note = Style(color=colour_of(colours, "warning"))
+    reply = Style(color=colour_of(colours, "primary"))
     head = Text.assemble((f"{t.key} ", "bold"), (f"{t.priority} ", "bold"), t.title)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
@@ -45,11 +51,12 @@ def describe(t: TicketView) -> RenderableType:
             marker = "▌" if internal else "│"
             parts.append(
                 Text.assemble(
-                    (f"{marker} ", "yellow" if internal else "blue"),
+                    (f"{marker} ", note if internal else reply),
                     (f"{local(c.created_at)} {c.author or 'deskline'} · {label}", "dim"),
                 )
             )
-            parts.append(Text(f"{marker} {c.body}", style="italic yellow" if internal else ""))
+            body_style = note + Style(italic=True) if internal else ""
+            parts.append(Text(f"{marker} {c.body}", style=body_style))
     if t.events:
         parts += [Text(""), Text("Timeline", style="bold underline")]
         for e in t.events:
@@ -81,6 +88,14 @@ class DetailPane(VerticalScroll, can_focus=True):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("No ticket selected", id="detail-body")
 
+    ticket: TicketView | None = None
+
+    def on_mount(self) -> None:
+        # Another theme: draw the same ticket again in its colours.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show(self.ticket))
+
     def show(self, ticket: TicketView | None) -> None:
+        self.ticket = ticket
         body = self.query_one("#detail-body", Static)
-        body.update(describe(ticket) if ticket else "No ticket selected")
+        colours = self.app.theme_variables
+        body.update(describe(ticket, colours) if ticket else "No ticket selected")

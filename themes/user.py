@@ -1,0 +1,99 @@
+"""Users' own themes from deskline.toml (``[ui.themes.NAME]``) and choosing the theme to use.
+
+A theme gives colours for Textual's base slots (``primary`` is required) and, optionally,
+for the SLA states and priorities (``sla-ok``, ``sla-at-risk``, ``priority-p0`` ...); what
+it leaves out comes from deskline-dark or deskline-light (by ``dark``). A bad theme is one
+line naming the file, the key and the problem; the app then uses the default theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from textual.color import Color, ColorParseError
+from textual.theme import Theme
+
+from themes.builtin import BUILT_IN, DEFAULT_THEME, VARIABLES, defaults_for
+
+BASE_SLOTS = (
+    "primary",
+    "secondary",
+    "accent",
+    "warning",
+    "error",
+    "success",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+)
+KEYS = (*BASE_SLOTS, "dark", *VARIABLES)
+
+
+class ThemeProblem(ValueError):
+    """A user's theme that cannot be used."""
+
+
+def _colour(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ThemeProblem(f'{where}: must be a colour text like "#1E2128", not {value!r}')
+    try:
+        return Color.parse(value.strip()).hex
+    except ColorParseError:
+        raise ThemeProblem(f'{where}: {value!r} is not a colour (try "#RRGGBB")') from None
+
+
+def user_theme(name: str, table: Mapping[str, Any], source: str = "deskline.toml") -> Theme:
+    """One ``[ui.themes.NAME]`` table as a Textual theme; ThemeProblem when it is unusable."""
+    where = f"{source}: ui.themes.{name}"
+    if name in BUILT_IN:
+        raise ThemeProblem(f"{where}: {name} is a built-in theme; give yours another name")
+    for key in table:
+        if key not in KEYS:
+            raise ThemeProblem(f"{where}.{key}: unknown key; expected one of {', '.join(KEYS)}")
+    if "primary" not in table:
+        raise ThemeProblem(f"{where}: needs at least primary = a colour")
+    base = {slot: _colour(table[slot], f"{where}.{slot}") for slot in BASE_SLOTS if slot in table}
+    if "dark" in table:
+        if not isinstance(table["dark"], bool):
+            raise ThemeProblem(f"{where}.dark: must be true or false, not {table['dark']!r}")
+        dark = table["dark"]
+    elif "background" in base:
+        dark = Color.parse(base["background"]).brightness < 0.5
+    else:
+        dark = True
+    variables = defaults_for(dark)
+    for key in VARIABLES:
+        if key in table:
+            variables[key] = _colour(table[key], f"{where}.{key}")
+    return Theme(name=name, dark=dark, variables=variables, **base)
+
+
+def user_themes(
+    tables: Mapping[str, Mapping[str, Any]], source: str = "deskline.toml"
+) -> tuple[dict[str, Theme], list[str]]:
+    """Every usable user theme, and one line for each that is not."""
+    themes: dict[str, Theme] = {}
+    problems: list[str] = []
+    for name, table in tables.items():
+        try:
+            themes[name] = user_theme(name, table, source)
+        except ThemeProblem as exc:
+            problems.append(f"{exc}; the default theme is used instead")
+    return themes, problems
+
+
+def choose(
+    requested: str | None, available: Mapping[str, Theme], source: str = "deskline.toml"
+) -> tuple[str, str | None]:
+    """The theme to use and, when the requested one is unknown, the line that says so."""
+    if requested is None:
+        return DEFAULT_THEME, None
+    if requested in available:
+        return requested, None
+    names = ", ".join(available)
+    return DEFAULT_THEME, (
+        f"{source}: ui.theme: no theme named {requested!r} (one of {names}); using {DEFAULT_THEME}"
+    )
