@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
 
 from core import workflow
 from core.agents import unknown_agent
@@ -12,7 +15,6 @@ from core.sla import ClockFacts, ClockState, SlaClock
 from storage import queries
 
 OPEN = tuple(s.value for s in workflow.OPEN)
-AT_RISK_HORIZON = timedelta(days=4)  # no at-risk clock is further than this from its due time
 
 
 @dataclass(frozen=True)
@@ -55,47 +57,60 @@ class Queue:
     def numbers(
         self, view_name: str = "open", text: str = "", limit: int | None = None
     ) -> list[int]:
-        """Ticket numbers in the view, most urgent first, filtered by ``text``."""
+        """Ticket numbers in the view, most urgent first, filtered by ``text``.
+
+        Tickets whose clocks run come first, read in the order of the index on their next
+        due time (with ``limit``, only that many are read); paused ones follow.
+        """
         view = self.views[view_name]
         now = self.desk.now()
         with self.desk.store.read() as s:
             me = queries.agent_by_handle(s, self.desk.actor)
             if me is None:
                 raise unknown_agent(self.desk.actor)
-            numbers = queries.queue_numbers(
-                s,
-                statuses=OPEN,
-                assignee_id=me.id if view.mine else None,
-                team_id=me.team_id if view.team else None,
-                unassigned=view.unassigned,
-                priorities=view.priorities or None,
-                text=text,
-                breached_at=now if view.state == "breached" else None,
-                due_before=now + AT_RISK_HORIZON if view.state == "at_risk" else None,
-                limit=None if view.state == "at_risk" else limit,
-            )
-        if view.state == "at_risk":
-            numbers = [t.number for t in self.desk.tickets(numbers) if _at_risk_or_worse(t)]
-        return numbers[:limit] if limit is not None else numbers
+            where: dict[str, Any] = {
+                "statuses": OPEN,
+                "assignee_id": me.id if view.mine else None,
+                "team_id": me.team_id if view.team else None,
+                "unassigned": view.unassigned,
+                "priorities": view.priorities or None,
+                "text": text,
+                "overdue_at": now if view.state == "breached" else None,
+                "risky_at": now if view.state == "at_risk" else None,
+            }
+            numbers = queries.queue_numbers(s, running=True, limit=limit, **where)
+            if limit is None or len(numbers) < limit:
+                rest = None if limit is None else limit - len(numbers)
+                numbers += queries.queue_numbers(s, running=False, limit=rest, **where)
+            unsure = self._unmarked(s, now) if view.state == "at_risk" else {}
+        if unsure:  # at risk not stored yet for some: read their clocks
+            numbers = [n for n in numbers if unsure.get(n, True)]
+        return numbers
 
     def counts(self) -> QueueCounts:
-        """Open, at-risk and breached tickets, for the header."""
+        """Open, at-risk and breached tickets, for the header: counted by the database."""
         now = self.desk.now()
         with self.desk.store.read() as s:
             open_ = queries.queue_count(s, statuses=OPEN)
-            breached = queries.queue_count(s, statuses=OPEN, breached_at=now)
-            # at risk needs each clock's percent used: read the facts of the tickets that
-            # can be (due soon, not breached) and nothing more
-            near = queries.clock_rows(s, statuses=OPEN, due_before=now + AT_RISK_HORIZON)
-        at_risk = 0
-        for row in near:
-            reading = SlaClock(self.desk.rules, ClockFacts(*row)).read(now)
-            state = reading.most_urgent()[1].state
-            at_risk += state == ClockState.AT_RISK
+            breached = queries.queue_count(s, statuses=OPEN, overdue_at=now)
+            # at risk or breached, and not yet due: at risk (stored instants)
+            at_risk = queries.queue_count(s, statuses=OPEN, risky_at=now, due_after=now)
+            unsure = self._unmarked(s, now, due_after=now)
+        # the ones counted without their at-risk instant stored are read here instead
+        at_risk += sum(unsure.values()) - len(unsure)
         return QueueCounts(open_, at_risk, breached)
 
-
-def _at_risk_or_worse(ticket) -> bool:  # type: ignore[no-untyped-def]
-    if ticket.sla is None:
-        return False
-    return ticket.sla.most_urgent()[1].state in (ClockState.AT_RISK, ClockState.BREACHED)
+    def _unmarked(
+        self, s: Session, now: datetime, due_after: datetime | None = None
+    ) -> dict[int, bool]:
+        """Open tickets with a running clock whose at-risk instant is not stored (a desk
+        upgraded before ``sla recompute``): number -> at risk or breached at ``now``."""
+        found = {}
+        for number, *facts in queries.unmarked_clock_rows(s, statuses=OPEN, due_after=due_after):
+            reading = SlaClock(self.desk.rules, ClockFacts(*facts)).read(now)
+            state = reading.most_urgent()[1].state
+            if due_after is not None:
+                found[number] = state == ClockState.AT_RISK
+            else:
+                found[number] = state in (ClockState.AT_RISK, ClockState.BREACHED)
+        return found

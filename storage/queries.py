@@ -32,6 +32,8 @@ def store_schedule(
     first_response_due_at: datetime,
     resolution_due_at: datetime,
     next_check_at: datetime | None,
+    next_due_at: datetime | None,
+    at_risk_at: datetime | None,
 ) -> None:
     """Overwrite a ticket's derived SLA columns without touching its version."""
     session.execute(
@@ -41,6 +43,8 @@ def store_schedule(
             first_response_due_at=first_response_due_at,
             resolution_due_at=resolution_due_at,
             next_check_at=next_check_at,
+            next_due_at=next_due_at,
+            at_risk_at=at_risk_at,
         )
         .execution_options(synchronize_session=False)
     )
@@ -170,13 +174,47 @@ def _queue(
     text: str = "",
     breached_at: datetime | None = None,
     due_before: datetime | None = None,
+    running: bool | None = None,
+    overdue_at: datetime | None = None,
+    risky_at: datetime | None = None,
+    due_after: datetime | None = None,
+    customers: bool = True,
 ) -> Any:
     """``stmt`` narrowed to a queue: ``text`` matches the key, title, customer or a tag
     (any case); ``breached_at`` keeps tickets with a running clock past its stored due
-    time at that instant; ``due_before`` those whose next due time comes before it."""
-    stmt = stmt.outerjoin(Customer, col(Ticket.customer_id) == Customer.id).where(
-        col(Ticket.status).in_(statuses)
-    )
+    time at that instant; ``due_before`` those whose next due time comes before it.
+
+    From the stored ``next_due_at`` and ``at_risk_at`` (indexed, cheap at any size):
+    ``running`` True keeps the open tickets whose resolution clock runs (the queue's head),
+    False the others (paused); ``overdue_at`` the tickets breached at that instant;
+    ``risky_at`` those at risk or breached then (plus any whose ``at_risk_at`` is not
+    stored yet, for the caller to check); ``due_after`` those whose earliest running clock
+    is due after that instant. ``customers``: join the customer (its name and
+    tier are asked for)."""
+    if customers or text:
+        stmt = stmt.outerjoin(Customer, col(Ticket.customer_id) == Customer.id)
+    # Only open tickets have a running clock, so a test on next_due_at needs no status test
+    # (which would lead the database away from the index on it).
+    if running:
+        stmt = stmt.where(col(Ticket.paused_at).is_(None), col(Ticket.next_due_at).is_not(None))
+    elif running is None and overdue_at is None and due_after is None and risky_at is None:
+        stmt = stmt.where(col(Ticket.status).in_(statuses))
+    if running is False:
+        stmt = stmt.where(
+            col(Ticket.status).in_(statuses),
+            or_(col(Ticket.paused_at).is_not(None), col(Ticket.next_due_at).is_(None)),
+        )
+    if overdue_at is not None:
+        stmt = stmt.where(col(Ticket.next_due_at) <= overdue_at)
+    if due_after is not None:
+        stmt = stmt.where(col(Ticket.next_due_at) > due_after)
+    if risky_at is not None:
+        stmt = stmt.where(
+            or_(
+                col(Ticket.at_risk_at) <= risky_at,
+                and_(col(Ticket.at_risk_at).is_(None), col(Ticket.next_due_at).is_not(None)),
+            )
+        )
     if assignee_id is not None:
         stmt = stmt.where(col(Ticket.assignee_id) == assignee_id)
     if team_id is not None:
@@ -213,8 +251,12 @@ def _queue(
 
 def queue_numbers(session: Session, *, limit: int | None = None, **where: Any) -> list[int]:
     """Ticket numbers of a queue (``_queue``), most urgent first; only numbers, so it
-    stays cheap at scale."""
-    stmt = _queue(sa_select(col(Ticket.number)), **where).order_by(*queue_order())
+    stays cheap at scale. With ``running=True`` the order is the index on next_due_at."""
+    stmt = _queue(sa_select(col(Ticket.number)), customers=False, **where)
+    if where.get("running"):
+        stmt = stmt.order_by(col(Ticket.next_due_at), col(Ticket.number))
+    else:
+        stmt = stmt.order_by(*queue_order())
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.execute(stmt).scalars().all())
@@ -222,8 +264,38 @@ def queue_numbers(session: Session, *, limit: int | None = None, **where: Any) -
 
 def queue_count(session: Session, **where: Any) -> int:
     """How many tickets a queue (``_queue``) holds, counted by the database."""
-    stmt = _queue(sa_select(func.count()).select_from(Ticket), **where)
+    stmt = _queue(sa_select(func.count()).select_from(Ticket), customers=False, **where)
     return int(session.execute(stmt).scalar_one())
+
+
+def unmarked_clock_rows(
+    session: Session, *, statuses: Sequence[str], due_after: datetime | None = None
+) -> list[Any]:
+    """Like ``clock_rows`` with the ticket number first, for the open tickets with a running
+    clock whose ``at_risk_at`` is not stored yet (upgraded desks, until `sla recompute`)."""
+    stmt = (
+        sa_select(
+            col(Ticket.number),
+            col(Ticket.created_at),
+            col(Ticket.priority),
+            col(Customer.tier),
+            col(Category.path),
+            col(Ticket.channel),
+            col(Ticket.first_response_at),
+            col(Ticket.resolved_at),
+            col(Ticket.paused_at),
+            col(Ticket.pause_credit_seconds),
+        )
+        .outerjoin(Customer, col(Ticket.customer_id) == Customer.id)
+        .outerjoin(Category, col(Ticket.category_id) == Category.id)
+        .where(  # a running clock means an open ticket: the index on next_due_at answers
+            col(Ticket.next_due_at).is_not(None),
+            col(Ticket.at_risk_at).is_(None),
+        )
+    )
+    if due_after is not None:
+        stmt = stmt.where(col(Ticket.next_due_at) > due_after)
+    return list(session.execute(stmt).all())
 
 
 def clock_rows(session: Session, **where: Any) -> list[Any]:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from textual.widgets import Input
 
 from core.desk import Desk
+from core.queue import Queue, QueueCounts
+from core.sla import ClockState
 from tui.app import DesklineApp
 from tui.help import HelpScreen
 from tui.keys import REMAPPABLE
 from tui.workspace.detail import DetailPane
 from tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
 from tui.workspace.queue import QueueView
-from tui.workspace.screen import WorkspaceScreen
+from tui.workspace.screen import DETAIL_DELAY, WorkspaceScreen
 
 NOW = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
 
@@ -31,6 +33,9 @@ def ana(desk) -> Desk:
 async def settle(pilot) -> None:
     for _ in range(3):
         await pilot.pause()
+        # the detail follows a fast-moving cursor once the keys rest
+        while getattr(pilot.app.screen, "_detail_timer", None) is not None:
+            await pilot.pause(DETAIL_DELAY / 2)
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -316,3 +321,76 @@ async def test_ctrl_t_leaves_the_priority_to_triage_unless_chosen(ana):
         await pilot.press("ctrl+t", *"Checkout down for everyone", "enter")
         await settle(pilot)
     assert ana.get("T-4").priority == "P0"  # "down" and "everyone": triage's suggestion
+
+
+async def test_keys_act_on_the_ticket_under_the_cursor_before_its_detail_arrives(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "t")  # moving fast: the detail waits, the keys do not
+        await settle(pilot)
+        assert app.screen.detail.key == "T-1"
+    assert ana.get("T-1").assignee == "ana"
+    assert ana.get("T-3").assignee is None
+
+
+def _oracle(desk: Desk) -> tuple[list[int], QueueCounts, set[int], set[int]]:
+    """The queue as every ticket's own clocks read it: order, counts, breached, at risk."""
+    tickets = desk.list()  # every open ticket, ordered by the due-time expression
+    state = {t.number: t.sla.most_urgent()[1].state for t in tickets if t.sla}
+    breached = {n for n, s in state.items() if s == ClockState.BREACHED}
+    at_risk = {n for n, s in state.items() if s == ClockState.AT_RISK}
+    counts = QueueCounts(len(tickets), len(at_risk), len(breached))
+    return [t.number for t in tickets], counts, breached, at_risk
+
+
+def test_queue_order_and_counts_from_stored_instants_match_the_clocks(desk):
+    clock = {"now": NOW}
+    ana = Desk(desk.store, "ana", now=lambda: clock["now"])
+    for title, priority in [("a", "P3"), ("b", "P0"), ("c", "P1"), ("d", "P2"), ("e", "P0")]:
+        ana.create(title, priority=priority)
+    ana.create("f", priority="P1")
+    ana.take("T-2")
+    ana.reply("T-2", "looking")  # first response given: the resolution clock leads
+    ana.take("T-3")
+    ana.transition("T-3", "pending")  # paused, its first response still running
+    ana.take("T-4")
+    ana.reply("T-4", "on it")
+    ana.transition("T-4", "pending")  # paused, no clock running
+    ana.take("T-6")
+    ana.transition("T-6", "resolved", reason="done")  # finished: out of the open views
+    queue = Queue(ana)
+    seen: set[str] = set()
+    for minutes in (0, 13, 16, 25, 50, 200, 3000):
+        clock["now"] = NOW + timedelta(minutes=minutes)
+        order, counts, breached, at_risk = _oracle(ana)
+        seen |= {"at risk"} if at_risk else set()
+        seen |= {"breached"} if breached else set()
+        assert queue.numbers("open") == order, minutes
+        assert queue.counts() == counts, minutes
+        assert set(queue.numbers("breached")) == breached, minutes
+        assert set(queue.numbers("at_risk")) == breached | at_risk, minutes
+        assert queue.numbers("open", limit=3) == order[:3], minutes
+    assert seen == {"at risk", "breached"}  # the instants were crossed, not just met
+
+
+def test_a_desk_without_stored_at_risk_instants_still_counts_right(desk):
+    """A desk upgraded from before the queue marks, until `sla recompute` stores them."""
+    from sqlalchemy import update
+
+    from storage.models import Ticket
+
+    clock = {"now": NOW}
+    ana = Desk(desk.store, "ana", now=lambda: clock["now"])
+    for priority in ("P0", "P1", "P2", "P0"):
+        ana.create(f"{priority} ticket", priority=priority)
+    with desk.store.write() as s:
+        s.execute(update(Ticket).values(at_risk_at=None))
+    queue = Queue(ana)
+    clock["now"] = NOW + timedelta(minutes=13)  # both P0 at risk, nothing breached yet
+    order, counts, breached, at_risk = _oracle(ana)
+    assert counts == QueueCounts(4, 2, 0)
+    assert queue.counts() == counts
+    assert set(queue.numbers("at_risk")) == at_risk
+    assert ana.recompute_sla() == 4  # stores the missing instants
+    assert queue.counts() == counts

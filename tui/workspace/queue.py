@@ -7,8 +7,9 @@ by repainting just the countdown cells of the visible rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -23,15 +24,19 @@ from textual.strip import Strip
 
 from core.sla import SlaReading
 from core.views import TicketView
-from themes.palette import PRIORITY_STYLE, SLA_LOOK
+from themes.palette import SLA_LOOK, colour_of, priority_style, sla_style
 from tui.render import countdown
 
 SLA_WIDTH = 12
 NARROW = 70  # below this many cells the queue shows SLA, key, priority and title only
+ESCALATION_STATE = {1: "warning", 2: "at_risk", 3: "breached"}  # level -> its SLA colour
 
 
-def sla_text(reading: SlaReading | None) -> Text:
-    """The countdown cell: glyph, then time left (``-0:12:07`` overdue); never colour alone."""
+def sla_text(reading: SlaReading | None, colours: Mapping[str, str]) -> Text:
+    """The countdown cell: glyph, then time left (``-0:12:07`` overdue); never colour alone.
+
+    ``colours`` are the theme's variables (``app.theme_variables``).
+    """
     if reading is None:
         return Text(" " * SLA_WIDTH)
     _, clock = reading.most_urgent()
@@ -42,7 +47,9 @@ def sla_text(reading: SlaReading | None) -> Text:
         body = "paused"
     else:
         body = countdown(clock.remaining_seconds)
-    return Text(set_cell_size(f"{look.glyph} {body}", SLA_WIDTH - 1) + " ", style=look.style)
+    # A span, not Text's base style: Text.render (used for the strips) leaves that out.
+    cell = set_cell_size(f"{look.glyph} {body}", SLA_WIDTH - 1) + " "
+    return Text.assemble((cell, sla_style(colours, clock.state.value)))
 
 
 class QueueView(ScrollView, can_focus=True):
@@ -85,7 +92,12 @@ class QueueView(ScrollView, can_focus=True):
         self.tickets: dict[int, TicketView] = {}
         self._clock: dict[int, Text] = {}  # the countdown cell of each loaded ticket
         self._asked: set[int] = set()
-        self._row_cache: dict[tuple[int, int, int, bool], Strip] = {}
+        # Rendered rows: bodies by (number, version, width, selected, frame), whole lines by
+        # that and the countdown text, so a tick or a cursor move renders only what changed.
+        self._row_cache: dict[tuple[Any, ...], Strip] = {}
+        self._line_cache: dict[tuple[Any, ...], Strip] = {}
+        self._frame: tuple[Style, bool] | None = None  # base style and focus, once per frame
+        self._key_width = 7
 
     # -- what is shown ----------------------------------------------------------------
 
@@ -104,7 +116,11 @@ class QueueView(ScrollView, can_focus=True):
         keep = select or self.selected_number
         self.numbers = list(numbers)
         self._asked.clear()
-        self.virtual_size = Size(self.size.width, len(self.numbers))
+        key_width = max(7, len(f"T-{max(self.numbers, default=0)} "))  # keys stay a column
+        if key_width != self._key_width:
+            self._key_width = key_width
+            self._drop_rendered()
+        self._set_length(len(self.numbers))
         index = (
             self.numbers.index(keep)
             if keep in self.numbers
@@ -119,9 +135,9 @@ class QueueView(ScrollView, can_focus=True):
         """Tickets fetched for the window (or changed elsewhere): cache and repaint."""
         for ticket in tickets:
             self.tickets[ticket.number] = ticket
-            self._clock[ticket.number] = sla_text(ticket.sla)
+            self._clock[ticket.number] = sla_text(ticket.sla, self.app.theme_variables)
             self._asked.discard(ticket.number)
-        self._row_cache.clear()
+        # Cached rows stay: they are keyed by version, so a changed ticket renders anew.
         self.refresh()
         if self.selected_number in {t.number for t in tickets}:
             self.post_message(self.Selected(self.selected_number))
@@ -131,7 +147,7 @@ class QueueView(ScrollView, can_focus=True):
         for number in numbers:
             self.tickets.pop(number, None)
             self._asked.discard(number)
-        self._row_cache.clear()
+        self._drop_rendered()
         self._ask_for_window()
 
     def tick(self, now: datetime) -> None:
@@ -144,7 +160,7 @@ class QueueView(ScrollView, can_focus=True):
             ticket = self.tickets.get(self.numbers[index])
             if ticket is None:
                 continue
-            cell = sla_text(self.read_sla(ticket, now))
+            cell = sla_text(self.read_sla(ticket, now), self.app.theme_variables)
             if cell.plain != self._clock.get(ticket.number, Text()).plain:
                 self._clock[ticket.number] = cell
                 self.refresh(Region(0, y, SLA_WIDTH, 1))
@@ -183,9 +199,30 @@ class QueueView(ScrollView, can_focus=True):
             self.refresh()
         self._ask_for_window()
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._recolour)
+
+    def _recolour(self, _theme: object) -> None:
+        """Another theme: cached cells and rows carry the old colours."""
+        for number, ticket in self.tickets.items():
+            self._clock[number] = sla_text(ticket.sla, self.app.theme_variables)
+        self._drop_rendered()
+        self.refresh()
+
+    def _set_length(self, rows: int) -> None:
+        """A new number of rows. The scrollbar follows without a layout pass of the whole
+        screen (the rows are as wide as before), unless it appears or goes."""
+        size = Size(self.size.width, rows)
+        if size == self.virtual_size:
+            return
+        had_scrollbar = self.show_vertical_scrollbar
+        self.set_reactive(QueueView.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh(layout=self.show_vertical_scrollbar != had_scrollbar)
+
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.numbers))
-        self._row_cache.clear()
+        self._drop_rendered()
         self._ask_for_window()
 
     def watch_scroll_y(self, old: float, new: float) -> None:
@@ -202,31 +239,59 @@ class QueueView(ScrollView, can_focus=True):
 
     # -- drawing -----------------------------------------------------------------------
 
+    def _drop_rendered(self) -> None:
+        self._row_cache.clear()
+        self._line_cache.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every row's style starts from, looked up once per frame, not once per cell.
+        self._frame = (self.rich_style, self.has_focus)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
+        frame = self._frame or (self.rich_style, self.has_focus)
         index = self.scroll_offset.y + y
         width = self.size.width
         if index >= len(self.numbers):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, frame[0])
         number = self.numbers[index]
         selected = index == self.cursor
         ticket = self.tickets.get(number)
         if ticket is None:
-            return Strip([Segment(set_cell_size(f"{'':{SLA_WIDTH}}T-{number} …", width))], width)
-        key = (number, ticket.version, width, selected)
+            # styled: NO_COLOR's monochrome filter fails on a segment without a style
+            loading = set_cell_size(f"{'':{SLA_WIDTH}}T-{number} …", width)
+            return Strip([Segment(loading, self.rich_style)], width)
+        clock = self._clock.get(number) or sla_text(ticket.sla, self.app.theme_variables)
+        # the escalation level moves without a new version (the alert engine raises it)
+        key = (number, ticket.version, ticket.escalation_level, width, selected, frame)
+        line_key = (*key, clock.plain)
+        line = self._line_cache.get(line_key)
+        if line is not None:
+            return line
         body = self._row_cache.get(key)
         if body is None:
-            body = self._render_body(ticket, width - SLA_WIDTH, selected)
-            if len(self._row_cache) > 500:
+            body = self._render_body(ticket, width - SLA_WIDTH, selected, frame)
+            if len(self._row_cache) > 2000:
                 self._row_cache.clear()
             self._row_cache[key] = body
-        clock = self._clock.get(number) or sla_text(ticket.sla)
-        clock_strip = self._strip(clock, SLA_WIDTH, selected)
-        return Strip.join([clock_strip, body])
+        line = Strip.join([self._strip(clock, SLA_WIDTH, selected, frame), body])
+        if len(self._line_cache) > 2000:
+            self._line_cache.clear()
+        self._line_cache[line_key] = line
+        return line
 
-    def _render_body(self, t: TicketView, width: int, selected: bool) -> Strip:
+    def _render_body(
+        self, t: TicketView, width: int, selected: bool, frame: tuple[Style, bool]
+    ) -> Strip:
         row = Text(no_wrap=True, overflow="ellipsis")
-        row.append(f"{t.key:<7}")
-        row.append(f"{t.priority} ", style=PRIORITY_STYLE.get(t.priority, ""))
+        # The key in the colour of the alert level the ticket reached (the detail says it)
+        level = ESCALATION_STATE.get(min(t.escalation_level, 3))
+        key_style = sla_style(self.app.theme_variables, level) if level else ""
+        row.append(f"{t.key:<{self._key_width}}", style=key_style)
+        row.append(f"{t.priority} ", style=priority_style(self.app.theme_variables, t.priority))
         narrow = width < NARROW - SLA_WIDTH
         if not narrow:
             row.append(set_cell_size(t.status.replace("_", " "), 12))
@@ -237,15 +302,17 @@ class QueueView(ScrollView, can_focus=True):
         if not narrow:
             row.append(set_cell_size(customer, 15) + " ", style="bold" if t.vip else "")
             row.append(set_cell_size(t.assignee or "—", 10), style="dim" if not t.assignee else "")
-        return self._strip(row, width, selected)
+        return self._strip(row, width, selected, frame)
 
-    def _strip(self, text: Text, width: int, selected: bool) -> Strip:
+    def _strip(self, text: Text, width: int, selected: bool, frame: tuple[Style, bool]) -> Strip:
         segments = list(text.render(self.app.console))
         strip = Strip(segments).extend_cell_length(width).crop(0, width)
-        base = self.rich_style
+        base, focused = frame
         if selected:
             highlight = (
-                Style(reverse=True) if self.has_focus else Style(bgcolor="grey30", bold=True)
+                Style(reverse=True)
+                if focused
+                else Style(bgcolor=colour_of(self.app.theme_variables, "selection"), bold=True)
             )
             return strip.apply_style(base + highlight)
         return strip.apply_style(base)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from textual import on, work
@@ -12,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from core import workflow
 from core.errors import DesklineError, StaleEdit
@@ -19,6 +23,7 @@ from core.feed import Feed
 from core.queue import Queue, QueueCounts
 from core.views import TicketView
 from core.workflow import Status
+from themes.palette import SLA_LOOK
 from tui.workspace import countdown
 from tui.workspace.countdown import CountdownPane
 from tui.workspace.detail import DetailPane
@@ -27,7 +32,11 @@ from tui.workspace.queue import QueueView
 
 TICK_SECONDS = 1.0
 COUNTS_SECONDS = 10.0
+FREEZE_SECONDS = 5.0
 FEED_SECONDS = 0.5  # changes from other processes show within a second
+HEAD = 100  # a new view or filter shows its first this many tickets at once, then the rest
+FULL_READ_QUICK = 0.03  # seconds: when a whole view reads slower, its head shows first
+DETAIL_DELAY = 0.1  # moving fast, the detail follows once the keys rest this long
 
 
 class HeaderBar(Static):
@@ -79,6 +88,11 @@ class WorkspaceScreen(Screen[None]):
         self._loaded_once = False
         self._want_select: int | None = None
         self._counts_timer: Timer | None = None
+        self._detail_timer: Timer | None = None
+        self._moved_at = 0.0  # when the cursor last moved (monotonic seconds)
+        self._complete = True  # the queue shows every ticket of the view, not just its head
+        self._full_read: dict[str, float] = {}  # seconds the last whole read of each view took
+        self._step: tuple[tuple[int, int], tuple[str, str, datetime] | None] | None = None
         # Held, not queried: worker threads and late callbacks may use it while closing.
         self.queue_view = QueueView(self.desk.read_sla)
         self.feed: Feed | None = None
@@ -100,9 +114,12 @@ class WorkspaceScreen(Screen[None]):
     def on_mount(self) -> None:
         self.queue_view.focus()
         self.show_header()
-        self.load_queue()
+        self.load_queue(quick=True)
         self.load_counts()
         self.set_interval(TICK_SECONDS, self.tick)
+        # What outlived a few seconds (modules, mappers, styles, cached rows) is kept out of
+        # the collector's full passes, which otherwise pause a key for 0.1-0.2 s at a time.
+        self.set_interval(FREEZE_SECONDS, lambda: gc.freeze())
         self.follow_changes()
 
     def show_header(self) -> None:
@@ -111,36 +128,62 @@ class WorkspaceScreen(Screen[None]):
         counts = ""
         if self.counts is not None:
             c = self.counts
-            counts = f" · {c.open} open · ▲ {c.at_risk} at risk · ✖ {c.breached} breached"
+            risk, breach = SLA_LOOK["at_risk"].glyph, SLA_LOOK["breached"].glyph
+            counts = f" · {c.open} open · {risk} {c.at_risk} at risk"
+            counts += f" · {breach} {c.breached} breached"
+        # One line each, always: no layout pass for new text.
         for bar in self.query("#bar").results(HeaderBar):  # none while closing
-            bar.update(f"{me} @ {where}{counts}")
+            bar.update(f"{me} @ {where}{counts}", layout=False)
         view = self.views_titles.get(self.view_name, self.view_name)
-        shown = len(self.queue_view.numbers)
+        shown = f"{len(self.queue_view.numbers)}{'' if self._complete else '+'}"
         filtered = f" · filter “{self.filter_text}”" if self.filter_text else ""
         for name in self.query("#view-name").results(Static):
-            name.update(f"{view} ({shown}){filtered}")
+            name.update(f"{view} ({shown}){filtered}", layout=False)
 
     # -- loading (threads; the UI never waits on the store) --------------------------
 
-    def load_queue(self, select: int | None = None) -> None:
-        """Read the queue again; ``select`` survives a newer reload replacing this one."""
+    def load_queue(self, select: int | None = None, *, quick: bool = False) -> None:
+        """Read the queue again; ``select`` survives a newer reload replacing this one.
+
+        ``quick`` (a new view or filter): show the view's head as soon as it is read, then
+        all of it; a reload of the same view waits for all of it, so nothing jumps."""
         if select:
             self._want_select = select
-        self._load_queue()
+        self._load_queue(self.view_name, self.filter_text, quick)
 
     @work(thread=True, exclusive=True, group="queue")
-    def _load_queue(self) -> None:
-        numbers = self.queue.numbers(self.view_name, self.filter_text)
-        first = self.desk.tickets(numbers[: max(self.size.height, 24)])
-        upcoming = self.desk.tickets(self.queue.numbers("open", limit=5))
-        self.app.call_from_thread(self.show_queue, numbers, first, upcoming)
+    def _load_queue(self, view: str, text: str, quick: bool) -> None:
+        worker = get_current_worker()  # a newer load cancels this one: it shows nothing
+        window = max(self.size.height, 24)
+        first: list[TicketView] | None = None
+        if quick:
+            head = self.queue.numbers(view, text, limit=HEAD)
+            first = self.desk.tickets(head[:window])
+            if worker.is_cancelled:
+                return
+            if len(head) < HEAD:  # that was all of it
+                self.app.call_from_thread(self.show_queue, head, first)
+                return
+            # a big view (or one not read yet): its head now, the rest next
+            if self._full_read.get(view, float("inf")) > FULL_READ_QUICK:
+                self.app.call_from_thread(self.show_queue, head, first, False)
+        began = time.monotonic()
+        numbers = self.queue.numbers(view, text)
+        self._full_read[view] = time.monotonic() - began
+        if first is None:
+            first = self.desk.tickets(numbers[:window])
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show_queue, numbers, first)
 
     def show_queue(
-        self,
-        numbers: list[int],
-        first: list[TicketView],
-        upcoming: list[TicketView],
+        self, numbers: list[int], first: list[TicketView], complete: bool = True
     ) -> None:
+        self._complete = complete
+        if not complete:  # the head of a new view or filter; the rest follows
+            self.queue_view.show_tickets(first)
+            self.queue_view.show_numbers(numbers)
+            self.show_header()
+            return
         select, self._want_select = self._want_select, None
         if self.view_name != "open" and (
             (select and select not in numbers) or (not numbers and not self._loaded_once)
@@ -149,14 +192,16 @@ class WorkspaceScreen(Screen[None]):
             self.view_name, self.filter_text = "open", ""
             for box in self.query("#filter").results(Input):
                 box.value = ""
-            self.load_queue(select)
+            self.load_queue(select, quick=True)
             return
+        if not self._loaded_once:
+            gc.freeze()  # what was made to start lives as long as the app (see on_mount)
         self._loaded_once = True
-        self.upcoming = upcoming
         self.queue_view.show_tickets(first)
         self.queue_view.show_numbers(numbers, select=select)
         self.show_header()
-        self.load_detail(self.queue_view.selected_number)
+        if select:  # changed by us: its detail is read again (a move follows by Selected)
+            self.load_detail(self.queue_view.selected_number)
 
     @on(QueueView.WindowNeeded)
     def fetch_window(self, event: QueueView.WindowNeeded) -> None:
@@ -169,14 +214,32 @@ class WorkspaceScreen(Screen[None]):
 
     @on(QueueView.Selected)
     def selected(self, event: QueueView.Selected) -> None:
-        if self.detail is None or self.detail.number != event.number:
+        """The detail (and its clocks) follow the cursor: at once after a rest, and only
+        once the keys rest while it moves fast (drawing it costs a layout pass)."""
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        resting = time.monotonic() - self._moved_at >= DETAIL_DELAY
+        typing = any(box.has_focus for box in self.query("#filter").results(Input))
+        self._moved_at = time.monotonic()
+        if self.detail is not None and self.detail.number == event.number:
+            return
+        if resting and not typing:  # while a filter is typed, the detail waits for a pause
             self.load_detail(event.number)
-        self.show_countdown()
+        else:
+            self._detail_timer = self.set_timer(DETAIL_DELAY, self._detail_after_moves)
+
+    def _detail_after_moves(self) -> None:
+        self._detail_timer = None
+        number = self.queue_view.selected_number
+        if self.detail is None or self.detail.number != number:
+            self.load_detail(number)
 
     @work(thread=True, exclusive=True, group="detail")
     def load_detail(self, number: int) -> None:
         ticket = self.desk.get(str(number)) if number else None
-        self.app.call_from_thread(self.show_detail, ticket)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_detail, ticket)
 
     def show_detail(self, ticket: TicketView | None) -> None:
         self.detail = ticket
@@ -186,8 +249,16 @@ class WorkspaceScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="counts")
     def load_counts(self) -> None:
+        """The header counts and the next deadlines across the queue, on their own timer
+        and on changes, never per key."""
         counts = self.queue.counts()
+        upcoming = self.desk.tickets(self.queue.numbers("open", limit=5))
+        self.app.call_from_thread(self._set_upcoming, upcoming)
         self.app.call_from_thread(self._set_counts, counts)
+
+    def _set_upcoming(self, upcoming: list[TicketView]) -> None:
+        self.upcoming = upcoming
+        self.show_countdown()
 
     def _set_counts(self, counts: QueueCounts) -> None:
         self.counts = counts
@@ -239,15 +310,34 @@ class WorkspaceScreen(Screen[None]):
         now = self.desk.now()
         ticket = self.detail
         reading = self.desk.read_sla(ticket, now) if ticket else None
-        step = self.desk.next_step(ticket, now) if ticket else None
+        step = self._next_step(ticket, now) if ticket else None
         upcoming = [(t, self.desk.read_sla(t, now)) for t in self.upcoming]
         for pane in self.query(CountdownPane).results(CountdownPane):  # none while closing
-            pane.update(countdown.describe(now, ticket, reading, step, upcoming), layout=False)
+            content = countdown.describe(
+                now, ticket, reading, step, upcoming, self.app.theme_variables
+            )
+            pane.update(content, layout=False)
+
+    def _next_step(self, ticket: TicketView, now: datetime) -> tuple[str, str, datetime] | None:
+        """The ticket's next threshold, worked out again only once it passed (or the ticket
+        changed), not every second."""
+        key = (ticket.number, ticket.version)
+        if (
+            self._step is None
+            or self._step[0] != key
+            or (self._step[1] is not None and self._step[1][2] <= now)
+        ):
+            self._step = (key, self.desk.next_step(ticket, now))
+        return self._step[1]
 
     # -- acting on the selected ticket -------------------------------------------------
 
     def _selected(self) -> TicketView | None:
-        ticket = self.detail
+        # The ticket under the cursor, even while its detail is still on its way; a detail
+        # of a ticket that left the view (resolved, say) stays what the keys act on.
+        ticket, under = self.detail, self.queue_view.selected
+        if under is not None and (ticket is None or ticket.number in self.queue_view.numbers):
+            ticket = under if ticket is None or ticket.number != under.number else ticket
         if ticket is None:
             self.notify("no ticket selected", severity="warning")
         return ticket
@@ -413,7 +503,7 @@ class WorkspaceScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value.strip()
-        self.load_queue()
+        self.load_queue(quick=True)
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
@@ -432,7 +522,7 @@ class WorkspaceScreen(Screen[None]):
         def chosen(name: str | None) -> None:
             if name:
                 self.view_name = name
-                self.load_queue()
+                self.load_queue(quick=True)
 
         self.app.push_screen(Choose("Saved views", choices), chosen)
 
