@@ -22,6 +22,7 @@ from platformdirs import user_config_dir
 from core import fields
 from core.calendar import BusinessCalendar, CalendarError, Duration, DurationError, parse_duration
 from core.errors import DesklineError
+from core.ladder import AlertRules
 from core.routing import RoutingRules
 from core.sla import Policy, SlaRules, Target
 from core.surge import SurgeRule
@@ -32,7 +33,7 @@ from core.workflow import OPEN
 ENV = "DESKLINE_CONFIG"
 FILE_NAME = "deskline.toml"
 PRIORITY_KEYS = ("first_response", "resolution", "calendar")
-SECTIONS = ("calendars", "sla", "routing", "triage", "templates", "surge", "keys")
+SECTIONS = ("calendars", "sla", "routing", "triage", "templates", "surge", "keys", "ui", "alerts")
 T = TypeVar("T")
 
 
@@ -76,6 +77,15 @@ def default_rules() -> SlaRules:
 
 
 @dataclass(frozen=True)
+class UiConfig:
+    """``[ui]``: the theme, ASCII glyphs, and users' own themes (checked by the app)."""
+
+    theme: str | None = None
+    ascii: bool = False
+    themes: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> slot -> colour
+
+
+@dataclass(frozen=True)
 class DeskConfig:
     """The effective configuration and the file it came from (None: the defaults)."""
 
@@ -86,6 +96,8 @@ class DeskConfig:
     templates: tuple[Template, ...] = ()
     surge: SurgeRule = field(default_factory=SurgeRule)
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys, for the app
+    ui: UiConfig = field(default_factory=UiConfig)
+    alerts: AlertRules = field(default_factory=AlertRules)
 
 
 def find_config(explicit: str | None = None) -> Path | None:
@@ -120,7 +132,7 @@ def parse_desk_config(
     data: Mapping[str, Any], source: str = "deskline.toml", path: Path | None = None
 ) -> DeskConfig:
     """Everything a deskline.toml describes: SLA, routing, triage, templates and surge."""
-    from core import config_rules  # it reads with this module's helpers
+    from core import config_alerts, config_rules  # they read with this module's helpers
 
     read = _Reader(source)
     return DeskConfig(
@@ -131,6 +143,8 @@ def parse_desk_config(
         templates=config_rules.parse_templates(read, data),
         surge=config_rules.parse_surge(read, data),
         keys=_keys(read, data),
+        ui=_ui(read, data),
+        alerts=config_alerts.parse_alerts(read, data),
     )
 
 
@@ -143,13 +157,37 @@ def _keys(read: _Reader, data: Mapping[str, Any]) -> dict[str, str]:
     return {name: value.strip() for name, value in keys.items()}
 
 
+def _ui(read: _Reader, data: Mapping[str, Any]) -> UiConfig:
+    """``[ui]``: theme name, ascii, ``[ui.themes.NAME]`` tables (their colours: the app)."""
+    ui = read.table(data.get("ui", {}), "ui")
+    read.only(ui, "ui", ("theme", "ascii", "themes"))
+    themes = read.table(ui.get("themes", {}), "ui.themes")
+    return UiConfig(
+        theme=read.get(ui, "theme", "ui", _string) if "theme" in ui else None,
+        ascii=read.get(ui, "ascii", "ui", _bool) if "ascii" in ui else False,
+        themes={
+            name: dict(read.table(table, f"ui.themes.{name}")) for name, table in themes.items()
+        },
+    )
+
+
 def desk_toml(config: DeskConfig) -> str:
     """The effective configuration, every section, as deskline.toml text."""
-    from core import config_rules
+    from core import config_alerts, config_rules
 
     sections = config_rules.to_toml(config.routing, config.triage, config.templates, config.surge)
+    sections += "\n" + config_alerts.to_toml(config.alerts)
     keys = "".join(f"{name} = {_toml(value)}\n" for name, value in config.keys.items())
-    return to_toml(config.sla) + "\n" + sections + (f"\n[keys]\n{keys}" if keys else "")
+    ui = config.ui
+    ui_lines = ([f"theme = {_toml(ui.theme)}\n"] if ui.theme else []) + (
+        ["ascii = true\n"] if ui.ascii else []
+    )
+    ui_text = f"\n[ui]\n{''.join(ui_lines)}" if ui_lines else ""
+    for name, table in ui.themes.items():
+        rows = "".join(f"{key} = {_toml(value)}\n" for key, value in table.items())
+        ui_text += f"\n[ui.themes.{_toml(name)}]\n{rows}"
+    body = to_toml(config.sla) + "\n" + sections + (f"\n[keys]\n{keys}" if keys else "")
+    return body + ui_text
 
 
 def _toml_hint(text: str, exc: tomllib.TOMLDecodeError) -> str:

@@ -17,6 +17,7 @@ from core import clock, fields, intake, workflow
 from core.agents import unknown_agent
 from core.config import default_rules
 from core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
+from core.ladder import AlertRules, Ladder, TicketFacts
 from core.routing import Decision, RoutingRules
 from core.sla import ClockFacts, SlaClock, SlaReading, SlaRules
 from core.surge import SurgeRule, SurgeView
@@ -24,6 +25,7 @@ from core.triage import TriageRules, parse_impact
 from core.triage import triage as triage_ticket
 from core.views import AgentView, CommentView, EventView, TicketView, iso
 from core.workflow import Status
+from storage import alerts as alert_rows
 from storage import changes, queries, workload
 from storage.models import Agent, Category, Comment, Customer, Event, Ticket
 from storage.store import Store
@@ -35,7 +37,7 @@ class _Change:
 
     session: Session
     ticket: Ticket
-    actor: Agent
+    actor: Agent | None  # None: the system (the alert engine's automatic steps)
     now: datetime
 
 
@@ -52,6 +54,7 @@ class Desk:
         routing: RoutingRules | None = None,
         triage: TriageRules | None = None,
         surge: SurgeRule | None = None,
+        alerts: AlertRules | None = None,
     ) -> None:
         self.store = store
         self.actor = actor
@@ -60,6 +63,7 @@ class Desk:
         self.routing = routing or RoutingRules()  # no rules: nothing is routed
         self.triage = triage or TriageRules()  # the default keywords apply
         self.surge = surge or SurgeRule()
+        self.ladder = Ladder(alerts or AlertRules())
 
     # -- reading -------------------------------------------------------------------
 
@@ -190,14 +194,16 @@ class Desk:
                 team_id=(cat.default_team_id if cat else None) or actor.team_id,
                 created_at=now,
                 updated_at=now,
+                status_at=now,
             )
-            schedule = SlaClock(
+            sla = SlaClock(
                 self.rules,
                 clock_facts(ticket, cust.tier if cust else None, cat.path if cat else None),
-            ).schedule(now)
+            )
+            schedule = sla.schedule(now)
             ticket.first_response_due_at = schedule.first_response_due_at
             ticket.resolution_due_at = schedule.resolution_due_at
-            ticket.next_check_at = schedule.next_check_at
+            ticket.next_due_at, ticket.at_risk_at = queue_marks(sla)
             # Routed after the ticket number is taken: on PostgreSQL that row lock orders
             # concurrent creates, so each one sees the load the one before it gave.
             decisions: list[intake.Record] = []
@@ -208,6 +214,9 @@ class Desk:
             if self.routing.enabled:
                 decision = intake.decide(s, ticket, cust, cat, self.routing)
                 decisions.append(intake.apply(s, ticket, decision))
+            if ticket.assignee_id is not None:
+                ticket.assigned_at = now
+            ticket.next_check_at = self._next_check(ticket, sla, now, set())
             s.add(ticket)
             s.flush()
             new = {"title": title, "status": Status.NEW.value, "priority": priority}
@@ -241,6 +250,7 @@ class Desk:
         """Assign the ticket to me and start on it."""
         with self._change(key, expected_version) as c:
             status = workflow.after_take(c.ticket.key, Status(c.ticket.status))
+            assert c.actor is not None
             if c.ticket.assignee_id == c.actor.id and status == c.ticket.status:
                 raise Refused(f"{c.ticket.key} is already yours and {status}")
             old = self._holder(c)
@@ -391,6 +401,36 @@ class Desk:
             _audit(c.session, t, c.actor, c.now, "reopened", old, new, reason)
         return self.get(key)
 
+    # -- the alert engine's automatic steps (no acting agent) ---------------------------
+
+    def hand_back(self, key: str, *, reason: str) -> TicketView:
+        """Assigned but never started: back to the team queue (status new, no assignee)."""
+        with self._change(key, None, system=True) as c:
+            t = c.ticket
+            if t.status != Status.ASSIGNED:
+                raise Refused(f"{t.key} is {t.status}, not waiting to be started")
+            old = self._holder(c)
+            t.status = Status.NEW.value
+            t.assignee_id = None
+            _audit(c.session, t, None, c.now, "handed_back", old, self._holder(c), reason)
+        return self.get(key)
+
+    def auto_close(self, key: str, *, reason: str) -> TicketView:
+        """Pending with no reply, or resolved and not reopened, for too long: closed, with a
+        system comment saying why."""
+        with self._change(key, None, system=True) as c:
+            t = c.ticket
+            if t.status not in (Status.PENDING, Status.RESOLVED):
+                raise Refused(f"{t.key} is {t.status}: only pending or resolved tickets close")
+            old = {"status": t.status}
+            if t.resolved_at is None:
+                t.resolved_at = c.now
+            t.status = Status.CLOSED.value
+            t.closed_at = c.now
+            _comment(c, "system", f"Closed automatically: {reason}")
+            _audit(c.session, t, None, c.now, "auto_closed", old, {"status": t.status}, reason)
+        return self.get(key)
+
     def recompute_sla(self) -> int:
         """Store every open ticket's due times and next check again under the current rules
         (after deskline.toml changed); returns how many changed. Derived columns only: no
@@ -399,26 +439,27 @@ class Desk:
         changed: list[int | None] = []
         with self.store.write() as s:
             now = self.now()
-            for row in queries.ticket_rows(s, statuses=open_statuses):
+            rows = queries.ticket_rows(s, statuses=open_statuses)
+            fired = alert_rows.fired_keys(s, [row[0].id for row in rows])
+            for row in rows:
                 ticket, _, _, _, tier, category = row
-                plan = SlaClock(self.rules, clock_facts(ticket, tier, category)).schedule(now)
+                sla = SlaClock(self.rules, clock_facts(ticket, tier, category))
+                plan = sla.schedule(now)
                 stored = (
                     ticket.first_response_due_at,
                     ticket.resolution_due_at,
                     ticket.next_check_at,
+                    ticket.next_due_at,
+                    ticket.at_risk_at,
                 )
-                if stored != (
+                wanted = (
                     plan.first_response_due_at,
                     plan.resolution_due_at,
-                    plan.next_check_at,
-                ):
-                    queries.store_schedule(
-                        s,
-                        ticket.id,
-                        plan.first_response_due_at,
-                        plan.resolution_due_at,
-                        plan.next_check_at,
-                    )
+                    self._next_check(ticket, sla, now, fired[ticket.id]),
+                    *queue_marks(sla),
+                )
+                if stored != wanted:
+                    queries.store_schedule(s, ticket.id, *wanted)
                     changed.append(ticket.id)
             changes.record(s, changed, "sla", now)
         return len(changed)
@@ -478,21 +519,28 @@ class Desk:
         return agent
 
     @contextmanager
-    def _change(self, key: str, expected_version: int | None) -> Iterator[_Change]:
-        """One writing transaction on one ticket, refusing a stale edit."""
+    def _change(
+        self, key: str, expected_version: int | None, *, system: bool = False
+    ) -> Iterator[_Change]:
+        """One writing transaction on one ticket, refusing a stale edit; ``system``: done by
+        the desk itself (no acting agent), for the alert engine's automatic steps."""
         number = fields.ticket_number(key)
         try:
             with self.store.write() as s:
-                actor = self._actor(s)
+                actor = None if system else self._actor(s)
                 ticket = queries.ticket_by_number(s, number, for_update=True)
                 if ticket is None:
                     raise _not_found(key)
                 if expected_version is not None and ticket.version != expected_version:
                     raise _stale(ticket.key, expected_version, ticket.version)
                 change = _Change(s, ticket, actor, self.now())
-                status_before = ticket.status
+                status_before, assignee_before = ticket.status, ticket.assignee_id
                 yield change
                 ticket.updated_at = change.now
+                if ticket.status != status_before:
+                    ticket.status_at = change.now
+                if ticket.assignee_id is not None and ticket.assignee_id != assignee_before:
+                    ticket.assigned_at = change.now
                 # Every use case is a new version, even when no column changes value (a
                 # comment, or two edits within one clock tick): that is what stale checks see.
                 flag_modified(ticket, "updated_at")
@@ -522,10 +570,21 @@ class Desk:
             t.paused_at = None
         elif t.paused_at is None and paused and status_before != t.status:
             t.paused_at = c.now
-        schedule = self._sla_clock(c.session, t).schedule(c.now)
+        sla = self._sla_clock(c.session, t)
+        schedule = sla.schedule(c.now)
         t.first_response_due_at = schedule.first_response_due_at
         t.resolution_due_at = schedule.resolution_due_at
-        t.next_check_at = schedule.next_check_at
+        t.next_due_at, t.at_risk_at = queue_marks(sla)
+        assert t.id is not None
+        with c.session.no_autoflush:  # one flush, one new version, for the whole change
+            fired = alert_rows.fired_keys(c.session, [t.id])[t.id]
+        t.next_check_at = self._next_check(t, sla, c.now, fired)
+
+    def _next_check(
+        self, t: Ticket, sla: SlaClock, now: datetime, fired: set[str]
+    ) -> datetime | None:
+        """When the alert engine must look at the ticket next (its next rung, or now)."""
+        return self.ladder.next_check(ticket_facts(t), sla, now, fired)
 
     def _holder(self, c: _Change) -> dict[str, Any]:
         return {
@@ -541,6 +600,19 @@ class Desk:
         return agent.handle if agent else None
 
 
+def ticket_facts(ticket: Ticket) -> TicketFacts:
+    """What the alert ladder needs of a stored ticket besides its SLA clock."""
+    return TicketFacts(
+        id=ticket.id or 0,
+        status=ticket.status,
+        assigned=ticket.assignee_id is not None,
+        created_at=ticket.created_at,
+        assigned_at=ticket.assigned_at,
+        status_at=ticket.status_at,
+        resolved_at=ticket.resolved_at,
+    )
+
+
 def clock_facts(ticket: Ticket, tier: str | None, category: str | None) -> ClockFacts:
     """What the SLA arithmetic needs of a stored ticket."""
     return ClockFacts(
@@ -554,6 +626,17 @@ def clock_facts(ticket: Ticket, tier: str | None, category: str | None) -> Clock
         paused_at=ticket.paused_at,
         pause_credit_seconds=ticket.pause_credit_seconds,
     )
+
+
+def queue_marks(sla: SlaClock) -> tuple[datetime | None, datetime | None]:
+    """When the earliest running clock breaches and when it turns at risk (None, None when
+    no clock runs): stored, so the queue sorts and counts by indexed columns."""
+    marks = {(clock, name): at for clock, name, at in sla.thresholds()}
+    breaches = [(at, clock) for (clock, name), at in marks.items() if name == "breach"]
+    if not breaches:
+        return None, None
+    due, clock = min(breaches)
+    return due, marks.get((clock, "at_risk"))
 
 
 def _not_found(key: str) -> NotFound:
@@ -575,7 +658,11 @@ def _require_open(ticket: Ticket, action: str) -> None:
 def _comment(c: _Change, kind: str, body: str) -> Comment:
     assert c.ticket.id is not None
     comment = Comment(
-        ticket_id=c.ticket.id, author_id=c.actor.id, kind=kind, body=body, created_at=c.now
+        ticket_id=c.ticket.id,
+        author_id=c.actor.id if c.actor else None,
+        kind=kind,
+        body=body,
+        created_at=c.now,
     )
     c.session.add(comment)
     c.session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Integer
+from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -55,6 +55,8 @@ class KeyCounter(SQLModel, table=True):
 
 
 class Ticket(SQLModel, table=True):
+    # The queue in order, read from the index alone: running clocks by next due time.
+    __table_args__ = (Index("ix_ticket_queue", "next_due_at", "number", "paused_at", "at_risk_at"),)
     id: int | None = Field(default=None, primary_key=True)
     number: int = Field(unique=True, index=True)
     title: str
@@ -78,9 +80,17 @@ class Ticket(SQLModel, table=True):
     paused_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     pause_credit_seconds: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     next_check_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
+    # The queue's sort and counts: when the earliest running clock breaches, and when it
+    # turns at risk (None when no clock runs: paused with a response given, or finished).
+    next_due_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    at_risk_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     escalation_level: int = 0
     reopen_count: int = 0
     impact: str | None = None  # all, some or one (users affected), for triage
+    # When the ticket last got an assignee, and last changed status: the alert ladder's
+    # "assigned but not started", "pending with no reply" and "resolved" rungs count from them.
+    assigned_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    status_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     version: int = Field(default=1, sa_column=Column("version", Integer, nullable=False))
 
     @declared_attr  # type: ignore[arg-type]
@@ -142,3 +152,51 @@ class Surge(SQLModel, table=True):
     within_seconds: int  # ... within this long
     recipients: list[str] = Field(default_factory=list, sa_type=JSON)  # handles to alert
     alerted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class Alert(SQLModel, table=True):
+    """One rung of the alert ladder that fired for a ticket (or a surge).
+
+    ``dedupe_key`` names what fired: ticket, clock, threshold and the due time it was
+    computed for. It is unique, so a restart, a second watcher or a late wake-up can never
+    fire the same alert twice."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(unique=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    rung: str  # warning, at_risk, breach, unassigned, not_started, hand_back, ...
+    threshold: str  # e.g. warning:3600, at_risk, breach
+    clock: str | None = None  # first_response, resolution, or None for workflow rungs
+    level: int  # 0 reminder/warning, 1, 2, 3 (breach)
+    due_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # the clock's due time
+    at: datetime = Field(sa_type=UtcDateTime, nullable=False)  # when the rung came due
+    fired_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    late: bool = False
+    recipients: list[str] = Field(default_factory=list, sa_type=JSON)  # agent handles
+    summary: str = ""
+
+
+class Delivery(SQLModel, table=True):
+    """One alert told to one recipient over one channel; unique, so no one is told twice."""
+
+    __table_args__ = (
+        UniqueConstraint("alert_id", "recipient", "channel"),
+        Index("ix_delivery_inbox", "recipient", "channel", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id")
+    recipient: str  # an agent handle, or the webhook's name
+    channel: str  # app, desktop, webhook, email
+    status: str = "pending"  # pending, delivered, failed, skipped
+    detail: str | None = None  # why it failed or was skipped
+    delivered_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class WatcherLease(SQLModel, table=True):
+    """Who fires alerts for this database: the holder renews it; another takes it once lapsed."""
+
+    __tablename__ = "watcher_lease"
+    name: str = Field(primary_key=True)
+    holder: str
+    expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False)

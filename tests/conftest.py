@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -109,3 +114,118 @@ def _isolated_env(monkeypatch, tmp_path) -> None:
 def require():
     """``require(what, available)``: skip, or fail under DESKLINE_REQUIRE_INTEGRATION=1."""
     return need
+
+
+# -- a desktop of the test's own: D-Bus session, Xvfb display, dunst ---------------------
+
+
+def no_desktop_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def wait_for(what: str, ready, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {what} within {timeout:g} s")
+        time.sleep(0.05)
+
+
+@dataclass
+class DesktopSession:
+    """A private D-Bus session bus, and optionally an X display with dunst on it."""
+
+    env: dict[str, str]
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start(self, *command: str) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            command,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.processes.append(process)
+        return process
+
+    def has_owner(self, name: str) -> bool:
+        done = subprocess.run(
+            [
+                "dbus-send",
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                f"string:{name}",
+            ],
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        return "boolean true" in done.stdout
+
+    def close(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if process.stdout:
+                process.stdout.close()
+
+
+@pytest.fixture
+def bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[DesktopSession]:
+    """A session bus of the test's own, set in the environment, with no notification daemon."""
+    need_tool("dbus-daemon")
+    need_tool("dbus-send")
+    no_desktop_session(monkeypatch)
+    session = DesktopSession(env=dict(os.environ))
+    try:
+        daemon = session.start("dbus-daemon", "--session", "--nofork", "--print-address=1")
+        assert daemon.stdout is not None
+        address = daemon.stdout.readline().decode().strip()
+        assert address, "dbus-daemon printed no address"
+        session.env["DBUS_SESSION_BUS_ADDRESS"] = address
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def desktop(bus: DesktopSession, monkeypatch: pytest.MonkeyPatch) -> DesktopSession:
+    """The bus plus an Xvfb display running the dunst notification daemon."""
+    for tool in ("Xvfb", "dunst", "dunstctl", "notify-send"):
+        need_tool(tool)
+    xvfb = bus.start("Xvfb", "-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "800x600x24")
+    assert xvfb.stdout is not None
+    display = f":{xvfb.stdout.readline().decode().strip()}"
+    assert display != ":", "Xvfb printed no display number"
+    bus.env["DISPLAY"] = display
+    monkeypatch.setenv("DISPLAY", display)
+    bus.start("dunst")
+    wait_for("dunst on the bus", lambda: bus.has_owner("org.freedesktop.Notifications"))
+    return bus
+
+
+def dunst_history(session: DesktopSession, timeout: float = 10.0) -> list[dict[str, Any]]:
+    """What dunst has shown, read back once it has shown something."""
+    deadline = time.monotonic() + timeout
+    while True:
+        subprocess.run(["dunstctl", "close-all"], env=session.env, check=True)
+        history = subprocess.run(
+            ["dunstctl", "history"], env=session.env, check=True, capture_output=True, text=True
+        )
+        shown = [
+            {key: value["data"] for key, value in notification.items()}
+            for notification in json.loads(history.stdout)["data"][0]
+        ]
+        if shown or time.monotonic() > deadline:
+            return shown
+        time.sleep(0.05)

@@ -8,36 +8,64 @@ from textual.binding import Binding
 from core.agents import Roster
 from core.config import DeskConfig
 from core.desk import Desk
+from core.ladder import AlertRules
 from core.queue import BUILT_IN, Queue
 from core.templates import Template
 from core.views import AgentView
+from core.watcher import Inbox
 from storage import queries
+from tui.alerts import AlertCentre, AppAlerts
 from tui.commands import WorkspaceCommands
 from tui.help import HelpScreen
 from tui.keys import REMAPPABLE, check_keymap
+from tui.look import Look, ThemedApp, look_of
 from tui.workspace.screen import WorkspaceScreen
 
 
-class DesklineApp(App[None]):
+class DesklineApp(ThemedApp):
     """The agent's workspace."""
 
     TITLE = "deskline"
     COMMANDS = App.COMMANDS | {WorkspaceCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave deskline"),
+        Binding("exclamation_mark", "alerts", "Alerts", id="alerts", tooltip="My alerts"),
     ]
 
-    def __init__(self, desk: Desk, config: DeskConfig | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        config: DeskConfig | None = None,
+        look: Look | None = None,
+        *,
+        alerts: bool = False,
+    ) -> None:
+        """``alerts``: run a watcher and show my alerts (the CLI does; tests choose)."""
         super().__init__()
         self.desk = desk
         self.config = config
         self.queue = Queue(desk)
         if config is not None and config.keys:
             self.set_keymap(check_keymap(config.keys, config.source))
+        self.use_look(look or look_of(config))
+        rules = config.alerts if config is not None else AlertRules()
+        self.alerts = AppAlerts(self, desk, rules) if alerts and rules.enabled else None
 
     def on_mount(self) -> None:
         titles = {view.name: view.title for view in BUILT_IN}
         self.push_screen(WorkspaceScreen(self.queue, titles))
+        if self.alerts is not None:
+            self.alerts.start()
+
+    def on_unmount(self) -> None:
+        if self.alerts is not None:
+            self.alerts.stop()
+
+    def action_alerts(self) -> None:
+        """The alert centre: my alerts, newest first; space acknowledges."""
+        if not isinstance(self.screen, AlertCentre):
+            inbox = Inbox(self.desk.store, self.desk.actor, now=self.desk.now)
+            self.push_screen(AlertCentre(inbox))
 
     # -- what the dialogs offer -----------------------------------------------------------
 

@@ -19,6 +19,7 @@ ACTIONS = (
     ("filter", "Filter the queue", "By key, title, customer or tag"),
     ("views", "Saved views", "Mine, team, unassigned, breached, at risk, all open"),
     ("help", "Help", "Every key"),
+    ("app.alerts", "Alert centre", "My alerts: read and acknowledge them"),
 )
 
 

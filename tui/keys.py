@@ -23,6 +23,7 @@ REMAPPABLE = {
     "focus_detail": "focus the detail",
     "focus_queue": "back to the queue",
     "help": "help",
+    "alerts": "alert centre",
     "quit": "quit",
     "queue.down": "move down",
     "queue.up": "move up",

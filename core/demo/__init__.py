@@ -20,8 +20,10 @@ from core.demo.cast import enrol
 from core.demo.plan import plan_tickets
 from core.demo.play import play_plans
 from core.demo.summary import DemoSummary, summarise
+from core.desk import Desk
 from core.errors import InvalidInput
 from core.sla import SlaRules
+from core.watcher import SlaWatcher
 from storage.models import Ticket
 from storage.store import Store
 
@@ -60,6 +62,10 @@ def fill(
     staff = enrol(store, me)
     plans = plan_tickets(random.Random(seed), now, tickets, staff, me, rules)
     play_plans(store, now, plans, rules)
+    # The stories' past alerts, as if a watcher had run all along: opening the demo does
+    # not raise that whole past as late news, nor close or hand back its tickets at once.
+    desk = Desk(store, next(iter(staff)), now=lambda: now, rules=rules)
+    SlaWatcher(store, desk, now=lambda: now).record_history(now)
     return summarise(store, now, staff, me, rules)
 
 

@@ -119,7 +119,9 @@ def test_resolving_from_pending_ends_the_pause_first(ana, clock):
     clock.at(70)
     ana.transition(key, "resolved", reason="customer confirmed")
     t = stored(ana, key)
-    assert (t.paused_at, t.pause_credit_seconds, t.next_check_at) == (None, 3600, None)
+    assert (t.paused_at, t.pause_credit_seconds) == (None, 3600)
+    # no SLA threshold is left; the next check is the alert ladder's auto-close a day later
+    assert t.next_check_at == T0 + timedelta(minutes=70, hours=24)
     assert ana.get(key).sla.resolution.state.value == "met"
 
 

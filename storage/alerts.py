@@ -1,0 +1,253 @@
+"""The alert engine's queries: due tickets, fired alerts, deliveries and the watcher lease."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from storage.models import Agent, Alert, Category, Customer, Delivery, Surge, Ticket, WatcherLease
+
+
+def _insert(session: Session, table: Any) -> Any:
+    """An INSERT that can skip rows whose unique key exists (SQLite and PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+# -- what is due ------------------------------------------------------------------------
+
+
+def earliest_check(session: Session) -> datetime | None:
+    """The earliest ``next_check_at`` of any ticket: one read of its index."""
+    return session.execute(sa_select(func.min(Ticket.next_check_at))).scalar_one_or_none()
+
+
+def due_rows(session: Session, now: datetime, limit: int) -> list[Any]:
+    """Tickets whose next check has come, earliest first: (Ticket, tier, category path)."""
+    stmt = (
+        sa_select(Ticket, col(Customer.tier), col(Category.path))
+        .outerjoin(Customer, col(Ticket.customer_id) == Customer.id)
+        .outerjoin(Category, col(Ticket.category_id) == Category.id)
+        .where(col(Ticket.next_check_at) <= now)
+        .order_by(col(Ticket.next_check_at))
+        .limit(limit)
+    )
+    return list(session.execute(stmt).all())
+
+
+def fired_keys(session: Session, ticket_ids: Sequence[int]) -> dict[int, set[str]]:
+    """The dedupe keys of the alerts fired so far for these tickets."""
+    found: dict[int, set[str]] = {t: set() for t in ticket_ids}
+    if ticket_ids:
+        stmt = sa_select(col(Alert.ticket_id), col(Alert.dedupe_key)).where(
+            col(Alert.ticket_id).in_(ticket_ids)
+        )
+        for ticket_id, key in session.execute(stmt):
+            found[ticket_id].add(key)
+    return found
+
+
+def set_next_check(session: Session, ticket_id: int, at: datetime | None) -> None:
+    """A derived column: a Core UPDATE, so the ticket's version (stale checks) stays."""
+    session.execute(update(Ticket).where(col(Ticket.id) == ticket_id).values(next_check_at=at))
+
+
+def raise_level(session: Session, ticket_id: int, level: int) -> bool:
+    """Raise the ticket's escalation level to ``level`` (never lowers it); True if it rose."""
+    result = session.execute(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket_id, col(Ticket.escalation_level) < level)
+        .values(escalation_level=level)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def unalerted_surges(session: Session) -> list[Surge]:
+    stmt = sa_select(Surge).where(col(Surge.alerted_at).is_(None)).order_by(col(Surge.id))
+    return list(session.execute(stmt).scalars())
+
+
+# -- who hears of it -------------------------------------------------------------------
+
+
+def handles(session: Session, agent_ids: Iterable[int | None]) -> dict[int, str]:
+    ids = [i for i in agent_ids if i is not None]
+    if not ids:
+        return {}
+    stmt = sa_select(col(Agent.id), col(Agent.handle)).where(col(Agent.id).in_(ids))
+    return {agent_id: handle for agent_id, handle in session.execute(stmt)}
+
+
+def staff(session: Session) -> list[Any]:
+    """(handle, role, team id, on duty, email) of every supervisor, director and admin."""
+    stmt = sa_select(
+        col(Agent.handle), col(Agent.role), col(Agent.team_id), col(Agent.on_duty), col(Agent.email)
+    ).where(col(Agent.role).in_(("supervisor", "director", "admin")))
+    return list(session.execute(stmt).all())
+
+
+def on_duty(session: Session) -> list[str]:
+    """Every agent on duty, by handle."""
+    stmt = sa_select(col(Agent.handle)).where(col(Agent.on_duty)).order_by(col(Agent.handle))
+    return list(session.execute(stmt).scalars())
+
+
+def emails(session: Session, handles_: Sequence[str]) -> dict[str, str]:
+    if not handles_:
+        return {}
+    stmt = sa_select(col(Agent.handle), col(Agent.email)).where(
+        col(Agent.handle).in_(handles_), col(Agent.email).is_not(None)
+    )
+    return {h: e for h, e in session.execute(stmt) if e}
+
+
+# -- firing ------------------------------------------------------------------------------
+
+
+def insert_alert(session: Session, values: dict[str, Any]) -> int | None:
+    """Store a fired alert; None when its dedupe key is already there (fired before)."""
+    stmt = (
+        _insert(session, Alert)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(col(Alert.id))
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def add_deliveries(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        stmt = _insert(session, Delivery).on_conflict_do_nothing(
+            index_elements=["alert_id", "recipient", "channel"]
+        )
+        session.execute(stmt, list(rows))
+
+
+def finish_delivery(
+    session: Session, delivery_id: int, status: str, detail: str | None, at: datetime
+) -> None:
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(status=status, detail=detail, delivered_at=at)
+    )
+
+
+def pending(session: Session, alert_id: int, channels: Sequence[str]) -> list[Delivery]:
+    stmt = sa_select(Delivery).where(
+        col(Delivery.alert_id) == alert_id,
+        col(Delivery.channel).in_(channels),
+        col(Delivery.status) == "pending",
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def waiting(session: Session, recipient: str) -> set[str]:
+    """The channels on which this recipient has deliveries waiting (one index read)."""
+    stmt = (
+        sa_select(col(Delivery.channel))
+        .where(col(Delivery.recipient) == recipient, col(Delivery.status) == "pending")
+        .distinct()
+    )
+    return set(session.execute(stmt).scalars())
+
+
+def claim(session: Session, recipient: str, channel: str, now: datetime) -> list[int]:
+    """Take the pending deliveries of one recipient and channel: each is claimed by exactly
+    one client, even with several windows open (the UPDATE decides)."""
+    stmt = (
+        update(Delivery)
+        .where(
+            col(Delivery.recipient) == recipient,
+            col(Delivery.channel) == channel,
+            col(Delivery.status) == "pending",
+        )
+        .values(status="delivered", delivered_at=now)
+        .returning(col(Delivery.id))
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def deliveries(
+    session: Session,
+    *,
+    ids: Sequence[int] | None = None,
+    recipient: str | None = None,
+    channel: str = "app",
+    limit: int = 200,
+) -> list[Any]:
+    """(Delivery, Alert, ticket number or None, ticket title or None), newest first."""
+    stmt = (
+        sa_select(Delivery, Alert, col(Ticket.number), col(Ticket.title))
+        .join(Alert, col(Delivery.alert_id) == Alert.id)
+        .outerjoin(Ticket, col(Alert.ticket_id) == Ticket.id)
+        .order_by(col(Alert.fired_at).desc(), col(Delivery.id).desc())
+        .limit(limit)
+    )
+    if ids is not None:
+        stmt = stmt.where(col(Delivery.id).in_(ids))
+    else:
+        stmt = stmt.where(col(Delivery.recipient) == recipient, col(Delivery.channel) == channel)
+    return list(session.execute(stmt).all())
+
+
+def acknowledge(session: Session, delivery_id: int, recipient: str, now: datetime) -> bool:
+    result = session.execute(
+        update(Delivery)
+        .where(
+            col(Delivery.id) == delivery_id,
+            col(Delivery.recipient) == recipient,
+            col(Delivery.acknowledged_at).is_(None),
+        )
+        .values(acknowledged_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def open_alerts(session: Session) -> int:
+    return session.execute(sa_select(func.count()).select_from(Alert)).scalar_one()
+
+
+# -- the lease ---------------------------------------------------------------------------
+
+
+def hold_lease(session: Session, name: str, holder: str, now: datetime, until: datetime) -> bool:
+    """Take or renew the lease: True when ``holder`` has it until ``until``.
+
+    One conditional UPDATE decides between competing watchers; the row is made once."""
+    session.execute(
+        _insert(session, WatcherLease)
+        .values(name=name, holder=holder, expires_at=now)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    result = session.execute(
+        update(WatcherLease)
+        .where(
+            col(WatcherLease.name) == name,
+            or_(col(WatcherLease.holder) == holder, col(WatcherLease.expires_at) <= now),
+        )
+        .values(holder=holder, expires_at=until)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def release_lease(session: Session, name: str, holder: str, now: datetime) -> None:
+    session.execute(
+        update(WatcherLease)
+        .where(and_(col(WatcherLease.name) == name, col(WatcherLease.holder) == holder))
+        .values(expires_at=now)
+    )
+
+
+def lease_holder(session: Session, name: str, now: datetime) -> str | None:
+    """Who holds the lease now (None: nobody, or it lapsed)."""
+    row = session.get(WatcherLease, name)
+    if row is None or row.expires_at <= now:
+        return None
+    return row.holder
