@@ -22,6 +22,7 @@ from storage import queries
 from storage.engine import StoreError
 from storage.store import Store
 from tui import render, rules_text
+from tui.look import Look, look_of, use_in_cli
 
 # Click's UsageError, whether Typer vendors Click or uses it: BadParameter's parent.
 UsageError: type[Exception] = typer.BadParameter.__mro__[1]
@@ -52,6 +53,7 @@ class Session:
     db: str | None = None
     config: str | None = None
     handle: str | None = None
+    theme: str | None = None
     _store: Store | None = field(default=None, repr=False)
     _config: DeskConfig | None = field(default=None, repr=False)
 
@@ -71,7 +73,27 @@ class Session:
     def settings(self) -> DeskConfig:
         if self._config is None:
             self._config = load_config(self.config)
+            use_in_cli(self.look)
         return self._config
+
+    @property
+    def look(self) -> Look:
+        """The theme and glyphs (``--theme`` naming no theme fails here, one line)."""
+        return look_of(self.settings, self.theme)
+
+    def service_desk(self) -> Desk:
+        """The desk for a service (``deskline watch``): it acts as nobody, so it needs no
+        agent of that name and enrols no one."""
+        settings = self.settings
+        return Desk(
+            self.store,
+            self.me,
+            rules=settings.sla,
+            routing=settings.routing,
+            triage=settings.triage,
+            surge=settings.surge,
+            alerts=settings.alerts,
+        )
 
     def desk(self) -> Desk:
         settings = self.settings  # a bad config fails before the database is touched
@@ -85,6 +107,7 @@ class Session:
             routing=settings.routing,
             triage=settings.triage,
             surge=settings.surge,
+            alerts=settings.alerts,
         )
         desk.whoami()  # an unknown handle fails here, before anything else
         return desk
@@ -142,8 +165,14 @@ def main_options(
             "--as", metavar="HANDLE", help="Act as this agent handle (default: your OS user name)."
         ),
     ] = None,
+    theme: Annotated[
+        str | None,
+        typer.Option(
+            "--theme", metavar="NAME", help="Theme, e.g. deskline-light (default: [ui] theme)."
+        ),
+    ] = None,
 ) -> None:
-    ctx.obj = Session(db=db, config=config, handle=handle)
+    ctx.obj = Session(db=db, config=config, handle=handle, theme=theme)
     if ctx.invoked_subcommand is None:
         open_workspace(ctx.obj)
 
@@ -152,7 +181,7 @@ def open_workspace(session: Session) -> None:
     from tui.app import DesklineApp
 
     desk = session.desk()
-    DesklineApp(desk, session.settings).run()
+    DesklineApp(desk, session.settings, session.look, alerts=True).run()
 
 
 # -- tickets ----------------------------------------------------------------------------
@@ -518,7 +547,52 @@ def demo(
     open_workspace(session)
 
 
-from tui import cli_rules  # noqa: E402, F401  (adds the rules, customers and agents duty/set commands)
+@app.command()
+def dashboard(
+    ctx: typer.Context,
+    team: Annotated[
+        str | None, typer.Option("--team", metavar="NAME", help="Only this team (default: all).")
+    ] = None,
+    refresh: Annotated[
+        float,
+        typer.Option(
+            "--refresh", metavar="SECONDS", help="How often to look for changes.", min=0.2, max=60
+        ),
+    ] = 1.0,
+    once: Annotated[
+        bool, typer.Option("--once", help="Print the figures once; exit 2 if anything is breached.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """The supervisor's breach dashboard, read-only (--once: print it and exit)."""
+    from core.dashboard import check_team, figures_once
+
+    if as_json and not once:
+        fail("--json goes with --once (the live dashboard is a screen)", 2)
+    desk = _session(ctx).desk()
+    if once:
+        from tui.dashboard.once import exit_code, print_figures
+
+        figures = figures_once(desk, team)
+        emit(figures.to_json(), as_json, lambda: print_figures(figures, render.colours))
+        raise typer.Exit(exit_code(figures))
+    from tui.dashboard.app import DashboardApp
+
+    check_team(desk, team)  # an unknown team fails here, as one line, before the screen
+    session = _session(ctx)
+    DashboardApp(
+        desk,
+        team=team,
+        refresh=refresh,
+        config=session.settings,
+        look=session.look,
+        alerts=True,
+    ).run()
+
+
+# The other command modules add themselves to ``app`` (rules, customers, agents duty/set;
+# watch and alerts).
+from tui import cli_alerts, cli_rules  # noqa: E402, F401
 
 
 def main() -> None:

@@ -1,0 +1,487 @@
+"""The supervisor's breach dashboard: what is breached, what is about to, who is overloaded.
+
+A ``Board`` keeps the SLA clocks of the open tickets that can be at risk or breached (due
+within ``HORIZON``) and knows, for each, the next instant its state changes (its next
+threshold). So the counters are exact at any instant without re-reading the store: the
+store is read again only for the tickets the change feed names (``changed``), for the
+counts and trends the database aggregates, and once an hour for the whole set (the
+horizon and the trend windows move on).
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from core import workflow
+from core.desk import Desk
+from core.errors import NotFound
+from core.routing import ROUTED_STATUSES
+from core.sla import ClockFacts, ClockReading, ClockState, SlaClock
+from core.views import iso
+from storage import dashboard as queries
+
+OPEN = tuple(s.value for s in workflow.OPEN)
+PRIORITIES = ("P0", "P1", "P2", "P3")
+# No clock is at risk further than 4 days from its due time (core.queue); 2 h more, so a
+# ticket outside at one hourly reload cannot turn at risk before the next.
+HORIZON = timedelta(days=4, hours=2)
+RELOAD = timedelta(hours=1)
+DAYS = 14
+HOURS = 24
+LIST_LIMIT = 50
+AT_RISK = (ClockState.WARNING, ClockState.AT_RISK)
+_INSTANT = timedelta(microseconds=1)  # spans end before their bound: this takes ``now`` in
+
+
+@dataclass(frozen=True)
+class Counters:
+    breached: int
+    at_risk: int  # at or past the warning threshold, not breached
+    open: int
+    unassigned: int
+    met_today: int  # clocks that stopped today in time ...
+    finished_today: int  # ... of all that stopped today
+
+    @property
+    def attainment(self) -> float | None:
+        """Percent of today's finished clocks that were met; None when none finished."""
+        return 100.0 * self.met_today / self.finished_today if self.finished_today else None
+
+
+@dataclass(frozen=True)
+class PriorityLine:
+    priority: str
+    open: int
+    at_risk: int
+    breached: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A ticket in the breached or at-risk list, with the clock that put it there."""
+
+    number: int
+    priority: str
+    title: str
+    assignee: str | None
+    clock: str  # first_response or resolution
+    reading: ClockReading
+    sla: SlaClock = field(repr=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        return f"T-{self.number}"
+
+    def read(self, now: datetime) -> ClockReading:
+        """The same clock at ``now`` (for countdowns ticking without the store)."""
+        return getattr(self.sla.read(now), self.clock)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "priority": self.priority,
+            "title": self.title,
+            "assignee": self.assignee,
+            "clock": self.clock,
+            "state": self.reading.state.value,
+            "due_at": iso(self.reading.due_at),
+            "remaining_seconds": self.reading.remaining_seconds,
+        }
+
+
+@dataclass(frozen=True)
+class AgentLoad:
+    handle: str
+    name: str
+    role: str
+    open: int  # open tickets held, any priority
+    active: int  # held tickets of the priorities the cap counts
+    cap: int
+    breaches: int  # held tickets breached now
+
+    @property
+    def load(self) -> float:
+        return self.active / self.cap if self.cap else float(self.active > 0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "handle": self.handle,
+            "name": self.name,
+            "role": self.role,
+            "open": self.open,
+            "active": self.active,
+            "cap": self.cap,
+            "breaches": self.breaches,
+            "load_percent": round(100 * self.load, 1),
+        }
+
+
+@dataclass(frozen=True)
+class DayAttainment:
+    day: date  # local date
+    met: int
+    finished: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.met / self.finished if self.finished else None
+
+
+@dataclass(frozen=True)
+class HourBreaches:
+    start: datetime  # UTC start of the local hour
+    count: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the dashboard shows, at one instant."""
+
+    now: datetime
+    team: str | None
+    counters: Counters
+    priorities: tuple[PriorityLine, ...]
+    breached: tuple[Entry, ...]  # most overdue first (at most LIST_LIMIT)
+    at_risk: tuple[Entry, ...]  # least time left first (at most LIST_LIMIT)
+    agents: tuple[AgentLoad, ...]  # most loaded first
+    attainment: tuple[DayAttainment, ...]  # oldest day first, today last
+    breaches_per_hour: tuple[HourBreaches, ...]  # oldest hour first, this hour last
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.counters
+        attainment = c.attainment
+        return {
+            "generated_at": iso(self.now),
+            "team": self.team,
+            "counters": {
+                "breached": c.breached,
+                "at_risk": c.at_risk,
+                "open": c.open,
+                "unassigned": c.unassigned,
+                "attainment_today": None if attainment is None else round(attainment, 1),
+                "met_today": c.met_today,
+                "finished_today": c.finished_today,
+            },
+            "priorities": {
+                p.priority: {"open": p.open, "at_risk": p.at_risk, "breached": p.breached}
+                for p in self.priorities
+            },
+            "breached": [e.to_json() for e in self.breached],
+            "at_risk": [e.to_json() for e in self.at_risk],
+            "agents": [a.to_json() for a in self.agents],
+            "trend": {
+                "attainment": [
+                    {
+                        "date": d.day.isoformat(),
+                        "met": d.met,
+                        "finished": d.finished,
+                        "percent": None if d.percent is None else round(d.percent, 1),
+                    }
+                    for d in self.attainment
+                ],
+                "breaches_per_hour": [
+                    {"hour": iso(h.start), "count": h.count} for h in self.breaches_per_hour
+                ],
+            },
+        }
+
+
+@dataclass
+class _Tracked:
+    """One open ticket's clocks and when their state next changes."""
+
+    number: int
+    title: str
+    priority: str
+    assignee: str | None
+    sla: SlaClock
+    marks: list[datetime]  # every threshold instant of its running clocks, in order
+    clock: str = "resolution"
+    reading: ClockReading | None = None
+    next_at: datetime | None = None  # the next threshold after the last reading
+
+
+@dataclass
+class _Aggregates:
+    open_by_priority: dict[str, tuple[int, int]]
+    agents: list[Any]
+    held: dict[int, dict[str, int]]
+    attainment: list[tuple[int, int]]
+    breaches: list[int]
+    days: list[date]
+    hours: list[datetime]
+
+
+def day_bounds(now: datetime, days: int = DAYS) -> tuple[list[date], list[datetime]]:
+    """The last ``days`` local dates (today last) and their midnights as UTC instants,
+    then the end of today so far (``now`` included)."""
+    today = now.astimezone().date()
+    dates = [today - timedelta(days=i) for i in range(days - 1, -1, -1)]
+    # A naive local time made aware by astimezone() gets that day's own offset (DST).
+    starts = [datetime.combine(d, time()).astimezone().astimezone(now.tzinfo) for d in dates]
+    return dates, [*starts, now + _INSTANT]
+
+
+def hour_bounds(now: datetime, hours: int = HOURS) -> list[datetime]:
+    """Starts of the last ``hours`` local hours (this one last), then the end of this hour
+    so far (``now`` included)."""
+    local = now.astimezone()
+    this_hour = local.replace(minute=0, second=0, microsecond=0)
+    starts = [(this_hour - timedelta(hours=i)).astimezone(now.tzinfo) for i in range(hours)]
+    return [*reversed(starts), now + _INSTANT]
+
+
+class Board:
+    """The dashboard's figures for one team (or every team), kept up to date cheaply.
+
+    ``load`` and ``changed`` read the store (call them from a worker thread);
+    ``figures`` and ``next_change`` work in memory. One lock guards the state, so a
+    worker may refresh while the UI reads.
+    """
+
+    def __init__(self, desk: Desk, team: str | None = None) -> None:
+        self.desk = desk
+        self.team = team
+        self._team_id: int | None = None
+        self._tracked: dict[int, _Tracked] = {}
+        self._clocks: dict[ClockFacts, tuple[SlaClock, list[datetime]]] = {}
+        self._aggregates: _Aggregates | None = None
+        self._loaded_at: datetime | None = None
+        self._new_breach = False
+        self._lock = threading.Lock()
+
+    # -- reading the store ---------------------------------------------------------------
+
+    def teams(self) -> list[str]:
+        with self.desk.store.read() as s:
+            return queries.team_names(s)
+
+    def load(self) -> None:
+        """Read every ticket that can be at risk or breached, and the aggregates."""
+        now = self.desk.now()
+        with self.desk.store.read() as s:
+            self._team_id = self._find_team(s)
+            rows = queries.clock_rows(
+                s, statuses=OPEN, team=self._team_id, due_before=now + HORIZON
+            )
+            aggregates = self._aggregate(s, now)
+        with self._lock:
+            keep = {r[0] for r in rows}
+            self._tracked = {n: t for n, t in self._tracked.items() if n in keep}
+            self._track(rows)
+            self._aggregates = aggregates
+            self._loaded_at = now
+            # clocks of tickets no longer tracked (or whose facts changed) are let go
+            used = {t.sla.facts for t in self._tracked.values()}
+            self._clocks = {f: c for f, c in self._clocks.items() if f in used}
+
+    def changed(self, numbers: Sequence[int]) -> None:
+        """Read again the tickets the change feed named, and the aggregates."""
+        now = self.desk.now()
+        if self._loaded_at is None or now - self._loaded_at >= RELOAD:
+            self.load()
+            return
+        with self.desk.store.read() as s:
+            rows = (
+                queries.clock_rows(s, statuses=OPEN, team=self._team_id, numbers=list(numbers))
+                if numbers
+                else []
+            )
+            aggregates = self._aggregate(s, now, full=False)
+        with self._lock:
+            for number in numbers:
+                self._tracked.pop(number, None)  # closed, moved to another team, ...
+            self._track(rows)
+            self._aggregates = aggregates
+
+    def recount(self) -> None:
+        """Only the aggregates again (a clock breached: the hourly trend moved)."""
+        now = self.desk.now()
+        with self.desk.store.read() as s:
+            aggregates = self._aggregate(s, now, full=False)
+        with self._lock:
+            self._aggregates = aggregates
+
+    def _find_team(self, session: Any) -> int | None:
+        if self.team is None:
+            return None
+        found = queries.team_id(session, self.team)
+        if found is None:
+            raise _no_team(self.team, queries.team_names(session))
+        return found
+
+    def _aggregate(self, session: Any, now: datetime, full: bool = True) -> _Aggregates:
+        """The database's counts; ``full`` False counts again only today and this hour of
+        the trends (a change can only add to those; the rest follows at the hourly reload)."""
+        days, day_edges = day_bounds(now)
+        hours = hour_bounds(now)
+        before = self._aggregates
+        if full or before is None or before.days != days or before.hours != hours[:-1]:
+            attainment = queries.finished_clocks(session, day_edges, self._team_id)
+            breaches = queries.breaches(session, hours, self._team_id)
+        else:
+            today = queries.finished_clocks(session, day_edges[-2:], self._team_id)
+            this_hour = queries.breaches(session, hours[-2:], self._team_id)
+            attainment = [*before.attainment[:-1], *today]
+            breaches = [*before.breaches[:-1], *this_hour]
+        return _Aggregates(
+            open_by_priority=queries.open_by_priority(session, statuses=OPEN, team=self._team_id),
+            agents=queries.on_duty_agents(session, self._team_id),
+            held=queries.held(session, statuses=ROUTED_STATUSES),
+            attainment=attainment,
+            breaches=breaches,
+            days=days,
+            hours=hours[:-1],
+        )
+
+    def _track(self, rows: Sequence[Any]) -> None:
+        for row in rows:
+            number, title, priority, assignee, *facts = row
+            clock_facts = ClockFacts(
+                created_at=facts[0],
+                priority=priority,
+                tier=facts[1],
+                category=facts[2],
+                channel=facts[3],
+                first_response_at=facts[4],
+                resolved_at=facts[5],
+                paused_at=facts[6],
+                pause_credit_seconds=facts[7],
+            )
+            cached = self._clocks.get(clock_facts)
+            if cached is None:
+                sla = SlaClock(self.desk.rules, clock_facts)
+                cached = (sla, [at for _, _, at in sla.thresholds()])
+                self._clocks[clock_facts] = cached
+            self._tracked[number] = _Tracked(number, title, priority, assignee, *cached)
+
+    # -- figures (in memory) ---------------------------------------------------------------
+
+    def figures(self, now: datetime, limit: int = LIST_LIMIT) -> Figures:
+        """The figures at ``now``: only clocks that passed a threshold are read again."""
+        with self._lock:
+            if self._aggregates is None:
+                raise RuntimeError("Board.load() first")
+            agg = self._aggregates
+            breached: list[_Tracked] = []
+            at_risk: list[_Tracked] = []
+            strip = {p: [0, 0] for p in PRIORITIES}  # at risk, breached
+            agent_breaches: dict[str, int] = {}
+            for t in self._tracked.values():
+                if t.reading is None or (t.next_at is not None and t.next_at <= now):
+                    self._read(t, now)
+                assert t.reading is not None
+                state = t.reading.state
+                if state == ClockState.BREACHED:
+                    breached.append(t)
+                    strip.setdefault(t.priority, [0, 0])[1] += 1
+                    if t.assignee:
+                        agent_breaches[t.assignee] = agent_breaches.get(t.assignee, 0) + 1
+                elif state in AT_RISK:
+                    at_risk.append(t)
+                    strip.setdefault(t.priority, [0, 0])[0] += 1
+            # Most overdue / least time left first: the earliest due time, then the key.
+            breached.sort(key=lambda t: (_due(t), t.number))
+            at_risk.sort(key=lambda t: (_due(t), t.number))
+            open_total = sum(n for n, _ in agg.open_by_priority.values())
+            unassigned = sum(u for _, u in agg.open_by_priority.values())
+            finished, met = agg.attainment[-1] if agg.attainment else (0, 0)
+            counters = Counters(len(breached), len(at_risk), open_total, unassigned, met, finished)
+            priorities = tuple(
+                PriorityLine(p, agg.open_by_priority.get(p, (0, 0))[0], *strip.get(p, [0, 0]))
+                for p in sorted(set(PRIORITIES) | set(agg.open_by_priority))
+            )
+            return Figures(
+                now=now,
+                team=self.team,
+                counters=counters,
+                priorities=priorities,
+                breached=tuple(self._entry(t, now) for t in breached[:limit]),
+                at_risk=tuple(self._entry(t, now) for t in at_risk[:limit]),
+                agents=self._agents(agg, agent_breaches),
+                attainment=tuple(
+                    DayAttainment(d, met, fin)
+                    for d, (fin, met) in zip(agg.days, agg.attainment, strict=True)
+                ),
+                breaches_per_hour=tuple(
+                    HourBreaches(h, n) for h, n in zip(agg.hours, agg.breaches, strict=True)
+                ),
+            )
+
+    def next_change(self, now: datetime) -> datetime | None:
+        """The next instant a counter changes without any change to a ticket: the earliest
+        threshold of a tracked clock, or the hourly reload."""
+        with self._lock:
+            upcoming = [t.next_at for t in self._tracked.values() if t.next_at is not None]
+            reload_at = (self._loaded_at or now) + RELOAD
+        return min([*upcoming, reload_at])
+
+    def reload_due(self, now: datetime) -> bool:
+        return self._loaded_at is None or now - self._loaded_at >= RELOAD
+
+    def new_breach(self) -> bool:
+        """Whether a tracked clock breached since the last call (the hourly trend moved)."""
+        with self._lock:
+            found, self._new_breach = self._new_breach, False
+        return found
+
+    def _read(self, t: _Tracked, now: datetime) -> None:
+        before = t.reading.state if t.reading is not None else None
+        t.clock, t.reading = t.sla.read(now).most_urgent()
+        if before is not None and before != ClockState.BREACHED == t.reading.state:
+            self._new_breach = True
+        i = bisect.bisect_right(t.marks, now)
+        t.next_at = t.marks[i] if i < len(t.marks) else None
+
+    def _entry(self, t: _Tracked, now: datetime) -> Entry:
+        reading = getattr(t.sla.read(now), t.clock)
+        return Entry(t.number, t.priority, t.title, t.assignee, t.clock, reading, t.sla)
+
+    def _agents(self, agg: _Aggregates, breaches: dict[str, int]) -> tuple[AgentLoad, ...]:
+        routing = self.desk.routing
+        loads = []
+        for agent_id, handle, name, role, cap in agg.agents:
+            held = agg.held.get(agent_id, {})
+            loads.append(
+                AgentLoad(
+                    handle=handle,
+                    name=name,
+                    role=role,
+                    open=sum(held.values()),
+                    active=sum(held.get(p, 0) for p in routing.cap_priorities),
+                    cap=routing.cap if cap is None else cap,
+                    breaches=breaches.get(handle, 0),
+                )
+            )
+        loads.sort(key=lambda a: (-a.load, -a.open, -a.breaches, a.handle))
+        return tuple(loads)
+
+
+def _due(t: _Tracked) -> datetime:
+    assert t.reading is not None
+    return t.reading.due_at
+
+
+def _no_team(name: str, teams: Sequence[str]) -> NotFound:
+    # exit 1, not 2: for --once, 2 means "something is breached"
+    return NotFound(f"no team {name!r}: the teams are {', '.join(teams) or 'none yet'}")
+
+
+def check_team(desk: Desk, team: str | None) -> None:
+    """An unknown team is an error naming the teams there are."""
+    if team is not None:
+        teams = Board(desk).teams()
+        if team not in teams:
+            raise _no_team(team, teams)
+
+
+def figures_once(desk: Desk, team: str | None = None) -> Figures:
+    """The figures now, read once (``deskline dashboard --once``)."""
+    board = Board(desk, team)
+    board.load()
+    return board.figures(desk.now())

@@ -1,0 +1,169 @@
+"""Queries of the breach dashboard: counts and trends computed by the database, and the few
+columns the live SLA clocks of open tickets are read from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, func, select
+
+from storage.models import Agent, Category, Customer, Team, Ticket
+from storage.queries import Assignee, next_due
+
+
+def team_id(session: Session, name: str) -> int | None:
+    return session.exec(select(Team.id).where(Team.name == name)).first()
+
+
+def team_names(session: Session) -> list[str]:
+    return list(session.exec(select(Team.name).order_by(col(Team.name))).all())
+
+
+def _in_team(stmt: Any, team: int | None) -> Any:
+    return stmt if team is None else stmt.where(col(Ticket.team_id) == team)
+
+
+def clock_rows(
+    session: Session,
+    *,
+    statuses: Sequence[str],
+    team: int | None = None,
+    due_before: datetime | None = None,
+    numbers: Sequence[int] | None = None,
+) -> list[Any]:
+    """Open tickets with what their SLA clocks are read from: rows of (number, title,
+    priority, assignee handle, created_at, tier, category path, channel, first_response_at,
+    resolved_at, paused_at, pause_credit_seconds). ``due_before`` keeps those whose stored
+    next due time comes before it; ``numbers`` only these tickets."""
+    stmt = (
+        sa_select(
+            col(Ticket.number),
+            col(Ticket.title),
+            col(Ticket.priority),
+            col(Assignee.handle),
+            col(Ticket.created_at),
+            col(Customer.tier),
+            col(Category.path),
+            col(Ticket.channel),
+            col(Ticket.first_response_at),
+            col(Ticket.resolved_at),
+            col(Ticket.paused_at),
+            col(Ticket.pause_credit_seconds),
+        )
+        .outerjoin(Assignee, col(Ticket.assignee_id) == Assignee.id)
+        .outerjoin(Customer, col(Ticket.customer_id) == Customer.id)
+        .outerjoin(Category, col(Ticket.category_id) == Category.id)
+        .where(col(Ticket.status).in_(statuses))
+    )
+    stmt = _in_team(stmt, team)
+    if due_before is not None:
+        stmt = stmt.where(next_due() <= due_before)
+    if numbers is not None:
+        stmt = stmt.where(col(Ticket.number).in_(numbers))
+    return list(session.execute(stmt).all())
+
+
+def open_by_priority(
+    session: Session, *, statuses: Sequence[str], team: int | None = None
+) -> dict[str, tuple[int, int]]:
+    """{priority: (open tickets, of them unassigned)}, counted by the database."""
+    unassigned = func.sum(case((col(Ticket.assignee_id).is_(None), 1), else_=0))
+    stmt = (
+        sa_select(col(Ticket.priority), func.count(), unassigned)
+        .where(col(Ticket.status).in_(statuses))
+        .group_by(col(Ticket.priority))
+    )
+    rows = session.execute(_in_team(stmt, team)).all()
+    return {p: (int(n), int(u or 0)) for p, n, u in rows}
+
+
+def on_duty_agents(session: Session, team: int | None = None) -> list[Any]:
+    """On-duty agents, each as (id, handle, name, role, cap), by handle."""
+    stmt = (
+        sa_select(
+            col(Agent.id), col(Agent.handle), col(Agent.name), col(Agent.role), col(Agent.cap)
+        )
+        .where(col(Agent.on_duty).is_(True))
+        .order_by(col(Agent.handle))
+    )
+    if team is not None:
+        stmt = stmt.where(col(Agent.team_id) == team)
+    return list(session.execute(stmt).all())
+
+
+def held(
+    session: Session, *, statuses: Sequence[str], team: int | None = None
+) -> dict[int, dict[str, int]]:
+    """Tickets each agent holds in ``statuses``, by priority: {agent id: {priority: n}}."""
+    stmt = (
+        sa_select(col(Ticket.assignee_id), col(Ticket.priority), func.count())
+        .where(col(Ticket.assignee_id).is_not(None), col(Ticket.status).in_(statuses))
+        .group_by(col(Ticket.assignee_id), col(Ticket.priority))
+    )
+    found: dict[int, dict[str, int]] = {}
+    for agent, priority, count in session.execute(_in_team(stmt, team)).all():
+        found.setdefault(agent, {})[priority] = int(count)
+    return found
+
+
+def _buckets(value: Any, bounds: Sequence[datetime], also: Any = None) -> list[Any]:
+    """One ``sum`` per span between consecutive ``bounds``: rows whose ``value`` falls in it
+    (and for which ``also`` holds, when given)."""
+    sums = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        inside: ColumnElement[bool] = and_(value >= start, value < end)
+        if also is not None:
+            inside = and_(inside, also)
+        sums.append(func.sum(case((inside, 1), else_=0)))
+    return sums
+
+
+def finished_clocks(
+    session: Session, bounds: Sequence[datetime], team: int | None = None
+) -> list[tuple[int, int]]:
+    """For each span between consecutive ``bounds``: (clocks that stopped in it, of them
+    met), both clocks of every ticket, from the stored due times. A first-response clock
+    stops at the first reply, or at resolving without one; a resolution clock at resolving."""
+    first_stop = func.coalesce(col(Ticket.first_response_at), col(Ticket.resolved_at))
+    first_met = first_stop <= col(Ticket.first_response_due_at)
+    resolved = col(Ticket.resolved_at)
+    resolution_met = resolved <= col(Ticket.resolution_due_at)
+    n = len(bounds) - 1
+    stmt = sa_select(
+        *_buckets(first_stop, bounds),
+        *_buckets(first_stop, bounds, first_met),
+        *_buckets(resolved, bounds),
+        *_buckets(resolved, bounds, resolution_met),
+    ).where(
+        or_(first_stop >= bounds[0], resolved >= bounds[0]),
+    )
+    row = session.execute(_in_team(stmt, team)).one()
+    values = [int(v or 0) for v in row]
+    return [(values[i] + values[2 * n + i], values[n + i] + values[3 * n + i]) for i in range(n)]
+
+
+def breaches(session: Session, bounds: Sequence[datetime], team: int | None = None) -> list[int]:
+    """For each span between consecutive ``bounds``: how many clocks breached in it (their
+    stored due time passed while they ran), both clocks of every ticket."""
+    first_due = col(Ticket.first_response_due_at)
+    first_stop = func.coalesce(col(Ticket.first_response_at), col(Ticket.resolved_at))
+    first_late = or_(first_stop.is_(None), first_stop > first_due)
+    due = col(Ticket.resolution_due_at)
+    late = and_(
+        or_(col(Ticket.resolved_at).is_(None), col(Ticket.resolved_at) > due),
+        or_(col(Ticket.paused_at).is_(None), col(Ticket.paused_at) > due),
+    )
+    n = len(bounds) - 1
+    stmt = sa_select(*_buckets(first_due, bounds, first_late), *_buckets(due, bounds, late)).where(
+        or_(
+            and_(first_due >= bounds[0], first_due < bounds[-1]),
+            and_(due >= bounds[0], due < bounds[-1]),
+        )
+    )
+    row = session.execute(_in_team(stmt, team)).one()
+    values = [int(v or 0) for v in row]
+    return [values[i] + values[n + i] for i in range(n)]

@@ -1,0 +1,1 @@
+"""The supervisor's breach dashboard (``deskline dashboard``)."""

@@ -1,0 +1,131 @@
+"""``deskline dashboard --once``: the same figures printed once (Rich, or JSON) for cron mail
+and monitoring checks. Colour only on a terminal and without NO_COLOR (Rich decides)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from core.dashboard import Entry, Figures
+from themes.palette import SLA_LOOK, priority_style
+from tui.dashboard.look import state_style
+from tui.render import countdown, local
+
+SPARKS = " ▁▂▃▄▅▆▇█"
+WIDTHS = {"SLA": 10, "KEY": 7, "PRI": 3, "LEFT": 10}
+
+
+def exit_code(figures: Figures) -> int:
+    """0 when nothing is breached, 2 when something is."""
+    return 2 if figures.counters.breached else 0
+
+
+def print_figures(
+    figures: Figures, colours: Mapping[str, str], console: Console | None = None
+) -> None:
+    # NO_COLOR: no escape codes at all (Rich alone would keep bold); not a terminal: the same.
+    console = console or Console(
+        highlight=False, color_system=None if os.environ.get("NO_COLOR") else "auto"
+    )
+    f, c = figures, figures.counters
+
+    def label(state: str, text: str) -> Text:
+        return Text(f"{SLA_LOOK[state].glyph} {text}", style=state_style(colours, state))
+
+    console.print(
+        Text.assemble(
+            ("deskline dashboard", "bold"), f" · {f.team or 'all teams'} · {local(f.now)}"
+        )
+    )
+    attainment = c.attainment
+    today = (
+        "no clock finished today"
+        if attainment is None
+        else f"{attainment:.0f}% met today ({c.met_today} of {c.finished_today})"
+    )
+    summary = Text("  ").join(
+        [
+            label("breached" if c.breached else "ok", f"{c.breached} breached"),
+            label("at_risk" if c.at_risk else "ok", f"{c.at_risk} at risk"),
+            Text(f"{c.open} open"),
+            label("warning" if c.unassigned else "ok", f"{c.unassigned} unassigned"),
+            label("met" if attainment is None or attainment >= 95 else "missed", today),
+        ]
+    )
+    console.print(summary)
+    strip = Text("  ")
+    for i, p in enumerate(f.priorities):
+        if i:
+            strip.append(" │ ")
+        strip.append(p.priority, priority_style(colours, p.priority))
+        strip.append(f" {p.open} open {SLA_LOOK['at_risk'].glyph}{p.at_risk} ")
+        strip.append(f"{SLA_LOOK['breached'].glyph}{p.breached}")
+    console.print(strip)
+    _entries(console, colours, f"Breached ({c.breached}), most overdue first", f.breached)
+    _entries(console, colours, f"At risk ({c.at_risk}), least time left first", f.at_risk)
+    console.print()
+    console.print(Text("Agent load (active / cap)", style="bold"))
+    agents = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("AGENT", "ACTIVE", "CAP", "OPEN", "BREACHED"):
+        agents.add_column(column)
+    for a in f.agents:
+        agents.add_row(a.handle, str(a.active), str(a.cap), str(a.open), str(a.breaches))
+    console.print(agents if f.agents else Text("nobody on duty"))
+    console.print()
+    days = [d.percent for d in f.attainment]
+    known = [p for p in days if p is not None]
+    worst = f"  lowest {min(known):.0f}%, today {days[-1] or 0:.0f}%" if known else ""
+    console.print(
+        Text.assemble(
+            ("SLA met per day, 14 days: ", "bold"), _spark([p or 0 for p in days], 100), worst
+        )
+    )
+    counts = [h.count for h in f.breaches_per_hour]
+    console.print(
+        Text.assemble(
+            ("Breaches per hour, 24 h:  ", "bold"),
+            _spark(counts, max([1, *counts])),
+            f"  {sum(counts)} in all",
+        )
+    )
+
+
+def _entries(
+    console: Console, colours: Mapping[str, str], title: str, entries: Sequence[Entry]
+) -> None:
+    console.print()
+    console.print(Text(title, style="bold"))
+    if not entries:
+        console.print("  none")
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("SLA", "KEY", "PRI", "LEFT", "ASSIGNEE", "TITLE"):
+        flexible = column in ("ASSIGNEE", "TITLE")
+        table.add_column(
+            column,
+            no_wrap=True,
+            overflow="ellipsis",
+            min_width=None if flexible else WIDTHS[column],
+            max_width=14 if column == "ASSIGNEE" else None,
+        )
+    for e in entries:
+        state = e.reading.state.value
+        style = state_style(colours, state)
+        table.add_row(
+            Text(SLA_LOOK[state].label, style=style),
+            e.key,
+            Text(e.priority, style=priority_style(colours, e.priority)),
+            Text(countdown(e.reading.remaining_seconds), style=style),
+            e.assignee or "unassigned",
+            e.title,
+        )
+    console.print(table)
+
+
+def _spark(values: Sequence[float], top: float) -> str:
+    steps = len(SPARKS) - 1
+    return "".join(SPARKS[min(steps, round(steps * v / top))] if top else " " for v in values)

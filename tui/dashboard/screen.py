@@ -1,0 +1,319 @@
+"""The breach dashboard's screen: counters, priority strip, lists, agent load and trends.
+
+What drives a repaint, and nothing else:
+- the change feed (polled every ``refresh`` seconds, a no-op when nothing was committed):
+  the changed tickets and the database's counts are read again;
+- a clock passing a threshold (the board knows the next instant): counters move then;
+- the once-a-second tick: only the countdown cells of the visible list rows.
+All of it pauses while a modal (help, a ticket) is open, and catches up when it closes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from core.dashboard import Board, Figures
+from core.errors import DesklineError
+from core.feed import Feed
+from core.surge import SurgeView
+from themes.palette import SLA_LOOK
+from tui.dashboard.look import STATE_CSS
+from tui.dashboard.ticket import TicketScreen
+from tui.dashboard.widgets import (
+    AgentLoadPane,
+    AttainmentChart,
+    BreachChart,
+    CounterTile,
+    PriorityStrip,
+    TicketList,
+)
+
+TICK_SECONDS = 1.0
+SURGE_LOOKBACK = timedelta(days=1)  # surges whose last P0 came within this are candidates
+ATTAINMENT_GOAL = 95.0  # percent met today that reads as fine
+
+
+class DashboardScreen(Screen[None]):
+    SCOPED_CSS = False  # the breakpoint classes (-wide, -tall) are on the screen itself
+    DEFAULT_CSS = (
+        """
+    DashboardScreen { layout: vertical; }
+    #title { height: 1; background: $primary-background; padding: 0 1; }
+    #surge { height: auto; display: none; background: $error; color: $text; padding: 0 1;
+             text-style: bold; }
+    #surge.-on { display: block; }
+    #counters { height: 5; }
+    #middle { height: 1fr; }
+    .box { border: round $panel; border-title-color: $text; height: 1fr; padding: 0 1; }
+    #trends { height: 7; }
+    DashboardScreen.-tall #trends { height: 16; }
+    /* Narrow: the lists take the width, agent load sits beside the charts. */
+    #load-box { width: 1fr; display: none; }
+    #load-box-narrow { width: 30; height: 1fr; }
+    DashboardScreen.-wide #load-box { display: block; }
+    DashboardScreen.-wide #load-box-narrow { display: none; }
+    """
+        + STATE_CSS
+    )
+
+    BINDINGS = [
+        Binding("t", "next_team", "Team", id="dashboard.team", tooltip="Show the next team"),
+        Binding("question_mark", "help", "Help", id="dashboard.help"),
+    ]
+
+    def __init__(self, board: Board, refresh_seconds: float = 1.0) -> None:
+        super().__init__()
+        self.board = board
+        self.desk = board.desk
+        self.refresh_seconds = refresh_seconds
+        self.figures: Figures | None = None
+        self.feed: Feed | None = None
+        self.teams: list[str | None] = [None]
+        self._next_change: datetime | None = None  # the next instant a counter moves by itself
+        self._pending: set[int] = set()  # changed while paused
+        self._missed = False
+        self._surge_ends: datetime | None = None  # when the surge shown subsides
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        yield Static(id="surge")
+        with Horizontal(id="counters"):
+            yield CounterTile("BREACHED", id="breached")
+            yield CounterTile("AT RISK", id="at-risk")
+            yield CounterTile("OPEN", id="open")
+            yield CounterTile("UNASSIGNED", id="unassigned")
+            yield CounterTile("MET TODAY", id="attainment")
+        yield PriorityStrip(id="strip")
+        with Horizontal(id="middle"):
+            with Vertical(id="breached-box", classes="box"):
+                yield TicketList("nothing breached", id="breached-list")
+            with Vertical(id="at-risk-box", classes="box"):
+                yield TicketList("nothing at risk", id="at-risk-list")
+            with Vertical(id="load-box", classes="box"):
+                yield AgentLoadPane(id="load")
+        with Horizontal(id="trends"):
+            yield AttainmentChart(id="attainment-chart")
+            yield BreachChart(id="breach-chart")
+            with Vertical(id="load-box-narrow", classes="box"):
+                yield AgentLoadPane(id="load-narrow")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#breached-box").border_title = "Breached · most overdue first"
+        self.query_one("#at-risk-box").border_title = "At risk · least time left first"
+        for box in self.query("#load-box, #load-box-narrow"):
+            box.border_title = "Agent load · active / cap"
+        self.show_title()
+        self.query_one("#breached-list").focus()
+        self.load()
+        self.set_interval(TICK_SECONDS, self.tick)
+        self.follow_changes()
+
+    @property
+    def paused(self) -> bool:
+        return self.app.screen is not self
+
+    def show_title(self) -> None:
+        team = self.board.team or "all teams"
+        where = self.desk.store.short_name
+        shown = ""
+        if self.figures is not None:
+            shown = f" · as of {self.figures.now.astimezone():%H:%M:%S}"
+        self.query_one("#title", Static).update(
+            f"deskline dashboard · {team} · {self.desk.actor} @ {where}{shown} · read-only"
+        )
+
+    # -- reading the store (threads) ----------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="board")
+    def load(self) -> None:
+        try:
+            self.board.load()
+            teams = self.board.teams()
+        except DesklineError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._loaded, teams)
+
+    def _loaded(self, teams: list[str]) -> None:
+        self.teams = [None, *teams]
+        self.recompute()
+        self.check_surges()
+
+    @work(thread=True, exclusive=True, group="surge")
+    def check_surges(self) -> None:
+        """The surges going on now (of this team, or any): a banner until they subside."""
+        try:
+            views = [v for v in self.desk.surges(within=SURGE_LOOKBACK) if v.active]
+        except DesklineError:
+            return
+        if self.board.team is not None:
+            views = [v for v in views if v.team == self.board.team]
+        self.app.call_from_thread(self._show_surges, views)
+
+    def _show_surges(self, views: list[SurgeView]) -> None:
+        banner = self.query_one("#surge", Static)
+        banner.set_class(bool(views), "-on")
+        self._surge_ends = min((v.last_p0_at + v.within for v in views), default=None)
+        lines = []
+        for v in views:
+            minutes = max(1, round(v.within.total_seconds() / 60))
+            lines.append(
+                f"▲ SURGE · {v.team or 'no team'}: {v.p0_count} P0 tickets within {minutes} min "
+                f"(since {v.started_at.astimezone():%H:%M}, began with {v.began_with})"
+            )
+        banner.update("\n".join(lines))
+
+    @work(thread=True, exclusive=True, group="board")
+    def reread(self, numbers: list[int]) -> None:
+        self.board.changed(numbers)
+        self.app.call_from_thread(self.recompute)
+
+    @work(thread=True, exclusive=True, group="recount")
+    def recount(self) -> None:
+        self.board.recount()
+        self.app.call_from_thread(self.recompute)
+
+    @work(thread=True, group="feed")
+    def follow_changes(self) -> None:
+        feed = Feed(self.desk.store)
+        self.app.call_from_thread(self._start_polling, feed)
+
+    def _start_polling(self, feed: Feed) -> None:
+        self.feed = feed
+        self.set_interval(self.refresh_seconds, self.poll_feed)
+
+    @work(thread=True, exclusive=True, group="feed")
+    def poll_feed(self) -> None:
+        if self.feed is None:
+            return
+        changed = self.feed.poll()
+        if changed:
+            self.app.call_from_thread(self._changes, changed)
+
+    def _changes(self, numbers: list[int]) -> None:
+        self._pending.update(numbers)
+        if not self.paused:
+            self._catch_up()
+        self.check_surges()  # a new P0 may begin (or feed) a surge
+
+    def _catch_up(self) -> None:
+        numbers, self._pending = sorted(self._pending), set()
+        if numbers:
+            self.reread(numbers)
+        elif self._missed:
+            self.recompute()
+        self._missed = False
+
+    def on_screen_resume(self) -> None:
+        self._catch_up()
+
+    def on_unmount(self) -> None:
+        if self.feed is not None:
+            self.feed.close()
+
+    # -- figures (in memory) --------------------------------------------------------------
+
+    def recompute(self) -> None:
+        """Figures at this instant, shown; only widgets whose content changed repaint."""
+        now = self.desk.now()
+        try:
+            figures = self.board.figures(now)
+        except RuntimeError:  # not loaded yet (a team switch in progress)
+            return
+        self.figures = figures
+        self._next_change = self.board.next_change(now)
+        if self.board.new_breach():
+            self.recount()  # the hourly trend gained one
+        with self.app.batch_update():
+            self.show(figures)
+
+    def show(self, f: Figures) -> None:
+        c = f.counters
+        self.query_one("#breached", CounterTile).show(
+            str(c.breached), "breached" if c.breached else "ok"
+        )
+        self.query_one("#at-risk", CounterTile).show(
+            str(c.at_risk), "at_risk" if c.at_risk else "ok"
+        )
+        inside = f"{SLA_LOOK['breached'].glyph}{c.breached} {SLA_LOOK['at_risk'].glyph}{c.at_risk}"
+        self.query_one("#open", CounterTile).show(str(c.open), None, inside)
+        self.query_one("#unassigned", CounterTile).show(
+            str(c.unassigned), "warning" if c.unassigned else "ok"
+        )
+        attainment = c.attainment
+        if attainment is None:
+            self.query_one("#attainment", CounterTile).show("--", "ok")
+        else:
+            state = (
+                "met"
+                if attainment >= ATTAINMENT_GOAL
+                else "warning"
+                if attainment >= 80
+                else "missed"
+            )
+            self.query_one("#attainment", CounterTile).show(f"{attainment:.0f}", state)
+        self.query_one(PriorityStrip).show(f.priorities)
+        self.query_one("#breached-list", TicketList).show(f.breached)
+        self.query_one("#at-risk-list", TicketList).show(f.at_risk)
+        self.query_one(
+            "#breached-box"
+        ).border_title = f"Breached ({c.breached}) · most overdue first"
+        self.query_one(
+            "#at-risk-box"
+        ).border_title = f"At risk ({c.at_risk}) · least time left first"
+        for pane in self.query(AgentLoadPane).results(AgentLoadPane):
+            pane.show(f.agents)
+        self.query_one(AttainmentChart).show(f.attainment)
+        self.query_one(BreachChart).show(f.breaches_per_hour)
+        self.show_title()
+
+    def tick(self) -> None:
+        if self.paused:
+            self._missed = True
+            return
+        now = self.desk.now()
+        if self._surge_ends is not None and now >= self._surge_ends:
+            self._surge_ends = None
+            self.check_surges()  # it subsided (or a newer P0 keeps it going)
+        if self._next_change is not None and now >= self._next_change:
+            if self.board.reload_due(now):
+                self.load()
+            else:
+                self.recompute()
+            return
+        for lst in self.query(TicketList).results(TicketList):
+            lst.tick(now)
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def action_next_team(self) -> None:
+        i = self.teams.index(self.board.team) if self.board.team in self.teams else 0
+        team = self.teams[(i + 1) % len(self.teams)]
+        self.board = Board(self.desk, team)
+        self.show_title()
+        self.load()
+        self.notify(f"showing {team or 'all teams'}", timeout=2)
+
+    def action_help(self) -> None:
+        self.app.action_help()  # type: ignore[attr-defined]
+
+    @on(TicketList.Opened)
+    def open_ticket(self, event: TicketList.Opened) -> None:
+        self.fetch_ticket(event.number)
+
+    @work(thread=True, exclusive=True, group="ticket")
+    def fetch_ticket(self, number: int) -> None:
+        try:
+            ticket = self.desk.get(f"T-{number}")
+        except DesklineError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.app.push_screen, TicketScreen(ticket))

@@ -1,0 +1,66 @@
+"""One ticket, read-only, over the dashboard (``enter`` on a list)."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from core.sla import ClockReading
+from core.views import TicketView
+from tui.dashboard.look import state_label, state_style
+from tui.render import countdown, local
+from tui.workspace.detail import describe
+
+
+class TicketScreen(ModalScreen[None]):
+    """Every field, the conversation and the timeline; no key here changes anything."""
+
+    DEFAULT_CSS = """
+    TicketScreen { align: center middle; }
+    TicketScreen > VerticalScroll { width: 100; max-width: 95%; height: 90%;
+                                    border: thick $accent; background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape,q,enter", "close", "Close", id="dashboard.ticket.close")]
+
+    def __init__(self, ticket: TicketView) -> None:
+        super().__init__()
+        self.ticket = ticket
+
+    def compose(self) -> ComposeResult:
+        t = self.ticket
+        colours = self.app.theme_variables
+        clocks = []
+        if t.sla is not None:
+            for name, reading in (
+                ("first response", t.sla.first_response),
+                ("resolution", t.sla.resolution),
+            ):
+                clocks.append(_clock_line(name, reading, colours))
+        with VerticalScroll():
+            yield Static(Text("read-only · esc closes", style="dim"))
+            yield Static(Group(*clocks, Text(""), describe(t, colours)))
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).border_title = f"{self.ticket.key} (read-only)"
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _clock_line(name: str, reading: ClockReading, colours) -> Text:  # type: ignore[no-untyped-def]
+    state = reading.state.value
+    if state in ("met", "missed"):
+        when = "stopped"
+    else:
+        word = "over" if reading.remaining_seconds < 0 else "left"
+        when = f"{countdown(reading.remaining_seconds)} {word}"
+    return Text.assemble(
+        (f"{name:<15}", "bold"),
+        (f"{state_label(state)}  {when}", state_style(colours, state)),
+        f"  due {local(reading.due_at)}",
+    )

@@ -1,0 +1,354 @@
+"""The dashboard's widgets: counter tiles, the priority strip, the ticket lists, agent load and
+the trend charts. Each one repaints only when what it shows changed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Digits, Static
+from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
+
+from core.dashboard import AgentLoad, DayAttainment, Entry, HourBreaches, PriorityLine
+from core.sla import ClockReading
+from themes.palette import SLA_LOOK, priority_style
+from tui.dashboard.look import STATE_CLASSES, state_class, state_style
+from tui.render import countdown
+
+
+class CounterTile(Vertical):
+    """A large number with its label, its state's glyph and word, in its state's colour."""
+
+    DEFAULT_CSS = """
+    CounterTile { width: 1fr; height: 5; border: round $panel; padding: 0 1; }
+    CounterTile Digits { width: auto; }
+    """
+
+    def __init__(self, label: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self.label = label
+        self._shown: tuple[str, str | None, str | None] | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Digits("")
+
+    def on_mount(self) -> None:
+        self.border_title = self.label
+
+    def show(self, value: str, state: str | None, note: str | None = None) -> None:
+        """``state`` None: a plain count (its ``note`` says what is inside)."""
+        if self._shown == (value, state, note):
+            return  # nothing to repaint
+        self._shown = (value, state, note)
+        self.query_one(Digits).update(value)
+        self.remove_class(*STATE_CLASSES)
+        if state is not None:
+            self.add_class(state_class(state))
+            note = note or SLA_LOOK[state].label
+        self.border_subtitle = note or ""
+
+
+class PriorityStrip(Static):
+    """P0–P3: open, at risk and breached for each."""
+
+    DEFAULT_CSS = "PriorityStrip { height: 1; padding: 0 1; }"
+
+    def show(self, lines: Sequence[PriorityLine]) -> None:
+        if getattr(self, "_lines", None) == tuple(lines):
+            return
+        self._lines = tuple(lines)
+        colours = self.app.theme_variables
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for i, line in enumerate(lines):
+            if i:
+                text.append(" │ ", "dim")
+            text.append(line.priority, priority_style(colours, line.priority))
+            text.append(f" {line.open} open ")
+            for state, count in (("at_risk", line.at_risk), ("breached", line.breached)):
+                style = state_style(colours, state) if count else Style(dim=True)
+                text.append(f"{SLA_LOOK[state].glyph}{count} ", style)
+        self.update(text)
+
+
+class TicketList(Widget, can_focus=True):
+    """Breached or at-risk tickets, one a line, with a countdown that ticks each second.
+
+    Drawn line by line (the Line API) from a cache of rows, so a tick repaints only the
+    countdown cells whose text changed.
+    """
+
+    DEFAULT_CSS = """
+    TicketList { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("down,j", "move(1)", "Down", show=False, id="dashboard.down"),
+        Binding("up,k", "move(-1)", "Up", show=False, id="dashboard.up"),
+        Binding("enter", "open", "Open", id="dashboard.open", tooltip="Open it, read-only"),
+    ]
+
+    class Opened(Message):
+        def __init__(self, number: int) -> None:
+            super().__init__()
+            self.number = number
+
+    def __init__(self, empty: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self.empty = empty
+        self.entries: tuple[Entry, ...] = ()
+        self.readings: list[ClockReading] = []
+        self.cursor = 0
+        self.top = 0
+        self._rows: dict[int, tuple[tuple[object, ...], Strip]] = {}
+
+    # -- what it shows -----------------------------------------------------------------
+
+    def show(self, entries: Sequence[Entry]) -> None:
+        entries = tuple(entries)
+        same = [e.number for e in entries] == [e.number for e in self.entries]
+        if same and [_shown(e) for e in entries] == [_shown(e) for e in self.entries]:
+            self.entries = entries  # same rows: the tick moves their countdowns
+            return
+        self.entries = entries
+        self.readings = [e.reading for e in entries]
+        if not same:
+            selected = self.entries[self.cursor].number if self.entries else None
+            numbers = [e.number for e in entries]
+            self.cursor = numbers.index(selected) if selected in numbers else 0
+            self.cursor = min(self.cursor, max(0, len(entries) - 1))
+            self._scroll_to_cursor()
+        self.refresh()
+
+    def tick(self, now: datetime) -> None:
+        """Read the visible clocks again; repaint only the countdown cells that changed."""
+        x, width = self._countdown_span()
+        for y in range(min(self.size.height, len(self.entries) - self.top)):
+            i = self.top + y
+            before = self.readings[i]
+            after = self.entries[i].read(now)
+            if _clock_text(before) != _clock_text(after) or before.state != after.state:
+                self.readings[i] = after
+                if before.state == after.state:
+                    self.refresh(Region(x, y, width, 1))  # the countdown cell only
+                else:
+                    self.refresh(Region(0, y, self.size.width, 1))  # glyph and colour too
+
+    @property
+    def selected(self) -> Entry | None:
+        return self.entries[self.cursor] if self.entries else None
+
+    # -- keys ----------------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        if not self.entries:
+            return
+        self.cursor = max(0, min(len(self.entries) - 1, self.cursor + step))
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def action_open(self) -> None:
+        if self.selected is not None:
+            self.post_message(self.Opened(self.selected.number))
+
+    def _scroll_to_cursor(self) -> None:
+        height = max(1, self.size.height)
+        if self.cursor < self.top:
+            self.top = self.cursor
+        elif self.cursor >= self.top + height:
+            self.top = self.cursor - height + 1
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._rows.clear()
+        self._scroll_to_cursor()
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def _columns(self) -> tuple[int, int]:
+        """Widths of the assignee column and of the countdown column."""
+        return (12 if self.size.width >= 56 else 9), 10
+
+    def _countdown_span(self) -> tuple[int, int]:
+        # glyph, key and priority come first: "✖ T-1234 P1 "
+        return 2 + 7 + 3, self._columns()[1]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        i = self.top + y
+        if not self.entries:
+            text = Text(self.empty, style="dim") if y == 0 else Text("")
+            return _strip(self, text, width)
+        if i >= len(self.entries):
+            return Strip.blank(width)
+        entry, reading = self.entries[i], self.readings[i]
+        current = i == self.cursor and self.has_focus
+        key = (entry, _clock_text(reading), reading.state, current, width)
+        cached = self._rows.get(i)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        strip = _strip(self, self._row(entry, reading, current), width)
+        self._rows[i] = (key, strip)
+        return strip
+
+    def _row(self, entry: Entry, reading: ClockReading, current: bool) -> Text:
+        colours = self.app.theme_variables
+        look = SLA_LOOK[reading.state.value]
+        style = state_style(colours, reading.state.value)
+        assignee_width, clock_width = self._columns()
+        row = Text(no_wrap=True, overflow="ellipsis", end="")
+        row.append(f"{look.glyph} ", style)
+        row.append(f"{entry.key:<6} "[:7])
+        row.append(f"{entry.priority} ", priority_style(colours, entry.priority))
+        row.append(f"{_clock_text(reading):>{clock_width - 1}} ", style)
+        if assignee_width:
+            who = entry.assignee or "unassigned"
+            row.append(
+                f"{who[: assignee_width - 1]:<{assignee_width}}", "" if entry.assignee else "dim"
+            )
+        row.append(entry.title)
+        if current:
+            row.stylize(Style(reverse=True))
+        return row
+
+
+def _shown(entry: Entry) -> tuple[object, ...]:
+    """What a row shows, but for its countdown."""
+    return (entry.number, entry.title, entry.priority, entry.assignee, entry.reading.state)
+
+
+def _clock_text(reading: ClockReading) -> str:
+    return countdown(reading.remaining_seconds)
+
+
+def _strip(widget: Widget, text: Text, width: int) -> Strip:
+    segments = list(text.render(widget.app.console, end=""))
+    return Strip(segments).crop_extend(0, width, None).simplify()
+
+
+class AgentLoadPane(Widget):
+    """On-duty agents: active tickets against their cap, with their breaches."""
+
+    DEFAULT_CSS = "AgentLoadPane { height: 1fr; }"
+    BAR = 6
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self.agents: tuple[AgentLoad, ...] | None = None
+
+    def show(self, agents: Sequence[AgentLoad]) -> None:
+        if self.agents != tuple(agents):
+            self.agents = tuple(agents)
+            self.refresh()
+
+    def render(self) -> Text:
+        colours = self.app.theme_variables
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if self.agents is not None and not self.agents:
+            text.append("nobody on duty", "dim")
+        wide = self.size.width >= 40
+        for i, a in enumerate(self.agents or ()):
+            if i:
+                text.append("\n")
+            state = "breached" if a.active > a.cap else "at_risk" if a.active == a.cap else "ok"
+            style = state_style(colours, state)
+            filled = min(self.BAR, round(a.load * self.BAR))
+            text.append(f"{a.handle[:12]:<12} ")
+            text.append("█" * filled + "░" * (self.BAR - filled), style)
+            text.append(f" {a.active}/{a.cap}", style)
+            if wide:
+                text.append(f" {a.open} open", "dim")
+            if a.breaches:
+                text.append(
+                    f" {SLA_LOOK['breached'].glyph}{a.breaches}", state_style(colours, "breached")
+                )
+        return text
+
+
+class Chart(PlotextPlot):
+    """A plotext chart drawn afresh at each render (a data change or a resize only), so the
+    same figures at the same size always look the same."""
+
+    data: tuple[object, ...] | None = None
+
+    def show(self, data: Sequence[object]) -> None:
+        if self.data != tuple(data):
+            self.data = tuple(data)  # plotting is the costly part: only when a figure changed
+            self.refresh()
+
+    def render(self) -> Text:
+        plt = Plot()
+        width, height = self.size
+        plt.plotsize(width, height)
+        plt._set_size(width, height)  # as PlotextPlot does: resizing needs both
+        plt.theme(self._get_plotext_theme_name(self.app.theme))
+        if self.data:
+            self.draw(plt)
+        return Text.from_ansi(plt.build())
+
+    def draw(self, plt: Plot) -> None:
+        raise NotImplementedError
+
+
+def tick_step(bars: int, width: int) -> int:
+    """Label every n-th bar, n such that labels stand at least 5 columns apart: plotext drops
+    labels that crowd each other, and which ones it drops is not the same from run to run."""
+    room = max(1, width - 6)  # less the y axis and its labels
+    for step in (1, 2, 3, 4, 6, 8, 12):
+        if room * step / bars >= 5:
+            return step
+    return bars
+
+
+class AttainmentChart(Chart):
+    """SLA attainment per day, the last 14 days, as bars."""
+
+    def draw(self, plt: Plot) -> None:
+        days: list[DayAttainment] = list(self.data or ())  # type: ignore[arg-type]
+        labels = [d.day.strftime("%d") for d in days]
+        x: list[float] = list(range(len(labels)))
+        plt.bar(x, [d.percent or 0 for d in days], marker="hd", color="green")
+        step = tick_step(len(x), self.size.width)
+        plt.xticks(x[::step], labels[::step])
+        plt.ylim(0, 100)
+        plt.yticks([0, 50, 100])
+        plt.title("SLA met per day, %")
+
+
+class BreachChart(Chart):
+    """Breaches per hour, the last 24 hours, as bars."""
+
+    def draw(self, plt: Plot) -> None:
+        hours: list[HourBreaches] = list(self.data or ())  # type: ignore[arg-type]
+        labels = [h.start.astimezone().strftime("%H") for h in hours]
+        counts = [h.count for h in hours]
+        x: list[float] = list(range(len(labels)))
+        plt.bar(x, counts, marker="hd", color="red")
+        top = max([1, *counts])
+        plt.ylim(0, top)
+        plt.yticks(sorted({0, top}))
+        step = tick_step(len(x), self.size.width)
+        plt.xticks(x[::step], labels[::step])
+        plt.title("Breaches per hour")
+
+
+__all__ = [
+    "AgentLoadPane",
+    "AttainmentChart",
+    "BreachChart",
+    "CounterTile",
+    "PriorityStrip",
+    "TicketList",
+]
