@@ -317,3 +317,24 @@ def test_the_ladder_is_configurable_and_rungs_can_be_off(ana, clock):
     for minute in range(0, 250, 5):
         got += fired(w, clock, minute)
     assert [r for r, _, _ in got] == ["at_risk", "breach", "at_risk", "breach"]  # no unassigned
+
+
+def test_a_watcher_says_when_it_stands_by_and_when_it_takes_over(ana, clock):
+    told: list[str] = []
+    one = watcher(ana, clock, lease=timedelta(seconds=10))
+    two = SlaWatcher(
+        ana.store,
+        ana,
+        AlertRules(lease=timedelta(seconds=10)),
+        now=clock,
+        holder="the-second",
+        on_event=lambda kind, line: told.append(line),
+    )
+    one.run_due()
+    two.run_due()
+    assert told == [f"standing by: another watcher ({one.holder}) fires the alerts"]
+    one.release()
+    two.run_due()
+    assert told[-1] == "firing alerts for this database"
+    two.run_due()
+    assert len(told) == 2  # said once, not on every pass

@@ -109,10 +109,21 @@ def test_a_failing_channel_is_recorded_and_the_others_still_deliver(staff, hook,
         webhook=WebhookSettings(url=dead, levels=frozenset({3}), timeout=1, retries=0),
         email=EmailSettings(host="127.0.0.1", port=port, starttls=False, levels=frozenset({3})),
     )
-    watcher = SlaWatcher(staff.store, staff, rules, now=lambda: T0 + timedelta(minutes=15))
+    told: list[tuple[str, str]] = []
+    watcher = SlaWatcher(
+        staff.store,
+        staff,
+        rules,
+        now=lambda: T0 + timedelta(minutes=15),
+        on_event=lambda kind, line: told.append((kind, line)),
+    )
     fired = watcher.run_due()
     watcher.flush()
     assert [f.rung for f in fired] == ["at_risk", "breach"]
+    # the person running the watcher hears of it, once
+    failures = [line for kind, line in told if kind == "failure"]
+    assert len(failures) == 1 and failures[0].startswith("webhook delivery failed: ")
+    assert ("lease", "firing alerts for this database") in told
     got = deliveries(staff)
     status, detail = got[("webhook", "webhook")]
     assert status == "failed" and detail and "127.0.0.1" in detail
