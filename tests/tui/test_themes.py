@@ -21,13 +21,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import need_tool
 from rich.color import Color, ColorSystem
 
 from core.config import default_rules, load_config
 from core.demo import fill
 from core.desk import Desk
 from storage.store import Store
-from tests.conftest import need_tool
 from themes import palette
 from themes.builtin import BUILT_IN, DEFAULT_THEME, SLA_VARIABLES, variables_of
 from themes.palette import SLA_LOOK, SLA_STATES, priority_style, sla_style
