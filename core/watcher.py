@@ -134,6 +134,8 @@ class SlaWatcher:
             now = now or self.now()
             if not self._hold_lease(now):
                 return []
+            if not self._anything_due(now):  # the usual sweep: two index reads, no lock
+                return []
             fired: list[Fired] = []
             while True:
                 batch, more = self._fire_batch(now)
@@ -159,6 +161,11 @@ class SlaWatcher:
             stored += len(batch)
             if not more:
                 return stored
+
+    def _anything_due(self, now: datetime) -> bool:
+        with self.store.read() as s:
+            earliest = rows.earliest_check(s)
+            return (earliest is not None and earliest <= now) or rows.surge_waiting(s)
 
     def next_wake(self) -> datetime | None:
         """The earliest moment a ticket needs a look (one read of the index)."""

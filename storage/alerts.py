@@ -68,6 +68,12 @@ def raise_level(session: Session, ticket_id: int, level: int) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
+def surge_waiting(session: Session) -> bool:
+    """Whether a surge waits for its alert."""
+    stmt = sa_select(col(Surge.id)).where(col(Surge.alerted_at).is_(None)).limit(1)
+    return session.execute(stmt).first() is not None
+
+
 def unalerted_surges(session: Session) -> list[Surge]:
     stmt = sa_select(Surge).where(col(Surge.alerted_at).is_(None)).order_by(col(Surge.id))
     return list(session.execute(stmt).scalars())

@@ -80,6 +80,7 @@ class DashboardScreen(Screen[None]):
         self._pending: set[int] = set()  # changed while paused
         self._missed = False
         self._surge_ends: datetime | None = None  # when the surge shown subsides
+        self._surge_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -159,8 +160,6 @@ class DashboardScreen(Screen[None]):
         self.app.call_from_thread(self._show_surges, views)
 
     def _show_surges(self, views: list[SurgeView]) -> None:
-        banner = self.query_one("#surge", Static)
-        banner.set_class(bool(views), "-on")
         self._surge_ends = min((v.last_p0_at + v.within for v in views), default=None)
         lines = []
         for v in views:
@@ -169,7 +168,13 @@ class DashboardScreen(Screen[None]):
                 f"▲ SURGE · {v.team or 'no team'}: {v.p0_count} P0 tickets within {minutes} min "
                 f"(since {v.started_at.astimezone():%H:%M}, began with {v.began_with})"
             )
-        banner.update("\n".join(lines))
+        text = "\n".join(lines)
+        if text == self._surge_text:  # the usual case: nothing to repaint (nor lay out)
+            return
+        self._surge_text = text
+        banner = self.query_one("#surge", Static)
+        banner.update(text)
+        banner.set_class(bool(views), "-on")
 
     @work(thread=True, exclusive=True, group="board")
     def reread(self, numbers: list[int]) -> None:
