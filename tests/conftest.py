@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -99,6 +100,20 @@ def desk(store) -> Desk:
     roster.add("ana", name="Ana Silva", role="supervisor", team="Service Desk")
     roster.add("bo", name="Bo Wang", team="Service Desk")
     return Desk(store, "ana")
+
+
+class FrozenClock:
+    """A clock a test moves by hand: ``clock.t = ...`` or ``clock.at(minutes after t0)``."""
+
+    def __init__(self, t0: datetime) -> None:
+        self.t0 = self.t = t0
+
+    def __call__(self) -> datetime:
+        return self.t
+
+    def at(self, minutes: float) -> datetime:
+        self.t = self.t0 + timedelta(minutes=minutes)
+        return self.t
 
 
 @pytest.fixture(autouse=True)

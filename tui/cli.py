@@ -96,19 +96,13 @@ class Session:
         )
 
     def desk(self) -> Desk:
-        settings = self.settings  # a bad config fails before the database is touched
+        """The desk acting as me: the first user of an empty desk is enrolled as its admin,
+        and an unknown handle is an error."""
+        self.settings  # noqa: B018  (a bad config fails before the database is touched)
         enrolled = Roster(self.store).enrol_first(self.me)
         if enrolled:
             say(f"first use of this desk: added you ({enrolled.handle}) as its admin")
-        desk = Desk(
-            self.store,
-            self.me,
-            rules=settings.sla,
-            routing=settings.routing,
-            triage=settings.triage,
-            surge=settings.surge,
-            alerts=settings.alerts,
-        )
+        desk = self.service_desk()
         desk.whoami()  # an unknown handle fails here, before anything else
         return desk
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import FrozenClock as Clock
 from sqlalchemy import func, text
 from sqlmodel import select
 
@@ -21,21 +22,9 @@ from storage.store import Store
 T0 = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)  # a Thursday
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = T0
-
-    def __call__(self) -> datetime:
-        return self.t
-
-    def at(self, minutes: float) -> datetime:
-        self.t = T0 + timedelta(minutes=minutes)
-        return self.t
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(T0)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import FrozenClock as Clock
 from textual.widgets import DataTable
 
 from core.agents import Roster
@@ -23,17 +24,9 @@ from tui.app import DesklineApp
 T0 = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = T0
-
-    def __call__(self) -> datetime:
-        return self.t
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(T0)
 
 
 def make_ana(store: Store, clock: Clock, monkeypatch) -> Desk:

@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import FrozenClock as Clock
 from textual.widgets import Static
 
 from core.agents import Roster
@@ -17,17 +18,9 @@ from tui.dashboard.app import DashboardApp
 T0 = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = T0
-
-    def __call__(self) -> datetime:
-        return self.t
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(T0)
 
 
 @pytest.fixture
