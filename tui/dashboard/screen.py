@@ -128,7 +128,8 @@ class DashboardScreen(Screen[None]):
         if self.figures is not None:
             shown = f" · as of {self.figures.now.astimezone():%H:%M:%S}"
         self.query_one("#title", Static).update(
-            f"deskline dashboard · {team} · {self.desk.actor} @ {where}{shown} · read-only"
+            f"deskline dashboard · {team} · {self.desk.actor} @ {where}{shown} · read-only",
+            layout=False,  # one line, full width: no new layout each time it changes
         )
 
     # -- reading the store (threads) ----------------------------------------------------

@@ -76,7 +76,7 @@ class PriorityStrip(Static):
             for state, count in (("at_risk", line.at_risk), ("breached", line.breached)):
                 style = state_style(colours, state) if count else Style(dim=True)
                 text.append(f"{SLA_LOOK[state].glyph}{count} ", style)
-        self.update(text)
+        self.update(text, layout=False)  # one line, full width: its size never changes
 
 
 class TicketList(Widget, can_focus=True):
