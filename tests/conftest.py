@@ -10,7 +10,8 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -100,6 +101,67 @@ def desk(store) -> Desk:
     roster.add("ana", name="Ana Silva", role="supervisor", team="Service Desk")
     roster.add("bo", name="Bo Wang", team="Service Desk")
     return Desk(store, "ana")
+
+
+# -- the demo desk, frozen (snapshots) ------------------------------------------------------
+
+DEMO_NOW = datetime(2026, 4, 2, 6, 30, tzinfo=UTC)  # a Thursday, 14:30 in Shanghai
+DEMO_ME = "ana.demo"
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    """The demo desk at DEMO_NOW with DEMO_ME in it, made once per test module (TZ=UTC)."""
+    from core.config import default_rules
+    from core.demo import fill
+
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    store = Store.open(str(path))
+    fill(store, now=DEMO_NOW, me=DEMO_ME, rules=default_rules())
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_file, tmp_path, monkeypatch) -> Path:
+    """A copy of the demo desk of the test's own, to change at will."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    copy = tmp_path / "demo.db"
+    shutil.copy(demo_file, copy)
+    return copy
+
+
+# -- a real terminal ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def tmux(require):
+    """``(run, deskline)``: tmux on a server of the test's own, and the installed command."""
+    exe = shutil.which("tmux")
+    require("tmux", exe is not None)
+    deskline = shutil.which("deskline")
+    require("the installed deskline command (pip install -e .)", deskline is not None)
+    socket = f"deskline-test-{uuid.uuid4().hex[:8]}"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([exe, "-L", socket, *args], capture_output=True, text=True)
+
+    yield run, deskline
+    run("kill-server")
+
+
+def poll(predicate, timeout: float = 20.0, every: float = 0.1):
+    """The predicate's first true value within ``timeout`` (else its last value)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    return predicate()
 
 
 class FrozenClock:

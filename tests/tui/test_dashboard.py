@@ -8,16 +8,15 @@ import os
 import shutil
 import string
 import subprocess
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_ME, DEMO_NOW
 from sqlalchemy import create_engine, inspect, text
 
 from core.agents import Roster
 from core.config import default_rules
-from core.demo import fill
 from core.desk import Desk
 from storage.store import Store
 from tui.dashboard.app import DashboardApp
@@ -26,28 +25,12 @@ from tui.dashboard.ticket import TicketScreen
 from tui.dashboard.widgets import TicketList
 from tui.help import HelpScreen
 
-NOW = datetime(2026, 4, 2, 6, 30, tzinfo=UTC)  # a Thursday, 14:30 in Shanghai
-ME = "ana.demo"
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    store = Store.open(str(path))
-    fill(store, now=NOW, me=ME, rules=default_rules())
-    store.close()
-    return path
+NOW, ME = DEMO_NOW, DEMO_ME
 
 
 @pytest.fixture
-def copy(demo_file, tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    return path
+def copy(demo_copy) -> Path:
+    return demo_copy
 
 
 @pytest.fixture

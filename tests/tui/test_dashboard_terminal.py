@@ -6,38 +6,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-
-def wait_for(predicate, timeout: float = 20.0, every: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    return predicate()
-
-
-@pytest.fixture
-def tmux(require):
-    exe = shutil.which("tmux")
-    require("tmux", exe is not None)
-    deskline = shutil.which("deskline")
-    require("the installed deskline command (pip install -e .)", deskline is not None)
-    socket = f"deskline-dash-{uuid.uuid4().hex[:8]}"
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([exe, "-L", socket, *args], capture_output=True, text=True)
-
-    yield run, deskline
-    run("kill-server")
+from conftest import poll as wait_for
 
 
 def breached_counter(screen: str) -> int | None:

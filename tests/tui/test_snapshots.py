@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import time
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
+from conftest import DEMO_ME, DEMO_NOW
 from textual.widgets import Input
 
 from core.config import default_rules
-from core.demo import fill
 from core.desk import Desk
 from storage.store import Store
 from tui.app import DesklineApp
 
-NOW = datetime(2026, 4, 2, 6, 30, tzinfo=UTC)  # a Thursday, 14:30 in Shanghai
-ME = "ana.demo"
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    store = Store.open(str(path))
-    fill(store, now=NOW, me=ME, rules=default_rules())
-    store.close()
-    return path
+NOW, ME = DEMO_NOW, DEMO_ME
 
 
 @pytest.fixture
-def app(demo_file, tmp_path, monkeypatch) -> DesklineApp:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    copy = tmp_path / "demo.db"
-    shutil.copy(demo_file, copy)
-    desk = Desk(Store.open(str(copy)), ME, now=lambda: NOW, rules=default_rules())
+def app(demo_copy) -> DesklineApp:
+    desk = Desk(Store.open(str(demo_copy)), ME, now=lambda: NOW, rules=default_rules())
     return DesklineApp(desk)
 
 

@@ -3,37 +3,9 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import time
-import uuid
 
-import pytest
-
-
-def wait_for(predicate, timeout: float = 20.0, every: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    return predicate()
-
-
-@pytest.fixture
-def tmux(require):
-    exe = shutil.which("tmux")
-    require("tmux", exe is not None)
-    deskline = shutil.which("deskline")
-    require("the installed deskline command (pip install -e .)", deskline is not None)
-    socket = f"deskline-test-{uuid.uuid4().hex[:8]}"
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([exe, "-L", socket, *args], capture_output=True, text=True)
-
-    yield run, deskline
-    run("kill-server")
+from conftest import poll as wait_for
 
 
 def test_quick_create_in_a_real_terminal_and_a_clean_exit(tmux, tmp_path):

@@ -12,20 +12,18 @@ import itertools
 import math
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 import tomllib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import need_tool
+from conftest import DEMO_ME, DEMO_NOW, need_tool
 from rich.color import Color, ColorSystem
 
 from core.config import default_rules, load_config
-from core.demo import fill
 from core.desk import Desk
 from storage.store import Store
 from themes import palette
@@ -36,30 +34,9 @@ from themes.user import user_theme
 from tui.app import DesklineApp
 from tui.look import look_of
 
-NOW = datetime(2026, 4, 2, 6, 30, tzinfo=UTC)  # a Thursday
-ME = "ana.demo"
+NOW, ME = DEMO_NOW, DEMO_ME
 THEMES = list(BUILT_IN)
 WATCHED = ("ok", "warning", "at_risk", "breached")  # the states a supervisor tells apart
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    store = Store.open(str(path))
-    fill(store, now=NOW, me=ME, rules=default_rules())
-    store.close()
-    return path
-
-
-@pytest.fixture
-def demo_copy(demo_file, tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    copy = tmp_path / "demo.db"
-    shutil.copy(demo_file, copy)
-    return copy
 
 
 @pytest.fixture(autouse=True)
