@@ -101,9 +101,14 @@ def main() -> None:
     store = bench_workspace.build_desk(path, args.tickets, rules)
     print(f"desk: {args.tickets} open tickets in {time.perf_counter() - started:.1f}s ({path})")
     desk = Desk(store, bench_workspace.ME, rules=rules)
-    # A desk that has had a watcher all along: its past alerts are history, not a backlog
-    # the dashboard's own watcher would fire (and toast) at start.
-    SlaWatcher(store, desk).record_history(bench_workspace.NOW)
+    # A desk that has had a watcher all along: every ticket's next check includes the
+    # workflow rungs (unassigned, not started, ...), and its past alerts are history, not a
+    # backlog the dashboard's own watcher would fire (and toast) at start, or as soon as a
+    # change makes the Desk store a ticket's next check again.
+    then = Desk(store, bench_workspace.ME, rules=rules, now=lambda: bench_workspace.NOW)
+    then.recompute_sla()
+    history = SlaWatcher(store, then, now=then.now).record_history(bench_workspace.NOW)
+    print(f"desk: {history} past alerts recorded as history")
     env = {"DESKLINE_AS": bench_workspace.ME, "TERM": "xterm-256color"}
 
     tmux = Tmux()

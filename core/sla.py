@@ -236,21 +236,27 @@ class SlaClock:
 
     def read(self, now: datetime) -> SlaReading:
         return SlaReading(
-            first_response=self._read(
+            first_response=self.read_clock(FIRST_RESPONSE, now),
+            resolution=self.read_clock(RESOLUTION, now),
+        )
+
+    def read_clock(self, clock: str, now: datetime) -> ClockReading:
+        """One of the two clocks (``first_response`` or ``resolution``) at ``now``."""
+        if clock == FIRST_RESPONSE:
+            return self._read(
                 self._first_due,
                 self._first_target,
                 # resolving without a public reply stops this clock too (met or missed then)
                 stopped_at=self.facts.first_response_at or self.facts.resolved_at,
                 paused_at=None,
                 now=now,
-            ),
-            resolution=self._read(
-                self._resolution_due,
-                self._resolution_target,
-                stopped_at=self.facts.resolved_at,
-                paused_at=self.facts.paused_at,
-                now=now,
-            ),
+            )
+        return self._read(
+            self._resolution_due,
+            self._resolution_target,
+            stopped_at=self.facts.resolved_at,
+            paused_at=self.facts.paused_at,
+            now=now,
         )
 
     def _read(

@@ -67,6 +67,34 @@ def clock_rows(
     return list(session.execute(stmt).all())
 
 
+def signatures(
+    session: Session,
+    *,
+    statuses: Sequence[str] | None = None,
+    numbers: Sequence[int] | None = None,
+) -> dict[int, tuple[Any, ...]]:
+    """What the counts and trends are computed from, per ticket: {number: (status, priority,
+    team, assignee, first_response_at, resolved_at, paused_at, first response due,
+    resolution due)}; of the tickets in ``statuses``, or of these ``numbers`` in any."""
+    stmt = sa_select(
+        col(Ticket.number),
+        col(Ticket.status),
+        col(Ticket.priority),
+        col(Ticket.team_id),
+        col(Ticket.assignee_id),
+        col(Ticket.first_response_at),
+        col(Ticket.resolved_at),
+        col(Ticket.paused_at),
+        col(Ticket.first_response_due_at),
+        col(Ticket.resolution_due_at),
+    )
+    if statuses is not None:
+        stmt = stmt.where(col(Ticket.status).in_(statuses))
+    if numbers is not None:
+        stmt = stmt.where(col(Ticket.number).in_(numbers))
+    return {number: tuple(rest) for number, *rest in session.execute(stmt).all()}
+
+
 def open_by_priority(
     session: Session, *, statuses: Sequence[str], team: int | None = None
 ) -> dict[str, tuple[int, int]]:

@@ -306,3 +306,13 @@ def dunst_history(session: DesktopSession, timeout: float = 10.0) -> list[dict[s
         if shown or time.monotonic() > deadline:
             return shown
         time.sleep(0.05)
+
+
+async def workers_done(app) -> None:
+    """Wait for the app's workers to finish, but for the pollers that run as long as it does
+    (the change feed, my alerts)."""
+    from tui.pace import POLLERS
+
+    finite = [w for w in app.workers if w.group not in POLLERS]
+    if finite:  # (wait_for_complete of nothing waits for every worker)
+        await app.workers.wait_for_complete(finite)

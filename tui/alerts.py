@@ -11,6 +11,7 @@ worker.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from datetime import UTC
 
@@ -23,9 +24,11 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from core.desk import Desk
+from core.feed import Commits
 from core.ladder import AlertRules
 from core.notify import DesktopChannel
 from core.watcher import DESKTOP, IN_APP, Fired, Inbox, InboxItem, SlaWatcher
+from tui.pace import every
 
 POLL_SECONDS = 1.0
 MAX_TOASTS = 3  # more within TOAST_WINDOW become one toast pointing to the alert centre
@@ -54,23 +57,55 @@ class AppAlerts:
         self.desktop = desktop or DesktopChannel()
         self.desktop_off: str | None = None  # why desktop notifications cannot work here
         self._checked = False
+        self._wake = threading.Event()
+        self._woken = False
+        self._stopping = threading.Event()
+        self._told = ""
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
         self.watcher.start(AsyncIOScheduler(event_loop=loop, timezone=UTC))
-        self.app.set_interval(POLL_SECONDS, self.poll)
-        self.poll()
+        # One thread for the app's lifetime looks every POLL_SECONDS (or at once when
+        # woken), and asks the store only when something was committed since it last did.
+        self.app.run_worker(self._follow, thread=True, group="alerts", exit_on_error=False)
 
     def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
         self.watcher.stop()
+
+    def _follow(self) -> None:
+        commits = Commits(self.inbox.store)
+        try:
+            first = True
+            for _ in every(POLL_SECONDS, self._wake):
+                if self._stopping.is_set():
+                    return
+                if commits.since_last_look() or self._woken or first:
+                    first, self._woken = False, False
+                    try:
+                        self._poll()
+                    except RuntimeError:  # the app is closing
+                        return
+                    except Exception as exc:  # the store is away: say so once, keep looking
+                        try:
+                            self._trouble(f"cannot read my alerts: {exc}")
+                        except RuntimeError:
+                            return
+        finally:
+            commits.close()
+
+    def _trouble(self, line: str) -> None:
+        if line != self._told:
+            self._told = line
+            self.app.call_from_thread(
+                self.app.notify, line, title="Alerts", severity="error", timeout=15
+            )  # RuntimeError when the app is closing: the loop ends
 
     def _fired(self, fired: list[Fired]) -> None:
         """The app's own watcher fired (in its worker thread): look for mine at once."""
         del fired
-        try:
-            self.app.call_from_thread(self.poll)
-        except RuntimeError:  # the app is closing; the alert centre keeps them
-            pass
+        self.poll()
 
     def _event(self, kind: str, line: str) -> None:
         """A channel of this app's watcher failed (once per reason): say so."""
@@ -83,7 +118,9 @@ class AppAlerts:
                 pass
 
     def poll(self) -> None:
-        self.app.run_worker(self._poll, thread=True, group="alerts", exclusive=True)
+        """Look for my alerts now (from any thread)."""
+        self._woken = True
+        self._wake.set()
 
     def _poll(self) -> None:
         if not self._checked:

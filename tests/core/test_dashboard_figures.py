@@ -168,3 +168,77 @@ def test_json_shape(known):
     }
     assert data["trend"]["breaches_per_hour"][-2] == {"hour": "2026-04-02T10:00:00Z", "count": 1}
     assert os.environ["TZ"] == "UTC"
+
+
+def _shown(f):
+    """What a screen shows of figures, but for the instant they were read at."""
+    data = f.to_json()
+    del data["generated_at"]
+    return data
+
+
+def test_kept_up_to_date_it_shows_what_a_fresh_read_shows(known):
+    """A board kept up by ``changed`` and the passing clock (its clocks read again only as
+    they cross a threshold) shows, at every step, what a board read afresh shows."""
+    desk, clock = known  # at T0 + 30 min
+    board = Board(desk)
+    board.load()
+    late = desk.create("VPN drops", priority="P1")
+    steps = [
+        (timedelta(minutes=35), lambda: desk.note("T-2", "still looking")),
+        (timedelta(minutes=40), lambda: desk.assign(late.key, "bo")),
+        (timedelta(minutes=59, seconds=59), None),
+        (timedelta(hours=1), lambda: desk.change_priority("T-2", "P0", reason="whole floor")),
+        (timedelta(hours=1, minutes=30), lambda: desk.reply(late.key, "on it")),
+        (timedelta(hours=2), None),  # T-1 breaches
+        (timedelta(hours=2, minutes=4), lambda: desk.assign("T-2", "ana")),
+        (timedelta(hours=2, minutes=5), lambda: desk.transition("T-2", "in_progress")),
+        (timedelta(hours=2, minutes=6), lambda: desk.transition("T-2", "pending")),
+        (timedelta(hours=3), lambda: desk.note("T-1", "waiting on the vendor")),
+        (timedelta(hours=3, minutes=30), lambda: desk.transition("T-1", "in_progress")),
+        (timedelta(hours=4), lambda: desk.transition("T-1", "resolved", reason="fixed")),
+        (timedelta(hours=9), None),
+    ]
+    numbers = [late.number]  # made since the board was read
+    for after, change in steps:
+        clock.at = T0 + after
+        if change is not None:
+            numbers.append(change().number)
+        board.changed(numbers)
+        numbers = []
+        if board.recount_due(clock.at) or board.new_breach():
+            board.recount()
+        assert _shown(board.figures(clock.at)) == _shown(figures_once(desk)), after
+
+
+def test_a_note_does_not_count_again_but_an_assignment_does(known, monkeypatch):
+    desk, clock = known
+    clock.at = T0 + timedelta(hours=1)
+    board = Board(desk)
+    board.load()
+    counted: list[bool] = []
+    real = Board._aggregate
+
+    def spy(self, *args, **kwargs):
+        counted.append(True)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Board, "_aggregate", spy)
+    desk.note("T-2", "looking")
+    board.changed([2])
+    assert counted == []  # nothing a count is made of moved
+    desk.assign("T-2", "bo")
+    board.changed([2])
+    assert counted == [True]
+    loads = {a.handle: a.open for a in board.figures(clock.at).agents}
+    assert loads["bo"] == 2
+
+
+def test_a_new_hour_is_a_change_of_its_own(known):
+    desk, clock = known
+    clock.at = T0 + timedelta(minutes=20)
+    board = Board(desk)
+    board.load()
+    assert board.next_change(clock.at) <= T0 + timedelta(hours=1)
+    assert not board.recount_due(T0 + timedelta(minutes=59))
+    assert board.recount_due(T0 + timedelta(hours=1))

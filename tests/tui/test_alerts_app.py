@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import FrozenClock as Clock
+from conftest import workers_done
 from textual.widgets import DataTable
 
 from core.agents import Roster
@@ -106,7 +107,7 @@ def test_desktop_notifications_off_is_one_warning_and_no_stray_text(
 
     async def wait_for_warning(pilot) -> None:
         await until(pilot, lambda: any("desktop notifications" in t for t in toasts(pilot.app)))
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
 
     assert os.environ.get("DBUS_SESSION_BUS_ADDRESS") is None

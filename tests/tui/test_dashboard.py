@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_ME, DEMO_NOW
+from conftest import DEMO_ME, DEMO_NOW, workers_done
 from sqlalchemy import create_engine, inspect, text
 
 from core.agents import Roster
@@ -42,7 +42,7 @@ def app(copy) -> DashboardApp:
 async def settled(pilot) -> None:
     for _ in range(4):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
     await pilot.pause()
 
 
@@ -152,7 +152,7 @@ async def test_refresh_pauses_under_a_modal_and_catches_up(app, copy):
         await pilot.press("escape")
         for _ in range(20):
             await pilot.pause(0.1)
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             if screen.figures.breached and screen.figures.breached[0].key != key:
                 break
         assert key not in [e.key for e in screen.figures.breached] or (

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import FrozenClock as Clock
+from conftest import workers_done
 from textual.widgets import Static
 
 from core.agents import Roster
@@ -79,5 +80,5 @@ async def test_no_surge_no_banner(ana, clock):
     app = DashboardApp(ana)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.5)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert not banner(app).has_class("-on")

@@ -7,6 +7,7 @@ import tomllib
 from datetime import UTC, datetime
 
 import pytest
+from conftest import workers_done
 
 from core.config import ConfigError, parse_desk_config
 from core.desk import Desk
@@ -35,14 +36,14 @@ async def test_a_remapped_key_does_the_action(desk):
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(3):
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await workers_done(app)
         await pilot.press("t")  # no longer bound
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert ana.get("T-1").assignee is None
         await pilot.press("x")
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     assert ana.get("T-1").assignee == "ana"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DEMO_ME, DEMO_NOW
+from conftest import DEMO_ME, DEMO_NOW, workers_done
 from textual.widgets import Input
 
 from core.config import default_rules
@@ -23,7 +23,7 @@ def app(demo_copy) -> DesklineApp:
 async def settled(pilot) -> None:
     for _ in range(4):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     await pilot.pause()

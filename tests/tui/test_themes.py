@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_ME, DEMO_NOW, need_tool
+from conftest import DEMO_ME, DEMO_NOW, need_tool, workers_done
 from rich.color import Color, ColorSystem
 
 from core.config import default_rules, load_config
@@ -54,7 +54,7 @@ def desk_on(path: Path, now=lambda: NOW) -> Desk:
 async def settled(pilot) -> None:
     for _ in range(4):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
     await pilot.pause()
 
 

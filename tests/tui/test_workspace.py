@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import workers_done
 from textual.widgets import Input
 
 from core.desk import Desk
@@ -36,7 +37,7 @@ async def settle(pilot) -> None:
         # the detail follows a fast-moving cursor once the keys rest
         while getattr(pilot.app.screen, "_detail_timer", None) is not None:
             await pilot.pause(DETAIL_DELAY / 2)
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
     await pilot.pause()
 
 

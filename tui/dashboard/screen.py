@@ -10,6 +10,7 @@ All of it pauses while a modal (help, a ticket) is open, and catches up when it 
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime, timedelta
 
 from textual import on, work
@@ -34,6 +35,7 @@ from tui.dashboard.widgets import (
     PriorityStrip,
     TicketList,
 )
+from tui.pace import every
 
 TICK_SECONDS = 1.0
 SURGE_LOOKBACK = timedelta(days=1)  # surges whose last P0 came within this are candidates
@@ -74,7 +76,8 @@ class DashboardScreen(Screen[None]):
         self.desk = board.desk
         self.refresh_seconds = refresh_seconds
         self.figures: Figures | None = None
-        self.feed: Feed | None = None
+        self._frozen = False
+        self._box_titles: dict[str, str] = {}
         self.teams: list[str | None] = [None]
         self._next_change: datetime | None = None  # the next instant a counter moves by itself
         self._pending: set[int] = set()  # changed while paused
@@ -148,6 +151,12 @@ class DashboardScreen(Screen[None]):
         self.teams = [None, *teams]
         self.recompute()
         self.check_surges()
+        if not self._frozen:
+            # What stays for the screen's life (the widgets, the first clocks) is set aside
+            # from the collector's passes, once: it sits there for days.
+            self._frozen = True
+            gc.collect()
+            gc.freeze()
 
     @work(thread=True, exclusive=True, group="surge")
     def check_surges(self) -> None:
@@ -187,22 +196,30 @@ class DashboardScreen(Screen[None]):
         self.board.recount()
         self.app.call_from_thread(self.recompute)
 
-    @work(thread=True, group="feed")
+    @work(thread=True, group="feed", exit_on_error=False)
     def follow_changes(self) -> None:
+        """One thread for the screen's lifetime: every ``refresh`` seconds it asks the change
+        feed (no query unless something was committed) and hands over what changed."""
         feed = Feed(self.desk.store)
-        self.app.call_from_thread(self._start_polling, feed)
-
-    def _start_polling(self, feed: Feed) -> None:
-        self.feed = feed
-        self.set_interval(self.refresh_seconds, self.poll_feed)
-
-    @work(thread=True, exclusive=True, group="feed")
-    def poll_feed(self) -> None:
-        if self.feed is None:
-            return
-        changed = self.feed.poll()
-        if changed:
-            self.app.call_from_thread(self._changes, changed)
+        trouble = ""
+        try:
+            for _ in every(self.refresh_seconds):
+                try:
+                    changed = feed.poll()
+                except Exception as exc:  # the store is away: say so once, keep looking
+                    if str(exc) != trouble:
+                        trouble = str(exc)
+                        self.app.call_from_thread(
+                            self.notify, f"cannot read changes: {exc}", severity="error"
+                        )
+                    continue
+                trouble = ""
+                if changed:
+                    self.app.call_from_thread(self._changes, changed)
+        except RuntimeError:  # the app closed while handing over
+            pass
+        finally:
+            feed.close()
 
     def _changes(self, numbers: list[int]) -> None:
         self._pending.update(numbers)
@@ -221,10 +238,6 @@ class DashboardScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self._catch_up()
 
-    def on_unmount(self) -> None:
-        if self.feed is not None:
-            self.feed.close()
-
     # -- figures (in memory) --------------------------------------------------------------
 
     def recompute(self) -> None:
@@ -236,8 +249,8 @@ class DashboardScreen(Screen[None]):
             return
         self.figures = figures
         self._next_change = self.board.next_change(now)
-        if self.board.new_breach():
-            self.recount()  # the hourly trend gained one
+        if self.board.new_breach() or self.board.recount_due(now):
+            self.recount()  # the hourly trend gained one, or a new hour began
         with self.app.batch_update():
             self.show(figures)
 
@@ -269,17 +282,18 @@ class DashboardScreen(Screen[None]):
         self.query_one(PriorityStrip).show(f.priorities)
         self.query_one("#breached-list", TicketList).show(f.breached)
         self.query_one("#at-risk-list", TicketList).show(f.at_risk)
-        self.query_one(
-            "#breached-box"
-        ).border_title = f"Breached ({c.breached}) · most overdue first"
-        self.query_one(
-            "#at-risk-box"
-        ).border_title = f"At risk ({c.at_risk}) · least time left first"
+        self._title_box("#breached-box", f"Breached ({c.breached}) · most overdue first")
+        self._title_box("#at-risk-box", f"At risk ({c.at_risk}) · least time left first")
         for pane in self.query(AgentLoadPane).results(AgentLoadPane):
             pane.show(f.agents)
         self.query_one(AttainmentChart).show(f.attainment)
         self.query_one(BreachChart).show(f.breaches_per_hour)
         self.show_title()
+
+    def _title_box(self, selector: str, title: str) -> None:
+        if self._box_titles.get(selector) != title:  # setting it repaints the whole box
+            self._box_titles[selector] = title
+            self.query_one(selector).border_title = title
 
     def tick(self) -> None:
         if self.paused:
