@@ -14,10 +14,10 @@ import bisect
 import heapq
 import itertools
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from core import workflow
 from core.desk import Desk
@@ -37,6 +37,7 @@ DAYS = 14
 HOURS = 24
 LIST_LIMIT = 50
 AT_RISK = (ClockState.WARNING, ClockState.AT_RISK)
+BREACHED, AT_RISK_LIST = "breached", "at_risk"  # the two lists
 _INSTANT = timedelta(microseconds=1)  # spans end before their bound: this takes ``now`` in
 
 
@@ -266,8 +267,7 @@ class Board:
         self._unread: list[_Tracked] = []
         self._heap: list[tuple[datetime, int, _Tracked]] = []
         self._order = itertools.count()
-        self._breached: dict[int, _Tracked] = {}
-        self._at_risk: dict[int, _Tracked] = {}
+        self._places: dict[int, _Place] = {}  # the breached and at-risk tickets
         self._sorted: _Lists | None = None
 
     # -- reading the store ---------------------------------------------------------------
@@ -288,7 +288,7 @@ class Board:
             aggregates = self._aggregate(s, now)
         with self._lock:
             self._tracked, self._unread, self._heap = {}, [], []
-            self._breached, self._at_risk, self._sorted = {}, {}, None
+            self._places, self._sorted = {}, None
             self._track(rows)
             self._aggregates = aggregates
             self._signatures = signatures
@@ -314,7 +314,7 @@ class Board:
             )
             aggregates = None if counted else self._aggregate(s, now, full=False)
         with self._lock:
-            for number in numbers:
+            for number in set(numbers) - {row[0] for row in rows}:
                 self._untrack(number)  # closed, moved to another team, ...
             self._track(rows)
             self._signatures.update(signatures)
@@ -380,15 +380,23 @@ class Board:
                 sla = SlaClock(self.desk.rules, clock_facts)
                 cached = (sla, [at for _, _, at in sla.thresholds()])
                 self._clocks[clock_facts] = cached
-            self._untrack(number)
-            t = _Tracked(number, title, priority, assignee, *cached)
+            t = _Tracked(number, title, priority, assignee, *cached)  # its place: at its read
             self._tracked[number] = t
             self._unread.append(t)
 
     def _untrack(self, number: int) -> None:
         """Forget a ticket (its heap entry goes stale: it no longer matches ``_tracked``)."""
-        t = self._tracked.pop(number, None)
-        if t is not None and (self._breached.pop(number, None) or self._at_risk.pop(number, None)):
+        self._tracked.pop(number, None)
+        self._place(number, None)
+
+    def _place(self, number: int, place: _Place | None) -> None:
+        """Put a ticket in a list (or in none); the lists are sorted again only when one
+        gains or loses a ticket, or when what they are sorted or counted by moved."""
+        if self._places.get(number) != place:
+            if place is None:
+                del self._places[number]
+            else:
+                self._places[number] = place
             self._sorted = None
 
     # -- figures (in memory) ---------------------------------------------------------------
@@ -401,13 +409,17 @@ class Board:
             agg = self._aggregates
             self._catch_up(now)
             if self._sorted is None:
-                self._sorted = _Lists.of(self._breached.values(), self._at_risk.values())
-            breached, at_risk = self._sorted.breached, self._sorted.at_risk
-            strip, agent_breaches = self._sorted.strip, self._sorted.agent_breaches
+                self._sorted = _Lists.of(self._places)
+            lists = self._sorted
+            strip, agent_breaches = lists.strip, lists.agent_breaches
+            breached = [self._tracked[n] for n in lists.breached[:limit]]
+            at_risk = [self._tracked[n] for n in lists.at_risk[:limit]]
             open_total = sum(n for n, _ in agg.open_by_priority.values())
             unassigned = sum(u for _, u in agg.open_by_priority.values())
             finished, met = agg.attainment[-1] if agg.attainment else (0, 0)
-            counters = Counters(len(breached), len(at_risk), open_total, unassigned, met, finished)
+            counters = Counters(
+                len(lists.breached), len(lists.at_risk), open_total, unassigned, met, finished
+            )
             priorities = tuple(
                 PriorityLine(p, agg.open_by_priority.get(p, (0, 0))[0], *strip.get(p, [0, 0]))
                 for p in sorted(set(PRIORITIES) | set(agg.open_by_priority))
@@ -417,8 +429,8 @@ class Board:
                 team=self.team,
                 counters=counters,
                 priorities=priorities,
-                breached=tuple(self._entry(t, now) for t in breached[:limit]),
-                at_risk=tuple(self._entry(t, now) for t in at_risk[:limit]),
+                breached=tuple(self._entry(t, now) for t in breached),
+                at_risk=tuple(self._entry(t, now) for t in at_risk),
                 agents=self._agents(agg, agent_breaches),
                 attainment=tuple(
                     DayAttainment(d, met, fin)
@@ -487,21 +499,13 @@ class Board:
         t.next_at = t.marks[i] if i < len(t.marks) else None
         if t.next_at is not None:
             heapq.heappush(self._heap, (t.next_at, next(self._order), t))
-        was = self._breached.pop(t.number, None) or self._at_risk.pop(t.number, None)
-        now_in = (
-            self._breached
-            if state == ClockState.BREACHED
-            else self._at_risk
-            if state in AT_RISK
-            else None
+        which = (
+            BREACHED if state == ClockState.BREACHED else AT_RISK_LIST if state in AT_RISK else None
         )
-        if now_in is not None:
-            now_in[t.number] = t
-        moved = was is None or now_in is None or before is None or before.state != state
-        if (was is not None or now_in is not None) and (
-            moved or before is None or before.due_at != t.reading.due_at
-        ):
-            self._sorted = None  # a list gained or lost a ticket, or its order changed
+        self._place(
+            t.number,
+            None if which is None else _Place(which, t.reading.due_at, t.priority, t.assignee),
+        )
 
     def _entry(self, t: _Tracked, now: datetime) -> Entry:
         reading = t.sla.read_clock(t.clock, now)
@@ -527,37 +531,42 @@ class Board:
         return tuple(loads)
 
 
+class _Place(NamedTuple):
+    """Which list a ticket is in, and what the lists are sorted and counted by."""
+
+    which: str  # BREACHED or AT_RISK_LIST
+    due_at: datetime
+    priority: str
+    assignee: str | None
+
+
 @dataclass(frozen=True)
 class _Lists:
     """The breached and at-risk tickets in list order, and what is counted from them."""
 
-    breached: list[_Tracked]
-    at_risk: list[_Tracked]
+    breached: list[int]
+    at_risk: list[int]
     strip: dict[str, list[int]]  # priority: [at risk, breached]
     agent_breaches: dict[str, int]
 
     @classmethod
-    def of(cls, breached: Iterable[_Tracked], at_risk: Iterable[_Tracked]) -> _Lists:
+    def of(cls, places: dict[int, _Place]) -> _Lists:
         # Most overdue / least time left first: the earliest due time, then the key.
-        lists = cls(sorted(breached, key=_order), sorted(at_risk, key=_order), {}, {})
-        for p in PRIORITIES:
-            lists.strip[p] = [0, 0]
-        for t in lists.breached:
-            lists.strip.setdefault(t.priority, [0, 0])[1] += 1
-            if t.assignee:
-                lists.agent_breaches[t.assignee] = lists.agent_breaches.get(t.assignee, 0) + 1
-        for t in lists.at_risk:
-            lists.strip.setdefault(t.priority, [0, 0])[0] += 1
+        ordered = sorted(places.items(), key=lambda item: (item[1].due_at, item[0]))
+        lists = cls([], [], {p: [0, 0] for p in PRIORITIES}, {})
+        for number, place in ordered:
+            counts = lists.strip.setdefault(place.priority, [0, 0])
+            if place.which == BREACHED:
+                lists.breached.append(number)
+                counts[1] += 1
+                if place.assignee:
+                    lists.agent_breaches[place.assignee] = (
+                        lists.agent_breaches.get(place.assignee, 0) + 1
+                    )
+            else:
+                lists.at_risk.append(number)
+                counts[0] += 1
         return lists
-
-
-def _order(t: _Tracked) -> tuple[datetime, int]:
-    return _due(t), t.number
-
-
-def _due(t: _Tracked) -> datetime:
-    assert t.reading is not None
-    return t.reading.due_at
 
 
 def _no_team(name: str, teams: Sequence[str]) -> NotFound:

@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 
 LEASE = "watcher"
 BATCH = 500
+ARM_SLACK = 0.02  # seconds: a wake-up armed this close to the one wanted is left alone
 IN_APP, DESKTOP, WEBHOOK, EMAIL = "app", "desktop", "webhook", "email"
 
 
@@ -125,6 +126,7 @@ class SlaWatcher:
         self._outbound = ThreadPoolExecutor(max_workers=2, thread_name_prefix="deskline-send")
         self._sending: list[Future[None]] = []
         self._scheduler: AsyncIOScheduler | None = None
+        self._armed_at: datetime | None = None  # when the one-shot job armed runs (real clock)
 
     # -- one pass ---------------------------------------------------------------------
 
@@ -472,6 +474,7 @@ class SlaWatcher:
         self._arm()
 
     def _wake(self) -> None:
+        self._armed_at = None  # this one-shot job is spent
         self._sweep()
 
     def _arm(self) -> None:
@@ -488,10 +491,15 @@ class SlaWatcher:
             return
         # Measured on the watcher's own clock (frozen in demos and tests), run on the real one.
         delay = max(0.0, (at - self.now()).total_seconds())
+        run_date = datetime.now(UTC) + timedelta(seconds=delay)
+        armed = self._armed_at
+        if armed is not None and abs((run_date - armed).total_seconds()) < ARM_SLACK:
+            return  # the job for that instant waits already: a sweep need not touch it
+        self._armed_at = run_date
         scheduler.add_job(
             self._wake,
             "date",
-            run_date=datetime.now(UTC) + timedelta(seconds=delay),
+            run_date=run_date,
             id="deskline-wake",
             replace_existing=True,
             misfire_grace_time=None,  # a late one-shot job must still run

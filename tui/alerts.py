@@ -79,7 +79,7 @@ class AppAlerts:
         try:
             first = True
             for _ in every(POLL_SECONDS, self._wake):
-                if self._stopping.is_set():
+                if self._stopping.is_set():  # (stop() sets _wake too: no wait for it)
                     return
                 if commits.since_last_look() or self._woken or first:
                     first, self._woken = False, False

@@ -4,26 +4,21 @@ alerts): one thread each for the app's lifetime, instead of a new worker every s
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 
 from textual.worker import get_current_worker
 
-STOP_CHECK = 0.1  # seconds: how soon a cancelled worker notices (the app waits for it)
 POLLERS = frozenset({"feed", "alerts"})  # the groups of these workers: they never complete
 
 
 def every(seconds: float, wake: threading.Event | None = None) -> Iterator[None]:
     """In a thread worker: yield at once, then every ``seconds`` (sooner when ``wake`` is
-    set, which it clears), until the worker is cancelled (its screen or app is leaving)."""
+    set, which it clears), until the worker is cancelled (its screen or app is leaving).
+    Set ``wake`` when leaving, so the thread ends at once rather than within ``seconds``
+    (the app waits for it); between looks the thread sleeps, it never spins."""
     worker = get_current_worker()
     signal = wake or threading.Event()
     while not worker.is_cancelled:
         signal.clear()
         yield
-        deadline = time.monotonic() + seconds
-        while not worker.is_cancelled and not signal.is_set():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            signal.wait(min(STOP_CHECK, left))
+        signal.wait(seconds)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import DEMO_ME, DEMO_NOW, workers_done
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, inspect, text
 
 from core.agents import Roster
@@ -263,3 +265,20 @@ def test_bad_input_is_one_line_and_changes_nothing(known_db):
         text=True,
     )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--once" in bad.stderr
+
+
+@given(
+    seconds=st.integers(min_value=-40 * 86_400, max_value=40 * 86_400),
+    state=st.sampled_from(["ok", "warning", "at_risk", "breached"]),
+)
+def test_a_row_is_read_again_before_its_countdown_can_change(seconds, state):
+    """A row skips its clock reads for as long as its countdown text cannot change (whole
+    minutes, past a day), and no longer: the text is the same until then and differs then."""
+    from core.sla import ClockReading, ClockState
+    from tui.dashboard.widgets import _clock_text, _unchanged_for
+
+    reading = ClockReading(NOW, ClockState(state), seconds, 0.0, False)
+    wait = int(_unchanged_for(reading).total_seconds())
+    assert wait >= 1
+    later = [_clock_text(reading._replace(remaining_seconds=seconds - k)) for k in range(wait + 1)]
+    assert set(later[:-1]) == {_clock_text(reading)} and later[-1] != later[0]

@@ -11,6 +11,7 @@ All of it pauses while a modal (help, a ticket) is open, and catches up when it 
 from __future__ import annotations
 
 import gc
+import threading
 from datetime import datetime, timedelta
 
 from textual import on, work
@@ -77,7 +78,9 @@ class DashboardScreen(Screen[None]):
         self.refresh_seconds = refresh_seconds
         self.figures: Figures | None = None
         self._frozen = False
+        self._leaving = threading.Event()  # set when the screen goes: the feed thread ends
         self._box_titles: dict[str, str] = {}
+        self._lists: list[TicketList] = []
         self.teams: list[str | None] = [None]
         self._next_change: datetime | None = None  # the next instant a counter moves by itself
         self._pending: set[int] = set()  # changed while paused
@@ -115,6 +118,7 @@ class DashboardScreen(Screen[None]):
         for box in self.query("#load-box, #load-box-narrow"):
             box.border_title = "Agent load · active / cap"
         self.show_title()
+        self._lists = list(self.query(TicketList).results(TicketList))  # ticked each second
         self.query_one("#breached-list").focus()
         self.load()
         self.set_interval(TICK_SECONDS, self.tick)
@@ -203,7 +207,7 @@ class DashboardScreen(Screen[None]):
         feed = Feed(self.desk.store)
         trouble = ""
         try:
-            for _ in every(self.refresh_seconds):
+            for _ in every(self.refresh_seconds, self._leaving):
                 try:
                     changed = feed.poll()
                 except Exception as exc:  # the store is away: say so once, keep looking
@@ -237,6 +241,9 @@ class DashboardScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self._catch_up()
+
+    def on_unmount(self) -> None:
+        self._leaving.set()
 
     # -- figures (in memory) --------------------------------------------------------------
 
@@ -309,7 +316,7 @@ class DashboardScreen(Screen[None]):
             else:
                 self.recompute()
             return
-        for lst in self.query(TicketList).results(TicketList):
+        for lst in self._lists:
             lst.tick(now)
 
     # -- keys ------------------------------------------------------------------------------

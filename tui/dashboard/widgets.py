@@ -4,8 +4,10 @@ the trend charts. Each one repaints only when what it shows changed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -19,10 +21,13 @@ from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
 from core.dashboard import AgentLoad, DayAttainment, Entry, HourBreaches, PriorityLine
-from core.sla import ClockReading
+from core.sla import ClockReading, ClockState
 from themes.palette import SLA_LOOK, priority_style
 from tui.dashboard.look import STATE_CLASSES, state_class, state_style
 from tui.render import countdown
+
+_SECOND = timedelta(seconds=1)
+_COUNTING = (ClockState.OK, ClockState.WARNING, ClockState.AT_RISK, ClockState.BREACHED)
 
 
 class CounterTile(Vertical):
@@ -107,7 +112,8 @@ class TicketList(Widget, can_focus=True):
         self.readings: list[ClockReading] = []
         self.cursor = 0
         self.top = 0
-        self._rows: dict[int, tuple[tuple[object, ...], Strip]] = {}
+        self._rows: dict[int, _RowParts] = {}
+        self._next_read: dict[int, datetime] = {}  # row: when its countdown may next change
 
     # -- what it shows -----------------------------------------------------------------
 
@@ -119,6 +125,7 @@ class TicketList(Widget, can_focus=True):
             return
         self.entries = entries
         self.readings = [e.reading for e in entries]
+        self._next_read.clear()
         if not same:
             selected = self.entries[self.cursor].number if self.entries else None
             numbers = [e.number for e in entries]
@@ -128,18 +135,25 @@ class TicketList(Widget, can_focus=True):
         self.refresh()
 
     def tick(self, now: datetime) -> None:
-        """Read the visible clocks again; repaint only the countdown cells that changed."""
+        """Read the visible clocks again; repaint only the countdown cells that changed (one
+        region around them: one pass of the compositor however many rows tick)."""
         x, width = self._countdown_span()
+        cells: list[int] = []
         for y in range(min(self.size.height, len(self.entries) - self.top)):
             i = self.top + y
+            if now < self._next_read.get(i, now):
+                continue  # its countdown shows minutes, and the next one is not here yet
             before = self.readings[i]
             after = self.entries[i].read(now)
+            self._next_read[i] = now + _unchanged_for(after)
             if _clock_text(before) != _clock_text(after) or before.state != after.state:
                 self.readings[i] = after
                 if before.state == after.state:
-                    self.refresh(Region(x, y, width, 1))  # the countdown cell only
+                    cells.append(y)
                 else:
                     self.refresh(Region(0, y, self.size.width, 1))  # glyph and colour too
+        if cells:
+            self.refresh(Region(x, cells[0], width, cells[-1] - cells[0] + 1))
 
     @property
     def selected(self) -> Entry | None:
@@ -195,38 +209,72 @@ class TicketList(Widget, can_focus=True):
             return Strip.blank(width)
         entry, reading = self.entries[i], self.readings[i]
         current = i == self.cursor and self.has_focus
-        key = (entry, _clock_text(reading), reading.state, current, width)
-        cached = self._rows.get(i)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        strip = _strip(self, self._row(entry, reading, current), width)
-        self._rows[i] = (key, strip)
-        return strip
+        # A row is its cached parts around the countdown: a tick makes one new segment.
+        key = (entry.number, entry.title, entry.priority, entry.assignee, reading.state)
+        key += (current, width)
+        parts = self._rows.get(i)
+        if parts is None or parts.key != key:
+            parts = self._row_parts(key, entry, reading, current, width)
+            self._rows[i] = parts
+        clock_width = self._columns()[1]
+        clock = Segment(f"{_clock_text(reading):>{clock_width - 1}} ", parts.clock_style)
+        strip = Strip([*parts.before, clock, *parts.after])
+        return strip if strip.cell_length == width else strip.crop_extend(0, width, None)
 
-    def _row(self, entry: Entry, reading: ClockReading, current: bool) -> Text:
+    def _row_parts(
+        self,
+        key: tuple[object, ...],
+        entry: Entry,
+        reading: ClockReading,
+        current: bool,
+        width: int,
+    ) -> _RowParts:
+        """The glyph, key and priority before the countdown; the assignee and title after."""
         colours = self.app.theme_variables
         look = SLA_LOOK[reading.state.value]
         style = state_style(colours, reading.state.value)
         assignee_width, clock_width = self._columns()
-        row = Text(no_wrap=True, overflow="ellipsis", end="")
-        row.append(f"{look.glyph} ", style)
-        row.append(f"{entry.key:<6} "[:7])
-        row.append(f"{entry.priority} ", priority_style(colours, entry.priority))
-        row.append(f"{_clock_text(reading):>{clock_width - 1}} ", style)
+        before = Text(no_wrap=True, overflow="ellipsis", end="")
+        before.append(f"{look.glyph} ", style)
+        before.append(f"{entry.key:<6} "[:7])
+        before.append(f"{entry.priority} ", priority_style(colours, entry.priority))
+        after = Text(no_wrap=True, overflow="ellipsis", end="")
         if assignee_width:
             who = entry.assignee or "unassigned"
-            row.append(
+            after.append(
                 f"{who[: assignee_width - 1]:<{assignee_width}}", "" if entry.assignee else "dim"
             )
-        row.append(entry.title)
+        after.append(entry.title)
+        reverse = Style(reverse=True)
         if current:
-            row.stylize(Style(reverse=True))
-        return row
+            before.stylize(reverse)
+            after.stylize(reverse)
+            style = style + reverse
+        head = _strip(self, before, min(width, before.cell_len))
+        tail = _strip(self, after, max(0, width - head.cell_length - clock_width))
+        return _RowParts(key, list(head), style, list(tail))
+
+
+class _RowParts(NamedTuple):
+    key: tuple[object, ...]
+    before: list[Segment]
+    clock_style: Style
+    after: list[Segment]
 
 
 def _shown(entry: Entry) -> tuple[object, ...]:
     """What a row shows, but for its countdown."""
     return (entry.number, entry.title, entry.priority, entry.assignee, entry.reading.state)
+
+
+def _unchanged_for(reading: ClockReading) -> timedelta:
+    """How long the countdown cannot change: a second, or, when it shows whole minutes (a
+    day or more), until the next minute. Business time passes no faster than the wall
+    clock, so this holds on every calendar; a change of state comes through ``show``."""
+    seconds = reading.remaining_seconds
+    if abs(seconds) < 86_400 or reading.state not in _COUNTING:
+        return _SECOND
+    return timedelta(seconds=seconds % 60 + 1 if seconds >= 0 else 60 - (-seconds) % 60)
 
 
 def _clock_text(reading: ClockReading) -> str:
