@@ -38,6 +38,13 @@ HOURS = 24
 LIST_LIMIT = 50
 AT_RISK = (ClockState.WARNING, ClockState.AT_RISK)
 BREACHED, AT_RISK_LIST = "breached", "at_risk"  # the two lists
+
+
+def _priority_of(signature: tuple[Any, ...]) -> str:
+    """The priority in a row of ``storage.dashboard.signatures``."""
+    return str(signature[1])
+
+
 _INSTANT = timedelta(microseconds=1)  # spans end before their bound: this takes ``now`` in
 
 
@@ -261,6 +268,7 @@ class Board:
         self._signatures: dict[int, tuple[Any, ...]] = {}
         self._loaded_at: datetime | None = None
         self._new_breach = False
+        self._p0_moved = False
         self._lock = threading.Lock()
         # In memory, between changes: the clocks never read yet, a heap of (next threshold,
         # order, clock), and the breached and at-risk ones; the lists sorted on demand.
@@ -309,6 +317,12 @@ class Board:
         with self.desk.store.read() as s:
             rows = queries.clock_rows(s, statuses=OPEN, team=self._team_id, numbers=list(numbers))
             signatures = queries.signatures(s, numbers=list(numbers))
+            p0 = any(
+                _priority_of(sig) == "P0"
+                for n in numbers
+                for sig in (self._signatures.get(n), signatures.get(n))
+                if sig is not None
+            )
             counted = all(
                 n in self._signatures and self._signatures[n] == signatures.get(n) for n in numbers
             )
@@ -318,6 +332,7 @@ class Board:
                 self._untrack(number)  # closed, moved to another team, ...
             self._track(rows)
             self._signatures.update(signatures)
+            self._p0_moved = self._p0_moved or p0
             if aggregates is not None:
                 self._aggregates = aggregates
 
@@ -482,6 +497,13 @@ class Board:
         with self._lock:
             agg = self._aggregates
         return agg is not None and hour_bounds(now)[:-1] != agg.hours
+
+    def p0_moved(self) -> bool:
+        """Whether a change read since the last call was to a P0 ticket (or made one, or
+        unmade one): only those can begin, feed or end a surge."""
+        with self._lock:
+            found, self._p0_moved = self._p0_moved, False
+        return found
 
     def new_breach(self) -> bool:
         """Whether a tracked clock breached since the last call (the hourly trend moved)."""

@@ -127,6 +127,9 @@ class SlaWatcher:
         self._sending: list[Future[None]] = []
         self._scheduler: AsyncIOScheduler | None = None
         self._armed_at: datetime | None = None  # when the one-shot job armed runs (real clock)
+        # The earliest next check as a pass that found nothing due read it (wrapped: the
+        # value may be None), so the sweep and the re-arming need not read it again.
+        self._earliest: tuple[datetime | None] | None = None
 
     # -- one pass ---------------------------------------------------------------------
 
@@ -167,7 +170,10 @@ class SlaWatcher:
     def _anything_due(self, now: datetime) -> bool:
         with self.store.read() as s:
             earliest = rows.earliest_check(s)
-            return (earliest is not None and earliest <= now) or rows.surge_waiting(s)
+            due = (earliest is not None and earliest <= now) or rows.surge_waiting(s)
+            # Nothing due, so nothing will be written: the sweep re-arms from this read.
+            self._earliest = None if due else (earliest,)
+            return due
 
     def next_wake(self) -> datetime | None:
         """The earliest moment a ticket needs a look (one read of the index)."""
@@ -465,8 +471,10 @@ class SlaWatcher:
     def _sweep(self) -> None:
         try:
             for _ in range(10):  # what came due during the pass fires now, not next sweep
+                self._earliest = None
                 self.run_due()
-                at = self.next_wake() if self.leader else None
+                known = self._earliest  # set only when the pass found nothing due
+                at = (known[0] if known else self.next_wake()) if self.leader else None
                 if at is None or at > self.now():
                     break
         except Exception:
@@ -483,7 +491,8 @@ class SlaWatcher:
         if scheduler is None or not self.leader:
             return
         try:
-            at = self.next_wake()
+            known, self._earliest = self._earliest, None
+            at = known[0] if known else self.next_wake()
         except Exception:
             log.exception("alert watcher could not read the next check")
             return

@@ -194,6 +194,8 @@ class DashboardScreen(Screen[None]):
     def reread(self, numbers: list[int]) -> None:
         self.board.changed(numbers)
         self.app.call_from_thread(self.recompute)
+        if self.board.p0_moved():
+            self.app.call_from_thread(self.check_surges)  # a P0 may begin (or feed) a surge
 
     @work(thread=True, exclusive=True, group="recount")
     def recount(self) -> None:
@@ -229,7 +231,6 @@ class DashboardScreen(Screen[None]):
         self._pending.update(numbers)
         if not self.paused:
             self._catch_up()
-        self.check_surges()  # a new P0 may begin (or feed) a surge
 
     def _catch_up(self) -> None:
         numbers, self._pending = sorted(self._pending), set()
