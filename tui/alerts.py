@@ -28,7 +28,7 @@ from core.feed import Commits
 from core.ladder import AlertRules
 from core.notify import DesktopChannel
 from core.watcher import DESKTOP, IN_APP, Fired, Inbox, InboxItem, SlaWatcher
-from tui.pace import every
+from tui.pace import Trouble, every
 
 POLL_SECONDS = 1.0
 MAX_TOASTS = 3  # more within TOAST_WINDOW become one toast pointing to the alert centre
@@ -60,7 +60,6 @@ class AppAlerts:
         self._wake = threading.Event()
         self._woken = False
         self._stopping = threading.Event()
-        self._told = ""
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -76,6 +75,7 @@ class AppAlerts:
 
     def _follow(self) -> None:
         commits = Commits(self.inbox.store)
+        trouble = Trouble(self.app, "Alerts")
         try:
             first = True
             for _ in every(POLL_SECONDS, self._wake):
@@ -88,19 +88,13 @@ class AppAlerts:
                     except RuntimeError:  # the app is closing
                         return
                     except Exception as exc:  # the store is away: say so once, keep looking
-                        try:
-                            self._trouble(f"cannot read my alerts: {exc}")
-                        except RuntimeError:
-                            return
+                        trouble.tell(f"cannot read my alerts: {exc}")
+                        continue
+                    trouble.over()
+        except RuntimeError:  # the app closed while telling
+            pass
         finally:
             commits.close()
-
-    def _trouble(self, line: str) -> None:
-        if line != self._told:
-            self._told = line
-            self.app.call_from_thread(
-                self.app.notify, line, title="Alerts", severity="error", timeout=15
-            )  # RuntimeError when the app is closing: the loop ends
 
     def _fired(self, fired: list[Fired]) -> None:
         """The app's own watcher fired (in its worker thread): look for mine at once."""

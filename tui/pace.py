@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
+from textual.app import App
 from textual.worker import get_current_worker
 
 POLLERS = frozenset({"feed", "alerts"})  # the groups of these workers: they never complete
@@ -22,3 +23,24 @@ def every(seconds: float, wake: threading.Event | None = None) -> Iterator[None]
         signal.clear()
         yield
         signal.wait(seconds)
+
+
+class Trouble:
+    """What a polling thread tells the user when a look fails: once per reason (an error
+    toast), not every second, and again only after a look that worked. Raises RuntimeError
+    when the app is closing, which ends the thread."""
+
+    def __init__(self, app: App[object], title: str) -> None:
+        self.app = app
+        self.title = title
+        self._told = ""
+
+    def tell(self, line: str) -> None:
+        if line != self._told:
+            self._told = line
+            self.app.call_from_thread(
+                self.app.notify, line, title=self.title, severity="error", timeout=15
+            )
+
+    def over(self) -> None:
+        self._told = ""

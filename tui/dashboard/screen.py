@@ -36,7 +36,7 @@ from tui.dashboard.widgets import (
     PriorityStrip,
     TicketList,
 )
-from tui.pace import every
+from tui.pace import Trouble, every
 
 TICK_SECONDS = 1.0
 SURGE_LOOKBACK = timedelta(days=1)  # surges whose last P0 came within this are candidates
@@ -207,19 +207,15 @@ class DashboardScreen(Screen[None]):
         """One thread for the screen's lifetime: every ``refresh`` seconds it asks the change
         feed (no query unless something was committed) and hands over what changed."""
         feed = Feed(self.desk.store)
-        trouble = ""
+        trouble = Trouble(self.app, "Dashboard")
         try:
             for _ in every(self.refresh_seconds, self._leaving):
                 try:
                     changed = feed.poll()
                 except Exception as exc:  # the store is away: say so once, keep looking
-                    if str(exc) != trouble:
-                        trouble = str(exc)
-                        self.app.call_from_thread(
-                            self.notify, f"cannot read changes: {exc}", severity="error"
-                        )
+                    trouble.tell(f"cannot read changes: {exc}")
                     continue
-                trouble = ""
+                trouble.over()
                 if changed:
                     self.app.call_from_thread(self._changes, changed)
         except RuntimeError:  # the app closed while handing over
