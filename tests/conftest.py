@@ -311,8 +311,15 @@ def dunst_history(session: DesktopSession, timeout: float = 10.0) -> list[dict[s
 async def workers_done(app) -> None:
     """Wait for the app's workers to finish, but for the pollers that run as long as it does
     (the change feed, my alerts)."""
+    from textual.worker import WorkerCancelled
+
     from tui.pace import POLLERS
 
-    finite = [w for w in app.workers if w.group not in POLLERS]
-    if finite:  # (wait_for_complete of nothing waits for every worker)
-        await app.workers.wait_for_complete(finite)
+    # An exclusive worker replaced by a newer one ends cancelled: that is not a failure,
+    # and the newer one may have started meanwhile, so look again until none is running.
+    while finite := [w for w in app.workers if w.group not in POLLERS and not w.is_finished]:
+        for worker in finite:
+            try:
+                await worker.wait()
+            except WorkerCancelled:
+                pass
