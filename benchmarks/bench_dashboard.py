@@ -2,10 +2,10 @@
 
 Run from the repository root: ``python benchmarks/bench_dashboard.py [--tickets 5000]
 [--every 3] [--cpu-seconds 60] [--duration 600]``. It builds a desk of TICKETS open tickets
-(created over the last two weeks, up to now) in a temporary SQLite file, then starts, each
-in its own tmux pane at 160×48 (a real terminal):
+(created over the last two weeks, up to now; 26 agents and a supervisor per team) in a
+temporary SQLite file, then starts, each in its own tmux pane at 160×48 (a real terminal):
 
-- ``deskline dashboard`` on that desk,
+- ``deskline dashboard`` on that desk, run by the Service Desk supervisor,
 - an empty Textual app (``App().run()``), the floor;
 
 and, while another process (this one) makes a change to a random ticket every EVERY seconds
@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_workspace  # noqa: E402
 
+from core.agents import Roster  # noqa: E402
 from core.config import default_rules  # noqa: E402
 from core.desk import Desk  # noqa: E402
 from core.watcher import SlaWatcher  # noqa: E402
@@ -43,6 +44,7 @@ from core.watcher import SlaWatcher  # noqa: E402
 WARM_UP = 15.0
 TICKS = os.sysconf("SC_CLK_TCK")
 EMPTY_APP = "from textual.app import App; App().run()"
+SUPERVISOR = {team: f"sup{i}" for i, team in enumerate(bench_workspace.TEAMS, 1)}
 SESSIONS = {"dashboard": "dash", "empty Textual app": "empty"}  # tmux session names
 
 
@@ -100,6 +102,11 @@ def main() -> None:
     started = time.perf_counter()
     store = bench_workspace.build_desk(path, args.tickets, rules)
     print(f"desk: {args.tickets} open tickets in {time.perf_counter() - started:.1f}s ({path})")
+    # Supervisors run the dashboard, and a desk has them: one per team, so an alert for an
+    # unassigned ticket goes to its team's supervisor, not (with nobody to tell) to everyone.
+    roster = Roster(store)
+    for team in bench_workspace.TEAMS:
+        roster.add(SUPERVISOR[team], name=f"{team} supervisor", role="supervisor", team=team)
     desk = Desk(store, bench_workspace.ME, rules=rules)
     # A desk that has had a watcher all along: every ticket's next check includes the
     # workflow rungs (unassigned, not started, ...), and its past alerts are history, not a
@@ -109,7 +116,7 @@ def main() -> None:
     then.recompute_sla()
     history = SlaWatcher(store, then, now=then.now).record_history(bench_workspace.NOW)
     print(f"desk: {history} past alerts recorded as history")
-    env = {"DESKLINE_AS": bench_workspace.ME, "TERM": "xterm-256color"}
+    env = {"DESKLINE_AS": SUPERVISOR["Service Desk"], "TERM": "xterm-256color"}
 
     tmux = Tmux()
     try:

@@ -226,6 +226,9 @@ class SlaWatcher:
             done = rows.fired_keys(s, ids)
             people = _People(s, [ticket.assignee_id for ticket, _, _ in due])
             touched: list[int | None] = []
+            checks: list[tuple[int, datetime | None]] = []
+            levels: dict[int, int] = {}
+            tell: list[dict[str, Any]] | None = None if history else []  # deliveries
             for ticket, tier, category in due:
                 facts = ticket_facts(ticket)
                 sla = None
@@ -239,17 +242,18 @@ class SlaWatcher:
                         continue
                     done[ticket.id].add(key)
                     at = mark.at if history else now
-                    item = self._fire(s, ticket, mark, key, at, people, tell=not history)
+                    item = self._fire(s, ticket, mark, key, at, people, tell)
                     if item is not None:
                         fired.append(item)
                         if history:
                             continue
                         touched.append(ticket.id)
                         if mark.level and RUNGS[mark.rung].action is None:
-                            rows.raise_level(s, ticket.id, mark.level)
-                rows.set_next_check(
-                    s, ticket.id, self.ladder.next_check(facts, sla, now, done[ticket.id])
-                )
+                            levels[ticket.id] = max(mark.level, levels.get(ticket.id, 0))
+                checks.append((ticket.id, self.ladder.next_check(facts, sla, now, done[ticket.id])))
+            rows.add_deliveries(s, tell or ())
+            rows.raise_levels(s, levels)
+            rows.set_next_checks(s, checks)
             changes.record(s, list(dict.fromkeys(touched)), "updated", now)
         return fired, len(due) == BATCH
 
@@ -261,9 +265,9 @@ class SlaWatcher:
         key: str,
         now: datetime,
         people: _People,
-        *,
-        tell: bool = True,
+        tell: list[dict[str, Any]] | None,
     ) -> Fired | None:
+        """Store the alert; its deliveries go into ``tell`` (None: history, no one is told)."""
         rung = RUNGS[mark.rung]
         recipients = people.for_rung(rung.audience, ticket.assignee_id, ticket.team_id)
         late = self.ladder.is_late(mark, now)
@@ -298,8 +302,8 @@ class SlaWatcher:
         )
         if alert_id is None:  # fired already by someone else
             return None
-        if tell:
-            rows.add_deliveries(s, self._deliveries(s, alert_id, mark.level, recipients))
+        if tell is not None:
+            tell += self._deliveries(s, alert_id, mark.level, recipients)
         return Fired(alert_id, ticket.number, mark.rung, mark.at, notice)
 
     def _deliveries(

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, bindparam, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
@@ -53,19 +53,37 @@ def fired_keys(session: Session, ticket_ids: Sequence[int]) -> dict[int, set[str
     return found
 
 
-def set_next_check(session: Session, ticket_id: int, at: datetime | None) -> None:
-    """A derived column: a Core UPDATE, so the ticket's version (stale checks) stays."""
-    session.execute(update(Ticket).where(col(Ticket.id) == ticket_id).values(next_check_at=at))
+# The tables themselves, not the ORM classes, for what a pass writes in bulk: an UPDATE
+# through the class first looks for matching tickets among every object the session holds
+# (a pass that fires hundreds holds hundreds: quadratic), ORM inserts do bookkeeping per
+# row, and a ticket's version (stale checks) must stay as it is.
+TICKETS: Any = Ticket.__table__  # type: ignore[attr-defined]
+ALERTS: Any = Alert.__table__  # type: ignore[attr-defined]
+DELIVERIES: Any = Delivery.__table__  # type: ignore[attr-defined]
 
 
-def raise_level(session: Session, ticket_id: int, level: int) -> bool:
-    """Raise the ticket's escalation level to ``level`` (never lowers it); True if it rose."""
-    result = session.execute(
-        update(Ticket)
-        .where(col(Ticket.id) == ticket_id, col(Ticket.escalation_level) < level)
-        .values(escalation_level=level)
-    )
-    return bool(getattr(result, "rowcount", 0))
+def set_next_checks(session: Session, checks: Sequence[tuple[int, datetime | None]]) -> None:
+    """A derived column, for many tickets in one statement: (ticket id, next check)."""
+    if checks:
+        stmt = (
+            update(TICKETS)
+            .where(TICKETS.c.id == bindparam("ticket"))
+            .values(next_check_at=bindparam("at"))
+        )
+        session.connection().execute(stmt, [{"ticket": t, "at": at} for t, at in checks])
+
+
+def raise_levels(session: Session, levels: dict[int, int]) -> None:
+    """Raise tickets' escalation levels ({ticket id: level}); a level never goes down."""
+    if levels:
+        stmt = (
+            update(TICKETS)
+            .where(
+                TICKETS.c.id == bindparam("ticket"), TICKETS.c.escalation_level < bindparam("level")
+            )
+            .values(escalation_level=bindparam("level"))
+        )
+        session.connection().execute(stmt, [{"ticket": t, "level": v} for t, v in levels.items()])
 
 
 def surge_waiting(session: Session) -> bool:
@@ -119,20 +137,19 @@ def emails(session: Session, handles_: Sequence[str]) -> dict[str, str]:
 def insert_alert(session: Session, values: dict[str, Any]) -> int | None:
     """Store a fired alert; None when its dedupe key is already there (fired before)."""
     stmt = (
-        _insert(session, Alert)
-        .values(**values)
+        _insert(session, ALERTS)  # Core: no ORM bookkeeping for a bulk of them
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(col(Alert.id))
+        .returning(ALERTS.c.id)
     )
-    return session.execute(stmt).scalar_one_or_none()
+    return session.connection().execute(stmt, values).scalar_one_or_none()
 
 
 def add_deliveries(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        stmt = _insert(session, Delivery).on_conflict_do_nothing(
+        stmt = _insert(session, DELIVERIES).on_conflict_do_nothing(
             index_elements=["alert_id", "recipient", "channel"]
         )
-        session.execute(stmt, list(rows))
+        session.connection().execute(stmt, list(rows))
 
 
 def finish_delivery(

@@ -327,3 +327,29 @@ def test_a_watcher_says_when_it_stands_by_and_when_it_takes_over(ana, clock):
     assert told[-1] == "firing alerts for this database"
     two.run_due()
     assert len(told) == 2  # said once, not on every pass
+
+
+def test_one_pass_over_many_tickets_raises_tells_and_moves_each(ana, clock):
+    """A burst (many tickets past their thresholds at once) is written in bulk: each
+    ticket still gets its own level, deliveries and next check."""
+    keys = [ana.create(f"outage {i}", priority="P0").key for i in range(12)]
+    quiet = ana.create("later", priority="P3").key
+    got = [f for f in fired(watcher(ana, clock), clock, 15) if f[0] != "surge"]  # 12 P0s
+    assert sorted(got) == sorted(
+        [("at_risk", "first_response", ("ana",))] * 12
+        + [("breach", "first_response", ("ana", "dee"))] * 12
+    )
+    for key in keys:
+        t = ticket(ana, key)
+        assert t.escalation_level == 3  # the breach's level
+        assert t.next_check_at == T0 + timedelta(minutes=30)  # its unassigned rung
+    assert ticket(ana, quiet).escalation_level == 0
+    with ana.store.read() as s:
+        told = s.exec(
+            select(Delivery.recipient, Alert.rung)
+            .join(Alert)
+            .where(Delivery.channel == "app", Alert.rung != "surge")
+        ).all()
+    assert sorted(told) == sorted(
+        [("ana", "at_risk")] * 12 + [("ana", "breach"), ("dee", "breach")] * 12
+    )
