@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +19,12 @@ from tui.keys import REMAPPABLE
 from tui.workspace.detail import DetailPane
 from tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
 from tui.workspace.queue import QueueView
-from tui.workspace.screen import DETAIL_DELAY, WorkspaceScreen
+from tui.workspace.screen import (
+    DETAIL_DELAY,
+    FULL_PASS_SECONDS,
+    QUIET_SECONDS,
+    WorkspaceScreen,
+)
 
 NOW = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
 
@@ -261,6 +268,44 @@ async def test_q_quits(ana):
         await settle(pilot)
         await pilot.press("q")
     assert app.return_code == 0
+
+
+class _Cycle:
+    """Garbage only the collector can free: it refers to itself."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+async def test_what_is_set_aside_from_the_collector_is_not_garbage_kept_for_days(ana):
+    """The workspace keeps long-lived objects out of the collector's full passes (quick keys
+    at a million tickets); garbage must not be kept with them for the life of the app."""
+    app, running = await open_app(ana)
+    try:
+        async with running as pilot:
+            await settle(pilot)
+            screen = app.screen
+            dropped = _Cycle()
+            gone = weakref.ref(dropped)
+            del dropped
+            screen.set_aside()
+            assert gone() is None  # collected first, not set aside with what lives
+            kept = _Cycle()
+            later = weakref.ref(kept)
+            screen.set_aside()  # alive now: set aside
+            del kept
+            screen.set_aside()
+            assert later() is not None  # the short passes do not look at what was set aside
+            await pilot.press("j")
+            await settle(pilot)
+            screen._full_pass_at -= FULL_PASS_SECONDS  # an hour is up, but the cursor moved
+            screen.set_aside()
+            assert later() is not None
+            screen._moved_at -= QUIET_SECONDS  # and now it rests: everything is looked at
+            screen.set_aside()
+            assert later() is None
+    finally:
+        gc.unfreeze()
 
 
 async def test_illegal_action_is_a_toast_and_changes_nothing(ana):

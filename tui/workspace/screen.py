@@ -33,6 +33,8 @@ from tui.workspace.queue import QueueView
 TICK_SECONDS = 1.0
 COUNTS_SECONDS = 10.0
 FREEZE_SECONDS = 5.0
+FULL_PASS_SECONDS = 3600.0  # what was set aside is looked at again at most this often,
+QUIET_SECONDS = 60.0  # and only when the cursor has rested this long on the workspace
 FEED_SECONDS = 0.5  # changes from other processes show within a second
 HEAD = 100  # a new view or filter shows its first this many tickets at once, then the rest
 FULL_READ_QUICK = 0.03  # seconds: when a whole view reads slower, its head shows first
@@ -90,6 +92,7 @@ class WorkspaceScreen(Screen[None]):
         self._counts_timer: Timer | None = None
         self._detail_timer: Timer | None = None
         self._moved_at = 0.0  # when the cursor last moved (monotonic seconds)
+        self._full_pass_at = time.monotonic()  # when the collector last looked at everything
         self._complete = True  # the queue shows every ticket of the view, not just its head
         self._full_read: dict[str, float] = {}  # seconds the last whole read of each view took
         self._step: tuple[tuple[int, int], tuple[str, str, datetime] | None] | None = None
@@ -117,10 +120,28 @@ class WorkspaceScreen(Screen[None]):
         self.load_queue(quick=True)
         self.load_counts()
         self.set_interval(TICK_SECONDS, self.tick)
-        # What outlived a few seconds (modules, mappers, styles, cached rows) is kept out of
-        # the collector's full passes, which otherwise pause a key for 0.1-0.2 s at a time.
-        self.set_interval(FREEZE_SECONDS, lambda: gc.freeze())
+        self.set_interval(FREEZE_SECONDS, self.set_aside)
         self.follow_changes()
+
+    def set_aside(self) -> None:
+        """Keep what outlived a few seconds (modules, mappers, styles, cached rows) out of the
+        collector's full passes, which at a million tickets pause a key for 0.1-0.2 s.
+
+        Garbage is collected first, so none is set aside with it: that pass looks only at
+        what came since the last one. What was set aside and dropped later (a dialog, rows
+        of an old view) goes in a full pass once an hour, while the cursor rests and no
+        dialog is open, for a workspace that stays open for days."""
+        now = time.monotonic()
+        if (
+            now - self._full_pass_at >= FULL_PASS_SECONDS
+            and now - self._moved_at >= QUIET_SECONDS
+            and self.app.screen is self
+            and not any(box.has_focus for box in self.query("#filter").results(Input))
+        ):
+            self._full_pass_at = now
+            gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def show_header(self) -> None:
         me = self.desk.actor
@@ -194,8 +215,8 @@ class WorkspaceScreen(Screen[None]):
                 box.value = ""
             self.load_queue(select, quick=True)
             return
-        if not self._loaded_once:
-            gc.freeze()  # what was made to start lives as long as the app (see on_mount)
+        if not self._loaded_once:  # what was made to start lives as long as the app
+            self.call_after_refresh(self.set_aside)
         self._loaded_once = True
         self.queue_view.show_tickets(first)
         self.queue_view.show_numbers(numbers, select=select)
