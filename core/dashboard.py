@@ -11,6 +11,7 @@ horizon and the trend windows move on).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import heapq
 import itertools
 import threading
@@ -24,6 +25,7 @@ from core.desk import Desk
 from core.errors import NotFound
 from core.routing import ROUTED_STATUSES
 from core.sla import ClockFacts, ClockReading, ClockState, SlaClock
+from core.surge import SurgeView
 from core.views import iso
 from storage import dashboard as queries
 
@@ -36,6 +38,7 @@ RELOAD = timedelta(hours=1)
 DAYS = 14
 HOURS = 24
 LIST_LIMIT = 50
+SURGE_LOOKBACK = timedelta(days=1)  # surges whose last P0 came within this are candidates
 AT_RISK = (ClockState.WARNING, ClockState.AT_RISK)
 BREACHED, AT_RISK_LIST = "breached", "at_risk"  # the two lists
 
@@ -161,6 +164,8 @@ class Figures:
     agents: tuple[AgentLoad, ...]  # most loaded first
     attainment: tuple[DayAttainment, ...]  # oldest day first, today last
     breaches_per_hour: tuple[HourBreaches, ...]  # oldest hour first, this hour last
+    # surges going on (``figures_once``; the live screen follows them on its own)
+    surges: tuple[SurgeView, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         c = self.counters
@@ -198,6 +203,7 @@ class Figures:
                     {"hour": iso(h.start), "count": h.count} for h in self.breaches_per_hour
                 ],
             },
+            "surges": [v.to_json() for v in self.surges],
         }
 
 
@@ -608,4 +614,10 @@ def figures_once(desk: Desk, team: str | None = None) -> Figures:
     """The figures now, read once (``deskline dashboard --once``)."""
     board = Board(desk, team)
     board.load()
-    return board.figures(desk.now())
+    return dataclasses.replace(board.figures(desk.now()), surges=active_surges(desk, team))
+
+
+def active_surges(desk: Desk, team: str | None = None) -> tuple[SurgeView, ...]:
+    """The surges going on now, of this team (or of any), newest first."""
+    views = desk.surges(within=SURGE_LOOKBACK)
+    return tuple(v for v in views if v.active and (team is None or v.team == team))

@@ -87,6 +87,14 @@ class SurgeView:
             active=now - surge.last_p0_at < within,
         )
 
+    def banner(self) -> str:
+        """One line for the dashboard, times local."""
+        minutes = max(1, round(self.within.total_seconds() / 60))
+        return (
+            f"SURGE · {self.team or 'no team'}: {self.p0_count} P0 tickets within {minutes} min"
+            f" (since {self.started_at.astimezone():%H:%M}, began with {self.began_with})"
+        )
+
     def to_json(self) -> dict[str, Any]:
         def iso(value: datetime | None) -> str | None:
             return (

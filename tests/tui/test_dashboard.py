@@ -239,6 +239,7 @@ def test_once_json_against_a_known_desk(known_db):
         a["handle"] for a in data["agents"]
     ] == ["bo", "ana"]
     assert len(data["trend"]["attainment"]) == 14 and len(data["trend"]["breaches_per_hour"]) == 24
+    assert data["surges"] == []
     late = once(known_db, T0 + timedelta(hours=3), "--json")
     assert late.returncode == 2 and json.loads(late.stdout)["counters"]["breached"] == 1
 
@@ -251,6 +252,26 @@ def test_once_colours_only_a_terminal_without_no_color(known_db):
     assert "✖ 1 breached" in plain.stdout and "\x1b[" not in plain.stdout
     piped = once(known_db, at)
     assert "✖ 1 breached" in piped.stdout and "\x1b[" not in piped.stdout
+
+
+def test_once_shows_a_surge_while_it_goes_on(tmp_path):
+    path = tmp_path / "surge.db"
+    store = Store.open(str(path))
+    Roster(store).add("ana", name="Ana Silva", role="supervisor", team="Service Desk")
+    clock = {"t": T0}
+    desk = Desk(store, "ana", now=lambda: clock["t"])
+    for minute in range(4):  # more than 3 P0 tickets within 10 minutes (the default rule)
+        clock["t"] = T0 + timedelta(minutes=minute)
+        desk.create(f"Outage {minute}", priority="P0")
+    store.close()
+    during = once(path, T0 + timedelta(minutes=5), "--json")
+    [surge] = json.loads(during.stdout)["surges"]
+    assert (surge["team"], surge["p0_count"], surge["began_with"]) == ("Service Desk", 4, "T-4")
+    text = once(path, T0 + timedelta(minutes=5)).stdout
+    assert "SURGE · Service Desk: 4 P0 tickets within 10 min (since 08:03, began with T-4)" in text
+    after = once(path, T0 + timedelta(minutes=14), "--json")  # ten minutes without a P0
+    assert json.loads(after.stdout)["surges"] == []
+    assert "SURGE" not in once(path, T0 + timedelta(minutes=14)).stdout
 
 
 def test_bad_input_is_one_line_and_changes_nothing(known_db):

@@ -41,6 +41,8 @@ def print_figures(
             ("deskline dashboard", "bold"), f" · {f.team or 'all teams'} · {local(f.now)}"
         )
     )
+    for surge in f.surges:
+        console.print(label("at_risk", surge.banner()))
     attainment = c.attainment
     today = (
         "no clock finished today"

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import gc
 import threading
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from core.dashboard import Board, Figures
+from core.dashboard import Board, Figures, active_surges
 from core.errors import DesklineError
 from core.feed import Feed
 from core.surge import SurgeView
@@ -39,7 +40,6 @@ from tui.dashboard.widgets import (
 from tui.pace import Trouble, every
 
 TICK_SECONDS = 1.0
-SURGE_LOOKBACK = timedelta(days=1)  # surges whose last P0 came within this are candidates
 ATTAINMENT_GOAL = 95.0  # percent met today that reads as fine
 
 
@@ -166,23 +166,14 @@ class DashboardScreen(Screen[None]):
     def check_surges(self) -> None:
         """The surges going on now (of this team, or any): a banner until they subside."""
         try:
-            views = [v for v in self.desk.surges(within=SURGE_LOOKBACK) if v.active]
+            views = active_surges(self.desk, self.board.team)
         except DesklineError:
             return
-        if self.board.team is not None:
-            views = [v for v in views if v.team == self.board.team]
         self.app.call_from_thread(self._show_surges, views)
 
-    def _show_surges(self, views: list[SurgeView]) -> None:
+    def _show_surges(self, views: Sequence[SurgeView]) -> None:
         self._surge_ends = min((v.last_p0_at + v.within for v in views), default=None)
-        lines = []
-        for v in views:
-            minutes = max(1, round(v.within.total_seconds() / 60))
-            lines.append(
-                f"▲ SURGE · {v.team or 'no team'}: {v.p0_count} P0 tickets within {minutes} min "
-                f"(since {v.started_at.astimezone():%H:%M}, began with {v.began_with})"
-            )
-        text = "\n".join(lines)
+        text = "\n".join(f"{SLA_LOOK['at_risk'].glyph} {v.banner()}" for v in views)
         if text == self._surge_text:  # the usual case: nothing to repaint (nor lay out)
             return
         self._surge_text = text
