@@ -326,17 +326,26 @@ class AgentLoadPane(Widget):
 
 
 class Chart(PlotextPlot):
-    """A plotext chart drawn afresh at each render (a data change or a resize only), so the
-    same figures at the same size always look the same."""
+    """A plotext chart drawn afresh when its figures, its size or the theme change, so the
+    same figures at the same size always look the same. Plotting is the costly part: a
+    repaint for another reason (a toast coming or going lays the screen out again) shows
+    the chart drawn last."""
 
     data: tuple[object, ...] | None = None
+    _drawn: tuple[tuple[object, ...], Text] | None = None  # (what it was drawn for, chart)
 
     def show(self, data: Sequence[object]) -> None:
         if self.data != tuple(data):
-            self.data = tuple(data)  # plotting is the costly part: only when a figure changed
+            self.data = tuple(data)
             self.refresh()
 
     def render(self) -> Text:
+        key = (self.data, self.size, self.app.theme)
+        if self._drawn is None or self._drawn[0] != key:
+            self._drawn = (key, self._chart())
+        return self._drawn[1]
+
+    def _chart(self) -> Text:
         plt = Plot()
         width, height = self.size
         plt.plotsize(width, height)
