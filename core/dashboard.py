@@ -43,6 +43,22 @@ AT_RISK = (ClockState.WARNING, ClockState.AT_RISK)
 BREACHED, AT_RISK_LIST = "breached", "at_risk"  # the two lists
 
 
+def _clock_facts(row: Sequence[Any]) -> ClockFacts:
+    """The clock facts of a row of ``queries.clock_rows``."""
+    _, _, priority, _, *facts = row
+    return ClockFacts(
+        created_at=facts[0],
+        priority=priority,
+        tier=facts[1],
+        category=facts[2],
+        channel=facts[3],
+        first_response_at=facts[4],
+        resolved_at=facts[5],
+        paused_at=facts[6],
+        pause_credit_seconds=facts[7],
+    )
+
+
 def _priority_of(signature: tuple[Any, ...]) -> str:
     """The priority in a row of ``storage.dashboard.signatures``."""
     return str(signature[1])
@@ -311,36 +327,38 @@ class Board:
             used = {t.sla.facts for t in self._tracked.values()}
             self._clocks = {f: c for f, c in self._clocks.items() if f in used}
 
-    def changed(self, numbers: Sequence[int]) -> None:
+    def changed(self, numbers: Sequence[int]) -> bool:
         """Read again the tickets the change feed named, and the aggregates when a change
-        can have moved them."""
+        can have moved them. False when nothing the figures are made of moved (a note, a
+        tag, a reply after the first): the figures need not be computed, nor shown, again."""
         now = self.desk.now()
         if self._loaded_at is None or now - self._loaded_at >= RELOAD:
             self.load()
-            return
+            return True
         if not numbers:
-            return
+            return False
         with self.desk.store.read() as s:
             rows = queries.clock_rows(s, statuses=OPEN, team=self._team_id, numbers=list(numbers))
             signatures = queries.signatures(s, numbers=list(numbers))
+            moved = [n for n in numbers if self._signatures.get(n) != signatures.get(n)]
             p0 = any(
                 _priority_of(sig) == "P0"
-                for n in numbers
+                for n in moved
                 for sig in (self._signatures.get(n), signatures.get(n))
                 if sig is not None
             )
-            counted = all(
-                n in self._signatures and self._signatures[n] == signatures.get(n) for n in numbers
-            )
-            aggregates = None if counted else self._aggregate(s, now, full=False)
+            aggregates = self._aggregate(s, now, full=False) if moved else None
         with self._lock:
-            for number in set(numbers) - {row[0] for row in rows}:
+            gone = (set(numbers) - {row[0] for row in rows}) & self._tracked.keys()
+            for number in gone:
                 self._untrack(number)  # closed, moved to another team, ...
-            self._track(rows)
+            fresh = [row for row in rows if not self._same(row)]
+            self._track(fresh)
             self._signatures.update(signatures)
             self._p0_moved = self._p0_moved or p0
             if aggregates is not None:
                 self._aggregates = aggregates
+        return bool(gone or fresh or aggregates is not None)
 
     def recount(self) -> None:
         """Only the aggregates again (a clock breached, or a new hour or day began)."""
@@ -382,20 +400,20 @@ class Board:
             hours=hours[:-1],
         )
 
+    def _same(self, row: Sequence[Any]) -> bool:
+        """The ticket is tracked, and the row shows and times it as it did."""
+        number, title, priority, assignee, *_ = row
+        t = self._tracked.get(number)
+        return (
+            t is not None
+            and (t.title, t.priority, t.assignee) == (title, priority, assignee)
+            and t.sla.facts == _clock_facts(row)
+        )
+
     def _track(self, rows: Sequence[Any]) -> None:
         for row in rows:
-            number, title, priority, assignee, *facts = row
-            clock_facts = ClockFacts(
-                created_at=facts[0],
-                priority=priority,
-                tier=facts[1],
-                category=facts[2],
-                channel=facts[3],
-                first_response_at=facts[4],
-                resolved_at=facts[5],
-                paused_at=facts[6],
-                pause_credit_seconds=facts[7],
-            )
+            number, title, priority, assignee, *_ = row
+            clock_facts = _clock_facts(row)
             cached = self._clocks.get(clock_facts)
             if cached is None:
                 sla = SlaClock(self.desk.rules, clock_facts)

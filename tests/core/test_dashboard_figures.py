@@ -225,14 +225,16 @@ def test_a_note_does_not_count_again_but_an_assignment_does(known, monkeypatch):
 
     monkeypatch.setattr(Board, "_aggregate", spy)
     desk.note("T-2", "looking")
-    board.changed([2])
+    assert not board.changed([2])  # nothing shown moved: no figures to compute again
     assert counted == []  # nothing a count is made of moved
     assert not board.p0_moved()  # T-2 is a P1: no surge can move
     desk.assign("T-2", "bo")
-    board.changed([2])
+    assert board.changed([2])
     assert counted == [True]
+    desk.note("T-1", "still down")  # a P0: a note cannot begin or feed a surge
+    assert not board.changed([1]) and not board.p0_moved()
     desk.change_priority("T-2", "P0", reason="the whole floor")
-    board.changed([2])
+    assert board.changed([2])
     assert board.p0_moved() and not board.p0_moved()
     loads = {a.handle: a.open for a in board.figures(clock.at).agents}
     assert loads["bo"] == 2

@@ -183,8 +183,8 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="board")
     def reread(self, numbers: list[int]) -> None:
-        self.board.changed(numbers)
-        self.app.call_from_thread(self.recompute)
+        if self.board.changed(numbers):  # a note or a tag moves no figure
+            self.app.call_from_thread(self.recompute)
         if self.board.p0_moved():
             self.app.call_from_thread(self.check_surges)  # a P0 may begin (or feed) a surge
 
