@@ -26,6 +26,7 @@ from tui.dashboard.screen import DashboardScreen
 from tui.dashboard.ticket import TicketScreen
 from tui.dashboard.widgets import TicketList
 from tui.help import HelpScreen
+from tui.pace import give_back_memory
 
 NOW, ME = DEMO_NOW, DEMO_ME
 
@@ -303,3 +304,25 @@ def test_a_row_is_read_again_before_its_countdown_can_change(seconds, state):
     assert wait >= 1
     later = [_clock_text(reading._replace(remaining_seconds=seconds - k)) for k in range(wait + 1)]
     assert set(later[:-1]) == {_clock_text(reading)} and later[-1] != later[0]
+
+
+# -- open for days ------------------------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_freed_memory_goes_back_to_the_system():
+    """What a burst freed in the C heap (here 60 MB in blocks malloc keeps in its heap, below
+    one still in use) is handed back, as the dashboard does each minute, not kept resident."""
+    burst = [bytes(100_000) for _ in range(600)]
+    pin = bytes(100_000)  # allocated after the burst: the heap cannot just shrink from the top
+    del burst
+    before = _rss_mb()
+    assert give_back_memory()  # glibc, as on the machines deskline is tested on
+    assert _rss_mb() < before - 30
+    del pin
