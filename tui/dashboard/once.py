@@ -16,7 +16,7 @@ from tui.dashboard.look import state_style
 from tui.render import countdown, local
 
 SPARKS = " ▁▂▃▄▅▆▇█"
-WIDTHS = {"SLA": 10, "KEY": 7, "PRI": 3, "LEFT": 10}
+WIDTHS = {"SLA": 10, "KEY": 7, "PRI": 3, "LEFT": 10, "ASSIGNEE": 10}  # the title gives way
 
 
 def exit_code(figures: Figures) -> int:
@@ -106,12 +106,11 @@ def _entries(
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in ("SLA", "KEY", "PRI", "LEFT", "ASSIGNEE", "TITLE"):
-        flexible = column in ("ASSIGNEE", "TITLE")
         table.add_column(
             column,
             no_wrap=True,
             overflow="ellipsis",
-            min_width=None if flexible else WIDTHS[column],
+            min_width=WIDTHS.get(column),
             max_width=14 if column == "ASSIGNEE" else None,
         )
     for e in entries:
