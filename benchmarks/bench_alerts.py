@@ -29,14 +29,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from core.agents import Roster  # noqa: E402
-from core.config import default_rules, load_config  # noqa: E402
-from core.desk import Desk, clock_facts, ticket_facts  # noqa: E402
-from core.ladder import AlertRules, Ladder  # noqa: E402
-from core.sla import SlaClock  # noqa: E402
-from core.watcher import SlaWatcher  # noqa: E402
-from storage import queries  # noqa: E402
-from storage.store import Store  # noqa: E402
+from deskline.core.alerts.ladder import AlertRules, Ladder  # noqa: E402
+from deskline.core.alerts.watcher import SlaWatcher  # noqa: E402
+from deskline.core.config.settings import default_rules, load_config  # noqa: E402
+from deskline.core.desk.tickets import Desk, clock_facts, ticket_facts  # noqa: E402
+from deskline.core.roster.agents import Roster  # noqa: E402
+from deskline.core.sla.clocks import SlaClock  # noqa: E402
+from deskline.storage import queries  # noqa: E402
+from deskline.storage.store import Store  # noqa: E402
 
 CONFIG = """
 [sla.P0]
@@ -65,7 +65,7 @@ def latency(tickets: int) -> None:
     settings = load_config(str(config))
     desk = Desk(store, "ana", rules=settings.sla, alerts=settings.alerts)
     watch = subprocess.Popen(
-        [sys.executable, "-c", "from tui.cli import main; main()", "watch", "--jsonl"],
+        [sys.executable, "-m", "deskline", "watch", "--jsonl"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

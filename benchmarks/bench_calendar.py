@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.calendar import BusinessCalendar, parse_duration  # noqa: E402
+from deskline.core.sla.calendar import BusinessCalendar, parse_duration  # noqa: E402
 
 STARTS = 20_000
 ROUNDS = 5  # the best round is reported, to keep other load on the machine out of the figure

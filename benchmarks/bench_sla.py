@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_calendar import support_calendar  # noqa: E402
 
-from core.calendar import BusinessCalendar, parse_duration  # noqa: E402
-from core.sla import ClockFacts, SlaClock, SlaRules, Target  # noqa: E402
+from deskline.core.sla.calendar import BusinessCalendar, parse_duration  # noqa: E402
+from deskline.core.sla.clocks import ClockFacts, SlaClock, SlaRules, Target  # noqa: E402
 
 NOW = datetime(2026, 6, 10, 6, 30, tzinfo=UTC)
 

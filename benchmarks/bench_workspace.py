@@ -44,15 +44,15 @@ from sqlalchemy import insert, update  # noqa: E402
 from textual import events  # noqa: E402
 from textual.app import App  # noqa: E402
 
-from core.config import default_rules  # noqa: E402
-from core.desk import Desk, queue_marks  # noqa: E402
-from core.queue import QueueCounts  # noqa: E402
-from core.sla import ClockFacts, SlaClock, SlaRules  # noqa: E402
-from storage.models import Agent, Category, Customer, KeyCounter, Team, Ticket  # noqa: E402
-from storage.store import Store  # noqa: E402
-from tui.app import DesklineApp  # noqa: E402
-from tui.workspace.queue import QueueView  # noqa: E402
-from tui.workspace.screen import WorkspaceScreen  # noqa: E402
+from deskline.core.config.settings import default_rules  # noqa: E402
+from deskline.core.desk.queue import QueueCounts  # noqa: E402
+from deskline.core.desk.tickets import Desk, queue_marks  # noqa: E402
+from deskline.core.sla.clocks import ClockFacts, SlaClock, SlaRules  # noqa: E402
+from deskline.storage.models import Agent, Category, Customer, KeyCounter, Team, Ticket  # noqa: E402
+from deskline.storage.store import Store  # noqa: E402
+from deskline.tui.workspace.app import DesklineApp  # noqa: E402
+from deskline.tui.workspace.queue import QueueView  # noqa: E402
+from deskline.tui.workspace.screen import WorkspaceScreen  # noqa: E402
 
 NOW = datetime(2026, 6, 10, 8, 30, tzinfo=UTC)  # a Wednesday morning
 SIZE = (160, 48)

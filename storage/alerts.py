@@ -11,7 +11,16 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from storage.models import Agent, Alert, Category, Customer, Delivery, Surge, Ticket, WatcherLease
+from deskline.storage.models import (
+    Agent,
+    Alert,
+    Category,
+    Customer,
+    Delivery,
+    Surge,
+    Ticket,
+    WatcherLease,
+)
 
 
 def _insert(session: Session, table: Any) -> Any:

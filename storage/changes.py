@@ -31,9 +31,9 @@ from sqlalchemy import insert, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func
 
-from storage.engine import sqlite_path
-from storage.models import Change, Ticket
-from storage.store import Store
+from deskline.storage.engine import sqlite_path
+from deskline.storage.models import Change, Ticket
+from deskline.storage.store import Store
 
 CHANNEL = "deskline_changes"
 RETRY_LISTEN_SECONDS = 5.0

@@ -11,8 +11,8 @@ from sqlalchemy import ColumnElement, and_, case, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from storage.models import Agent, Category, Customer, Team, Ticket
-from storage.queries import Assignee, next_due
+from deskline.storage.models import Agent, Category, Customer, Team, Ticket
+from deskline.storage.queries import Assignee, next_due
 
 
 def team_id(session: Session, name: str) -> int | None:

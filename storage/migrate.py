@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-from storage.engine import StoreError, sqlite_path
+from deskline.storage.engine import StoreError, sqlite_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
-from storage.columns import UtcDateTime
+from deskline.storage.columns import UtcDateTime
 
 
 class Team(SQLModel, table=True):

@@ -11,7 +11,16 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
-from storage.models import Agent, Category, Comment, Customer, Event, KeyCounter, Team, Ticket
+from deskline.storage.models import (
+    Agent,
+    Category,
+    Comment,
+    Customer,
+    Event,
+    KeyCounter,
+    Team,
+    Ticket,
+)
 
 
 def next_ticket_number(session: Session) -> int:

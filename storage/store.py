@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
-from storage.engine import (
+from deskline.storage.engine import (
     StoreError,
     data_dir,
     default_url,
@@ -18,7 +18,7 @@ from storage.engine import (
     resolve_url,
     write_session,
 )
-from storage.migrate import ensure_schema
+from deskline.storage.migrate import ensure_schema
 
 
 class Store:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from storage.models import Agent, Category, Surge, Team, Ticket
+from deskline.storage.models import Agent, Category, Surge, Team, Ticket
 
 
 def open_load(session: Session, statuses: Sequence[str]) -> dict[int, dict[str, int]]:

@@ -18,9 +18,9 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
-from core.agents import Roster
-from core.desk import Desk
-from storage.store import Store
+from deskline.core.desk.tickets import Desk
+from deskline.core.roster.agents import Roster
+from deskline.storage.store import Store
 
 PG_URL = os.environ.get("DESKLINE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE = os.environ.get("DESKLINE_REQUIRE_INTEGRATION") == "1"
@@ -112,8 +112,8 @@ DEMO_ME = "ana.demo"
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory) -> Path:
     """The demo desk at DEMO_NOW with DEMO_ME in it, made once per test module (TZ=UTC)."""
-    from core.config import default_rules
-    from core.demo import fill
+    from deskline.core.config.settings import default_rules
+    from deskline.core.demo import fill
 
     os.environ["TZ"] = "UTC"
     time.tzset()
@@ -313,7 +313,7 @@ async def workers_done(app) -> None:
     (the change feed, my alerts)."""
     from textual.worker import WorkerCancelled
 
-    from tui.pace import POLLERS
+    from deskline.tui.pace import POLLERS
 
     # An exclusive worker replaced by a newer one ends cancelled: that is not a failure,
     # and the newer one may have started meanwhile, so look again until none is running.

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from textual.theme import Theme
 
-from themes.palette import PRIORITY_VARIABLE, SLA_STATES, sla_variable
+from deskline.themes.palette import PRIORITY_VARIABLE, SLA_STATES, sla_variable
 
 DEFAULT_THEME = "deskline-dark"
 LIGHT_DEFAULT = "deskline-light"

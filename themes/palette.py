@@ -5,7 +5,7 @@ Colours are never written here as fixed styles: they are theme variables (``sla-
 TCSS use ``$sla-ok`` and friends; code that builds Rich text or Textual strips itself
 (the queue's ScrollView, the countdown pane, the dashboard, the CLI) asks for a style:
 
-    from themes.palette import SLA_LOOK, sla_style, priority_style
+    from deskline.themes.palette import SLA_LOOK, sla_style, priority_style
     style = sla_style(app.theme_variables, "at_risk")   # bold where the state needs it
     text = Text(f"{SLA_LOOK['at_risk'].glyph} {SLA_LOOK['at_risk'].word}", style=style)
 

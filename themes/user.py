@@ -14,7 +14,7 @@ from typing import Any
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from themes.builtin import BUILT_IN, DEFAULT_THEME, VARIABLES, defaults_for
+from deskline.themes.builtin import BUILT_IN, DEFAULT_THEME, VARIABLES, defaults_for
 
 BASE_SLOTS = (
     "primary",

@@ -13,11 +13,11 @@ from platformdirs import user_config_dir
 from textual.app import App
 from textual.theme import Theme
 
-from core.config import FILE_NAME, ConfigError, DeskConfig, UiConfig
-from themes import palette
-from themes.builtin import BUILT_IN, defaults_for, variables_of
-from themes.saved import SaveProblem, save_theme
-from themes.user import choose, user_themes
+from deskline.core.config.settings import FILE_NAME, ConfigError, DeskConfig, UiConfig
+from deskline.themes import palette
+from deskline.themes.builtin import BUILT_IN, defaults_for, variables_of
+from deskline.themes.saved import SaveProblem, save_theme
+from deskline.themes.user import choose, user_themes
 
 
 @dataclass
@@ -52,7 +52,7 @@ def look_of(config: DeskConfig | None, requested: str | None = None) -> Look:
 
 def use_in_cli(look: Look) -> None:
     """The command line's own output (tables, ``show``) in the chosen theme and glyphs."""
-    from tui import render
+    from deskline.tui.cli import render
 
     palette.use_ascii(look.ascii)
     render.colours = look.colours

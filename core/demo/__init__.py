@@ -14,18 +14,18 @@ from datetime import UTC, datetime
 
 from sqlmodel import func, select
 
-from core.agents import check_handle
-from core.config import default_rules
-from core.demo.cast import enrol
-from core.demo.plan import plan_tickets
-from core.demo.play import play_plans
-from core.demo.summary import DemoSummary, summarise
-from core.desk import Desk
-from core.errors import InvalidInput
-from core.sla import SlaRules
-from core.watcher import SlaWatcher
-from storage.models import Ticket
-from storage.store import Store
+from deskline.core.alerts.watcher import SlaWatcher
+from deskline.core.config.settings import default_rules
+from deskline.core.demo.cast import enrol
+from deskline.core.demo.plan import plan_tickets
+from deskline.core.demo.play import play_plans
+from deskline.core.demo.summary import DemoSummary, summarise
+from deskline.core.desk.tickets import Desk
+from deskline.core.errors import InvalidInput
+from deskline.core.roster.agents import check_handle
+from deskline.core.sla.clocks import SlaRules
+from deskline.storage.models import Ticket
+from deskline.storage.store import Store
 
 __all__ = ["DemoSummary", "fill"]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from core.agents import Roster
-from core.demo.corpus import Issue
-from storage.store import Store
+from deskline.core.demo.corpus import Issue
+from deskline.core.roster.agents import Roster
+from deskline.storage.store import Store
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
-_DATA = files("core.demo")
+_DATA = files("deskline.core.demo")
 
 # Issues with these tags are many people's problem, whatever their area.
 _SHARED = frozenset({"outage", "dns", "firewall", "wifi", "monitoring"})

@@ -10,11 +10,11 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from core.demo.cast import Cast
-from core.demo.corpus import HOLD
-from core.demo.slots import Slot
-from core.demo.story import DAY, HOUR, MINUTE, Story
-from core.sla import ClockFacts, SlaClock, SlaRules
+from deskline.core.demo.cast import Cast
+from deskline.core.demo.corpus import HOLD
+from deskline.core.demo.slots import Slot
+from deskline.core.demo.story import DAY, HOUR, MINUTE, Story
+from deskline.core.sla.clocks import ClockFacts, SlaClock, SlaRules
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from core import fields
-from core.demo.cast import Cast
-from core.demo.corpus import (
+from deskline.core.demo.cast import Cast
+from deskline.core.demo.corpus import (
     BACK_ON_IT,
     CLOSE,
     HOLD,
@@ -22,8 +21,9 @@ from core.demo.corpus import (
     REFIX,
     REOPEN,
 )
-from core.demo.slots import Slot
-from core.demo.story import DAY, HOUR, MINUTE, Story
+from deskline.core.demo.slots import Slot
+from deskline.core.demo.story import DAY, HOUR, MINUTE, Story
+from deskline.core.desk import fields
 
 # DESIGN.md's default targets as wall-clock time; "3 business days" is taken as three days.
 _FIRST_RESPONSE = {

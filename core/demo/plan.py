@@ -8,13 +8,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.demo.cast import CUSTOMERS, VIP, Member, cast_for
-from core.demo.corpus import FILLS, INTAKE, ISSUES, TAILS, THREAD, URGENT, Issue
-from core.demo.deadline import Deadline, story_at_deadline
-from core.demo.history import story_for
-from core.demo.slots import Slot, deal_slots
-from core.demo.story import Step
-from core.sla import ClockFacts, SlaRules
+from deskline.core.demo.cast import CUSTOMERS, VIP, Member, cast_for
+from deskline.core.demo.corpus import FILLS, INTAKE, ISSUES, TAILS, THREAD, URGENT, Issue
+from deskline.core.demo.deadline import Deadline, story_at_deadline
+from deskline.core.demo.history import story_for
+from deskline.core.demo.slots import Slot, deal_slots
+from deskline.core.demo.story import Step
+from deskline.core.sla.clocks import ClockFacts, SlaRules
 
 
 @dataclass

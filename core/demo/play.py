@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core import fields
-from core.demo.cast import VIP
-from core.demo.plan import Plan
-from core.demo.story import Step
-from core.desk import Desk
-from core.sla import SlaRules
-from core.views import TicketView
-from core.workflow import Status
-from storage import queries
-from storage.store import Store
+from deskline.core.demo.cast import VIP
+from deskline.core.demo.plan import Plan
+from deskline.core.demo.story import Step
+from deskline.core.desk import fields
+from deskline.core.desk.tickets import Desk
+from deskline.core.desk.views import TicketView
+from deskline.core.desk.workflow import Status
+from deskline.core.sla.clocks import SlaRules
+from deskline.storage import queries
+from deskline.storage.store import Store
 
 
 class _Clock:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from core.demo.cast import DIRECTOR, STAFF, Cast
-from core.demo.corpus import (
+from deskline.core.demo.cast import DIRECTOR, STAFF, Cast
+from deskline.core.demo.corpus import (
     ACK,
     ASK,
     CUSTOMER_BACK,

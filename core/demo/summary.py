@@ -6,13 +6,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from core import fields
-from core.demo.cast import STAFF, TEAMS, Member
-from core.desk import Desk
-from core.sla import ClockReading, ClockState, SlaRules
-from core.views import TicketView
-from core.workflow import OPEN, Status
-from storage.store import Store
+from deskline.core.demo.cast import STAFF, TEAMS, Member
+from deskline.core.desk import fields
+from deskline.core.desk.tickets import Desk
+from deskline.core.desk.views import TicketView
+from deskline.core.desk.workflow import OPEN, Status
+from deskline.core.sla.clocks import ClockReading, ClockState, SlaRules
+from deskline.storage.store import Store
 
 _NEAR = timedelta(hours=1)  # a deadline this close is "near"
 _STOPPED = (ClockState.MET, ClockState.MISSED, ClockState.PAUSED)

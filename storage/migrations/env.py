@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from storage.columns import UtcDateTime
+import deskline.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from deskline.storage.columns import UtcDateTime
 
 config = context.config
 target_metadata = SQLModel.metadata

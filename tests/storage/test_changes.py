@@ -14,17 +14,17 @@ import pytest
 from sqlalchemy import create_engine, event, text
 from sqlmodel import col, select
 
-from core.agents import Roster
-from core.calendar import parse_duration
-from core.config import default_rules
-from core.desk import Desk
-from core.errors import IllegalTransition, StaleEdit
-from core.routing import RoutingRules
-from core.sla import Target
-from storage import changes
-from storage.changes import ChangeWatcher, TicketChange
-from storage.models import Change, Ticket
-from storage.store import Store
+from deskline.core.config.settings import default_rules
+from deskline.core.desk.tickets import Desk
+from deskline.core.errors import IllegalTransition, StaleEdit
+from deskline.core.roster.agents import Roster
+from deskline.core.routing.route import RoutingRules
+from deskline.core.sla.calendar import parse_duration
+from deskline.core.sla.clocks import Target
+from deskline.storage import changes
+from deskline.storage.changes import ChangeWatcher, TicketChange
+from deskline.storage.models import Change, Ticket
+from deskline.storage.store import Store
 
 T0 = datetime(2026, 4, 2, 14, 30, tzinfo=UTC)
 

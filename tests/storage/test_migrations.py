@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import inspect, text
 
-from storage.engine import StoreError, make_engine
-from storage.migrate import (
+from deskline.storage.engine import StoreError, make_engine
+from deskline.storage.migrate import (
     _scripts,
     backup,
     current_revision,
@@ -17,7 +17,7 @@ from storage.migrate import (
     head_revision,
     upgrade,
 )
-from storage.store import Store
+from deskline.storage.store import Store
 
 FIRST = "0001"
 

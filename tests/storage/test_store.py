@@ -13,10 +13,10 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from storage import queries
-from storage.engine import StoreError, resolve_url
-from storage.models import Ticket
-from storage.store import Store
+from deskline.storage import queries
+from deskline.storage.engine import StoreError, resolve_url
+from deskline.storage.models import Ticket
+from deskline.storage.store import Store
 
 NOW = datetime(2026, 4, 2, 14, 30, tzinfo=UTC)
 

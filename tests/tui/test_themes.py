@@ -23,16 +23,16 @@ import pytest
 from conftest import DEMO_ME, DEMO_NOW, need_tool, workers_done
 from rich.color import Color, ColorSystem
 
-from core.config import default_rules, load_config
-from core.desk import Desk
-from storage.store import Store
-from themes import palette
-from themes.builtin import BUILT_IN, DEFAULT_THEME, SLA_VARIABLES, variables_of
-from themes.palette import SLA_LOOK, SLA_STATES, priority_style, sla_style
-from themes.saved import SaveProblem, save_theme, with_theme
-from themes.user import user_theme
-from tui.app import DesklineApp
-from tui.look import look_of
+from deskline.core.config.settings import default_rules, load_config
+from deskline.core.desk.tickets import Desk
+from deskline.storage.store import Store
+from deskline.themes import palette
+from deskline.themes.builtin import BUILT_IN, DEFAULT_THEME, SLA_VARIABLES, variables_of
+from deskline.themes.palette import SLA_LOOK, SLA_STATES, priority_style, sla_style
+from deskline.themes.saved import SaveProblem, save_theme, with_theme
+from deskline.themes.user import user_theme
+from deskline.tui.look import look_of
+from deskline.tui.workspace.app import DesklineApp
 
 NOW, ME = DEMO_NOW, DEMO_ME
 THEMES = list(BUILT_IN)
@@ -338,7 +338,7 @@ def test_user_theme_cannot_take_a_built_in_name():
         user_theme("deskline-dark", {"primary": "#FFFFFF"})
 
 
-DESKLINE = [sys.executable, "-c", "from tui.cli import main; main()"]
+DESKLINE = [sys.executable, "-m", "deskline"]
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -488,7 +488,7 @@ def test_tmux_256_colours_show_distinct_states(demo_copy, tmp_path):
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_dashboard_in_each_theme(snap_compare, demo_copy, theme):
-    from tui.dashboard.app import DashboardApp
+    from deskline.tui.dashboard.app import DashboardApp
 
     app = DashboardApp(desk_on(demo_copy))
     for built_in in BUILT_IN.values():

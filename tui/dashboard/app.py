@@ -6,15 +6,15 @@ from typing import Any
 
 from textual.binding import Binding
 
-from core.config import DeskConfig
-from core.dashboard import Board
-from core.desk import Desk
-from core.ladder import AlertRules
-from core.watcher import Inbox
-from tui.alerts import AlertCentre, AppAlerts
-from tui.dashboard.screen import DashboardScreen
-from tui.help import HelpScreen
-from tui.look import Look, ThemedApp, look_of
+from deskline.core.alerts.ladder import AlertRules
+from deskline.core.alerts.watcher import Inbox
+from deskline.core.config.settings import DeskConfig
+from deskline.core.dashboard.board import Board
+from deskline.core.desk.tickets import Desk
+from deskline.tui.alerts.in_app import AlertCentre, AppAlerts
+from deskline.tui.dashboard.screen import DashboardScreen
+from deskline.tui.help import HelpScreen
+from deskline.tui.look import Look, ThemedApp, look_of
 
 
 class DashboardApp(ThemedApp):

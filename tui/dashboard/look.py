@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from rich.style import Style
 
-from themes.palette import SLA_LOOK, SLA_STATES, sla_style, sla_variable
+from deskline.themes.palette import SLA_LOOK, SLA_STATES, sla_style, sla_variable
 
 
 def state_style(variables: Mapping[str, str], state: str) -> Style:

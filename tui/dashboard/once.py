@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from core.dashboard import Entry, Figures
-from themes.palette import SLA_LOOK, priority_style
-from tui.dashboard.look import state_style
-from tui.render import countdown, local
+from deskline.core.dashboard.board import Entry, Figures
+from deskline.themes.palette import SLA_LOOK, priority_style
+from deskline.tui.cli.render import countdown, local
+from deskline.tui.dashboard.look import state_style
 
 SPARKS = " ▁▂▃▄▅▆▇█"
 WIDTHS = {"SLA": 10, "KEY": 7, "PRI": 3, "LEFT": 10, "ASSIGNEE": 10}  # the title gives way

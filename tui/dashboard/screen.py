@@ -22,14 +22,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from core.dashboard import Board, Figures, active_surges
-from core.errors import DesklineError
-from core.feed import Feed
-from core.surge import SurgeView
-from themes.palette import SLA_LOOK
-from tui.dashboard.look import STATE_CSS
-from tui.dashboard.ticket import TicketScreen
-from tui.dashboard.widgets import (
+from deskline.core.dashboard.board import Board, Figures, active_surges
+from deskline.core.desk.feed import Feed
+from deskline.core.errors import DesklineError
+from deskline.core.routing.surge import SurgeView
+from deskline.themes.palette import SLA_LOOK
+from deskline.tui.dashboard.look import STATE_CSS
+from deskline.tui.dashboard.ticket import TicketScreen
+from deskline.tui.dashboard.widgets import (
     AgentLoadPane,
     AttainmentChart,
     BreachChart,
@@ -37,7 +37,7 @@ from tui.dashboard.widgets import (
     PriorityStrip,
     TicketList,
 )
-from tui.pace import Trouble, every, give_back_memory
+from deskline.tui.pace import Trouble, every, give_back_memory
 
 TICK_SECONDS = 1.0
 TRIM_SECONDS = 60.0  # freed memory goes back to the system this often

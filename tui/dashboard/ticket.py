@@ -10,11 +10,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from core.sla import ClockReading
-from core.views import TicketView
-from tui.dashboard.look import state_label, state_style
-from tui.render import countdown, local
-from tui.workspace.detail import describe
+from deskline.core.desk.views import TicketView
+from deskline.core.sla.clocks import ClockReading
+from deskline.tui.cli.render import countdown, local
+from deskline.tui.dashboard.look import state_label, state_style
+from deskline.tui.workspace.detail import describe
 
 
 class TicketScreen(ModalScreen[None]):

@@ -20,11 +20,17 @@ from textual.widgets import Digits, Static
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
-from core.dashboard import AgentLoad, DayAttainment, Entry, HourBreaches, PriorityLine
-from core.sla import ClockReading, ClockState
-from themes.palette import SLA_LOOK, priority_style
-from tui.dashboard.look import STATE_CLASSES, state_class, state_style
-from tui.render import countdown
+from deskline.core.dashboard.board import (
+    AgentLoad,
+    DayAttainment,
+    Entry,
+    HourBreaches,
+    PriorityLine,
+)
+from deskline.core.sla.clocks import ClockReading, ClockState
+from deskline.themes.palette import SLA_LOOK, priority_style
+from deskline.tui.cli.render import countdown
+from deskline.tui.dashboard.look import STATE_CLASSES, state_class, state_style
 
 _SECOND = timedelta(seconds=1)
 _COUNTING = (ClockState.OK, ClockState.WARNING, ClockState.AT_RISK, ClockState.BREACHED)

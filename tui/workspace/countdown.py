@@ -9,10 +9,10 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from core.sla import ClockReading, SlaReading
-from core.views import TicketView
-from themes.palette import SLA_LOOK, sla_style
-from tui.render import countdown, local_short
+from deskline.core.desk.views import TicketView
+from deskline.core.sla.clocks import ClockReading, SlaReading
+from deskline.themes.palette import SLA_LOOK, sla_style
+from deskline.tui.cli.render import countdown, local_short
 
 BAR = 10
 # Who hears of each threshold (DESIGN.md's ladder; the alert engine makes it configurable).

@@ -11,9 +11,9 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from core.views import TicketView
-from themes.palette import colour_of
-from tui.render import local
+from deskline.core.desk.views import TicketView
+from deskline.themes.palette import colour_of
+from deskline.tui.cli.render import local
 
 KIND_LABEL = {"reply": "reply", "note": "internal note", "system": "system"}
 

@@ -14,9 +14,9 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from core import fields
-from core.errors import DesklineError
-from core.templates import Draft, Template, apply
+from deskline.core.desk import fields
+from deskline.core.desk.templates import Draft, Template, apply
+from deskline.core.errors import DesklineError
 
 AUTO = "auto"  # the quick-create priority that lets triage decide
 

@@ -22,10 +22,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from core.sla import SlaReading
-from core.views import TicketView
-from themes.palette import SLA_LOOK, colour_of, priority_style, sla_style
-from tui.render import countdown
+from deskline.core.desk.views import TicketView
+from deskline.core.sla.clocks import SlaReading
+from deskline.themes.palette import SLA_LOOK, colour_of, priority_style, sla_style
+from deskline.tui.cli.render import countdown
 
 SLA_WIDTH = 12
 NARROW = 70  # below this many cells the queue shows SLA, key, priority and title only

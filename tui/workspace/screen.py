@@ -17,18 +17,18 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from core import workflow
-from core.errors import DesklineError, StaleEdit
-from core.feed import Feed
-from core.queue import Queue, QueueCounts
-from core.views import TicketView
-from core.workflow import Status
-from themes.palette import SLA_LOOK
-from tui.workspace import countdown
-from tui.workspace.countdown import CountdownPane
-from tui.workspace.detail import DetailPane
-from tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
-from tui.workspace.queue import QueueView
+from deskline.core.desk import workflow
+from deskline.core.desk.feed import Feed
+from deskline.core.desk.queue import Queue, QueueCounts
+from deskline.core.desk.views import TicketView
+from deskline.core.desk.workflow import Status
+from deskline.core.errors import DesklineError, StaleEdit
+from deskline.themes.palette import SLA_LOOK
+from deskline.tui.workspace import countdown
+from deskline.tui.workspace.countdown import CountdownPane
+from deskline.tui.workspace.detail import DetailPane
+from deskline.tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
+from deskline.tui.workspace.queue import QueueView
 
 TICK_SECONDS = 1.0
 COUNTS_SECONDS = 10.0

@@ -1,0 +1,1 @@
+"""The alert ladder, the watcher that fires it, and the channels that deliver."""

@@ -1,0 +1,492 @@
+"""The channels an alert goes out through besides the app: desktop, webhook, email.
+
+Each channel's ``send`` blocks (a child process, an HTTP round trip, an SMTP session), so
+callers run it in a worker thread. A channel that fails raises ``DeliveryFailed`` with a
+one-line reason fit for the Delivery row and a toast; ``deliver_all`` runs several at
+once so one failing channel never holds up or stops the others.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import smtplib
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+
+CLOCK_WORDS = {"first_response": "first response", "resolution": "resolution"}
+SEVERITY_BY_LEVEL = {0: "information", 1: "warning", 2: "warning", 3: "error"}
+RUNG_WORDS = {
+    "breach": "breached",
+    "at_risk": "at risk",
+    "warning": "due soon",
+    "unassigned": "still unassigned",
+    "not_started": "not started",
+    "hand_back": "never started: handed back to the team queue",
+    "pending_close": "closed: no customer reply",
+    "resolved_close": "closed: resolved and not reopened",
+    "surge": "began a surge of P0 tickets",
+}
+
+
+def _iso(value: datetime | None) -> str | None:
+    """UTC, ``Z``-suffixed; milliseconds only when there are any (fired times are measured)."""
+    if value is None:
+        return None
+    value = value.astimezone(UTC)
+    spec = "milliseconds" if value.microsecond else "seconds"
+    return value.isoformat(timespec=spec).replace("+00:00", "Z")
+
+
+def _local(value: datetime) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _clock_words(clock: str) -> str:
+    return CLOCK_WORDS.get(clock, clock.replace("_", " "))
+
+
+def _headline(ticket: str, rung: str, level: int, due_at: datetime | None, at: datetime) -> str:
+    """What happened, in the support team's words: "T-12 breached — level 3"."""
+    if rung == "warning" and due_at is not None and due_at > at:
+        minutes = max(1, round((due_at - at).total_seconds() / 60))
+        what = f"due in {minutes} min" if minutes < 120 else f"due in {minutes // 60} h"
+    else:
+        what = RUNG_WORDS.get(rung, rung.replace("_", " "))
+    if level > 0:
+        grade = f"level {level}"
+    else:
+        automatic = rung in ("pending_close", "resolved_close")
+        grade = "reminder" if rung == "not_started" else "automatic" if automatic else rung
+    return f"{ticket} {what} — {grade}"
+
+
+def _require_aware(**times: datetime | None) -> None:
+    for name, value in times.items():
+        if value is not None and value.utcoffset() is None:
+            raise ValueError(f"Notice.{name} must be timezone-aware, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One alert as a person reads it."""
+
+    ticket: str
+    title: str
+    rung: str
+    level: int
+    severity: str
+    clock: str | None
+    due_at: datetime | None
+    fired_at: datetime
+    late: bool
+    recipients: tuple[str, ...]
+    summary: str
+    body: str
+
+    def __post_init__(self) -> None:
+        _require_aware(due_at=self.due_at, fired_at=self.fired_at)
+
+    @classmethod
+    def compose(
+        cls,
+        *,
+        ticket: str,
+        title: str,
+        rung: str,
+        level: int,
+        clock: str | None,
+        due_at: datetime | None,
+        fired_at: datetime,
+        late: bool = False,
+        recipients: Sequence[str] = (),
+        severity: str | None = None,
+    ) -> Notice:
+        """A notice with its summary and body written the standard way."""
+        _require_aware(due_at=due_at, fired_at=fired_at)
+        summary = _headline(ticket, rung, level, due_at, fired_at)
+        if clock:
+            summary += f" ({_clock_words(clock)})"
+        if late:
+            summary += " [late]"
+        lines = [title]
+        if due_at is not None:
+            if clock:
+                verb = "was due" if due_at <= fired_at else "due"
+                lines.append(f"{_clock_words(clock).capitalize()} {verb} {_local(due_at)}")
+            else:  # the moment of the threshold itself (unassigned for 30 min, a surge's start)
+                lines.append(f"Alert time {_local(due_at)}")
+        if late:
+            lines.append(f"Late: raised at {_local(fired_at)}, after its moment had passed")
+        if recipients:
+            lines.append("Told: " + ", ".join(recipients))
+        return cls(
+            ticket=ticket,
+            title=title,
+            rung=rung,
+            level=level,
+            severity=severity or SEVERITY_BY_LEVEL.get(level, "error"),
+            clock=clock,
+            due_at=due_at,
+            fired_at=fired_at,
+            late=late,
+            recipients=tuple(recipients),
+            summary=summary,
+            body="\n".join(lines),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ticket": self.ticket,
+            "title": self.title,
+            "rung": self.rung,
+            "level": self.level,
+            "severity": self.severity,
+            "clock": self.clock,
+            "due_at": _iso(self.due_at),
+            "fired_at": _iso(self.fired_at),
+            "late": self.late,
+            "recipients": list(self.recipients),
+            "summary": self.summary,
+            "body": self.body,
+        }
+
+
+class DeliveryFailed(Exception):
+    """str(e) is a one-line reason fit for a Delivery row and a toast."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(_one_line(reason))
+
+
+# -- desktop -------------------------------------------------------------------------
+
+
+def _session_bus_problem(env: dict[str, str] | os._Environ[str]) -> str | None:
+    """Why no D-Bus session bus can be reached, judged from the environment alone."""
+    address = env.get("DBUS_SESSION_BUS_ADDRESS", "")
+    if address:
+        first = address.split(";")[0]
+        if first.startswith("unix:path="):
+            path = first.removeprefix("unix:path=").split(",")[0]
+            if not os.path.exists(path):
+                return f"the D-Bus session bus at {path} is gone"
+        return None
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.exists(os.path.join(runtime, "bus")):
+        return None
+    if env.get("DISPLAY") and shutil.which("dbus-launch"):
+        return None  # libdbus autolaunches a session bus for this X display
+    return "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)"
+
+
+class DesktopChannel:
+    """Desktop notifications through plyer, shown by a short-lived child process.
+
+    The child's stdout and stderr go to a temporary file and it runs in a session of its
+    own (no controlling terminal), so a backend can never write over the app's screen; the
+    app's own file descriptors are left alone.
+    """
+
+    name = "desktop"
+
+    def __init__(self, app_name: str = "deskline", timeout: float = 10.0) -> None:
+        self.app_name = app_name
+        self.timeout = timeout
+
+    def check(self) -> str | None:
+        """None when notifications can be tried, else one line saying why they are off."""
+        off = ": desktop notifications are off"
+        if importlib.util.find_spec("plyer") is None:
+            return "plyer is not installed" + off
+        if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+            if os.path.isdir("/app"):  # inside Flatpak plyer goes through the portal (gdbus)
+                tool_missing = shutil.which("gdbus") is None
+            else:
+                tool_missing = (
+                    importlib.util.find_spec("dbus") is None and shutil.which("notify-send") is None
+                )
+            if tool_missing:
+                return "neither notify-send (libnotify-bin) nor python-dbus is installed" + off
+            problem = _session_bus_problem(os.environ)
+            if problem:
+                return problem + off
+        elif sys.platform == "darwin" and importlib.util.find_spec("pyobjus") is None:
+            return "pyobjus is not installed (plyer needs it on macOS)" + off
+        return None
+
+    def spec(self, notice: Notice) -> dict[str, Any]:
+        """The arguments of plyer's notification backend for this notice."""
+        seconds = max(1, round(self.timeout))
+        return {
+            "title": notice.summary,
+            "message": notice.body,
+            "app_name": self.app_name,
+            "app_icon": "",
+            "timeout": seconds,
+            "ticker": notice.summary,
+            "toast": False,
+            "hints": {},
+            # read by the notify-send backend only
+            "urgency": "critical" if notice.level >= 3 else "normal",
+            "expire_time": str(seconds * 1000),
+        }
+
+    def send(self, notice: Notice) -> None:
+        """Show the notice on the desktop; blocks up to ``timeout`` seconds."""
+        # -P: a ``core`` folder in the user's working directory must not shadow ours.
+        command = [
+            sys.executable,
+            "-P",
+            "-m",
+            "deskline.core.alerts.desktop",
+            json.dumps(self.spec(notice)),
+        ]
+        with tempfile.TemporaryFile() as said:
+            try:
+                child = subprocess.Popen(
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=said,
+                    stderr=said,
+                    start_new_session=True,  # no controlling terminal to write to
+                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                )
+            except OSError as exc:
+                raise DeliveryFailed(f"desktop notification could not start: {exc}") from exc
+            try:
+                status = child.wait(timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                _kill_group(child)
+                raise DeliveryFailed(
+                    f"desktop notification timed out after {self.timeout:g} s"
+                ) from None
+            said.seek(0)
+            text = said.read().decode("utf-8", "replace")
+        if status != 0:
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            why = lines[-1] if lines else f"exit status {status}"
+            raise DeliveryFailed(f"desktop notification failed: {why}")
+
+
+def _kill_group(child: subprocess.Popen[bytes]) -> None:
+    """End the child and anything it started (notify-send waiting on D-Bus activation)."""
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(child.pid, signal.SIGKILL)
+        else:
+            child.kill()
+    except ProcessLookupError:
+        pass
+    child.wait()
+
+
+# -- webhook -------------------------------------------------------------------------
+
+
+class WebhookChannel:
+    """A JSON POST that a chat incoming-webhook shows: ``text`` plus structured fields."""
+
+    name = "webhook"
+
+    def __init__(
+        self, url: str, timeout: float = 5.0, retries: int = 3, backoff: float = 0.5
+    ) -> None:
+        self.url = url
+        self.timeout = timeout
+        self.retries = max(0, retries)
+        self.backoff = backoff
+        parts = urllib.parse.urlsplit(url)
+        # The path of a chat webhook URL is its secret: reasons name the host only.
+        self.where = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.netloc else url
+
+    def payload(self, notice: Notice) -> dict[str, Any]:
+        return {"text": f"{notice.summary}\n{notice.body}", **notice.to_json()}
+
+    def send(self, notice: Notice) -> None:
+        """POST the notice; retry 5xx, 429 and network errors with backoff, never other 4xx."""
+        if urllib.parse.urlsplit(self.url).scheme not in ("http", "https"):
+            raise DeliveryFailed(f"webhook URL must start with http:// or https://: {self.where}")
+        data = json.dumps(self.payload(notice), ensure_ascii=False).encode("utf-8")
+        request = urllib.request.Request(
+            self.url,
+            data=data,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": "deskline",
+            },
+        )
+        attempts = self.retries + 1
+        why = ""
+        for attempt in range(attempts):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    response.read()
+                return
+            except urllib.error.HTTPError as exc:
+                why = f"HTTP {exc.code} {exc.reason}"
+                if 400 <= exc.code < 500 and exc.code != 429:
+                    raise DeliveryFailed(f"webhook {self.where} refused it: {why}") from None
+            except TimeoutError:
+                why = f"no answer within {self.timeout:g} s"
+            except urllib.error.URLError as exc:
+                reason = exc.reason
+                if isinstance(reason, TimeoutError):
+                    why = f"no answer within {self.timeout:g} s"
+                else:
+                    why = str(reason)
+            except (OSError, ValueError) as exc:
+                why = str(exc) or type(exc).__name__
+        tries = "1 try" if attempts == 1 else f"{attempts} tries"
+        raise DeliveryFailed(f"webhook {self.where} failed after {tries}: {why}")
+
+
+# -- email ---------------------------------------------------------------------------
+
+
+class EmailChannel:
+    """One message per notice over SMTP; the password comes from an environment variable."""
+
+    name = "email"
+
+    def __init__(
+        self,
+        host: str,
+        port: int = 587,
+        starttls: bool = True,
+        user: str | None = None,
+        password_env: str | None = None,
+        sender: str = "deskline@localhost",
+        timeout: float = 10.0,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.starttls = starttls
+        self.user = user
+        self.password_env = password_env
+        self.sender = sender
+        self.timeout = timeout
+
+    def message(self, notice: Notice, to: Sequence[str]) -> EmailMessage:
+        message = EmailMessage()
+        message["Subject"] = notice.summary
+        message["From"] = self.sender
+        message["To"] = ", ".join(to)
+        message["Date"] = formatdate(localtime=True)
+        message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2] or None)
+        message["X-Deskline-Ticket"] = notice.ticket
+        message["X-Deskline-Level"] = str(notice.level)
+        message.set_content(f"{notice.summary}\n\n{notice.body}\n")
+        return message
+
+    def _password(self) -> str | None:
+        if not self.user:
+            return None
+        if not self.password_env:
+            raise DeliveryFailed(
+                f"email: SMTP user {self.user} is set but no password variable (password_env)"
+            )
+        password = os.environ.get(self.password_env)
+        if password is None:
+            raise DeliveryFailed(
+                f"email: the environment variable {self.password_env} "
+                f"(SMTP password for {self.user}) is not set"
+            )
+        return password
+
+    def send(self, notice: Notice, to: Sequence[str]) -> None:
+        """Send one message to these addresses."""
+        to = [address for address in to if address]
+        if not to:
+            raise DeliveryFailed("email: no recipient address")
+        password = self._password()
+        where = f"{self.host}:{self.port}"
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+                smtp.ehlo()
+                if self.starttls:
+                    if not smtp.has_extn("starttls"):
+                        raise DeliveryFailed(f"email: {where} does not offer STARTTLS")
+                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.ehlo()
+                if self.user and password is not None:
+                    smtp.login(self.user, password)
+                smtp.send_message(self.message(notice, to))
+        except DeliveryFailed:
+            raise
+        except smtplib.SMTPAuthenticationError as exc:
+            raise DeliveryFailed(
+                f"email: {where} refused the login of {self.user}: {_smtp_said(exc)}"
+            ) from None
+        except smtplib.SMTPRecipientsRefused as exc:
+            refused = ", ".join(sorted(exc.recipients))
+            raise DeliveryFailed(f"email: {where} refused the recipients {refused}") from None
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryFailed(f"email: {where} answered {_smtp_said(exc)}") from None
+        except ssl.SSLError as exc:
+            reason = getattr(exc, "verify_message", None) or exc.reason or str(exc)
+            raise DeliveryFailed(f"email: TLS with {where} failed: {reason}") from None
+        except TimeoutError:
+            raise DeliveryFailed(
+                f"email: {where} gave no answer within {self.timeout:g} s"
+            ) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryFailed(f"email: {where}: {exc or type(exc).__name__}") from None
+
+
+def _smtp_said(exc: smtplib.SMTPResponseException) -> str:
+    said = exc.smtp_error
+    text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+    return f"{exc.smtp_code} {text}"
+
+
+# -- all together --------------------------------------------------------------------
+
+
+def deliver_all(
+    notice: Notice, jobs: Sequence[tuple[str, Callable[[], None]]]
+) -> dict[str, str | None]:
+    """Run each (channel name, send) job; a failure of one never stops the others.
+
+    The jobs run at once, each in a thread, so a slow channel delays none of the others.
+    Returns name -> None (delivered) or the one-line failure reason.
+    """
+
+    def run(name: str, send: Callable[[], None]) -> str | None:
+        try:
+            send()
+        except DeliveryFailed as exc:
+            return str(exc)
+        except Exception as exc:  # a bug in one channel is that channel's failure only
+            return _one_line(f"{name} failed on {notice.ticket}: {type(exc).__name__}: {exc}")
+        return None
+
+    if not jobs:
+        return {}
+    with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="deliver") as pool:
+        futures = [(name, pool.submit(run, name, send)) for name, send in jobs]
+        return {name: future.result() for name, future in futures}

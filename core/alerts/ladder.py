@@ -1,0 +1,162 @@
+"""The alert ladder: which alerts a ticket has coming, and when. Pure: ``now`` is an argument.
+
+A *mark* is one rung for one ticket: the SLA thresholds of its running clocks (warning lead
+times, at risk, breach) and the workflow rungs (unassigned too long, assigned but not
+started, pending or resolved too long). Each mark has a dedupe key naming the ticket, the
+clock, the threshold and the instant it was computed from, so a mark whose base moves (a
+priority change, a pause) is a new mark and the old one is never fired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from deskline.core.desk.workflow import Status
+from deskline.core.sla.clocks import SlaClock
+
+# Rungs, with their level (0 reminder .. 3 breach) and who hears of them.
+ASSIGNEE, SUPERVISORS, DIRECTORS = "assignee", "supervisors", "directors"
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str
+    level: int
+    audience: tuple[str, ...]
+    action: str | None = None  # what the watcher does besides telling: hand_back, close
+
+
+RUNGS: dict[str, Rung] = {
+    "unassigned": Rung("unassigned", 1, (SUPERVISORS,)),
+    "warning": Rung("warning", 1, (ASSIGNEE,)),
+    "at_risk": Rung("at_risk", 2, (ASSIGNEE, SUPERVISORS)),
+    "breach": Rung("breach", 3, (ASSIGNEE, SUPERVISORS, DIRECTORS)),
+    "not_started": Rung("not_started", 0, (ASSIGNEE,)),
+    "hand_back": Rung("hand_back", 1, (ASSIGNEE, SUPERVISORS), action="hand_back"),
+    "pending_close": Rung("pending_close", 0, (ASSIGNEE,), action="close"),
+    "resolved_close": Rung("resolved_close", 0, (), action="close"),
+    "surge": Rung("surge", 3, (SUPERVISORS, DIRECTORS)),
+}
+
+SEVERITY = {0: "information", 1: "warning", 2: "warning", 3: "error"}
+COLOUR = {0: "none", 1: "yellow", 2: "orange", 3: "red"}
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    """``[alerts]`` in deskline.toml. A duration of None turns its rung off."""
+
+    enabled: bool = True
+    unassigned_after: timedelta | None = timedelta(minutes=30)
+    not_started_after: timedelta | None = timedelta(minutes=15)
+    hand_back: bool = True  # after a second not-started period, back to the team queue
+    pending_close_after: timedelta | None = timedelta(hours=24)
+    resolved_close_after: timedelta | None = timedelta(hours=24)
+    late_after: timedelta = timedelta(seconds=5)  # fired later than this after its moment
+    sweep: timedelta = timedelta(seconds=2)  # how often the watcher looks for outside changes
+    lease: timedelta = timedelta(seconds=10)  # how long a silent watcher keeps the lease
+    bell: bool = True  # ring the terminal bell for level 3 in the app
+    desktop_levels: frozenset[int] = frozenset({1, 2, 3})
+    webhook: WebhookSettings | None = None
+    email: EmailSettings | None = None
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    url: str
+    levels: frozenset[int] = frozenset({2, 3})
+    timeout: float = 5.0
+    retries: int = 3
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    host: str
+    port: int = 587
+    starttls: bool = True
+    user: str | None = None
+    password_env: str | None = None
+    sender: str = "deskline@localhost"
+    levels: frozenset[int] = frozenset({3})
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What the ladder needs of a ticket besides its SLA clock."""
+
+    id: int
+    status: str
+    assigned: bool
+    created_at: datetime
+    assigned_at: datetime | None = None
+    status_at: datetime | None = None
+    resolved_at: datetime | None = None
+
+
+class Mark(NamedTuple):
+    rung: str
+    threshold: str  # warning:<seconds before due>, at_risk, breach, or the rung's name
+    clock: str | None
+    at: datetime  # when it comes due
+    base: datetime  # the due time (SLA rungs) or the instant it counts from (workflow rungs)
+
+    @property
+    def level(self) -> int:
+        return RUNGS[self.rung].level
+
+    def key(self, ticket_id: int) -> str:
+        return f"{ticket_id}:{self.clock or '-'}:{self.threshold}:{self.base.isoformat()}"
+
+
+@dataclass
+class Ladder:
+    rules: AlertRules = field(default_factory=AlertRules)
+
+    def marks(self, ticket: TicketFacts, sla: SlaClock | None) -> list[Mark]:
+        """Every rung this ticket has, past and future, in time order."""
+        found: list[Mark] = []
+        status = ticket.status
+        if sla is not None and status not in (Status.RESOLVED, Status.CLOSED):
+            dues = {"first_response": sla.first_response_due(), "resolution": sla.resolution_due()}
+            for clock, name, at in sla.thresholds():
+                rung = "warning" if name.startswith("warning") else name
+                found.append(Mark(rung, name, clock, at, dues[clock]))
+        r = self.rules
+        if status == Status.NEW and not ticket.assigned and r.unassigned_after is not None:
+            base = ticket.status_at or ticket.created_at
+            found.append(Mark("unassigned", "unassigned", None, base + r.unassigned_after, base))
+        if status == Status.ASSIGNED and r.not_started_after is not None:
+            base = ticket.assigned_at or ticket.status_at or ticket.created_at
+            found.append(Mark("not_started", "not_started", None, base + r.not_started_after, base))
+            if r.hand_back:
+                at = base + 2 * r.not_started_after
+                found.append(Mark("hand_back", "hand_back", None, at, base))
+        if status == Status.PENDING and r.pending_close_after is not None:
+            base = ticket.status_at or ticket.created_at
+            found.append(
+                Mark("pending_close", "pending_close", None, base + r.pending_close_after, base)
+            )
+        if status == Status.RESOLVED and r.resolved_close_after is not None:
+            base = ticket.resolved_at or ticket.status_at or ticket.created_at
+            at = base + r.resolved_close_after
+            found.append(Mark("resolved_close", "resolved_close", None, at, base))
+        return sorted(found, key=lambda m: m.at)
+
+    def next_check(
+        self, ticket: TicketFacts, sla: SlaClock | None, now: datetime, fired: set[str]
+    ) -> datetime | None:
+        """When the watcher must look at the ticket next: now if a past mark has not fired,
+        else its earliest future mark (None: nothing more to come)."""
+        if not self.rules.enabled:
+            return sla.next_threshold(now) if sla is not None else None
+        for mark in self.marks(ticket, sla):
+            if mark.at > now:
+                return mark.at
+            if mark.key(ticket.id) not in fired:
+                return now
+        return None
+
+    def is_late(self, mark: Mark, fired_at: datetime) -> bool:
+        return fired_at - mark.at > self.rules.late_after

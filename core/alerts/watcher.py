@@ -1,0 +1,687 @@
+"""The alert engine: fires the ladder's rungs when they come due, exactly once each.
+
+``SlaWatcher.run_due`` is one pass: if this watcher holds the database's lease, it reads the
+tickets whose ``next_check_at`` has come (one indexed range read), stores an ``Alert`` row
+for every rung that came due (its dedupe key is unique, so nothing fires twice, whoever
+runs), a ``Delivery`` row per recipient and channel, moves each ticket's ``next_check_at``
+to its next rung, and then does the automatic steps (hand back, close) and sends the
+webhook and email deliveries. ``start`` runs passes on an APScheduler ``AsyncIOScheduler``:
+a one-shot job at the earliest ``next_check_at`` (re-armed after every pass) and a periodic
+sweep that renews the lease and catches changes from other processes and time lost to
+sleep. The jobs are plain functions, so the scheduler runs them in worker threads: the
+event loop (Textual's, in the app) never waits on the store.
+
+``Inbox`` is the other half, in every client: it claims the deliveries addressed to its
+user (each exactly once, however many windows are open) and records acknowledgements.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from deskline.core import clock
+from deskline.core.alerts.channels import (
+    DeliveryFailed,
+    DesktopChannel,
+    EmailChannel,
+    Notice,
+    WebhookChannel,
+    deliver_all,
+)
+from deskline.core.alerts.ladder import RUNGS, SUPERVISORS, AlertRules, Ladder, Mark
+from deskline.core.desk.tickets import Desk, clock_facts, ticket_facts
+from deskline.core.desk.workflow import Status
+from deskline.core.sla.clocks import SlaClock
+from deskline.storage import alerts as rows
+from deskline.storage import changes
+from deskline.storage.models import Surge, Ticket
+from deskline.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+LEASE = "watcher"
+BATCH = 500
+ARM_SLACK = 0.02  # seconds: a wake-up armed this close to the one wanted is left alone
+IN_APP, DESKTOP, WEBHOOK, EMAIL = "app", "desktop", "webhook", "email"
+
+
+@dataclass(frozen=True)
+class Fired:
+    """One alert this watcher fired: the stored row's id and what a person reads."""
+
+    alert_id: int
+    number: int | None
+    rung: str
+    at: datetime
+    notice: Notice
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.notice.to_json()
+        data["at"] = _iso(self.at)
+        return data
+
+
+def _iso(value: datetime) -> str:
+    """Like Notice's times: UTC, ``Z``, milliseconds when there are any."""
+    value = value.astimezone(UTC)
+    spec = "milliseconds" if value.microsecond else "seconds"
+    return value.isoformat(timespec=spec).replace("+00:00", "Z")
+
+
+def _span(span: timedelta) -> str:
+    """``24 h``, ``90 min``, ``40 s``: a configured span in words, never rounded to 0."""
+    seconds = round(span.total_seconds())
+    if seconds % 3600 == 0 and seconds >= 7200:
+        return f"{seconds // 3600} h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+
+
+def holder_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class SlaWatcher:
+    """Fires the alerts of one database. Thread-safe: passes never overlap."""
+
+    def __init__(
+        self,
+        store: Store,
+        desk: Desk,  # its SLA rules, and its automatic steps (hand back, close)
+        rules: AlertRules | None = None,
+        *,
+        now: Callable[[], datetime] = clock.now,
+        holder: str | None = None,
+        on_fire: Callable[[list[Fired]], None] | None = None,
+        on_event: Callable[[str, str], None] | None = None,
+    ) -> None:
+        """``on_fire`` gets what each pass fired; ``on_event`` gets (kind, one line) for
+        what a person running it should know: ``lease`` (firing now / standing by) and
+        ``failure`` (a webhook or email channel failing, once per reason)."""
+        self.store = store
+        self.desk = desk
+        self.rules = rules or AlertRules()
+        self.ladder = Ladder(self.rules)
+        self.now = now
+        self.holder = holder or holder_name()
+        self.on_fire = on_fire
+        self.on_event = on_event
+        self._told: set[str] = set()
+        self._lease_known = False
+        self.leader = False
+        self._lease_until: datetime | None = None
+        self._lock = threading.Lock()
+        self._outbound = ThreadPoolExecutor(max_workers=2, thread_name_prefix="deskline-send")
+        self._sending: list[Future[None]] = []
+        self._scheduler: AsyncIOScheduler | None = None
+        self._armed_at: datetime | None = None  # when the one-shot job armed runs (real clock)
+        # The earliest next check as a pass that found nothing due read it (wrapped: the
+        # value may be None), so the sweep and the re-arming need not read it again.
+        self._earliest: tuple[datetime | None] | None = None
+
+    # -- one pass ---------------------------------------------------------------------
+
+    def run_due(self, now: datetime | None = None) -> list[Fired]:
+        """Fire everything that has come due; [] when another watcher holds the lease."""
+        with self._lock:
+            now = now or self.now()
+            if not self._hold_lease(now):
+                return []
+            if not self._anything_due(now):  # the usual sweep: two index reads, no lock
+                return []
+            fired: list[Fired] = []
+            while True:
+                batch, more = self._fire_batch(now)
+                fired += batch
+                if not more:
+                    break
+            fired += self._fire_surges(now)
+            for item in fired:
+                self._act(item)
+            self._send_outbound(fired)
+        if fired and self.on_fire is not None:
+            self.on_fire(fired)
+        return fired
+
+    def record_history(self, now: datetime) -> int:
+        """Store every rung that came due up to ``now`` as already fired, at its moment: no
+        one is told, nothing is done, no level moves. For a desk whose past was written at
+        once (the demo), so its first watcher does not raise that whole past as late news.
+        Returns how many alerts it stored."""
+        stored = 0
+        while True:
+            batch, more = self._fire_batch(now, history=True)
+            stored += len(batch)
+            if not more:
+                return stored
+
+    def _anything_due(self, now: datetime) -> bool:
+        with self.store.read() as s:
+            earliest = rows.earliest_check(s)
+            due = (earliest is not None and earliest <= now) or rows.surge_waiting(s)
+            # Nothing due, so nothing will be written: the sweep re-arms from this read.
+            self._earliest = None if due else (earliest,)
+            return due
+
+    def next_wake(self) -> datetime | None:
+        """The earliest moment a ticket needs a look (one read of the index)."""
+        with self.store.read() as s:
+            return rows.earliest_check(s)
+
+    def _hold_lease(self, now: datetime) -> bool:
+        # Renewed once half of it is used: a write every few seconds, not every pass.
+        if self.leader and self._lease_until and (self._lease_until - now) > self.rules.lease / 2:
+            return True
+        until = now + self.rules.lease
+        was, self._lease_known = (self.leader if self._lease_known else None), True
+        with self.store.write() as s:
+            self.leader = rows.hold_lease(s, LEASE, self.holder, now, until)
+            other = None if self.leader else rows.lease_holder(s, LEASE, now)
+        self._lease_until = until if self.leader else None
+        if self.leader != was:
+            self._tell(
+                "lease",
+                "firing alerts for this database"
+                if self.leader
+                else f"standing by: another watcher ({other}) fires the alerts",
+                again=True,
+            )
+        return self.leader
+
+    def _tell(self, kind: str, line: str, *, again: bool = False) -> None:
+        """Tell the person running this watcher, once per line unless ``again``."""
+        if line in self._told and not again:
+            return
+        self._told.add(line)
+        if self.on_event is not None:
+            self.on_event(kind, line)
+
+    def release(self) -> None:
+        """Give up the lease at once, so another watcher takes over without waiting."""
+        if self.leader:
+            with self.store.write() as s:
+                rows.release_lease(s, LEASE, self.holder, self.now())
+            self.leader = False
+            self._lease_until = None
+
+    def _fire_batch(self, now: datetime, *, history: bool = False) -> tuple[list[Fired], bool]:
+        fired: list[Fired] = []
+        with self.store.write() as s:
+            due = rows.due_rows(s, now, BATCH)
+            if not due:
+                return [], False
+            ids = [ticket.id for ticket, _, _ in due]
+            done = rows.fired_keys(s, ids)
+            people = _People(s, [ticket.assignee_id for ticket, _, _ in due])
+            touched: list[int | None] = []
+            checks: list[tuple[int, datetime | None]] = []
+            levels: dict[int, int] = {}
+            tell: list[dict[str, Any]] | None = None if history else []  # deliveries
+            for ticket, tier, category in due:
+                facts = ticket_facts(ticket)
+                sla = None
+                if ticket.status != Status.CLOSED:
+                    sla = SlaClock(self.desk.rules, clock_facts(ticket, tier, category))
+                for mark in self.ladder.marks(facts, sla):
+                    if mark.at > now:
+                        break
+                    key = mark.key(ticket.id)
+                    if key in done[ticket.id]:
+                        continue
+                    done[ticket.id].add(key)
+                    at = mark.at if history else now
+                    item = self._fire(s, ticket, mark, key, at, people, tell)
+                    if item is not None:
+                        fired.append(item)
+                        if history:
+                            continue
+                        touched.append(ticket.id)
+                        if mark.level and RUNGS[mark.rung].action is None:
+                            levels[ticket.id] = max(mark.level, levels.get(ticket.id, 0))
+                checks.append((ticket.id, self.ladder.next_check(facts, sla, now, done[ticket.id])))
+            rows.add_deliveries(s, tell or ())
+            rows.raise_levels(s, levels)
+            rows.set_next_checks(s, checks)
+            changes.record(s, list(dict.fromkeys(touched)), "updated", now)
+        return fired, len(due) == BATCH
+
+    def _fire(
+        self,
+        s: Any,
+        ticket: Ticket,
+        mark: Mark,
+        key: str,
+        now: datetime,
+        people: _People,
+        tell: list[dict[str, Any]] | None,
+    ) -> Fired | None:
+        """Store the alert; its deliveries go into ``tell`` (None: history, no one is told)."""
+        rung = RUNGS[mark.rung]
+        recipients = people.for_rung(rung.audience, ticket.assignee_id, ticket.team_id)
+        late = self.ladder.is_late(mark, now)
+        due_at = mark.base if mark.clock else None
+        notice = Notice.compose(
+            ticket=ticket.key,
+            title=ticket.title,
+            rung=mark.rung,
+            level=mark.level,
+            clock=mark.clock,
+            due_at=due_at if mark.clock else mark.at,
+            fired_at=now,
+            late=late,
+            recipients=recipients,
+        )
+        alert_id = rows.insert_alert(
+            s,
+            {
+                "dedupe_key": key,
+                "ticket_id": ticket.id,
+                "rung": mark.rung,
+                "threshold": mark.threshold,
+                "clock": mark.clock,
+                "level": mark.level,
+                "due_at": due_at,
+                "at": mark.at,
+                "fired_at": now,
+                "late": late,
+                "recipients": list(recipients),
+                "summary": notice.summary,
+            },
+        )
+        if alert_id is None:  # fired already by someone else
+            return None
+        if tell is not None:
+            tell += self._deliveries(s, alert_id, mark.level, recipients)
+        return Fired(alert_id, ticket.number, mark.rung, mark.at, notice)
+
+    def _deliveries(
+        self, s: Any, alert_id: int, level: int, recipients: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        out = [{"alert_id": alert_id, "recipient": r, "channel": IN_APP} for r in recipients]
+        if level in self.rules.desktop_levels:
+            out += [{"alert_id": alert_id, "recipient": r, "channel": DESKTOP} for r in recipients]
+        hook = self.rules.webhook
+        if hook is not None and level in hook.levels:
+            out.append({"alert_id": alert_id, "recipient": WEBHOOK, "channel": WEBHOOK})
+        mail = self.rules.email
+        if mail is not None and level in mail.levels:
+            for handle in rows.emails(s, list(recipients)):
+                out.append({"alert_id": alert_id, "recipient": handle, "channel": EMAIL})
+        return out
+
+    def _fire_surges(self, now: datetime) -> list[Fired]:
+        fired: list[Fired] = []
+        with self.store.write() as s:
+            for surge in rows.unalerted_surges(s):
+                item = self._fire_surge(s, surge, now)
+                surge.alerted_at = now
+                s.add(surge)
+                if item is not None:
+                    fired.append(item)
+        return fired
+
+    def _fire_surge(self, s: Any, surge: Surge, now: datetime) -> Fired | None:
+        ticket = s.get(Ticket, surge.ticket_id)
+        recipients = tuple(surge.recipients)
+        minutes = max(1, surge.within_seconds // 60)
+        title = f"Surge: {surge.p0_count} P0 tickets within {minutes} min"
+        notice = Notice.compose(
+            ticket=ticket.key if ticket else "-",
+            title=title,
+            rung="surge",
+            level=RUNGS["surge"].level,
+            clock=None,
+            due_at=surge.started_at,
+            fired_at=now,
+            late=self.ladder.is_late(
+                Mark("surge", "surge", None, surge.started_at, surge.started_at), now
+            ),
+            recipients=recipients,
+        )
+        alert_id = rows.insert_alert(
+            s,
+            {
+                "dedupe_key": f"surge:{surge.id}",
+                "ticket_id": surge.ticket_id,
+                "rung": "surge",
+                "threshold": "surge",
+                "clock": None,
+                "level": notice.level,
+                "due_at": None,
+                "at": surge.started_at,
+                "fired_at": now,
+                "late": notice.late,
+                "recipients": list(recipients),
+                "summary": notice.summary,
+            },
+        )
+        if alert_id is None:
+            return None
+        rows.add_deliveries(s, self._deliveries(s, alert_id, notice.level, recipients))
+        changes.record(s, [surge.ticket_id], "updated", now)
+        return Fired(alert_id, ticket.number if ticket else None, "surge", surge.started_at, notice)
+
+    # -- automatic steps and outbound channels ------------------------------------------
+
+    def _act(self, item: Fired) -> None:
+        action = RUNGS[item.rung].action
+        if action is None or item.number is None:
+            return
+        r = self.rules
+        try:
+            if action == "hand_back" and r.not_started_after is not None:
+                span = _span(2 * r.not_started_after)
+                reason = f"assigned {span} ago and not started: back to the team queue"
+                self.desk.hand_back(f"T-{item.number}", reason=reason)
+            elif item.rung == "pending_close" and r.pending_close_after is not None:
+                reason = f"no customer reply for {_span(r.pending_close_after)} while pending"
+                self.desk.auto_close(f"T-{item.number}", reason=reason)
+            elif item.rung == "resolved_close" and r.resolved_close_after is not None:
+                reason = f"resolved {_span(r.resolved_close_after)} ago and not reopened"
+                self.desk.auto_close(f"T-{item.number}", reason=reason)
+        except Exception as exc:  # the ticket moved on meanwhile: nothing to do
+            log.info("alert %s: %s not done: %s", item.alert_id, action, exc)
+
+    def _send_outbound(self, fired: list[Fired]) -> None:
+        if self.rules.webhook is None and self.rules.email is None:
+            return
+        for item in fired:
+            self._sending.append(self._outbound.submit(self._send_one, item))
+        self._sending = [f for f in self._sending if not f.done()]
+
+    def _send_one(self, item: Fired) -> None:
+        """The alert's webhook and email deliveries, side by side: one failing or slow
+        channel never stops the others; each outcome is recorded on its Delivery row."""
+        with self.store.read() as s:
+            todo = [
+                (d.id, d.recipient, d.channel)
+                for d in rows.pending(s, item.alert_id, [WEBHOOK, EMAIL])
+                if d.id is not None
+            ]
+            addresses = rows.emails(s, [r for _, r, c in todo if c == EMAIL])
+        jobs: list[tuple[str, Callable[[], None]]] = []
+        for delivery_id, recipient, channel in todo:
+            jobs.append(
+                (str(delivery_id), self._sender(item.notice, channel, addresses.get(recipient)))
+            )
+        outcome = deliver_all(item.notice, jobs)
+        channel_of = {str(d): c for d, _, c in todo}
+        with self.store.write() as s:
+            for name, failure in outcome.items():
+                status = "failed" if failure else "delivered"
+                rows.finish_delivery(s, int(name), status, failure, self.now())
+        for name, failure in outcome.items():
+            if failure:
+                self._tell("failure", f"{channel_of[name]} delivery failed: {failure}")
+
+    def _sender(self, notice: Notice, channel: str, address: str | None) -> Callable[[], None]:
+        hook, mail = self.rules.webhook, self.rules.email
+        if channel == WEBHOOK and hook is not None:
+            webhook = WebhookChannel(hook.url, timeout=hook.timeout, retries=hook.retries)
+            return lambda: webhook.send(notice)
+        if channel == EMAIL and mail is not None and address:
+            email = EmailChannel(
+                mail.host,
+                mail.port,
+                starttls=mail.starttls,
+                user=mail.user,
+                password_env=mail.password_env,
+                sender=mail.sender,
+            )
+            return lambda: email.send(notice, [address])
+
+        def unusable() -> None:
+            raise DeliveryFailed(f"no {channel} settings or address for this recipient")
+
+        return unusable
+
+    def flush(self, timeout: float = 60.0) -> None:
+        """Wait for the webhook and email deliveries under way."""
+        for future in list(self._sending):
+            future.result(timeout=timeout)
+        self._sending = [f for f in self._sending if not f.done()]
+
+    # -- running on a scheduler ---------------------------------------------------------
+
+    def start(self, scheduler: AsyncIOScheduler | None = None) -> AsyncIOScheduler:
+        """Run on an AsyncIOScheduler on the running event loop (made here unless given)."""
+        self._scheduler = scheduler or AsyncIOScheduler(timezone="UTC")
+        self._scheduler.add_job(
+            self._sweep,
+            "interval",
+            seconds=self.rules.sweep.total_seconds(),
+            id="deskline-sweep",
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=1,
+            next_run_time=datetime.now(self._scheduler.timezone),
+        )
+        if not self._scheduler.running:
+            self._scheduler.start()
+        return self._scheduler
+
+    def _sweep(self) -> None:
+        try:
+            for _ in range(10):  # what came due during the pass fires now, not next sweep
+                self._earliest = None
+                self.run_due()
+                known = self._earliest  # set only when the pass found nothing due
+                at = (known[0] if known else self.next_wake()) if self.leader else None
+                if at is None or at > self.now():
+                    break
+        except Exception:
+            log.exception("alert watcher pass failed")
+        self._arm()
+
+    def _wake(self) -> None:
+        self._armed_at = None  # this one-shot job is spent
+        self._sweep()
+
+    def _arm(self) -> None:
+        """A one-shot job at the earliest next check (replacing the one before)."""
+        scheduler = self._scheduler
+        if scheduler is None or not self.leader:
+            return
+        try:
+            known, self._earliest = self._earliest, None
+            at = known[0] if known else self.next_wake()
+        except Exception:
+            log.exception("alert watcher could not read the next check")
+            return
+        if at is None:
+            return
+        # Measured on the watcher's own clock (frozen in demos and tests), run on the real one.
+        delay = max(0.0, (at - self.now()).total_seconds())
+        run_date = datetime.now(UTC) + timedelta(seconds=delay)
+        armed = self._armed_at
+        if armed is not None and abs((run_date - armed).total_seconds()) < ARM_SLACK:
+            return  # the job for that instant waits already: a sweep need not touch it
+        self._armed_at = run_date
+        scheduler.add_job(
+            self._wake,
+            "date",
+            run_date=run_date,
+            id="deskline-wake",
+            replace_existing=True,
+            misfire_grace_time=None,  # a late one-shot job must still run
+            coalesce=True,
+            max_instances=2,  # re-armed from inside the running one: never skipped
+        )
+
+    def stop(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+        try:
+            self.release()
+        except Exception:
+            log.exception("alert watcher could not release its lease")
+        self._outbound.shutdown(wait=False, cancel_futures=True)
+
+
+class _People:
+    """Who hears of a rung: the assignee, the team's on-duty supervisors, the directors."""
+
+    def __init__(self, s: Any, assignee_ids: Sequence[int | None]) -> None:
+        self.session = s
+        self.handles = rows.handles(s, assignee_ids)
+        self.staff = rows.staff(s)
+        self._on_duty: list[str] | None = None
+
+    def supervisors(self, team_id: int | None) -> list[str]:
+        """The team's on-duty supervisors; none there: every on-duty supervisor."""
+        on_duty = [
+            (h, team) for h, role, team, duty, _ in self.staff if role == "supervisor" and duty
+        ]
+        return [h for h, team in on_duty if team == team_id] or [h for h, _ in on_duty]
+
+    def directors(self) -> list[str]:
+        return [h for h, role, _, _, _ in self.staff if role == "director"]
+
+    def for_rung(
+        self, audience: Sequence[str], assignee_id: int | None, team_id: int | None
+    ) -> tuple[str, ...]:
+        found: list[str] = []
+        assignee = self.handles.get(assignee_id) if assignee_id is not None else None
+        if "assignee" in audience and assignee:
+            found.append(assignee)
+        if SUPERVISORS in audience or ("assignee" in audience and not assignee):
+            found += self.supervisors(team_id)
+        if "directors" in audience:
+            found += self.directors()
+        if audience and not found:  # never silent: the desk's admins, else everyone on duty
+            found = [h for h, role, _, _, _ in self.staff if role == "admin"]
+            if not found:
+                found = self.on_duty()
+        return tuple(dict.fromkeys(found))
+
+    def on_duty(self) -> list[str]:
+        if self._on_duty is None:
+            self._on_duty = rows.on_duty(self.session)
+        return self._on_duty
+
+
+# -- the client side: my alerts ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    delivery_id: int
+    alert_id: int
+    ticket: str | None
+    title: str | None
+    rung: str
+    level: int
+    late: bool
+    fired_at: datetime
+    summary: str
+    acknowledged_at: datetime | None
+    notice: Notice
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.notice.to_json()
+        data["acknowledged"] = self.acknowledged_at is not None
+        return data
+
+
+class Inbox:
+    """The alerts addressed to one agent, as one client sees them."""
+
+    def __init__(
+        self, store: Store, handle: str, *, now: Callable[[], datetime] = clock.now
+    ) -> None:
+        self.store = store
+        self.handle = handle
+        self.now = now
+
+    def waiting(self) -> set[str]:
+        """The channels with deliveries waiting for me: a read, so a client can look every
+        second without taking the write lock."""
+        with self.store.read() as s:
+            return rows.waiting(s, self.handle)
+
+    def claim(self, channel: str = IN_APP) -> list[InboxItem]:
+        """My new deliveries on this channel, each handed to exactly one client."""
+        with self.store.write() as s:
+            ids = rows.claim(s, self.handle, channel, self.now())
+        return self._items(ids) if ids else []
+
+    def skip(self, channel: str, reason: str) -> int:
+        """Mark my pending deliveries on a channel that cannot work here as skipped."""
+        with self.store.write() as s:
+            ids = rows.claim(s, self.handle, channel, self.now())
+            for delivery_id in ids:
+                rows.finish_delivery(s, delivery_id, "skipped", reason, self.now())
+        return len(ids)
+
+    def deliver_desktop(self, channel: DesktopChannel, limit: int = 3) -> list[InboxItem]:
+        """Claim my desktop deliveries and show them through ``channel`` (blocking: call it
+        from a worker thread). Alerts that fired late, while nothing ran, are not news: they
+        wait in the alert centre. Failures are recorded on their Delivery row."""
+        shown: list[InboxItem] = []
+        for item in self.claim(DESKTOP):
+            if item.late or len(shown) >= limit:
+                continue
+            try:
+                channel.send(item.notice)
+                shown.append(item)
+            except DeliveryFailed as exc:
+                self.failed(item, str(exc))
+        return shown
+
+    def failed(self, item: InboxItem, reason: str) -> None:
+        with self.store.write() as s:
+            rows.finish_delivery(s, item.delivery_id, "failed", reason, self.now())
+
+    def recent(self, limit: int = 200) -> list[InboxItem]:
+        with self.store.read() as s:
+            found = rows.deliveries(s, recipient=self.handle, channel=IN_APP, limit=limit)
+            return [_item(*row) for row in found]
+
+    def acknowledge(self, delivery_id: int) -> bool:
+        with self.store.write() as s:
+            return rows.acknowledge(s, delivery_id, self.handle, self.now())
+
+    def _items(self, ids: Sequence[int]) -> list[InboxItem]:
+        with self.store.read() as s:
+            return [_item(*row) for row in rows.deliveries(s, ids=ids, limit=len(ids))]
+
+
+def _item(delivery: Any, alert: Any, number: int | None, title: str | None) -> InboxItem:
+    key = f"T-{number}" if number is not None else None
+    notice = Notice.compose(
+        ticket=key or "-",
+        title=title or "",
+        rung=alert.rung,
+        level=alert.level,
+        clock=alert.clock,
+        due_at=alert.due_at if alert.clock else alert.at,
+        fired_at=alert.fired_at,
+        late=alert.late,
+        recipients=tuple(alert.recipients),
+    )
+    return InboxItem(
+        delivery_id=delivery.id,
+        alert_id=alert.id,
+        ticket=key,
+        title=title,
+        rung=alert.rung,
+        level=alert.level,
+        late=alert.late,
+        fired_at=alert.fired_at,
+        summary=alert.summary or notice.summary,
+        acknowledged_at=delivery.acknowledged_at,
+        notice=notice,
+    )

@@ -1,0 +1,1 @@
+"""deskline.toml: where it is, what each section may say, the defaults."""

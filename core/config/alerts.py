@@ -1,0 +1,221 @@
+"""The ``[alerts]`` section of deskline.toml: the ladder's workflow rungs, the watcher's
+cadence and the channels (desktop levels, ``[alerts.webhook]``, ``[alerts.email]``).
+
+The SLA thresholds themselves (warning lead times, the at-risk percentage) are part of the
+clock and live in ``[sla]``. An SMTP password is never read from the file: ``password_env``
+names the environment variable that holds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlparse
+
+from deskline.core.alerts.ladder import AlertRules, EmailSettings, WebhookSettings
+from deskline.core.config.settings import _bool, _duration, _Reader, _string, _toml
+
+RUNG_KEYS = (
+    "unassigned_after",
+    "not_started_after",
+    "pending_close_after",
+    "resolved_close_after",
+)
+ALERT_KEYS = (
+    "enabled",
+    *RUNG_KEYS,
+    "hand_back",
+    "late_after",
+    "sweep",
+    "lease",
+    "bell",
+    "desktop",
+    "webhook",
+    "email",
+)
+WEBHOOK_KEYS = ("url", "levels", "timeout", "retries")
+EMAIL_KEYS = ("host", "port", "starttls", "user", "password_env", "sender", "levels")
+
+
+def _span(value: Any) -> timedelta:
+    duration = _duration(value)
+    if duration.business_days:
+        raise ValueError(f"{value!r}: give minutes or hours here, not business days")
+    return timedelta(seconds=duration.seconds)
+
+
+def _span_or_off(value: Any) -> timedelta | None:
+    """A wall-clock span, or false to turn the rung off."""
+    if value is False:
+        return None
+    return _span(value)
+
+
+def _levels(value: Any) -> frozenset[int]:
+    if not isinstance(value, list) or any(
+        isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 3 for v in value
+    ):
+        raise ValueError(f"must be a list of alert levels from 0 to 3, like [2, 3], not {value!r}")
+    return frozenset(value)
+
+
+def _number(low: float, high: float) -> Any:
+    def convert(value: Any) -> float:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
+            raise ValueError(f"must be a number from {low:g} to {high:g}, not {value!r}")
+        return float(value)
+
+    return convert
+
+
+def _url(value: Any) -> str:
+    text = _string(value)
+    parsed = urlparse(text)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValueError(f"must be an http:// or https:// URL, not {text!r}")
+    return text
+
+
+def _address(value: Any) -> str:
+    text = _string(value)
+    name, _, domain = text.rpartition("@")
+    if not name or not domain or " " in text:
+        raise ValueError(f"must be an email address like deskline@example.com, not {text!r}")
+    return text
+
+
+def _env_name(value: Any) -> str:
+    text = _string(value)
+    if not text.replace("_", "").isalnum() or text[0].isdigit():
+        raise ValueError(
+            f"must be the name of an environment variable (like DESKLINE_SMTP_PASSWORD), "
+            f"not {text!r}: the password itself never goes in the file"
+        )
+    return text
+
+
+def parse_alerts(read: _Reader, data: Mapping[str, Any]) -> AlertRules:
+    table = read.table(data.get("alerts", {}), "alerts")
+    read.only(table, "alerts", ALERT_KEYS)
+    rules = AlertRules()
+    found: dict[str, Any] = {}
+    for key in ("enabled", "hand_back", "bell"):
+        if key in table:
+            found[key] = read.get(table, key, "alerts", _bool)
+    for key in RUNG_KEYS:
+        if key in table:
+            found[key] = read.get(table, key, "alerts", _span_or_off)
+    for key in ("late_after", "sweep", "lease"):
+        if key in table:
+            found[key] = read.get(table, key, "alerts", _span)
+    if "desktop" in table:
+        found["desktop_levels"] = read.get(table, "desktop", "alerts", _levels)
+    if "webhook" in table:
+        found["webhook"] = _webhook(read, read.table(table["webhook"], "alerts.webhook"))
+    if "email" in table:
+        found["email"] = _email(read, read.table(table["email"], "alerts.email"))
+    rules = replace(rules, **found)
+    if rules.lease <= rules.sweep:
+        raise read.fail(
+            "alerts.lease",
+            f"must be longer than alerts.sweep ({rules.sweep.total_seconds():g} s): "
+            "a live watcher renews its lease on every sweep",
+        )
+    return rules
+
+
+def _webhook(read: _Reader, table: Mapping[str, Any]) -> WebhookSettings:
+    path = "alerts.webhook"
+    read.only(table, path, WEBHOOK_KEYS)
+    if "url" not in table:
+        raise read.fail(path, 'needs a url, e.g. url = "https://chat.example.com/hooks/abc"')
+    hook = WebhookSettings(url=read.get(table, "url", path, _url))
+    if "levels" in table:
+        hook = replace(hook, levels=read.get(table, "levels", path, _levels))
+    if "timeout" in table:
+        hook = replace(hook, timeout=read.get(table, "timeout", path, _number(0.1, 60)))
+    if "retries" in table:
+        hook = replace(hook, retries=int(read.get(table, "retries", path, _number(0, 10))))
+    return hook
+
+
+def _email(read: _Reader, table: Mapping[str, Any]) -> EmailSettings:
+    path = "alerts.email"
+    if "password" in table:
+        raise read.fail(
+            f"{path}.password",
+            "never put a password in the file: set password_env to the name of an "
+            "environment variable that holds it",
+        )
+    read.only(table, path, EMAIL_KEYS)
+    if "host" not in table:
+        raise read.fail(path, 'needs the SMTP host, e.g. host = "smtp.example.com"')
+    mail = EmailSettings(host=read.get(table, "host", path, _string))
+    if "port" in table:
+        mail = replace(mail, port=int(read.get(table, "port", path, _number(1, 65535))))
+    if "starttls" in table:
+        mail = replace(mail, starttls=read.get(table, "starttls", path, _bool))
+    if "user" in table:
+        mail = replace(mail, user=read.get(table, "user", path, _string))
+    if "password_env" in table:
+        mail = replace(mail, password_env=read.get(table, "password_env", path, _env_name))
+    if "sender" in table:
+        mail = replace(mail, sender=read.get(table, "sender", path, _address))
+    if mail.user is not None and mail.password_env is None:
+        raise read.fail(
+            f"{path}.user",
+            "needs password_env: the name of the environment variable holding its password",
+        )
+    if "levels" in table:
+        mail = replace(mail, levels=read.get(table, "levels", path, _levels))
+    return mail
+
+
+def _span_text(span: timedelta | None) -> Any:
+    if span is None:
+        return False
+    seconds = int(span.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
+    return text + (f"{secs}s" if secs or not text else "")
+
+
+def to_toml(rules: AlertRules) -> str:
+    """``[alerts]`` as deskline.toml text (the effective values, defaults included)."""
+    lines = ["[alerts]", f"enabled = {_toml(rules.enabled)}"]
+    lines += [f"{key} = {_toml(_span_text(getattr(rules, key)))}" for key in RUNG_KEYS]
+    lines += [
+        f"hand_back = {_toml(rules.hand_back)}",
+        f"late_after = {_toml(_span_text(rules.late_after))}",
+        f"sweep = {_toml(_span_text(rules.sweep))}",
+        f"lease = {_toml(_span_text(rules.lease))}",
+        f"bell = {_toml(rules.bell)}",
+        f"desktop = {_toml(sorted(rules.desktop_levels))}",
+    ]
+    if rules.webhook is not None:
+        hook = rules.webhook
+        lines += [
+            "",
+            "[alerts.webhook]",
+            f"url = {_toml(hook.url)}",
+            f"levels = {_toml(sorted(hook.levels))}",
+            f"timeout = {_toml(hook.timeout)}",
+            f"retries = {_toml(hook.retries)}",
+        ]
+    if rules.email is not None:
+        mail = rules.email
+        lines += ["", "[alerts.email]", f"host = {_toml(mail.host)}", f"port = {_toml(mail.port)}"]
+        lines.append(f"starttls = {_toml(mail.starttls)}")
+        if mail.user is not None:
+            lines.append(f"user = {_toml(mail.user)}")
+        if mail.password_env is not None:
+            lines.append(f"password_env = {_toml(mail.password_env)}")
+        lines += [f"sender = {_toml(mail.sender)}", f"levels = {_toml(sorted(mail.levels))}"]
+    return "\n".join(lines) + "\n"

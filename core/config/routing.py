@@ -1,0 +1,369 @@
+"""The ``[routing]``, ``[triage]``, ``[[templates]]`` and ``[surge]`` sections of deskline.toml:
+read as strictly as the rest (an unknown key or a bad value names the file and the key
+path), and written back out for ``deskline config show``.
+
+Team, agent and category names are checked against the database by ``deskline rules
+check``: the file alone cannot know them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from deskline.core.config.settings import _bool, _duration, _list, _Reader, _string, _tier, _toml
+from deskline.core.desk import fields
+from deskline.core.desk.templates import REQUIRABLE, Template
+from deskline.core.routing.route import ASSIGN_MODES, Conditions, RoutingRules, Rule
+from deskline.core.routing.surge import SurgeRule
+from deskline.core.routing.triage import IMPACTS, TriageRules, parse_impact
+from deskline.core.sla.calendar import Duration
+
+CONDITION_KEYS = ("category", "priority", "tier", "channel", "tags", "keywords")
+RULE_KEYS = ("name", *CONDITION_KEYS, "any", "team", "agent", "assign")
+ROUTING_KEYS = (
+    "fallback_team",
+    "cap",
+    "cap_priorities",
+    "p0_to_supervisor",
+    "vip_to_dedicated",
+    "team_roles",
+    "rules",
+)
+TRIAGE_KEYS = ("enabled", "default_priority", "vip_raise", "keywords", "impact")
+TEMPLATE_KEYS = (
+    "name",
+    "title_prefix",
+    "category",
+    "priority",
+    "channel",
+    "impact",
+    "tags",
+    "description",
+    "required",
+)
+SURGE_KEYS = ("enabled", "more_than", "within")
+T = TypeVar("T")
+
+
+# -- values -----------------------------------------------------------------------------
+
+
+def _count(low: int, high: int | None = None) -> Callable[[Any], int]:
+    def convert(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"must be a whole number of at least {low}, not {value!r}")
+        if high is not None and value > high:
+            raise ValueError(f"must be a whole number from {low} to {high}, not {value!r}")
+        return value
+
+    return convert
+
+
+def _text(value: Any) -> str:
+    """Any text, spaces kept (a title prefix like "[Bug] ")."""
+    if not isinstance(value, str):
+        raise ValueError(f"must be a text, not {value!r}")
+    return value
+
+
+def _category(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a category path like Billing/Invoice, not {value!r}")
+    return fields.category_path(value.strip().rstrip("/"))  # "Billing/" means Billing and below
+
+
+def _wall_span(value: Any) -> timedelta:
+    duration = _duration(value)
+    if duration.business_days:
+        raise ValueError(f"{value!r}: a surge window is minutes or hours, not business days")
+    return timedelta(seconds=duration.seconds)
+
+
+def _many(
+    read: _Reader, table: Mapping[str, Any], key: str, path: str, convert: Callable[[Any], T]
+) -> tuple[T, ...]:
+    """A value that may be given as one item or as a non-empty list of them."""
+    value = table[key]
+    items = value if isinstance(value, list) else [value]
+    where = f"{path}.{key}"
+    if not items:
+        raise read.fail(where, "is an empty list: leave the key out instead")
+    return tuple(read.get({key: item}, key, path, convert) for item in items)
+
+
+def _lower(value: Any) -> str:
+    return _string(value).lower()
+
+
+# -- [routing] --------------------------------------------------------------------------
+
+
+def _conditions(read: _Reader, table: Mapping[str, Any], path: str) -> Conditions:
+    found: dict[str, Any] = {}
+    if "category" in table:
+        found["categories"] = _many(read, table, "category", path, _category)
+    if "priority" in table:
+        found["priorities"] = _many(read, table, "priority", path, fields.priority)
+    if "tier" in table:
+        found["tier"] = read.get(table, "tier", path, _tier)
+    if "channel" in table:
+        found["channels"] = _many(read, table, "channel", path, fields.channel)
+    if "tags" in table:
+        found["tags"] = _many(read, table, "tags", path, _lower)
+    if "keywords" in table:
+        found["keywords"] = _many(read, table, "keywords", path, _string)
+    return Conditions(**found)
+
+
+def _rule(read: _Reader, table: Mapping[str, Any], path: str) -> Rule:
+    read.only(table, path, RULE_KEYS)
+    if "name" not in table:
+        raise read.fail(path, 'needs a name, e.g. name = "Billing questions"')
+    when = _conditions(read, table, path)
+    if "any" in table:
+        groups = read.get(table, "any", path, _list)
+        if not groups:
+            raise read.fail(f"{path}.any", "is an empty list: leave the key out instead")
+        any_of = []
+        for i, group in enumerate(groups):
+            where = f"{path}.any[{i}]"
+            group = read.table(group, where)
+            read.only(group, where, CONDITION_KEYS)
+            if not group:
+                raise read.fail(where, f"is empty: give one of {', '.join(CONDITION_KEYS)}")
+            any_of.append(_conditions(read, group, where))
+        when = Conditions(**{**when.__dict__, "any_of": tuple(any_of)})
+    team = read.get(table, "team", path, _string) if "team" in table else None
+    agent = read.get(table, "agent", path, _string) if "agent" in table else None
+    assign = None
+    if "assign" in table:
+        assign = table["assign"]
+        if assign not in ASSIGN_MODES:
+            modes = ", ".join(f'"{m}"' for m in ASSIGN_MODES)
+            raise read.fail(f"{path}.assign", f"must be one of {modes}, not {assign!r}")
+    if agent is not None and assign is not None:
+        raise read.fail(path, "give agent or assign, not both (agent names the one to assign)")
+    if agent is None and team is None and assign != "dedicated":
+        raise read.fail(path, 'needs a target: team = "NAME" (or agent = "HANDLE")')
+    return Rule(read.get(table, "name", path, _string), when, team, agent, assign)
+
+
+def parse_routing(read: _Reader, data: Mapping[str, Any]) -> RoutingRules:
+    table = read.table(data.get("routing", {}), "routing")
+    read.only(table, "routing", ROUTING_KEYS)
+    found: dict[str, Any] = {}
+    if "fallback_team" in table:
+        found["fallback_team"] = read.get(table, "fallback_team", "routing", _string)
+    if "cap" in table:
+        found["cap"] = read.get(table, "cap", "routing", _count(0))
+    if "cap_priorities" in table:
+        found["cap_priorities"] = _many(read, table, "cap_priorities", "routing", fields.priority)
+    for key in ("p0_to_supervisor", "vip_to_dedicated"):
+        if key in table:
+            found[key] = read.get(table, key, "routing", _bool)
+    if "team_roles" in table:
+        found["team_roles"] = _many(read, table, "team_roles", "routing", fields.role)
+    rules: list[Rule] = []
+    for i, entry in enumerate(
+        read.get(table, "rules", "routing", _list) if "rules" in table else []
+    ):
+        path = f"routing.rules[{i}]"
+        rule = _rule(read, read.table(entry, path), path)
+        for j, earlier in enumerate(rules):
+            if earlier.name.casefold() == rule.name.casefold():
+                raise read.fail(
+                    f"{path}.name", f"{rule.name!r} is already the name of routing.rules[{j}]"
+                )
+        rules.append(rule)
+    return RoutingRules(rules=tuple(rules), **found)
+
+
+# -- [triage] ---------------------------------------------------------------------------
+
+
+def parse_triage(read: _Reader, data: Mapping[str, Any]) -> TriageRules:
+    table = read.table(data.get("triage", {}), "triage")
+    read.only(table, "triage", TRIAGE_KEYS)
+    defaults = TriageRules()
+    found: dict[str, Any] = {}
+    if "enabled" in table:
+        found["enabled"] = read.get(table, "enabled", "triage", _bool)
+    if "default_priority" in table:
+        found["default_priority"] = read.get(table, "default_priority", "triage", fields.priority)
+    if "vip_raise" in table:
+        found["vip_raise"] = read.get(table, "vip_raise", "triage", _count(0, 3))
+    if "keywords" in table:
+        words = read.table(table["keywords"], "triage.keywords")
+        read.only(words, "triage.keywords", fields.PRIORITIES)
+        keywords = dict(defaults.keywords)
+        for priority in words:  # a priority given replaces its default list
+            listed = read.get(words, priority, "triage.keywords", _list)
+            keywords[priority] = tuple(
+                read.get({priority: w}, priority, "triage.keywords", _string) for w in listed
+            )
+        found["keywords"] = keywords
+    if "impact" in table:
+        impact = read.table(table["impact"], "triage.impact")
+        read.only(impact, "triage.impact", IMPACTS)
+        found["impact"] = {
+            **defaults.impact,
+            **{k: read.get(impact, k, "triage.impact", fields.priority) for k in impact},
+        }
+    return TriageRules(**found)
+
+
+# -- [[templates]] ----------------------------------------------------------------------
+
+
+def _required(value: Any) -> str:
+    if value not in REQUIRABLE:
+        raise ValueError(f"{value!r} cannot be required; use {', '.join(REQUIRABLE)}")
+    return str(value)
+
+
+def _template(read: _Reader, table: Mapping[str, Any], path: str) -> Template:
+    read.only(table, path, TEMPLATE_KEYS)
+    if "name" not in table:
+        raise read.fail(path, 'needs a name, e.g. name = "bug"')
+    found: dict[str, Any] = {"name": read.get(table, "name", path, _string)}
+    if "title_prefix" in table:
+        found["title_prefix"] = read.get(table, "title_prefix", path, _text)
+    if "category" in table:
+        found["category"] = read.get(table, "category", path, _category)
+    if "priority" in table:
+        found["priority"] = read.get(table, "priority", path, fields.priority)
+    if "channel" in table:
+        found["channel"] = read.get(table, "channel", path, fields.channel)
+    if "impact" in table:
+        found["impact"] = read.get(table, "impact", path, parse_impact)
+    if "tags" in table:
+        found["tags"] = _many(read, table, "tags", path, _lower)
+    if "description" in table:
+        found["description"] = read.get(table, "description", path, _text)
+    if "required" in table:
+        found["required"] = tuple(dict.fromkeys(_many(read, table, "required", path, _required)))
+    return Template(**found)
+
+
+def parse_templates(read: _Reader, data: Mapping[str, Any]) -> tuple[Template, ...]:
+    entries = read.get(data, "templates", "", _list) if "templates" in data else []
+    templates: list[Template] = []
+    for i, entry in enumerate(entries):
+        path = f"templates[{i}]"
+        template = _template(read, read.table(entry, path), path)
+        for j, earlier in enumerate(templates):
+            if earlier.name.casefold() == template.name.casefold():
+                raise read.fail(
+                    f"{path}.name", f"{template.name!r} is already the name of templates[{j}]"
+                )
+        templates.append(template)
+    return tuple(templates)
+
+
+# -- [surge] ----------------------------------------------------------------------------
+
+
+def parse_surge(read: _Reader, data: Mapping[str, Any]) -> SurgeRule:
+    table = read.table(data.get("surge", {}), "surge")
+    read.only(table, "surge", SURGE_KEYS)
+    found: dict[str, Any] = {}
+    if "enabled" in table:
+        found["enabled"] = read.get(table, "enabled", "surge", _bool)
+    if "more_than" in table:
+        found["more_than"] = read.get(table, "more_than", "surge", _count(1))
+    if "within" in table:
+        found["within"] = read.get(table, "within", "surge", _wall_span)
+    return SurgeRule(**found)
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def _conditions_table(c: Conditions) -> dict[str, Any]:
+    shown: dict[str, Any] = {}
+    for key, values in (
+        ("category", c.categories),
+        ("priority", c.priorities),
+        ("channel", c.channels),
+        ("tags", c.tags),
+        ("keywords", c.keywords),
+    ):
+        if values:
+            shown[key] = values[0] if len(values) == 1 else list(values)
+    if c.tier is not None:
+        shown["tier"] = c.tier
+    return shown
+
+
+def _span(value: timedelta) -> str:
+    return str(Duration(seconds=int(value.total_seconds())))
+
+
+def to_toml(
+    routing: RoutingRules,
+    triage: TriageRules,
+    templates: tuple[Template, ...],
+    surge: SurgeRule,
+) -> str:
+    """The sections as deskline.toml text (the effective values, defaults included)."""
+    lines = ["[routing]"]
+    if routing.fallback_team is not None:
+        lines.append(f"fallback_team = {_toml(routing.fallback_team)}")
+    lines += [
+        f"cap = {_toml(routing.cap)}",
+        f"cap_priorities = {_toml(list(routing.cap_priorities))}",
+        f"p0_to_supervisor = {_toml(routing.p0_to_supervisor)}",
+        f"vip_to_dedicated = {_toml(routing.vip_to_dedicated)}",
+        f"team_roles = {_toml(list(routing.team_roles))}",
+        "",
+    ]
+    for rule in routing.rules:
+        lines.append("[[routing.rules]]")
+        lines.append(f"name = {_toml(rule.name)}")
+        lines += [f"{k} = {_toml(v)}" for k, v in _conditions_table(rule.when).items()]
+        if rule.when.any_of:
+            groups = [_conditions_table(g) for g in rule.when.any_of]
+            lines.append(f"any = {_toml(groups)}")
+        for key in ("team", "agent", "assign"):
+            if getattr(rule, key) is not None:
+                lines.append(f"{key} = {_toml(getattr(rule, key))}")
+        lines.append("")
+    lines += [
+        "[triage]",
+        f"enabled = {_toml(triage.enabled)}",
+        f"default_priority = {_toml(triage.default_priority)}",
+        f"vip_raise = {_toml(triage.vip_raise)}",
+        "",
+        "[triage.keywords]",
+        *(
+            f"{p} = {_toml(list(triage.keywords[p]))}"
+            for p in fields.PRIORITIES
+            if p in triage.keywords
+        ),
+        "",
+        "[triage.impact]",
+        *(f"{k} = {_toml(v)}" for k, v in triage.impact.items()),
+        "",
+    ]
+    for template in templates:
+        lines.append("[[templates]]")
+        lines.append(f"name = {_toml(template.name)}")
+        for key in ("title_prefix", "category", "priority", "channel", "impact", "description"):
+            value = getattr(template, key)
+            if value:
+                lines.append(f"{key} = {_toml(value)}")
+        if template.tags:
+            lines.append(f"tags = {_toml(list(template.tags))}")
+        if template.required:
+            lines.append(f"required = {_toml(list(template.required))}")
+        lines.append("")
+    lines += [
+        "[surge]",
+        f"enabled = {_toml(surge.enabled)}",
+        f"more_than = {_toml(surge.more_than)}",
+        f"within = {_toml(_span(surge.within))}",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The supervisor's figures, kept up by the change feed."""

@@ -1,0 +1,641 @@
+"""The supervisor's breach dashboard: what is breached, what is about to, who is overloaded.
+
+A ``Board`` keeps the SLA clocks of the open tickets that can be at risk or breached (due
+within ``HORIZON``) and knows, for each, the next instant its state changes (its next
+threshold). So the counters are exact at any instant without re-reading the store: the
+store is read again only for the tickets the change feed names (``changed``), for the
+counts and trends the database aggregates, and once an hour for the whole set (the
+horizon and the trend windows move on).
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import heapq
+import itertools
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, NamedTuple
+
+from deskline.core.desk import workflow
+from deskline.core.desk.tickets import Desk
+from deskline.core.desk.views import iso
+from deskline.core.errors import NotFound
+from deskline.core.routing.route import ROUTED_STATUSES
+from deskline.core.routing.surge import SurgeView
+from deskline.core.sla.clocks import ClockFacts, ClockReading, ClockState, SlaClock
+from deskline.storage import dashboard as queries
+
+OPEN = tuple(s.value for s in workflow.OPEN)
+PRIORITIES = ("P0", "P1", "P2", "P3")
+# No clock is at risk further than 4 days from its due time (core.queue); 2 h more, so a
+# ticket outside at one hourly reload cannot turn at risk before the next.
+HORIZON = timedelta(days=4, hours=2)
+RELOAD = timedelta(hours=1)
+DAYS = 14
+HOURS = 24
+LIST_LIMIT = 50
+SURGE_LOOKBACK = timedelta(days=1)  # surges whose last P0 came within this are candidates
+AT_RISK = (ClockState.WARNING, ClockState.AT_RISK)
+BREACHED, AT_RISK_LIST = "breached", "at_risk"  # the two lists
+
+
+def _clock_facts(row: Sequence[Any]) -> ClockFacts:
+    """The clock facts of a row of ``queries.clock_rows``."""
+    _, _, priority, _, *facts = row
+    return ClockFacts(
+        created_at=facts[0],
+        priority=priority,
+        tier=facts[1],
+        category=facts[2],
+        channel=facts[3],
+        first_response_at=facts[4],
+        resolved_at=facts[5],
+        paused_at=facts[6],
+        pause_credit_seconds=facts[7],
+    )
+
+
+def _priority_of(signature: tuple[Any, ...]) -> str:
+    """The priority in a row of ``storage.dashboard.signatures``."""
+    return str(signature[1])
+
+
+_INSTANT = timedelta(microseconds=1)  # spans end before their bound: this takes ``now`` in
+
+
+@dataclass(frozen=True)
+class Counters:
+    breached: int
+    at_risk: int  # at or past the warning threshold, not breached
+    open: int
+    unassigned: int
+    met_today: int  # clocks that stopped today in time ...
+    finished_today: int  # ... of all that stopped today
+
+    @property
+    def attainment(self) -> float | None:
+        """Percent of today's finished clocks that were met; None when none finished."""
+        return 100.0 * self.met_today / self.finished_today if self.finished_today else None
+
+
+@dataclass(frozen=True)
+class PriorityLine:
+    priority: str
+    open: int
+    at_risk: int
+    breached: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A ticket in the breached or at-risk list, with the clock that put it there."""
+
+    number: int
+    priority: str
+    title: str
+    assignee: str | None
+    clock: str  # first_response or resolution
+    reading: ClockReading
+    sla: SlaClock = field(repr=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        return f"T-{self.number}"
+
+    def read(self, now: datetime) -> ClockReading:
+        """The same clock at ``now`` (for countdowns ticking without the store)."""
+        return self.sla.read_clock(self.clock, now)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "priority": self.priority,
+            "title": self.title,
+            "assignee": self.assignee,
+            "clock": self.clock,
+            "state": self.reading.state.value,
+            "due_at": iso(self.reading.due_at),
+            "remaining_seconds": self.reading.remaining_seconds,
+        }
+
+
+@dataclass(frozen=True)
+class AgentLoad:
+    handle: str
+    name: str
+    role: str
+    open: int  # open tickets held, any priority
+    active: int  # held tickets of the priorities the cap counts
+    cap: int
+    breaches: int  # held tickets breached now
+
+    @property
+    def load(self) -> float:
+        return self.active / self.cap if self.cap else float(self.active > 0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "handle": self.handle,
+            "name": self.name,
+            "role": self.role,
+            "open": self.open,
+            "active": self.active,
+            "cap": self.cap,
+            "breaches": self.breaches,
+            "load_percent": round(100 * self.load, 1),
+        }
+
+
+@dataclass(frozen=True)
+class DayAttainment:
+    day: date  # local date
+    met: int
+    finished: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.met / self.finished if self.finished else None
+
+
+@dataclass(frozen=True)
+class HourBreaches:
+    start: datetime  # UTC start of the local hour
+    count: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the dashboard shows, at one instant."""
+
+    now: datetime
+    team: str | None
+    counters: Counters
+    priorities: tuple[PriorityLine, ...]
+    breached: tuple[Entry, ...]  # most overdue first (at most LIST_LIMIT)
+    at_risk: tuple[Entry, ...]  # least time left first (at most LIST_LIMIT)
+    agents: tuple[AgentLoad, ...]  # most loaded first
+    attainment: tuple[DayAttainment, ...]  # oldest day first, today last
+    breaches_per_hour: tuple[HourBreaches, ...]  # oldest hour first, this hour last
+    # surges going on (``figures_once``; the live screen follows them on its own)
+    surges: tuple[SurgeView, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.counters
+        attainment = c.attainment
+        return {
+            "generated_at": iso(self.now),
+            "team": self.team,
+            "counters": {
+                "breached": c.breached,
+                "at_risk": c.at_risk,
+                "open": c.open,
+                "unassigned": c.unassigned,
+                "attainment_today": None if attainment is None else round(attainment, 1),
+                "met_today": c.met_today,
+                "finished_today": c.finished_today,
+            },
+            "priorities": {
+                p.priority: {"open": p.open, "at_risk": p.at_risk, "breached": p.breached}
+                for p in self.priorities
+            },
+            "breached": [e.to_json() for e in self.breached],
+            "at_risk": [e.to_json() for e in self.at_risk],
+            "agents": [a.to_json() for a in self.agents],
+            "trend": {
+                "attainment": [
+                    {
+                        "date": d.day.isoformat(),
+                        "met": d.met,
+                        "finished": d.finished,
+                        "percent": None if d.percent is None else round(d.percent, 1),
+                    }
+                    for d in self.attainment
+                ],
+                "breaches_per_hour": [
+                    {"hour": iso(h.start), "count": h.count} for h in self.breaches_per_hour
+                ],
+            },
+            "surges": [v.to_json() for v in self.surges],
+        }
+
+
+@dataclass
+class _Tracked:
+    """One open ticket's clocks and when their state next changes."""
+
+    number: int
+    title: str
+    priority: str
+    assignee: str | None
+    sla: SlaClock
+    marks: list[datetime]  # every threshold instant of its running clocks, in order
+    clock: str = "resolution"
+    reading: ClockReading | None = None
+    next_at: datetime | None = None  # the next threshold after the last reading
+
+
+@dataclass
+class _Aggregates:
+    open_by_priority: dict[str, tuple[int, int]]
+    agents: list[Any]
+    held: dict[int, dict[str, int]]
+    attainment: list[tuple[int, int]]
+    breaches: list[int]
+    days: list[date]
+    hours: list[datetime]
+
+
+def day_bounds(now: datetime, days: int = DAYS) -> tuple[list[date], list[datetime]]:
+    """The last ``days`` local dates (today last) and their midnights as UTC instants,
+    then the end of today so far (``now`` included)."""
+    today = now.astimezone().date()
+    dates = [today - timedelta(days=i) for i in range(days - 1, -1, -1)]
+    # A naive local time made aware by astimezone() gets that day's own offset (DST).
+    starts = [datetime.combine(d, time()).astimezone().astimezone(now.tzinfo) for d in dates]
+    return dates, [*starts, now + _INSTANT]
+
+
+def hour_bounds(now: datetime, hours: int = HOURS) -> list[datetime]:
+    """Starts of the last ``hours`` local hours (this one last), then the end of this hour
+    so far (``now`` included)."""
+    local = now.astimezone()
+    this_hour = local.replace(minute=0, second=0, microsecond=0)
+    starts = [(this_hour - timedelta(hours=i)).astimezone(now.tzinfo) for i in range(hours)]
+    return [*reversed(starts), now + _INSTANT]
+
+
+class Board:
+    """The dashboard's figures for one team (or every team), kept up to date cheaply.
+
+    ``load`` and ``changed`` read the store (call them from a worker thread);
+    ``figures`` and ``next_change`` work in memory, on the clocks whose state moved since
+    the last call only (a heap of each clock's next threshold), so a figure costs the same
+    with 50 tracked tickets or 50,000. One lock guards the state, so a worker may refresh
+    while the UI reads.
+    """
+
+    def __init__(self, desk: Desk, team: str | None = None) -> None:
+        self.desk = desk
+        self.team = team
+        self._team_id: int | None = None
+        self._tracked: dict[int, _Tracked] = {}
+        self._clocks: dict[ClockFacts, tuple[SlaClock, list[datetime]]] = {}
+        self._aggregates: _Aggregates | None = None
+        # What the aggregates are counted from, per ticket: a change that leaves it alone
+        # (a note, a tag, a title) cannot move a count, so the counts are not read again.
+        self._signatures: dict[int, tuple[Any, ...]] = {}
+        self._loaded_at: datetime | None = None
+        self._new_breach = False
+        self._p0_moved = False
+        self._lock = threading.Lock()
+        # In memory, between changes: the clocks never read yet, a heap of (next threshold,
+        # order, clock), and the breached and at-risk ones; the lists sorted on demand.
+        self._unread: list[_Tracked] = []
+        self._heap: list[tuple[datetime, int, _Tracked]] = []
+        self._order = itertools.count()
+        self._places: dict[int, _Place] = {}  # the breached and at-risk tickets
+        self._sorted: _Lists | None = None
+
+    # -- reading the store ---------------------------------------------------------------
+
+    def teams(self) -> list[str]:
+        with self.desk.store.read() as s:
+            return queries.team_names(s)
+
+    def load(self) -> None:
+        """Read every ticket that can be at risk or breached, and the aggregates."""
+        now = self.desk.now()
+        with self.desk.store.read() as s:
+            self._team_id = self._find_team(s)
+            rows = queries.clock_rows(
+                s, statuses=OPEN, team=self._team_id, due_before=now + HORIZON
+            )
+            signatures = queries.signatures(s, statuses=OPEN)
+            aggregates = self._aggregate(s, now)
+        with self._lock:
+            self._tracked, self._unread, self._heap = {}, [], []
+            self._places, self._sorted = {}, None
+            self._track(rows)
+            self._aggregates = aggregates
+            self._signatures = signatures
+            self._loaded_at = now
+            # clocks of tickets no longer tracked (or whose facts changed) are let go
+            used = {t.sla.facts for t in self._tracked.values()}
+            self._clocks = {f: c for f, c in self._clocks.items() if f in used}
+
+    def changed(self, numbers: Sequence[int]) -> bool:
+        """Read again the tickets the change feed named, and the aggregates when a change
+        can have moved them. False when nothing the figures are made of moved (a note, a
+        tag, a reply after the first): the figures need not be computed, nor shown, again."""
+        now = self.desk.now()
+        if self._loaded_at is None or now - self._loaded_at >= RELOAD:
+            self.load()
+            return True
+        if not numbers:
+            return False
+        with self.desk.store.read() as s:
+            rows = queries.clock_rows(s, statuses=OPEN, team=self._team_id, numbers=list(numbers))
+            signatures = queries.signatures(s, numbers=list(numbers))
+            moved = [n for n in numbers if self._signatures.get(n) != signatures.get(n)]
+            p0 = any(
+                _priority_of(sig) == "P0"
+                for n in moved
+                for sig in (self._signatures.get(n), signatures.get(n))
+                if sig is not None
+            )
+            aggregates = self._aggregate(s, now, full=False) if moved else None
+        with self._lock:
+            gone = (set(numbers) - {row[0] for row in rows}) & self._tracked.keys()
+            for number in gone:
+                self._untrack(number)  # closed, moved to another team, ...
+            fresh = [row for row in rows if not self._same(row)]
+            self._track(fresh)
+            self._signatures.update(signatures)
+            self._p0_moved = self._p0_moved or p0
+            if aggregates is not None:
+                self._aggregates = aggregates
+        return bool(gone or fresh or aggregates is not None)
+
+    def recount(self) -> None:
+        """Only the aggregates again (a clock breached, or a new hour or day began)."""
+        now = self.desk.now()
+        with self.desk.store.read() as s:
+            aggregates = self._aggregate(s, now, full=False)
+        with self._lock:
+            self._aggregates = aggregates
+
+    def _find_team(self, session: Any) -> int | None:
+        if self.team is None:
+            return None
+        found = queries.team_id(session, self.team)
+        if found is None:
+            raise _no_team(self.team, queries.team_names(session))
+        return found
+
+    def _aggregate(self, session: Any, now: datetime, full: bool = True) -> _Aggregates:
+        """The database's counts; ``full`` False counts again only today and this hour of
+        the trends (a change can only add to those; the rest follows at the hourly reload)."""
+        days, day_edges = day_bounds(now)
+        hours = hour_bounds(now)
+        before = self._aggregates
+        if full or before is None or before.days != days or before.hours != hours[:-1]:
+            attainment = queries.finished_clocks(session, day_edges, self._team_id)
+            breaches = queries.breaches(session, hours, self._team_id)
+        else:
+            today = queries.finished_clocks(session, day_edges[-2:], self._team_id)
+            this_hour = queries.breaches(session, hours[-2:], self._team_id)
+            attainment = [*before.attainment[:-1], *today]
+            breaches = [*before.breaches[:-1], *this_hour]
+        return _Aggregates(
+            open_by_priority=queries.open_by_priority(session, statuses=OPEN, team=self._team_id),
+            agents=queries.on_duty_agents(session, self._team_id),
+            held=queries.held(session, statuses=ROUTED_STATUSES),
+            attainment=attainment,
+            breaches=breaches,
+            days=days,
+            hours=hours[:-1],
+        )
+
+    def _same(self, row: Sequence[Any]) -> bool:
+        """The ticket is tracked, and the row shows and times it as it did."""
+        number, title, priority, assignee, *_ = row
+        t = self._tracked.get(number)
+        return (
+            t is not None
+            and (t.title, t.priority, t.assignee) == (title, priority, assignee)
+            and t.sla.facts == _clock_facts(row)
+        )
+
+    def _track(self, rows: Sequence[Any]) -> None:
+        for row in rows:
+            number, title, priority, assignee, *_ = row
+            clock_facts = _clock_facts(row)
+            cached = self._clocks.get(clock_facts)
+            if cached is None:
+                sla = SlaClock(self.desk.rules, clock_facts)
+                cached = (sla, [at for _, _, at in sla.thresholds()])
+                self._clocks[clock_facts] = cached
+            t = _Tracked(number, title, priority, assignee, *cached)  # its place: at its read
+            self._tracked[number] = t
+            self._unread.append(t)
+
+    def _untrack(self, number: int) -> None:
+        """Forget a ticket (its heap entry goes stale: it no longer matches ``_tracked``)."""
+        self._tracked.pop(number, None)
+        self._place(number, None)
+
+    def _place(self, number: int, place: _Place | None) -> None:
+        """Put a ticket in a list (or in none); the lists are sorted again only when one
+        gains or loses a ticket, or when what they are sorted or counted by moved."""
+        if self._places.get(number) != place:
+            if place is None:
+                del self._places[number]
+            else:
+                self._places[number] = place
+            self._sorted = None
+
+    # -- figures (in memory) ---------------------------------------------------------------
+
+    def figures(self, now: datetime, limit: int = LIST_LIMIT) -> Figures:
+        """The figures at ``now``: only clocks that passed a threshold are read again."""
+        with self._lock:
+            if self._aggregates is None:
+                raise RuntimeError("Board.load() first")
+            agg = self._aggregates
+            self._catch_up(now)
+            if self._sorted is None:
+                self._sorted = _Lists.of(self._places)
+            lists = self._sorted
+            strip, agent_breaches = lists.strip, lists.agent_breaches
+            breached = [self._tracked[n] for n in lists.breached[:limit]]
+            at_risk = [self._tracked[n] for n in lists.at_risk[:limit]]
+            open_total = sum(n for n, _ in agg.open_by_priority.values())
+            unassigned = sum(u for _, u in agg.open_by_priority.values())
+            finished, met = agg.attainment[-1] if agg.attainment else (0, 0)
+            counters = Counters(
+                len(lists.breached), len(lists.at_risk), open_total, unassigned, met, finished
+            )
+            priorities = tuple(
+                PriorityLine(p, agg.open_by_priority.get(p, (0, 0))[0], *strip.get(p, [0, 0]))
+                for p in sorted(set(PRIORITIES) | set(agg.open_by_priority))
+            )
+            return Figures(
+                now=now,
+                team=self.team,
+                counters=counters,
+                priorities=priorities,
+                breached=tuple(self._entry(t, now) for t in breached),
+                at_risk=tuple(self._entry(t, now) for t in at_risk),
+                agents=self._agents(agg, agent_breaches),
+                attainment=tuple(
+                    DayAttainment(d, met, fin)
+                    for d, (fin, met) in zip(agg.days, agg.attainment, strict=True)
+                ),
+                breaches_per_hour=tuple(
+                    HourBreaches(h, n) for h, n in zip(agg.hours, agg.breaches, strict=True)
+                ),
+            )
+
+    def _catch_up(self, now: datetime) -> None:
+        """Read the clocks never read, and those whose next threshold came."""
+        unread, self._unread = self._unread, []
+        for t in unread:
+            if self._tracked.get(t.number) is t:
+                self._read(t, now)
+        heap = self._heap
+        while heap and heap[0][0] <= now:
+            entry = heapq.heappop(heap)
+            if self._live(entry):
+                self._read(entry[2], now)
+
+    def _live(self, entry: tuple[datetime, int, _Tracked]) -> bool:
+        """Whether a heap entry is still the ticket's next threshold."""
+        at, _, t = entry
+        return self._tracked.get(t.number) is t and t.next_at == at
+
+    def next_change(self, now: datetime) -> datetime | None:
+        """The next instant a counter changes without any change to a ticket: the earliest
+        threshold of a tracked clock, the next hour (the trends move on) or the hourly
+        reload."""
+        with self._lock:
+            if self._unread:
+                return now
+            heap = self._heap
+            while heap and not self._live(heap[0]):
+                heapq.heappop(heap)  # stale: the ticket changed or left since
+            upcoming = [heap[0][0]] if heap else []
+            if self._aggregates is not None and self._aggregates.hours:
+                upcoming.append(self._aggregates.hours[-1] + timedelta(hours=1))
+            reload_at = (self._loaded_at or now) + RELOAD
+        return min([*upcoming, reload_at])
+
+    def reload_due(self, now: datetime) -> bool:
+        return self._loaded_at is None or now - self._loaded_at >= RELOAD
+
+    def recount_due(self, now: datetime) -> bool:
+        """Whether a new hour (or day) began since the aggregates were counted."""
+        with self._lock:
+            agg = self._aggregates
+        return agg is not None and hour_bounds(now)[:-1] != agg.hours
+
+    def p0_moved(self) -> bool:
+        """Whether a change read since the last call was to a P0 ticket (or made one, or
+        unmade one): only those can begin, feed or end a surge."""
+        with self._lock:
+            found, self._p0_moved = self._p0_moved, False
+        return found
+
+    def new_breach(self) -> bool:
+        """Whether a tracked clock breached since the last call (the hourly trend moved)."""
+        with self._lock:
+            found, self._new_breach = self._new_breach, False
+        return found
+
+    def _read(self, t: _Tracked, now: datetime) -> None:
+        before = t.reading
+        t.clock, t.reading = t.sla.read(now).most_urgent()
+        state = t.reading.state
+        if before is not None and before.state != ClockState.BREACHED == state:
+            self._new_breach = True
+        i = bisect.bisect_right(t.marks, now)
+        t.next_at = t.marks[i] if i < len(t.marks) else None
+        if t.next_at is not None:
+            heapq.heappush(self._heap, (t.next_at, next(self._order), t))
+        which = (
+            BREACHED if state == ClockState.BREACHED else AT_RISK_LIST if state in AT_RISK else None
+        )
+        self._place(
+            t.number,
+            None if which is None else _Place(which, t.reading.due_at, t.priority, t.assignee),
+        )
+
+    def _entry(self, t: _Tracked, now: datetime) -> Entry:
+        reading = t.sla.read_clock(t.clock, now)
+        return Entry(t.number, t.priority, t.title, t.assignee, t.clock, reading, t.sla)
+
+    def _agents(self, agg: _Aggregates, breaches: dict[str, int]) -> tuple[AgentLoad, ...]:
+        routing = self.desk.routing
+        loads = []
+        for agent_id, handle, name, role, cap in agg.agents:
+            held = agg.held.get(agent_id, {})
+            loads.append(
+                AgentLoad(
+                    handle=handle,
+                    name=name,
+                    role=role,
+                    open=sum(held.values()),
+                    active=sum(held.get(p, 0) for p in routing.cap_priorities),
+                    cap=routing.cap if cap is None else cap,
+                    breaches=breaches.get(handle, 0),
+                )
+            )
+        loads.sort(key=lambda a: (-a.load, -a.open, -a.breaches, a.handle))
+        return tuple(loads)
+
+
+class _Place(NamedTuple):
+    """Which list a ticket is in, and what the lists are sorted and counted by."""
+
+    which: str  # BREACHED or AT_RISK_LIST
+    due_at: datetime
+    priority: str
+    assignee: str | None
+
+
+@dataclass(frozen=True)
+class _Lists:
+    """The breached and at-risk tickets in list order, and what is counted from them."""
+
+    breached: list[int]
+    at_risk: list[int]
+    strip: dict[str, list[int]]  # priority: [at risk, breached]
+    agent_breaches: dict[str, int]
+
+    @classmethod
+    def of(cls, places: dict[int, _Place]) -> _Lists:
+        # Most overdue / least time left first: the earliest due time, then the key.
+        ordered = sorted(places.items(), key=lambda item: (item[1].due_at, item[0]))
+        lists = cls([], [], {p: [0, 0] for p in PRIORITIES}, {})
+        for number, place in ordered:
+            counts = lists.strip.setdefault(place.priority, [0, 0])
+            if place.which == BREACHED:
+                lists.breached.append(number)
+                counts[1] += 1
+                if place.assignee:
+                    lists.agent_breaches[place.assignee] = (
+                        lists.agent_breaches.get(place.assignee, 0) + 1
+                    )
+            else:
+                lists.at_risk.append(number)
+                counts[0] += 1
+        return lists
+
+
+def _no_team(name: str, teams: Sequence[str]) -> NotFound:
+    # exit 1, not 2: for --once, 2 means "something is breached"
+    return NotFound(f"no team {name!r}: the teams are {', '.join(teams) or 'none yet'}")
+
+
+def check_team(desk: Desk, team: str | None) -> None:
+    """An unknown team is an error naming the teams there are."""
+    if team is not None:
+        teams = Board(desk).teams()
+        if team not in teams:
+            raise _no_team(team, teams)
+
+
+def figures_once(desk: Desk, team: str | None = None) -> Figures:
+    """The figures now, read once (``deskline dashboard --once``)."""
+    board = Board(desk, team)
+    board.load()
+    return dataclasses.replace(board.figures(desk.now()), surges=active_surges(desk, team))
+
+
+def active_surges(desk: Desk, team: str | None = None) -> tuple[SurgeView, ...]:
+    """The surges going on now, of this team (or of any), newest first."""
+    views = desk.surges(within=SURGE_LOOKBACK)
+    return tuple(v for v in views if v.active and (team is None or v.team == team))

@@ -1,0 +1,1 @@
+"""The desk's tickets: use cases, workflow, fields, what is shown, the queue."""

@@ -1,0 +1,83 @@
+"""Checking and normalising the fields a user types for a ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from deskline.core.errors import InvalidInput, NotFound
+
+PRIORITIES = ("P0", "P1", "P2", "P3")
+CHANNELS = ("email", "phone", "chat", "web", "api", "walk-in")
+ROLES = ("agent", "supervisor", "director", "admin")
+TITLE_MAX = 200
+MAX_TICKET = 2**31 - 1
+
+
+def priority(text: str) -> str:
+    value = text.strip().upper()
+    if value not in PRIORITIES:
+        raise InvalidInput(f"bad priority {text!r}: use P0, P1, P2 or P3")
+    return value
+
+
+def title(text: str) -> str:
+    value = " ".join(text.split())
+    if not value:
+        raise InvalidInput("a ticket needs a title: give --title with some words")
+    if len(value) > TITLE_MAX:
+        raise InvalidInput(f"title is {len(value)} characters; keep it to {TITLE_MAX}")
+    return value
+
+
+def channel(text: str) -> str:
+    value = text.strip().lower()
+    if value not in CHANNELS:
+        raise InvalidInput(f"bad channel {text!r}: use one of {', '.join(CHANNELS)}")
+    return value
+
+
+def category_path(text: str) -> str:
+    """``Account / Login/Locked`` -> ``Account/Login/Locked``; one to three levels."""
+    parts = [part.strip() for part in text.split("/")]
+    if not text.strip() or any(not part for part in parts):
+        raise InvalidInput(f"bad category {text!r}: use a path like Account/Login/Locked")
+    if len(parts) > 3:
+        raise InvalidInput(f"category {text!r} has {len(parts)} levels; at most 3 are allowed")
+    return "/".join(parts)
+
+
+def tags(values: Iterable[str]) -> str:
+    """Tags as stored: lower case, no blanks or duplicates, comma-separated."""
+    seen: list[str] = []
+    for value in values:
+        for tag in value.split(","):
+            tag = tag.strip().lower()
+            if tag and tag not in seen:
+                seen.append(tag)
+    return ",".join(seen)
+
+
+def role(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ROLES:
+        raise InvalidInput(f"bad role {text!r}: use one of {', '.join(ROLES)}")
+    return value
+
+
+def text_body(text: str, what: str) -> str:
+    value = text.strip()
+    if not value:
+        raise InvalidInput(f"{what} is empty: write something")
+    return value
+
+
+def ticket_number(key: str) -> int:
+    """``T-42``, ``t-42`` or ``42`` -> 42."""
+    value = key.strip().upper()
+    if value.startswith("T-"):
+        value = value[2:]
+    if not value.isdigit() or int(value) == 0:
+        raise InvalidInput(f"bad ticket key {key!r}: use the form T-42")
+    if int(value) > MAX_TICKET:  # beyond any stored key (and the column's range)
+        raise NotFound(f"no ticket T-{value}: check the key with `deskline list`")
+    return int(value)

@@ -1,0 +1,81 @@
+"""Ticket templates for quick create (``[[templates]]``): presets and required fields. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from deskline.core.errors import InvalidInput
+
+# What a template may insist on; the option that gives each one on the command line.
+REQUIRABLE = {
+    "customer": "--customer",
+    "category": "--category",
+    "description": "--description",
+    "impact": "--impact",
+    "tags": "--tag",
+}
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    title_prefix: str = ""  # e.g. "[Bug] "
+    category: str | None = None
+    priority: str | None = None
+    channel: str | None = None
+    impact: str | None = None
+    tags: tuple[str, ...] = ()
+    description: str = ""  # preset text, used when none is given
+    required: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A new ticket's fields, as typed or as a template fills them in."""
+
+    title: str
+    priority: str | None = None
+    category: str | None = None
+    customer: str | None = None
+    channel: str | None = None
+    impact: str | None = None
+    description: str = ""
+    tags: tuple[str, ...] = field(default=())
+
+
+def find(templates: Sequence[Template], name: str) -> Template:
+    """The template called ``name`` (any case)."""
+    for template in templates:
+        if template.name.casefold() == name.strip().casefold():
+            return template
+    known = ", ".join(t.name for t in templates) or "none are configured ([[templates]])"
+    raise InvalidInput(f"no template {name.strip()!r}; known: {known}")
+
+
+def apply(template: Template, draft: Draft) -> Draft:
+    """The draft with the template's presets where the draft gives nothing; what is given
+    wins. A required field still missing afterwards is an error naming its option."""
+    title = draft.title.strip()
+    prefix = template.title_prefix
+    if prefix and title and not title.casefold().startswith(prefix.strip().casefold()):
+        title = prefix + title
+    filled = Draft(
+        title=title,
+        priority=draft.priority if draft.priority is not None else template.priority,
+        category=draft.category or template.category,
+        customer=draft.customer,
+        channel=draft.channel or template.channel,
+        impact=draft.impact or template.impact,
+        description=draft.description.strip() or template.description,
+        tags=tuple(dict.fromkeys((*template.tags, *draft.tags))),
+    )
+    missing = [
+        name
+        for name in template.required
+        if not (getattr(filled, name) if name != "description" else draft.description.strip())
+    ]
+    if missing:
+        options = ", ".join(REQUIRABLE[name] for name in missing)
+        raise InvalidInput(f"template {template.name!r} needs {', '.join(missing)}: give {options}")
+    return filled

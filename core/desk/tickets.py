@@ -1,0 +1,696 @@
+"""The Desk: every use case on tickets, each one transaction that also writes its audit event."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from deskline.core import clock
+from deskline.core.alerts.ladder import AlertRules, Ladder, TicketFacts
+from deskline.core.config.settings import default_rules
+from deskline.core.desk import fields, workflow
+from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView, iso
+from deskline.core.desk.workflow import Status
+from deskline.core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
+from deskline.core.roster.agents import unknown_agent
+from deskline.core.routing import intake
+from deskline.core.routing.route import Decision, RoutingRules
+from deskline.core.routing.surge import SurgeRule, SurgeView
+from deskline.core.routing.triage import TriageRules, parse_impact
+from deskline.core.routing.triage import triage as triage_ticket
+from deskline.core.sla.clocks import ClockFacts, SlaClock, SlaReading, SlaRules
+from deskline.storage import alerts as alert_rows
+from deskline.storage import changes, queries, workload
+from deskline.storage.models import Agent, Category, Comment, Customer, Event, Ticket
+from deskline.storage.store import Store
+
+
+@dataclass
+class _Change:
+    """What a use case works on inside its transaction."""
+
+    session: Session
+    ticket: Ticket
+    actor: Agent | None  # None: the system (the alert engine's automatic steps)
+    now: datetime
+
+
+class Desk:
+    """The use cases of the help desk, acting as one agent (``actor`` is a handle)."""
+
+    def __init__(
+        self,
+        store: Store,
+        actor: str,
+        *,
+        now: Callable[[], datetime] = clock.now,
+        rules: SlaRules | None = None,
+        routing: RoutingRules | None = None,
+        triage: TriageRules | None = None,
+        surge: SurgeRule | None = None,
+        alerts: AlertRules | None = None,
+    ) -> None:
+        self.store = store
+        self.actor = actor
+        self.now = now
+        self.rules = rules or default_rules()
+        self.routing = routing or RoutingRules()  # no rules: nothing is routed
+        self.triage = triage or TriageRules()  # the default keywords apply
+        self.surge = surge or SurgeRule()
+        self.ladder = Ladder(alerts or AlertRules())
+
+    # -- reading -------------------------------------------------------------------
+
+    def whoami(self) -> AgentView:
+        """The acting agent; an unknown handle is an error naming the command that adds it."""
+        with self.store.read() as s:
+            agent = self._actor(s)
+            team = queries.team_of(s, agent)
+            return AgentView.from_row(agent, team)
+
+    def get(self, key: str) -> TicketView:
+        """One ticket with its conversation and audit trail."""
+        number = fields.ticket_number(key)
+        with self.store.read() as s:
+            rows = queries.ticket_rows(s, numbers=[number])
+            if not rows:
+                raise _not_found(key)
+            ticket = rows[0][0]
+            comments = tuple(CommentView.from_row(*r) for r in queries.conversation(s, ticket.id))
+            events = tuple(EventView.from_row(*r) for r in queries.audit_trail(s, ticket.id))
+            view = self._view(rows[0], self.now())
+        return replace(view, comments=comments, events=events)
+
+    def list(
+        self,
+        *,
+        statuses: Sequence[str] | None = None,
+        priorities: Sequence[str] | None = None,
+        mine: bool = False,
+        limit: int | None = None,
+    ) -> list[TicketView]:
+        """Tickets in queue order; by default every open one."""
+        wanted = [workflow.parse_status(s).value for s in statuses] if statuses else None
+        if wanted is None:
+            wanted = [s.value for s in workflow.OPEN]
+        prios = [fields.priority(p) for p in priorities] if priorities else None
+        with self.store.read() as s:
+            assignee_id = None
+            if mine:
+                assignee_id = self._actor(s).id
+            rows = queries.ticket_rows(
+                s, statuses=wanted, priorities=prios, assignee_id=assignee_id, limit=limit
+            )
+            now = self.now()
+            return [self._view(r, now) for r in rows]
+
+    def tickets(self, numbers: Sequence[int]) -> builtins.list[TicketView]:
+        """These tickets (without history), in the order given; unknown numbers are left out."""
+        with self.store.read() as s:
+            rows = queries.ticket_rows(s, numbers=list(numbers))
+        now = self.now()
+        by_number = {row[0].number: self._view(row, now) for row in rows}
+        return [by_number[n] for n in numbers if n in by_number]
+
+    def read_sla(self, view: TicketView, now: datetime) -> SlaReading | None:
+        """The ticket's clocks read again at ``now``, without the store (for live countdowns)."""
+        return SlaClock(self.rules, view.clock).read(now) if view.clock else None
+
+    def next_step(self, view: TicketView, now: datetime) -> tuple[str, str, datetime] | None:
+        """The ticket's next SLA threshold after ``now``: (clock, threshold, instant)."""
+        if view.clock is None:
+            return None
+        upcoming = [t for t in SlaClock(self.rules, view.clock).thresholds() if t[2] > now]
+        return upcoming[0] if upcoming else None
+
+    def _view(self, row: Any, now: datetime) -> TicketView:
+        """A ticket row with its SLA clocks read at ``now``."""
+        ticket, _, _, _, tier, category = row
+        facts = clock_facts(ticket, tier, category)
+        sla = SlaClock(self.rules, facts).read(now)
+        return replace(TicketView.from_row(row), sla=sla, clock=facts)
+
+    # -- creating ------------------------------------------------------------------
+
+    def create(
+        self,
+        title: str,
+        *,
+        priority: str | None = None,
+        category: str | None = None,
+        customer: str | None = None,
+        vip: bool = False,
+        channel: str = "web",
+        description: str = "",
+        tags: Iterable[str] = (),
+        impact: str | None = None,
+    ) -> TicketView:
+        """Open a new ticket (status new), then triage and route it by the desk's rules.
+
+        ``priority`` None lets triage choose; one given always wins over its suggestion."""
+        title = fields.title(title)
+        explicit = fields.priority(priority) if priority is not None else None
+        impact = parse_impact(impact) if impact else None
+        description = description.strip()
+        channel = fields.channel(channel)
+        path = fields.category_path(category) if category else None
+        customer = customer.strip() if customer else None
+        if vip and not customer:
+            raise InvalidInput("--vip needs --customer: a VIP is a customer")
+        with self.store.write() as s:
+            actor = self._actor(s)
+            now = self.now()
+            cust = queries.customer_named(s, customer, create=True) if customer else None
+            if cust is not None and vip and cust.tier != "vip":
+                cust.tier = "vip"
+            cat = queries.category_at(s, path, create=True) if path else None
+            triaged = triage_ticket(
+                self.triage,
+                title=title,
+                description=description,
+                impact=impact,
+                vip=cust is not None and cust.tier == "vip",
+                explicit=explicit,
+            )
+            priority = triaged.priority
+            ticket = Ticket(
+                number=queries.next_ticket_number(s),
+                title=title,
+                description=description,
+                priority=priority,
+                impact=impact,
+                status=Status.NEW.value,
+                channel=channel,
+                tags=fields.tags(tags),
+                customer_id=cust.id if cust else None,
+                category_id=cat.id if cat else None,
+                # the category's team, else the creator's, so no new ticket is nobody's
+                team_id=(cat.default_team_id if cat else None) or actor.team_id,
+                created_at=now,
+                updated_at=now,
+                status_at=now,
+            )
+            sla = SlaClock(
+                self.rules,
+                clock_facts(ticket, cust.tier if cust else None, cat.path if cat else None),
+            )
+            schedule = sla.schedule(now)
+            ticket.first_response_due_at = schedule.first_response_due_at
+            ticket.resolution_due_at = schedule.resolution_due_at
+            ticket.next_due_at, ticket.at_risk_at = queue_marks(sla)
+            # Routed after the ticket number is taken: on PostgreSQL that row lock orders
+            # concurrent creates, so each one sees the load the one before it gave.
+            decisions: list[intake.Record] = []
+            if triaged.suggested:
+                decisions.append(
+                    intake.Record("triaged", None, triaged.to_json(), triaged.reason())
+                )
+            if self.routing.enabled:
+                decision = intake.decide(s, ticket, cust, cat, self.routing)
+                decisions.append(intake.apply(s, ticket, decision))
+            if ticket.assignee_id is not None:
+                ticket.assigned_at = now
+            ticket.next_check_at = self._next_check(ticket, sla, now, set())
+            s.add(ticket)
+            s.flush()
+            new = {"title": title, "status": Status.NEW.value, "priority": priority}
+            _audit(s, ticket, actor, now, "created", None, new)
+            surge = intake.check_surge(s, ticket, now, self.surge)
+            for d in [*decisions, *([surge] if surge else [])]:
+                _audit(s, ticket, None, now, d.kind, d.old, d.new, d.reason)
+            changes.record(s, [ticket.id], "created", now)
+            number = ticket.number
+        return self.get(str(number))
+
+    # -- changing ------------------------------------------------------------------
+
+    def assign(self, key: str, handle: str, *, expected_version: int | None = None) -> TicketView:
+        """Give the ticket to an agent; it waits for them to start (status assigned)."""
+        with self._change(key, expected_version) as c:
+            target = queries.agent_by_handle(c.session, handle)
+            if target is None:
+                raise unknown_agent(handle)
+            if c.ticket.assignee_id == target.id:
+                raise Refused(f"{c.ticket.key} is already assigned to {handle}")
+            old = self._holder(c)
+            c.ticket.status = workflow.after_assign(c.ticket.key, Status(c.ticket.status))
+            c.ticket.assignee_id = target.id
+            if c.ticket.team_id is None:
+                c.ticket.team_id = target.team_id
+            _audit(c.session, c.ticket, c.actor, c.now, "assigned", old, self._holder(c))
+        return self.get(key)
+
+    def take(self, key: str, *, expected_version: int | None = None) -> TicketView:
+        """Assign the ticket to me and start on it."""
+        with self._change(key, expected_version) as c:
+            status = workflow.after_take(c.ticket.key, Status(c.ticket.status))
+            assert c.actor is not None
+            if c.ticket.assignee_id == c.actor.id and status == c.ticket.status:
+                raise Refused(f"{c.ticket.key} is already yours and {status}")
+            old = self._holder(c)
+            c.ticket.assignee_id = c.actor.id
+            c.ticket.status = status.value
+            if c.ticket.team_id is None:
+                c.ticket.team_id = c.actor.team_id
+            _audit(c.session, c.ticket, c.actor, c.now, "taken", old, self._holder(c))
+        return self.get(key)
+
+    def transition(
+        self,
+        key: str,
+        status: str,
+        *,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> TicketView:
+        """Move the ticket along the workflow; resolving needs a solution note (reason)."""
+        target = workflow.parse_status(status)
+        reason = reason.strip() if reason else None
+        with self._change(key, expected_version) as c:
+            t = c.ticket
+            current = Status(t.status)
+            workflow.check_transition(t.key, current, target)
+            if target in workflow.NEEDS_ASSIGNEE and t.assignee_id is None:
+                raise InvalidInput(
+                    f"{t.key} has no assignee: `deskline assign {t.key} HANDLE` "
+                    f"or `deskline take {t.key}` first"
+                )
+            if target == Status.ASSIGNED and current == Status.IN_PROGRESS:
+                raise InvalidInput(
+                    f"to hand {t.key} to someone else use `deskline assign {t.key} HANDLE`"
+                )
+            if target == Status.RESOLVED and not reason:
+                raise InvalidInput(
+                    f'resolving {t.key} needs a solution note: add --reason "what fixed it"'
+                )
+            old: dict[str, Any] = {"status": current.value}
+            new: dict[str, Any] = {"status": target.value}
+            t.status = target.value
+            if target == Status.NEW:  # handed back to the team queue
+                old["assignee"] = self._handle_of(c.session, t.assignee_id)
+                new["assignee"] = None
+                t.assignee_id = None
+            if target == Status.RESOLVED:
+                t.resolved_at = c.now
+            if target == Status.CLOSED:
+                t.closed_at = c.now
+            _audit(c.session, t, c.actor, c.now, "status", old, new, reason)
+        return self.get(key)
+
+    def reply(self, key: str, text: str, *, expected_version: int | None = None) -> TicketView:
+        """A public reply to the customer; the first one stops the first-response clock."""
+        body = fields.text_body(text, "the reply")
+        with self._change(key, expected_version) as c:
+            t = c.ticket
+            if t.status == Status.CLOSED:
+                raise InvalidInput(f"{t.key} is closed: reopen it before replying")
+            comment = _comment(c, "reply", body)
+            old: dict[str, Any] = {}
+            new: dict[str, Any] = {"comment": comment.id}
+            if t.first_response_at is None:
+                old["first_response_at"] = None
+                t.first_response_at = c.now
+                new["first_response_at"] = iso(c.now)
+            _audit(c.session, t, c.actor, c.now, "reply", old or None, new)
+        return self.get(key)
+
+    def note(self, key: str, text: str, *, expected_version: int | None = None) -> TicketView:
+        """An internal note, never shown to the customer."""
+        body = fields.text_body(text, "the note")
+        with self._change(key, expected_version) as c:
+            comment = _comment(c, "note", body)
+            old: dict[str, Any] | None = None
+            new: dict[str, Any] = {"comment": comment.id}
+            if self.rules.note_counts_as_response and c.ticket.first_response_at is None:
+                old = {"first_response_at": None}
+                c.ticket.first_response_at = c.now
+                new["first_response_at"] = iso(c.now)
+            _audit(c.session, c.ticket, c.actor, c.now, "note", old, new)
+        return self.get(key)
+
+    def change_priority(
+        self,
+        key: str,
+        priority: str,
+        *,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> TicketView:
+        priority = fields.priority(priority)
+        with self._change(key, expected_version) as c:
+            t = c.ticket
+            _require_open(t, "change its priority")
+            if t.priority == priority:
+                raise Refused(f"{t.key} is already {priority}")
+            old = {"priority": t.priority}
+            t.priority = priority
+            _audit(c.session, t, c.actor, c.now, "priority", old, {"priority": priority}, reason)
+        return self.get(key)
+
+    def escalate(
+        self,
+        key: str,
+        *,
+        reason: str,
+        progress: str,
+        help_needed: str,
+        expected_version: int | None = None,
+    ) -> TicketView:
+        """Raise the escalation level by hand: why, what was tried, what help is needed."""
+        reason = fields.text_body(reason, "--reason (why escalate)")
+        progress = fields.text_body(progress, "--progress (what was done so far)")
+        help_needed = fields.text_body(help_needed, "--help-needed (what help is needed)")
+        with self._change(key, expected_version) as c:
+            t = c.ticket
+            _require_open(t, "escalate it")
+            old = {"escalation_level": t.escalation_level}
+            t.escalation_level += 1
+            new = {
+                "escalation_level": t.escalation_level,
+                "progress": progress,
+                "help_needed": help_needed,
+            }
+            _audit(c.session, t, c.actor, c.now, "escalated", old, new, reason)
+        return self.get(key)
+
+    def reopen(
+        self, key: str, *, reason: str | None = None, expected_version: int | None = None
+    ) -> TicketView:
+        """Bring a resolved or closed ticket back: in_progress, or new when unassigned."""
+        with self._change(key, expected_version) as c:
+            t = c.ticket
+            current = Status(t.status)
+            target = workflow.reopen_to(t.key, current, assigned=t.assignee_id is not None)
+            old = {"status": current.value, "reopen_count": t.reopen_count}
+            sla = self._sla_clock(c.session, t)
+            if self.rules.on_reopen == "restart":  # credit everything so far: a fresh clock
+                t.pause_credit_seconds = sla.credit_until(t.created_at, c.now)
+            elif t.resolved_at is not None:  # resume: time spent resolved does not count
+                t.pause_credit_seconds += sla.credit_until(t.resolved_at, c.now)
+            t.status = target.value
+            t.reopen_count += 1
+            t.resolved_at = None
+            t.closed_at = None
+            new = {"status": target.value, "reopen_count": t.reopen_count}
+            _audit(c.session, t, c.actor, c.now, "reopened", old, new, reason)
+        return self.get(key)
+
+    # -- the alert engine's automatic steps (no acting agent) ---------------------------
+
+    def hand_back(self, key: str, *, reason: str) -> TicketView:
+        """Assigned but never started: back to the team queue (status new, no assignee)."""
+        with self._change(key, None, system=True) as c:
+            t = c.ticket
+            if t.status != Status.ASSIGNED:
+                raise Refused(f"{t.key} is {t.status}, not waiting to be started")
+            old = self._holder(c)
+            t.status = Status.NEW.value
+            t.assignee_id = None
+            _audit(c.session, t, None, c.now, "handed_back", old, self._holder(c), reason)
+        return self.get(key)
+
+    def auto_close(self, key: str, *, reason: str) -> TicketView:
+        """Pending with no reply, or resolved and not reopened, for too long: closed, with a
+        system comment saying why."""
+        with self._change(key, None, system=True) as c:
+            t = c.ticket
+            if t.status not in (Status.PENDING, Status.RESOLVED):
+                raise Refused(f"{t.key} is {t.status}: only pending or resolved tickets close")
+            old = {"status": t.status}
+            if t.resolved_at is None:
+                t.resolved_at = c.now
+            t.status = Status.CLOSED.value
+            t.closed_at = c.now
+            _comment(c, "system", f"Closed automatically: {reason}")
+            _audit(c.session, t, None, c.now, "auto_closed", old, {"status": t.status}, reason)
+        return self.get(key)
+
+    def recompute_sla(self) -> int:
+        """Store every open ticket's due times and next check again under the current rules
+        (after deskline.toml changed); returns how many changed. Derived columns only: no
+        version bump, so nobody's edit in progress turns stale."""
+        open_statuses = [s.value for s in workflow.OPEN]
+        changed: list[int | None] = []
+        with self.store.write() as s:
+            now = self.now()
+            rows = queries.ticket_rows(s, statuses=open_statuses)
+            fired = alert_rows.fired_keys(s, [row[0].id for row in rows])
+            for row in rows:
+                ticket, _, _, _, tier, category = row
+                sla = SlaClock(self.rules, clock_facts(ticket, tier, category))
+                plan = sla.schedule(now)
+                stored = (
+                    ticket.first_response_due_at,
+                    ticket.resolution_due_at,
+                    ticket.next_check_at,
+                    ticket.next_due_at,
+                    ticket.at_risk_at,
+                )
+                wanted = (
+                    plan.first_response_due_at,
+                    plan.resolution_due_at,
+                    self._next_check(ticket, sla, now, fired[ticket.id]),
+                    *queue_marks(sla),
+                )
+                if stored != wanted:
+                    queries.store_schedule(s, ticket.id, *wanted)
+                    changed.append(ticket.id)
+            changes.record(s, changed, "sla", now)
+        return len(changed)
+
+    # -- routing -------------------------------------------------------------------
+
+    def route(self, key: str, *, expected_version: int | None = None) -> TicketView:
+        """Route an open, unassigned ticket again by the current rules (say, once someone
+        came on duty); the attempt is audited whatever it finds."""
+        if not self.routing.enabled:
+            raise DesklineError(
+                "no routing is configured: add [[routing.rules]] or [routing] fallback_team "
+                "to deskline.toml"
+            )
+        with self._change(key, expected_version) as c:
+            t = c.ticket
+            _require_open(t, "route it")
+            if t.assignee_id is not None:
+                holder = self._handle_of(c.session, t.assignee_id)
+                raise Refused(
+                    f"{t.key} is assigned to {holder}: hand it back to the queue first "
+                    f"(`deskline status {t.key} new`)"
+                )
+            decision = intake.decide(c.session, t, *self._parties(c.session, t), self.routing)
+            done = intake.apply(c.session, t, decision)
+            _audit(c.session, t, c.actor, c.now, done.kind, done.old, done.new, done.reason)
+        return self.get(key)
+
+    def preview_route(self, key: str) -> Decision:
+        """Where the current rules and agents would send this ticket now (changes nothing)."""
+        number = fields.ticket_number(key)
+        with self.store.read() as s:
+            ticket = queries.ticket_by_number(s, number)
+            if ticket is None:
+                raise _not_found(key)
+            return intake.decide(s, ticket, *self._parties(s, ticket), self.routing)
+
+    def surges(self, *, within: timedelta | None = None) -> tuple[SurgeView, ...]:
+        """Surges, newest first: those whose last P0 came in the last ``within`` (all: None)."""
+        now = self.now()
+        with self.store.read() as s:
+            rows = workload.surges(s, since=now - within if within is not None else None)
+            return tuple(SurgeView.from_row(*row, now=now) for row in rows)
+
+    @staticmethod
+    def _parties(session: Session, ticket: Ticket) -> tuple[Customer | None, Category | None]:
+        customer = session.get(Customer, ticket.customer_id) if ticket.customer_id else None
+        category = session.get(Category, ticket.category_id) if ticket.category_id else None
+        return customer, category
+
+    # -- inside ----------------------------------------------------------------------
+
+    def _actor(self, session: Session) -> Agent:
+        agent = queries.agent_by_handle(session, self.actor)
+        if agent is None:
+            raise unknown_agent(self.actor)
+        return agent
+
+    @contextmanager
+    def _change(
+        self, key: str, expected_version: int | None, *, system: bool = False
+    ) -> Iterator[_Change]:
+        """One writing transaction on one ticket, refusing a stale edit; ``system``: done by
+        the desk itself (no acting agent), for the alert engine's automatic steps."""
+        number = fields.ticket_number(key)
+        try:
+            with self.store.write() as s:
+                actor = None if system else self._actor(s)
+                ticket = queries.ticket_by_number(s, number, for_update=True)
+                if ticket is None:
+                    raise _not_found(key)
+                if expected_version is not None and ticket.version != expected_version:
+                    raise _stale(ticket.key, expected_version, ticket.version)
+                change = _Change(s, ticket, actor, self.now())
+                status_before, assignee_before = ticket.status, ticket.assignee_id
+                yield change
+                ticket.updated_at = change.now
+                if ticket.status != status_before:
+                    ticket.status_at = change.now
+                if ticket.assignee_id is not None and ticket.assignee_id != assignee_before:
+                    ticket.assigned_at = change.now
+                # Every use case is a new version, even when no column changes value (a
+                # comment, or two edits within one clock tick): that is what stale checks see.
+                flag_modified(ticket, "updated_at")
+                self._keep_clocks(change, status_before)
+                s.flush()
+                changes.record(s, [ticket.id], "updated", change.now)
+        except StaleDataError:
+            raise StaleEdit(
+                f"T-{number} was changed by someone else while you edited it; "
+                "nothing was saved: reload it and try again"
+            ) from None
+
+    def _sla_clock(self, session: Session, ticket: Ticket) -> SlaClock:
+        customer = session.get(Customer, ticket.customer_id) if ticket.customer_id else None
+        category = session.get(Category, ticket.category_id) if ticket.category_id else None
+        facts = clock_facts(
+            ticket, customer.tier if customer else None, category.path if category else None
+        )
+        return SlaClock(self.rules, facts)
+
+    def _keep_clocks(self, c: _Change, status_before: str) -> None:
+        """Pause bookkeeping on a status change, then the due times and next check."""
+        t = c.ticket
+        paused = t.status in self.rules.pause_on
+        if t.paused_at is not None and not paused:  # a pause ends: credit its business time
+            t.pause_credit_seconds += self._sla_clock(c.session, t).credit_until(t.paused_at, c.now)
+            t.paused_at = None
+        elif t.paused_at is None and paused and status_before != t.status:
+            t.paused_at = c.now
+        sla = self._sla_clock(c.session, t)
+        schedule = sla.schedule(c.now)
+        t.first_response_due_at = schedule.first_response_due_at
+        t.resolution_due_at = schedule.resolution_due_at
+        t.next_due_at, t.at_risk_at = queue_marks(sla)
+        assert t.id is not None
+        with c.session.no_autoflush:  # one flush, one new version, for the whole change
+            fired = alert_rows.fired_keys(c.session, [t.id])[t.id]
+        t.next_check_at = self._next_check(t, sla, c.now, fired)
+
+    def _next_check(
+        self, t: Ticket, sla: SlaClock, now: datetime, fired: set[str]
+    ) -> datetime | None:
+        """When the alert engine must look at the ticket next (its next rung, or now)."""
+        return self.ladder.next_check(ticket_facts(t), sla, now, fired)
+
+    def _holder(self, c: _Change) -> dict[str, Any]:
+        return {
+            "status": c.ticket.status,
+            "assignee": self._handle_of(c.session, c.ticket.assignee_id),
+        }
+
+    @staticmethod
+    def _handle_of(session: Session, agent_id: int | None) -> str | None:
+        if agent_id is None:
+            return None
+        agent = session.get(Agent, agent_id)
+        return agent.handle if agent else None
+
+
+def ticket_facts(ticket: Ticket) -> TicketFacts:
+    """What the alert ladder needs of a stored ticket besides its SLA clock."""
+    return TicketFacts(
+        id=ticket.id or 0,
+        status=ticket.status,
+        assigned=ticket.assignee_id is not None,
+        created_at=ticket.created_at,
+        assigned_at=ticket.assigned_at,
+        status_at=ticket.status_at,
+        resolved_at=ticket.resolved_at,
+    )
+
+
+def clock_facts(ticket: Ticket, tier: str | None, category: str | None) -> ClockFacts:
+    """What the SLA arithmetic needs of a stored ticket."""
+    return ClockFacts(
+        created_at=ticket.created_at,
+        priority=ticket.priority,
+        tier=tier,
+        category=category,
+        channel=ticket.channel,
+        first_response_at=ticket.first_response_at,
+        resolved_at=ticket.resolved_at,
+        paused_at=ticket.paused_at,
+        pause_credit_seconds=ticket.pause_credit_seconds,
+    )
+
+
+def queue_marks(sla: SlaClock) -> tuple[datetime | None, datetime | None]:
+    """When the earliest running clock breaches and when it turns at risk (None, None when
+    no clock runs): stored, so the queue sorts and counts by indexed columns."""
+    marks = {(clock, name): at for clock, name, at in sla.thresholds()}
+    breaches = [(at, clock) for (clock, name), at in marks.items() if name == "breach"]
+    if not breaches:
+        return None, None
+    due, clock = min(breaches)
+    return due, marks.get((clock, "at_risk"))
+
+
+def _not_found(key: str) -> NotFound:
+    return NotFound(f"no ticket {key.strip().upper()}: check the key with `deskline list`")
+
+
+def _stale(key: str, expected: int, actual: int) -> StaleEdit:
+    return StaleEdit(
+        f"{key} was changed by someone else (you had version {expected}, it is now "
+        f"{actual}); nothing was saved: reload it and try again"
+    )
+
+
+def _require_open(ticket: Ticket, action: str) -> None:
+    if ticket.status not in workflow.OPEN:
+        raise DesklineError(f"{ticket.key} is {ticket.status}: reopen it to {action}")
+
+
+def _comment(c: _Change, kind: str, body: str) -> Comment:
+    assert c.ticket.id is not None
+    comment = Comment(
+        ticket_id=c.ticket.id,
+        author_id=c.actor.id if c.actor else None,
+        kind=kind,
+        body=body,
+        created_at=c.now,
+    )
+    c.session.add(comment)
+    c.session.flush()
+    return comment
+
+
+def _audit(
+    session: Session,
+    ticket: Ticket,
+    actor: Agent | None,
+    at: datetime,
+    kind: str,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    reason: str | None = None,
+) -> None:
+    """The audit event of a change, in the change's own transaction."""
+    assert ticket.id is not None
+    session.add(
+        Event(
+            ticket_id=ticket.id,
+            actor_id=actor.id if actor else None,
+            at=at,
+            kind=kind,
+            old=old,
+            new=new,
+            reason=reason,
+        )
+    )

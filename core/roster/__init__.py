@@ -1,0 +1,1 @@
+"""Who works at the desk and whom it serves: agents, identity, customers."""

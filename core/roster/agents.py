@@ -1,0 +1,174 @@
+"""The roster: who works at this desk, and who "I" am."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterable
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from deskline.core.desk import fields
+from deskline.core.desk.views import AgentView
+from deskline.core.errors import InvalidInput, NotAllowed, Refused, UnknownAgent
+from deskline.core.routing.route import ROUTED_STATUSES
+from deskline.storage import queries, workload
+from deskline.storage.models import Agent
+from deskline.storage.store import Store
+
+HANDLE_ENV = "DESKLINE_AS"
+MANAGERS = ("supervisor", "director", "admin")  # may change other agents' duty and settings
+
+
+def os_handle() -> str:
+    """The OS user name, the default identity."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        return os.environ.get("USER", "agent")
+
+
+def check_handle(handle: str) -> str:
+    value = handle.strip()
+    if not value or any(c.isspace() for c in value) or len(value) > 64:
+        raise InvalidInput(f"bad handle {handle!r}: use one word, like alice or li.wei")
+    return value
+
+
+def unknown_agent(handle: str) -> UnknownAgent:
+    return UnknownAgent(
+        f'unknown agent {handle!r}: add them with `deskline agents add {handle} --name "Full Name"`'
+    )
+
+
+class Roster:
+    """Adding and listing agents; each call is one transaction."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(
+        self,
+        handle: str,
+        *,
+        name: str | None = None,
+        role: str = "agent",
+        team: str | None = None,
+        skills: Iterable[str] = (),
+        email: str | None = None,
+        max_active: int = 10,
+        on_duty: bool = True,
+    ) -> AgentView:
+        handle = check_handle(handle)
+        role = fields.role(role)
+        if max_active < 1:
+            raise InvalidInput(f"--max-active must be at least 1, not {max_active}")
+        with self.store.write() as s:
+            if queries.agent_by_handle(s, handle) is not None:
+                raise Refused(f"agent {handle!r} already exists")
+            team_row = queries.team_named(s, team.strip(), create=True) if team else None
+            agent = Agent(
+                handle=handle,
+                name=(name or handle).strip() or handle,
+                role=role,
+                team_id=team_row.id if team_row else None,
+                skills=fields.tags(skills),
+                email=email,
+                max_active=max_active,
+                on_duty=on_duty,
+            )
+            s.add(agent)
+            try:
+                s.flush()
+            except IntegrityError:  # a concurrent add of the same handle
+                raise Refused(f"agent {handle!r} already exists") from None
+            return AgentView.from_row(agent, team_row.name if team_row else None, 0)
+
+    def list(self) -> list[AgentView]:
+        """Every agent, with the open tickets each holds."""
+        with self.store.read() as s:
+            load = workload.open_load(s, ROUTED_STATUSES)
+            return [
+                AgentView.from_row(agent, team, sum(load.get(agent.id or 0, {}).values()))
+                for agent, team in queries.agents(s)
+            ]
+
+    def get(self, handle: str) -> AgentView:
+        for agent in self.list():
+            if agent.handle == handle:
+                return agent
+        raise unknown_agent(handle)
+
+    def set_duty(self, handle: str, on_duty: bool, *, by: str) -> AgentView:
+        """Put an agent on or off duty: anyone themself, a supervisor or above anyone."""
+        with self.store.write() as s:
+            agent = _managed(s, handle, by, "put", own_ok=True)
+            if agent.on_duty == on_duty:
+                raise Refused(f"{handle} is already {'on' if on_duty else 'off'} duty")
+            agent.on_duty = on_duty
+            s.add(agent)
+            return AgentView.from_row(agent, queries.team_of(s, agent))
+
+    def update(
+        self,
+        handle: str,
+        *,
+        by: str,
+        skills: Iterable[str] | None = None,
+        cap: int | None = None,
+        default_cap: bool = False,
+        max_active: int | None = None,
+        team: str | None = None,
+    ) -> AgentView:
+        """Change what routing weighs for an agent (a supervisor or above): skills (replacing
+        them), cap on active P1/P2 tickets (or back to the desk's default), max active, team."""
+        if skills is None and cap is None and not default_cap and max_active is None and not team:
+            raise InvalidInput("nothing to change: give --skill, --cap, --max-active or --team")
+        if cap is not None and default_cap:
+            raise InvalidInput("give --cap N or --cap default, not both")
+        if cap is not None and cap < 0:
+            raise InvalidInput(f"--cap must be 0 or more, not {cap}")
+        if max_active is not None and max_active < 1:
+            raise InvalidInput(f"--max-active must be at least 1, not {max_active}")
+        with self.store.write() as s:
+            agent = _managed(s, handle, by, "change", own_ok=False)
+            if skills is not None:
+                agent.skills = fields.tags(skills)
+            if cap is not None or default_cap:
+                agent.cap = cap
+            if max_active is not None:
+                agent.max_active = max_active
+            if team:
+                team_row = queries.team_named(s, team.strip(), create=True)
+                agent.team_id = team_row.id if team_row else None
+            s.add(agent)
+            return AgentView.from_row(agent, queries.team_of(s, agent))
+
+    def enrol_first(self, handle: str) -> AgentView | None:
+        """On a desk with no agents at all, the first person to use it becomes its admin."""
+        with self.store.write() as s:
+            if queries.agent_count(s) > 0:
+                return None
+            agent = Agent(handle=check_handle(handle), name=handle, role="admin")
+            s.add(agent)
+            s.flush()
+            return AgentView.from_row(agent, None)
+
+
+def _managed(session: Session, handle: str, by: str, what: str, *, own_ok: bool) -> Agent:
+    """The agent ``handle``, if ``by`` may change them: a supervisor, director or admin may
+    change anyone; others only themselves, and only where ``own_ok``."""
+    actor = queries.agent_by_handle(session, by)
+    if actor is None:
+        raise unknown_agent(by)
+    agent = queries.agent_by_handle(session, handle)
+    if agent is None:
+        raise unknown_agent(handle)
+    if actor.role not in MANAGERS and not (own_ok and actor.id == agent.id):
+        whose = "someone else" if own_ok else handle
+        raise NotAllowed(
+            f"only a supervisor, director or admin can {what} {whose}"
+            f"{' on or off duty' if what == 'put' else ''}; you ({by}) are {actor.role}"
+        )
+    return agent

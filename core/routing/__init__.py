@@ -1,0 +1,1 @@
+"""Where a new ticket goes: triage, routing rules, surges, the rules' check."""

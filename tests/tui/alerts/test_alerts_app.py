@@ -1,0 +1,115 @@
+"""Alerts in the workspace: the app's own watcher fires, my alerts toast (the bell for a
+breach), the alert centre lists them and space acknowledges; desktop notifications that
+cannot work say so once and leave the screen clean."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from conftest import FrozenClock as Clock
+from conftest import workers_done
+from textual.widgets import DataTable
+
+from deskline.core.alerts.ladder import AlertRules
+from deskline.core.alerts.watcher import Inbox, SlaWatcher
+from deskline.core.desk.tickets import Desk
+from deskline.core.roster.agents import Roster
+from deskline.storage.store import Store
+from deskline.tui.alerts.in_app import AlertCentre
+from deskline.tui.workspace.app import DesklineApp
+
+T0 = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(T0)
+
+
+def make_ana(store: Store, clock: Clock, monkeypatch) -> Desk:
+    # No desktop session here: no D-Bus, no display (the app must say so and carry on).
+    for name in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    roster = Roster(store)
+    if roster.list() == []:
+        roster.add("ana", name="Ana Silva", role="supervisor", team="Service Desk")
+    ana = Desk(store, "ana", now=clock)
+    ana.create("Checkout down for everyone", priority="P0", customer="Globex")
+    return ana
+
+
+@pytest.fixture
+def ana(desk, clock, monkeypatch) -> Desk:
+    return make_ana(desk.store, clock, monkeypatch)
+
+
+def toasts(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def until(pilot, condition, timeout: float = 8.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+async def test_a_breach_toasts_rings_and_is_acknowledged_in_the_alert_centre(ana, clock):
+    clock.t = T0 + timedelta(minutes=15)  # the first response is due now
+    app = DesklineApp(ana, alerts=True)
+    rings: list[int] = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: any("breached" in t for t in toasts(app)))
+        shown = toasts(app)
+        assert any("T-1 breached" in t and "level 3" in t for t in shown)
+        assert any("T-1 at risk" in t for t in shown)
+        assert rings  # the bell, for the breach
+        assert sum("desktop notifications are off" in t for t in shown) == 1
+        await pilot.press("exclamation_mark")
+        await until(pilot, lambda: isinstance(app.screen, AlertCentre))
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 2)
+        await pilot.press("space")
+        await until(pilot, lambda: Inbox(ana.store, "ana").recent()[0].acknowledged_at is not None)
+        await pilot.press("escape")
+    mine = Inbox(ana.store, "ana").recent()
+    assert [(i.rung, i.acknowledged_at is not None) for i in mine] == [
+        ("breach", True),
+        ("at_risk", False),
+    ]
+    assert not app.alerts.watcher.leader  # the lease was given up on exit
+
+
+async def test_an_alert_fired_by_another_watcher_reaches_the_open_app(ana):
+    at_12 = T0 + timedelta(minutes=12)
+    headless = SlaWatcher(ana.store, ana, AlertRules(lease=timedelta(hours=1)), now=lambda: at_12)
+    headless._hold_lease(T0)  # a `deskline watch` elsewhere holds the lease
+    app = DesklineApp(ana, alerts=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.5)
+        assert not app.alerts.watcher.leader  # stands by
+        assert [f.rung for f in await asyncio.to_thread(headless.run_due)] == ["at_risk"]
+        await until(pilot, lambda: any("T-1 at risk" in t for t in toasts(app)), timeout=3)
+    headless.release()
+
+
+def test_desktop_notifications_off_is_one_warning_and_no_stray_text(
+    snap_compare, sqlite_url, clock, monkeypatch
+):
+    ana = make_ana(Store.open(sqlite_url), clock, monkeypatch)
+
+    async def wait_for_warning(pilot) -> None:
+        await until(pilot, lambda: any("desktop notifications" in t for t in toasts(pilot.app)))
+        await workers_done(pilot.app)
+        await pilot.pause()
+
+    assert os.environ.get("DBUS_SESSION_BUS_ADDRESS") is None
+    app = DesklineApp(ana, alerts=True)
+    assert snap_compare(app, terminal_size=(100, 28), run_before=wait_for_warning)

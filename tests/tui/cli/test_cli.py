@@ -1,0 +1,254 @@
+"""The command line as scripts and people use it: JSON round trips and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import inspect, text
+
+from deskline.storage.store import Store
+from deskline.tui.cli.main import main
+
+
+class Cli:
+    """Runs ``deskline ARGS`` in-process through the real entry point."""
+
+    def __init__(self, db: str, capsys, monkeypatch) -> None:
+        self.db, self.capsys, self.monkeypatch = db, capsys, monkeypatch
+
+    def __call__(self, *args: str, as_: str = "ana"):
+        self.capsys.readouterr()
+        argv = ["deskline", "--db", self.db, "--as", as_, *args]
+        self.monkeypatch.setattr(sys, "argv", argv)
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *args: str, as_: str = "ana"):
+        code, out, err = self(*args, "--json", as_=as_)
+        assert code == 0, err
+        return json.loads(out)
+
+
+@pytest.fixture
+def cli(db_url, capsys, monkeypatch) -> Cli:
+    run = Cli(db_url, capsys, monkeypatch)
+    code, _, err = run("agents", "add", "ana", "--name", "Ana Silva", "--team", "Service Desk")
+    assert code == 0, err
+    assert run("agents", "add", "bo", "--name", "Bo Wang")[0] == 0
+    return run
+
+
+def row_counts(db: str) -> dict[str, int]:
+    store = Store.open(db)
+    with store.read() as s:
+        counts = {
+            t: s.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
+            for t in inspect(store.engine).get_table_names()
+        }
+        counts["_versions"] = s.execute(text("SELECT sum(version) FROM ticket")).scalar()
+    store.close()
+    return counts
+
+
+def test_create_show_list_round_trip_in_json(cli):
+    made = cli.json(
+        "new",
+        "--title",
+        "打印机卡纸 printer jams",
+        "-p",
+        "P1",
+        "--category",
+        "Hardware/Printer",
+        "--customer",
+        "Northwind",
+        "--vip",
+        "--channel",
+        "phone",
+        "--description",
+        "Third floor, every page.",
+        "--tag",
+        "printer",
+    )
+    assert made["key"] == "T-1" and made["status"] == "new" and made["vip"] is True
+    shown = cli.json("show", "T-1")
+    assert {k: shown[k] for k in made} == made
+    # triage records its suggestion for a VIP (P2 raised to P1), agreeing with the -p P1 given
+    assert [e["kind"] for e in shown["events"]] == ["created", "triaged"]
+    assert shown["comments"] == []
+    listed = cli.json("list")
+    assert listed == [made]
+    assert set(made) >= {
+        "key",
+        "title",
+        "description",
+        "status",
+        "priority",
+        "category",
+        "customer",
+        "vip",
+        "channel",
+        "tags",
+        "assignee",
+        "team",
+        "created_at",
+        "updated_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "escalation_level",
+        "reopen_count",
+        "version",
+    }
+    assert made["created_at"].endswith("Z")
+
+
+def test_the_whole_workflow_from_the_command_line(cli):
+    cli("new", "--title", "VPN drops")  # no urgency keyword: triage leaves it at P2
+    assert cli.json("assign", "T-1", "bo")["assignee"] == "bo"
+    assert cli.json("take", "T-1")["status"] == "in_progress"
+    assert cli.json("reply", "T-1", "Restarting the gateway")["first_response_at"]
+    assert cli.json("note", "T-1", "gateway logs show OOM")["version"] == 5
+    assert cli.json("priority", "T-1", "P0", "--reason", "all remote staff")["priority"] == "P0"
+    assert (
+        cli.json("escalate", "T-1", "--reason", "r", "--progress", "p", "--help-needed", "h")[
+            "escalation_level"
+        ]
+        == 1
+    )
+    assert cli.json("status", "T-1", "pending")["status"] == "pending"
+    assert cli.json("status", "T-1", "resolved", "--reason", "more memory")["resolved_at"]
+    assert cli.json("status", "T-1", "closed")["closed_at"]
+    assert cli.json("reopen", "T-1")["reopen_count"] == 1
+    kinds = [e["kind"] for e in cli.json("show", "T-1")["events"]]
+    assert kinds == [
+        "created",
+        "assigned",
+        "taken",
+        "reply",
+        "note",
+        "priority",
+        "escalated",
+        "status",
+        "status",
+        "status",
+        "reopened",
+    ]
+    code, out, _ = cli("list", "--mine")
+    assert code == 0 and "VPN drops" in out
+
+
+def test_human_output_shows_the_conversation_apart_from_notes(cli):
+    cli("new", "--title", "Mail bounce")
+    cli("reply", "T-1", "Which address?")
+    cli("note", "T-1", "probably SPF")
+    code, out, _ = cli("show", "T-1")
+    assert code == 0
+    assert "reply" in out and "internal note" in out and "probably SPF" in out
+
+
+USER_ERRORS = [
+    (("show", "T-404"), 1, "no ticket T-404"),
+    (("note", "T-404", "x"), 1, "no ticket T-404"),
+    (("status", "T-1", "closed"), 1, "cannot move T-1 from new to closed"),
+    (("status", "T-1", "done"), 2, "unknown status 'done'"),
+    (("new", "--title", "x", "--priority", "P7"), 2, "bad priority 'P7'"),
+    (("priority", "T-1", "urgent"), 2, "bad priority 'urgent'"),
+    (("new", "--title", "   "), 2, "a ticket needs a title"),
+    (("new", "--title", "x", "--channel", "pigeon"), 2, "bad channel 'pigeon'"),
+    (("new", "--title", "x", "--category", "a/b/c/d"), 2, "at most 3"),
+    (("reply", "T-1", "x", "--if-version", "0"), 1, "T-1 was changed by someone else"),
+    (("assign", "T-1", "zed"), 1, "deskline agents add zed"),
+    (
+        ("escalate", "T-1", "--reason", "r", "--progress", " ", "--help-needed", "h"),
+        2,
+        "--progress",
+    ),
+    (("reopen", "T-1"), 1, "cannot reopen T-1"),
+    (("agents", "add", "bo"), 1, "agent 'bo' already exists"),
+    (("agents", "add", "cy", "--role", "boss"), 2, "bad role 'boss'"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    USER_ERRORS,
+    ids=[" ".join(a[:2]) + f" ({m})" for a, _, m in USER_ERRORS],
+)
+def test_user_error_is_one_clear_line_and_changes_nothing(cli, db_url, args, code, message):
+    cli("new", "--title", "existing")
+    before = row_counts(db_url)
+    got, out, err = cli(*args)
+    assert got == code
+    assert err.count("\n") == 1 and err.startswith("deskline: ") and message in err
+    assert "Traceback" not in err and out == ""
+    assert row_counts(db_url) == before
+
+
+def test_unknown_acting_agent_names_the_command_that_adds_it(cli, db_url):
+    cli("new", "--title", "existing")
+    before = row_counts(db_url)
+    code, out, err = cli("new", "--title", "y", as_="ghost")
+    assert code == 1 and "deskline agents add ghost" in err and out == ""
+    assert cli("list", as_="ghost")[0] == 1
+    assert row_counts(db_url) == before
+
+
+def test_unreachable_database_is_one_line(capsys, monkeypatch, tmp_path):
+    for db in (
+        str(tmp_path / "no" / "such" / "dir.db"),
+        "postgresql+psycopg://postgres@127.0.0.1:1/nowhere",
+    ):
+        code, out, err = Cli(db, capsys, monkeypatch)("list")
+        assert code == 1 and err.startswith("deskline: cannot open database")
+        assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_first_user_of_an_empty_desk_becomes_its_admin(capsys, monkeypatch, tmp_path):
+    run = Cli(str(tmp_path / "fresh.db"), capsys, monkeypatch)
+    code, out, err = run("new", "--title", "first", as_="root")
+    assert code == 0 and "added you (root) as its admin" in err
+    assert run.json("agents", "list", as_="root")[0]["role"] == "admin"
+    assert run("list", as_="someone-else")[0] == 1  # only the very first user is enrolled
+
+
+def test_db_backup_and_upgrade_commands(cli, db_url, tmp_path):
+    code, out, err = cli("db", "upgrade")
+    assert code == 0 and "at schema" in out
+    code, out, err = cli("db", "backup")
+    if db_url.startswith("sqlite"):
+        assert code == 0 and out.strip().startswith(str(tmp_path))
+    else:
+        assert code == 1 and "pg_dump" in err
+
+
+def test_installed_console_script_runs(tmp_path, require):
+    exe = shutil.which("deskline")
+    require("the installed deskline command (pip install -e .)", exe is not None)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "DESKLINE_DB": str(tmp_path / "x.db"),
+        "DESKLINE_AS": "root",
+    }
+    made = subprocess.run(
+        [exe, "new", "--title", "from a script", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(made.stdout)["key"] == "T-1"
+    bad = subprocess.run([exe, "show", "T-2"], env=env, capture_output=True, text=True)
+    assert (
+        bad.returncode == 1
+        and bad.stderr == "deskline: no ticket T-2: check the key with `deskline list`\n"
+    )

@@ -1,0 +1,64 @@
+"""Snapshots of every workspace screen, on the demo desk with a frozen clock (stable SVGs)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DEMO_ME, DEMO_NOW, workers_done
+from textual.widgets import Input
+
+from deskline.core.config.settings import default_rules
+from deskline.core.desk.tickets import Desk
+from deskline.storage.store import Store
+from deskline.tui.workspace.app import DesklineApp
+
+NOW, ME = DEMO_NOW, DEMO_ME
+
+
+@pytest.fixture
+def app(demo_copy) -> DesklineApp:
+    desk = Desk(Store.open(str(demo_copy)), ME, now=lambda: NOW, rules=default_rules())
+    return DesklineApp(desk)
+
+
+async def settled(pilot) -> None:
+    for _ in range(4):
+        await pilot.pause()
+        await workers_done(pilot.app)
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
+def test_workspace_at_80x24(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settled)
+
+
+def test_workspace_at_160x48(snap_compare, app):
+    assert snap_compare(app, terminal_size=(160, 48), run_before=settled)
+
+
+def test_quick_create_modal(snap_compare, app):
+    async def open_modal(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("ctrl+t", *"Caller: printer on fire")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_modal)
+
+
+def test_help_screen(snap_compare, app):
+    async def open_help(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("question_mark")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_help)
+
+
+def test_error_toast(snap_compare, app):
+    async def refuse(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("o")  # reopening an open ticket is refused
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=refuse)

@@ -1,0 +1,442 @@
+"""The workspace driven by its keys, each checked against the store."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from conftest import workers_done
+from textual.widgets import Input
+
+from deskline.core.desk.queue import Queue, QueueCounts
+from deskline.core.desk.tickets import Desk
+from deskline.core.sla.clocks import ClockState
+from deskline.tui.help import HelpScreen
+from deskline.tui.keys import REMAPPABLE
+from deskline.tui.workspace.app import DesklineApp
+from deskline.tui.workspace.detail import DetailPane
+from deskline.tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
+from deskline.tui.workspace.queue import QueueView
+from deskline.tui.workspace.screen import (
+    DETAIL_DELAY,
+    FULL_PASS_SECONDS,
+    QUIET_SECONDS,
+    WorkspaceScreen,
+)
+
+NOW = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ana(desk) -> Desk:
+    ana = Desk(desk.store, "ana", now=lambda: NOW)
+    ana.create("Printer jam on floor 3", priority="P3", customer="Initech", tags=["printer"])
+    ana.create("Site down for everyone", priority="P0", customer="Globex", vip=True)
+    ana.create("VPN 连不上 after update", priority="P1", customer="蓝鲸游戏")
+    return ana
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        # the detail follows a fast-moving cursor once the keys rest
+        while getattr(pilot.app.screen, "_detail_timer", None) is not None:
+            await pilot.pause(DETAIL_DELAY / 2)
+        await workers_done(pilot.app)
+    await pilot.pause()
+
+
+def queue(app) -> QueueView:
+    return app.screen.query_one(QueueView)
+
+
+def keys_of(app) -> list[str]:
+    return [f"T-{n}" for n in queue(app).numbers]
+
+
+async def open_app(ana, size=(100, 30)):
+    app = DesklineApp(ana)
+    return app, app.run_test(size=size)
+
+
+async def select(pilot, key: str) -> None:
+    view = queue(pilot.app)
+    view.cursor = view.numbers.index(int(key[2:]))
+    await settle(pilot)
+    assert pilot.app.screen.detail.key == key
+
+
+async def test_opens_on_all_open_when_i_hold_nothing_sorted_by_urgency(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WorkspaceScreen)
+        assert app.screen.view_name == "open"
+        assert keys_of(app) == ["T-2", "T-3", "T-1"]
+        assert app.screen.detail.key == "T-2"
+
+
+async def test_j_and_k_move_the_selection_and_the_detail_follows(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert app.screen.detail.key == "T-3"
+        await pilot.press("down", "k")
+        await settle(pilot)
+        assert app.screen.detail.key == "T-3"
+
+
+async def test_t_takes_the_selected_ticket(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+    t = ana.get("T-2")
+    assert (t.assignee, t.status) == ("ana", "in_progress")
+
+
+async def test_a_assigns_with_completion_over_agents(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, Choose)
+        await pilot.press("b", "o", "enter")
+        await settle(pilot)
+    assert ana.get("T-2").assignee == "bo"
+
+
+async def test_s_offers_only_legal_next_statuses(ana):
+    ana.take("T-2")
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await select(pilot, "T-2")
+        await pilot.press("s")
+        await settle(pilot)
+        offered = [app.screen.choices[i][0] for i in range(len(app.screen.choices))]
+        assert offered == ["pending", "resolved", "assigned"]
+        await pilot.press("enter")  # pending
+        await settle(pilot)
+    assert ana.get("T-2").status == "pending"
+
+
+async def test_s_resolved_asks_for_the_solution(ana):
+    ana.take("T-2")
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await select(pilot, "T-2")
+        await pilot.press("s", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TextEntry)
+        await pilot.press(*"restarted the pool", "enter")
+        await settle(pilot)
+    t = ana.get("T-2")
+    assert t.status == "resolved" and t.events[-1].reason == "restarted the pool"
+
+
+async def test_p_changes_priority(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await select(pilot, "T-1")
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("enter")  # the first other priority: P0
+        await settle(pilot)
+    assert ana.get("T-1").priority == "P0"
+
+
+@pytest.mark.parametrize(("key", "kind"), [("r", "reply"), ("n", "note")])
+async def test_r_replies_and_n_notes(ana, key, kind):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        await pilot.press(*"we are on it", "enter")
+        await settle(pilot)
+    comment = ana.get("T-2").comments[-1]
+    assert (comment.kind, comment.body) == (kind, "we are on it")
+
+
+async def test_e_escalates_with_all_three_answers(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, EscalateForm)
+        await pilot.press(*"VIP down", "enter")
+        await pilot.press("enter")  # progress is empty: the form insists
+        await settle(pilot)
+        assert isinstance(app.screen, EscalateForm)
+        await pilot.press(*"restarted", "enter", *"DBA", "enter")
+        await settle(pilot)
+    t = ana.get("T-2")
+    assert t.escalation_level == 1 and t.events[-1].new["help_needed"] == "DBA"
+
+
+async def test_o_reopens(ana):
+    ana.take("T-1")
+    ana.transition("T-1", "resolved", reason="fixed")
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        app.screen.view_name = "open"
+        app.screen.detail = ana.get("T-1")  # a resolved ticket is not in an open view
+        await pilot.press("o")
+        await settle(pilot)
+    assert ana.get("T-1").status == "in_progress"
+
+
+async def test_slash_filters_as_you_type_and_escape_clears(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"globex")
+        await settle(pilot)
+        assert keys_of(app) == ["T-2"]
+        await pilot.press("ctrl+u", *"printer")  # a tag and a title word
+        await settle(pilot)
+        assert keys_of(app) == ["T-1"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert keys_of(app) == ["T-2", "T-3", "T-1"]
+
+
+async def test_v_switches_saved_views(ana):
+    ana.assign("T-3", "ana")
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        assert app.screen.view_name == "mine" and keys_of(app) == ["T-3"]
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # unassigned
+        await settle(pilot)
+        assert app.screen.view_name == "unassigned" and keys_of(app) == ["T-2", "T-1"]
+
+
+async def test_ctrl_t_creates_and_selects_the_new_ticket(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, QuickCreate)
+        await pilot.press(*"Caller cannot print", "enter")
+        await settle(pilot)
+        assert app.screen.detail.key == "T-4"
+    assert ana.get("T-4").title == "Caller cannot print"
+
+
+async def test_enter_focuses_detail_and_escape_returns(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        assert app.focused is app.screen.query_one(DetailPane)
+        await pilot.press("escape")
+        assert app.focused is queue(app)
+
+
+async def test_question_mark_shows_every_key(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        described = {d for _, d in app.screen.keys}
+        assert set(REMAPPABLE.values()) <= described  # every key of the workspace
+        assert ("t", "take") in app.screen.keys
+        await pilot.press("escape")
+        assert isinstance(app.screen, WorkspaceScreen)
+
+
+async def test_q_quits(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+class _Cycle:
+    """Garbage only the collector can free: it refers to itself."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+async def test_what_is_set_aside_from_the_collector_is_not_garbage_kept_for_days(ana):
+    """The workspace keeps long-lived objects out of the collector's full passes (quick keys
+    at a million tickets); garbage must not be kept with them for the life of the app."""
+    app, running = await open_app(ana)
+    try:
+        async with running as pilot:
+            await settle(pilot)
+            screen = app.screen
+            dropped = _Cycle()
+            gone = weakref.ref(dropped)
+            del dropped
+            screen.set_aside()
+            assert gone() is None  # collected first, not set aside with what lives
+            kept = _Cycle()
+            later = weakref.ref(kept)
+            screen.set_aside()  # alive now: set aside
+            del kept
+            screen.set_aside()
+            assert later() is not None  # the short passes do not look at what was set aside
+            await pilot.press("j")
+            await settle(pilot)
+            screen._full_pass_at -= FULL_PASS_SECONDS  # an hour is up, but the cursor moved
+            screen.set_aside()
+            assert later() is not None
+            screen._moved_at -= QUIET_SECONDS  # and now it rests: everything is looked at
+            screen.set_aside()
+            assert later() is None
+    finally:
+        gc.unfreeze()
+
+
+async def test_illegal_action_is_a_toast_and_changes_nothing(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("o")  # reopen an open ticket
+        await settle(pilot)
+        assert any("cannot reopen T-2" in n.message for n in app._notifications)
+    assert ana.get("T-2").version == 1
+
+
+async def test_stale_edit_reloads_and_keeps_what_was_typed(ana, store):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        Desk(store, "bo", now=lambda: NOW).note("T-2", "bo was here")  # behind the app's back
+        await pilot.press("r", *"half an answer", "enter")
+        await settle(pilot)
+        assert any("changed by someone else" in n.message for n in app._notifications)
+        assert isinstance(app.screen, TextEntry)
+        assert app.screen.query_one(Input).value == "half an answer"
+        await pilot.press("enter")
+        await settle(pilot)
+    bodies = [c.body for c in ana.get("T-2").comments]
+    assert bodies == ["bo was here", "half an answer"]
+
+
+async def test_changes_from_another_process_show_within_two_seconds(ana, db_url):
+    import asyncio
+    import time
+
+    from deskline.storage.store import Store
+
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("j")  # select T-3; it must stay selected
+        await settle(pilot)
+        other = Desk(Store.open(db_url), "bo", now=lambda: NOW)  # a second engine
+        started = time.monotonic()
+        other.create("Checkout down again", priority="P0", customer="Globex")
+        other.change_priority("T-1", "P0")
+        while time.monotonic() - started < 2.0:
+            await asyncio.sleep(0.1)
+            if "T-4" in keys_of(app) and queue(app).tickets.get(1, None) is not None:
+                if queue(app).tickets[1].priority == "P0":
+                    break
+        assert "T-4" in keys_of(app) and queue(app).tickets[1].priority == "P0"
+        assert time.monotonic() - started < 2.0
+        assert app.screen.detail.key == "T-3"
+        other.store.close()
+
+
+async def test_ctrl_t_leaves_the_priority_to_triage_unless_chosen(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", *"Checkout down for everyone", "enter")
+        await settle(pilot)
+    assert ana.get("T-4").priority == "P0"  # "down" and "everyone": triage's suggestion
+
+
+async def test_keys_act_on_the_ticket_under_the_cursor_before_its_detail_arrives(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "t")  # moving fast: the detail waits, the keys do not
+        await settle(pilot)
+        assert app.screen.detail.key == "T-1"
+    assert ana.get("T-1").assignee == "ana"
+    assert ana.get("T-3").assignee is None
+
+
+def _oracle(desk: Desk) -> tuple[list[int], QueueCounts, set[int], set[int]]:
+    """The queue as every ticket's own clocks read it: order, counts, breached, at risk."""
+    tickets = desk.list()  # every open ticket, ordered by the due-time expression
+    state = {t.number: t.sla.most_urgent()[1].state for t in tickets if t.sla}
+    breached = {n for n, s in state.items() if s == ClockState.BREACHED}
+    at_risk = {n for n, s in state.items() if s == ClockState.AT_RISK}
+    counts = QueueCounts(len(tickets), len(at_risk), len(breached))
+    return [t.number for t in tickets], counts, breached, at_risk
+
+
+def test_queue_order_and_counts_from_stored_instants_match_the_clocks(desk):
+    clock = {"now": NOW}
+    ana = Desk(desk.store, "ana", now=lambda: clock["now"])
+    for title, priority in [("a", "P3"), ("b", "P0"), ("c", "P1"), ("d", "P2"), ("e", "P0")]:
+        ana.create(title, priority=priority)
+    ana.create("f", priority="P1")
+    ana.take("T-2")
+    ana.reply("T-2", "looking")  # first response given: the resolution clock leads
+    ana.take("T-3")
+    ana.transition("T-3", "pending")  # paused, its first response still running
+    ana.take("T-4")
+    ana.reply("T-4", "on it")
+    ana.transition("T-4", "pending")  # paused, no clock running
+    ana.take("T-6")
+    ana.transition("T-6", "resolved", reason="done")  # finished: out of the open views
+    queue = Queue(ana)
+    seen: set[str] = set()
+    for minutes in (0, 13, 16, 25, 50, 200, 3000):
+        clock["now"] = NOW + timedelta(minutes=minutes)
+        order, counts, breached, at_risk = _oracle(ana)
+        seen |= {"at risk"} if at_risk else set()
+        seen |= {"breached"} if breached else set()
+        assert queue.numbers("open") == order, minutes
+        assert queue.counts() == counts, minutes
+        assert set(queue.numbers("breached")) == breached, minutes
+        assert set(queue.numbers("at_risk")) == breached | at_risk, minutes
+        assert queue.numbers("open", limit=3) == order[:3], minutes
+    assert seen == {"at risk", "breached"}  # the instants were crossed, not just met
+
+
+def test_a_desk_without_stored_at_risk_instants_still_counts_right(desk):
+    """A desk upgraded from before the queue marks, until `sla recompute` stores them."""
+    from sqlalchemy import update
+
+    from deskline.storage.models import Ticket
+
+    clock = {"now": NOW}
+    ana = Desk(desk.store, "ana", now=lambda: clock["now"])
+    for priority in ("P0", "P1", "P2", "P0"):
+        ana.create(f"{priority} ticket", priority=priority)
+    with desk.store.write() as s:
+        s.execute(update(Ticket).values(at_risk_at=None))
+    queue = Queue(ana)
+    clock["now"] = NOW + timedelta(minutes=13)  # both P0 at risk, nothing breached yet
+    order, counts, breached, at_risk = _oracle(ana)
+    assert counts == QueueCounts(4, 2, 0)
+    assert queue.counts() == counts
+    assert set(queue.numbers("at_risk")) == at_risk
+    assert ana.recompute_sla() == 4  # stores the missing instants
+    assert queue.counts() == counts

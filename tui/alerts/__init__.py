@@ -1,0 +1,1 @@
+"""Alerts in a running app: toasts, bell, desktop, the alert centre."""

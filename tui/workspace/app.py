@@ -1,0 +1,97 @@
+"""The Textual app: the agent's workspace, its commands and its keys."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from deskline.core.alerts.ladder import AlertRules
+from deskline.core.alerts.watcher import Inbox
+from deskline.core.config.settings import DeskConfig
+from deskline.core.desk.queue import BUILT_IN, Queue
+from deskline.core.desk.templates import Template
+from deskline.core.desk.tickets import Desk
+from deskline.core.desk.views import AgentView
+from deskline.core.roster.agents import Roster
+from deskline.storage import queries
+from deskline.tui.alerts.in_app import AlertCentre, AppAlerts
+from deskline.tui.help import HelpScreen
+from deskline.tui.keys import REMAPPABLE, check_keymap
+from deskline.tui.look import Look, ThemedApp, look_of
+from deskline.tui.workspace.commands import WorkspaceCommands
+from deskline.tui.workspace.screen import WorkspaceScreen
+
+
+class DesklineApp(ThemedApp):
+    """The agent's workspace."""
+
+    TITLE = "deskline"
+    COMMANDS = App.COMMANDS | {WorkspaceCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Leave deskline"),
+        Binding("exclamation_mark", "alerts", "Alerts", id="alerts", tooltip="My alerts"),
+    ]
+
+    def __init__(
+        self,
+        desk: Desk,
+        config: DeskConfig | None = None,
+        look: Look | None = None,
+        *,
+        alerts: bool = False,
+    ) -> None:
+        """``alerts``: run a watcher and show my alerts (the CLI does; tests choose)."""
+        super().__init__()
+        self.desk = desk
+        self.config = config
+        self.queue = Queue(desk)
+        if config is not None and config.keys:
+            self.set_keymap(check_keymap(config.keys, config.source))
+        self.use_look(look or look_of(config))
+        rules = config.alerts if config is not None else AlertRules()
+        self.alerts = AppAlerts(self, desk, rules) if alerts and rules.enabled else None
+
+    def on_mount(self) -> None:
+        titles = {view.name: view.title for view in BUILT_IN}
+        self.push_screen(WorkspaceScreen(self.queue, titles))
+        if self.alerts is not None:
+            self.alerts.start()
+
+    def on_unmount(self) -> None:
+        if self.alerts is not None:
+            self.alerts.stop()
+
+    def action_alerts(self) -> None:
+        """The alert centre: my alerts, newest first; space acknowledges."""
+        if not isinstance(self.screen, AlertCentre):
+            inbox = Inbox(self.desk.store, self.desk.actor, now=self.desk.now)
+            self.push_screen(AlertCentre(inbox))
+
+    # -- what the dialogs offer -----------------------------------------------------------
+
+    def roster(self) -> list[AgentView]:
+        return Roster(self.desk.store).list()
+
+    def categories(self) -> list[str]:
+        with self.desk.store.read() as s:
+            return queries.category_paths(s)
+
+    def customers(self) -> list[str]:
+        with self.desk.store.read() as s:
+            return queries.customer_names(s)
+
+    def templates(self) -> list[Template]:
+        return list(self.config.templates) if self.config else []
+
+    # -- help ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        # Every key of ours as bound now (remaps included), grouped by action.
+        by_action: dict[str, list[str]] = {}
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if binding.id in REMAPPABLE:
+                by_action.setdefault(binding.id, []).append(self.get_key_display(binding))
+        keys = [(" / ".join(shown), REMAPPABLE[action]) for action, shown in by_action.items()]
+        keys.append((self.get_key_display(Binding("ctrl+p", "")), "command palette"))
+        self.push_screen(HelpScreen(keys))
