@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,11 +17,23 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import create_engine, text
 
 from deskline.core.desk.tickets import Desk
 from deskline.core.roster.agents import Roster
 from deskline.storage.store import Store
+
+# What the suite leaves behind goes to the temporary directory, never into the checkout: the
+# snapshot report of a failed snapshot, and hypothesis's examples database.
+LEFTOVERS = Path(tempfile.gettempdir()) / "deskline-tests"
+set_hypothesis_home_dir(LEFTOVERS / "hypothesis")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if getattr(config.option, "snapshot_report", None) == "snapshot_report.html":
+        config.option.snapshot_report = str(LEFTOVERS / "snapshot_report.html")
+
 
 PG_URL = os.environ.get("DESKLINE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE = os.environ.get("DESKLINE_REQUIRE_INTEGRATION") == "1"

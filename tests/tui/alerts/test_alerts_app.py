@@ -5,13 +5,14 @@ cannot work say so once and leave the screen clean."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import FrozenClock as Clock
-from conftest import workers_done
+from conftest import need_tool, workers_done
 from textual.widgets import DataTable
 
 from deskline.core.alerts.ladder import AlertRules
@@ -32,7 +33,7 @@ def clock() -> Clock:
 
 def make_ana(store: Store, clock: Clock, monkeypatch) -> Desk:
     # No desktop session here: no D-Bus, no display (the app must say so and carry on).
-    for name in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY"):
+    for name in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
@@ -103,6 +104,9 @@ async def test_an_alert_fired_by_another_watcher_reaches_the_open_app(ana):
 def test_desktop_notifications_off_is_one_warning_and_no_stray_text(
     snap_compare, sqlite_url, clock, monkeypatch
 ):
+    # The snapshot shows the reason given when the tools are there but no session bus is:
+    # without notify-send the reason is the missing tool (the next test).
+    need_tool("notify-send")
     ana = make_ana(Store.open(sqlite_url), clock, monkeypatch)
 
     async def wait_for_warning(pilot) -> None:
@@ -113,3 +117,21 @@ def test_desktop_notifications_off_is_one_warning_and_no_stray_text(
     assert os.environ.get("DBUS_SESSION_BUS_ADDRESS") is None
     app = DesklineApp(ana, alerts=True)
     assert snap_compare(app, terminal_size=(100, 28), run_before=wait_for_warning)
+
+
+async def test_without_notify_send_the_one_warning_names_the_package_to_install(
+    sqlite_url, clock, monkeypatch, tmp_path
+):
+    if importlib.util.find_spec("dbus") is not None:
+        pytest.skip("python-dbus is installed: plyer needs no notify-send here")
+    ana = make_ana(Store.open(sqlite_url), clock, monkeypatch)
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH with no notify-send on it
+    app = DesklineApp(ana, alerts=True)
+    async with app.run_test(size=(100, 28)) as pilot:
+        await until(pilot, lambda: any("desktop notifications" in t for t in toasts(pilot.app)))
+        await workers_done(pilot.app)
+        warnings = [t for t in toasts(app) if "desktop notifications" in t]
+    assert warnings == [
+        "neither notify-send (libnotify-bin) nor python-dbus is installed: "
+        "desktop notifications are off"
+    ]
