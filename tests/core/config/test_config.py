@@ -6,14 +6,10 @@ import tomllib
 
 import pytest
 
-from deskline.core.config.settings import (
-    ConfigError,
-    default_rules,
-    find_config,
-    load_config,
-    parse_config,
-    to_toml,
-)
+from deskline.core.config.reader import ConfigError, Reader
+from deskline.core.config.settings import find_config, load_config
+from deskline.core.config.sla import parse_sla, to_toml
+from deskline.core.sla.defaults import default_rules
 
 GOOD = """
 [calendars.support]
@@ -68,7 +64,7 @@ def test_no_file_gives_the_design_defaults():
 
 
 def test_a_full_file_is_read():
-    r = parse_config(tomllib.loads(GOOD))
+    r = parse_sla(Reader("deskline.toml"), tomllib.loads(GOOD))
     assert [int(x.total_seconds()) for x in r.warning_leads] == [7200, 1800]
     assert r.at_risk_percent == 75 and r.on_reopen == "restart" and r.note_counts_as_response
     assert str(r.targets["P3"].resolution) == "5bd" and str(r.targets["P3"].first_response) == "4h"
@@ -78,8 +74,8 @@ def test_a_full_file_is_read():
 
 
 def test_show_writes_toml_that_reads_back_the_same():
-    r = parse_config(tomllib.loads(GOOD))
-    again = parse_config(tomllib.loads(to_toml(r)))
+    r = parse_sla(Reader("deskline.toml"), tomllib.loads(GOOD))
+    again = parse_sla(Reader("deskline.toml"), tomllib.loads(to_toml(r)))
     assert again == r
 
 
