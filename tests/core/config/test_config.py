@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -170,3 +172,31 @@ def test_targets_that_cannot_work_are_refused(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_config(str(path))
+
+
+HOLIDAY_CHECK = """
+import sys
+from datetime import UTC, datetime
+
+from deskline.core.config.settings import load_config
+
+calendar = load_config(sys.argv[1]).sla.calendars["support"]
+calendar.add(datetime(2026, 10, 1, 9, tzinfo=UTC), "3bd")
+print("holidays" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("country", "imported"), [("", "False"), ('holiday_country = "CN"', "True")]
+)
+def test_the_holiday_tables_are_imported_only_for_a_calendar_with_a_country(
+    tmp_path, country, imported
+):
+    """The holidays package costs ~25 ms: a command whose calendars name no country skips it."""
+    path = tmp_path / "deskline.toml"
+    path.write_text(f'[calendars.support]\nhours = {{ mon = ["09:00-18:00"] }}\n{country}\n')
+    run = subprocess.run(
+        [sys.executable, "-c", HOLIDAY_CHECK, str(path)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == imported
