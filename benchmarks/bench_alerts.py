@@ -31,10 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from deskline.core.alerts.ladder import AlertRules, Ladder  # noqa: E402
 from deskline.core.alerts.watcher import SlaWatcher  # noqa: E402
-from deskline.core.config.settings import default_rules, load_config  # noqa: E402
+from deskline.core.config.settings import load_config  # noqa: E402
 from deskline.core.desk.tickets import Desk, clock_facts, ticket_facts  # noqa: E402
 from deskline.core.roster.agents import Roster  # noqa: E402
 from deskline.core.sla.clocks import SlaClock  # noqa: E402
+from deskline.core.sla.defaults import default_rules  # noqa: E402
 from deskline.storage import queries  # noqa: E402
 from deskline.storage.store import Store  # noqa: E402
 

@@ -37,9 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_workspace  # noqa: E402
 
 from deskline.core.alerts.watcher import SlaWatcher  # noqa: E402
-from deskline.core.config.settings import default_rules  # noqa: E402
 from deskline.core.desk.tickets import Desk  # noqa: E402
 from deskline.core.roster.agents import Roster  # noqa: E402
+from deskline.core.sla.defaults import default_rules  # noqa: E402
 
 WARM_UP = 15.0
 TICKS = os.sysconf("SC_CLK_TCK")

@@ -44,10 +44,10 @@ from sqlalchemy import insert, update  # noqa: E402
 from textual import events  # noqa: E402
 from textual.app import App  # noqa: E402
 
-from deskline.core.config.settings import default_rules  # noqa: E402
 from deskline.core.desk.queue import QueueCounts  # noqa: E402
 from deskline.core.desk.tickets import Desk, queue_marks  # noqa: E402
 from deskline.core.sla.clocks import ClockFacts, SlaClock, SlaRules  # noqa: E402
+from deskline.core.sla.defaults import default_rules  # noqa: E402
 from deskline.storage.models import Agent, Category, Customer, KeyCounter, Team, Ticket  # noqa: E402
 from deskline.storage.store import Store  # noqa: E402
 from deskline.tui.workspace.app import DesklineApp  # noqa: E402

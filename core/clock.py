@@ -34,3 +34,14 @@ def now() -> datetime:
         except ClockError as exc:
             raise ClockError(f"{ENV}: {exc}") from None
     return datetime.now(UTC)
+
+
+def local_timezone() -> str:
+    """The machine's IANA timezone name, for the default business calendar."""
+    try:
+        # Imported when asked: most importers of the clock never ask, and it costs ~7 ms.
+        from tzlocal import get_localzone_name
+
+        return get_localzone_name() or "UTC"
+    except Exception:  # no zone configured on the machine
+        return "UTC"

@@ -125,8 +125,8 @@ DEMO_ME = "ana.demo"
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory) -> Path:
     """The demo desk at DEMO_NOW with DEMO_ME in it, made once per test module (TZ=UTC)."""
-    from deskline.core.config.settings import default_rules
     from deskline.core.demo import fill
+    from deskline.core.sla.defaults import default_rules
 
     os.environ["TZ"] = "UTC"
     time.tzset()

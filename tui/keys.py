@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from deskline.core.config.settings import ConfigError
+from deskline.core.config.reader import ConfigError
 
 # Binding ids a user may remap, with what they do (the same ids the bindings carry).
 REMAPPABLE = {

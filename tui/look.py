@@ -13,7 +13,9 @@ from platformdirs import user_config_dir
 from textual.app import App
 from textual.theme import Theme
 
-from deskline.core.config.settings import FILE_NAME, ConfigError, DeskConfig, UiConfig
+from deskline.core.config.reader import ConfigError
+from deskline.core.config.settings import FILE_NAME, DeskConfig
+from deskline.core.config.ui import UiConfig
 from deskline.themes import palette
 from deskline.themes.builtin import BUILT_IN, defaults_for, variables_of
 from deskline.themes.saved import SaveProblem, save_theme

@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from deskline.core.alerts.ladder import AlertRules, EmailSettings, WebhookSettings
-from deskline.core.config.settings import _bool, _duration, _Reader, _string, _toml
+from deskline.core.config.reader import Reader, boolean, text, wall_span
+from deskline.core.config.toml_text import span_text, toml_value
 
 RUNG_KEYS = (
     "unassigned_after",
@@ -39,11 +40,7 @@ WEBHOOK_KEYS = ("url", "levels", "timeout", "retries")
 EMAIL_KEYS = ("host", "port", "starttls", "user", "password_env", "sender", "levels")
 
 
-def _span(value: Any) -> timedelta:
-    duration = _duration(value)
-    if duration.business_days:
-        raise ValueError(f"{value!r}: give minutes or hours here, not business days")
-    return timedelta(seconds=duration.seconds)
+_span = wall_span("give minutes or hours here, not business days")
 
 
 def _span_or_off(value: Any) -> timedelta | None:
@@ -75,39 +72,39 @@ def _number(low: float, high: float) -> Any:
 
 
 def _url(value: Any) -> str:
-    text = _string(value)
-    parsed = urlparse(text)
+    given = text(value)
+    parsed = urlparse(given)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ValueError(f"must be an http:// or https:// URL, not {text!r}")
-    return text
+        raise ValueError(f"must be an http:// or https:// URL, not {given!r}")
+    return given
 
 
 def _address(value: Any) -> str:
-    text = _string(value)
-    name, _, domain = text.rpartition("@")
-    if not name or not domain or " " in text:
-        raise ValueError(f"must be an email address like deskline@example.com, not {text!r}")
-    return text
+    given = text(value)
+    name, _, domain = given.rpartition("@")
+    if not name or not domain or " " in given:
+        raise ValueError(f"must be an email address like deskline@example.com, not {given!r}")
+    return given
 
 
 def _env_name(value: Any) -> str:
-    text = _string(value)
-    if not text.replace("_", "").isalnum() or text[0].isdigit():
+    given = text(value)
+    if not given.replace("_", "").isalnum() or given[0].isdigit():
         raise ValueError(
             f"must be the name of an environment variable (like DESKLINE_SMTP_PASSWORD), "
-            f"not {text!r}: the password itself never goes in the file"
+            f"not {given!r}: the password itself never goes in the file"
         )
-    return text
+    return given
 
 
-def parse_alerts(read: _Reader, data: Mapping[str, Any]) -> AlertRules:
+def parse_alerts(read: Reader, data: Mapping[str, Any]) -> AlertRules:
     table = read.table(data.get("alerts", {}), "alerts")
     read.only(table, "alerts", ALERT_KEYS)
     rules = AlertRules()
     found: dict[str, Any] = {}
     for key in ("enabled", "hand_back", "bell"):
         if key in table:
-            found[key] = read.get(table, key, "alerts", _bool)
+            found[key] = read.get(table, key, "alerts", boolean)
     for key in RUNG_KEYS:
         if key in table:
             found[key] = read.get(table, key, "alerts", _span_or_off)
@@ -130,7 +127,7 @@ def parse_alerts(read: _Reader, data: Mapping[str, Any]) -> AlertRules:
     return rules
 
 
-def _webhook(read: _Reader, table: Mapping[str, Any]) -> WebhookSettings:
+def _webhook(read: Reader, table: Mapping[str, Any]) -> WebhookSettings:
     path = "alerts.webhook"
     read.only(table, path, WEBHOOK_KEYS)
     if "url" not in table:
@@ -145,7 +142,7 @@ def _webhook(read: _Reader, table: Mapping[str, Any]) -> WebhookSettings:
     return hook
 
 
-def _email(read: _Reader, table: Mapping[str, Any]) -> EmailSettings:
+def _email(read: Reader, table: Mapping[str, Any]) -> EmailSettings:
     path = "alerts.email"
     if "password" in table:
         raise read.fail(
@@ -156,13 +153,13 @@ def _email(read: _Reader, table: Mapping[str, Any]) -> EmailSettings:
     read.only(table, path, EMAIL_KEYS)
     if "host" not in table:
         raise read.fail(path, 'needs the SMTP host, e.g. host = "smtp.example.com"')
-    mail = EmailSettings(host=read.get(table, "host", path, _string))
+    mail = EmailSettings(host=read.get(table, "host", path, text))
     if "port" in table:
         mail = replace(mail, port=int(read.get(table, "port", path, _number(1, 65535))))
     if "starttls" in table:
-        mail = replace(mail, starttls=read.get(table, "starttls", path, _bool))
+        mail = replace(mail, starttls=read.get(table, "starttls", path, boolean))
     if "user" in table:
-        mail = replace(mail, user=read.get(table, "user", path, _string))
+        mail = replace(mail, user=read.get(table, "user", path, text))
     if "password_env" in table:
         mail = replace(mail, password_env=read.get(table, "password_env", path, _env_name))
     if "sender" in table:
@@ -177,45 +174,48 @@ def _email(read: _Reader, table: Mapping[str, Any]) -> EmailSettings:
     return mail
 
 
-def _span_text(span: timedelta | None) -> Any:
-    if span is None:
-        return False
-    seconds = int(span.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
-    return text + (f"{secs}s" if secs or not text else "")
+def _span_text(span: timedelta | None) -> str | bool:
+    """A rung's span as text, or false when the rung is off."""
+    return False if span is None else span_text(span)
 
 
 def to_toml(rules: AlertRules) -> str:
     """``[alerts]`` as deskline.toml text (the effective values, defaults included)."""
-    lines = ["[alerts]", f"enabled = {_toml(rules.enabled)}"]
-    lines += [f"{key} = {_toml(_span_text(getattr(rules, key)))}" for key in RUNG_KEYS]
+    lines = ["[alerts]", f"enabled = {toml_value(rules.enabled)}"]
+    lines += [f"{key} = {toml_value(_span_text(getattr(rules, key)))}" for key in RUNG_KEYS]
     lines += [
-        f"hand_back = {_toml(rules.hand_back)}",
-        f"late_after = {_toml(_span_text(rules.late_after))}",
-        f"sweep = {_toml(_span_text(rules.sweep))}",
-        f"lease = {_toml(_span_text(rules.lease))}",
-        f"bell = {_toml(rules.bell)}",
-        f"desktop = {_toml(sorted(rules.desktop_levels))}",
+        f"hand_back = {toml_value(rules.hand_back)}",
+        f"late_after = {toml_value(_span_text(rules.late_after))}",
+        f"sweep = {toml_value(_span_text(rules.sweep))}",
+        f"lease = {toml_value(_span_text(rules.lease))}",
+        f"bell = {toml_value(rules.bell)}",
+        f"desktop = {toml_value(sorted(rules.desktop_levels))}",
     ]
     if rules.webhook is not None:
         hook = rules.webhook
         lines += [
             "",
             "[alerts.webhook]",
-            f"url = {_toml(hook.url)}",
-            f"levels = {_toml(sorted(hook.levels))}",
-            f"timeout = {_toml(hook.timeout)}",
-            f"retries = {_toml(hook.retries)}",
+            f"url = {toml_value(hook.url)}",
+            f"levels = {toml_value(sorted(hook.levels))}",
+            f"timeout = {toml_value(hook.timeout)}",
+            f"retries = {toml_value(hook.retries)}",
         ]
     if rules.email is not None:
         mail = rules.email
-        lines += ["", "[alerts.email]", f"host = {_toml(mail.host)}", f"port = {_toml(mail.port)}"]
-        lines.append(f"starttls = {_toml(mail.starttls)}")
+        lines += [
+            "",
+            "[alerts.email]",
+            f"host = {toml_value(mail.host)}",
+            f"port = {toml_value(mail.port)}",
+        ]
+        lines.append(f"starttls = {toml_value(mail.starttls)}")
         if mail.user is not None:
-            lines.append(f"user = {_toml(mail.user)}")
+            lines.append(f"user = {toml_value(mail.user)}")
         if mail.password_env is not None:
-            lines.append(f"password_env = {_toml(mail.password_env)}")
-        lines += [f"sender = {_toml(mail.sender)}", f"levels = {_toml(sorted(mail.levels))}"]
+            lines.append(f"password_env = {toml_value(mail.password_env)}")
+        lines += [
+            f"sender = {toml_value(mail.sender)}",
+            f"levels = {toml_value(sorted(mail.levels))}",
+        ]
     return "\n".join(lines) + "\n"

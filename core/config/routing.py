@@ -9,16 +9,15 @@ check``: the file alone cannot know them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import timedelta
 from typing import Any, TypeVar
 
-from deskline.core.config.settings import _bool, _duration, _list, _Reader, _string, _tier, _toml
+from deskline.core.config.reader import Reader, array, boolean, text, tier, wall_span
+from deskline.core.config.toml_text import span_text, toml_value
 from deskline.core.desk import fields
 from deskline.core.desk.templates import REQUIRABLE, Template
 from deskline.core.routing.route import ASSIGN_MODES, Conditions, RoutingRules, Rule
 from deskline.core.routing.surge import SurgeRule
 from deskline.core.routing.triage import IMPACTS, TriageRules, parse_impact
-from deskline.core.sla.calendar import Duration
 
 CONDITION_KEYS = ("category", "priority", "tier", "channel", "tags", "keywords")
 RULE_KEYS = ("name", *CONDITION_KEYS, "any", "team", "agent", "assign")
@@ -61,7 +60,7 @@ def _count(low: int, high: int | None = None) -> Callable[[Any], int]:
     return convert
 
 
-def _text(value: Any) -> str:
+def _verbatim(value: Any) -> str:
     """Any text, spaces kept (a title prefix like "[Bug] ")."""
     if not isinstance(value, str):
         raise ValueError(f"must be a text, not {value!r}")
@@ -74,15 +73,11 @@ def _category(value: Any) -> str:
     return fields.category_path(value.strip().rstrip("/"))  # "Billing/" means Billing and below
 
 
-def _wall_span(value: Any) -> timedelta:
-    duration = _duration(value)
-    if duration.business_days:
-        raise ValueError(f"{value!r}: a surge window is minutes or hours, not business days")
-    return timedelta(seconds=duration.seconds)
+_wall_span = wall_span("a surge window is minutes or hours, not business days")
 
 
 def _many(
-    read: _Reader, table: Mapping[str, Any], key: str, path: str, convert: Callable[[Any], T]
+    read: Reader, table: Mapping[str, Any], key: str, path: str, convert: Callable[[Any], T]
 ) -> tuple[T, ...]:
     """A value that may be given as one item or as a non-empty list of them."""
     value = table[key]
@@ -94,36 +89,36 @@ def _many(
 
 
 def _lower(value: Any) -> str:
-    return _string(value).lower()
+    return text(value).lower()
 
 
 # -- [routing] --------------------------------------------------------------------------
 
 
-def _conditions(read: _Reader, table: Mapping[str, Any], path: str) -> Conditions:
+def _conditions(read: Reader, table: Mapping[str, Any], path: str) -> Conditions:
     found: dict[str, Any] = {}
     if "category" in table:
         found["categories"] = _many(read, table, "category", path, _category)
     if "priority" in table:
         found["priorities"] = _many(read, table, "priority", path, fields.priority)
     if "tier" in table:
-        found["tier"] = read.get(table, "tier", path, _tier)
+        found["tier"] = read.get(table, "tier", path, tier)
     if "channel" in table:
         found["channels"] = _many(read, table, "channel", path, fields.channel)
     if "tags" in table:
         found["tags"] = _many(read, table, "tags", path, _lower)
     if "keywords" in table:
-        found["keywords"] = _many(read, table, "keywords", path, _string)
+        found["keywords"] = _many(read, table, "keywords", path, text)
     return Conditions(**found)
 
 
-def _rule(read: _Reader, table: Mapping[str, Any], path: str) -> Rule:
+def _rule(read: Reader, table: Mapping[str, Any], path: str) -> Rule:
     read.only(table, path, RULE_KEYS)
     if "name" not in table:
         raise read.fail(path, 'needs a name, e.g. name = "Billing questions"')
     when = _conditions(read, table, path)
     if "any" in table:
-        groups = read.get(table, "any", path, _list)
+        groups = read.get(table, "any", path, array)
         if not groups:
             raise read.fail(f"{path}.any", "is an empty list: leave the key out instead")
         any_of = []
@@ -135,8 +130,8 @@ def _rule(read: _Reader, table: Mapping[str, Any], path: str) -> Rule:
                 raise read.fail(where, f"is empty: give one of {', '.join(CONDITION_KEYS)}")
             any_of.append(_conditions(read, group, where))
         when = Conditions(**{**when.__dict__, "any_of": tuple(any_of)})
-    team = read.get(table, "team", path, _string) if "team" in table else None
-    agent = read.get(table, "agent", path, _string) if "agent" in table else None
+    team = read.get(table, "team", path, text) if "team" in table else None
+    agent = read.get(table, "agent", path, text) if "agent" in table else None
     assign = None
     if "assign" in table:
         assign = table["assign"]
@@ -147,27 +142,27 @@ def _rule(read: _Reader, table: Mapping[str, Any], path: str) -> Rule:
         raise read.fail(path, "give agent or assign, not both (agent names the one to assign)")
     if agent is None and team is None and assign != "dedicated":
         raise read.fail(path, 'needs a target: team = "NAME" (or agent = "HANDLE")')
-    return Rule(read.get(table, "name", path, _string), when, team, agent, assign)
+    return Rule(read.get(table, "name", path, text), when, team, agent, assign)
 
 
-def parse_routing(read: _Reader, data: Mapping[str, Any]) -> RoutingRules:
+def parse_routing(read: Reader, data: Mapping[str, Any]) -> RoutingRules:
     table = read.table(data.get("routing", {}), "routing")
     read.only(table, "routing", ROUTING_KEYS)
     found: dict[str, Any] = {}
     if "fallback_team" in table:
-        found["fallback_team"] = read.get(table, "fallback_team", "routing", _string)
+        found["fallback_team"] = read.get(table, "fallback_team", "routing", text)
     if "cap" in table:
         found["cap"] = read.get(table, "cap", "routing", _count(0))
     if "cap_priorities" in table:
         found["cap_priorities"] = _many(read, table, "cap_priorities", "routing", fields.priority)
     for key in ("p0_to_supervisor", "vip_to_dedicated"):
         if key in table:
-            found[key] = read.get(table, key, "routing", _bool)
+            found[key] = read.get(table, key, "routing", boolean)
     if "team_roles" in table:
         found["team_roles"] = _many(read, table, "team_roles", "routing", fields.role)
     rules: list[Rule] = []
     for i, entry in enumerate(
-        read.get(table, "rules", "routing", _list) if "rules" in table else []
+        read.get(table, "rules", "routing", array) if "rules" in table else []
     ):
         path = f"routing.rules[{i}]"
         rule = _rule(read, read.table(entry, path), path)
@@ -183,13 +178,13 @@ def parse_routing(read: _Reader, data: Mapping[str, Any]) -> RoutingRules:
 # -- [triage] ---------------------------------------------------------------------------
 
 
-def parse_triage(read: _Reader, data: Mapping[str, Any]) -> TriageRules:
+def parse_triage(read: Reader, data: Mapping[str, Any]) -> TriageRules:
     table = read.table(data.get("triage", {}), "triage")
     read.only(table, "triage", TRIAGE_KEYS)
     defaults = TriageRules()
     found: dict[str, Any] = {}
     if "enabled" in table:
-        found["enabled"] = read.get(table, "enabled", "triage", _bool)
+        found["enabled"] = read.get(table, "enabled", "triage", boolean)
     if "default_priority" in table:
         found["default_priority"] = read.get(table, "default_priority", "triage", fields.priority)
     if "vip_raise" in table:
@@ -199,9 +194,9 @@ def parse_triage(read: _Reader, data: Mapping[str, Any]) -> TriageRules:
         read.only(words, "triage.keywords", fields.PRIORITIES)
         keywords = dict(defaults.keywords)
         for priority in words:  # a priority given replaces its default list
-            listed = read.get(words, priority, "triage.keywords", _list)
+            listed = read.get(words, priority, "triage.keywords", array)
             keywords[priority] = tuple(
-                read.get({priority: w}, priority, "triage.keywords", _string) for w in listed
+                read.get({priority: w}, priority, "triage.keywords", text) for w in listed
             )
         found["keywords"] = keywords
     if "impact" in table:
@@ -223,13 +218,13 @@ def _required(value: Any) -> str:
     return str(value)
 
 
-def _template(read: _Reader, table: Mapping[str, Any], path: str) -> Template:
+def _template(read: Reader, table: Mapping[str, Any], path: str) -> Template:
     read.only(table, path, TEMPLATE_KEYS)
     if "name" not in table:
         raise read.fail(path, 'needs a name, e.g. name = "bug"')
-    found: dict[str, Any] = {"name": read.get(table, "name", path, _string)}
+    found: dict[str, Any] = {"name": read.get(table, "name", path, text)}
     if "title_prefix" in table:
-        found["title_prefix"] = read.get(table, "title_prefix", path, _text)
+        found["title_prefix"] = read.get(table, "title_prefix", path, _verbatim)
     if "category" in table:
         found["category"] = read.get(table, "category", path, _category)
     if "priority" in table:
@@ -241,14 +236,14 @@ def _template(read: _Reader, table: Mapping[str, Any], path: str) -> Template:
     if "tags" in table:
         found["tags"] = _many(read, table, "tags", path, _lower)
     if "description" in table:
-        found["description"] = read.get(table, "description", path, _text)
+        found["description"] = read.get(table, "description", path, _verbatim)
     if "required" in table:
         found["required"] = tuple(dict.fromkeys(_many(read, table, "required", path, _required)))
     return Template(**found)
 
 
-def parse_templates(read: _Reader, data: Mapping[str, Any]) -> tuple[Template, ...]:
-    entries = read.get(data, "templates", "", _list) if "templates" in data else []
+def parse_templates(read: Reader, data: Mapping[str, Any]) -> tuple[Template, ...]:
+    entries = read.get(data, "templates", "", array) if "templates" in data else []
     templates: list[Template] = []
     for i, entry in enumerate(entries):
         path = f"templates[{i}]"
@@ -265,12 +260,12 @@ def parse_templates(read: _Reader, data: Mapping[str, Any]) -> tuple[Template, .
 # -- [surge] ----------------------------------------------------------------------------
 
 
-def parse_surge(read: _Reader, data: Mapping[str, Any]) -> SurgeRule:
+def parse_surge(read: Reader, data: Mapping[str, Any]) -> SurgeRule:
     table = read.table(data.get("surge", {}), "surge")
     read.only(table, "surge", SURGE_KEYS)
     found: dict[str, Any] = {}
     if "enabled" in table:
-        found["enabled"] = read.get(table, "enabled", "surge", _bool)
+        found["enabled"] = read.get(table, "enabled", "surge", boolean)
     if "more_than" in table:
         found["more_than"] = read.get(table, "more_than", "surge", _count(1))
     if "within" in table:
@@ -297,10 +292,6 @@ def _conditions_table(c: Conditions) -> dict[str, Any]:
     return shown
 
 
-def _span(value: timedelta) -> str:
-    return str(Duration(seconds=int(value.total_seconds())))
-
-
 def to_toml(
     routing: RoutingRules,
     triage: TriageRules,
@@ -310,60 +301,60 @@ def to_toml(
     """The sections as deskline.toml text (the effective values, defaults included)."""
     lines = ["[routing]"]
     if routing.fallback_team is not None:
-        lines.append(f"fallback_team = {_toml(routing.fallback_team)}")
+        lines.append(f"fallback_team = {toml_value(routing.fallback_team)}")
     lines += [
-        f"cap = {_toml(routing.cap)}",
-        f"cap_priorities = {_toml(list(routing.cap_priorities))}",
-        f"p0_to_supervisor = {_toml(routing.p0_to_supervisor)}",
-        f"vip_to_dedicated = {_toml(routing.vip_to_dedicated)}",
-        f"team_roles = {_toml(list(routing.team_roles))}",
+        f"cap = {toml_value(routing.cap)}",
+        f"cap_priorities = {toml_value(list(routing.cap_priorities))}",
+        f"p0_to_supervisor = {toml_value(routing.p0_to_supervisor)}",
+        f"vip_to_dedicated = {toml_value(routing.vip_to_dedicated)}",
+        f"team_roles = {toml_value(list(routing.team_roles))}",
         "",
     ]
     for rule in routing.rules:
         lines.append("[[routing.rules]]")
-        lines.append(f"name = {_toml(rule.name)}")
-        lines += [f"{k} = {_toml(v)}" for k, v in _conditions_table(rule.when).items()]
+        lines.append(f"name = {toml_value(rule.name)}")
+        lines += [f"{k} = {toml_value(v)}" for k, v in _conditions_table(rule.when).items()]
         if rule.when.any_of:
             groups = [_conditions_table(g) for g in rule.when.any_of]
-            lines.append(f"any = {_toml(groups)}")
+            lines.append(f"any = {toml_value(groups)}")
         for key in ("team", "agent", "assign"):
             if getattr(rule, key) is not None:
-                lines.append(f"{key} = {_toml(getattr(rule, key))}")
+                lines.append(f"{key} = {toml_value(getattr(rule, key))}")
         lines.append("")
     lines += [
         "[triage]",
-        f"enabled = {_toml(triage.enabled)}",
-        f"default_priority = {_toml(triage.default_priority)}",
-        f"vip_raise = {_toml(triage.vip_raise)}",
+        f"enabled = {toml_value(triage.enabled)}",
+        f"default_priority = {toml_value(triage.default_priority)}",
+        f"vip_raise = {toml_value(triage.vip_raise)}",
         "",
         "[triage.keywords]",
         *(
-            f"{p} = {_toml(list(triage.keywords[p]))}"
+            f"{p} = {toml_value(list(triage.keywords[p]))}"
             for p in fields.PRIORITIES
             if p in triage.keywords
         ),
         "",
         "[triage.impact]",
-        *(f"{k} = {_toml(v)}" for k, v in triage.impact.items()),
+        *(f"{k} = {toml_value(v)}" for k, v in triage.impact.items()),
         "",
     ]
     for template in templates:
         lines.append("[[templates]]")
-        lines.append(f"name = {_toml(template.name)}")
+        lines.append(f"name = {toml_value(template.name)}")
         for key in ("title_prefix", "category", "priority", "channel", "impact", "description"):
             value = getattr(template, key)
             if value:
-                lines.append(f"{key} = {_toml(value)}")
+                lines.append(f"{key} = {toml_value(value)}")
         if template.tags:
-            lines.append(f"tags = {_toml(list(template.tags))}")
+            lines.append(f"tags = {toml_value(list(template.tags))}")
         if template.required:
-            lines.append(f"required = {_toml(list(template.required))}")
+            lines.append(f"required = {toml_value(list(template.required))}")
         lines.append("")
     lines += [
         "[surge]",
-        f"enabled = {_toml(surge.enabled)}",
-        f"more_than = {_toml(surge.more_than)}",
-        f"within = {_toml(_span(surge.within))}",
+        f"enabled = {toml_value(surge.enabled)}",
+        f"more_than = {toml_value(surge.more_than)}",
+        f"within = {toml_value(span_text(surge.within))}",
         "",
     ]
     return "\n".join(lines)

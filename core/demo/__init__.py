@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from sqlmodel import func, select
 
 from deskline.core.alerts.watcher import SlaWatcher
-from deskline.core.config.settings import default_rules
 from deskline.core.demo.cast import enrol
 from deskline.core.demo.plan import plan_tickets
 from deskline.core.demo.play import play_plans
@@ -24,6 +23,7 @@ from deskline.core.desk.tickets import Desk
 from deskline.core.errors import InvalidInput
 from deskline.core.roster.agents import check_handle
 from deskline.core.sla.clocks import SlaRules
+from deskline.core.sla.defaults import default_rules
 from deskline.storage.models import Ticket
 from deskline.storage.store import Store
 

@@ -15,7 +15,6 @@ from sqlmodel import Session
 
 from deskline.core import clock
 from deskline.core.alerts.ladder import AlertRules, Ladder, TicketFacts
-from deskline.core.config.settings import default_rules
 from deskline.core.desk import fields, workflow
 from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView, iso
 from deskline.core.desk.workflow import Status
@@ -27,6 +26,7 @@ from deskline.core.routing.surge import SurgeRule, SurgeView
 from deskline.core.routing.triage import TriageRules, parse_impact
 from deskline.core.routing.triage import triage as triage_ticket
 from deskline.core.sla.clocks import ClockFacts, SlaClock, SlaReading, SlaRules
+from deskline.core.sla.defaults import default_rules
 from deskline.storage import alerts as alert_rows
 from deskline.storage import changes, queries, workload
 from deskline.storage.models import Agent, Category, Comment, Customer, Event, Ticket

@@ -21,8 +21,6 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holiday_tables
-
 __all__ = [
     "BusinessCalendar",
     "CalendarError",
@@ -208,6 +206,8 @@ def _check_country(country: str | None, subdiv: str | None) -> None:
                 f"holiday_subdiv {subdiv!r} needs a holiday_country, like 'US' with 'CA'"
             )
         return
+    import holidays as holiday_tables  # here: the package costs ~25 ms to import
+
     try:
         holiday_tables.country_holidays(country, years=())
     except NotImplementedError:
@@ -554,6 +554,8 @@ class BusinessCalendar:
             return False
         table = self._country_years.get(day.year)
         if table is None:
+            import holidays as holiday_tables  # here: only a country's calendar needs it
+
             found = holiday_tables.country_holidays(
                 self.holiday_country, subdiv=self.holiday_subdiv, years=day.year
             )

@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import create_engine, event, text
 from sqlmodel import col, select
 
-from deskline.core.config.settings import default_rules
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import IllegalTransition, StaleEdit
 from deskline.core.roster.agents import Roster
 from deskline.core.routing.route import RoutingRules
 from deskline.core.sla.calendar import parse_duration
 from deskline.core.sla.clocks import Target
+from deskline.core.sla.defaults import default_rules
 from deskline.storage import changes
 from deskline.storage.changes import ChangeWatcher, TicketChange
 from deskline.storage.models import Change, Ticket

@@ -23,8 +23,9 @@ import pytest
 from conftest import DEMO_ME, DEMO_NOW, need_tool, workers_done
 from rich.color import Color, ColorSystem
 
-from deskline.core.config.settings import default_rules, load_config
+from deskline.core.config.settings import load_config
 from deskline.core.desk.tickets import Desk
+from deskline.core.sla.defaults import default_rules
 from deskline.storage.store import Store
 from deskline.themes import palette
 from deskline.themes.builtin import BUILT_IN, DEFAULT_THEME, SLA_VARIABLES, variables_of

@@ -477,7 +477,7 @@ def sla_due(
     calendar: Annotated[str, typer.Option(help="A calendar name from deskline.toml.")] = "business",
 ) -> None:
     """Print when a duration of business time from START ends on a calendar (UTC)."""
-    from deskline.core.config.settings import check_target
+    from deskline.core.config.reader import check_target
     from deskline.core.sla.calendar import DurationError, parse_duration
 
     rules = _session(ctx).settings.sla

@@ -13,9 +13,9 @@ from sqlmodel import select
 
 from deskline.core.alerts.ladder import AlertRules
 from deskline.core.alerts.watcher import Inbox, SlaWatcher
-from deskline.core.config.settings import default_rules
 from deskline.core.desk.tickets import Desk
 from deskline.core.roster.agents import Roster
+from deskline.core.sla.defaults import default_rules
 from deskline.storage.models import Alert, Comment, Delivery, Event, Ticket
 from deskline.storage.store import Store
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 
 import pytest
 
-from deskline.core.config.settings import (
-    ConfigError,
-    default_rules,
-    find_config,
-    load_config,
-    parse_config,
-    to_toml,
-)
+from deskline.core.config.reader import ConfigError, Reader
+from deskline.core.config.settings import find_config, load_config
+from deskline.core.config.sla import parse_sla, to_toml
+from deskline.core.sla.defaults import default_rules
 
 GOOD = """
 [calendars.support]
@@ -68,7 +66,7 @@ def test_no_file_gives_the_design_defaults():
 
 
 def test_a_full_file_is_read():
-    r = parse_config(tomllib.loads(GOOD))
+    r = parse_sla(Reader("deskline.toml"), tomllib.loads(GOOD))
     assert [int(x.total_seconds()) for x in r.warning_leads] == [7200, 1800]
     assert r.at_risk_percent == 75 and r.on_reopen == "restart" and r.note_counts_as_response
     assert str(r.targets["P3"].resolution) == "5bd" and str(r.targets["P3"].first_response) == "4h"
@@ -78,8 +76,8 @@ def test_a_full_file_is_read():
 
 
 def test_show_writes_toml_that_reads_back_the_same():
-    r = parse_config(tomllib.loads(GOOD))
-    again = parse_config(tomllib.loads(to_toml(r)))
+    r = parse_sla(Reader("deskline.toml"), tomllib.loads(GOOD))
+    again = parse_sla(Reader("deskline.toml"), tomllib.loads(to_toml(r)))
     assert again == r
 
 
@@ -174,3 +172,31 @@ def test_targets_that_cannot_work_are_refused(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_config(str(path))
+
+
+HOLIDAY_CHECK = """
+import sys
+from datetime import UTC, datetime
+
+from deskline.core.config.settings import load_config
+
+calendar = load_config(sys.argv[1]).sla.calendars["support"]
+calendar.add(datetime(2026, 10, 1, 9, tzinfo=UTC), "3bd")
+print("holidays" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("country", "imported"), [("", "False"), ('holiday_country = "CN"', "True")]
+)
+def test_the_holiday_tables_are_imported_only_for_a_calendar_with_a_country(
+    tmp_path, country, imported
+):
+    """The holidays package costs ~25 ms: a command whose calendars name no country skips it."""
+    path = tmp_path / "deskline.toml"
+    path.write_text(f'[calendars.support]\nhours = {{ mon = ["09:00-18:00"] }}\n{country}\n')
+    run = subprocess.run(
+        [sys.executable, "-c", HOLIDAY_CHECK, str(path)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == imported

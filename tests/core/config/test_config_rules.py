@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from deskline.core.config.settings import ConfigError, desk_toml, load_config, parse_desk_config
+from deskline.core.config.reader import ConfigError
+from deskline.core.config.settings import desk_toml, load_config, parse_desk_config
 from deskline.core.routing.route import Conditions, Rule
 from deskline.core.routing.triage import DEFAULT_KEYWORDS
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from deskline.core.config.settings import default_rules
 from deskline.core.desk.tickets import Desk
+from deskline.core.sla.defaults import default_rules
 from deskline.storage.models import Ticket
 
 T0 = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)  # a Thursday

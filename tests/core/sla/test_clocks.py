@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from deskline.core.config.settings import parse_config
+from deskline.core.config.reader import Reader
+from deskline.core.config.sla import parse_sla
 from deskline.core.sla.calendar import BusinessCalendar, parse_duration
 from deskline.core.sla.clocks import ClockFacts, ClockState, SlaClock, SlaRules, Target, scale
 
@@ -171,7 +172,8 @@ def test_no_thresholds_for_stopped_or_paused_clocks():
 
 
 def test_policy_first_match_wins_and_vip_gets_half_the_time():
-    r = parse_config(
+    r = parse_sla(
+        Reader("deskline.toml"),
         {
             "calendars": {
                 "support": {"timezone": "Asia/Shanghai", "hours": {"mon": ["09:00-18:00"]}}
@@ -182,7 +184,7 @@ def test_policy_first_match_wins_and_vip_gets_half_the_time():
                     {"name": "Security", "category": "Security", "P2": {"first_response": "10m"}},
                 ]
             },
-        }
+        },
     )
     created = utc(2026, 4, 2, 8, 0)
     vip = SlaClock(r, ClockFacts(created, "P0", tier="vip", category="Security/Phishing"))

@@ -17,9 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, inspect, text
 
-from deskline.core.config.settings import default_rules
 from deskline.core.desk.tickets import Desk
 from deskline.core.roster.agents import Roster
+from deskline.core.sla.defaults import default_rules
 from deskline.storage.store import Store
 from deskline.tui.dashboard.app import DashboardApp
 from deskline.tui.dashboard.screen import DashboardScreen

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from conftest import workers_done
 
-from deskline.core.config.settings import ConfigError, parse_desk_config
+from deskline.core.config.reader import ConfigError
+from deskline.core.config.settings import parse_desk_config
 from deskline.core.desk.tickets import Desk
 from deskline.tui.keys import REMAPPABLE, check_keymap
 from deskline.tui.workspace.app import DesklineApp

@@ -6,8 +6,8 @@ import pytest
 from conftest import DEMO_ME, DEMO_NOW, workers_done
 from textual.widgets import Input
 
-from deskline.core.config.settings import default_rules
 from deskline.core.desk.tickets import Desk
+from deskline.core.sla.defaults import default_rules
 from deskline.storage.store import Store
 from deskline.tui.workspace.app import DesklineApp
 

@@ -1,0 +1,123 @@
+"""Reading deskline.toml: the walker that names the key path in every error, and the
+converters that turn one TOML value into what a rule needs (or say why they cannot).
+
+A converter takes the raw value and raises ``ValueError`` with the problem alone;
+``Reader.get`` puts the file and the key path in front of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from deskline.core.errors import DesklineError
+from deskline.core.sla.calendar import Duration, parse_duration
+
+T = TypeVar("T")
+MAX_TARGET = Duration(seconds=10_000 * 3600, business_days=1000)
+
+
+class ConfigError(DesklineError):
+    """deskline.toml (or the value given for it) cannot be used."""
+
+    exit_code = 2
+
+
+class Reader:
+    """Walks the TOML data, remembering the key path for error messages."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, path: str, problem: str) -> ConfigError:
+        """The error for ``problem`` at key ``path`` of this file (to raise)."""
+        return ConfigError(f"{self.source}: {path}: {problem}")
+
+    def table(self, value: Any, path: str) -> Mapping[str, Any]:
+        """``value`` as a table, or the error saying that ``path`` must be one."""
+        if not isinstance(value, Mapping):
+            raise self.fail(path, "must be a table")
+        return value
+
+    def only(self, table: Mapping[str, Any], path: str, allowed: tuple[str, ...]) -> None:
+        """Refuse the first key of ``table`` that is not one of ``allowed``."""
+        for key in table:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else key
+                raise self.fail(where, f"unknown key; expected one of {', '.join(allowed)}")
+
+    def get(self, table: Mapping[str, Any], key: str, path: str, convert: Callable[[Any], T]) -> T:
+        """``table[key]`` through ``convert``; its complaint becomes one ConfigError."""
+        try:
+            return convert(table[key])
+        except (ValueError, TypeError, DesklineError) as exc:
+            raise self.fail(f"{path}.{key}" if path else key, str(exc)) from None
+
+
+def check_target(duration: Duration) -> Duration:
+    """A target a desk can live with: not beyond 1000 business days or 10,000 hours."""
+    if duration.business_days > MAX_TARGET.business_days or duration.seconds > MAX_TARGET.seconds:
+        raise ValueError(f"{duration} is too long: keep targets within 1000bd or 10000h")
+    return duration
+
+
+def duration(value: Any) -> Duration:
+    """A duration text like "2h" or "3bd", within the longest target."""
+    if not isinstance(value, str):
+        raise ValueError(f'must be a duration text like "2h", not {value!r}')
+    return check_target(parse_duration(value))
+
+
+def wall_span(problem: str) -> Callable[[Any], timedelta]:
+    """A converter for a duration of wall-clock time; ``problem`` says why business days
+    do not belong where it is used."""
+
+    def convert(value: Any) -> timedelta:
+        found = duration(value)
+        if found.business_days:
+            raise ValueError(f"{value!r}: {problem}")
+        return timedelta(seconds=found.seconds)
+
+    return convert
+
+
+def text(value: Any) -> str:
+    """A non-empty text, without the spaces around it."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"must be a non-empty text, not {value!r}")
+    return value.strip()
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {value!r}")
+    return value
+
+
+def percent(value: Any) -> float:
+    """A share of a target: above 0, at most 100."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
+        raise ValueError(f"must be a number above 0 and at most 100, not {value!r}")
+    return float(value)
+
+
+def factor(value: Any) -> float:
+    """What a policy multiplies the targets by: above 0, at most 10."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 10:
+        raise ValueError(f"must be a number above 0 and at most 10 (0.5 halves), not {value!r}")
+    return float(value)
+
+
+def tier(value: Any) -> str:
+    """A customer tier: "standard" or "vip"."""
+    if value not in ("standard", "vip"):
+        raise ValueError(f'must be "standard" or "vip", not {value!r}')
+    return str(value)
+
+
+def array(value: Any) -> list[Any]:
+    """A TOML array (a list), its items still to be read."""
+    if not isinstance(value, list):
+        raise ValueError(f"must be a list, not {value!r}")
+    return value
