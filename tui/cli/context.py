@@ -179,5 +179,7 @@ class Command(TyperCommand):
 class Commands(typer.Typer):
     """A group of commands (a Typer app) whose commands show their help as ``Command`` does."""
 
-    def command(self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kw: Any):  # type: ignore[override]
+    def command(  # type: ignore[override]
+        self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kw: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return super().command(name, cls=cls or Command, **kw)
