@@ -14,12 +14,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import Session
 
+from deskline.storage.errors import StoreError
+
 BUSY_TIMEOUT_MS = 10_000
 _WRITE = "deskline_write"
-
-
-class StoreError(Exception):
-    """The database cannot be opened or used as asked."""
 
 
 def data_dir() -> Path:

@@ -1,23 +1,34 @@
-"""Schema migrations (Alembic) and backups of the SQLite file."""
+"""Schema migrations (Alembic) and backups of the SQLite file.
+
+Opening a database at the newest schema is the common case, so it is answered without
+Alembic: the stored ``alembic_version`` is read with one query and compared with
+``HEAD_REVISION`` (tests/storage/test_migrations.py holds it equal to Alembic's own head).
+Alembic is loaded only when a schema must be created or upgraded.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from deskline.storage.engine import StoreError, sqlite_path
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+HEAD_REVISION = "0006"  # the newest file in migrations/versions
+VERSION_TABLE = "alembic_version"
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config  # Alembic loads only to change a schema
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     # ConfigParser treats % as interpolation; URLs carry %-escapes (passwords, options).
@@ -27,12 +38,16 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def _scripts() -> ScriptDirectory:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(cfg)
 
 
 def head_revision() -> str:
+    """The newest revision as Alembic reads it from the migration files."""
     head = _scripts().get_current_head()
     assert head is not None
     return head
@@ -43,12 +58,20 @@ def _known_revisions() -> set[str]:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the database (None when it has none)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table(VERSION_TABLE):
+            return None
+        found = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    if len(found) > 1:
+        raise StoreError(f"database holds several schema versions ({', '.join(found)})")
+    return found[0] if found else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the migrations up to ``revision`` in one transaction."""
+    from alembic import command
+
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -83,8 +106,10 @@ def ensure_schema(engine: Engine) -> Path | None:
     An empty database is created at head. An older one is copied aside (SQLite)
     and upgraded. One written by a newer deskline is refused rather than guessed at.
     """
-    head = head_revision()
     current = current_revision(engine)
+    if current == HEAD_REVISION:
+        return None
+    head = head_revision()
     if current == head:
         return None
     if current is None:

@@ -17,12 +17,12 @@ def run(require, *command: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_finds_nothing(require):
-    result = run(require, "ruff", "check", ".")
+    result = run(require, "ruff", "check", "--no-cache", ".")
     assert result.returncode == 0, result.stdout
 
 
 def test_code_is_formatted(require):
-    result = run(require, "ruff", "format", "--check", ".")
+    result = run(require, "ruff", "format", "--no-cache", "--check", ".")
     assert result.returncode == 0, result.stdout
 
 

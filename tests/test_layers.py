@@ -60,3 +60,8 @@ def test_the_contract_catches_a_core_module_importing_the_tui(tmp_path, require)
 def test_the_contract_catches_a_pure_rule_reaching_the_store(tmp_path, require):
     said = run_planted(require, tmp_path, "core.sla.calendar", "import sqlalchemy")
     assert "deskline.core.sla.calendar -> sqlalchemy" in said
+
+
+def test_the_contract_catches_the_tui_reaching_the_store(tmp_path, require):
+    said = run_planted(require, tmp_path, "tui.peek", "from deskline.storage import queries")
+    assert "deskline.tui.peek -> deskline.storage.queries" in said

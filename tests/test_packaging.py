@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -17,6 +18,7 @@ import deskline
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 FOLDERS = ("core", "storage", "themes", "tui")
+LEFT_OUT = (".git", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
 
 
 def test_every_package_folder_is_installed_under_deskline():
@@ -49,8 +51,11 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     """A wheel built from this checkout, installed (not editable) into a fresh venv."""
     where = tmp_path_factory.mktemp("wheel")
     env = clean_env(where / "home")
+    # Built from a copy: setuptools writes build/ and *.egg-info beside the sources.
+    source = where / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*LEFT_OUT))
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(where), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(where), str(source)],
         capture_output=True,
         text=True,
         env=env,

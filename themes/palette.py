@@ -10,7 +10,7 @@ TCSS use ``$sla-ok`` and friends; code that builds Rich text or Textual strips i
     text = Text(f"{SLA_LOOK['at_risk'].glyph} {SLA_LOOK['at_risk'].word}", style=style)
 
 ``app.theme_variables`` is Textual's mapping of the current theme's variables; outside an
-app (the CLI) use ``themes.themes.variables_of(theme)``. A missing or unreadable colour gives
+app (the CLI) use ``Look.colours`` (tui/look.py). A missing or unreadable colour gives
 an unstyled (but still glyph-and-word) result, never an error.
 
 Glyphs have ASCII fallbacks for terminals that cannot show them: ``use_ascii(True)``
@@ -22,9 +22,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from rich.color import Color, ColorParseError
-from rich.style import Style
+if TYPE_CHECKING:
+    from rich.color import Color
+    from rich.style import Style
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,14 @@ def sla_variable(state: str) -> str:
     return _UNICODE[state].variable
 
 
+# Rich is imported where a style is made, not above: the glyph table is read by commands
+# that print JSON and need no Rich at all.
+
+
 @lru_cache(maxsize=256)
 def _colour(value: str) -> Color | None:
+    from rich.color import Color, ColorParseError
+
     value = value.strip()
     if value.startswith("rgb(") or value.startswith("#"):
         try:
@@ -99,12 +107,16 @@ def colour_of(variables: Mapping[str, str], name: str) -> Color | None:
 
 def sla_style(variables: Mapping[str, str], state: str) -> Style:
     """The Rich style of an SLA state in the theme whose variables are given."""
+    from rich.style import Style
+
     look = _UNICODE[state]
     return Style(color=colour_of(variables, look.variable), bold=look.bold or None)
 
 
 def priority_style(variables: Mapping[str, str], priority: str) -> Style:
     """The Rich style of a priority label (P0 bold, since it is the urgent one)."""
+    from rich.style import Style
+
     name = PRIORITY_VARIABLE.get(priority)
     if name is None:
         return Style.null()

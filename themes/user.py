@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from textual.color import Color, ColorParseError
-from textual.theme import Theme
-
-from deskline.themes.builtin import BUILT_IN, DEFAULT_THEME, VARIABLES, defaults_for
+from deskline.themes.colour import ColourError, parse_colour
+from deskline.themes.colours import (
+    BUILT_IN_COLOURS,
+    DEFAULT_THEME,
+    VARIABLES,
+    ThemeColours,
+    defaults_for,
+)
 
 BASE_SLOTS = (
     "primary",
@@ -40,15 +44,15 @@ def _colour(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise ThemeProblem(f'{where}: must be a colour text like "#1E2128", not {value!r}')
     try:
-        return Color.parse(value.strip()).hex
-    except ColorParseError:
+        return parse_colour(value.strip()).hex
+    except ColourError:
         raise ThemeProblem(f'{where}: {value!r} is not a colour (try "#RRGGBB")') from None
 
 
-def user_theme(name: str, table: Mapping[str, Any], source: str = "deskline.toml") -> Theme:
-    """One ``[ui.themes.NAME]`` table as a Textual theme; ThemeProblem when it is unusable."""
+def user_theme(name: str, table: Mapping[str, Any], source: str = "deskline.toml") -> ThemeColours:
+    """One ``[ui.themes.NAME]`` table as a theme; ThemeProblem when it is unusable."""
     where = f"{source}: ui.themes.{name}"
-    if name in BUILT_IN:
+    if name in BUILT_IN_COLOURS:
         raise ThemeProblem(f"{where}: {name} is a built-in theme; give yours another name")
     for key in table:
         if key not in KEYS:
@@ -61,21 +65,21 @@ def user_theme(name: str, table: Mapping[str, Any], source: str = "deskline.toml
             raise ThemeProblem(f"{where}.dark: must be true or false, not {table['dark']!r}")
         dark = table["dark"]
     elif "background" in base:
-        dark = Color.parse(base["background"]).brightness < 0.5
+        dark = parse_colour(base["background"]).brightness < 0.5
     else:
         dark = True
     variables = defaults_for(dark)
     for key in VARIABLES:
         if key in table:
             variables[key] = _colour(table[key], f"{where}.{key}")
-    return Theme(name=name, dark=dark, variables=variables, **base)
+    return ThemeColours(name=name, dark=dark, base=base, variables=variables)
 
 
 def user_themes(
     tables: Mapping[str, Mapping[str, Any]], source: str = "deskline.toml"
-) -> tuple[dict[str, Theme], list[str]]:
+) -> tuple[dict[str, ThemeColours], list[str]]:
     """Every usable user theme, and one line for each that is not."""
-    themes: dict[str, Theme] = {}
+    themes: dict[str, ThemeColours] = {}
     problems: list[str] = []
     for name, table in tables.items():
         try:
@@ -86,7 +90,7 @@ def user_themes(
 
 
 def choose(
-    requested: str | None, available: Mapping[str, Theme], source: str = "deskline.toml"
+    requested: str | None, available: Mapping[str, ThemeColours], source: str = "deskline.toml"
 ) -> tuple[str, str | None]:
     """The theme to use and, when the requested one is unknown, the line that says so."""
     if requested is None:

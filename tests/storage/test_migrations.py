@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +12,7 @@ from sqlalchemy import inspect, text
 
 from deskline.storage.engine import StoreError, make_engine
 from deskline.storage.migrate import (
+    HEAD_REVISION,
     _scripts,
     backup,
     current_revision,
@@ -35,6 +38,24 @@ def test_migrations_form_one_line_from_the_first_revision():
     revisions = list(_scripts().walk_revisions())
     assert revisions[-1].revision == FIRST and revisions[-1].down_revision is None
     assert len(_scripts().get_heads()) == 1
+
+
+def test_the_head_known_without_alembic_is_alembics_own_head():
+    """Opening a store compares the stored version with HEAD_REVISION, not Alembic's scripts:
+    a new migration whose revision is not written there would never be run."""
+    assert HEAD_REVISION == head_revision()
+
+
+def test_opening_a_store_at_head_loads_no_alembic(tmp_path):
+    Store.open(str(tmp_path / "made.db")).close()  # created: Alembic ran
+    probe = (
+        "import sys; from deskline.storage.store import Store; "
+        f"Store.open({str(tmp_path / 'made.db')!r}); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def test_a_database_at_the_first_revision_upgrades_and_keeps_its_rows(db_url):

@@ -1,24 +1,29 @@
 """Commands of the alert engine: ``watch`` (the headless watcher) and ``alerts`` (mine, and
-acknowledging them). Registered on the app by ``tui.cli``."""
+acknowledging them)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import signal
+import logging
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskline.core.alerts.watcher import Fired, Inbox, InboxItem, SlaWatcher
-from deskline.tui.cli.main import JsonOpt, _session, app, emit, fail, say
+from deskline.tui.cli import log
+from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, say, session_of
 
-alerts_app = typer.Typer(
-    help="My alerts: list them, acknowledge them.", invoke_without_command=True
+if TYPE_CHECKING:
+    from deskline.core.alerts.watcher import Fired, InboxItem, SlaWatcher
+
+app = Commands()
+alerts_app = Commands(
+    name="alerts", help="My alerts: list them, acknowledge them.", invoke_without_command=True
 )
-app.add_typer(alerts_app, name="alerts")
+app.add_typer(alerts_app)
+
+logger = logging.getLogger(__name__)
 
 
 @app.command()
@@ -30,10 +35,28 @@ def watch(
     once: Annotated[
         bool, typer.Option("--once", help="Fire what is due now, then exit (for cron).")
     ] = False,
+    log_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--log-file",
+            metavar="FILE",
+            dir_okay=False,
+            help="Write the log here, not to stderr (info lines at least; -vv for debug).",
+        ),
+    ] = None,
 ) -> None:
     """Run the alert watcher without a screen: fires every SLA and workflow alert when it
     comes due, for the whole database (one watcher fires at a time; others stand by)."""
-    session = _session(ctx)
+    import asyncio
+
+    from deskline.core.alerts.watcher import SlaWatcher
+
+    session = session_of(ctx)
+    if log_file is not None:
+        try:
+            log.configure(session.verbose, log_file)
+        except OSError as exc:
+            fail(f"cannot write the log to {log_file}: {exc.strerror or exc}", 2)
     desk = session.service_desk()  # a service: it acts as nobody, so needs no agent
     rules = session.settings.alerts
     if not rules.enabled:
@@ -41,20 +64,24 @@ def watch(
 
     def show(fired: list[Fired]) -> None:
         for item in fired:
+            recipients = ", ".join(item.notice.recipients) or "nobody"
+            logger.info("fired: %s → %s", item.notice.summary, recipients)
             if jsonl:
                 line = json.dumps(item.to_json(), ensure_ascii=False)
             else:
                 line = f"{item.notice.fired_at.astimezone():%H:%M:%S} {item.notice.summary}"
-                line += " → " + (", ".join(item.notice.recipients) or "nobody")
+                line += " → " + recipients
             typer.echo(line)
         sys.stdout.flush()
 
     def tell(kind: str, line: str) -> None:
+        logger.info("%s: %s", kind, line)
         if not (once and kind == "lease"):
             say(line)
 
     watcher = SlaWatcher(desk.store, desk, rules, on_fire=show, on_event=tell)
     if once:
+        logger.info("firing what is due on %s", desk.store.display_url)
         try:
             watcher.run_due()
             watcher.flush()
@@ -63,11 +90,17 @@ def watch(
         finally:  # even when stdout went away (``| head``): never keep the lease
             watcher.release()
         return
+    logger.info("watching %s", desk.store.display_url)
     say(f"watching {desk.store.display_url} (ctrl+c stops)")
-    asyncio.run(_watch_forever(watcher))
+    asyncio.run(watch_until_stopped(watcher))
 
 
-async def _watch_forever(watcher: SlaWatcher) -> None:
+async def watch_until_stopped(watcher: SlaWatcher) -> None:
+    """Run the watcher until SIGINT or SIGTERM (systemd's stop), then let it finish."""
+    import asyncio
+    import contextlib
+    import signal
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -78,9 +111,11 @@ async def _watch_forever(watcher: SlaWatcher) -> None:
         await stop.wait()
     finally:
         await asyncio.to_thread(watcher.stop)
+        logger.info("stopped")
 
 
-def _line(item: InboxItem) -> str:
+def inbox_line(item: InboxItem) -> str:
+    """One alert of mine: acknowledged mark, id, when, level, what."""
     ack = "✓" if item.acknowledged_at else " "
     late = " late" if item.late else ""
     when = f"{item.fired_at.astimezone():%m-%d %H:%M}"
@@ -90,19 +125,22 @@ def _line(item: InboxItem) -> str:
 @alerts_app.callback()
 def alerts_list(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="How many, newest first.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", min=1, help="How many, newest first.")
+    ] = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """The alerts addressed to me, newest first (✓ acknowledged)."""
     if ctx.invoked_subcommand is not None:
         return
-    session = _session(ctx)
-    desk = session.desk()
+    from deskline.core.alerts.watcher import Inbox
+
+    desk = session_of(ctx).desk()
     items = Inbox(desk.store, desk.actor).recent(limit)
     emit(
         [dict(item.to_json(), id=item.delivery_id) for item in items],
         as_json,
-        lambda: typer.echo("\n".join(_line(i) for i in items) or "no alerts for you"),
+        lambda: typer.echo("\n".join(inbox_line(i) for i in items) or "no alerts for you"),
     )
 
 
@@ -110,17 +148,19 @@ def alerts_list(
 def alerts_ack(
     ctx: typer.Context,
     ids: Annotated[
-        list[int] | None, typer.Argument(help="Alert ids from `deskline alerts`.")
+        list[int] | None,
+        typer.Argument(metavar="ID...", help="Alert ids from `deskline alerts`."),
     ] = None,
     all_: Annotated[
         bool, typer.Option("--all", help="Every alert of mine not yet acknowledged.")
     ] = False,
 ) -> None:
     """Acknowledge alerts of mine (recorded with the time)."""
+    from deskline.core.alerts.watcher import Inbox
+
     if bool(ids) == all_:
         fail("name the alerts to acknowledge (ids from `deskline alerts`) or use --all", 2)
-    session = _session(ctx)
-    desk = session.desk()
+    desk = session_of(ctx).desk()
     inbox = Inbox(desk.store, desk.actor)
     mine = {item.delivery_id: item for item in inbox.recent(100_000)}
     wanted = list(dict.fromkeys(ids or [i for i, item in mine.items() if not item.acknowledged_at]))

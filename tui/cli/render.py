@@ -1,9 +1,13 @@
-"""Human-readable output of the command line (Rich); times shown in local time."""
+"""Human-readable output of the command line (Rich); times shown in local time.
+
+A terminal gets tables fitted to its width, but a column is never dropped: the key, the
+priority, the status and the handles keep their full width (a table wider than a narrow
+terminal wraps there). A pipe or a file has no width, so its rows are printed whole.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.cells import cell_len
@@ -13,30 +17,53 @@ from rich.text import Text
 
 from deskline.core.desk.views import AgentView, TicketView
 from deskline.core.sla.clocks import ClockState, SlaRules, leads_text
-from deskline.themes.builtin import BUILT_IN, DEFAULT_THEME, variables_of
 from deskline.themes.palette import SLA_LOOK, sla_style
+from deskline.tui.times import countdown, local
 
 console = Console(highlight=False)
 
-
-def local(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"
-
-
-def local_short(value: datetime, now: datetime) -> str:
-    """Local time, with the date only when it is not today."""
-    here, today = value.astimezone(), now.astimezone()
-    return here.strftime("%H:%M" if here.date() == today.date() else "%m-%d %H:%M")
+GAP = 2  # the cells between two columns (Rich's padding of one each side)
+TICKET_COLUMNS = ("SLA", "KEY", "PRI", "STATUS", "ASSIGNEE", "CUSTOMER", "TITLE")
+CUSTOMER_WIDTH = 16  # on a terminal; the title gets the rest
+LEAST_TITLE = 10  # the title's cells on a terminal too narrow for the rest
 
 
-def ticket_table(tickets: Sequence[TicketView]) -> None:
+def print_whole(table: Table, width: int) -> None:
+    """Print ``table``, ``width`` cells wide, on a console at least that wide: when the
+    terminal is narrower it wraps the lines, but Rich drops no column."""
+    if console.is_terminal and width <= console.width:
+        console.print(table)
+        return
+    wide = Console(
+        file=console.file,
+        width=width,
+        highlight=False,
+        force_terminal=console.is_terminal,
+        color_system=console.color_system,  # type: ignore[arg-type]
+    )
+    wide.print(table)
+
+
+def ticket_widths(widest: Sequence[int], room: int | None) -> list[int]:
+    """Each column's width: its widest cell; on a terminal ``room`` cells wide, the customer
+    (at most 16) and the title share what the other columns leave."""
+    if room is None:
+        return list(widest)
+    *fixed, customer, title = widest
+    left = room - sum(fixed) - GAP * (len(widest) - 1)
+    customer = min(customer, CUSTOMER_WIDTH, max(left - LEAST_TITLE, 1))
+    title = min(title, max(left - customer, LEAST_TITLE))
+    return [*fixed, customer, title]
+
+
+def ticket_table(tickets: Sequence[TicketView], colours: Mapping[str, str]) -> None:
+    """The queue as a table; ``colours`` are the theme's (``Look.colours``)."""
     if not tickets:
         console.print("no tickets match")
         return
-    table = Table(box=None, pad_edge=False, header_style="bold")
     rows = [
         (
-            sla_cell(t),
+            sla_cell(t, colours),
             t.key,
             t.priority,
             t.status,
@@ -46,40 +73,20 @@ def ticket_table(tickets: Sequence[TicketView]) -> None:
         )
         for t in tickets
     ]
-    headers = ("SLA", "KEY", "PRI", "STATUS", "ASSIGNEE", "CUSTOMER", "TITLE")
-    for i, column in enumerate(headers):
-        # Fixed columns keep their full width; customer and title share what is left.
-        widest = max(cell_len(str(row[i])) for row in [headers, *rows])
-        flexible = column in ("CUSTOMER", "TITLE")
-        table.add_column(
-            column,
-            no_wrap=True,
-            overflow="ellipsis",
-            min_width=None if flexible else widest,
-            max_width=16 if column == "CUSTOMER" else None,
-        )
+    widest = [
+        max(cell_len(str(row[i])) for row in [TICKET_COLUMNS, *rows])
+        for i in range(len(TICKET_COLUMNS))
+    ]
+    widths = ticket_widths(widest, console.width if console.is_terminal else None)
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column, width in zip(TICKET_COLUMNS, widths, strict=True):
+        table.add_column(column, no_wrap=True, overflow="ellipsis", width=width)
     for row in rows:
         table.add_row(*row)
-    console.print(table)
+    print_whole(table, sum(widths) + GAP * (len(widths) - 1))
 
 
-# The theme's colours for the SLA cells (the CLI sets the one chosen in the config or --theme).
-colours: dict[str, str] = variables_of(BUILT_IN[DEFAULT_THEME])
-
-
-def countdown(seconds: int) -> str:
-    """``1:45:10`` left, ``-0:12:07`` overdue; days when long."""
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:  # past a day the seconds do not matter, and the cell stays narrow
-        return f"{sign}{days}d{hours:02}h{minutes:02}m"
-    return f"{sign}{hours}:{minutes:02}:{secs:02}"
-
-
-def sla_cell(t: TicketView) -> Text:
+def sla_cell(t: TicketView, colours: Mapping[str, str]) -> Text:
     """Glyph and colour (never colour alone) and the countdown of the most urgent clock."""
     if t.sla is None:
         return Text("")
@@ -170,11 +177,10 @@ def _change_text(old: dict | None, new: dict | None) -> str:
 
 
 def agent_table(agents: Sequence[AgentView]) -> None:
+    """The roster as a table: handles whole; names, teams and skills wrap on a terminal."""
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("HANDLE", "NAME", "ROLE", "TEAM", "SKILLS", "ON DUTY", "OPEN", "CAP"):
-        table.add_column(column)
-    for a in agents:
-        table.add_row(
+    rows = [
+        (
             a.handle,
             a.name,
             a.role,
@@ -184,7 +190,24 @@ def agent_table(agents: Sequence[AgentView]) -> None:
             "" if a.active is None else f"{a.active}/{a.max_active}",
             "default" if a.cap is None else str(a.cap),
         )
-    console.print(table)
+        for a in agents
+    ]
+    columns = ("HANDLE", "NAME", "ROLE", "TEAM", "SKILLS", "ON DUTY", "OPEN", "CAP")
+    wrapping = ("NAME", "TEAM", "SKILLS")
+    least = natural = GAP * (len(columns) - 1)
+    for i, column in enumerate(columns):
+        cells = [column, *(row[i] for row in rows)]
+        widest = max(cell_len(cell) for cell in cells)
+        natural += widest
+        if column in wrapping:
+            least += max(cell_len(word) for cell in cells for word in cell.split() or [""])
+            table.add_column(column)
+        else:
+            least += widest
+            table.add_column(column, no_wrap=True, min_width=widest)
+    for row in rows:
+        table.add_row(*row)
+    print_whole(table, max(least, console.width) if console.is_terminal else natural)
 
 
 def policy_table(rules: SlaRules) -> None:

@@ -14,7 +14,8 @@ from deskline.core.roster.customers import CustomerView
 from deskline.core.routing.check import Problem
 from deskline.core.routing.route import Decision, RoutingRules
 from deskline.core.routing.surge import SurgeView
-from deskline.tui.cli.render import console, local
+from deskline.tui.cli.render import console
+from deskline.tui.times import local
 
 
 def say(*parts: Any) -> None:

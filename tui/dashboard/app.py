@@ -14,7 +14,8 @@ from deskline.core.desk.tickets import Desk
 from deskline.tui.alerts.in_app import AlertCentre, AppAlerts
 from deskline.tui.dashboard.screen import DashboardScreen
 from deskline.tui.help import HelpScreen
-from deskline.tui.look import Look, ThemedApp, look_of
+from deskline.tui.look import Look, look_of
+from deskline.tui.themed import ThemedApp
 
 
 class DashboardApp(ThemedApp):

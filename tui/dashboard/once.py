@@ -12,8 +12,8 @@ from rich.text import Text
 
 from deskline.core.dashboard.board import Entry, Figures
 from deskline.themes.palette import SLA_LOOK, priority_style
-from deskline.tui.cli.render import countdown, local
 from deskline.tui.dashboard.look import state_style
+from deskline.tui.times import countdown, local
 
 SPARKS = " ▁▂▃▄▅▆▇█"
 WIDTHS = {"SLA": 10, "KEY": 7, "PRI": 3, "LEFT": 10, "ASSIGNEE": 10}  # the title gives way

@@ -12,8 +12,8 @@ from textual.widgets import Static
 
 from deskline.core.desk.views import TicketView
 from deskline.core.sla.clocks import ClockReading
-from deskline.tui.cli.render import countdown, local
 from deskline.tui.dashboard.look import state_label, state_style
+from deskline.tui.times import countdown, local
 from deskline.tui.workspace.detail import describe
 
 

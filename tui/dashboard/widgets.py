@@ -29,8 +29,8 @@ from deskline.core.dashboard.board import (
 )
 from deskline.core.sla.clocks import ClockReading, ClockState
 from deskline.themes.palette import SLA_LOOK, priority_style
-from deskline.tui.cli.render import countdown
 from deskline.tui.dashboard.look import STATE_CLASSES, state_class, state_style
+from deskline.tui.times import countdown
 
 _SECOND = timedelta(seconds=1)
 _COUNTING = (ClockState.OK, ClockState.WARNING, ClockState.AT_RISK, ClockState.BREACHED)

@@ -17,7 +17,8 @@ from deskline.storage import queries
 from deskline.tui.alerts.in_app import AlertCentre, AppAlerts
 from deskline.tui.help import HelpScreen
 from deskline.tui.keys import REMAPPABLE, check_keymap
-from deskline.tui.look import Look, ThemedApp, look_of
+from deskline.tui.look import Look, look_of
+from deskline.tui.themed import ThemedApp
 from deskline.tui.workspace.commands import WorkspaceCommands
 from deskline.tui.workspace.screen import WorkspaceScreen
 

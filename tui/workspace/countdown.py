@@ -12,7 +12,7 @@ from textual.widgets import Static
 from deskline.core.desk.views import TicketView
 from deskline.core.sla.clocks import ClockReading, SlaReading
 from deskline.themes.palette import SLA_LOOK, sla_style
-from deskline.tui.cli.render import countdown, local_short
+from deskline.tui.times import countdown, local_short
 
 BAR = 10
 # Who hears of each threshold (DESIGN.md's ladder; the alert engine makes it configurable).

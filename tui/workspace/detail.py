@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from deskline.core.desk.views import TicketView
 from deskline.themes.palette import colour_of
-from deskline.tui.cli.render import local
+from deskline.tui.times import local
 
 KIND_LABEL = {"reply": "reply", "note": "internal note", "system": "system"}
 

@@ -25,7 +25,7 @@ from textual.strip import Strip
 from deskline.core.desk.views import TicketView
 from deskline.core.sla.clocks import SlaReading
 from deskline.themes.palette import SLA_LOOK, colour_of, priority_style, sla_style
-from deskline.tui.cli.render import countdown
+from deskline.tui.times import countdown
 
 SLA_WIDTH = 12
 NARROW = 70  # below this many cells the queue shows SLA, key, priority and title only

@@ -210,3 +210,27 @@ def test_a_once_run_cut_short_by_its_reader_leaves_the_lease(env):
     assert cut.stdout.count("\n") == 1
     after = deskline(env, "watch", "--once")
     assert "another watcher holds" not in after.stderr  # the cut run gave the lease back
+
+
+def test_watch_writes_its_log_to_the_file_given(env, tmp_path: Path):
+    deskline(env, "new", "--title", "Checkout is down", "-p", "P0")
+    time.sleep(3.5)  # the 3 s first response is breached: alerts are due
+    log = tmp_path / "watch.log"
+    done = deskline(env, "-v", "watch", "--once", "--log-file", str(log))
+    lines = log.read_text(encoding="utf-8").splitlines()
+    fired = [line for line in lines if " INFO deskline.tui.cli.alerts: fired: " in line]
+    assert any("T-1" in line and "breach" in line.lower() for line in fired), lines
+    assert lines[0].startswith("20") and " INFO " in lines[0]  # dated, levelled lines
+    assert " INFO " not in done.stderr  # the log went to the file, not to stderr
+    assert done.stdout.count("T-1") == len(fired)  # each alert printed as it was logged
+
+
+def test_a_log_file_that_cannot_be_written_is_one_line_and_exit_2(env, tmp_path: Path):
+    done = deskline(
+        env, "watch", "--once", "--log-file", str(tmp_path / "no" / "x.log"), check=False
+    )
+    assert done.returncode == 2
+    assert (
+        done.stderr.startswith("deskline: cannot write the log to ")
+        and done.stderr.count("\n") == 1
+    )

@@ -1,62 +1,18 @@
-"""The command line as scripts and people use it: JSON round trips and one-line errors."""
+"""Ticket commands as scripts and people use them: JSON round trips and one-line errors."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
-import sys
 
 import pytest
-from sqlalchemy import inspect, text
-
-from deskline.storage.store import Store
-from deskline.tui.cli.main import main
-
-
-class Cli:
-    """Runs ``deskline ARGS`` in-process through the real entry point."""
-
-    def __init__(self, db: str, capsys, monkeypatch) -> None:
-        self.db, self.capsys, self.monkeypatch = db, capsys, monkeypatch
-
-    def __call__(self, *args: str, as_: str = "ana"):
-        self.capsys.readouterr()
-        argv = ["deskline", "--db", self.db, "--as", as_, *args]
-        self.monkeypatch.setattr(sys, "argv", argv)
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def json(self, *args: str, as_: str = "ana"):
-        code, out, err = self(*args, "--json", as_=as_)
-        assert code == 0, err
-        return json.loads(out)
+from in_process import Cli, plain_desk, row_counts
 
 
 @pytest.fixture
 def cli(db_url, capsys, monkeypatch) -> Cli:
-    run = Cli(db_url, capsys, monkeypatch)
-    code, _, err = run("agents", "add", "ana", "--name", "Ana Silva", "--team", "Service Desk")
-    assert code == 0, err
-    assert run("agents", "add", "bo", "--name", "Bo Wang")[0] == 0
-    return run
-
-
-def row_counts(db: str) -> dict[str, int]:
-    store = Store.open(db)
-    with store.read() as s:
-        counts = {
-            t: s.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
-            for t in inspect(store.engine).get_table_names()
-        }
-        counts["_versions"] = s.execute(text("SELECT sum(version) FROM ticket")).scalar()
-    store.close()
-    return counts
+    return plain_desk(db_url, capsys, monkeypatch)
 
 
 def test_create_show_list_round_trip_in_json(cli):
@@ -218,16 +174,6 @@ def test_the_first_user_of_an_empty_desk_becomes_its_admin(capsys, monkeypatch, 
     assert code == 0 and "added you (root) as its admin" in err
     assert run.json("agents", "list", as_="root")[0]["role"] == "admin"
     assert run("list", as_="someone-else")[0] == 1  # only the very first user is enrolled
-
-
-def test_db_backup_and_upgrade_commands(cli, db_url, tmp_path):
-    code, out, err = cli("db", "upgrade")
-    assert code == 0 and "at schema" in out
-    code, out, err = cli("db", "backup")
-    if db_url.startswith("sqlite"):
-        assert code == 0 and out.strip().startswith(str(tmp_path))
-    else:
-        assert code == 1 and "pg_dump" in err
 
 
 def test_installed_console_script_runs(tmp_path, require):

@@ -1,101 +1,16 @@
-"""Routing and triage from the command line: duty, agent settings, rules explain and check,
-templates, surges and customers, run through the real entry point on real stores."""
+"""Routing and triage from the command line: new tickets triaged and routed, rules explain
+and check, templates, surges, and their mistakes, run through the real entry point on real
+stores."""
 
 from __future__ import annotations
 
-import json
-import sys
-
 import pytest
-from sqlalchemy import inspect, text
-
-from deskline.storage.store import Store
-from deskline.tui.cli.main import main
-
-CONFIG = """
-[routing]
-fallback_team = "Service Desk"
-
-[[routing.rules]]
-name = "Billing"
-category = "Billing/"
-team = "Billing"
-
-[[routing.rules]]
-name = "Network"
-any = [{ category = "Network" }, { tags = ["vpn"] }]
-team = "Service Desk"
-
-[[templates]]
-name = "bug"
-title_prefix = "[Bug] "
-category = "Software/Bug"
-priority = "P3"
-required = ["customer"]
-description = "Steps to reproduce:"
-tags = ["bug"]
-
-[surge]
-more_than = 2
-within = "10m"
-"""
-
-
-class Cli:
-    """``deskline --db DB --config FILE --as HANDLE ARGS`` in-process."""
-
-    def __init__(self, db: str, config: str, capsys, monkeypatch) -> None:
-        self.db, self.config, self.capsys, self.monkeypatch = db, config, capsys, monkeypatch
-
-    def __call__(self, *args: str, as_: str = "ana", config: str | None = None):
-        self.capsys.readouterr()
-        argv = ["deskline", "--db", self.db, "--config", config or self.config, "--as", as_]
-        self.monkeypatch.setattr(sys, "argv", [*argv, *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def json(self, *args: str, as_: str = "ana"):
-        code, out, err = self(*args, "--json", as_=as_)
-        assert code == 0, err
-        return json.loads(out)
+from in_process import Cli, routed_desk, row_counts
 
 
 @pytest.fixture
 def cli(db_url, tmp_path, capsys, monkeypatch) -> Cli:
-    config = tmp_path / "deskline.toml"
-    config.write_text(CONFIG)
-    monkeypatch.setenv("DESKLINE_NOW", "2026-04-02T09:00:00+00:00")
-    run = Cli(db_url, str(config), capsys, monkeypatch)
-    for args in (
-        ("ana", "--role", "supervisor", "--team", "Service Desk"),
-        ("bo", "--team", "Service Desk", "--skill", "vpn"),
-        ("cy", "--team", "Service Desk"),
-        ("dee", "--team", "Billing"),
-        ("zoe", "--role", "director"),
-    ):
-        code, _, err = run("agents", "add", *args)
-        assert code == 0, err
-    return run
-
-
-def row_counts(db: str) -> dict[str, object]:
-    store = Store.open(db)
-    with store.read() as s:
-        counts: dict[str, object] = {
-            t: s.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
-            for t in inspect(store.engine).get_table_names()
-        }
-        counts["_agents"] = s.execute(
-            text("SELECT handle, on_duty, skills, cap, max_active FROM agent ORDER BY handle")
-        ).all()
-        counts["_versions"] = s.execute(text("SELECT sum(version) FROM ticket")).scalar()
-    store.close()
-    return counts
+    return routed_desk(db_url, tmp_path, capsys, monkeypatch)
 
 
 def test_new_tickets_are_triaged_and_routed_and_say_so(cli):
@@ -109,28 +24,6 @@ def test_new_tickets_are_triaged_and_routed_and_say_so(cli):
     assert "triaged: suggested P0" in out and "the on-duty supervisor" in out
     made = cli.json("new", "--title", "Printer", "--impact", "one", "-p", "P3")
     assert (made["priority"], made["impact"], made["assignee"]) == ("P3", "one", "bo")
-
-
-def test_duty_on_and_off(cli):
-    assert cli("agents", "duty", "off", as_="bo")[1] == "bo is off duty\n"
-    assert cli.json("agents", "duty", "on", "bo")["on_duty"] is True  # ana supervises
-    listed = {a["handle"]: a for a in cli.json("agents", "list")}
-    assert listed["bo"]["on_duty"] is True and listed["bo"]["cap"] is None
-    cli("agents", "duty", "off", "cy")
-    made = cli.json("new", "--title", "VPN again", "--tag", "vpn")
-    assert made["assignee"] == "bo"
-
-
-def test_agents_set_changes_skills_and_cap(cli):
-    code, out, err = cli("agents", "set", "cy", "--skills", "printer,network", "--cap", "2")
-    assert code == 0, err
-    assert out == (
-        "cy: team Service Desk, skills printer, network, cap 2, max active 10, on duty\n"
-    )
-    got = cli.json("agents", "set", "cy", "--cap", "default", "--clear-skills")
-    assert (got["cap"], got["skills"]) == (None, [])
-    code, out, _ = cli("agents", "list")
-    assert "OPEN" in out and "CAP" in out
 
 
 def test_rules_explain_a_routed_ticket(cli):
@@ -240,26 +133,6 @@ def test_surges_are_listed_while_they_last(cli, monkeypatch):
     assert (ended["began_with"], ended["active"], ended["alerted_at"]) == ("T-3", False, None)
 
 
-def test_customers_get_a_tier_and_a_dedicated_agent(cli):
-    got = cli.json("customers", "set", "Globex", "--tier", "vip", "--dedicated", "cy")
-    assert got == {"name": "Globex", "tier": "vip", "dedicated": "cy"}
-    made = cli.json("new", "--title", "Question", "--customer", "Globex")
-    assert (made["assignee"], made["priority"]) == ("cy", "P1")
-    assert cli.json("customers", "list") == [got]
-
-
-def test_config_show_includes_the_new_sections_and_reads_back(cli, tmp_path):
-    code, out, _ = cli("config", "show")
-    assert code == 0
-    for section in ("[routing]", "[[routing.rules]]", "[triage]", "[[templates]]", "[surge]"):
-        assert section in out
-    assert 'any = [{ category = "Network" }, { tags = "vpn" }]' in out
-    shown = tmp_path / "shown.toml"
-    shown.write_text(out)
-    code, out, _ = cli("config", "check", str(shown))
-    assert code == 0 and "routing: 2 rule(s), fallback team Service Desk" in out
-
-
 USER_ERRORS = [
     (("agents", "duty", "maybe"), "ana", 2, "bad duty 'maybe': use on or off"),
     (("agents", "duty", "off", "cy"), "bo", 1, "only a supervisor, director or admin can put"),
@@ -289,22 +162,22 @@ USER_ERRORS = [
 )
 def test_user_error_is_one_clear_line_and_changes_nothing(cli, db_url, args, who, code, message):
     cli("new", "--title", "existing")
-    before = row_counts(db_url)
+    before = row_counts(db_url, agents=True)
     got, out, err = cli(*args, as_=who)
     assert got == code, err
     assert err.count("\n") == 1 and err.startswith("deskline: ") and message in err
     assert "Traceback" not in err and out == ""
-    assert row_counts(db_url) == before
+    assert row_counts(db_url, agents=True) == before
 
 
 def test_a_bad_routing_section_stops_every_command_before_it_writes(cli, db_url, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[[routing.rules]]\nname = "x"\nteam = "y"\nassign = "random"\n')
-    before = row_counts(db_url)
+    before = row_counts(db_url, agents=True)
     code, out, err = cli("new", "--title", "x", config=str(bad))
     assert (code, out) == (2, "")
     assert err == (
         f'deskline: {bad}: routing.rules[0].assign: must be one of "team", "supervisor", '
         '"dedicated", "queue", not \'random\'\n'
     )
-    assert row_counts(db_url) == before
+    assert row_counts(db_url, agents=True) == before

@@ -1,0 +1,165 @@
+"""``deskline agents``: who works at this desk (add, list, duty on/off, skills, caps, team)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, session_of
+
+if TYPE_CHECKING:
+    from deskline.core.desk.views import AgentView
+
+app = Commands(
+    name="agents", help="Who works at this desk: add, list, duty on/off, skills and caps."
+)
+
+HandleArg = Annotated[str, typer.Argument(metavar="HANDLE", help="The agent's handle.")]
+
+
+@app.command("add")
+def agents_add(
+    ctx: typer.Context,
+    handle: HandleArg,
+    name: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Full name (default: the handle).")
+    ] = None,
+    role: Annotated[
+        str, typer.Option(metavar="ROLE", help="agent, supervisor, director or admin.")
+    ] = "agent",
+    team: Annotated[
+        str | None, typer.Option(metavar="TEAM", help="Team name (created if new).")
+    ] = None,
+    skill: Annotated[
+        list[str] | None, typer.Option("--skill", metavar="SKILL", help="A skill; repeat.")
+    ] = None,
+    email: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Their email.")] = None,
+    max_active: Annotated[int, typer.Option(metavar="N", help="Most open tickets at once.")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add an agent."""
+    from deskline.core.roster.agents import Roster
+
+    agent = Roster(session_of(ctx).store).add(
+        handle,
+        name=name,
+        role=role,
+        team=team,
+        skills=skill or (),
+        email=email,
+        max_active=max_active,
+    )
+    emit(agent.to_json(), as_json, lambda: typer.echo(f"added {agent.handle} ({agent.role})"))
+
+
+@app.command("list")
+def agents_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List the agents."""
+    from deskline.core.roster.agents import Roster
+
+    agents = Roster(session_of(ctx).store).list()
+
+    def human() -> None:
+        from deskline.tui.cli import render  # Rich loads for people, not for --json
+
+        render.agent_table(agents)
+
+    emit([a.to_json() for a in agents], as_json, human)
+
+
+@app.command("duty")
+def agents_duty(
+    ctx: typer.Context,
+    state: Annotated[str, typer.Argument(metavar="on|off", help="On duty or off.")],
+    handle: Annotated[
+        str | None, typer.Argument(metavar="HANDLE", help="Whose duty (default: yours).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Go on or off duty (routing gives tickets only to agents on duty)."""
+    from deskline.core.roster.agents import Roster
+
+    if state.strip().lower() not in ("on", "off"):
+        fail(f"bad duty {state!r}: use on or off", 2)
+    session = session_of(ctx)
+    me = session.desk().actor  # who I am, checked (and enrolled on a new desk)
+    agent = Roster(session.store).set_duty(handle or me, state.strip().lower() == "on", by=me)
+    emit(
+        agent.to_json(),
+        as_json,
+        lambda: typer.echo(f"{agent.handle} is {'on' if agent.on_duty else 'off'} duty"),
+    )
+
+
+def parse_cap(text: str | None) -> tuple[int | None, bool]:
+    """``--cap 3`` -> (3, False); ``--cap default`` -> (None, True)."""
+    if text is None:
+        return None, False
+    if text.strip().lower() == "default":
+        return None, True
+    if not text.strip().isdigit():
+        fail(f"bad cap {text!r}: use a whole number (0 or more) or default", 2)
+    return int(text), False
+
+
+@app.command("set")
+def agents_set(
+    ctx: typer.Context,
+    handle: HandleArg,
+    skill: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--skill",
+            "--skills",
+            metavar="SKILL",
+            help="A skill (or several, comma-separated); repeat.",
+        ),
+    ] = None,
+    clear_skills: Annotated[
+        bool, typer.Option("--clear-skills", help="Remove every skill.")
+    ] = False,
+    cap: Annotated[
+        str | None,
+        typer.Option(
+            metavar="N|default",
+            help="Most active P1/P2 tickets routing gives them (default: [routing] cap, 5).",
+        ),
+    ] = None,
+    max_active: Annotated[
+        int | None,
+        typer.Option(metavar="N", help="Most open tickets they hold at once, any priority."),
+    ] = None,
+    team: Annotated[
+        str | None, typer.Option(metavar="TEAM", help="Move them to this team (created if new).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change an agent's skills, cap, max active or team (supervisor, director or admin)."""
+    from deskline.core.roster.agents import Roster
+
+    if skill and clear_skills:
+        fail("give --skill or --clear-skills, not both", 2)
+    number, default = parse_cap(cap)
+    session = session_of(ctx)
+    me = session.desk().actor
+    agent = Roster(session.store).update(
+        handle,
+        by=me,
+        skills=[] if clear_skills else skill,
+        cap=number,
+        default_cap=default,
+        max_active=max_active,
+        team=team,
+    )
+    emit(agent.to_json(), as_json, lambda: typer.echo(agent_line(agent)))
+
+
+def agent_line(agent: AgentView) -> str:
+    """One agent in a line: team, skills, cap, max active, duty."""
+    skills = ", ".join(agent.skills) or "none"
+    cap = "default" if agent.cap is None else str(agent.cap)
+    return (
+        f"{agent.handle}: team {agent.team or '—'}, skills {skills}, cap {cap}, "
+        f"max active {agent.max_active}, {'on' if agent.on_duty else 'off'} duty"
+    )

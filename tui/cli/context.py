@@ -1,0 +1,185 @@
+"""What every command shares: the Session of global options, how commands talk to the person
+(``say``, ``fail``, ``emit``) and the option and argument types many commands take.
+
+Typer reads every command's signature to build ``--help``, so this module and the command
+modules import only Typer at their top; the desk, its store and its settings load inside
+the commands that use them (``deskline --help`` loads no database library).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperCommand
+
+if TYPE_CHECKING:
+    from typer._click import Context, HelpFormatter
+
+    from deskline.core.config.settings import DeskConfig
+    from deskline.core.desk.database import Store
+    from deskline.core.desk.tickets import Desk
+    from deskline.tui.look import Look
+
+
+@dataclass
+class Session:
+    """What the global options chose, with the store opened on first use."""
+
+    db: str | None = None
+    config: str | None = None
+    handle: str | None = None
+    theme: str | None = None
+    verbose: int = 0
+    _store: Store | None = field(default=None, repr=False)
+    _config: DeskConfig | None = field(default=None, repr=False)
+    _look: Look | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from deskline.core.desk.database import open_store
+
+            self._store = open_store(self.db)
+            if self._store.backup_made:
+                say(f"upgraded the database schema; backup saved at {self._store.backup_made}")
+        return self._store
+
+    @property
+    def me(self) -> str:
+        from deskline.core.roster.agents import HANDLE_ENV, os_handle
+
+        return self.handle or os.environ.get(HANDLE_ENV) or os_handle()
+
+    @property
+    def settings(self) -> DeskConfig:
+        if self._config is None:
+            from deskline.core.config.settings import load_config
+            from deskline.themes import palette
+            from deskline.tui.look import look_of
+
+            config = load_config(self.config)
+            self._look = look_of(config, self.theme)  # a bad --theme fails here, one line
+            palette.use_ascii(self._look.ascii)
+            self._config = config
+        return self._config
+
+    @property
+    def look(self) -> Look:
+        """The theme and glyphs, chosen with the settings."""
+        self.settings  # noqa: B018
+        assert self._look is not None
+        return self._look
+
+    def service_desk(self) -> Desk:
+        """The desk for a service (``deskline watch``): it acts as nobody, so it needs no
+        agent of that name and enrols no one."""
+        from deskline.core.desk.tickets import Desk
+
+        settings = self.settings
+        return Desk(
+            self.store,
+            self.me,
+            rules=settings.sla,
+            routing=settings.routing,
+            triage=settings.triage,
+            surge=settings.surge,
+            alerts=settings.alerts,
+        )
+
+    def desk(self) -> Desk:
+        """The desk acting as me: the first user of an empty desk is enrolled as its admin,
+        and an unknown handle is an error."""
+        from deskline.core.roster.agents import Roster
+
+        self.settings  # noqa: B018  (a bad config fails before the database is touched)
+        enrolled = Roster(self.store).enrol_first(self.me)
+        if enrolled:
+            say(f"first use of this desk: added you ({enrolled.handle}) as its admin")
+        desk = self.service_desk()
+        desk.whoami()  # an unknown handle fails here, before anything else
+        return desk
+
+    def open_workspace(self) -> None:
+        """Run the agent's workspace (the app) as me until I quit."""
+        from deskline.tui.workspace.app import DesklineApp  # Textual loads only for the app
+
+        DesklineApp(self.desk(), self.settings, self.look, alerts=True).run()
+
+
+def session_of(ctx: typer.Context) -> Session:
+    """The Session the global options made (a fresh one when a command runs alone)."""
+    return ctx.ensure_object(Session)
+
+
+def say(message: str) -> None:
+    """A notice for the person, on stderr, so stdout stays clean for scripts."""
+    typer.echo(f"deskline: {message}", err=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr and exit ``code``: how a command refuses."""
+    say(message)
+    raise typer.Exit(code)
+
+
+def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:
+    """``data`` as JSON for scripts (``--json``), else the human form."""
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        human()
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (shape in the README).")]
+VersionOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--if-version",
+        metavar="VERSION",
+        help="Only change the ticket if it is still at this version (else: stale edit).",
+    ),
+]
+KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="The ticket's key, e.g. T-1042.")]
+
+
+class Command(TyperCommand):
+    """A command whose help names each argument by its metavar alone: ``KEY HANDLE`` in the
+    usage line and the argument list (Typer would write ``{KEY}`` and ``KEY <str>``)."""
+
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = param.metavar or (param.name or "").upper()
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:
+        arguments: list[tuple[str, str]] = []
+        options: list[tuple[str, str]] = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                arguments.append((param.metavar or record[0], record[1]))
+            else:
+                options.append(record)
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+class Commands(typer.Typer):
+    """A group of commands (a Typer app) whose commands show their help as ``Command`` does."""
+
+    def command(  # type: ignore[override]
+        self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kw: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return super().command(name, cls=cls or Command, **kw)

@@ -1,0 +1,58 @@
+"""``deskline customers``: whom the desk serves, their tier and dedicated agent."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from deskline.tui.cli.context import Commands, JsonOpt, emit, say, session_of
+
+app = Commands(name="customers", help="Customers: tier (standard or vip) and dedicated agent.")
+
+
+@app.command("set")
+def customers_set(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The customer's name.")],
+    tier: Annotated[str | None, typer.Option(metavar="TIER", help="standard or vip.")] = None,
+    dedicated: Annotated[
+        str | None, typer.Option(metavar="HANDLE", help="Their dedicated agent.")
+    ] = None,
+    no_dedicated: Annotated[
+        bool, typer.Option("--no-dedicated", help="They no longer have a dedicated agent.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Set a customer's tier and dedicated agent (supervisor, director or admin)."""
+    from deskline.core.roster.customers import Customers
+
+    session = session_of(ctx)
+    me = session.desk().actor
+    customer = Customers(session.store).set(
+        name, by=me, tier=tier, dedicated=dedicated, no_dedicated=no_dedicated
+    )
+    if customer.tier == "vip" and customer.dedicated is None and dedicated is None:
+        say(f"{customer.name} is VIP without a dedicated agent: routing sends it to the team")
+    emit(
+        customer.to_json(),
+        as_json,
+        lambda: typer.echo(
+            f"{customer.name}: {customer.tier}, dedicated agent {customer.dedicated or '—'}"
+        ),
+    )
+
+
+@app.command("list")
+def customers_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List customers with their tier and dedicated agent."""
+    from deskline.core.roster.customers import Customers
+
+    found = Customers(session_of(ctx).store).list()
+
+    def human() -> None:
+        from deskline.tui.cli import rules_text  # Rich loads for people, not for --json
+
+        rules_text.customer_table(found)
+
+    emit([c.to_json() for c in found], as_json, human)

@@ -1,0 +1,53 @@
+"""``deskline sla``: business-time arithmetic on the configured calendars, and storing due
+times again after the SLA rules changed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from deskline.tui.cli.context import Commands, fail, session_of
+
+app = Commands(name="sla", help="SLA arithmetic on the configured calendars.")
+
+
+@app.command("due")
+def sla_due(
+    ctx: typer.Context,
+    start: Annotated[
+        str,
+        typer.Option(metavar="TIME", help="ISO time with offset, e.g. 2026-04-02T16:30:00+08:00."),
+    ],
+    duration: Annotated[
+        str, typer.Option(metavar="DURATION", help="Business time: 90s, 15m, 2h, 1h30m, 3bd.")
+    ],
+    calendar: Annotated[
+        str, typer.Option(metavar="NAME", help="A calendar name from deskline.toml.")
+    ] = "business",
+) -> None:
+    """Print when a duration of business time from START ends on a calendar (UTC)."""
+    from deskline.core import clock
+    from deskline.core.config.reader import check_target
+    from deskline.core.desk.views import iso
+    from deskline.core.sla.calendar import DurationError, parse_duration
+
+    rules = session_of(ctx).settings.sla
+    if calendar not in rules.calendars:
+        fail(f"unknown calendar {calendar!r}; known: {', '.join(sorted(rules.calendars))}", 2)
+    try:
+        span = check_target(parse_duration(duration))
+    except (DurationError, ValueError) as exc:
+        fail(str(exc), 2)
+    try:
+        due = rules.calendars[calendar].add(clock.parse_instant(start), span)
+    except OverflowError:
+        fail(f"{duration} after {start} is beyond the year 9999", 2)
+    typer.echo(iso(due))
+
+
+@app.command("recompute")
+def sla_recompute(ctx: typer.Context) -> None:
+    """Store open tickets' due times again under the current deskline.toml."""
+    changed = session_of(ctx).desk().recompute_sla()
+    typer.echo(f"{changed} open ticket(s) had their due times moved")

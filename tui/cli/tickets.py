@@ -1,0 +1,291 @@
+"""Ticket commands: ``new``, ``list``, ``show`` and every change to one ticket (assign, take,
+status, reply, note, priority, escalate, reopen, route)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from deskline.tui.cli.context import Commands, JsonOpt, KeyArg, VersionOpt, emit, fail, session_of
+
+if TYPE_CHECKING:
+    from deskline.core.desk.views import TicketView
+
+app = Commands()
+
+STATUSES = ("new", "assigned", "in_progress", "pending", "resolved", "closed")
+
+
+def changed(ticket: TicketView, as_json: bool, what: str) -> None:
+    """A changed ticket: its JSON, or one line saying what changed."""
+    emit(ticket.to_json(), as_json, lambda: typer.echo(f"{ticket.key}: {what}"))
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    title: Annotated[
+        str, typer.Option("--title", "-t", metavar="TITLE", help="What is wrong, in a line.")
+    ],
+    priority: Annotated[
+        str | None,
+        typer.Option(
+            "--priority",
+            "-p",
+            metavar="PRIORITY",
+            help="P0 to P3 (default: what triage suggests, else P2).",
+        ),
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option(metavar="CATEGORY", help="Path like Account/Login/Locked.")
+    ] = None,
+    customer: Annotated[str | None, typer.Option(metavar="NAME", help="Customer name.")] = None,
+    vip: Annotated[bool, typer.Option("--vip", help="The customer is a VIP.")] = False,
+    channel: Annotated[
+        str | None,
+        typer.Option(metavar="CHANNEL", help="email, phone, chat, web (default), api or walk-in."),
+    ] = None,
+    description: Annotated[str, typer.Option("--description", "-d", metavar="DESCRIPTION")] = "",
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag; repeat for more.")
+    ] = None,
+    impact: Annotated[
+        str | None,
+        typer.Option(metavar="all|some|one", help="Users affected: all, some or one (for triage)."),
+    ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option("--template", metavar="NAME", help="Start from a [[templates]] entry."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Open a new ticket; triage and routing rules set its priority and assignee."""
+    from deskline.core.desk import templates
+
+    session = session_of(ctx)
+    draft = templates.Draft(
+        title, priority, category, customer, channel, impact, description, tuple(tag or ())
+    )
+    if template:
+        draft = templates.apply(templates.find(session.settings.templates, template), draft)
+    ticket = session.desk().create(
+        draft.title,
+        priority=draft.priority,
+        category=draft.category,
+        customer=draft.customer,
+        vip=vip,
+        channel=draft.channel or "web",
+        description=draft.description,
+        tags=draft.tags,
+        impact=draft.impact,
+    )
+
+    def human() -> None:
+        typer.echo(f"created {ticket.key}: {ticket.title}")
+        for event in ticket.events:
+            if event.kind in ("triaged", "routed", "surge"):
+                typer.echo(f"  {event.kind}: {event.reason}")
+
+    emit(ticket.to_json(), as_json, human)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            "-s",
+            metavar="STATUS",
+            help="Only this status; repeat for more (default: open).",
+        ),
+    ] = None,
+    priority: Annotated[
+        list[str] | None,
+        typer.Option("--priority", "-p", metavar="PRIORITY", help="Only this priority; repeat."),
+    ] = None,
+    mine: Annotated[bool, typer.Option("--mine", help="Only tickets assigned to me.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Every status, closed included.")] = False,
+    limit: Annotated[
+        int | None, typer.Option(metavar="N", help="At most this many.", min=1)
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List tickets in queue order (open ones unless --status or --all)."""
+    statuses = status
+    if all_ and status:
+        fail("give either --all or --status, not both", 2)
+    if all_:
+        statuses = list(STATUSES)
+    session = session_of(ctx)
+    tickets = session.desk().list(statuses=statuses, priorities=priority, mine=mine, limit=limit)
+
+    def human() -> None:
+        from deskline.tui.cli import render  # Rich loads for people, not for --json
+
+        render.ticket_table(tickets, session.look.colours)
+
+    emit([t.to_json() for t in tickets], as_json, human)
+
+
+@app.command()
+def show(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
+    """Show one ticket with its conversation and history."""
+    ticket = session_of(ctx).desk().get(key)
+
+    def human() -> None:
+        from deskline.tui.cli import render
+
+        render.ticket_detail(ticket)
+
+    emit(ticket.to_json(detail=True), as_json, human)
+
+
+@app.command()
+def assign(
+    ctx: typer.Context,
+    key: KeyArg,
+    handle: Annotated[str, typer.Argument(metavar="HANDLE", help="The agent to give it to.")],
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Give a ticket to an agent."""
+    t = session_of(ctx).desk().assign(key, handle, expected_version=if_version)
+    changed(t, as_json, f"assigned to {t.assignee} ({t.status})")
+
+
+@app.command()
+def take(
+    ctx: typer.Context, key: KeyArg, if_version: VersionOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Assign a ticket to yourself and start on it."""
+    t = session_of(ctx).desk().take(key, expected_version=if_version)
+    changed(t, as_json, f"yours now ({t.status})")
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    key: KeyArg,
+    new_status: Annotated[
+        str,
+        typer.Argument(
+            metavar="STATUS", help="in_progress, pending, resolved, closed, assigned or new."
+        ),
+    ],
+    reason: Annotated[
+        str | None, typer.Option(metavar="REASON", help="Why; for resolved, the solution.")
+    ] = None,
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a ticket's status (in_progress, pending, resolved, closed, ...)."""
+    t = (
+        session_of(ctx)
+        .desk()
+        .transition(key, new_status, reason=reason, expected_version=if_version)
+    )
+    changed(t, as_json, f"now {t.status}")
+
+
+TextArg = Annotated[str, typer.Argument(metavar="TEXT", help="What to write.")]
+
+
+@app.command()
+def reply(
+    ctx: typer.Context,
+    key: KeyArg,
+    text: TextArg,
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reply to the customer (public)."""
+    t = session_of(ctx).desk().reply(key, text, expected_version=if_version)
+    changed(t, as_json, "reply added")
+
+
+@app.command()
+def note(
+    ctx: typer.Context,
+    key: KeyArg,
+    text: TextArg,
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add an internal note (never shown to the customer)."""
+    t = session_of(ctx).desk().note(key, text, expected_version=if_version)
+    changed(t, as_json, "note added")
+
+
+@app.command()
+def priority(
+    ctx: typer.Context,
+    key: KeyArg,
+    new_priority: Annotated[str, typer.Argument(metavar="PRIORITY", help="P0 to P3.")],
+    reason: Annotated[
+        str | None, typer.Option(metavar="REASON", help="Why the priority changes.")
+    ] = None,
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a ticket's priority (P0 to P3)."""
+    t = (
+        session_of(ctx)
+        .desk()
+        .change_priority(key, new_priority, reason=reason, expected_version=if_version)
+    )
+    changed(t, as_json, f"priority {t.priority}")
+
+
+@app.command()
+def escalate(
+    ctx: typer.Context,
+    key: KeyArg,
+    reason: Annotated[str, typer.Option(metavar="REASON", help="Why it needs escalating.")],
+    progress: Annotated[str, typer.Option(metavar="PROGRESS", help="What has been done so far.")],
+    help_needed: Annotated[
+        str, typer.Option("--help-needed", metavar="HELP", help="What help is needed.")
+    ],
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Escalate a ticket by hand."""
+    t = (
+        session_of(ctx)
+        .desk()
+        .escalate(
+            key,
+            reason=reason,
+            progress=progress,
+            help_needed=help_needed,
+            expected_version=if_version,
+        )
+    )
+    changed(t, as_json, f"escalated to level {t.escalation_level}")
+
+
+@app.command()
+def reopen(
+    ctx: typer.Context,
+    key: KeyArg,
+    reason: Annotated[
+        str | None, typer.Option(metavar="REASON", help="Why it is reopened.")
+    ] = None,
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reopen a resolved or closed ticket."""
+    t = session_of(ctx).desk().reopen(key, reason=reason, expected_version=if_version)
+    changed(t, as_json, f"reopened ({t.status}, reopened {t.reopen_count}x)")
+
+
+@app.command()
+def route(
+    ctx: typer.Context, key: KeyArg, if_version: VersionOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Route an unassigned ticket again by the current rules (say, once someone is on duty)."""
+    t = session_of(ctx).desk().route(key, expected_version=if_version)
+    what = f"assigned to {t.assignee}" if t.assignee else "still unassigned"
+    changed(t, as_json, f"{what}, team {t.team or '—'} (`deskline rules explain {t.key}`)")
