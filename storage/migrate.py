@@ -37,7 +37,8 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def _scripts() -> ScriptDirectory:
+def migration_scripts() -> ScriptDirectory:
+    """The migration files, as Alembic reads them (loads Alembic)."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -48,13 +49,13 @@ def _scripts() -> ScriptDirectory:
 
 def head_revision() -> str:
     """The newest revision as Alembic reads it from the migration files."""
-    head = _scripts().get_current_head()
+    head = migration_scripts().get_current_head()
     assert head is not None
     return head
 
 
 def _known_revisions() -> set[str]:
-    return {script.revision for script in _scripts().walk_revisions()}
+    return {script.revision for script in migration_scripts().walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -13,11 +13,11 @@ from sqlalchemy import inspect, text
 from deskline.storage.engine import StoreError, make_engine
 from deskline.storage.migrate import (
     HEAD_REVISION,
-    _scripts,
     backup,
     current_revision,
     ensure_schema,
     head_revision,
+    migration_scripts,
     upgrade,
 )
 from deskline.storage.store import Store
@@ -35,9 +35,9 @@ def test_an_empty_database_is_created_at_head(db_url):
 
 
 def test_migrations_form_one_line_from_the_first_revision():
-    revisions = list(_scripts().walk_revisions())
+    revisions = list(migration_scripts().walk_revisions())
     assert revisions[-1].revision == FIRST and revisions[-1].down_revision is None
-    assert len(_scripts().get_heads()) == 1
+    assert len(migration_scripts().get_heads()) == 1
 
 
 def test_the_head_known_without_alembic_is_alembics_own_head():
