@@ -4,6 +4,10 @@ A theme gives colours for Textual's base slots (``primary`` is required) and, op
 for the SLA states and priorities (``sla-ok``, ``sla-at-risk``, ``priority-p0`` ...); what
 it leaves out comes from deskline-dark or deskline-light (by ``dark``). A bad theme is one
 line naming the file, the key and the problem; the app then uses the default theme.
+
+Colours are read by Textual's own parser, so a theme means the same in the app and on the
+command line; it is imported only when a desk has themes of its own (a command printing
+with a built-in theme loads no Textual).
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from deskline.themes.colour import ColourError, parse_colour
 from deskline.themes.colours import (
     BUILT_IN_COLOURS,
     DEFAULT_THEME,
@@ -41,12 +44,20 @@ class ThemeProblem(ValueError):
 
 
 def _colour(value: Any, where: str) -> str:
+    from textual.color import Color, ColorParseError  # only for a desk's own themes
+
     if not isinstance(value, str):
         raise ThemeProblem(f'{where}: must be a colour text like "#1E2128", not {value!r}')
     try:
-        return parse_colour(value.strip()).hex
-    except ColourError:
+        return Color.parse(value.strip()).hex
+    except ColorParseError:
         raise ThemeProblem(f'{where}: {value!r} is not a colour (try "#RRGGBB")') from None
+
+
+def _is_dark(colour: str) -> bool:
+    from textual.color import Color
+
+    return Color.parse(colour).brightness < 0.5
 
 
 def user_theme(name: str, table: Mapping[str, Any], source: str = "deskline.toml") -> ThemeColours:
@@ -65,7 +76,7 @@ def user_theme(name: str, table: Mapping[str, Any], source: str = "deskline.toml
             raise ThemeProblem(f"{where}.dark: must be true or false, not {table['dark']!r}")
         dark = table["dark"]
     elif "background" in base:
-        dark = parse_colour(base["background"]).brightness < 0.5
+        dark = _is_dark(base["background"])
     else:
         dark = True
     variables = defaults_for(dark)
