@@ -68,15 +68,8 @@ class Fired:
 
     def to_json(self) -> dict[str, Any]:
         data = self.notice.to_json()
-        data["at"] = _iso(self.at)
+        data["at"] = clock.iso(self.at, milliseconds=True)  # as the notice's times
         return data
-
-
-def _iso(value: datetime) -> str:
-    """Like Notice's times: UTC, ``Z``, milliseconds when there are any."""
-    value = value.astimezone(UTC)
-    spec = "milliseconds" if value.microsecond else "seconds"
-    return value.isoformat(timespec=spec).replace("+00:00", "Z")
 
 
 def _span(span: timedelta) -> str:

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
+from deskline.core.clock import iso
 from deskline.core.desk import workflow
 from deskline.core.desk.tickets import Desk
-from deskline.core.desk.views import iso
 from deskline.core.errors import NotFound
 from deskline.core.routing.route import ROUTED_STATUSES
 from deskline.core.routing.surge import SurgeView

@@ -17,7 +17,7 @@ from deskline.core import clock
 from deskline.core.alerts.ladder import AlertRules, Ladder, TicketFacts
 from deskline.core.config.settings import default_rules
 from deskline.core.desk import fields, workflow
-from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView, iso
+from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView
 from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
 from deskline.core.roster.agents import unknown_agent
@@ -318,7 +318,7 @@ class Desk:
             if t.first_response_at is None:
                 old["first_response_at"] = None
                 t.first_response_at = c.now
-                new["first_response_at"] = iso(c.now)
+                new["first_response_at"] = clock.iso(c.now)
             _audit(c.session, t, c.actor, c.now, "reply", old or None, new)
         return self.get(key)
 
@@ -332,7 +332,7 @@ class Desk:
             if self.rules.note_counts_as_response and c.ticket.first_response_at is None:
                 old = {"first_response_at": None}
                 c.ticket.first_response_at = c.now
-                new["first_response_at"] = iso(c.now)
+                new["first_response_at"] = clock.iso(c.now)
             _audit(c.session, c.ticket, c.actor, c.now, "note", old, new)
         return self.get(key)
 

@@ -6,15 +6,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from deskline.core.clock import iso
 from deskline.core.sla.clocks import ClockFacts, SlaReading
 from deskline.storage.models import Agent, Comment, Event, Ticket
-
-
-def iso(value: datetime | None) -> str | None:
-    """UTC ISO-8601 with a ``Z``, to the second."""
-    if value is None:
-        return None
-    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)

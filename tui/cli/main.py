@@ -12,11 +12,11 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from deskline.core import clock
+from deskline.core.clock import iso
 from deskline.core.config.settings import DeskConfig, desk_toml, load_config
 from deskline.core.desk import templates
 from deskline.core.desk.templates import Draft
 from deskline.core.desk.tickets import Desk
-from deskline.core.desk.views import iso
 from deskline.core.errors import DesklineError
 from deskline.core.roster.agents import HANDLE_ENV, Roster, os_handle
 from deskline.storage import queries
