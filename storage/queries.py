@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, TypeVar, overload
 
 from sqlalchemy import ColumnElement, and_, case, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from deskline.storage.models import (
     Agent,
@@ -21,6 +21,8 @@ from deskline.storage.models import (
     Team,
     Ticket,
 )
+
+Model = TypeVar("Model", bound=SQLModel)
 
 
 def next_ticket_number(session: Session) -> int:
@@ -83,31 +85,39 @@ def team_of(session: Session, agent: Agent) -> str | None:
     return team.name if team else None
 
 
-def team_named(session: Session, name: str, *, create: bool = False) -> Team | None:
-    team = session.exec(select(Team).where(Team.name == name)).first()
-    if team is None and create:
-        team = Team(name=name)
-        session.add(team)
+@overload
+def get_or_create(
+    session: Session, model: type[Model], *, create: Literal[True] = True, **key: Any
+) -> Model: ...
+@overload
+def get_or_create(
+    session: Session, model: type[Model], *, create: bool, **key: Any
+) -> Model | None: ...
+
+
+def get_or_create(
+    session: Session, model: type[Model], *, create: bool = True, **key: Any
+) -> Model | None:
+    """The ``model`` row with these column values; none there: made (and flushed, so it has
+    its id) when ``create``, else None."""
+    row = session.exec(select(model).filter_by(**key)).first()
+    if row is None and create:
+        row = model(**key)
+        session.add(row)
         session.flush()
-    return team
+    return row
+
+
+def team_named(session: Session, name: str, *, create: bool = False) -> Team | None:
+    return get_or_create(session, Team, create=create, name=name)
 
 
 def customer_named(session: Session, name: str, *, create: bool = False) -> Customer | None:
-    customer = session.exec(select(Customer).where(Customer.name == name)).first()
-    if customer is None and create:
-        customer = Customer(name=name)
-        session.add(customer)
-        session.flush()
-    return customer
+    return get_or_create(session, Customer, create=create, name=name)
 
 
 def category_at(session: Session, path: str, *, create: bool = False) -> Category | None:
-    category = session.exec(select(Category).where(Category.path == path)).first()
-    if category is None and create:
-        category = Category(path=path)
-        session.add(category)
-        session.flush()
-    return category
+    return get_or_create(session, Category, create=create, path=path)
 
 
 Assignee = aliased(Agent, name="assignee")
