@@ -45,8 +45,9 @@ from textual import events  # noqa: E402
 from textual.app import App  # noqa: E402
 
 from deskline.core.config.settings import default_rules  # noqa: E402
+from deskline.core.desk.facts import queue_marks  # noqa: E402
 from deskline.core.desk.queue import QueueCounts  # noqa: E402
-from deskline.core.desk.tickets import Desk, queue_marks  # noqa: E402
+from deskline.core.desk.tickets import Desk  # noqa: E402
 from deskline.core.sla.clocks import ClockFacts, SlaClock, SlaRules  # noqa: E402
 from deskline.storage.models import Agent, Category, Customer, KeyCounter, Team, Ticket  # noqa: E402
 from deskline.storage.store import Store  # noqa: E402

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, NamedTuple, TypeVar, overload
 
 from sqlalchemy import ColumnElement, and_, case, or_, update
 from sqlalchemy import select as sa_select
@@ -140,6 +140,17 @@ def queue_order() -> tuple[Any, ...]:
     return (finished, col(Ticket.paused_at).is_not(None), next_due(), col(Ticket.number))
 
 
+class TicketRow(NamedTuple):
+    """A ticket with the names of what it points at."""
+
+    ticket: Ticket
+    assignee: str | None  # handle
+    team: str | None
+    customer: str | None
+    tier: str | None  # the customer's
+    category: str | None  # path
+
+
 def ticket_rows(
     session: Session,
     *,
@@ -148,14 +159,10 @@ def ticket_rows(
     priorities: Sequence[str] | None = None,
     assignee_id: int | None = None,
     limit: int | None = None,
-) -> list[Any]:
-    """Tickets with the names of what they point at, most urgent first (``queue_order``).
-
-    Each row is (Ticket, assignee handle, team name, customer name, customer tier,
-    category path).
-    """
+) -> list[TicketRow]:
+    """Tickets with the names of what they point at, most urgent first (``queue_order``)."""
     stmt = (
-        sa_select(
+        sa_select(  # in the order of TicketRow's fields
             Ticket,
             col(Assignee.handle),
             col(Team.name),
@@ -179,7 +186,7 @@ def ticket_rows(
     stmt = stmt.order_by(*queue_order())
     if limit is not None:
         stmt = stmt.limit(limit)
-    return list(session.execute(stmt).all())
+    return [TicketRow._make(row) for row in session.execute(stmt)]
 
 
 def _queue(
@@ -287,55 +294,63 @@ def queue_count(session: Session, **where: Any) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def unmarked_clock_rows(
-    session: Session, *, statuses: Sequence[str], due_after: datetime | None = None
-) -> list[Any]:
-    """Like ``clock_rows`` with the ticket number first, for the open tickets with a running
-    clock whose ``at_risk_at`` is not stored yet (upgraded desks, until `sla recompute`)."""
-    stmt = (
-        sa_select(
-            col(Ticket.number),
-            col(Ticket.created_at),
-            col(Ticket.priority),
-            col(Customer.tier),
-            col(Category.path),
-            col(Ticket.channel),
-            col(Ticket.first_response_at),
-            col(Ticket.resolved_at),
-            col(Ticket.paused_at),
-            col(Ticket.pause_credit_seconds),
-        )
+class ClockRow(NamedTuple):
+    """An open ticket's columns its SLA clocks are read from (named as ``Ticket`` names
+    them), with its customer's tier and its category path, and what a list shows of it."""
+
+    number: int
+    title: str
+    priority: str
+    assignee: str | None  # handle
+    created_at: datetime
+    channel: str
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    paused_at: datetime | None
+    pause_credit_seconds: int
+    tier: str | None
+    category: str | None  # path
+
+
+def clock_select() -> Any:
+    """A SELECT of ``ClockRow``'s columns with the joins they need; ``clock_rows`` reads it."""
+    columns = {
+        "number": col(Ticket.number),
+        "title": col(Ticket.title),
+        "priority": col(Ticket.priority),
+        "assignee": col(Assignee.handle),
+        "created_at": col(Ticket.created_at),
+        "channel": col(Ticket.channel),
+        "first_response_at": col(Ticket.first_response_at),
+        "resolved_at": col(Ticket.resolved_at),
+        "paused_at": col(Ticket.paused_at),
+        "pause_credit_seconds": col(Ticket.pause_credit_seconds),
+        "tier": col(Customer.tier),
+        "category": col(Category.path),
+    }
+    return (
+        sa_select(*(columns[name] for name in ClockRow._fields))
+        .outerjoin(Assignee, col(Ticket.assignee_id) == Assignee.id)
         .outerjoin(Customer, col(Ticket.customer_id) == Customer.id)
         .outerjoin(Category, col(Ticket.category_id) == Category.id)
-        .where(  # a running clock means an open ticket: the index on next_due_at answers
-            col(Ticket.next_due_at).is_not(None),
-            col(Ticket.at_risk_at).is_(None),
-        )
+    )
+
+
+def clock_rows(session: Session, stmt: Any) -> list[ClockRow]:
+    """The rows of a ``clock_select`` statement."""
+    return [ClockRow._make(row) for row in session.execute(stmt)]
+
+
+def unmarked_clock_rows(session: Session, *, due_after: datetime | None = None) -> list[ClockRow]:
+    """The open tickets with a running clock whose ``at_risk_at`` is not stored yet
+    (upgraded desks, until `sla recompute`)."""
+    stmt = clock_select().where(  # a running clock means an open ticket: the index answers
+        col(Ticket.next_due_at).is_not(None),
+        col(Ticket.at_risk_at).is_(None),
     )
     if due_after is not None:
         stmt = stmt.where(col(Ticket.next_due_at) > due_after)
-    return list(session.execute(stmt).all())
-
-
-def clock_rows(session: Session, **where: Any) -> list[Any]:
-    """What the SLA clocks of a queue's tickets are read from, and nothing more: rows of
-    (created_at, priority, tier, category path, channel, first_response_at, resolved_at,
-    paused_at, pause_credit_seconds)."""
-    stmt = _queue(
-        sa_select(
-            col(Ticket.created_at),
-            col(Ticket.priority),
-            col(Customer.tier),
-            col(Category.path),
-            col(Ticket.channel),
-            col(Ticket.first_response_at),
-            col(Ticket.resolved_at),
-            col(Ticket.paused_at),
-            col(Ticket.pause_credit_seconds),
-        ),
-        **where,
-    ).outerjoin(Category, col(Ticket.category_id) == Category.id)
-    return list(session.execute(stmt).all())
+    return clock_rows(session, stmt)
 
 
 def category_paths(session: Session) -> list[str]:

@@ -40,7 +40,8 @@ from deskline.core.alerts.channels import (
     deliver_all,
 )
 from deskline.core.alerts.ladder import RUNGS, SUPERVISORS, AlertRules, Ladder, Mark
-from deskline.core.desk.tickets import Desk, clock_facts, ticket_facts
+from deskline.core.desk.facts import clock_facts, ladder_facts
+from deskline.core.desk.tickets import Desk
 from deskline.core.desk.workflow import Status
 from deskline.core.sla.clocks import SlaClock
 from deskline.storage import alerts as rows
@@ -215,18 +216,20 @@ class SlaWatcher:
             due = rows.due_rows(s, now, BATCH)
             if not due:
                 return [], False
-            ids = [ticket.id for ticket, _, _ in due]
+            ids = [row.ticket.id for row in due if row.ticket.id is not None]  # all: stored
             done = rows.fired_keys(s, ids)
-            people = _People(s, [ticket.assignee_id for ticket, _, _ in due])
+            people = _People(s, [row.ticket.assignee_id for row in due])
             touched: list[int | None] = []
             checks: list[tuple[int, datetime | None]] = []
             levels: dict[int, int] = {}
             tell: list[dict[str, Any]] | None = None if history else []  # deliveries
-            for ticket, tier, category in due:
-                facts = ticket_facts(ticket)
+            for row in due:
+                ticket = row.ticket
+                assert ticket.id is not None
+                facts = ladder_facts(ticket)
                 sla = None
                 if ticket.status != Status.CLOSED:
-                    sla = SlaClock(self.desk.rules, clock_facts(ticket, tier, category))
+                    sla = SlaClock(self.desk.rules, clock_facts(ticket, row.tier, row.category))
                 for mark in self.ladder.marks(facts, sla):
                     if mark.at > now:
                         break

@@ -22,12 +22,15 @@ from typing import Any, NamedTuple
 
 from deskline.core.clock import iso
 from deskline.core.desk import workflow
+from deskline.core.desk.facts import clock_facts
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import NotFound
 from deskline.core.routing.route import ROUTED_STATUSES
 from deskline.core.routing.surge import SurgeView
 from deskline.core.sla.clocks import ClockFacts, ClockReading, ClockState, SlaClock
 from deskline.storage import dashboard as queries
+from deskline.storage.dashboard import Signature
+from deskline.storage.queries import ClockRow
 
 OPEN = tuple(s.value for s in workflow.OPEN)
 PRIORITIES = ("P0", "P1", "P2", "P3")
@@ -41,27 +44,6 @@ LIST_LIMIT = 50
 SURGE_LOOKBACK = timedelta(days=1)  # surges whose last P0 came within this are candidates
 AT_RISK = (ClockState.WARNING, ClockState.AT_RISK)
 BREACHED, AT_RISK_LIST = "breached", "at_risk"  # the two lists
-
-
-def _clock_facts(row: Sequence[Any]) -> ClockFacts:
-    """The clock facts of a row of ``queries.clock_rows``."""
-    _, _, priority, _, *facts = row
-    return ClockFacts(
-        created_at=facts[0],
-        priority=priority,
-        tier=facts[1],
-        category=facts[2],
-        channel=facts[3],
-        first_response_at=facts[4],
-        resolved_at=facts[5],
-        paused_at=facts[6],
-        pause_credit_seconds=facts[7],
-    )
-
-
-def _priority_of(signature: tuple[Any, ...]) -> str:
-    """The priority in a row of ``storage.dashboard.signatures``."""
-    return str(signature[1])
 
 
 _INSTANT = timedelta(microseconds=1)  # spans end before their bound: this takes ``now`` in
@@ -287,7 +269,7 @@ class Board:
         self._aggregates: _Aggregates | None = None
         # What the aggregates are counted from, per ticket: a change that leaves it alone
         # (a note, a tag, a title) cannot move a count, so the counts are not read again.
-        self._signatures: dict[int, tuple[Any, ...]] = {}
+        self._signatures: dict[int, Signature] = {}
         self._loaded_at: datetime | None = None
         self._new_breach = False
         self._p0_moved = False
@@ -342,14 +324,14 @@ class Board:
             signatures = queries.signatures(s, numbers=list(numbers))
             moved = [n for n in numbers if self._signatures.get(n) != signatures.get(n)]
             p0 = any(
-                _priority_of(sig) == "P0"
+                sig.priority == "P0"
                 for n in moved
                 for sig in (self._signatures.get(n), signatures.get(n))
                 if sig is not None
             )
             aggregates = self._aggregate(s, now, full=False) if moved else None
         with self._lock:
-            gone = (set(numbers) - {row[0] for row in rows}) & self._tracked.keys()
+            gone = (set(numbers) - {row.number for row in rows}) & self._tracked.keys()
             for number in gone:
                 self._untrack(number)  # closed, moved to another team, ...
             fresh = [row for row in rows if not self._same(row)]
@@ -400,27 +382,26 @@ class Board:
             hours=hours[:-1],
         )
 
-    def _same(self, row: Sequence[Any]) -> bool:
+    def _same(self, row: ClockRow) -> bool:
         """The ticket is tracked, and the row shows and times it as it did."""
-        number, title, priority, assignee, *_ = row
-        t = self._tracked.get(number)
+        t = self._tracked.get(row.number)
         return (
             t is not None
-            and (t.title, t.priority, t.assignee) == (title, priority, assignee)
-            and t.sla.facts == _clock_facts(row)
+            and (t.title, t.priority, t.assignee) == (row.title, row.priority, row.assignee)
+            and t.sla.facts == clock_facts(row, row.tier, row.category)
         )
 
-    def _track(self, rows: Sequence[Any]) -> None:
+    def _track(self, rows: Sequence[ClockRow]) -> None:
         for row in rows:
-            number, title, priority, assignee, *_ = row
-            clock_facts = _clock_facts(row)
-            cached = self._clocks.get(clock_facts)
+            facts = clock_facts(row, row.tier, row.category)
+            cached = self._clocks.get(facts)
             if cached is None:
-                sla = SlaClock(self.desk.rules, clock_facts)
+                sla = SlaClock(self.desk.rules, facts)
                 cached = (sla, [at for _, _, at in sla.thresholds()])
-                self._clocks[clock_facts] = cached
-            t = _Tracked(number, title, priority, assignee, *cached)  # its place: at its read
-            self._tracked[number] = t
+                self._clocks[facts] = cached
+            # its place in the lists: at its first read
+            t = _Tracked(row.number, row.title, row.priority, row.assignee, *cached)
+            self._tracked[row.number] = t
             self._unread.append(t)
 
     def _untrack(self, number: int) -> None:
