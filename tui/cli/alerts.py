@@ -12,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from deskline.core.alerts.watcher import Fired, Inbox, InboxItem, SlaWatcher
+from deskline.core.alerts.inbox import Inbox, InboxItem
+from deskline.core.alerts.watcher import Fired, SlaWatcher
 from deskline.tui.cli.main import JsonOpt, _session, app, emit, fail, say
 
 alerts_app = typer.Typer(
