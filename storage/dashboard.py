@@ -36,9 +36,10 @@ def clock_rows(
     due_before: datetime | None = None,
     numbers: Sequence[int] | None = None,
 ) -> list[ClockRow]:
-    """Open tickets with what their SLA clocks are read from. ``due_before`` keeps those
-    whose stored next due time comes before it; ``numbers`` only these tickets."""
-    stmt = _in_team(queries.clock_select().where(col(Ticket.status).in_(statuses)), team)
+    """Open tickets with what their SLA clocks are read from, and their titles and assignees.
+    ``due_before`` keeps those whose stored next due time comes before it; ``numbers`` only
+    these tickets."""
+    stmt = _in_team(queries.clock_select(listed=True).where(col(Ticket.status).in_(statuses)), team)
     if due_before is not None:
         stmt = stmt.where(next_due() <= due_before)
     if numbers is not None:

@@ -296,12 +296,11 @@ def queue_count(session: Session, **where: Any) -> int:
 
 class ClockRow(NamedTuple):
     """An open ticket's columns its SLA clocks are read from (named as ``Ticket`` names
-    them), with its customer's tier and its category path, and what a list shows of it."""
+    them) with its customer's tier and its category path; and what a list shows of it,
+    when asked for (``clock_select(listed=True)``)."""
 
     number: int
-    title: str
     priority: str
-    assignee: str | None  # handle
     created_at: datetime
     channel: str
     first_response_at: datetime | None
@@ -310,15 +309,19 @@ class ClockRow(NamedTuple):
     pause_credit_seconds: int
     tier: str | None
     category: str | None  # path
+    title: str = ""
+    assignee: str | None = None  # handle
 
 
-def clock_select() -> Any:
-    """A SELECT of ``ClockRow``'s columns with the joins they need; ``clock_rows`` reads it."""
+LISTED = ("title", "assignee")  # ClockRow's last fields: read only for a list
+
+
+def clock_select(*, listed: bool = False) -> Any:
+    """A SELECT of ``ClockRow``'s columns with the joins they need (``clock_rows`` reads
+    it); ``listed``: with the title and the assignee's handle too."""
     columns = {
         "number": col(Ticket.number),
-        "title": col(Ticket.title),
         "priority": col(Ticket.priority),
-        "assignee": col(Assignee.handle),
         "created_at": col(Ticket.created_at),
         "channel": col(Ticket.channel),
         "first_response_at": col(Ticket.first_response_at),
@@ -327,18 +330,21 @@ def clock_select() -> Any:
         "pause_credit_seconds": col(Ticket.pause_credit_seconds),
         "tier": col(Customer.tier),
         "category": col(Category.path),
+        "title": col(Ticket.title),
+        "assignee": col(Assignee.handle),
     }
-    return (
-        sa_select(*(columns[name] for name in ClockRow._fields))
-        .outerjoin(Assignee, col(Ticket.assignee_id) == Assignee.id)
-        .outerjoin(Customer, col(Ticket.customer_id) == Customer.id)
-        .outerjoin(Category, col(Ticket.category_id) == Category.id)
+    names = ClockRow._fields if listed else ClockRow._fields[: -len(LISTED)]
+    stmt = sa_select(*(columns[name] for name in names))
+    if listed:
+        stmt = stmt.outerjoin(Assignee, col(Ticket.assignee_id) == Assignee.id)
+    return stmt.outerjoin(Customer, col(Ticket.customer_id) == Customer.id).outerjoin(
+        Category, col(Ticket.category_id) == Category.id
     )
 
 
 def clock_rows(session: Session, stmt: Any) -> list[ClockRow]:
     """The rows of a ``clock_select`` statement."""
-    return [ClockRow._make(row) for row in session.execute(stmt)]
+    return [ClockRow(*row) for row in session.execute(stmt)]
 
 
 def unmarked_clock_rows(session: Session, *, due_after: datetime | None = None) -> list[ClockRow]:
