@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from deskline.core.alerts.ladder import AlertRules, Ladder  # noqa: E402
 from deskline.core.alerts.watcher import SlaWatcher  # noqa: E402
 from deskline.core.config.settings import load_config  # noqa: E402
-from deskline.core.desk.tickets import Desk, clock_facts, ticket_facts  # noqa: E402
+from deskline.core.desk.facts import clock_facts, ladder_facts  # noqa: E402
+from deskline.core.desk.tickets import Desk  # noqa: E402
 from deskline.core.roster.agents import Roster  # noqa: E402
 from deskline.core.sla.clocks import SlaClock  # noqa: E402
 from deskline.core.sla.defaults import default_rules  # noqa: E402
@@ -146,9 +147,9 @@ def wake_cost(count: int) -> None:
         with store.read() as s:
             rows = queries.ticket_rows(s, statuses=["new", "assigned", "in_progress", "pending"])
         due = 0
-        for ticket, _, _, _, tier, category in rows:
-            sla = SlaClock(rules, clock_facts(ticket, tier, category))
-            due += sum(1 for m in ladder.marks(ticket_facts(ticket), sla) if m.at <= NOW)
+        for row in rows:
+            sla = SlaClock(rules, clock_facts(row.ticket, row.tier, row.category))
+            due += sum(1 for m in ladder.marks(ladder_facts(row.ticket), sla) if m.at <= NOW)
         scans.append(time.perf_counter() - t)
     print(
         f"  full scan of every open ticket's ladder (the baseline): {min(scans) * 1000:.0f} ms "

@@ -44,8 +44,9 @@ from sqlalchemy import insert, update  # noqa: E402
 from textual import events  # noqa: E402
 from textual.app import App  # noqa: E402
 
+from deskline.core.desk.facts import queue_marks  # noqa: E402
 from deskline.core.desk.queue import QueueCounts  # noqa: E402
-from deskline.core.desk.tickets import Desk, queue_marks  # noqa: E402
+from deskline.core.desk.tickets import Desk  # noqa: E402
 from deskline.core.sla.clocks import ClockFacts, SlaClock, SlaRules  # noqa: E402
 from deskline.core.sla.defaults import default_rules  # noqa: E402
 from deskline.storage.models import Agent, Category, Customer, KeyCounter, Team, Ticket  # noqa: E402

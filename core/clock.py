@@ -1,9 +1,11 @@
-"""The one clock of the program. ``DESKLINE_NOW`` freezes it for tests and demos."""
+"""The one clock of the program, and how its times are written. ``DESKLINE_NOW`` freezes it
+for tests and demos."""
 
 from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from typing import overload
 
 ENV = "DESKLINE_NOW"
 
@@ -45,3 +47,21 @@ def local_timezone() -> str:
         return get_localzone_name() or "UTC"
     except Exception:  # no zone configured on the machine
         return "UTC"
+
+
+@overload
+def iso(value: datetime, *, milliseconds: bool = False) -> str: ...
+@overload
+def iso(value: None, *, milliseconds: bool = False) -> None: ...
+@overload
+def iso(value: datetime | None, *, milliseconds: bool = False) -> str | None: ...
+
+
+def iso(value: datetime | None, *, milliseconds: bool = False) -> str | None:
+    """An instant as UTC ISO-8601 with a ``Z`` (None stays None): to the second, or with
+    ``milliseconds`` when it has any (times that were measured, not set)."""
+    if value is None:
+        return None
+    value = value.astimezone(UTC)
+    spec = "milliseconds" if milliseconds and value.microsecond else "seconds"
+    return value.isoformat(timespec=spec).replace("+00:00", "Z")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, func, or_, update
 from sqlalchemy import select as sa_select
@@ -39,17 +39,25 @@ def earliest_check(session: Session) -> datetime | None:
     return session.execute(sa_select(func.min(Ticket.next_check_at))).scalar_one_or_none()
 
 
-def due_rows(session: Session, now: datetime, limit: int) -> list[Any]:
-    """Tickets whose next check has come, earliest first: (Ticket, tier, category path)."""
+class DueRow(NamedTuple):
+    """A ticket whose next check has come, with its customer's tier and its category path."""
+
+    ticket: Ticket
+    tier: str | None
+    category: str | None
+
+
+def due_rows(session: Session, now: datetime, limit: int) -> list[DueRow]:
+    """Tickets whose next check has come, earliest first."""
     stmt = (
-        sa_select(Ticket, col(Customer.tier), col(Category.path))
+        sa_select(Ticket, col(Customer.tier), col(Category.path))  # DueRow's fields in order
         .outerjoin(Customer, col(Ticket.customer_id) == Customer.id)
         .outerjoin(Category, col(Ticket.category_id) == Category.id)
         .where(col(Ticket.next_check_at) <= now)
         .order_by(col(Ticket.next_check_at))
         .limit(limit)
     )
-    return list(session.execute(stmt).all())
+    return [DueRow._make(row) for row in session.execute(stmt)]
 
 
 def fired_keys(session: Session, ticket_ids: Sequence[int]) -> dict[int, set[str]]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, case, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from deskline.storage.models import Agent, Category, Customer, Team, Ticket
-from deskline.storage.queries import Assignee, next_due
+from deskline.storage import queries
+from deskline.storage.models import Agent, Team, Ticket
+from deskline.storage.queries import ClockRow, next_due
 
 
 def team_id(session: Session, name: str) -> int | None:
@@ -34,37 +35,30 @@ def clock_rows(
     team: int | None = None,
     due_before: datetime | None = None,
     numbers: Sequence[int] | None = None,
-) -> list[Any]:
-    """Open tickets with what their SLA clocks are read from: rows of (number, title,
-    priority, assignee handle, created_at, tier, category path, channel, first_response_at,
-    resolved_at, paused_at, pause_credit_seconds). ``due_before`` keeps those whose stored
-    next due time comes before it; ``numbers`` only these tickets."""
-    stmt = (
-        sa_select(
-            col(Ticket.number),
-            col(Ticket.title),
-            col(Ticket.priority),
-            col(Assignee.handle),
-            col(Ticket.created_at),
-            col(Customer.tier),
-            col(Category.path),
-            col(Ticket.channel),
-            col(Ticket.first_response_at),
-            col(Ticket.resolved_at),
-            col(Ticket.paused_at),
-            col(Ticket.pause_credit_seconds),
-        )
-        .outerjoin(Assignee, col(Ticket.assignee_id) == Assignee.id)
-        .outerjoin(Customer, col(Ticket.customer_id) == Customer.id)
-        .outerjoin(Category, col(Ticket.category_id) == Category.id)
-        .where(col(Ticket.status).in_(statuses))
-    )
-    stmt = _in_team(stmt, team)
+) -> list[ClockRow]:
+    """Open tickets with what their SLA clocks are read from, and their titles and assignees.
+    ``due_before`` keeps those whose stored next due time comes before it; ``numbers`` only
+    these tickets."""
+    stmt = _in_team(queries.clock_select(listed=True).where(col(Ticket.status).in_(statuses)), team)
     if due_before is not None:
         stmt = stmt.where(next_due() <= due_before)
     if numbers is not None:
         stmt = stmt.where(col(Ticket.number).in_(numbers))
-    return list(session.execute(stmt).all())
+    return queries.clock_rows(session, stmt)
+
+
+class Signature(NamedTuple):
+    """What the counts and trends are computed from, of one ticket."""
+
+    status: str
+    priority: str
+    team_id: int | None
+    assignee_id: int | None
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    paused_at: datetime | None
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
 
 
 def signatures(
@@ -72,12 +66,11 @@ def signatures(
     *,
     statuses: Sequence[str] | None = None,
     numbers: Sequence[int] | None = None,
-) -> dict[int, tuple[Any, ...]]:
-    """What the counts and trends are computed from, per ticket: {number: (status, priority,
-    team, assignee, first_response_at, resolved_at, paused_at, first response due,
-    resolution due)}; of the tickets in ``statuses``, or of these ``numbers`` in any."""
+) -> dict[int, Signature]:
+    """{number: its signature}, of the tickets in ``statuses``, or of these ``numbers`` in
+    any."""
     stmt = sa_select(
-        col(Ticket.number),
+        col(Ticket.number),  # then Signature's fields in order
         col(Ticket.status),
         col(Ticket.priority),
         col(Ticket.team_id),
@@ -92,7 +85,7 @@ def signatures(
         stmt = stmt.where(col(Ticket.status).in_(statuses))
     if numbers is not None:
         stmt = stmt.where(col(Ticket.number).in_(numbers))
-    return {number: tuple(rest) for number, *rest in session.execute(stmt).all()}
+    return {number: Signature._make(rest) for number, *rest in session.execute(stmt)}
 
 
 def open_by_priority(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, NamedTuple, TypeVar, overload
 
 from sqlalchemy import ColumnElement, and_, case, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from deskline.storage.models import (
     Agent,
@@ -21,6 +21,8 @@ from deskline.storage.models import (
     Team,
     Ticket,
 )
+
+Model = TypeVar("Model", bound=SQLModel)
 
 
 def next_ticket_number(session: Session) -> int:
@@ -83,31 +85,39 @@ def team_of(session: Session, agent: Agent) -> str | None:
     return team.name if team else None
 
 
-def team_named(session: Session, name: str, *, create: bool = False) -> Team | None:
-    team = session.exec(select(Team).where(Team.name == name)).first()
-    if team is None and create:
-        team = Team(name=name)
-        session.add(team)
+@overload
+def get_or_create(
+    session: Session, model: type[Model], *, create: Literal[True] = True, **key: Any
+) -> Model: ...
+@overload
+def get_or_create(
+    session: Session, model: type[Model], *, create: bool, **key: Any
+) -> Model | None: ...
+
+
+def get_or_create(
+    session: Session, model: type[Model], *, create: bool = True, **key: Any
+) -> Model | None:
+    """The ``model`` row with these column values; none there: made (and flushed, so it has
+    its id) when ``create``, else None."""
+    row = session.exec(select(model).filter_by(**key)).first()
+    if row is None and create:
+        row = model(**key)
+        session.add(row)
         session.flush()
-    return team
+    return row
+
+
+def team_named(session: Session, name: str, *, create: bool = False) -> Team | None:
+    return get_or_create(session, Team, create=create, name=name)
 
 
 def customer_named(session: Session, name: str, *, create: bool = False) -> Customer | None:
-    customer = session.exec(select(Customer).where(Customer.name == name)).first()
-    if customer is None and create:
-        customer = Customer(name=name)
-        session.add(customer)
-        session.flush()
-    return customer
+    return get_or_create(session, Customer, create=create, name=name)
 
 
 def category_at(session: Session, path: str, *, create: bool = False) -> Category | None:
-    category = session.exec(select(Category).where(Category.path == path)).first()
-    if category is None and create:
-        category = Category(path=path)
-        session.add(category)
-        session.flush()
-    return category
+    return get_or_create(session, Category, create=create, path=path)
 
 
 Assignee = aliased(Agent, name="assignee")
@@ -130,6 +140,17 @@ def queue_order() -> tuple[Any, ...]:
     return (finished, col(Ticket.paused_at).is_not(None), next_due(), col(Ticket.number))
 
 
+class TicketRow(NamedTuple):
+    """A ticket with the names of what it points at."""
+
+    ticket: Ticket
+    assignee: str | None  # handle
+    team: str | None
+    customer: str | None
+    tier: str | None  # the customer's
+    category: str | None  # path
+
+
 def ticket_rows(
     session: Session,
     *,
@@ -138,14 +159,10 @@ def ticket_rows(
     priorities: Sequence[str] | None = None,
     assignee_id: int | None = None,
     limit: int | None = None,
-) -> list[Any]:
-    """Tickets with the names of what they point at, most urgent first (``queue_order``).
-
-    Each row is (Ticket, assignee handle, team name, customer name, customer tier,
-    category path).
-    """
+) -> list[TicketRow]:
+    """Tickets with the names of what they point at, most urgent first (``queue_order``)."""
     stmt = (
-        sa_select(
+        sa_select(  # in the order of TicketRow's fields
             Ticket,
             col(Assignee.handle),
             col(Team.name),
@@ -169,7 +186,7 @@ def ticket_rows(
     stmt = stmt.order_by(*queue_order())
     if limit is not None:
         stmt = stmt.limit(limit)
-    return list(session.execute(stmt).all())
+    return [TicketRow._make(row) for row in session.execute(stmt)]
 
 
 def _queue(
@@ -277,55 +294,69 @@ def queue_count(session: Session, **where: Any) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def unmarked_clock_rows(
-    session: Session, *, statuses: Sequence[str], due_after: datetime | None = None
-) -> list[Any]:
-    """Like ``clock_rows`` with the ticket number first, for the open tickets with a running
-    clock whose ``at_risk_at`` is not stored yet (upgraded desks, until `sla recompute`)."""
-    stmt = (
-        sa_select(
-            col(Ticket.number),
-            col(Ticket.created_at),
-            col(Ticket.priority),
-            col(Customer.tier),
-            col(Category.path),
-            col(Ticket.channel),
-            col(Ticket.first_response_at),
-            col(Ticket.resolved_at),
-            col(Ticket.paused_at),
-            col(Ticket.pause_credit_seconds),
-        )
-        .outerjoin(Customer, col(Ticket.customer_id) == Customer.id)
-        .outerjoin(Category, col(Ticket.category_id) == Category.id)
-        .where(  # a running clock means an open ticket: the index on next_due_at answers
-            col(Ticket.next_due_at).is_not(None),
-            col(Ticket.at_risk_at).is_(None),
-        )
+class ClockRow(NamedTuple):
+    """An open ticket's columns its SLA clocks are read from (named as ``Ticket`` names
+    them) with its customer's tier and its category path; and what a list shows of it,
+    when asked for (``clock_select(listed=True)``)."""
+
+    number: int
+    priority: str
+    created_at: datetime
+    channel: str
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    paused_at: datetime | None
+    pause_credit_seconds: int
+    tier: str | None
+    category: str | None  # path
+    title: str = ""
+    assignee: str | None = None  # handle
+
+
+LISTED = ("title", "assignee")  # ClockRow's last fields: read only for a list
+
+
+def clock_select(*, listed: bool = False) -> Any:
+    """A SELECT of ``ClockRow``'s columns with the joins they need (``clock_rows`` reads
+    it); ``listed``: with the title and the assignee's handle too."""
+    columns = {
+        "number": col(Ticket.number),
+        "priority": col(Ticket.priority),
+        "created_at": col(Ticket.created_at),
+        "channel": col(Ticket.channel),
+        "first_response_at": col(Ticket.first_response_at),
+        "resolved_at": col(Ticket.resolved_at),
+        "paused_at": col(Ticket.paused_at),
+        "pause_credit_seconds": col(Ticket.pause_credit_seconds),
+        "tier": col(Customer.tier),
+        "category": col(Category.path),
+        "title": col(Ticket.title),
+        "assignee": col(Assignee.handle),
+    }
+    names = ClockRow._fields if listed else ClockRow._fields[: -len(LISTED)]
+    stmt = sa_select(*(columns[name] for name in names))
+    if listed:
+        stmt = stmt.outerjoin(Assignee, col(Ticket.assignee_id) == Assignee.id)
+    return stmt.outerjoin(Customer, col(Ticket.customer_id) == Customer.id).outerjoin(
+        Category, col(Ticket.category_id) == Category.id
+    )
+
+
+def clock_rows(session: Session, stmt: Any) -> list[ClockRow]:
+    """The rows of a ``clock_select`` statement."""
+    return [ClockRow(*row) for row in session.execute(stmt)]
+
+
+def unmarked_clock_rows(session: Session, *, due_after: datetime | None = None) -> list[ClockRow]:
+    """The open tickets with a running clock whose ``at_risk_at`` is not stored yet
+    (upgraded desks, until `sla recompute`)."""
+    stmt = clock_select().where(  # a running clock means an open ticket: the index answers
+        col(Ticket.next_due_at).is_not(None),
+        col(Ticket.at_risk_at).is_(None),
     )
     if due_after is not None:
         stmt = stmt.where(col(Ticket.next_due_at) > due_after)
-    return list(session.execute(stmt).all())
-
-
-def clock_rows(session: Session, **where: Any) -> list[Any]:
-    """What the SLA clocks of a queue's tickets are read from, and nothing more: rows of
-    (created_at, priority, tier, category path, channel, first_response_at, resolved_at,
-    paused_at, pause_credit_seconds)."""
-    stmt = _queue(
-        sa_select(
-            col(Ticket.created_at),
-            col(Ticket.priority),
-            col(Customer.tier),
-            col(Category.path),
-            col(Ticket.channel),
-            col(Ticket.first_response_at),
-            col(Ticket.resolved_at),
-            col(Ticket.paused_at),
-            col(Ticket.pause_credit_seconds),
-        ),
-        **where,
-    ).outerjoin(Category, col(Ticket.category_id) == Category.id)
-    return list(session.execute(stmt).all())
+    return clock_rows(session, stmt)
 
 
 def category_paths(session: Session) -> list[str]:

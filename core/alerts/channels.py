@@ -25,10 +25,12 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
+
+from deskline.core.clock import iso
 
 CLOCK_WORDS = {"first_response": "first response", "resolution": "resolution"}
 SEVERITY_BY_LEVEL = {0: "information", 1: "warning", 2: "warning", 3: "error"}
@@ -43,15 +45,6 @@ RUNG_WORDS = {
     "resolved_close": "closed: resolved and not reopened",
     "surge": "began a surge of P0 tickets",
 }
-
-
-def _iso(value: datetime | None) -> str | None:
-    """UTC, ``Z``-suffixed; milliseconds only when there are any (fired times are measured)."""
-    if value is None:
-        return None
-    value = value.astimezone(UTC)
-    spec = "milliseconds" if value.microsecond else "seconds"
-    return value.isoformat(timespec=spec).replace("+00:00", "Z")
 
 
 def _local(value: datetime) -> str:
@@ -164,8 +157,8 @@ class Notice:
             "level": self.level,
             "severity": self.severity,
             "clock": self.clock,
-            "due_at": _iso(self.due_at),
-            "fired_at": _iso(self.fired_at),
+            "due_at": iso(self.due_at, milliseconds=True),
+            "fired_at": iso(self.fired_at, milliseconds=True),
             "late": self.late,
             "recipients": list(self.recipients),
             "summary": self.summary,

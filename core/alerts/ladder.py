@@ -83,7 +83,7 @@ class EmailSettings:
 
 
 @dataclass(frozen=True)
-class TicketFacts:
+class LadderFacts:
     """What the ladder needs of a ticket besides its SLA clock."""
 
     id: int
@@ -114,7 +114,7 @@ class Mark(NamedTuple):
 class Ladder:
     rules: AlertRules = field(default_factory=AlertRules)
 
-    def marks(self, ticket: TicketFacts, sla: SlaClock | None) -> list[Mark]:
+    def marks(self, ticket: LadderFacts, sla: SlaClock | None) -> list[Mark]:
         """Every rung this ticket has, past and future, in time order."""
         found: list[Mark] = []
         status = ticket.status
@@ -145,7 +145,7 @@ class Ladder:
         return sorted(found, key=lambda m: m.at)
 
     def next_check(
-        self, ticket: TicketFacts, sla: SlaClock | None, now: datetime, fired: set[str]
+        self, ticket: LadderFacts, sla: SlaClock | None, now: datetime, fired: set[str]
     ) -> datetime | None:
         """When the watcher must look at the ticket next: now if a past mark has not fired,
         else its earliest future mark (None: nothing more to come)."""

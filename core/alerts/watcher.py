@@ -11,8 +11,8 @@ sweep that renews the lease and catches changes from other processes and time lo
 sleep. The jobs are plain functions, so the scheduler runs them in worker threads: the
 event loop (Textual's, in the app) never waits on the store.
 
-``Inbox`` is the other half, in every client: it claims the deliveries addressed to its
-user (each exactly once, however many windows are open) and records acknowledgements.
+The other half, in every client, is ``core.alerts.inbox``: it claims the deliveries
+addressed to its user and records acknowledgements.
 """
 
 from __future__ import annotations
@@ -33,14 +33,15 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from deskline.core import clock
 from deskline.core.alerts.channels import (
     DeliveryFailed,
-    DesktopChannel,
     EmailChannel,
     Notice,
     WebhookChannel,
     deliver_all,
 )
+from deskline.core.alerts.inbox import DESKTOP, EMAIL, IN_APP, WEBHOOK
 from deskline.core.alerts.ladder import RUNGS, SUPERVISORS, AlertRules, Ladder, Mark
-from deskline.core.desk.tickets import Desk, clock_facts, ticket_facts
+from deskline.core.desk.facts import clock_facts, ladder_facts
+from deskline.core.desk.tickets import Desk
 from deskline.core.desk.workflow import Status
 from deskline.core.sla.clocks import SlaClock
 from deskline.storage import alerts as rows
@@ -53,7 +54,6 @@ log = logging.getLogger(__name__)
 LEASE = "watcher"
 BATCH = 500
 ARM_SLACK = 0.02  # seconds: a wake-up armed this close to the one wanted is left alone
-IN_APP, DESKTOP, WEBHOOK, EMAIL = "app", "desktop", "webhook", "email"
 
 
 @dataclass(frozen=True)
@@ -68,15 +68,8 @@ class Fired:
 
     def to_json(self) -> dict[str, Any]:
         data = self.notice.to_json()
-        data["at"] = _iso(self.at)
+        data["at"] = clock.iso(self.at, milliseconds=True)  # as the notice's times
         return data
-
-
-def _iso(value: datetime) -> str:
-    """Like Notice's times: UTC, ``Z``, milliseconds when there are any."""
-    value = value.astimezone(UTC)
-    spec = "milliseconds" if value.microsecond else "seconds"
-    return value.isoformat(timespec=spec).replace("+00:00", "Z")
 
 
 def _span(span: timedelta) -> str:
@@ -222,18 +215,20 @@ class SlaWatcher:
             due = rows.due_rows(s, now, BATCH)
             if not due:
                 return [], False
-            ids = [ticket.id for ticket, _, _ in due]
+            ids = [row.ticket.id for row in due if row.ticket.id is not None]  # all: stored
             done = rows.fired_keys(s, ids)
-            people = _People(s, [ticket.assignee_id for ticket, _, _ in due])
+            people = _People(s, [row.ticket.assignee_id for row in due])
             touched: list[int | None] = []
             checks: list[tuple[int, datetime | None]] = []
             levels: dict[int, int] = {}
             tell: list[dict[str, Any]] | None = None if history else []  # deliveries
-            for ticket, tier, category in due:
-                facts = ticket_facts(ticket)
+            for row in due:
+                ticket = row.ticket
+                assert ticket.id is not None
+                facts = ladder_facts(ticket)
                 sla = None
                 if ticket.status != Status.CLOSED:
-                    sla = SlaClock(self.desk.rules, clock_facts(ticket, tier, category))
+                    sla = SlaClock(self.desk.rules, clock_facts(ticket, row.tier, row.category))
                 for mark in self.ladder.marks(facts, sla):
                     if mark.at > now:
                         break
@@ -571,117 +566,3 @@ class _People:
         if self._on_duty is None:
             self._on_duty = rows.on_duty(self.session)
         return self._on_duty
-
-
-# -- the client side: my alerts ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class InboxItem:
-    delivery_id: int
-    alert_id: int
-    ticket: str | None
-    title: str | None
-    rung: str
-    level: int
-    late: bool
-    fired_at: datetime
-    summary: str
-    acknowledged_at: datetime | None
-    notice: Notice
-
-    def to_json(self) -> dict[str, Any]:
-        data = self.notice.to_json()
-        data["acknowledged"] = self.acknowledged_at is not None
-        return data
-
-
-class Inbox:
-    """The alerts addressed to one agent, as one client sees them."""
-
-    def __init__(
-        self, store: Store, handle: str, *, now: Callable[[], datetime] = clock.now
-    ) -> None:
-        self.store = store
-        self.handle = handle
-        self.now = now
-
-    def waiting(self) -> set[str]:
-        """The channels with deliveries waiting for me: a read, so a client can look every
-        second without taking the write lock."""
-        with self.store.read() as s:
-            return rows.waiting(s, self.handle)
-
-    def claim(self, channel: str = IN_APP) -> list[InboxItem]:
-        """My new deliveries on this channel, each handed to exactly one client."""
-        with self.store.write() as s:
-            ids = rows.claim(s, self.handle, channel, self.now())
-        return self._items(ids) if ids else []
-
-    def skip(self, channel: str, reason: str) -> int:
-        """Mark my pending deliveries on a channel that cannot work here as skipped."""
-        with self.store.write() as s:
-            ids = rows.claim(s, self.handle, channel, self.now())
-            for delivery_id in ids:
-                rows.finish_delivery(s, delivery_id, "skipped", reason, self.now())
-        return len(ids)
-
-    def deliver_desktop(self, channel: DesktopChannel, limit: int = 3) -> list[InboxItem]:
-        """Claim my desktop deliveries and show them through ``channel`` (blocking: call it
-        from a worker thread). Alerts that fired late, while nothing ran, are not news: they
-        wait in the alert centre. Failures are recorded on their Delivery row."""
-        shown: list[InboxItem] = []
-        for item in self.claim(DESKTOP):
-            if item.late or len(shown) >= limit:
-                continue
-            try:
-                channel.send(item.notice)
-                shown.append(item)
-            except DeliveryFailed as exc:
-                self.failed(item, str(exc))
-        return shown
-
-    def failed(self, item: InboxItem, reason: str) -> None:
-        with self.store.write() as s:
-            rows.finish_delivery(s, item.delivery_id, "failed", reason, self.now())
-
-    def recent(self, limit: int = 200) -> list[InboxItem]:
-        with self.store.read() as s:
-            found = rows.deliveries(s, recipient=self.handle, channel=IN_APP, limit=limit)
-            return [_item(*row) for row in found]
-
-    def acknowledge(self, delivery_id: int) -> bool:
-        with self.store.write() as s:
-            return rows.acknowledge(s, delivery_id, self.handle, self.now())
-
-    def _items(self, ids: Sequence[int]) -> list[InboxItem]:
-        with self.store.read() as s:
-            return [_item(*row) for row in rows.deliveries(s, ids=ids, limit=len(ids))]
-
-
-def _item(delivery: Any, alert: Any, number: int | None, title: str | None) -> InboxItem:
-    key = f"T-{number}" if number is not None else None
-    notice = Notice.compose(
-        ticket=key or "-",
-        title=title or "",
-        rung=alert.rung,
-        level=alert.level,
-        clock=alert.clock,
-        due_at=alert.due_at if alert.clock else alert.at,
-        fired_at=alert.fired_at,
-        late=alert.late,
-        recipients=tuple(alert.recipients),
-    )
-    return InboxItem(
-        delivery_id=delivery.id,
-        alert_id=alert.id,
-        ticket=key,
-        title=title,
-        rung=alert.rung,
-        level=alert.level,
-        late=alert.late,
-        fired_at=alert.fired_at,
-        summary=alert.summary or notice.summary,
-        acknowledged_at=delivery.acknowledged_at,
-        notice=notice,
-    )

@@ -16,18 +16,29 @@ import heapq
 import itertools
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
+from deskline.core.dashboard.figures import (
+    AgentLoad,
+    Counters,
+    DayAttainment,
+    Entry,
+    Figures,
+    HourBreaches,
+    PriorityLine,
+)
 from deskline.core.desk import workflow
+from deskline.core.desk.facts import clock_facts
 from deskline.core.desk.tickets import Desk
-from deskline.core.desk.views import iso
 from deskline.core.errors import NotFound
 from deskline.core.routing.route import ROUTED_STATUSES
 from deskline.core.routing.surge import SurgeView
 from deskline.core.sla.clocks import ClockFacts, ClockReading, ClockState, SlaClock
 from deskline.storage import dashboard as queries
+from deskline.storage.dashboard import Signature
+from deskline.storage.queries import ClockRow
 
 OPEN = tuple(s.value for s in workflow.OPEN)
 PRIORITIES = ("P0", "P1", "P2", "P3")
@@ -43,184 +54,7 @@ AT_RISK = (ClockState.WARNING, ClockState.AT_RISK)
 BREACHED, AT_RISK_LIST = "breached", "at_risk"  # the two lists
 
 
-def _clock_facts(row: Sequence[Any]) -> ClockFacts:
-    """The clock facts of a row of ``queries.clock_rows``."""
-    _, _, priority, _, *facts = row
-    return ClockFacts(
-        created_at=facts[0],
-        priority=priority,
-        tier=facts[1],
-        category=facts[2],
-        channel=facts[3],
-        first_response_at=facts[4],
-        resolved_at=facts[5],
-        paused_at=facts[6],
-        pause_credit_seconds=facts[7],
-    )
-
-
-def _priority_of(signature: tuple[Any, ...]) -> str:
-    """The priority in a row of ``storage.dashboard.signatures``."""
-    return str(signature[1])
-
-
 _INSTANT = timedelta(microseconds=1)  # spans end before their bound: this takes ``now`` in
-
-
-@dataclass(frozen=True)
-class Counters:
-    breached: int
-    at_risk: int  # at or past the warning threshold, not breached
-    open: int
-    unassigned: int
-    met_today: int  # clocks that stopped today in time ...
-    finished_today: int  # ... of all that stopped today
-
-    @property
-    def attainment(self) -> float | None:
-        """Percent of today's finished clocks that were met; None when none finished."""
-        return 100.0 * self.met_today / self.finished_today if self.finished_today else None
-
-
-@dataclass(frozen=True)
-class PriorityLine:
-    priority: str
-    open: int
-    at_risk: int
-    breached: int
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A ticket in the breached or at-risk list, with the clock that put it there."""
-
-    number: int
-    priority: str
-    title: str
-    assignee: str | None
-    clock: str  # first_response or resolution
-    reading: ClockReading
-    sla: SlaClock = field(repr=False, compare=False)
-
-    @property
-    def key(self) -> str:
-        return f"T-{self.number}"
-
-    def read(self, now: datetime) -> ClockReading:
-        """The same clock at ``now`` (for countdowns ticking without the store)."""
-        return self.sla.read_clock(self.clock, now)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "priority": self.priority,
-            "title": self.title,
-            "assignee": self.assignee,
-            "clock": self.clock,
-            "state": self.reading.state.value,
-            "due_at": iso(self.reading.due_at),
-            "remaining_seconds": self.reading.remaining_seconds,
-        }
-
-
-@dataclass(frozen=True)
-class AgentLoad:
-    handle: str
-    name: str
-    role: str
-    open: int  # open tickets held, any priority
-    active: int  # held tickets of the priorities the cap counts
-    cap: int
-    breaches: int  # held tickets breached now
-
-    @property
-    def load(self) -> float:
-        return self.active / self.cap if self.cap else float(self.active > 0)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "handle": self.handle,
-            "name": self.name,
-            "role": self.role,
-            "open": self.open,
-            "active": self.active,
-            "cap": self.cap,
-            "breaches": self.breaches,
-            "load_percent": round(100 * self.load, 1),
-        }
-
-
-@dataclass(frozen=True)
-class DayAttainment:
-    day: date  # local date
-    met: int
-    finished: int
-
-    @property
-    def percent(self) -> float | None:
-        return 100.0 * self.met / self.finished if self.finished else None
-
-
-@dataclass(frozen=True)
-class HourBreaches:
-    start: datetime  # UTC start of the local hour
-    count: int
-
-
-@dataclass(frozen=True)
-class Figures:
-    """Everything the dashboard shows, at one instant."""
-
-    now: datetime
-    team: str | None
-    counters: Counters
-    priorities: tuple[PriorityLine, ...]
-    breached: tuple[Entry, ...]  # most overdue first (at most LIST_LIMIT)
-    at_risk: tuple[Entry, ...]  # least time left first (at most LIST_LIMIT)
-    agents: tuple[AgentLoad, ...]  # most loaded first
-    attainment: tuple[DayAttainment, ...]  # oldest day first, today last
-    breaches_per_hour: tuple[HourBreaches, ...]  # oldest hour first, this hour last
-    # surges going on (``figures_once``; the live screen follows them on its own)
-    surges: tuple[SurgeView, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        c = self.counters
-        attainment = c.attainment
-        return {
-            "generated_at": iso(self.now),
-            "team": self.team,
-            "counters": {
-                "breached": c.breached,
-                "at_risk": c.at_risk,
-                "open": c.open,
-                "unassigned": c.unassigned,
-                "attainment_today": None if attainment is None else round(attainment, 1),
-                "met_today": c.met_today,
-                "finished_today": c.finished_today,
-            },
-            "priorities": {
-                p.priority: {"open": p.open, "at_risk": p.at_risk, "breached": p.breached}
-                for p in self.priorities
-            },
-            "breached": [e.to_json() for e in self.breached],
-            "at_risk": [e.to_json() for e in self.at_risk],
-            "agents": [a.to_json() for a in self.agents],
-            "trend": {
-                "attainment": [
-                    {
-                        "date": d.day.isoformat(),
-                        "met": d.met,
-                        "finished": d.finished,
-                        "percent": None if d.percent is None else round(d.percent, 1),
-                    }
-                    for d in self.attainment
-                ],
-                "breaches_per_hour": [
-                    {"hour": iso(h.start), "count": h.count} for h in self.breaches_per_hour
-                ],
-            },
-            "surges": [v.to_json() for v in self.surges],
-        }
 
 
 @dataclass
@@ -287,7 +121,7 @@ class Board:
         self._aggregates: _Aggregates | None = None
         # What the aggregates are counted from, per ticket: a change that leaves it alone
         # (a note, a tag, a title) cannot move a count, so the counts are not read again.
-        self._signatures: dict[int, tuple[Any, ...]] = {}
+        self._signatures: dict[int, Signature] = {}
         self._loaded_at: datetime | None = None
         self._new_breach = False
         self._p0_moved = False
@@ -342,14 +176,14 @@ class Board:
             signatures = queries.signatures(s, numbers=list(numbers))
             moved = [n for n in numbers if self._signatures.get(n) != signatures.get(n)]
             p0 = any(
-                _priority_of(sig) == "P0"
+                sig.priority == "P0"
                 for n in moved
                 for sig in (self._signatures.get(n), signatures.get(n))
                 if sig is not None
             )
             aggregates = self._aggregate(s, now, full=False) if moved else None
         with self._lock:
-            gone = (set(numbers) - {row[0] for row in rows}) & self._tracked.keys()
+            gone = (set(numbers) - {row.number for row in rows}) & self._tracked.keys()
             for number in gone:
                 self._untrack(number)  # closed, moved to another team, ...
             fresh = [row for row in rows if not self._same(row)]
@@ -400,27 +234,26 @@ class Board:
             hours=hours[:-1],
         )
 
-    def _same(self, row: Sequence[Any]) -> bool:
+    def _same(self, row: ClockRow) -> bool:
         """The ticket is tracked, and the row shows and times it as it did."""
-        number, title, priority, assignee, *_ = row
-        t = self._tracked.get(number)
+        t = self._tracked.get(row.number)
         return (
             t is not None
-            and (t.title, t.priority, t.assignee) == (title, priority, assignee)
-            and t.sla.facts == _clock_facts(row)
+            and (t.title, t.priority, t.assignee) == (row.title, row.priority, row.assignee)
+            and t.sla.facts == clock_facts(row, row.tier, row.category)
         )
 
-    def _track(self, rows: Sequence[Any]) -> None:
+    def _track(self, rows: Sequence[ClockRow]) -> None:
         for row in rows:
-            number, title, priority, assignee, *_ = row
-            clock_facts = _clock_facts(row)
-            cached = self._clocks.get(clock_facts)
+            facts = clock_facts(row, row.tier, row.category)
+            cached = self._clocks.get(facts)
             if cached is None:
-                sla = SlaClock(self.desk.rules, clock_facts)
+                sla = SlaClock(self.desk.rules, facts)
                 cached = (sla, [at for _, _, at in sla.thresholds()])
-                self._clocks[clock_facts] = cached
-            t = _Tracked(number, title, priority, assignee, *cached)  # its place: at its read
-            self._tracked[number] = t
+                self._clocks[facts] = cached
+            # its place in the lists: at its first read
+            t = _Tracked(row.number, row.title, row.priority, row.assignee, *cached)
+            self._tracked[row.number] = t
             self._unread.append(t)
 
     def _untrack(self, number: int) -> None:

@@ -18,6 +18,7 @@ from deskline.core.desk.views import TicketView
 from deskline.core.desk.workflow import Status
 from deskline.core.sla.clocks import SlaRules
 from deskline.storage import queries
+from deskline.storage.queries import TicketRow
 from deskline.storage.store import Store
 
 
@@ -42,7 +43,7 @@ class _Scribe(Desk):
             ticket = queries.ticket_by_number(s, fields.ticket_number(key))
         if ticket is None:  # not after a change that succeeded
             return super().get(key)
-        return TicketView.from_row((ticket, None, None, None, None, None))
+        return TicketView.from_row(TicketRow(ticket, None, None, None, None, None))
 
 
 def play_plans(store: Store, now: datetime, plans: list[Plan], rules: SlaRules) -> None:

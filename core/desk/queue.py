@@ -9,9 +9,10 @@ from typing import Any
 from sqlmodel import Session
 
 from deskline.core.desk import workflow
+from deskline.core.desk.facts import clock_facts
 from deskline.core.desk.tickets import Desk
 from deskline.core.roster.agents import unknown_agent
-from deskline.core.sla.clocks import ClockFacts, ClockState, SlaClock
+from deskline.core.sla.clocks import ClockState, SlaClock
 from deskline.storage import queries
 
 OPEN = tuple(s.value for s in workflow.OPEN)
@@ -106,11 +107,11 @@ class Queue:
         """Open tickets with a running clock whose at-risk instant is not stored (a desk
         upgraded before ``sla recompute``): number -> at risk or breached at ``now``."""
         found = {}
-        for number, *facts in queries.unmarked_clock_rows(s, statuses=OPEN, due_after=due_after):
-            reading = SlaClock(self.desk.rules, ClockFacts(*facts)).read(now)
-            state = reading.most_urgent()[1].state
+        for row in queries.unmarked_clock_rows(s, due_after=due_after):
+            facts = clock_facts(row, row.tier, row.category)
+            state = SlaClock(self.desk.rules, facts).read(now).most_urgent()[1].state
             if due_after is not None:
-                found[number] = state == ClockState.AT_RISK
+                found[row.number] = state == ClockState.AT_RISK
             else:
-                found[number] = state in (ClockState.AT_RISK, ClockState.BREACHED)
+                found[row.number] = state in (ClockState.AT_RISK, ClockState.BREACHED)
         return found

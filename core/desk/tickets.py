@@ -14,9 +14,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from deskline.core import clock
-from deskline.core.alerts.ladder import AlertRules, Ladder, TicketFacts
+from deskline.core.alerts.ladder import AlertRules, Ladder
 from deskline.core.desk import fields, workflow
-from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView, iso
+from deskline.core.desk.audit import add_comment, record_event
+from deskline.core.desk.facts import clock_facts, ladder_facts, queue_marks
+from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView
 from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
 from deskline.core.roster.agents import unknown_agent
@@ -25,11 +27,12 @@ from deskline.core.routing.route import Decision, RoutingRules
 from deskline.core.routing.surge import SurgeRule, SurgeView
 from deskline.core.routing.triage import TriageRules, parse_impact
 from deskline.core.routing.triage import triage as triage_ticket
-from deskline.core.sla.clocks import ClockFacts, SlaClock, SlaReading, SlaRules
+from deskline.core.sla.clocks import SlaClock, SlaReading, SlaRules
 from deskline.core.sla.defaults import default_rules
 from deskline.storage import alerts as alert_rows
 from deskline.storage import changes, queries, workload
-from deskline.storage.models import Agent, Category, Comment, Customer, Event, Ticket
+from deskline.storage.models import Agent, Category, Customer, Ticket
+from deskline.storage.queries import TicketRow
 from deskline.storage.store import Store
 
 
@@ -83,7 +86,8 @@ class Desk:
             rows = queries.ticket_rows(s, numbers=[number])
             if not rows:
                 raise _not_found(key)
-            ticket = rows[0][0]
+            ticket = rows[0].ticket
+            assert ticket.id is not None  # read from the store
             comments = tuple(CommentView.from_row(*r) for r in queries.conversation(s, ticket.id))
             events = tuple(EventView.from_row(*r) for r in queries.audit_trail(s, ticket.id))
             view = self._view(rows[0], self.now())
@@ -117,7 +121,7 @@ class Desk:
         with self.store.read() as s:
             rows = queries.ticket_rows(s, numbers=list(numbers))
         now = self.now()
-        by_number = {row[0].number: self._view(row, now) for row in rows}
+        by_number = {row.ticket.number: self._view(row, now) for row in rows}
         return [by_number[n] for n in numbers if n in by_number]
 
     def read_sla(self, view: TicketView, now: datetime) -> SlaReading | None:
@@ -131,10 +135,9 @@ class Desk:
         upcoming = [t for t in SlaClock(self.rules, view.clock).thresholds() if t[2] > now]
         return upcoming[0] if upcoming else None
 
-    def _view(self, row: Any, now: datetime) -> TicketView:
+    def _view(self, row: TicketRow, now: datetime) -> TicketView:
         """A ticket row with its SLA clocks read at ``now``."""
-        ticket, _, _, _, tier, category = row
-        facts = clock_facts(ticket, tier, category)
+        facts = clock_facts(row.ticket, row.tier, row.category)
         sla = SlaClock(self.rules, facts).read(now)
         return replace(TicketView.from_row(row), sla=sla, clock=facts)
 
@@ -222,10 +225,10 @@ class Desk:
             s.add(ticket)
             s.flush()
             new = {"title": title, "status": Status.NEW.value, "priority": priority}
-            _audit(s, ticket, actor, now, "created", None, new)
+            record_event(s, ticket, actor, now, "created", None, new)
             surge = intake.check_surge(s, ticket, now, self.surge)
             for d in [*decisions, *([surge] if surge else [])]:
-                _audit(s, ticket, None, now, d.kind, d.old, d.new, d.reason)
+                record_event(s, ticket, None, now, d.kind, d.old, d.new, d.reason)
             changes.record(s, [ticket.id], "created", now)
             number = ticket.number
         return self.get(str(number))
@@ -245,7 +248,7 @@ class Desk:
             c.ticket.assignee_id = target.id
             if c.ticket.team_id is None:
                 c.ticket.team_id = target.team_id
-            _audit(c.session, c.ticket, c.actor, c.now, "assigned", old, self._holder(c))
+            record_event(c.session, c.ticket, c.actor, c.now, "assigned", old, self._holder(c))
         return self.get(key)
 
     def take(self, key: str, *, expected_version: int | None = None) -> TicketView:
@@ -260,7 +263,7 @@ class Desk:
             c.ticket.status = status.value
             if c.ticket.team_id is None:
                 c.ticket.team_id = c.actor.team_id
-            _audit(c.session, c.ticket, c.actor, c.now, "taken", old, self._holder(c))
+            record_event(c.session, c.ticket, c.actor, c.now, "taken", old, self._holder(c))
         return self.get(key)
 
     def transition(
@@ -302,7 +305,7 @@ class Desk:
                 t.resolved_at = c.now
             if target == Status.CLOSED:
                 t.closed_at = c.now
-            _audit(c.session, t, c.actor, c.now, "status", old, new, reason)
+            record_event(c.session, t, c.actor, c.now, "status", old, new, reason)
         return self.get(key)
 
     def reply(self, key: str, text: str, *, expected_version: int | None = None) -> TicketView:
@@ -312,28 +315,28 @@ class Desk:
             t = c.ticket
             if t.status == Status.CLOSED:
                 raise InvalidInput(f"{t.key} is closed: reopen it before replying")
-            comment = _comment(c, "reply", body)
+            comment = add_comment(c.session, t, c.actor, c.now, "reply", body)
             old: dict[str, Any] = {}
             new: dict[str, Any] = {"comment": comment.id}
             if t.first_response_at is None:
                 old["first_response_at"] = None
                 t.first_response_at = c.now
-                new["first_response_at"] = iso(c.now)
-            _audit(c.session, t, c.actor, c.now, "reply", old or None, new)
+                new["first_response_at"] = clock.iso(c.now)
+            record_event(c.session, t, c.actor, c.now, "reply", old or None, new)
         return self.get(key)
 
     def note(self, key: str, text: str, *, expected_version: int | None = None) -> TicketView:
         """An internal note, never shown to the customer."""
         body = fields.text_body(text, "the note")
         with self._change(key, expected_version) as c:
-            comment = _comment(c, "note", body)
+            comment = add_comment(c.session, c.ticket, c.actor, c.now, "note", body)
             old: dict[str, Any] | None = None
             new: dict[str, Any] = {"comment": comment.id}
             if self.rules.note_counts_as_response and c.ticket.first_response_at is None:
                 old = {"first_response_at": None}
                 c.ticket.first_response_at = c.now
-                new["first_response_at"] = iso(c.now)
-            _audit(c.session, c.ticket, c.actor, c.now, "note", old, new)
+                new["first_response_at"] = clock.iso(c.now)
+            record_event(c.session, c.ticket, c.actor, c.now, "note", old, new)
         return self.get(key)
 
     def change_priority(
@@ -352,7 +355,9 @@ class Desk:
                 raise Refused(f"{t.key} is already {priority}")
             old = {"priority": t.priority}
             t.priority = priority
-            _audit(c.session, t, c.actor, c.now, "priority", old, {"priority": priority}, reason)
+            record_event(
+                c.session, t, c.actor, c.now, "priority", old, {"priority": priority}, reason
+            )
         return self.get(key)
 
     def escalate(
@@ -378,7 +383,7 @@ class Desk:
                 "progress": progress,
                 "help_needed": help_needed,
             }
-            _audit(c.session, t, c.actor, c.now, "escalated", old, new, reason)
+            record_event(c.session, t, c.actor, c.now, "escalated", old, new, reason)
         return self.get(key)
 
     def reopen(
@@ -400,7 +405,7 @@ class Desk:
             t.resolved_at = None
             t.closed_at = None
             new = {"status": target.value, "reopen_count": t.reopen_count}
-            _audit(c.session, t, c.actor, c.now, "reopened", old, new, reason)
+            record_event(c.session, t, c.actor, c.now, "reopened", old, new, reason)
         return self.get(key)
 
     # -- the alert engine's automatic steps (no acting agent) ---------------------------
@@ -414,7 +419,7 @@ class Desk:
             old = self._holder(c)
             t.status = Status.NEW.value
             t.assignee_id = None
-            _audit(c.session, t, None, c.now, "handed_back", old, self._holder(c), reason)
+            record_event(c.session, t, None, c.now, "handed_back", old, self._holder(c), reason)
         return self.get(key)
 
     def auto_close(self, key: str, *, reason: str) -> TicketView:
@@ -429,8 +434,10 @@ class Desk:
                 t.resolved_at = c.now
             t.status = Status.CLOSED.value
             t.closed_at = c.now
-            _comment(c, "system", f"Closed automatically: {reason}")
-            _audit(c.session, t, None, c.now, "auto_closed", old, {"status": t.status}, reason)
+            add_comment(c.session, t, None, c.now, "system", f"Closed automatically: {reason}")
+            record_event(
+                c.session, t, None, c.now, "auto_closed", old, {"status": t.status}, reason
+            )
         return self.get(key)
 
     def recompute_sla(self) -> int:
@@ -442,10 +449,12 @@ class Desk:
         with self.store.write() as s:
             now = self.now()
             rows = queries.ticket_rows(s, statuses=open_statuses)
-            fired = alert_rows.fired_keys(s, [row[0].id for row in rows])
+            ids = [row.ticket.id for row in rows if row.ticket.id is not None]  # all: stored
+            fired = alert_rows.fired_keys(s, ids)
             for row in rows:
-                ticket, _, _, _, tier, category = row
-                sla = SlaClock(self.rules, clock_facts(ticket, tier, category))
+                ticket = row.ticket
+                assert ticket.id is not None
+                sla = SlaClock(self.rules, clock_facts(ticket, row.tier, row.category))
                 plan = sla.schedule(now)
                 stored = (
                     ticket.first_response_due_at,
@@ -487,7 +496,7 @@ class Desk:
                 )
             decision = intake.decide(c.session, t, *self._parties(c.session, t), self.routing)
             done = intake.apply(c.session, t, decision)
-            _audit(c.session, t, c.actor, c.now, done.kind, done.old, done.new, done.reason)
+            record_event(c.session, t, c.actor, c.now, done.kind, done.old, done.new, done.reason)
         return self.get(key)
 
     def preview_route(self, key: str) -> Decision:
@@ -586,7 +595,7 @@ class Desk:
         self, t: Ticket, sla: SlaClock, now: datetime, fired: set[str]
     ) -> datetime | None:
         """When the alert engine must look at the ticket next (its next rung, or now)."""
-        return self.ladder.next_check(ticket_facts(t), sla, now, fired)
+        return self.ladder.next_check(ladder_facts(t), sla, now, fired)
 
     def _holder(self, c: _Change) -> dict[str, Any]:
         return {
@@ -600,45 +609,6 @@ class Desk:
             return None
         agent = session.get(Agent, agent_id)
         return agent.handle if agent else None
-
-
-def ticket_facts(ticket: Ticket) -> TicketFacts:
-    """What the alert ladder needs of a stored ticket besides its SLA clock."""
-    return TicketFacts(
-        id=ticket.id or 0,
-        status=ticket.status,
-        assigned=ticket.assignee_id is not None,
-        created_at=ticket.created_at,
-        assigned_at=ticket.assigned_at,
-        status_at=ticket.status_at,
-        resolved_at=ticket.resolved_at,
-    )
-
-
-def clock_facts(ticket: Ticket, tier: str | None, category: str | None) -> ClockFacts:
-    """What the SLA arithmetic needs of a stored ticket."""
-    return ClockFacts(
-        created_at=ticket.created_at,
-        priority=ticket.priority,
-        tier=tier,
-        category=category,
-        channel=ticket.channel,
-        first_response_at=ticket.first_response_at,
-        resolved_at=ticket.resolved_at,
-        paused_at=ticket.paused_at,
-        pause_credit_seconds=ticket.pause_credit_seconds,
-    )
-
-
-def queue_marks(sla: SlaClock) -> tuple[datetime | None, datetime | None]:
-    """When the earliest running clock breaches and when it turns at risk (None, None when
-    no clock runs): stored, so the queue sorts and counts by indexed columns."""
-    marks = {(clock, name): at for clock, name, at in sla.thresholds()}
-    breaches = [(at, clock) for (clock, name), at in marks.items() if name == "breach"]
-    if not breaches:
-        return None, None
-    due, clock = min(breaches)
-    return due, marks.get((clock, "at_risk"))
 
 
 def _not_found(key: str) -> NotFound:
@@ -655,42 +625,3 @@ def _stale(key: str, expected: int, actual: int) -> StaleEdit:
 def _require_open(ticket: Ticket, action: str) -> None:
     if ticket.status not in workflow.OPEN:
         raise DesklineError(f"{ticket.key} is {ticket.status}: reopen it to {action}")
-
-
-def _comment(c: _Change, kind: str, body: str) -> Comment:
-    assert c.ticket.id is not None
-    comment = Comment(
-        ticket_id=c.ticket.id,
-        author_id=c.actor.id if c.actor else None,
-        kind=kind,
-        body=body,
-        created_at=c.now,
-    )
-    c.session.add(comment)
-    c.session.flush()
-    return comment
-
-
-def _audit(
-    session: Session,
-    ticket: Ticket,
-    actor: Agent | None,
-    at: datetime,
-    kind: str,
-    old: dict[str, Any] | None,
-    new: dict[str, Any] | None,
-    reason: str | None = None,
-) -> None:
-    """The audit event of a change, in the change's own transaction."""
-    assert ticket.id is not None
-    session.add(
-        Event(
-            ticket_id=ticket.id,
-            actor_id=actor.id if actor else None,
-            at=at,
-            kind=kind,
-            old=old,
-            new=new,
-            reason=reason,
-        )
-    )

@@ -6,15 +6,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from deskline.core.clock import iso
 from deskline.core.sla.clocks import ClockFacts, SlaReading
-from deskline.storage.models import Agent, Comment, Event, Ticket
-
-
-def iso(value: datetime | None) -> str | None:
-    """UTC ISO-8601 with a ``Z``, to the second."""
-    if value is None:
-        return None
-    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+from deskline.storage.models import Agent, Comment, Event
+from deskline.storage.queries import TicketRow
 
 
 @dataclass(frozen=True)
@@ -79,10 +74,8 @@ class TicketView:
     impact: str | None = None  # users affected: all, some or one
 
     @classmethod
-    def from_row(cls, row: Any) -> TicketView:
-        """From a row of ``storage.queries.ticket_rows``."""
-        ticket: Ticket
-        ticket, assignee, team, customer, tier, category = row
+    def from_row(cls, row: TicketRow) -> TicketView:
+        ticket = row.ticket
         return cls(
             key=ticket.key,
             number=ticket.number,
@@ -90,13 +83,13 @@ class TicketView:
             description=ticket.description,
             status=ticket.status,
             priority=ticket.priority,
-            category=category,
-            customer=customer,
-            vip=tier == "vip",
+            category=row.category,
+            customer=row.customer,
+            vip=row.tier == "vip",
             channel=ticket.channel,
             tags=tuple(t for t in ticket.tags.split(",") if t),
-            assignee=assignee,
-            team=team,
+            assignee=row.assignee,
+            team=row.team,
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,
             first_response_at=ticket.first_response_at,

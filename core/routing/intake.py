@@ -19,8 +19,8 @@ from deskline.core.routing.route import (
     ROUTED_STATUSES,
     Candidate,
     Decision,
+    RoutingFacts,
     RoutingRules,
-    TicketFacts,
     route,
 )
 from deskline.core.routing.surge import SurgeRule
@@ -39,15 +39,15 @@ class Record:
     reason: str
 
 
-def facts(
+def routing_facts(
     session: Session, ticket: Ticket, customer: Customer | None, category: Category | None
-) -> TicketFacts:
+) -> RoutingFacts:
     """What routing looks at in ``ticket``."""
     dedicated = None
     if customer is not None and customer.dedicated_agent_id is not None:
         agent = session.get(Agent, customer.dedicated_agent_id)
         dedicated = agent.handle if agent else None
-    return TicketFacts(
+    return RoutingFacts(
         title=ticket.title,
         priority=ticket.priority,
         description=ticket.description,
@@ -87,7 +87,7 @@ def decide(
 ) -> Decision:
     """Where routing sends ``ticket`` now (changes nothing)."""
     return route(
-        facts(session, ticket, customer, category),
+        routing_facts(session, ticket, customer, category),
         candidates(session),
         rules,
         workload.team_names(session),

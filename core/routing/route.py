@@ -23,7 +23,7 @@ ROUTED_STATUSES = ("assigned", "in_progress", "pending")  # a ticket held counts
 
 
 @dataclass(frozen=True)
-class TicketFacts:
+class RoutingFacts:
     """What routing looks at in a new ticket."""
 
     title: str
@@ -107,7 +107,7 @@ class Conditions:
             and (self.tier is None or self.tier == other.tier)
         )
 
-    def check(self, t: TicketFacts) -> tuple[bool, list[str]]:
+    def check(self, t: RoutingFacts) -> tuple[bool, list[str]]:
         """Whether the ticket matches, and a note per condition saying how it fared."""
         notes: list[str] = []
         ok = True
@@ -290,7 +290,7 @@ class Decision:
 
 
 def route(
-    ticket: TicketFacts,
+    ticket: RoutingFacts,
     agents: Sequence[Candidate],
     rules: RoutingRules,
     teams: Collection[str],
@@ -322,7 +322,7 @@ def _with(decision: Decision, **changes: Any) -> Decision:
     return Decision(**{**decision.__dict__, **changes})
 
 
-def _plan(rule: Rule, ticket: TicketFacts, rules: RoutingRules) -> list[str]:
+def _plan(rule: Rule, ticket: RoutingFacts, rules: RoutingRules) -> list[str]:
     """The ways to place a ticket that a rule allows, in the order they are tried."""
     if rule.agent:
         return ["agent", "team"]
@@ -337,7 +337,7 @@ def _plan(rule: Rule, ticket: TicketFacts, rules: RoutingRules) -> list[str]:
 
 
 def _place(
-    ticket: TicketFacts,
+    ticket: RoutingFacts,
     agents: Sequence[Candidate],
     rules: RoutingRules,
     teams: Collection[str],
@@ -457,7 +457,7 @@ def blocker(agent: Candidate, priority: str, rules: RoutingRules) -> str | None:
 
 
 def pick(
-    pool: Sequence[Candidate], ticket: TicketFacts, rules: RoutingRules
+    pool: Sequence[Candidate], ticket: RoutingFacts, rules: RoutingRules
 ) -> tuple[str | None, list[Verdict], bool]:
     """The agent of ``pool`` to get the ticket, a verdict on each of them, and whether the
     choice was made among agents with a matching skill.

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from deskline.core.clock import iso
+
 
 @dataclass(frozen=True)
 class SurgeRule:
@@ -96,11 +98,6 @@ class SurgeView:
         )
 
     def to_json(self) -> dict[str, Any]:
-        def iso(value: datetime | None) -> str | None:
-            return (
-                value.replace(microsecond=0).isoformat().replace("+00:00", "Z") if value else None
-            )
-
         return {
             "team": self.team,
             "began_with": self.began_with,

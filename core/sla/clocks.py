@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from deskline.core.clock import iso
 from deskline.core.sla.calendar import BusinessCalendar, Duration
 
 FIRST_RESPONSE = "first_response"
@@ -153,7 +154,7 @@ class ClockReading(NamedTuple):  # a tuple: made 200,000 times a pass over a big
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "due_at": _iso(self.due_at),
+            "due_at": iso(self.due_at),
             "state": self.state.value,
             "remaining_seconds": self.remaining_seconds,
             "percent_used": self.percent_used,
@@ -181,10 +182,6 @@ class SlaReading(NamedTuple):
             FIRST_RESPONSE: self.first_response.to_json(),
             RESOLUTION: self.resolution.to_json(),
         }
-
-
-def _iso(value: datetime) -> str:
-    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _seconds(delta: timedelta) -> int:

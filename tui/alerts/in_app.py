@@ -24,8 +24,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from deskline.core.alerts.channels import DesktopChannel
+from deskline.core.alerts.inbox import DESKTOP, IN_APP, Inbox, InboxItem
 from deskline.core.alerts.ladder import AlertRules
-from deskline.core.alerts.watcher import DESKTOP, IN_APP, Fired, Inbox, InboxItem, SlaWatcher
+from deskline.core.alerts.watcher import Fired, SlaWatcher
 from deskline.core.desk.feed import Commits
 from deskline.core.desk.tickets import Desk
 from deskline.tui.pace import Trouble, every

@@ -15,7 +15,8 @@ from deskline.tui.cli import log
 from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, say, session_of
 
 if TYPE_CHECKING:
-    from deskline.core.alerts.watcher import Fired, InboxItem, SlaWatcher
+    from deskline.core.alerts.inbox import InboxItem
+    from deskline.core.alerts.watcher import Fired, SlaWatcher
 
 app = Commands()
 alerts_app = Commands(
@@ -133,7 +134,7 @@ def alerts_list(
     """The alerts addressed to me, newest first (✓ acknowledged)."""
     if ctx.invoked_subcommand is not None:
         return
-    from deskline.core.alerts.watcher import Inbox
+    from deskline.core.alerts.inbox import Inbox
 
     desk = session_of(ctx).desk()
     items = Inbox(desk.store, desk.actor).recent(limit)
@@ -156,7 +157,7 @@ def alerts_ack(
     ] = False,
 ) -> None:
     """Acknowledge alerts of mine (recorded with the time)."""
-    from deskline.core.alerts.watcher import Inbox
+    from deskline.core.alerts.inbox import Inbox
 
     if bool(ids) == all_:
         fail("name the alerts to acknowledge (ids from `deskline alerts`) or use --all", 2)

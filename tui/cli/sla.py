@@ -28,8 +28,8 @@ def sla_due(
 ) -> None:
     """Print when a duration of business time from START ends on a calendar (UTC)."""
     from deskline.core import clock
+    from deskline.core.clock import iso
     from deskline.core.config.reader import check_target
-    from deskline.core.desk.views import iso
     from deskline.core.sla.calendar import DurationError, parse_duration
 
     rules = session_of(ctx).settings.sla

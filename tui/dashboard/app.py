@@ -6,8 +6,8 @@ from typing import Any
 
 from textual.binding import Binding
 
+from deskline.core.alerts.inbox import Inbox
 from deskline.core.alerts.ladder import AlertRules
-from deskline.core.alerts.watcher import Inbox
 from deskline.core.config.settings import DeskConfig
 from deskline.core.dashboard.board import Board
 from deskline.core.desk.tickets import Desk

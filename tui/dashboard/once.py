@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from deskline.core.dashboard.board import Entry, Figures
+from deskline.core.dashboard.figures import Entry, Figures
 from deskline.themes.palette import SLA_LOOK, priority_style
 from deskline.tui.dashboard.look import state_style
 from deskline.tui.times import countdown, local

@@ -22,7 +22,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from deskline.core.dashboard.board import Board, Figures, active_surges
+from deskline.core.dashboard.board import Board, active_surges
+from deskline.core.dashboard.figures import Figures
 from deskline.core.desk.feed import Feed
 from deskline.core.errors import DesklineError
 from deskline.core.routing.surge import SurgeView

@@ -20,7 +20,7 @@ from textual.widgets import Digits, Static
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
-from deskline.core.dashboard.board import (
+from deskline.core.dashboard.figures import (
     AgentLoad,
     DayAttainment,
     Entry,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
+from deskline.core.alerts.inbox import Inbox
 from deskline.core.alerts.ladder import AlertRules
-from deskline.core.alerts.watcher import Inbox
 from deskline.core.config.settings import DeskConfig
 from deskline.core.desk.queue import BUILT_IN, Queue
 from deskline.core.desk.templates import Template

@@ -12,7 +12,7 @@ from sqlalchemy import func, text
 from sqlmodel import select
 
 from deskline.core.alerts.ladder import AlertRules
-from deskline.core.alerts.watcher import Inbox, SlaWatcher
+from deskline.core.alerts.watcher import SlaWatcher
 from deskline.core.desk.tickets import Desk
 from deskline.core.roster.agents import Roster
 from deskline.core.sla.defaults import default_rules
@@ -234,36 +234,6 @@ def test_due_tickets_come_from_the_next_check_index(sqlite_url):
         details = " ".join(str(row[-1]) for row in [*plan, *earliest.all()])
     assert "ix_ticket_next_check_at" in details
     assert "SCAN ticket" not in details.replace("SCAN ticket USING", "")
-
-
-def test_each_recipient_is_told_once_even_with_two_windows_open(ana, clock):
-    ana.create("x", priority="P0")
-    fired(watcher(ana, clock), clock, 15)
-    windows = [Inbox(ana.store, "ana", now=clock), Inbox(ana.store, "ana", now=clock)]
-    got: list[list[int]] = [[], []]
-
-    def claim(i: int) -> None:
-        got[i] = [item.alert_id for item in windows[i].claim()]
-
-    threads = [threading.Thread(target=claim, args=(i,)) for i in (0, 1)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(got[0] + got[1]) == sorted(a.id for a in alerts(ana))  # at risk + breach
-    assert not set(got[0]) & set(got[1])
-    assert windows[0].claim() == [] and windows[1].claim() == []
-
-
-def test_acknowledging_is_recorded_for_me_only(ana, clock):
-    ana.create("x", priority="P0")
-    fired(watcher(ana, clock), clock, 15)
-    mine = Inbox(ana.store, "ana", now=clock).recent()
-    assert [i.rung for i in mine] == ["breach", "at_risk"]  # newest first
-    assert Inbox(ana.store, "dee", now=clock).acknowledge(mine[0].delivery_id) is False
-    assert Inbox(ana.store, "ana", now=clock).acknowledge(mine[0].delivery_id) is True
-    again = Inbox(ana.store, "ana", now=clock).recent()
-    assert again[0].acknowledged_at == clock() and again[1].acknowledged_at is None
 
 
 def test_delivery_rows_are_unique_per_alert_recipient_and_channel(ana, clock):

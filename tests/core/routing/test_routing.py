@@ -14,9 +14,9 @@ from deskline.core.routing.route import (
     Candidate,
     Conditions,
     Decision,
+    RoutingFacts,
     RoutingRules,
     Rule,
-    TicketFacts,
     blocker,
     route,
 )
@@ -28,8 +28,8 @@ def agent(handle: str, team: str = "Service Desk", **kw) -> Candidate:
     return Candidate(handle=handle, team=team, **kw)
 
 
-def ticket(title: str = "something", priority: str = "P2", **kw) -> TicketFacts:
-    return TicketFacts(title=title, priority=priority, **kw)
+def ticket(title: str = "something", priority: str = "P2", **kw) -> RoutingFacts:
+    return RoutingFacts(title=title, priority=priority, **kw)
 
 
 def one_rule(when: Conditions, **target) -> RoutingRules:

@@ -15,8 +15,9 @@ from conftest import FrozenClock as Clock
 from conftest import need_tool, workers_done
 from textual.widgets import DataTable
 
+from deskline.core.alerts.inbox import Inbox
 from deskline.core.alerts.ladder import AlertRules
-from deskline.core.alerts.watcher import Inbox, SlaWatcher
+from deskline.core.alerts.watcher import SlaWatcher
 from deskline.core.desk.tickets import Desk
 from deskline.core.roster.agents import Roster
 from deskline.storage.store import Store

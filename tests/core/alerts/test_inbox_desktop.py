@@ -10,7 +10,8 @@ from conftest import DesktopSession, dunst_history
 from sqlmodel import select
 
 from deskline.core.alerts.channels import DesktopChannel
-from deskline.core.alerts.watcher import Inbox, SlaWatcher
+from deskline.core.alerts.inbox import Inbox
+from deskline.core.alerts.watcher import SlaWatcher
 from deskline.core.desk.tickets import Desk
 from deskline.storage.models import Delivery
 

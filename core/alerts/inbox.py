@@ -1,0 +1,131 @@
+"""A client's alerts: the deliveries addressed to its user, claimed each exactly once however
+many windows are open, shown on the desktop, and acknowledged.
+
+The watcher (``core.alerts.watcher``) stores one Delivery row per alert, recipient and
+channel; the channels a delivery goes by are named here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from deskline.core import clock
+from deskline.core.alerts.channels import DeliveryFailed, DesktopChannel, Notice
+from deskline.storage import alerts as rows
+from deskline.storage.store import Store
+
+IN_APP, DESKTOP, WEBHOOK, EMAIL = "app", "desktop", "webhook", "email"
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    delivery_id: int
+    alert_id: int
+    ticket: str | None
+    title: str | None
+    rung: str
+    level: int
+    late: bool
+    fired_at: datetime
+    summary: str
+    acknowledged_at: datetime | None
+    notice: Notice
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.notice.to_json()
+        data["acknowledged"] = self.acknowledged_at is not None
+        return data
+
+
+class Inbox:
+    """The alerts addressed to one agent, as one client sees them."""
+
+    def __init__(
+        self, store: Store, handle: str, *, now: Callable[[], datetime] = clock.now
+    ) -> None:
+        self.store = store
+        self.handle = handle
+        self.now = now
+
+    def waiting(self) -> set[str]:
+        """The channels with deliveries waiting for me: a read, so a client can look every
+        second without taking the write lock."""
+        with self.store.read() as s:
+            return rows.waiting(s, self.handle)
+
+    def claim(self, channel: str = IN_APP) -> list[InboxItem]:
+        """My new deliveries on this channel, each handed to exactly one client."""
+        with self.store.write() as s:
+            ids = rows.claim(s, self.handle, channel, self.now())
+        return self._items(ids) if ids else []
+
+    def skip(self, channel: str, reason: str) -> int:
+        """Mark my pending deliveries on a channel that cannot work here as skipped."""
+        with self.store.write() as s:
+            ids = rows.claim(s, self.handle, channel, self.now())
+            for delivery_id in ids:
+                rows.finish_delivery(s, delivery_id, "skipped", reason, self.now())
+        return len(ids)
+
+    def deliver_desktop(self, channel: DesktopChannel, limit: int = 3) -> list[InboxItem]:
+        """Claim my desktop deliveries and show them through ``channel`` (blocking: call it
+        from a worker thread). Alerts that fired late, while nothing ran, are not news: they
+        wait in the alert centre. Failures are recorded on their Delivery row."""
+        shown: list[InboxItem] = []
+        for item in self.claim(DESKTOP):
+            if item.late or len(shown) >= limit:
+                continue
+            try:
+                channel.send(item.notice)
+                shown.append(item)
+            except DeliveryFailed as exc:
+                self.failed(item, str(exc))
+        return shown
+
+    def failed(self, item: InboxItem, reason: str) -> None:
+        with self.store.write() as s:
+            rows.finish_delivery(s, item.delivery_id, "failed", reason, self.now())
+
+    def recent(self, limit: int = 200) -> list[InboxItem]:
+        with self.store.read() as s:
+            found = rows.deliveries(s, recipient=self.handle, channel=IN_APP, limit=limit)
+            return [_item(*row) for row in found]
+
+    def acknowledge(self, delivery_id: int) -> bool:
+        with self.store.write() as s:
+            return rows.acknowledge(s, delivery_id, self.handle, self.now())
+
+    def _items(self, ids: Sequence[int]) -> list[InboxItem]:
+        with self.store.read() as s:
+            return [_item(*row) for row in rows.deliveries(s, ids=ids, limit=len(ids))]
+
+
+def _item(delivery: Any, alert: Any, number: int | None, title: str | None) -> InboxItem:
+    key = f"T-{number}" if number is not None else None
+    notice = Notice.compose(
+        ticket=key or "-",
+        title=title or "",
+        rung=alert.rung,
+        level=alert.level,
+        clock=alert.clock,
+        due_at=alert.due_at if alert.clock else alert.at,
+        fired_at=alert.fired_at,
+        late=alert.late,
+        recipients=tuple(alert.recipients),
+    )
+    return InboxItem(
+        delivery_id=delivery.id,
+        alert_id=alert.id,
+        ticket=key,
+        title=title,
+        rung=alert.rung,
+        level=alert.level,
+        late=alert.late,
+        fired_at=alert.fired_at,
+        summary=alert.summary or notice.summary,
+        acknowledged_at=delivery.acknowledged_at,
+        notice=notice,
+    )
