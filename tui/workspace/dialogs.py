@@ -80,11 +80,12 @@ class Choose(ModalScreen[str | None]):
         if not self.is_attached:  # cancelled before they came
             return
         self.choices, self.filled = list(choices), True
-        typed = self.query("#choose-filter").results(Input)
-        box = next(typed, None)
-        if box is not None:
+        typed = ""
+        if self.typed:
+            box = self.query_one("#choose-filter", Input)
             box.suggester = SuggestFromList([v for v, _ in self.choices], case_sensitive=False)
-        self.narrow_to(box.value if box is not None else "")
+            typed = box.value
+        self.narrow_to(typed)
         if self._entered is not None:
             self.take(self._entered)
 

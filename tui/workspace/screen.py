@@ -169,6 +169,7 @@ class WorkspaceScreen(Screen[None]):
         # Held, not queried: worker threads and late callbacks may use it while closing.
         self.queue_view = QueueView(self.desk.read_sla)
         self._changes_seen = 0  # how many times the pump brought changes
+        self._detail_coming: int | None = None  # the ticket whose detail is being read
 
     # -- layout --------------------------------------------------------------------
 
@@ -314,13 +315,15 @@ class WorkspaceScreen(Screen[None]):
     def selected(self, event: QueueView.Selected) -> None:
         """The detail (and its clocks) follow the cursor: at once after a rest, and only
         once the keys rest while it moves fast (drawing it costs a layout pass)."""
+        if event.number != self.queue_view.selected_number:
+            return  # the cursor left it before this came: the event for where it is follows
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
         resting = time.monotonic() - self._moved_at >= DETAIL_DELAY
         typing = any(box.has_focus for box in self.query("#filter").results(Input))
         self._moved_at = time.monotonic()
-        if self.detail is not None and self.detail.number == event.number:
+        if self._detail_of(event.number):
             return
         if resting and not typing:  # while a filter is typed, the detail waits for a pause
             self.load_detail(event.number)
@@ -330,17 +333,29 @@ class WorkspaceScreen(Screen[None]):
     def _detail_after_moves(self) -> None:
         self._detail_timer = None
         number = self.queue_view.selected_number
-        if self.detail is None or self.detail.number != number:
+        if not self._detail_of(number):
             self.load_detail(number)
 
-    @work(thread=True, exclusive=True, group="detail")
+    def _detail_of(self, number: int) -> bool:
+        """Whether the detail shows this ticket, or a read of it is on its way."""
+        shown = self.detail is not None and self.detail.number == number
+        return shown or self._detail_coming == number
+
     def load_detail(self, number: int) -> None:
+        """Read the ticket whole, in a thread (a newer read replaces this one)."""
+        self._detail_coming = number
+        self._read_detail(number)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _read_detail(self, number: int) -> None:
         ticket = self.desk.get(str(number)) if number else None
         if not get_current_worker().is_cancelled:
             self.post_message(self.DetailLoaded(ticket))
 
     @on(DetailLoaded)
     def detail_loaded(self, message: DetailLoaded) -> None:
+        if self._detail_coming == (message.ticket.number if message.ticket else 0):
+            self._detail_coming = None
         self.show_detail(message.ticket)
 
     def show_detail(self, ticket: TicketView | None) -> None:
