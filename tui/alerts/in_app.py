@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -199,12 +200,11 @@ class AlertCentre(ModalScreen[None]):
     AlertCentre DataTable { height: 1fr; }
     """
 
+    @dataclass
     class Loaded(Message, bubble=False):
         """My alerts as read from the store, newest first."""
 
-        def __init__(self, items: list[InboxItem]) -> None:
-            super().__init__()
-            self.items = items
+        items: list[InboxItem]
 
     def __init__(self, inbox: Inbox) -> None:
         super().__init__()
