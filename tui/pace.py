@@ -1,4 +1,4 @@
-"""Pacing for the long-lived thread workers that poll the store (the change feed, my
+"""Pacing for the long-lived thread workers that poll the store (the change pump, my
 alerts): one thread each for the app's lifetime, instead of a new worker every second; and
 for a screen open for days, giving freed memory back."""
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from textual.app import App
 from textual.worker import get_current_worker
 
-POLLERS = frozenset({"feed", "alerts"})  # the groups of these workers: they never complete
+POLLERS = frozenset({"feed", "alerts"})  # the groups of these workers: they end with the app
 
 
 def every(seconds: float, wake: threading.Event | None = None) -> Iterator[None]:

@@ -123,6 +123,8 @@ class SlaWatcher:
         # The earliest next check as a pass that found nothing due read it (wrapped: the
         # value may be None), so the sweep and the re-arming need not read it again.
         self._earliest: tuple[datetime | None] | None = None
+        self._nudge_waiting = False  # a nudge's pass is on its way and has not begun
+        self._nudging = threading.Lock()  # one nudge's pass at a time; the next waits
 
     # -- one pass ---------------------------------------------------------------------
 
@@ -483,6 +485,28 @@ class SlaWatcher:
     def _wake(self) -> None:
         self._armed_at = None  # this one-shot job is spent
         self._sweep()
+
+    def nudge(self) -> None:
+        """A pass and a re-arm now, on the scheduler's threads (never the caller's): a change
+        may have brought a rung nearer than the one-shot job armed. Standing by, nothing: the
+        lease holder's own sweep sees the change. Nudges while one waits are one."""
+        scheduler = self._scheduler
+        if scheduler is None or not self.leader or self._nudge_waiting:
+            return
+        self._nudge_waiting = True
+        scheduler.add_job(
+            self._nudged,
+            id="deskline-nudge",
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=2,  # one running, the next waiting for it: never skipped
+        )
+
+    def _nudged(self) -> None:
+        with self._nudging:
+            self._nudge_waiting = False  # a change from now on needs another pass
+            self._sweep()
 
     def _arm(self) -> None:
         """A one-shot job at the earliest next check (replacing the one before)."""

@@ -41,17 +41,3 @@ class Feed:
 
     def close(self) -> None:
         self._watcher.close()
-
-
-class Commits:
-    """Says whether anything was committed to the store since the last look; on SQLite it
-    asks the file (no query), elsewhere it always says yes. Look from one thread at a time."""
-
-    def __init__(self, store: Store) -> None:
-        self._signal = changes.commit_signal(store)
-
-    def since_last_look(self) -> bool:
-        return self._signal.fired()
-
-    def close(self) -> None:
-        self._signal.close()

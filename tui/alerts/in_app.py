@@ -5,7 +5,11 @@ Every open app runs a watcher; the database's lease lets only one of them (or a 
 ``deskline watch``) fire at a time. Each app then claims the deliveries addressed to its
 user: a claim is an UPDATE that only one client wins, so two windows never both toast the
 same alert. Everything that touches the store or a notification backend runs in a thread
-worker.
+worker, or on the watcher's scheduler.
+
+Both follow the app's change pump: a change (another process's or the app's own) nudges the
+watcher, so a rung it brought nearer is armed at once, and makes the inbox look for mine (a
+fired alert is a change of its ticket, in the same transaction as its deliveries).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,6 +25,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
@@ -27,11 +33,11 @@ from deskline.core.alerts.channels import DesktopChannel
 from deskline.core.alerts.inbox import DESKTOP, IN_APP, Inbox, InboxItem
 from deskline.core.alerts.ladder import AlertRules
 from deskline.core.alerts.watcher import Fired, SlaWatcher
-from deskline.core.desk.feed import Commits
 from deskline.core.desk.tickets import Desk
 from deskline.tui.pace import Trouble, every
+from deskline.tui.pump import ChangePump
 
-POLL_SECONDS = 1.0
+SAFETY_SECONDS = 60.0  # the inbox also looks this often: after a look that failed, say
 MAX_TOASTS = 3  # more within TOAST_WINDOW become one toast pointing to the alert centre
 TOAST_WINDOW = 30.0  # seconds
 LEVEL_WORD = {0: "reminder", 1: "level 1", 2: "level 2", 3: "level 3"}
@@ -45,11 +51,13 @@ class AppAlerts:
         app: App[None],
         desk: Desk,
         rules: AlertRules,
+        pump: ChangePump,
         *,
         desktop: DesktopChannel | None = None,
     ) -> None:
         self.app = app
         self.rules = rules
+        self.pump = pump
         self.inbox = Inbox(desk.store, desk.actor, now=desk.now)
         self.watcher = SlaWatcher(
             desk.store, desk, rules, now=desk.now, on_fire=self._fired, on_event=self._event
@@ -59,14 +67,14 @@ class AppAlerts:
         self.desktop_off: str | None = None  # why desktop notifications cannot work here
         self._checked = False
         self._wake = threading.Event()
-        self._woken = False
         self._stopping = threading.Event()
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
         self.watcher.start(AsyncIOScheduler(event_loop=loop, timezone=UTC))
-        # One thread for the app's lifetime looks every POLL_SECONDS (or at once when
-        # woken), and asks the store only when something was committed since it last did.
+        self.pump.changed.subscribe(self.app, self.changed)
+        # One thread for the app's lifetime looks for mine when woken (a change, a firing
+        # of this app's watcher), and every SAFETY_SECONDS besides.
         self.app.run_worker(self._follow, thread=True, group="alerts", exit_on_error=False)
 
     def stop(self) -> None:
@@ -74,28 +82,29 @@ class AppAlerts:
         self._wake.set()
         self.watcher.stop()
 
+    def changed(self, numbers: list[int]) -> None:
+        """Tickets changed (the pump says so, on the event loop): a rung may be nearer, and
+        an alert for me may have fired elsewhere."""
+        del numbers
+        self.watcher.nudge()
+        self.poll()
+
     def _follow(self) -> None:
-        commits = Commits(self.inbox.store)
         trouble = Trouble(self.app, "Alerts")
         try:
-            first = True
-            for _ in every(POLL_SECONDS, self._wake):
+            for _ in every(SAFETY_SECONDS, self._wake):
                 if self._stopping.is_set():  # (stop() sets _wake too: no wait for it)
                     return
-                if commits.since_last_look() or self._woken or first:
-                    first, self._woken = False, False
-                    try:
-                        self._poll()
-                    except RuntimeError:  # the app is closing
-                        return
-                    except Exception as exc:  # the store is away: say so once, keep looking
-                        trouble.tell(f"cannot read my alerts: {exc}")
-                        continue
-                    trouble.over()
+                try:
+                    self._poll()
+                except RuntimeError:  # the app is closing
+                    return
+                except Exception as exc:  # the store is away: say so once, keep looking
+                    trouble.tell(f"cannot read my alerts: {exc}")
+                    continue
+                trouble.over()
         except RuntimeError:  # the app closed while telling
             pass
-        finally:
-            commits.close()
 
     def _fired(self, fired: list[Fired]) -> None:
         """The app's own watcher fired (in its worker thread): look for mine at once."""
@@ -114,7 +123,6 @@ class AppAlerts:
 
     def poll(self) -> None:
         """Look for my alerts now (from any thread)."""
-        self._woken = True
         self._wake.set()
 
     def _poll(self) -> None:
@@ -193,6 +201,12 @@ class AlertCentre(ModalScreen[None]):
     AlertCentre DataTable { height: 1fr; }
     """
 
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """My alerts as read from the store, newest first."""
+
+        items: list[InboxItem]
+
     def __init__(self, inbox: Inbox) -> None:
         super().__init__()
         self.inbox = inbox
@@ -216,11 +230,10 @@ class AlertCentre(ModalScreen[None]):
         self.run_worker(self._load, thread=True, exclusive=True)
 
     def _load(self) -> None:
-        items = self.inbox.recent()
-        self.app.call_from_thread(self._fill, items)
+        self.post_message(self.Loaded(self.inbox.recent()))
 
-    def _fill(self, items: list[InboxItem]) -> None:
-        self.items = items
+    def on_alert_centre_loaded(self, message: AlertCentre.Loaded) -> None:
+        items = self.items = message.items
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()

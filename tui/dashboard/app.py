@@ -15,6 +15,7 @@ from deskline.tui.alerts.in_app import AlertCentre, AppAlerts
 from deskline.tui.dashboard.screen import DashboardScreen
 from deskline.tui.help import HelpScreen
 from deskline.tui.look import Look, look_of
+from deskline.tui.pump import ChangePump
 from deskline.tui.themed import ThemedApp
 
 
@@ -54,13 +55,16 @@ class DashboardApp(ThemedApp):
         super().__init__()
         self.desk = desk
         self.board = Board(desk, team)
-        self.refresh_seconds = refresh
         self.use_look(look or look_of(config))
         rules = config.alerts if config is not None else AlertRules()
-        self.alerts = AppAlerts(self, desk, rules) if alerts and rules.enabled else None
+        # ``refresh``: seconds between the pump's looks at the change feed
+        self.pump = ChangePump(self, desk, every=refresh, title="Dashboard")
+        on = alerts and rules.enabled
+        self.alerts = AppAlerts(self, desk, rules, self.pump) if on else None
 
     def on_mount(self) -> None:
-        self.push_screen(DashboardScreen(self.board, self.refresh_seconds))
+        self.pump.start()
+        self.push_screen(DashboardScreen(self.board, self.pump))
         if self.alerts is not None:
             self.alerts.start()
 
@@ -71,6 +75,7 @@ class DashboardApp(ThemedApp):
             )
 
     def on_unmount(self) -> None:
+        self.pump.stop()
         if self.alerts is not None:
             self.alerts.stop()
 

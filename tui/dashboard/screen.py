@@ -1,8 +1,8 @@
 """The breach dashboard's screen: counters, priority strip, lists, agent load and trends.
 
 What drives a repaint, and nothing else:
-- the change feed (polled every ``refresh`` seconds, a no-op when nothing was committed):
-  the changed tickets and the database's counts are read again;
+- the app's change pump (it looks every ``refresh`` seconds, a no-op when nothing was
+  committed): the changed tickets and the database's counts are read again;
 - a clock passing a threshold (the board knows the next instant): counters move then;
 - the once-a-second tick: only the countdown cells of the visible list rows.
 All of it pauses while a modal (help, a ticket) is open, and catches up when it closes.
@@ -11,20 +11,21 @@ All of it pauses while a modal (help, a ticket) is open, and catches up when it 
 from __future__ import annotations
 
 import gc
-import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from deskline.core.dashboard.board import Board, active_surges
 from deskline.core.dashboard.figures import Figures
-from deskline.core.desk.feed import Feed
+from deskline.core.desk.views import TicketView
 from deskline.core.errors import DesklineError
 from deskline.core.routing.surge import SurgeView
 from deskline.themes.palette import SLA_LOOK
@@ -38,7 +39,8 @@ from deskline.tui.dashboard.widgets import (
     PriorityStrip,
     TicketList,
 )
-from deskline.tui.pace import Trouble, every, give_back_memory
+from deskline.tui.pace import give_back_memory
+from deskline.tui.pump import ChangePump
 
 TICK_SECONDS = 1.0
 TRIM_SECONDS = 60.0  # freed memory goes back to the system this often
@@ -73,14 +75,46 @@ class DashboardScreen(Screen[None]):
         Binding("question_mark", "help", "Help", id="dashboard.help"),
     ]
 
-    def __init__(self, board: Board, refresh_seconds: float = 1.0) -> None:
+    # What the thread workers bring back: the UI never waits on the store.
+
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """The board was read whole; the teams there are to switch to."""
+
+        teams: list[str]
+
+    @dataclass
+    class Reread(Message, bubble=False):
+        """Changed tickets were read again: whether a figure moved, whether a P0 did."""
+
+        moved: bool
+        p0_moved: bool = False
+
+    @dataclass
+    class SurgesRead(Message, bubble=False):
+        """The surges going on now."""
+
+        surges: Sequence[SurgeView]
+
+    @dataclass
+    class TicketRead(Message, bubble=False):
+        """The ticket to open, read whole."""
+
+        ticket: TicketView
+
+    @dataclass
+    class Failed(Message, bubble=False):
+        """A read was refused (a team that went away, say): one line why."""
+
+        reason: str
+
+    def __init__(self, board: Board, pump: ChangePump) -> None:
         super().__init__()
         self.board = board
         self.desk = board.desk
-        self.refresh_seconds = refresh_seconds
+        self.pump = pump
         self.figures: Figures | None = None
         self._frozen = False
-        self._leaving = threading.Event()  # set when the screen goes: the feed thread ends
         self._box_titles: dict[str, str] = {}
         self._lists: list[TicketList] = []
         self.teams: list[str | None] = [None]
@@ -125,7 +159,7 @@ class DashboardScreen(Screen[None]):
         self.load()
         self.set_interval(TICK_SECONDS, self.tick)
         self.set_interval(TRIM_SECONDS, give_back_memory)
-        self.follow_changes()
+        self.pump.changed.subscribe(self, self._changes)
 
     @property
     def paused(self) -> bool:
@@ -150,12 +184,17 @@ class DashboardScreen(Screen[None]):
             self.board.load()
             teams = self.board.teams()
         except DesklineError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.post_message(self.Failed(str(exc)))
             return
-        self.app.call_from_thread(self._loaded, teams)
+        self.post_message(self.Loaded(teams))
 
-    def _loaded(self, teams: list[str]) -> None:
-        self.teams = [None, *teams]
+    @on(Failed)
+    def failed(self, message: Failed) -> None:
+        self.notify(message.reason, severity="error")
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        self.teams = [None, *message.teams]
         self.recompute()
         self.check_surges()
         if not self._frozen:
@@ -172,9 +211,11 @@ class DashboardScreen(Screen[None]):
             views = active_surges(self.desk, self.board.team)
         except DesklineError:
             return
-        self.app.call_from_thread(self._show_surges, views)
+        self.post_message(self.SurgesRead(views))
 
-    def _show_surges(self, views: Sequence[SurgeView]) -> None:
+    @on(SurgesRead)
+    def show_surges(self, message: SurgesRead) -> None:
+        views = message.surges
         self._surge_ends = min((v.last_p0_at + v.within for v in views), default=None)
         text = "\n".join(f"{SLA_LOOK['at_risk'].glyph} {v.banner()}" for v in views)
         if text == self._surge_text:  # the usual case: nothing to repaint (nor lay out)
@@ -186,36 +227,22 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="board")
     def reread(self, numbers: list[int]) -> None:
-        if self.board.changed(numbers):  # a note or a tag moves no figure
-            self.app.call_from_thread(self.recompute)
-        if self.board.p0_moved():
-            self.app.call_from_thread(self.check_surges)  # a P0 may begin (or feed) a surge
+        moved = self.board.changed(numbers)  # a note or a tag moves no figure
+        p0_moved = self.board.p0_moved()  # a P0 may begin (or feed) a surge
+        if moved or p0_moved:
+            self.post_message(self.Reread(moved, p0_moved))
 
     @work(thread=True, exclusive=True, group="recount")
     def recount(self) -> None:
         self.board.recount()
-        self.app.call_from_thread(self.recompute)
+        self.post_message(self.Reread(moved=True))
 
-    @work(thread=True, group="feed", exit_on_error=False)
-    def follow_changes(self) -> None:
-        """One thread for the screen's lifetime: every ``refresh`` seconds it asks the change
-        feed (no query unless something was committed) and hands over what changed."""
-        feed = Feed(self.desk.store)
-        trouble = Trouble(self.app, "Dashboard")
-        try:
-            for _ in every(self.refresh_seconds, self._leaving):
-                try:
-                    changed = feed.poll()
-                except Exception as exc:  # the store is away: say so once, keep looking
-                    trouble.tell(f"cannot read changes: {exc}")
-                    continue
-                trouble.over()
-                if changed:
-                    self.app.call_from_thread(self._changes, changed)
-        except RuntimeError:  # the app closed while handing over
-            pass
-        finally:
-            feed.close()
+    @on(Reread)
+    def reread_done(self, message: Reread) -> None:
+        if message.moved:
+            self.recompute()
+        if message.p0_moved:
+            self.check_surges()
 
     def _changes(self, numbers: list[int]) -> None:
         self._pending.update(numbers)
@@ -232,9 +259,6 @@ class DashboardScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self._catch_up()
-
-    def on_unmount(self) -> None:
-        self._leaving.set()
 
     # -- figures (in memory) --------------------------------------------------------------
 
@@ -332,6 +356,10 @@ class DashboardScreen(Screen[None]):
         try:
             ticket = self.desk.get(f"T-{number}")
         except DesklineError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.post_message(self.Failed(str(exc)))
             return
-        self.app.call_from_thread(self.app.push_screen, TicketScreen(ticket))
+        self.post_message(self.TicketRead(ticket))
+
+    @on(TicketRead)
+    def ticket_read(self, message: TicketRead) -> None:
+        self.app.push_screen(TicketScreen(message.ticket))

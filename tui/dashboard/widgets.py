@@ -151,8 +151,8 @@ class TicketList(Widget, can_focus=True):
                 continue  # its countdown shows minutes, and the next one is not here yet
             before = self.readings[i]
             after = self.entries[i].read(now)
-            self._next_read[i] = now + _unchanged_for(after)
-            if _clock_text(before) != _clock_text(after) or before.state != after.state:
+            self._next_read[i] = now + unchanged_for(after)
+            if clock_text(before) != clock_text(after) or before.state != after.state:
                 self.readings[i] = after
                 if before.state == after.state:
                     cells.append(y)
@@ -223,7 +223,7 @@ class TicketList(Widget, can_focus=True):
             parts = self._row_parts(key, entry, reading, current, width)
             self._rows[i] = parts
         clock_width = self._columns()[1]
-        clock = Segment(f"{_clock_text(reading):>{clock_width - 1}} ", parts.clock_style)
+        clock = Segment(f"{clock_text(reading):>{clock_width - 1}} ", parts.clock_style)
         strip = Strip([*parts.before, clock, *parts.after])
         return strip if strip.cell_length == width else strip.crop_extend(0, width, None)
 
@@ -273,7 +273,7 @@ def _shown(entry: Entry) -> tuple[object, ...]:
     return (entry.number, entry.title, entry.priority, entry.assignee, entry.reading.state)
 
 
-def _unchanged_for(reading: ClockReading) -> timedelta:
+def unchanged_for(reading: ClockReading) -> timedelta:
     """How long the countdown cannot change: a second, or, when it shows whole minutes (a
     day or more), until the next minute. Business time passes no faster than the wall
     clock, so this holds on every calendar; a change of state comes through ``show``."""
@@ -283,7 +283,8 @@ def _unchanged_for(reading: ClockReading) -> timedelta:
     return timedelta(seconds=seconds % 60 + 1 if seconds >= 0 else 60 - (-seconds) % 60)
 
 
-def _clock_text(reading: ClockReading) -> str:
+def clock_text(reading: ClockReading) -> str:
+    """The countdown a row shows for the reading."""
     return countdown(reading.remaining_seconds)
 
 

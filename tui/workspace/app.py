@@ -8,16 +8,17 @@ from textual.binding import Binding
 from deskline.core.alerts.inbox import Inbox
 from deskline.core.alerts.ladder import AlertRules
 from deskline.core.config.settings import DeskConfig
+from deskline.core.desk.catalog import Catalog, read_catalog
 from deskline.core.desk.queue import BUILT_IN, Queue
 from deskline.core.desk.templates import Template
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.views import AgentView
 from deskline.core.roster.agents import Roster
-from deskline.storage import queries
 from deskline.tui.alerts.in_app import AlertCentre, AppAlerts
 from deskline.tui.help import HelpScreen
 from deskline.tui.keys import REMAPPABLE, check_keymap
 from deskline.tui.look import Look, look_of
+from deskline.tui.pump import ChangePump
 from deskline.tui.themed import ThemedApp
 from deskline.tui.workspace.commands import WorkspaceCommands
 from deskline.tui.workspace.screen import WorkspaceScreen
@@ -50,15 +51,19 @@ class DesklineApp(ThemedApp):
             self.set_keymap(check_keymap(config.keys, config.source))
         self.use_look(look or look_of(config))
         rules = config.alerts if config is not None else AlertRules()
-        self.alerts = AppAlerts(self, desk, rules) if alerts and rules.enabled else None
+        self.pump = ChangePump(self, desk, title="Workspace")
+        on = alerts and rules.enabled
+        self.alerts = AppAlerts(self, desk, rules, self.pump) if on else None
 
     def on_mount(self) -> None:
+        self.pump.start()
         titles = {view.name: view.title for view in BUILT_IN}
-        self.push_screen(WorkspaceScreen(self.queue, titles))
+        self.push_screen(WorkspaceScreen(self.queue, titles, self.pump))
         if self.alerts is not None:
             self.alerts.start()
 
     def on_unmount(self) -> None:
+        self.pump.stop()
         if self.alerts is not None:
             self.alerts.stop()
 
@@ -68,18 +73,14 @@ class DesklineApp(ThemedApp):
             inbox = Inbox(self.desk.store, self.desk.actor, now=self.desk.now)
             self.push_screen(AlertCentre(inbox))
 
-    # -- what the dialogs offer -----------------------------------------------------------
+    # -- what the dialogs offer (store reads: the screen calls them in thread workers) ----
 
     def roster(self) -> list[AgentView]:
         return Roster(self.desk.store).list()
 
-    def categories(self) -> list[str]:
-        with self.desk.store.read() as s:
-            return queries.category_paths(s)
-
-    def customers(self) -> list[str]:
-        with self.desk.store.read() as s:
-            return queries.customer_names(s)
+    def catalog(self) -> Catalog:
+        """The category paths and customer names quick create suggests."""
+        return read_catalog(self.desk.store)
 
     def templates(self) -> list[Template]:
         return list(self.config.templates) if self.config else []

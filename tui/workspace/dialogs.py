@@ -33,7 +33,10 @@ DIALOG_CSS = """
 
 
 class Choose(ModalScreen[str | None]):
-    """Pick one of a few choices (status, priority, view, agent), optionally filtering by typing."""
+    """Pick one of a few choices (status, priority, view, agent), optionally filtering by typing.
+
+    ``choices`` None: they are being read; it opens at once and takes what is typed, and
+    ``fill`` brings them (an enter typed before then is answered then)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="Choose")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -41,16 +44,18 @@ class Choose(ModalScreen[str | None]):
     def __init__(
         self,
         title: str,
-        choices: Sequence[tuple[str, str]],
+        choices: Sequence[tuple[str, str]] | None,
         *,
         typed: bool = False,
         hint: str = "enter chooses · esc cancels",
     ) -> None:
         super().__init__()
         self.heading = title
-        self.choices = list(choices)  # (value, label)
+        self.choices = list(choices or ())  # (value, label)
+        self.filled = choices is not None
         self.typed = typed
         self.hint = hint
+        self._entered: str | None = None  # enter pressed on this text before the choices came
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -70,11 +75,28 @@ class Choose(ModalScreen[str | None]):
         else:
             self.query_one(OptionList).focus()
 
+    def fill(self, choices: Sequence[tuple[str, str]]) -> None:
+        """The choices, read meanwhile; narrowed by what was typed so far."""
+        if not self.is_attached:  # cancelled before they came
+            return
+        self.choices, self.filled = list(choices), True
+        typed = ""
+        if self.typed:
+            box = self.query_one("#choose-filter", Input)
+            box.suggester = SuggestFromList([v for v, _ in self.choices], case_sensitive=False)
+            typed = box.value
+        self.narrow_to(typed)
+        if self._entered is not None:
+            self.take(self._entered)
+
     @on(Input.Changed, "#choose-filter")
     def narrow(self, event: Input.Changed) -> None:
+        self.narrow_to(event.value)
+
+    def narrow_to(self, text: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        words = event.value.lower().split()
+        words = text.lower().split()
         options.add_options(
             Option(label, id=value)
             for value, label in self.choices
@@ -85,15 +107,22 @@ class Choose(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#choose-filter")
     def take_first(self, event: Input.Submitted) -> None:
+        self.take(event.value)
+
+    def take(self, value: str) -> None:
+        if not self.filled:
+            self._entered = value
+            return
+        self._entered = None
         options = self.query_one(OptionList)
-        exact = [v for v, _ in self.choices if v.lower() == event.value.strip().lower()]
+        exact = [v for v, _ in self.choices if v.lower() == value.strip().lower()]
         if exact:
             self.dismiss(exact[0])
         elif options.option_count:
             index = options.highlighted or 0
             self.dismiss(options.get_option_at_index(index).id)
         else:
-            self.notify(f"no match for {event.value!r}", severity="warning")
+            self.notify(f"no match for {value!r}", severity="warning")
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -194,10 +223,18 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
         customers: Sequence[str] = (),
         templates: Sequence[Template] = (),
     ) -> None:
+        """``categories`` and ``customers`` are suggested as typed (or later: ``suggest``)."""
         super().__init__()
         self.categories = list(categories)
         self.customers = list(customers)
         self.templates = {t.name: t for t in templates}
+
+    def suggest(self, categories: Sequence[str], customers: Sequence[str]) -> None:
+        """What the category and customer fields suggest, read meanwhile."""
+        self.categories, self.customers = list(categories), list(customers)
+        for name, values in (("category", self.categories), ("customer", self.customers)):
+            for box in self.query(f"#{name}").results(Input):  # none once it closed
+                box.suggester = SuggestFromList(values, case_sensitive=False)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,18 +13,20 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from deskline.core.desk import workflow
-from deskline.core.desk.feed import Feed
+from deskline.core.desk.catalog import Catalog
 from deskline.core.desk.queue import Queue, QueueCounts
-from deskline.core.desk.views import TicketView
+from deskline.core.desk.views import AgentView, TicketView
 from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, StaleEdit
 from deskline.themes.palette import SLA_LOOK
+from deskline.tui.pump import ChangePump
 from deskline.tui.workspace import countdown
 from deskline.tui.workspace.countdown import CountdownPane
 from deskline.tui.workspace.detail import DetailPane
@@ -35,7 +38,7 @@ COUNTS_SECONDS = 10.0
 FREEZE_SECONDS = 5.0
 FULL_PASS_SECONDS = 3600.0  # what was set aside is looked at again at most this often,
 QUIET_SECONDS = 60.0  # and only when the cursor has rested this long on the workspace
-FEED_SECONDS = 0.5  # changes from other processes show within a second
+WRITE_SECONDS = 2.0  # an own write whose change the pump has not brought by then reloads
 HEAD = 100  # a new view or filter shows its first this many tickets at once, then the rest
 FULL_READ_QUICK = 0.03  # seconds: when a whole view reads slower, its head shows first
 DETAIL_DELAY = 0.1  # moving fast, the detail follows once the keys rest this long
@@ -77,9 +80,76 @@ class WorkspaceScreen(Screen[None]):
         Binding("question_mark", "help", "Help", id="help"),
     ]
 
-    def __init__(self, queue: Queue, views_titles: dict[str, str]) -> None:
+    # What the thread workers bring back: the UI never waits on the store.
+
+    @dataclass
+    class QueueLoaded(Message, bubble=False):
+        """A view's numbers in queue order and its first window's tickets; not ``complete``:
+        the head of a big view, the rest follows."""
+
+        numbers: list[int]
+        first: list[TicketView]
+        complete: bool = True
+
+    @dataclass
+    class WindowLoaded(Message, bubble=False):
+        """The tickets of rows that came into view."""
+
+        tickets: list[TicketView]
+
+    @dataclass
+    class DetailLoaded(Message, bubble=False):
+        """The selected ticket, read whole (None: nothing selected)."""
+
+        ticket: TicketView | None
+
+    @dataclass
+    class CountsLoaded(Message, bubble=False):
+        """The header counts and the next deadlines across the queue."""
+
+        counts: QueueCounts
+        upcoming: list[TicketView]
+
+    @dataclass
+    class AgentsLoaded(Message, bubble=False):
+        """The agents the open assign dialog offers."""
+
+        dialog: Choose
+        agents: list[AgentView]
+
+    @dataclass
+    class CatalogLoaded(Message, bubble=False):
+        """The categories and customers the open quick create dialog suggests."""
+
+        dialog: QuickCreate
+        catalog: Catalog
+
+    @dataclass
+    class Written(Message, bubble=False):
+        """A use case succeeded: ``ticket`` as it is now."""
+
+        what: str
+        ticket: TicketView
+
+    @dataclass
+    class Refused(Message, bubble=False):
+        """A use case refused (an illegal move, bad input): one line why."""
+
+        what: str
+        reason: str
+
+    @dataclass
+    class Stale(Message, bubble=False):
+        """Someone else changed the ticket first: what it is now, and the way to try again."""
+
+        reason: str
+        fresh: TicketView | None
+        retry: Callable[[], None] | None
+
+    def __init__(self, queue: Queue, views_titles: dict[str, str], pump: ChangePump) -> None:
         super().__init__()
         self.queue = queue
+        self.pump = pump
         self.desk = queue.desk
         self.view_name = "mine"
         self.views_titles = views_titles
@@ -98,7 +168,8 @@ class WorkspaceScreen(Screen[None]):
         self._step: tuple[tuple[int, int], tuple[str, str, datetime] | None] | None = None
         # Held, not queried: worker threads and late callbacks may use it while closing.
         self.queue_view = QueueView(self.desk.read_sla)
-        self.feed: Feed | None = None
+        self._changes_seen = 0  # how many times the pump brought changes
+        self._detail_coming: int | None = None  # the ticket whose detail is being read
 
     # -- layout --------------------------------------------------------------------
 
@@ -121,7 +192,7 @@ class WorkspaceScreen(Screen[None]):
         self.load_counts()
         self.set_interval(TICK_SECONDS, self.tick)
         self.set_interval(FREEZE_SECONDS, self.set_aside)
-        self.follow_changes()
+        self.pump.changed.subscribe(self, self.apply_changes)
 
     def set_aside(self) -> None:
         """Keep what outlived a few seconds (modules, mappers, styles, cached rows) out of the
@@ -183,18 +254,22 @@ class WorkspaceScreen(Screen[None]):
             if worker.is_cancelled:
                 return
             if len(head) < HEAD:  # that was all of it
-                self.app.call_from_thread(self.show_queue, head, first)
+                self.post_message(self.QueueLoaded(head, first))
                 return
             # a big view (or one not read yet): its head now, the rest next
             if self._full_read.get(view, float("inf")) > FULL_READ_QUICK:
-                self.app.call_from_thread(self.show_queue, head, first, False)
+                self.post_message(self.QueueLoaded(head, first, complete=False))
         began = time.monotonic()
         numbers = self.queue.numbers(view, text)
         self._full_read[view] = time.monotonic() - began
         if first is None:
             first = self.desk.tickets(numbers[:window])
         if not worker.is_cancelled:
-            self.app.call_from_thread(self.show_queue, numbers, first)
+            self.post_message(self.QueueLoaded(numbers, first))
+
+    @on(QueueLoaded)
+    def queue_loaded(self, message: QueueLoaded) -> None:
+        self.show_queue(message.numbers, message.first, message.complete)
 
     def show_queue(
         self, numbers: list[int], first: list[TicketView], complete: bool = True
@@ -230,20 +305,25 @@ class WorkspaceScreen(Screen[None]):
 
     @work(thread=True, group="window")
     def load_window(self, numbers: list[int]) -> None:
-        tickets = self.desk.tickets(numbers)
-        self.app.call_from_thread(self.queue_view.show_tickets, tickets)
+        self.post_message(self.WindowLoaded(self.desk.tickets(numbers)))
+
+    @on(WindowLoaded)
+    def window_loaded(self, message: WindowLoaded) -> None:
+        self.queue_view.show_tickets(message.tickets)
 
     @on(QueueView.Selected)
     def selected(self, event: QueueView.Selected) -> None:
         """The detail (and its clocks) follow the cursor: at once after a rest, and only
         once the keys rest while it moves fast (drawing it costs a layout pass)."""
+        if event.number != self.queue_view.selected_number:
+            return  # the cursor left it before this came: the event for where it is follows
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
         resting = time.monotonic() - self._moved_at >= DETAIL_DELAY
         typing = any(box.has_focus for box in self.query("#filter").results(Input))
         self._moved_at = time.monotonic()
-        if self.detail is not None and self.detail.number == event.number:
+        if self._detail_of(event.number):
             return
         if resting and not typing:  # while a filter is typed, the detail waits for a pause
             self.load_detail(event.number)
@@ -253,14 +333,30 @@ class WorkspaceScreen(Screen[None]):
     def _detail_after_moves(self) -> None:
         self._detail_timer = None
         number = self.queue_view.selected_number
-        if self.detail is None or self.detail.number != number:
+        if not self._detail_of(number):
             self.load_detail(number)
 
-    @work(thread=True, exclusive=True, group="detail")
+    def _detail_of(self, number: int) -> bool:
+        """Whether the detail shows this ticket, or a read of it is on its way."""
+        shown = self.detail is not None and self.detail.number == number
+        return shown or self._detail_coming == number
+
     def load_detail(self, number: int) -> None:
+        """Read the ticket whole, in a thread (a newer read replaces this one)."""
+        self._detail_coming = number
+        self._read_detail(number)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _read_detail(self, number: int) -> None:
         ticket = self.desk.get(str(number)) if number else None
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_detail, ticket)
+            self.post_message(self.DetailLoaded(ticket))
+
+    @on(DetailLoaded)
+    def detail_loaded(self, message: DetailLoaded) -> None:
+        if self._detail_coming == (message.ticket.number if message.ticket else 0):
+            self._detail_coming = None
+        self.show_detail(message.ticket)
 
     def show_detail(self, ticket: TicketView | None) -> None:
         self.detail = ticket
@@ -274,50 +370,29 @@ class WorkspaceScreen(Screen[None]):
         and on changes, never per key."""
         counts = self.queue.counts()
         upcoming = self.desk.tickets(self.queue.numbers("open", limit=5))
-        self.app.call_from_thread(self._set_upcoming, upcoming)
-        self.app.call_from_thread(self._set_counts, counts)
+        self.post_message(self.CountsLoaded(counts, upcoming))
 
-    def _set_upcoming(self, upcoming: list[TicketView]) -> None:
-        self.upcoming = upcoming
+    @on(CountsLoaded)
+    def counts_loaded(self, message: CountsLoaded) -> None:
+        self.upcoming = message.upcoming
         self.show_countdown()
-
-    def _set_counts(self, counts: QueueCounts) -> None:
-        self.counts = counts
+        self.counts = message.counts
         self.show_header()
         if self._counts_timer is not None:
             self._counts_timer.stop()
         # the next count after this one finished: slow counts never pile up
         self._counts_timer = self.set_timer(COUNTS_SECONDS, self.load_counts)
 
-    # -- changes made elsewhere ----------------------------------------------------------
-
-    @work(thread=True, group="feed")
-    def follow_changes(self) -> None:
-        """Start following the store's change feed, then poll it on a timer."""
-        feed = Feed(self.desk.store)
-        self.app.call_from_thread(self._start_polling, feed)
-
-    def _start_polling(self, feed: Feed) -> None:
-        self.feed = feed
-        self.set_interval(FEED_SECONDS, self.poll_feed)
-
-    @work(thread=True, exclusive=True, group="feed")
-    def poll_feed(self) -> None:
-        """Fetch only the tickets that changed since the last poll (a cheap no-op when none)."""
-        if self.feed is None:
-            return
-        changed = self.feed.poll()
-        if changed:
-            self.app.call_from_thread(self.apply_changes, changed)
-
-    def on_unmount(self) -> None:
-        if self.feed is not None:
-            self.feed.close()
+    # -- changes, made elsewhere or here ---------------------------------------------------
 
     def apply_changes(self, numbers: list[int]) -> None:
+        """The pump brought changed tickets: the queue, the detail and the counts are read
+        again, once, whoever made the change (the app's own writes come this way too)."""
+        self._changes_seen += 1
         self.queue_view.forget(numbers)
         self.load_queue()  # the order may have changed; the selection stays put
-        if self.detail is not None and self.detail.number in numbers:
+        # A ticket we wrote is selected once the queue is in, and its detail read then.
+        if self._want_select is None and self.detail is not None and self.detail.number in numbers:
             self.load_detail(self.detail.number)
         self.load_counts()
 
@@ -374,20 +449,44 @@ class WorkspaceScreen(Screen[None]):
         try:
             ticket = change()
         except StaleEdit as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="Stale edit", severity="error")
-            if self.detail is not None:  # show what changed, then offer the typed text again
-                fresh = self.desk.get(self.detail.key)
-                self.app.call_from_thread(self.show_detail, fresh)
-            self.app.call_from_thread(self.load_queue)
-            if retry is not None:
-                self.app.call_from_thread(retry)
+            # show what changed, then offer the typed text again
+            fresh = self.desk.get(self.detail.key) if self.detail is not None else None
+            self.post_message(self.Stale(str(exc), fresh, retry))
             return
         except DesklineError as exc:
-            self.app.call_from_thread(self.notify, str(exc), title=what, severity="error")
+            self.post_message(self.Refused(what, str(exc)))
             return
-        self.app.call_from_thread(self.notify, f"{ticket.key}: {what}", timeout=3)
-        self.app.call_from_thread(self.load_queue, ticket.number)
-        self.app.call_from_thread(self.load_counts)
+        self.post_message(self.Written(what, ticket))
+
+    @on(Written)
+    def written(self, message: Written) -> None:
+        """Not read again here: the pump brings the change (as it does anyone's) and it is
+        read once then; asked to look now, it shows at once."""
+        ticket = message.ticket
+        self.notify(f"{ticket.key}: {message.what}", timeout=3)
+        self._want_select = ticket.number
+        self.pump.look_now()
+        seen = self._changes_seen
+        self.set_timer(WRITE_SECONDS, lambda: self._unless_changes_came(seen))
+
+    def _unless_changes_came(self, seen: int) -> None:
+        # The pump could not read the feed (it says so): read the queue here instead.
+        if self._changes_seen == seen:
+            self.load_queue()
+            self.load_counts()
+
+    @on(Refused)
+    def refused(self, message: Refused) -> None:
+        self.notify(message.reason, title=message.what, severity="error")
+
+    @on(Stale)
+    def stale(self, message: Stale) -> None:
+        self.notify(message.reason, title="Stale edit", severity="error")
+        if message.fresh is not None:
+            self.show_detail(message.fresh)
+        self.load_queue()
+        if message.retry is not None:
+            message.retry()
 
     def action_take(self) -> None:
         if t := self._selected():
@@ -396,8 +495,6 @@ class WorkspaceScreen(Screen[None]):
     def action_assign(self) -> None:
         if not (t := self._selected()):
             return
-        agents = self.app.roster()  # type: ignore[attr-defined]
-        choices = [(a.handle, f"{a.handle} — {a.name} ({a.team or 'no team'})") for a in agents]
 
         def chosen(handle: str | None) -> None:
             if handle:
@@ -406,7 +503,21 @@ class WorkspaceScreen(Screen[None]):
                     lambda: self.desk.assign(t.key, handle, expected_version=t.version),
                 )
 
-        self.app.push_screen(Choose(f"Assign {t.key} to", choices, typed=True), chosen)
+        # Open at once, so what is typed goes to it; the agents follow from a thread.
+        dialog = Choose(f"Assign {t.key} to", None, typed=True)
+        self.app.push_screen(dialog, chosen)
+        self.read_agents(dialog)
+
+    @work(thread=True, group="choices")
+    def read_agents(self, dialog: Choose) -> None:
+        self.post_message(self.AgentsLoaded(dialog, self.app.roster()))  # type: ignore[attr-defined]
+
+    @on(AgentsLoaded)
+    def agents_loaded(self, message: AgentsLoaded) -> None:
+        agents = message.agents
+        message.dialog.fill(
+            [(a.handle, f"{a.handle} — {a.name} ({a.team or 'no team'})") for a in agents]
+        )
 
     def action_status(self) -> None:
         if not (t := self._selected()):
@@ -501,18 +612,22 @@ class WorkspaceScreen(Screen[None]):
             self.act("reopened", lambda: self.desk.reopen(t.key, expected_version=t.version))
 
     def action_quick_create(self) -> None:
-        app: Any = self.app
-
         def save(values: dict[str, Any] | None) -> None:
             if values:
                 self.act("created", lambda: self.desk.create(**values))
 
-        self.app.push_screen(
-            QuickCreate(
-                categories=app.categories(), customers=app.customers(), templates=app.templates()
-            ),
-            save,
-        )
+        # Open at once (a caller is waiting); the suggestions follow from a thread.
+        dialog = QuickCreate(templates=self.app.templates())  # type: ignore[attr-defined]
+        self.app.push_screen(dialog, save)
+        self.read_catalog(dialog)
+
+    @work(thread=True, group="choices")
+    def read_catalog(self, dialog: QuickCreate) -> None:
+        self.post_message(self.CatalogLoaded(dialog, self.app.catalog()))  # type: ignore[attr-defined]
+
+    @on(CatalogLoaded)
+    def catalog_loaded(self, message: CatalogLoaded) -> None:
+        message.dialog.suggest(message.catalog.categories, message.catalog.customers)
 
     # -- finding tickets ---------------------------------------------------------------
 

@@ -7,22 +7,27 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import threading
 import time
+import tomllib
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import FrozenClock as Clock
 from conftest import need_tool, workers_done
+from sqlalchemy import event
 from textual.widgets import DataTable
 
 from deskline.core.alerts.inbox import Inbox
 from deskline.core.alerts.ladder import AlertRules
 from deskline.core.alerts.watcher import SlaWatcher
+from deskline.core.config.settings import parse_desk_config
 from deskline.core.desk.tickets import Desk
 from deskline.core.roster.agents import Roster
 from deskline.storage.store import Store
 from deskline.tui.alerts.in_app import AlertCentre
 from deskline.tui.workspace.app import DesklineApp
+from deskline.tui.workspace.queue import QueueView
 
 T0 = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
 
@@ -136,3 +141,53 @@ async def test_without_notify_send_the_one_warning_names_the_package_to_install(
         "neither notify-send (libnotify-bin) nor python-dbus is installed: "
         "desktop notifications are off"
     ]
+
+
+async def test_the_alert_centre_shows_what_its_worker_brought(ana, clock):
+    clock.t = T0 + timedelta(minutes=15)
+    heard: list[object] = []
+    app = DesklineApp(ana, alerts=True)
+    async with app.run_test(size=(120, 36), message_hook=heard.append) as pilot:
+        await until(pilot, lambda: any("breached" in t for t in toasts(app)))
+        await pilot.press("exclamation_mark")
+        await until(pilot, lambda: any(isinstance(m, AlertCentre.Loaded) for m in heard))
+        [loaded] = [m for m in heard if isinstance(m, AlertCentre.Loaded)]
+        assert [item.rung for item in loaded.items] == ["breach", "at_risk"]
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+
+
+async def test_a_local_write_rearms_the_apps_watcher_at_once_off_the_event_loop(ana, clock):
+    """Made P0 in the app, a ticket 13 minutes old is at risk now: the watcher is nudged by
+    the change (its sweep is a minute away) and fires in its own threads."""
+    config = parse_desk_config(tomllib.loads('[alerts]\nsweep = "60s"\nlease = "120s"\n'))
+    clock.t = T0
+    ana.create("Printer jam on floor 3", priority="P3")  # T-2
+    clock.t = T0 + timedelta(minutes=13)
+    app = DesklineApp(ana, config, alerts=True)
+    loop_thread = threading.get_ident()
+    on_loop: list[str] = []
+
+    def before(conn, cursor, statement, *args) -> None:
+        if threading.get_ident() == loop_thread:
+            on_loop.append(statement)
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.alerts.watcher.leader)
+        await workers_done(app)
+        view = app.screen.query_one(QueueView)
+        await until(pilot, lambda: 2 in view.numbers)
+        view.cursor = view.numbers.index(2)
+        await until(pilot, lambda: app.screen.detail is not None and app.screen.detail.number == 2)
+        await pilot.pause(0.3)
+        assert not any("T-2" in t for t in toasts(app))
+        event.listen(ana.store.engine, "before_cursor_execute", before)
+        try:
+            began = asyncio.get_running_loop().time()
+            await pilot.press("p", "enter")  # the first other priority: P0
+            await until(pilot, lambda: any("T-2 at risk" in t for t in toasts(app)), timeout=1)
+            assert asyncio.get_running_loop().time() - began < 1.0
+        finally:
+            event.remove(ana.store.engine, "before_cursor_execute", before)
+    assert on_loop == []
+    assert ana.get("T-2").priority == "P0"

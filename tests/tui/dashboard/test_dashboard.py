@@ -297,13 +297,13 @@ def test_a_row_is_read_again_before_its_countdown_can_change(seconds, state):
     """A row skips its clock reads for as long as its countdown text cannot change (whole
     minutes, past a day), and no longer: the text is the same until then and differs then."""
     from deskline.core.sla.clocks import ClockReading, ClockState
-    from deskline.tui.dashboard.widgets import _clock_text, _unchanged_for
+    from deskline.tui.dashboard.widgets import clock_text, unchanged_for
 
     reading = ClockReading(NOW, ClockState(state), seconds, 0.0, False)
-    wait = int(_unchanged_for(reading).total_seconds())
+    wait = int(unchanged_for(reading).total_seconds())
     assert wait >= 1
-    later = [_clock_text(reading._replace(remaining_seconds=seconds - k)) for k in range(wait + 1)]
-    assert set(later[:-1]) == {_clock_text(reading)} and later[-1] != later[0]
+    later = [clock_text(reading._replace(remaining_seconds=seconds - k)) for k in range(wait + 1)]
+    assert set(later[:-1]) == {clock_text(reading)} and later[-1] != later[0]
 
 
 # -- open for days ------------------------------------------------------------------------

@@ -82,3 +82,64 @@ async def test_no_surge_no_banner(ana, clock):
         await pilot.pause(0.5)
         await workers_done(app)
         assert not banner(app).has_class("-on")
+
+
+async def test_one_pump_brings_changes_to_the_board_and_a_note_moves_nothing(ana, clock, db_url):
+    """The dashboard and its alerts share one feed connection; a change elsewhere comes back
+    as messages from the dashboard's workers: the board read again, a figure moved or not."""
+    from deskline.core.dashboard.board import Board
+    from deskline.storage import changes
+    from deskline.storage.store import Store
+    from deskline.tui.dashboard.screen import DashboardScreen as Screen
+
+    ana.create("Checkout down for everyone", priority="P0")
+    ana.create("A question", priority="P3")
+    made: list[object] = []
+    real = changes.ChangeWatcher.__init__
+
+    def counted(self, store) -> None:
+        made.append(self)
+        real(self, store)
+
+    heard: list[object] = []
+    other = Desk(Store.open(db_url), "dee", now=clock)  # another engine: another process
+    app = DashboardApp(ana, alerts=True)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(changes.ChangeWatcher, "__init__", counted)
+            async with app.run_test(size=(120, 40), message_hook=heard.append) as pilot:
+                await until(pilot, lambda: any(isinstance(m, Screen.Loaded) for m in heard))
+                [loaded] = [m for m in heard if isinstance(m, Screen.Loaded)]
+                assert loaded.teams == Board(ana).teams() == ["Service Desk"]
+                await pilot.pause(0.5)
+                await workers_done(app)
+                mark = len(heard)
+                other.note("T-2", "a note moves no figure")
+                await pilot.pause(1.5)
+                assert not [m for m in heard[mark:] if isinstance(m, Screen.Reread)]
+                open_before = app.screen_figures().counters.open
+                other.take("T-2")
+                other.transition("T-2", "resolved", reason="answered")
+                await until(pilot, lambda: app.screen_figures().counters.open < open_before, 2)
+                assert [m for m in heard[mark:] if isinstance(m, Screen.Reread) and m.moved]
+                assert len(made) == 1  # the board's changes and my alerts: one feed
+    finally:
+        other.store.close()
+
+
+async def test_enter_opens_the_ticket_its_worker_read(ana, clock):
+    from deskline.tui.dashboard.screen import DashboardScreen as Screen
+    from deskline.tui.dashboard.ticket import TicketScreen
+
+    ana.create("Checkout down for everyone", priority="P0")
+    clock.t = T0 + timedelta(hours=3)  # breached: in the first list
+    heard: list[object] = []
+    app = DashboardApp(ana)
+    async with app.run_test(size=(120, 40), message_hook=heard.append) as pilot:
+        await until(pilot, lambda: app.screen_figures() is not None)
+        await workers_done(app)
+        app.screen.query_one("#breached-list").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen))
+        [read] = [m for m in heard if isinstance(m, Screen.TicketRead)]
+        assert read.ticket.key == "T-1" and app.screen.ticket is read.ticket
