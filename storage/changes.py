@@ -131,14 +131,6 @@ class ChangeWatcher:
             return latest_change_id(s)
 
 
-def commit_signal(store: Store) -> _Signal:
-    """Whether anything at all was committed to the store since the last look (``fired()``),
-    without a query where the backend can tell (SQLite's data_version); elsewhere it always
-    says yes. ``close()`` it when done."""
-    path = sqlite_path(store.url) if store.backend != "postgresql" else None
-    return _DataVersion(str(path)) if path is not None else _Always()
-
-
 def _signal_for(store: Store) -> _Signal:
     if store.backend == "postgresql":
         return _Notifications(store)
