@@ -11,7 +11,8 @@ from deskline.core.alerts.ladder import AlertRules
 from deskline.core.config.settings import DeskConfig
 from deskline.core.dashboard.board import Board
 from deskline.core.desk.tickets import Desk
-from deskline.tui.alerts.in_app import AlertCentre, AppAlerts
+from deskline.tui.alerts.centre import AlertCentre
+from deskline.tui.alerts.in_app import AppAlerts
 from deskline.tui.dashboard.screen import DashboardScreen
 from deskline.tui.help import HelpScreen
 from deskline.tui.look import Look, look_of

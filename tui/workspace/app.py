@@ -14,7 +14,8 @@ from deskline.core.desk.templates import Template
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.views import AgentView
 from deskline.core.roster.agents import Roster
-from deskline.tui.alerts.in_app import AlertCentre, AppAlerts
+from deskline.tui.alerts.centre import AlertCentre
+from deskline.tui.alerts.in_app import AppAlerts
 from deskline.tui.help import HelpScreen
 from deskline.tui.keys import REMAPPABLE, check_keymap
 from deskline.tui.look import Look, look_of

@@ -25,7 +25,7 @@ from deskline.core.config.settings import parse_desk_config
 from deskline.core.desk.tickets import Desk
 from deskline.core.roster.agents import Roster
 from deskline.storage.store import Store
-from deskline.tui.alerts.in_app import AlertCentre
+from deskline.tui.alerts.centre import AlertCentre
 from deskline.tui.workspace.app import DesklineApp
 from deskline.tui.workspace.queue import QueueView
 

@@ -1,0 +1,125 @@
+"""The alert centre (``!``): my alerts, newest first; space acknowledges one, ``a`` all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Static
+
+from deskline.core.alerts.inbox import Inbox, InboxItem
+
+LEVEL_WORD = {0: "reminder", 1: "level 1", 2: "level 2", 3: "level 3"}
+
+
+class AlertCentre(ModalScreen[None]):
+    """The alerts addressed to me, newest first; space acknowledges the selected one."""
+
+    BINDINGS = [
+        Binding("space", "acknowledge", "Acknowledge", id="alerts.acknowledge"),
+        Binding("a", "acknowledge_all", "Acknowledge all", id="alerts.acknowledge_all"),
+        Binding("j", "cursor('down')", "Down", show=False),
+        Binding("k", "cursor('up')", "Up", show=False),
+        Binding("escape,q,exclamation_mark", "dismiss", "Close", id="alerts.close"),
+    ]
+    DEFAULT_CSS = """
+    AlertCentre { align: center middle; }
+    AlertCentre > Vertical {
+        width: 96%; max-width: 140; height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    AlertCentre #alerts-title { text-style: bold; height: 1; }
+    AlertCentre DataTable { height: 1fr; }
+    """
+
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """My alerts as read from the store, newest first."""
+
+        items: list[InboxItem]
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+        self.items: list[InboxItem] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                "Alert centre — space acknowledges, a acknowledges all, esc closes",
+                id="alerts-title",
+            )
+            yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("", "time", "ticket", "level", "", "alert")
+        self.load()
+
+    def load(self) -> None:
+        self.run_worker(self._load, thread=True, exclusive=True)
+
+    def _load(self) -> None:
+        self.post_message(self.Loaded(self.inbox.recent()))
+
+    def on_alert_centre_loaded(self, message: AlertCentre.Loaded) -> None:
+        items = self.items = message.items
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for item in items:
+            table.add_row(*self._cells(item), key=str(item.delivery_id))
+        if not items:
+            self.query_one("#alerts-title", Static).update("Alert centre — no alerts for you yet")
+        elif 0 <= row < len(items):
+            table.move_cursor(row=row)
+
+    @staticmethod
+    def _cells(item: InboxItem) -> tuple[Text | str, ...]:
+        level = Text(LEVEL_WORD.get(item.level, str(item.level)))
+        if item.level >= 3:
+            level.stylize("bold")
+        return (
+            "✓" if item.acknowledged_at else "•",
+            f"{item.fired_at.astimezone():%m-%d %H:%M}",
+            item.ticket or "",
+            level,
+            "late" if item.late else "",
+            item.summary,
+        )
+
+    def action_cursor(self, where: str) -> None:
+        table = self.query_one(DataTable)
+        table.action_cursor_down() if where == "down" else table.action_cursor_up()
+
+    def action_acknowledge_all(self) -> None:
+        todo = [item.delivery_id for item in self.items if item.acknowledged_at is None]
+        if not todo:
+            self.notify("Nothing left to acknowledge", timeout=3)
+            return
+        self.run_worker(lambda: self._acknowledge_all(todo), thread=True)
+
+    def _acknowledge_all(self, ids: list[int]) -> None:
+        for delivery_id in ids:
+            self.inbox.acknowledge(delivery_id)
+        self._load()
+
+    def action_acknowledge(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.items or not 0 <= table.cursor_row < len(self.items):
+            return
+        item = self.items[table.cursor_row]
+        if item.acknowledged_at is not None:
+            self.notify("Already acknowledged", timeout=3)
+            return
+        self.run_worker(lambda: self._acknowledge(item), thread=True)
+
+    def _acknowledge(self, item: InboxItem) -> None:
+        self.inbox.acknowledge(item.delivery_id)
+        self._load()
