@@ -132,6 +132,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         where = Path(tmp)
+        # Run from the temporary folder: a checkout as the working directory would put its
+        # folders (core/, tui/) first on an old layout's import path.
+        os.chdir(where)
         after = Version("after", AFTER_ENTRY, os.environ.get("PYTHONPATH"), where / "after.db")
         versions = [after]
         old: Path | None = None
