@@ -17,6 +17,7 @@ addressed to its user and records acknowledgements.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -84,6 +85,20 @@ def _span(span: timedelta) -> str:
 
 def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class PassCutShort(logging.Filter):
+    """Stopping the scheduler (the app closing) cancels the pass under way; APScheduler logs
+    that as an error with a traceback, printed on the terminal the app just left. It is
+    not one: the pass's thread finishes on its own and nothing is lost."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, asyncio.CancelledError)
+
+
+SCHEDULER_LOG = logging.getLogger("apscheduler.executors.default")
+SCHEDULER_LOG.addFilter(PassCutShort())
 
 
 class SlaWatcher:

@@ -9,6 +9,23 @@ import sys
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a line is logged, not the one at start:
+    while the workspace or the dashboard runs, Textual holds stderr, so a log line never
+    lands on the screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: ANN201
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
 OURS = "deskline"
 _handlers: list[logging.Handler] = []  # the ones configure() added (others' are left alone)
 
@@ -28,7 +45,7 @@ def configure(verbose: int, file: Path | None = None) -> None:
         verbose = max(verbose, 1)  # a log file is asked for to be read later: info lines too
         handler: logging.Handler = logging.FileHandler(file, encoding="utf-8")
     else:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = CurrentStderr()
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
     _handlers.append(handler)

@@ -1,8 +1,9 @@
 """Human-readable output of the command line (Rich); times shown in local time.
 
-A terminal gets tables fitted to its width, but a column is never dropped: the key, the
-priority, the status and the handles keep their full width (a table wider than a narrow
-terminal wraps there). A pipe or a file has no width, so its rows are printed whole.
+A terminal gets tables fitted to its width: the key, the priority, the status and the handles
+keep their full width; what gives way is text (titles, customers, names, skills), and only a
+terminal too narrow even for those wraps the lines. A pipe or a file has no width, so its rows
+are printed whole.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ GAP = 2  # the cells between two columns (Rich's padding of one each side)
 TICKET_COLUMNS = ("SLA", "KEY", "PRI", "STATUS", "ASSIGNEE", "CUSTOMER", "TITLE")
 CUSTOMER_WIDTH = 16  # on a terminal; the title gets the rest
 LEAST_TITLE = 10  # the title's cells on a terminal too narrow for the rest
+LEAST_CUSTOMER = 4  # fewer, and a narrow terminal shows no customer column
 
 
 def print_whole(table: Table, width: int) -> None:
@@ -46,12 +48,15 @@ def print_whole(table: Table, width: int) -> None:
 
 def ticket_widths(widest: Sequence[int], room: int | None) -> list[int]:
     """Each column's width: its widest cell; on a terminal ``room`` cells wide, the customer
-    (at most 16) and the title share what the other columns leave."""
+    (at most 16) and the title share what the other columns leave, the title keeping at
+    least 10 cells. A customer with fewer than 4 cells left gets none (0: not shown)."""
     if room is None:
         return list(widest)
     *fixed, customer, title = widest
     left = room - sum(fixed) - GAP * (len(widest) - 1)
-    customer = min(customer, CUSTOMER_WIDTH, max(left - LEAST_TITLE, 1))
+    customer = min(customer, CUSTOMER_WIDTH, max(left - LEAST_TITLE, 0))
+    if customer < LEAST_CUSTOMER:
+        customer, left = 0, left + GAP  # the column goes, and the gap before it
     title = min(title, max(left - customer, LEAST_TITLE))
     return [*fixed, customer, title]
 
@@ -79,11 +84,12 @@ def ticket_table(tickets: Sequence[TicketView], colours: Mapping[str, str]) -> N
     ]
     widths = ticket_widths(widest, console.width if console.is_terminal else None)
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column, width in zip(TICKET_COLUMNS, widths, strict=True):
-        table.add_column(column, no_wrap=True, overflow="ellipsis", width=width)
+    shown = [i for i, width in enumerate(widths) if width]
+    for i in shown:
+        table.add_column(TICKET_COLUMNS[i], no_wrap=True, overflow="ellipsis", width=widths[i])
     for row in rows:
-        table.add_row(*row)
-    print_whole(table, sum(widths) + GAP * (len(widths) - 1))
+        table.add_row(*(row[i] for i in shown))
+    print_whole(table, sum(widths) + GAP * (len(shown) - 1))
 
 
 def sla_cell(t: TicketView, colours: Mapping[str, str]) -> Text:
@@ -176,9 +182,40 @@ def _change_text(old: dict | None, new: dict | None) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
+AGENT_COLUMNS = ("HANDLE", "NAME", "ROLE", "TEAM", "SKILLS", "ON DUTY", "OPEN", "CAP")
+LEAST_TEXT = 5  # a name, team or skills column's cells on a narrow terminal (it wraps)
+LEAST_ROLE = 5  # "supe…"
+
+
+def agent_widths(widest: Sequence[int], room: int | None) -> list[int]:
+    """Each column's width: its widest cell; on a terminal ``room`` cells wide, the handle,
+    duty, load and cap keep theirs, the role is cut only when the name, team and skills
+    would get fewer than 5 cells each, and those three share the rest (they wrap)."""
+    if room is None:
+        return list(widest)
+    handle, name, role, team, skills, duty, load, cap = widest
+    left = room - handle - duty - load - cap - GAP * (len(widest) - 1)
+    role = min(role, max(LEAST_ROLE, left - 3 * LEAST_TEXT))
+    left -= role
+    text = [name, team, skills]
+    # each starts at its header (a header is one word: it is never folded), then the cells
+    # left are handed out one at a time to those still narrower than their widest cell
+    shares = [
+        min(width, cell_len(header))
+        for width, header in zip(text, ("NAME", "TEAM", "SKILLS"), strict=True)
+    ]
+    spare = left - sum(shares)
+    while spare > 0 and any(share < width for share, width in zip(shares, text, strict=True)):
+        for i, width in enumerate(text):
+            if spare > 0 and shares[i] < width:
+                shares[i] += 1
+                spare -= 1
+    return [handle, shares[0], role, shares[1], shares[2], duty, load, cap]
+
+
 def agent_table(agents: Sequence[AgentView]) -> None:
-    """The roster as a table: handles whole; names, teams and skills wrap on a terminal."""
-    table = Table(box=None, pad_edge=False, header_style="bold")
+    """The roster as a table: handles, duty, load and cap whole; on a terminal the names,
+    teams and skills wrap (and the role is cut when it must) to fit its width."""
     rows = [
         (
             a.handle,
@@ -192,22 +229,20 @@ def agent_table(agents: Sequence[AgentView]) -> None:
         )
         for a in agents
     ]
-    columns = ("HANDLE", "NAME", "ROLE", "TEAM", "SKILLS", "ON DUTY", "OPEN", "CAP")
-    wrapping = ("NAME", "TEAM", "SKILLS")
-    least = natural = GAP * (len(columns) - 1)
-    for i, column in enumerate(columns):
-        cells = [column, *(row[i] for row in rows)]
-        widest = max(cell_len(cell) for cell in cells)
-        natural += widest
-        if column in wrapping:
-            least += max(cell_len(word) for cell in cells for word in cell.split() or [""])
-            table.add_column(column)
+    widest = [
+        max(cell_len(cell) for cell in [column, *(row[i] for row in rows)])
+        for i, column in enumerate(AGENT_COLUMNS)
+    ]
+    widths = agent_widths(widest, console.width if console.is_terminal else None)
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column, width in zip(AGENT_COLUMNS, widths, strict=True):
+        if column in ("NAME", "TEAM", "SKILLS"):
+            table.add_column(column, width=width, overflow="fold")
         else:
-            least += widest
-            table.add_column(column, no_wrap=True, min_width=widest)
+            table.add_column(column, width=width, no_wrap=True, overflow="ellipsis")
     for row in rows:
         table.add_row(*row)
-    print_whole(table, max(least, console.width) if console.is_terminal else natural)
+    print_whole(table, sum(widths) + GAP * (len(widths) - 1))
 
 
 def policy_table(rules: SlaRules) -> None:

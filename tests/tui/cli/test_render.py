@@ -77,3 +77,27 @@ def test_a_narrow_terminal_cuts_the_title_but_never_a_column(env, columns):
     assert TITLE not in out and "…" in out  # the title gave way
     if columns >= 100:
         assert max(len(line) for line in out.splitlines()) <= columns
+
+
+def on_a_terminal(env: dict[str, str], columns: int, *args: str) -> list[str]:
+    out = deskline(
+        {**env, "TTY_COMPATIBLE": "1", "NO_COLOR": "1", "COLUMNS": str(columns)}, *args
+    ).stdout
+    return re.sub(r"\x1b\[[0-9;]*m", "", out).splitlines()
+
+
+def test_agents_list_fits_an_80_column_terminal_with_handles_whole(env):
+    """Names, teams and skills wrap inside their columns; before, the table ran past the
+    terminal's edge and every row wrapped round into the next line."""
+    lines = on_a_terminal(env, 80, "agents", "list")
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    assert any(line.startswith(HANDLE + " ") for line in lines)
+    assert lines[0].split()[:2] == ["HANDLE", "NAME"]
+
+
+def test_a_terminal_too_narrow_for_the_customer_shows_the_title_instead(env):
+    deskline(env, "assign", "T-1", "root")  # a short handle leaves room for the title
+    lines = on_a_terminal(env, 52, "list")
+    assert lines[0].split() == ["SLA", "KEY", "PRI", "STATUS", "ASSIGNEE", "TITLE"]
+    assert max(len(line.rstrip()) for line in lines) <= 52
+    assert len(lines) == 2 and lines[1].split()[-1].endswith("…")
