@@ -26,6 +26,8 @@ class CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
     @stream.setter
     def stream(self, value: object) -> None:
         pass
+
+
 OURS = "deskline"
 _handlers: list[logging.Handler] = []  # the ones configure() added (others' are left alone)
 
