@@ -147,7 +147,10 @@ class Roster:
 
     def enrol_first(self, handle: str) -> AgentView | None:
         """On a desk with no agents at all, the first person to use it becomes its admin."""
-        with self.store.write() as s:
+        with self.store.read() as s:  # every command asks: a desk in use is not write-locked
+            if queries.agent_count(s) > 0:
+                return None
+        with self.store.write() as s:  # asked again under the lock: two first users at once
             if queries.agent_count(s) > 0:
                 return None
             agent = Agent(handle=check_handle(handle), name=handle, role="admin")
