@@ -40,6 +40,10 @@ class Agent(Table, table=True):
     # and the number of the last ticket it gave them (round-robin order; 0: never).
     cap: int | None = None
     last_routed: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Team mode (PostgreSQL): the database login this agent connects as; their identity.
+    db_role: str | None = Field(default=None, unique=True)
+    # The agent's own notification preferences (channels, quiet hours); None: the desk's.
+    notify: dict[str, Any] | None = Field(default=None, sa_type=JSON)
 
 
 class Customer(Table, table=True):
@@ -100,6 +104,10 @@ class Ticket(Table, table=True):
     # "assigned but not started", "pending with no reply" and "resolved" rungs count from them.
     assigned_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     status_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # The last manual escalation: when, and to whom (a handle, "team:NAME" or "role:NAME");
+    # the alert engine tells that target once.
+    escalated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    escalated_to: str | None = None
     version: int = Field(default=1, sa_column=Column("version", Integer, nullable=False))
 
     @declared_attr  # type: ignore[arg-type]
@@ -122,16 +130,36 @@ class Comment(Table, table=True):
 
 
 class Event(Table, table=True):
-    """The audit trail: one row for every change to a ticket."""
+    """The audit trail: one row for every change to a ticket, or to the desk itself
+    (``ticket_id`` None: policy, roster). Append-only: a trigger refuses UPDATE and DELETE.
+
+    Each event carries the hash of the one before it in its chain (the ticket's, or the
+    desk's) and its own (``storage.chain``), so a rewritten or removed row shows."""
 
     id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
     actor_id: int | None = Field(default=None, foreign_key="agent.id")
     at: datetime = Field(sa_type=UtcDateTime, nullable=False)
     kind: str
     old: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     new: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     reason: str | None = None
+    login: str | None = None  # who was connected: the database login, or the OS user
+    prev_hash: str | None = None
+    hash: str | None = None
+
+
+class Policy(Table, table=True):
+    """The desk's policy, one row per version: calendars, SLA, alert ladder, routing,
+    triage, surge and templates as deskline.toml text. The newest version rules."""
+
+    version: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    body: str  # the policy sections, as TOML
+    digest: str  # sha256 of body
+    applied_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    applied_by: str | None = None  # the admin's handle (None: imported on upgrade)
+    source: str | None = None  # the file it came from
+    note: str | None = None
 
 
 class Change(Table, table=True):
@@ -142,9 +170,9 @@ class Change(Table, table=True):
     """
 
     id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(foreign_key="ticket.id")
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")  # None: the desk
     at: datetime = Field(sa_type=UtcDateTime, nullable=False)
-    kind: str  # created, updated, or sla (due times stored again under new rules)
+    kind: str  # created, updated, sla (due times stored again), policy (a new version)
 
 
 class Surge(Table, table=True):
@@ -181,6 +209,7 @@ class Alert(Table, table=True):
     at: datetime = Field(sa_type=UtcDateTime, nullable=False)  # when the rung came due
     fired_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
     late: bool = False
+    held: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})  # quiet hours
     recipients: list[str] = Field(default_factory=list, sa_type=JSON)  # agent handles
     summary: str = ""
 
