@@ -397,3 +397,45 @@ def agents(session: Session) -> list[Any]:
         .order_by(col(Agent.handle))
     )
     return list(session.exec(stmt).all())
+
+
+# -- the audit chain ----------------------------------------------------------------------
+
+DESK_CHAIN_LOCK = 7_311_562  # pg_advisory_xact_lock key: one writer of the desk's chain
+
+
+def last_event_hash(session: Session, ticket_id: int | None) -> str | None:
+    """The newest hash of a chain: the ticket's, or the desk's (``ticket_id`` None)."""
+    where = (
+        col(Event.ticket_id).is_(None) if ticket_id is None else col(Event.ticket_id) == ticket_id
+    )
+    stmt = sa_select(col(Event.hash)).where(where).order_by(col(Event.id).desc()).limit(1)
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def lock_desk_chain(session: Session) -> None:
+    """Order writers of desk events (PostgreSQL; SQLite has one writer at a time anyway)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa_select(func.pg_advisory_xact_lock(DESK_CHAIN_LOCK)))
+
+
+_LOGINS: dict[str, str] = {}
+
+
+def login_of(session: Session) -> str:
+    """Who is connected: the database login (PostgreSQL ``session_user``), else the OS user."""
+    bind = session.get_bind()
+    url = str(bind.engine.url)
+    if url not in _LOGINS:
+        if bind.dialect.name == "postgresql":
+            _LOGINS[url] = str(session.execute(sa_select(func.session_user())).scalar_one())
+        else:
+            import getpass
+
+            try:
+                _LOGINS[url] = getpass.getuser()
+            except (KeyError, OSError):  # no name for this uid (a container)
+                import os
+
+                _LOGINS[url] = f"uid {os.getuid()}"
+    return _LOGINS[url]
