@@ -25,12 +25,14 @@ from deskline.core.alerts.ladder import AlertRules
 from deskline.core.config import alerts, routing, sla
 from deskline.core.config.reader import ConfigError, Reader
 from deskline.core.desk.templates import Template
+from deskline.core.errors import NotFound
 from deskline.core.routing.route import RoutingRules
 from deskline.core.routing.surge import SurgeRule
 from deskline.core.routing.triage import TriageRules
 from deskline.core.sla.clocks import SlaRules
 from deskline.core.sla.defaults import default_rules
 from deskline.storage import policy as rows
+from deskline.storage.store import Store
 
 # The desk's sections of a deskline.toml; the others ([ui], [keys], [database], [notify])
 # are the person's own.
@@ -214,3 +216,20 @@ class PolicyBook:
             with self._lock:
                 self._current = found
         return self._current
+
+
+def load(store: Store, version: int | None = None) -> Policy:
+    """Version ``version`` of the desk's policy (None: the newest); NotFound if none."""
+    with store.read() as s:
+        if version is None:
+            return read_current(s)
+        found = read_version(s, version)
+    if found is None:
+        raise NotFound(f"no policy version {version}: see `deskline policy history`")
+    return found
+
+
+def load_history(store: Store) -> list[Policy]:
+    """Every stored version, oldest first (none: the desk runs on the defaults)."""
+    with store.read() as s:
+        return read_history(s)
