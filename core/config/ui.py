@@ -66,9 +66,7 @@ def parse_database(read: Reader, data: Mapping[str, Any]) -> str | None:
 
 
 def _levels(value: Any) -> frozenset[int]:
-    if not isinstance(value, list) or any(
-        isinstance(v, bool) or v not in LEVELS for v in value
-    ):
+    if not isinstance(value, list) or any(isinstance(v, bool) or v not in LEVELS for v in value):
         raise ValueError(f"must be a list of alert levels from 0 to 3, like [2, 3], not {value!r}")
     return frozenset(value)
 
