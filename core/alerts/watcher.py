@@ -170,6 +170,11 @@ class SlaWatcher:
             if getattr(job.trigger, "interval", None) != timedelta(seconds=seconds):
                 scheduler.reschedule_job("deskline-sweep", trigger="interval", seconds=seconds)
 
+    @property
+    def armed_at(self) -> datetime | None:
+        """When the one-shot job armed runs (the real clock), None when none is armed."""
+        return self._armed_at
+
     def policy_moved(self) -> None:
         """Told the desk's policy has a new version (the app's change pump): look now."""
         self.desk.refresh_policy()  # the pump's thread; moves desk.policy
@@ -538,9 +543,9 @@ class SlaWatcher:
     def _follow_feed(self) -> None:
         """Something was committed (a cheap look: no query otherwise): a new policy?"""
         try:
-            if self._follow is None:
+            if self._follow is None:  # the first look: the version is read below anyway
                 self._follow = changes.ChangeWatcher(self.store)
-            if not self._follow.poll():
+            elif not self._follow.poll():
                 return
             before = self.desk.book.current
             if self.desk.refresh_policy() is not before:
