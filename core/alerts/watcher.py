@@ -176,8 +176,8 @@ class SlaWatcher:
         return self._armed_at
 
     def policy_moved(self) -> None:
-        """Told the desk's policy has a new version (the app's change pump): look now."""
-        self.desk.refresh_policy()  # the pump's thread; moves desk.policy
+        """Told the desk's policy has a new version (the app's change pump, which has read
+        it already; from any thread, no store read here): re-arm under it now."""
         self._policy_changed()
         self.nudge()
 

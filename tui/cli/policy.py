@@ -39,11 +39,13 @@ def policy_apply(
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
     note: Annotated[
-        str | None, typer.Option("--note", metavar="TEXT", help="Why (kept with the version).")
+        str | None, typer.Option("--note", metavar="WHY", help="Why (kept with the version).")
     ] = None,
 ) -> None:
     """Make FILE's policy the desk's (admins only): shows the diff and what it does to open
     tickets, then writes a new version and re-plans every open ticket in one transaction."""
+    from pathlib import Path
+
     from deskline.core import clock
     from deskline.core.config.settings import load_config
     from deskline.core.policy import apply
@@ -70,7 +72,7 @@ def policy_apply(
         settings.rules,
         actor=desk.actor,
         now=clock.now(),
-        source=str(settings.source or file),
+        source=str(Path(settings.source or file).resolve()),
         note=note.strip() if note and note.strip() else None,
         expect_version=found.old.version,
     )

@@ -84,7 +84,7 @@ class DesklineApp(ThemedApp):
         return read_catalog(self.desk.store)
 
     def templates(self) -> list[Template]:
-        return list(self.desk.refresh_policy().templates)  # the desk's policy's
+        return list(self.desk.policy.templates)  # the desk's, as the pump keeps it: no read
 
     # -- help ---------------------------------------------------------------------------
 
