@@ -41,15 +41,17 @@ RECHECK_SECONDS = 30.0
 
 
 class TicketChange(NamedTuple):
-    """One row of the feed: its id (the position after reading it), the ticket, the kind."""
+    """One row of the feed: its id (the position after reading it), the ticket (None: a
+    change to the desk itself, e.g. kind "policy"), the kind."""
 
     id: int
-    number: int
+    number: int | None
     kind: str
 
 
 def record(session: Session, ticket_ids: Sequence[int | None], kind: str, at: datetime) -> None:
-    """Append one change row per ticket to the feed, in the caller's transaction (one insert).
+    """Append one change row per ticket to the feed, in the caller's transaction (one insert);
+    a ticket id None is a change to the desk itself (a new policy version).
 
     Call it as the transaction's last step. On PostgreSQL the feed's table lock is held
     from here to commit, so ids are handed out in commit order and a reader's position
@@ -77,7 +79,7 @@ def changes_since(session: Session, after_id: int, limit: int = 500) -> list[Tic
     """The changes after ``after_id``, oldest first, at most ``limit`` of them."""
     stmt = (
         sa_select(col(Change.id), col(Ticket.number), col(Change.kind))
-        .join(Ticket, col(Change.ticket_id) == col(Ticket.id))
+        .outerjoin(Ticket, col(Change.ticket_id) == col(Ticket.id))
         .where(col(Change.id) > after_id)
         .order_by(col(Change.id))
         .limit(limit)

@@ -6,7 +6,8 @@ The screens (workspace, dashboard), the alert inbox and the in-app watcher subsc
 processes' changes and the app's own writes alike (the feed counts both). A signal rather
 than a message: a message goes to one node and bubbles up, so the app would have to know
 and forward to every subscriber; a signal reaches whoever subscribed (a node that left is
-dropped), and the pump knows none of them.
+dropped), and the pump knows none of them. A new version of the desk's policy (a
+desk-level change) goes to ``ChangePump.policy``, after the desk has read it.
 """
 
 from __future__ import annotations
@@ -36,10 +37,12 @@ class ChangePump:
     ) -> None:
         """``every``: seconds between looks; ``title``: of the toast when the feed fails."""
         self.app = app
+        self.desk = desk
         self.store = desk.store
         self.seconds = every
         self.title = title
         self.changed: Signal[list[int]] = Signal(app, "changed")
+        self.policy: Signal[int] = Signal(app, "policy")  # the desk's new policy version
         self._wake = threading.Event()
         self._stopping = threading.Event()
 
@@ -59,6 +62,12 @@ class ChangePump:
         self._stopping.set()
         self._wake.set()
 
+    def _policy_moved(self) -> None:
+        """The desk's policy has a new version (in the pump's thread): the desk reads it now,
+        and whoever subscribed to ``policy`` hears of it (the in-app watcher re-arms)."""
+        policy = self.desk.refresh_policy()
+        self.app.call_from_thread(self.policy.publish, policy.version)
+
     def _follow(self) -> None:
         trouble = Trouble(self.app, self.title)
         feed: Feed | None = None
@@ -70,6 +79,8 @@ class ChangePump:
                     # Made here, not on the event loop: it reads the feed's position.
                     feed = feed or Feed(self.store)
                     numbers = feed.poll()
+                    if "policy" in feed.desk_kinds:  # a new version: read under it from now
+                        self._policy_moved()
                 except Exception as exc:  # the store is away: say so once, keep looking
                     trouble.tell(f"cannot read changes: {exc}")
                     continue

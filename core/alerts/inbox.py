@@ -70,12 +70,18 @@ class Inbox:
                 rows.finish_delivery(s, delivery_id, "skipped", reason, self.now())
         return len(ids)
 
-    def deliver_desktop(self, channel: DesktopChannel, limit: int = 3) -> list[InboxItem]:
+    def deliver_desktop(
+        self, channel: DesktopChannel, limit: int = 3, levels: frozenset[int] | None = None
+    ) -> list[InboxItem]:
         """Claim my desktop deliveries and show them through ``channel`` (blocking: call it
         from a worker thread). Alerts that fired late, while nothing ran, are not news: they
-        wait in the alert centre. Failures are recorded on their Delivery row."""
+        wait in the alert centre. ``levels``: only these show (the person's ``[notify]
+        desktop``); the others are skipped. Failures are recorded on their Delivery row."""
         shown: list[InboxItem] = []
         for item in self.claim(DESKTOP):
+            if levels is not None and item.level not in levels:
+                self.failed(item, "not one of my [notify] desktop levels", status="skipped")
+                continue
             if item.late or len(shown) >= limit:
                 continue
             try:
@@ -85,9 +91,9 @@ class Inbox:
                 self.failed(item, str(exc))
         return shown
 
-    def failed(self, item: InboxItem, reason: str) -> None:
+    def failed(self, item: InboxItem, reason: str, *, status: str = "failed") -> None:
         with self.store.write() as s:
-            rows.finish_delivery(s, item.delivery_id, "failed", reason, self.now())
+            rows.finish_delivery(s, item.delivery_id, status, reason, self.now())
 
     def recent(self, limit: int = 200) -> list[InboxItem]:
         with self.store.read() as s:

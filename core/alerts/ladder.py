@@ -57,8 +57,6 @@ class AlertRules:
     late_after: timedelta = timedelta(seconds=5)  # fired later than this after its moment
     sweep: timedelta = timedelta(seconds=2)  # how often the watcher looks for outside changes
     lease: timedelta = timedelta(seconds=10)  # how long a silent watcher keeps the lease
-    bell: bool = True  # ring the terminal bell for level 3 in the app
-    desktop_levels: frozenset[int] = frozenset({1, 2, 3})
     webhook: WebhookSettings | None = None
     email: EmailSettings | None = None
 

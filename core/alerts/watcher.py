@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 LEASE = "watcher"
 BATCH = 500
 ARM_SLACK = 0.02  # seconds: a wake-up armed this close to the one wanted is left alone
+FOLLOW_SECONDS = 0.5  # a headless watcher looks at the change feed this often
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,8 @@ class SlaWatcher:
     def __init__(
         self,
         store: Store,
-        desk: Desk,  # its SLA rules, and its automatic steps (hand back, close)
-        rules: AlertRules | None = None,
+        desk: Desk,  # its policy, and its automatic steps (hand back, close)
+        rules: AlertRules | None = None,  # None: the desk's policy, followed live
         *,
         now: Callable[[], datetime] = clock.now,
         holder: str | None = None,
@@ -120,8 +121,8 @@ class SlaWatcher:
         ``failure`` (a webhook or email channel failing, once per reason)."""
         self.store = store
         self.desk = desk
-        self.rules = rules or AlertRules()
-        self.ladder = Ladder(self.rules)
+        self._given = (rules, Ladder(rules)) if rules is not None else None
+        self._follow: changes.ChangeWatcher | None = None
         self.now = now
         self.holder = holder or holder_name()
         self.on_fire = on_fire
@@ -140,6 +141,45 @@ class SlaWatcher:
         self._earliest: tuple[datetime | None] | None = None
         self._nudge_waiting = False  # a nudge's pass is on its way and has not begun
         self._nudging = threading.Lock()  # one nudge's pass at a time; the next waits
+
+    # -- the desk's policy -------------------------------------------------------------
+
+    @property
+    def rules(self) -> AlertRules:
+        return self._given[0] if self._given else self.desk.policy.alerts
+
+    @property
+    def ladder(self) -> Ladder:
+        return self._given[1] if self._given else self.desk.ladder
+
+    def _check_policy(self, s: Any) -> None:
+        """The desk's newest policy, in this transaction; a new version re-arms."""
+        before = self.desk.book.current
+        if self.desk.book.check(s) is not before:
+            self._policy_changed()
+
+    def _policy_changed(self) -> None:
+        """Under a new policy the due times stored for it rule (``policy apply`` stored them
+        with the version): the next wake-up is armed again, the sweep's period follows."""
+        self._armed_at = None
+        self._earliest = None
+        scheduler = self._scheduler
+        if scheduler is not None and scheduler.get_job("deskline-sweep") is not None:
+            seconds = self.rules.sweep.total_seconds()
+            job = scheduler.get_job("deskline-sweep")
+            if getattr(job.trigger, "interval", None) != timedelta(seconds=seconds):
+                scheduler.reschedule_job("deskline-sweep", trigger="interval", seconds=seconds)
+
+    @property
+    def armed_at(self) -> datetime | None:
+        """When the one-shot job armed runs (the real clock), None when none is armed."""
+        return self._armed_at
+
+    def policy_moved(self) -> None:
+        """Told the desk's policy has a new version (the app's change pump, which has read
+        it already; from any thread, no store read here): re-arm under it now."""
+        self._policy_changed()
+        self.nudge()
 
     # -- one pass ---------------------------------------------------------------------
 
@@ -179,6 +219,7 @@ class SlaWatcher:
 
     def _anything_due(self, now: datetime) -> bool:
         with self.store.read() as s:
+            self._check_policy(s)
             earliest = rows.earliest_check(s)
             due = (earliest is not None and earliest <= now) or rows.surge_waiting(s)
             # Nothing due, so nothing will be written: the sweep re-arms from this read.
@@ -229,6 +270,7 @@ class SlaWatcher:
     def _fire_batch(self, now: datetime, *, history: bool = False) -> tuple[list[Fired], bool]:
         fired: list[Fired] = []
         with self.store.write() as s:
+            self._check_policy(s)
             due = rows.due_rows(s, now, BATCH)
             if not due:
                 return [], False
@@ -322,8 +364,8 @@ class SlaWatcher:
         self, s: Any, alert_id: int, level: int, recipients: Sequence[str]
     ) -> list[dict[str, Any]]:
         out = [{"alert_id": alert_id, "recipient": r, "channel": IN_APP} for r in recipients]
-        if level in self.rules.desktop_levels:
-            out += [{"alert_id": alert_id, "recipient": r, "channel": DESKTOP} for r in recipients]
+        # Every level: which ones show on a desktop is each person's own ([notify] desktop).
+        out += [{"alert_id": alert_id, "recipient": r, "channel": DESKTOP} for r in recipients]
         hook = self.rules.webhook
         if hook is not None and level in hook.levels:
             out.append({"alert_id": alert_id, "recipient": WEBHOOK, "channel": WEBHOOK})
@@ -467,9 +509,23 @@ class SlaWatcher:
 
     # -- running on a scheduler ---------------------------------------------------------
 
-    def start(self, scheduler: AsyncIOScheduler | None = None) -> AsyncIOScheduler:
-        """Run on an AsyncIOScheduler on the running event loop (made here unless given)."""
+    def start(
+        self, scheduler: AsyncIOScheduler | None = None, *, follow: bool = False
+    ) -> AsyncIOScheduler:
+        """Run on an AsyncIOScheduler on the running event loop (made here unless given).
+        ``follow``: watch the change feed itself (a headless watcher; the app's pump nudges
+        its own), so a new policy version re-arms within FOLLOW_SECONDS."""
         self._scheduler = scheduler or AsyncIOScheduler(timezone="UTC")
+        if follow:
+            self._scheduler.add_job(
+                self._follow_feed,
+                "interval",
+                seconds=FOLLOW_SECONDS,
+                id="deskline-follow",
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=None,
+            )
         self._scheduler.add_job(
             self._sweep,
             "interval",
@@ -483,6 +539,20 @@ class SlaWatcher:
         if not self._scheduler.running:
             self._scheduler.start()
         return self._scheduler
+
+    def _follow_feed(self) -> None:
+        """Something was committed (a cheap look: no query otherwise): a new policy?"""
+        try:
+            if self._follow is None:  # the first look: the version is read below anyway
+                self._follow = changes.ChangeWatcher(self.store)
+            elif not self._follow.poll():
+                return
+            before = self.desk.book.current
+            if self.desk.refresh_policy() is not before:
+                self._policy_changed()
+                self.nudge()
+        except Exception:
+            log.exception("alert watcher could not follow the change feed")
 
     def _sweep(self) -> None:
         try:
@@ -558,6 +628,9 @@ class SlaWatcher:
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         self._scheduler = None
+        if self._follow is not None:
+            self._follow.close()
+            self._follow = None
         try:
             self.release()
         except Exception:

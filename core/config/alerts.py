@@ -1,5 +1,6 @@
 """The ``[alerts]`` section of deskline.toml: the ladder's workflow rungs, the watcher's
-cadence and the channels (desktop levels, ``[alerts.webhook]``, ``[alerts.email]``).
+cadence and the desk's channels (``[alerts.webhook]``, ``[alerts.email]``); the bell and
+desktop notifications are each person's own (``[notify]``, core/config/ui.py).
 
 The SLA thresholds themselves (warning lead times, the at-risk percentage) are part of the
 clock and live in ``[sla]``. An SMTP password is never read from the file: ``password_env``
@@ -31,11 +32,10 @@ ALERT_KEYS = (
     "late_after",
     "sweep",
     "lease",
-    "bell",
-    "desktop",
     "webhook",
     "email",
 )
+PERSONAL_KEYS = ("bell", "desktop")  # moved to [notify] (core/config/ui.py)
 WEBHOOK_KEYS = ("url", "levels", "timeout", "retries")
 EMAIL_KEYS = ("host", "port", "starttls", "user", "password_env", "sender", "levels")
 
@@ -99,10 +99,17 @@ def _env_name(value: Any) -> str:
 
 def parse_alerts(read: Reader, data: Mapping[str, Any]) -> AlertRules:
     table = read.table(data.get("alerts", {}), "alerts")
+    for key in PERSONAL_KEYS:
+        if key in table:
+            raise read.fail(
+                f"alerts.{key}",
+                f"is a person's own setting now: move it to [notify] {key} in their local "
+                "deskline.toml",
+            )
     read.only(table, "alerts", ALERT_KEYS)
     rules = AlertRules()
     found: dict[str, Any] = {}
-    for key in ("enabled", "hand_back", "bell"):
+    for key in ("enabled", "hand_back"):
         if key in table:
             found[key] = read.get(table, key, "alerts", boolean)
     for key in RUNG_KEYS:
@@ -111,8 +118,6 @@ def parse_alerts(read: Reader, data: Mapping[str, Any]) -> AlertRules:
     for key in ("late_after", "sweep", "lease"):
         if key in table:
             found[key] = read.get(table, key, "alerts", _span)
-    if "desktop" in table:
-        found["desktop_levels"] = read.get(table, "desktop", "alerts", _levels)
     if "webhook" in table:
         found["webhook"] = _webhook(read, read.table(table["webhook"], "alerts.webhook"))
     if "email" in table:
@@ -188,8 +193,6 @@ def to_toml(rules: AlertRules) -> str:
         f"late_after = {toml_value(_span_text(rules.late_after))}",
         f"sweep = {toml_value(_span_text(rules.sweep))}",
         f"lease = {toml_value(_span_text(rules.lease))}",
-        f"bell = {toml_value(rules.bell)}",
-        f"desktop = {toml_value(sorted(rules.desktop_levels))}",
     ]
     if rules.webhook is not None:
         hook = rules.webhook

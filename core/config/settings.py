@@ -21,8 +21,9 @@ from platformdirs import user_config_dir
 from deskline.core.alerts.ladder import AlertRules
 from deskline.core.config import alerts, routing, sla, ui
 from deskline.core.config.reader import ConfigError, Reader
-from deskline.core.config.ui import UiConfig
+from deskline.core.config.ui import NotifyPrefs, UiConfig
 from deskline.core.desk.templates import Template
+from deskline.core.policy.book import Rules, has_policy, rules_toml
 from deskline.core.routing.route import RoutingRules
 from deskline.core.routing.surge import SurgeRule
 from deskline.core.routing.triage import TriageRules
@@ -31,12 +32,28 @@ from deskline.core.sla.defaults import default_rules
 
 ENV = "DESKLINE_CONFIG"
 FILE_NAME = "deskline.toml"
-SECTIONS = ("calendars", "sla", "routing", "triage", "templates", "surge", "keys", "ui", "alerts")
+SECTIONS = (
+    "calendars",
+    "sla",
+    "routing",
+    "triage",
+    "templates",
+    "surge",
+    "keys",
+    "ui",
+    "alerts",
+    "database",
+    "notify",
+)
 
 
 @dataclass(frozen=True)
 class DeskConfig:
-    """The effective configuration and the file it came from (None: the defaults)."""
+    """What a deskline.toml says and the file it came from (None: the defaults).
+
+    The policy sections (sla .. alerts, see ``core.policy.book``) are the desk's, in the
+    database; here they are what the file says, for ``config check`` and for the one-time
+    import into a desk with no policy yet (``policy_given``: the file has some)."""
 
     sla: SlaRules
     source: Path | None = None
@@ -47,20 +64,27 @@ class DeskConfig:
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys, for the app
     ui: UiConfig = field(default_factory=UiConfig)
     alerts: AlertRules = field(default_factory=AlertRules)
+    database: str | None = None  # [database] url: used when --db and DESKLINE_DB are not
+    notify: NotifyPrefs = field(default_factory=NotifyPrefs)
+    policy_given: bool = False
+
+    @property
+    def rules(self) -> Rules:
+        """The file's policy sections (defaults for those it leaves out)."""
+        return Rules(self.sla, self.routing, self.triage, self.templates, self.surge, self.alerts)
 
 
 def find_config(explicit: str | None = None) -> Path | None:
-    """``--config``, else DESKLINE_CONFIG, else ./deskline.toml, else the user config dir."""
+    """``--config``, else DESKLINE_CONFIG, else the user config dir. Never the working
+    directory: two folders must not give two desks."""
     for given, what in ((explicit, "--config"), (os.environ.get(ENV) or None, ENV)):
         if given:
             path = Path(given).expanduser()
             if not path.is_file():
                 raise ConfigError(f"{what}: config file {path} not found")
             return path
-    for candidate in (Path.cwd() / FILE_NAME, Path(user_config_dir("deskline")) / FILE_NAME):
-        if candidate.is_file():
-            return candidate
-    return None
+    candidate = Path(user_config_dir("deskline")) / FILE_NAME
+    return candidate if candidate.is_file() else None
 
 
 def load_config(explicit: str | None = None) -> DeskConfig:
@@ -94,17 +118,18 @@ def parse_desk_config(
         keys=ui.parse_keys(read, data),
         ui=ui.parse_ui(read, data),
         alerts=alerts.parse_alerts(read, data),
+        database=ui.parse_database(read, data),
+        notify=ui.parse_notify(read, data),
+        policy_given=has_policy(data),
     )
 
 
-def desk_toml(config: DeskConfig) -> str:
-    """The effective configuration, every section, as deskline.toml text."""
+def desk_toml(config: DeskConfig, policy: Rules | None = None) -> str:
+    """The effective configuration, every section, as deskline.toml text: the policy
+    sections of ``policy`` (the desk's; None: the file's), then the person's own."""
     return (
-        sla.to_toml(config.sla)
-        + "\n"
-        + routing.to_toml(config.routing, config.triage, config.templates, config.surge)
-        + "\n"
-        + alerts.to_toml(config.alerts)
+        rules_toml(policy or config.rules)
+        + ui.personal_toml(config.database, config.notify)
         + ui.to_toml(config.keys, config.ui)
     )
 

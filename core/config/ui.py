@@ -1,17 +1,29 @@
-"""The ``[keys]`` and ``[ui]`` sections of deskline.toml: the user's own key bindings, the
-theme, ASCII glyphs and the user's themes. The file gives them; the app checks the
-binding ids, the theme names and the colours, which it alone knows."""
+"""The person's own sections of deskline.toml: ``[keys]`` and ``[ui]`` (key bindings, the
+theme, ASCII glyphs and the user's themes; the app checks the binding ids, the theme
+names and the colours, which it alone knows), ``[database]`` (the desk to open) and
+``[notify]`` (the bell and desktop notifications of this person's app)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from deskline.core.config.reader import Reader, boolean, text
 from deskline.core.config.toml_text import toml_value
 
 UI_KEYS = ("theme", "ascii", "themes")
+DATABASE_KEYS = ("url",)
+NOTIFY_KEYS = ("bell", "desktop")
+LEVELS = frozenset({0, 1, 2, 3})
+
+
+@dataclass(frozen=True)
+class NotifyPrefs:
+    """``[notify]``: how this person's app tells them of their alerts."""
+
+    bell: bool = True  # ring the terminal bell for a breach (level 3)
+    desktop_levels: frozenset[int] = frozenset({1, 2, 3})  # desktop notifications for these
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,40 @@ def parse_ui(read: Reader, data: Mapping[str, Any]) -> UiConfig:
         themes={
             name: dict(read.table(table, f"ui.themes.{name}")) for name, table in themes.items()
         },
+    )
+
+
+def parse_database(read: Reader, data: Mapping[str, Any]) -> str | None:
+    """``[database] url``: the desk to open when neither --db nor DESKLINE_DB says."""
+    table = read.table(data.get("database", {}), "database")
+    read.only(table, "database", DATABASE_KEYS)
+    return read.get(table, "url", "database", text) if "url" in table else None
+
+
+def _levels(value: Any) -> frozenset[int]:
+    if not isinstance(value, list) or any(isinstance(v, bool) or v not in LEVELS for v in value):
+        raise ValueError(f"must be a list of alert levels from 0 to 3, like [2, 3], not {value!r}")
+    return frozenset(value)
+
+
+def parse_notify(read: Reader, data: Mapping[str, Any]) -> NotifyPrefs:
+    """``[notify]``: bell = true|false, desktop = [levels] (empty: no desktop notifications)."""
+    table = read.table(data.get("notify", {}), "notify")
+    read.only(table, "notify", NOTIFY_KEYS)
+    prefs = NotifyPrefs()
+    if "bell" in table:
+        prefs = replace(prefs, bell=read.get(table, "bell", "notify", boolean))
+    if "desktop" in table:
+        prefs = replace(prefs, desktop_levels=read.get(table, "desktop", "notify", _levels))
+    return prefs
+
+
+def personal_toml(database: str | None, notify: NotifyPrefs) -> str:
+    """``[database]`` (when set) and ``[notify]`` as deskline.toml text."""
+    written = f"\n[database]\nurl = {toml_value(database)}\n" if database else ""
+    return written + (
+        f"\n[notify]\nbell = {toml_value(notify.bell)}\n"
+        f"desktop = {toml_value(sorted(notify.desktop_levels))}\n"
     )
 
 

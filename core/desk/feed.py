@@ -22,10 +22,13 @@ class Feed:
         self._watcher = changes.ChangeWatcher(store)
         with store.read() as s:
             self.position = changes.latest_change_id(s)
+        self.desk_kinds: set[str] = set()  # changes to the desk itself seen by the last poll
 
     def poll(self) -> list[int]:
         """The numbers of the tickets changed since the last poll, each once, in the order
-        of their first change."""
+        of their first change; ``desk_kinds`` says which changes to the desk itself came
+        (e.g. "policy": a new version of the desk's policy)."""
+        self.desk_kinds = set()
         if not self._watcher.poll():
             return []
         numbers: dict[int, None] = {}
@@ -33,7 +36,10 @@ class Feed:
             while True:
                 page = changes.changes_since(s, self.position, limit=PAGE)
                 for change in page:
-                    numbers[change.number] = None
+                    if change.number is None:
+                        self.desk_kinds.add(change.kind)
+                    else:
+                        numbers[change.number] = None
                     self.position = change.id
                 if len(page) < PAGE:
                     break

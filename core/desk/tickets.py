@@ -21,6 +21,8 @@ from deskline.core.desk.facts import clock_facts, ladder_facts, queue_marks
 from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView
 from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
+from deskline.core.policy.book import Policy, PolicyBook, Rules, policy_of
+from deskline.core.policy.replan import replan
 from deskline.core.roster.agents import unknown_agent
 from deskline.core.routing import intake
 from deskline.core.routing.route import Decision, RoutingRules
@@ -61,20 +63,80 @@ class Desk:
         surge: SurgeRule | None = None,
         alerts: AlertRules | None = None,
     ) -> None:
+        """No rules given: the desk's policy, from the store, the newest version at the start
+        of every transaction. Any given: those (and defaults for the rest), whatever the
+        store says (tests and demos that fix their rules)."""
         self.store = store
         self.actor = actor
         self.now = now
-        self.rules = rules or default_rules()
-        self.routing = routing or RoutingRules()  # no rules: nothing is routed
-        self.triage = triage or TriageRules()  # the default keywords apply
-        self.surge = surge or SurgeRule()
-        self.ladder = Ladder(alerts or AlertRules())
+        pinned = None
+        if any(r is not None for r in (rules, routing, triage, surge, alerts)):
+            pinned = policy_of(
+                Rules(
+                    sla=rules or default_rules(),
+                    routing=routing or RoutingRules(),  # no rules: nothing is routed
+                    triage=triage or TriageRules(),  # the default keywords apply
+                    surge=surge or SurgeRule(),
+                    alerts=alerts or AlertRules(),
+                )
+            )
+        self.book = PolicyBook(pinned)
+        self._ladder: tuple[str, Ladder] | None = None
+
+    # -- the desk's policy ---------------------------------------------------------
+
+    @property
+    def policy(self) -> Policy:
+        """The policy as of this desk's last transaction (``refresh_policy`` to look now)."""
+        return self.book.current
+
+    @property
+    def rules(self) -> SlaRules:
+        return self.book.current.sla
+
+    @property
+    def routing(self) -> RoutingRules:
+        return self.book.current.routing
+
+    @property
+    def triage(self) -> TriageRules:
+        return self.book.current.triage
+
+    @property
+    def surge(self) -> SurgeRule:
+        return self.book.current.surge
+
+    @property
+    def ladder(self) -> Ladder:
+        policy = self.book.current
+        if self._ladder is None or self._ladder[0] != policy.digest:
+            self._ladder = (policy.digest, Ladder(policy.alerts))
+        return self._ladder[1]
+
+    def refresh_policy(self) -> Policy:
+        """The newest policy, read now (one indexed read unless its version moved)."""
+        with self._read():
+            return self.book.current
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """A writing transaction that acts under the newest policy."""
+        with self.store.write() as s:
+            self.book.check(s)
+            yield s
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        """A reading transaction that reads under the newest policy."""
+        with self.store.read() as s:
+            self.book.check(s)
+            yield s
 
     # -- reading -------------------------------------------------------------------
 
     def whoami(self) -> AgentView:
         """The acting agent; an unknown handle is an error naming the command that adds it."""
-        with self.store.read() as s:
+        with self._read() as s:
             agent = self._actor(s)
             team = queries.team_of(s, agent)
             return AgentView.from_row(agent, team)
@@ -82,7 +144,7 @@ class Desk:
     def get(self, key: str) -> TicketView:
         """One ticket with its conversation and audit trail."""
         number = fields.ticket_number(key)
-        with self.store.read() as s:
+        with self._read() as s:
             rows = queries.ticket_rows(s, numbers=[number])
             if not rows:
                 raise _not_found(key)
@@ -106,7 +168,7 @@ class Desk:
         if wanted is None:
             wanted = [s.value for s in workflow.OPEN]
         prios = [fields.priority(p) for p in priorities] if priorities else None
-        with self.store.read() as s:
+        with self._read() as s:
             assignee_id = None
             if mine:
                 assignee_id = self._actor(s).id
@@ -118,7 +180,7 @@ class Desk:
 
     def tickets(self, numbers: Sequence[int]) -> builtins.list[TicketView]:
         """These tickets (without history), in the order given; unknown numbers are left out."""
-        with self.store.read() as s:
+        with self._read() as s:
             rows = queries.ticket_rows(s, numbers=list(numbers))
         now = self.now()
         by_number = {row.ticket.number: self._view(row, now) for row in rows}
@@ -168,7 +230,7 @@ class Desk:
         customer = customer.strip() if customer else None
         if vip and not customer:
             raise InvalidInput("--vip needs --customer: a VIP is a customer")
-        with self.store.write() as s:
+        with self._write() as s:
             actor = self._actor(s)
             now = self.now()
             cust = queries.customer_named(s, customer, create=True) if customer else None
@@ -442,37 +504,12 @@ class Desk:
 
     def recompute_sla(self) -> int:
         """Store every open ticket's due times and next check again under the current rules
-        (after deskline.toml changed); returns how many changed. Derived columns only: no
-        version bump, so nobody's edit in progress turns stale."""
-        open_statuses = [s.value for s in workflow.OPEN]
-        changed: list[int | None] = []
-        with self.store.write() as s:
+        (``policy apply`` does this itself); returns how many changed. Derived columns only:
+        no version bump, so nobody's edit in progress turns stale."""
+        with self._write() as s:
             now = self.now()
-            rows = queries.ticket_rows(s, statuses=open_statuses)
-            ids = [row.ticket.id for row in rows if row.ticket.id is not None]  # all: stored
-            fired = alert_rows.fired_keys(s, ids)
-            for row in rows:
-                ticket = row.ticket
-                assert ticket.id is not None
-                sla = SlaClock(self.rules, clock_facts(ticket, row.tier, row.category))
-                plan = sla.schedule(now)
-                stored = (
-                    ticket.first_response_due_at,
-                    ticket.resolution_due_at,
-                    ticket.next_check_at,
-                    ticket.next_due_at,
-                    ticket.at_risk_at,
-                )
-                wanted = (
-                    plan.first_response_due_at,
-                    plan.resolution_due_at,
-                    self._next_check(ticket, sla, now, fired[ticket.id]),
-                    *queue_marks(sla),
-                )
-                if stored != wanted:
-                    queries.store_schedule(s, ticket.id, *wanted)
-                    changed.append(ticket.id)
-            changes.record(s, changed, "sla", now)
+            changed = replan(s, self.rules, self.ladder, now, store=True).changed
+            changes.record(s, list(changed), "sla", now)
         return len(changed)
 
     # -- routing -------------------------------------------------------------------
@@ -502,7 +539,7 @@ class Desk:
     def preview_route(self, key: str) -> Decision:
         """Where the current rules and agents would send this ticket now (changes nothing)."""
         number = fields.ticket_number(key)
-        with self.store.read() as s:
+        with self._read() as s:
             ticket = queries.ticket_by_number(s, number)
             if ticket is None:
                 raise _not_found(key)
@@ -511,7 +548,7 @@ class Desk:
     def surges(self, *, within: timedelta | None = None) -> tuple[SurgeView, ...]:
         """Surges, newest first: those whose last P0 came in the last ``within`` (all: None)."""
         now = self.now()
-        with self.store.read() as s:
+        with self._read() as s:
             rows = workload.surges(s, since=now - within if within is not None else None)
             return tuple(SurgeView.from_row(*row, now=now) for row in rows)
 
@@ -537,7 +574,7 @@ class Desk:
         the desk itself (no acting agent), for the alert engine's automatic steps."""
         number = fields.ticket_number(key)
         try:
-            with self.store.write() as s:
+            with self._write() as s:
                 actor = None if system else self._actor(s)
                 ticket = queries.ticket_by_number(s, number, for_update=True)
                 if ticket is None:

@@ -88,8 +88,9 @@ async def test_one_feed_and_a_change_elsewhere_reaches_queue_and_watcher_within_
     ana, clock, db_url, monkeypatch
 ):
     made = watchers_made(monkeypatch)
+    ana = Desk(ana.store, "ana", now=clock, alerts=SLOW_SWEEPS.alerts)  # pinned rules
     app = DesklineApp(ana, SLOW_SWEEPS, alerts=True)
-    assert app.alerts is not None and app.alerts.rules.sweep == timedelta(seconds=60)
+    assert app.alerts is not None and app.alerts.watcher.rules.sweep == timedelta(seconds=60)
     other = Desk(Store.open(db_url), "bo", now=clock)  # another engine: another process
     try:
         async with app.run_test(size=(120, 36)) as pilot:

@@ -24,8 +24,8 @@ from textual.app import App
 
 from deskline.core.alerts.channels import DesktopChannel
 from deskline.core.alerts.inbox import DESKTOP, IN_APP, Inbox, InboxItem
-from deskline.core.alerts.ladder import AlertRules
 from deskline.core.alerts.watcher import Fired, SlaWatcher
+from deskline.core.config.ui import NotifyPrefs
 from deskline.core.desk.tickets import Desk
 from deskline.tui.alerts.centre import LEVEL_WORD
 from deskline.tui.pace import Trouble, every
@@ -43,17 +43,19 @@ class AppAlerts:
         self,
         app: App[None],
         desk: Desk,
-        rules: AlertRules,
+        notify: NotifyPrefs,
         pump: ChangePump,
         *,
         desktop: DesktopChannel | None = None,
     ) -> None:
+        """``notify``: the person's own bell and desktop levels; the watcher follows the
+        desk's policy."""
         self.app = app
-        self.rules = rules
+        self.notify = notify
         self.pump = pump
         self.inbox = Inbox(desk.store, desk.actor, now=desk.now)
         self.watcher = SlaWatcher(
-            desk.store, desk, rules, now=desk.now, on_fire=self._fired, on_event=self._event
+            desk.store, desk, now=desk.now, on_fire=self._fired, on_event=self._event
         )
         self._shown: list[float] = []  # when the recent toasts went up (monotonic)
         self.desktop = desktop or DesktopChannel()
@@ -66,6 +68,7 @@ class AppAlerts:
         loop = asyncio.get_running_loop()
         self.watcher.start(AsyncIOScheduler(event_loop=loop, timezone=UTC))
         self.pump.changed.subscribe(self.app, self.changed)
+        self.pump.policy.subscribe(self.app, self.policy_moved)
         # One thread for the app's lifetime looks for mine when woken (a change, a firing
         # of this app's watcher), and every SAFETY_SECONDS besides.
         self.app.run_worker(self._follow, thread=True, group="alerts", exit_on_error=False)
@@ -81,6 +84,11 @@ class AppAlerts:
         del numbers
         self.watcher.nudge()
         self.poll()
+
+    def policy_moved(self, version: int) -> None:
+        """The desk's policy has a new version: the watcher re-arms under it at once."""
+        del version
+        self.watcher.policy_moved()
 
     def _follow(self) -> None:
         trouble = Trouble(self.app, "Alerts")
@@ -121,11 +129,11 @@ class AppAlerts:
     def _poll(self) -> None:
         if not self._checked:
             self._checked = True
-            if not self.rules.desktop_levels:  # turned off in deskline.toml: nothing to say
-                self.desktop_off = "turned off in deskline.toml ([alerts] desktop = [])"
+            if not self.notify.desktop_levels:  # turned off in deskline.toml: nothing to say
+                self.desktop_off = "turned off in deskline.toml ([notify] desktop = [])"
             else:
                 self.desktop_off = self.desktop.check()
-            if self.desktop_off is not None and self.rules.desktop_levels:
+            if self.desktop_off is not None and self.notify.desktop_levels:
                 self.app.call_from_thread(
                     self.app.notify,
                     self.desktop_off,
@@ -143,11 +151,13 @@ class AppAlerts:
         if self.desktop_off is not None:
             self.inbox.skip(DESKTOP, self.desktop_off)
         else:
-            self.inbox.deliver_desktop(self.desktop, limit=MAX_TOASTS)
+            self.inbox.deliver_desktop(
+                self.desktop, limit=MAX_TOASTS, levels=self.notify.desktop_levels
+            )
 
     def show(self, items: list[InboxItem]) -> None:
         """Toasts coloured by severity, and the bell for a breach."""
-        if self.rules.bell and any(item.level >= 3 for item in items):
+        if self.notify.bell and any(item.level >= 3 for item in items):
             self.app.bell()
         worst = max(items, key=lambda item: item.level)
         now = time.monotonic()

@@ -59,9 +59,8 @@ def watch(
         except OSError as exc:
             fail(f"cannot write the log to {log_file}: {exc.strerror or exc}", 2)
     desk = session.service_desk()  # a service: it acts as nobody, so needs no agent
-    rules = session.settings.alerts
-    if not rules.enabled:
-        fail("alerts are turned off ([alerts] enabled = false in deskline.toml)", 1)
+    if not desk.refresh_policy().alerts.enabled:
+        fail("alerts are turned off ([alerts] enabled = false in the desk's policy)", 1)
 
     def show(fired: list[Fired]) -> None:
         for item in fired:
@@ -80,7 +79,7 @@ def watch(
         if not (once and kind == "lease"):
             say(line)
 
-    watcher = SlaWatcher(desk.store, desk, rules, on_fire=show, on_event=tell)
+    watcher = SlaWatcher(desk.store, desk, on_fire=show, on_event=tell)  # the desk's policy
     if once:
         logger.info("firing what is due on %s", desk.store.display_url)
         try:
@@ -107,7 +106,7 @@ async def watch_until_stopped(watcher: SlaWatcher) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    watcher.start()
+    watcher.start(follow=True)  # a new policy version re-arms it at once
     try:
         await stop.wait()
     finally:

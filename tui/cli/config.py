@@ -1,4 +1,5 @@
-"""``deskline config``: check deskline.toml, show the effective settings."""
+"""``deskline config``: check a deskline.toml, show the effective settings (the desk's
+policy, from the database, and the person's own settings, from their file)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import typer
 
 from deskline.tui.cli.context import Commands, session_of
 
-app = Commands(name="config", help="deskline.toml: check it, show the effective settings.")
+app = Commands(name="config", help="deskline.toml: check a file, show the effective settings.")
 
 
 @app.command("check")
@@ -19,7 +20,7 @@ def config_check(
         typer.Argument(metavar="FILE", help="File to check (default: the one in use)."),
     ] = None,
 ) -> None:
-    """Validate deskline.toml and print the effective SLA policy table."""
+    """Validate a deskline.toml (policy and personal sections) and print its SLA table."""
     from deskline.core.config.settings import load_config
     from deskline.tui.cli import render, rules_text
 
@@ -32,9 +33,12 @@ def config_check(
 
 @app.command("show")
 def config_show(ctx: typer.Context) -> None:
-    """Print the effective configuration as TOML."""
+    """Print the effective configuration as TOML: the desk's policy and my own settings."""
     from deskline.core.config.settings import desk_toml
 
-    settings = session_of(ctx).settings
-    typer.echo(f"# {settings.source or 'defaults (no deskline.toml found)'}")
-    typer.echo(desk_toml(settings))
+    session = session_of(ctx)
+    settings = session.settings
+    policy = session.service_desk().refresh_policy()
+    typer.echo(f"# {settings.source or 'defaults (no deskline.toml found)'}: personal settings")
+    typer.echo(f"# the desk's policy: version {policy.version} (`deskline policy show`)")
+    typer.echo(desk_toml(settings, policy.rules))

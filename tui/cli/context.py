@@ -35,6 +35,9 @@ class Session:
     handle: str | None = None
     theme: str | None = None
     verbose: int = 0
+    # The local file's policy sections are checked against the desk's (imported into a desk
+    # with none); ``policy`` commands turn this off: they work on the desk's policy itself.
+    local_policy: bool = True
     _store: Store | None = field(default=None, repr=False)
     _config: DeskConfig | None = field(default=None, repr=False)
     _look: Look | None = field(default=None, repr=False)
@@ -44,10 +47,25 @@ class Session:
         if self._store is None:
             from deskline.core.desk.database import open_store
 
-            self._store = open_store(self.db)
+            settings = self.settings  # [database] url, after --db and DESKLINE_DB
+            self._store = open_store(self.db or os.environ.get("DESKLINE_DB") or settings.database)
             if self._store.backup_made:
                 say(f"upgraded the database schema; backup saved at {self._store.backup_made}")
+            if self.local_policy and settings.policy_given:
+                self._adopt_local_policy(self._store, settings)
         return self._store
+
+    def _adopt_local_policy(self, store: Store, settings: DeskConfig) -> None:
+        """Policy sections in the local file: imported into a desk with no policy yet,
+        accepted when they are the desk's, else one clear error (ConfigError)."""
+        from deskline.core import clock
+        from deskline.core.policy.apply import adopt_local
+
+        told = adopt_local(
+            store, settings.rules, source=str(settings.source), handle=self.me, now=clock.now()
+        )
+        if told:
+            say(told)
 
     @property
     def me(self) -> str:
@@ -80,16 +98,7 @@ class Session:
         agent of that name and enrols no one."""
         from deskline.core.desk.tickets import Desk
 
-        settings = self.settings
-        return Desk(
-            self.store,
-            self.me,
-            rules=settings.sla,
-            routing=settings.routing,
-            triage=settings.triage,
-            surge=settings.surge,
-            alerts=settings.alerts,
-        )
+        return Desk(self.store, self.me)  # under the desk's policy, from the store
 
     def desk(self) -> Desk:
         """The desk acting as me: the first user of an empty desk is enrolled as its admin,

@@ -1,8 +1,8 @@
 """The ``deskline`` command: the Typer app built from the command groups, and its entry point.
 
-Each group is a module of its own (tickets, agents, customers, rules, alerts, config, sla,
-db, demo, dashboard); what they share is in context.py. Their modules import only Typer at
-the top, so ``deskline --help`` and ``--version`` load no database or screen library.
+Each group is a module of its own (tickets, agents, customers, rules, alerts, policy,
+config, sla, db, demo, dashboard); what they share is in context.py. Their modules import
+only Typer at the top, so ``deskline --help`` and ``--version`` load no database or screen library.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from deskline.tui.cli import (
     db,
     demo,
     log,
+    policy,
     rules,
     sla,
     tickets,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from typer._click import Command, Context, HelpFormatter
 
 PROG = "deskline"
-GROUPS = (tickets, agents, customers, rules, alerts, config, sla, db, demo, dashboard)
+GROUPS = (tickets, agents, customers, rules, alerts, policy, config, sla, db, demo, dashboard)
 
 
 def entries() -> dict[str, CommandInfo | TyperInfo]:

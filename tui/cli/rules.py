@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -55,19 +55,23 @@ def rules_check(
     ctx: typer.Context,
     file: Annotated[
         str | None,
-        typer.Argument(metavar="FILE", help="deskline.toml to check (default: the one in use)."),
+        typer.Argument(metavar="FILE", help="deskline.toml to check (default: the desk's policy)."),
     ] = None,
 ) -> None:
-    """Check the routing rules against this desk: unknown teams, agents and categories,
-    rules that can never match."""
+    """Check routing rules against this desk (the desk's policy, or FILE's): unknown teams,
+    agents and categories, rules that can never match."""
     from deskline.core.config.settings import load_config
     from deskline.core.routing.desk_check import check_on_desk
     from deskline.tui.cli import rules_text
 
     session = session_of(ctx)
-    settings = load_config(file or session.config)  # a malformed file stops here (exit 2)
+    if file:
+        settings: Any = load_config(file)  # a malformed file stops here (exit 2)
+        source = str(settings.source)
+    else:
+        settings = session.service_desk().refresh_policy()
+        source = f"the desk's policy (version {settings.version})"
     problems = check_on_desk(session.store, settings.routing, settings.templates)
-    source = str(settings.source or "no deskline.toml found: the defaults")
     rules_text.check_report(source, settings.routing, problems)
     errors = [p for p in problems if p.level == "error"]
     if errors:

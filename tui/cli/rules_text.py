@@ -10,6 +10,7 @@ from rich.text import Text
 
 from deskline.core.config.settings import DeskConfig
 from deskline.core.desk.views import TicketView
+from deskline.core.policy.book import Policy
 from deskline.core.roster.customers import CustomerView
 from deskline.core.routing.check import Problem
 from deskline.core.routing.route import Decision, RoutingRules
@@ -23,8 +24,9 @@ def say(*parts: Any) -> None:
     console.print(*parts, soft_wrap=True, markup=False)
 
 
-def config_summary(settings: DeskConfig) -> None:
-    """One line each for routing, triage, templates and surge (``config check``)."""
+def config_summary(settings: DeskConfig | Policy) -> None:
+    """One line each for routing, triage, templates and surge (``config check``, a file's;
+    ``policy show``, the desk's)."""
     routing = settings.routing
     if routing.enabled:
         fallback = routing.fallback_team or "none"

@@ -1,5 +1,5 @@
-"""``deskline sla``: business-time arithmetic on the configured calendars, and storing due
-times again after the SLA rules changed."""
+"""``deskline sla``: business-time arithmetic on the calendars of the desk's policy, and
+storing due times again."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 
 from deskline.tui.cli.context import Commands, fail, session_of
 
-app = Commands(name="sla", help="SLA arithmetic on the configured calendars.")
+app = Commands(name="sla", help="SLA arithmetic on the calendars of the desk's policy.")
 
 
 @app.command("due")
@@ -23,7 +23,7 @@ def sla_due(
         str, typer.Option(metavar="DURATION", help="Business time: 90s, 15m, 2h, 1h30m, 3bd.")
     ],
     calendar: Annotated[
-        str, typer.Option(metavar="NAME", help="A calendar name from deskline.toml.")
+        str, typer.Option(metavar="NAME", help="A calendar of the desk's policy.")
     ] = "business",
 ) -> None:
     """Print when a duration of business time from START ends on a calendar (UTC)."""
@@ -32,7 +32,7 @@ def sla_due(
     from deskline.core.config.reader import check_target
     from deskline.core.sla.calendar import DurationError, parse_duration
 
-    rules = session_of(ctx).settings.sla
+    rules = session_of(ctx).service_desk().refresh_policy().sla
     if calendar not in rules.calendars:
         fail(f"unknown calendar {calendar!r}; known: {', '.join(sorted(rules.calendars))}", 2)
     try:
@@ -48,6 +48,7 @@ def sla_due(
 
 @app.command("recompute")
 def sla_recompute(ctx: typer.Context) -> None:
-    """Store open tickets' due times again under the current deskline.toml."""
+    """Store open tickets' due times again under the desk's policy (`policy apply` does
+    this itself)."""
     changed = session_of(ctx).desk().recompute_sla()
     typer.echo(f"{changed} open ticket(s) had their due times moved")

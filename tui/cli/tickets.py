@@ -67,9 +67,10 @@ def new(
     draft = templates.Draft(
         title, priority, category, customer, channel, impact, description, tuple(tag or ())
     )
+    desk = session.desk()
     if template:
-        draft = templates.apply(templates.find(session.settings.templates, template), draft)
-    ticket = session.desk().create(
+        draft = templates.apply(templates.find(desk.refresh_policy().templates, template), draft)
+    ticket = desk.create(
         draft.title,
         priority=draft.priority,
         category=draft.category,

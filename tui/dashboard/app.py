@@ -7,8 +7,8 @@ from typing import Any
 from textual.binding import Binding
 
 from deskline.core.alerts.inbox import Inbox
-from deskline.core.alerts.ladder import AlertRules
 from deskline.core.config.settings import DeskConfig
+from deskline.core.config.ui import NotifyPrefs
 from deskline.core.dashboard.board import Board
 from deskline.core.desk.tickets import Desk
 from deskline.tui.alerts.centre import AlertCentre
@@ -57,11 +57,11 @@ class DashboardApp(ThemedApp):
         self.desk = desk
         self.board = Board(desk, team)
         self.use_look(look or look_of(config))
-        rules = config.alerts if config is not None else AlertRules()
+        notify = config.notify if config is not None else NotifyPrefs()
         # ``refresh``: seconds between the pump's looks at the change feed
         self.pump = ChangePump(self, desk, every=refresh, title="Dashboard")
-        on = alerts and rules.enabled
-        self.alerts = AppAlerts(self, desk, rules, self.pump) if on else None
+        on = alerts and desk.refresh_policy().alerts.enabled  # the desk's policy says
+        self.alerts = AppAlerts(self, desk, notify, self.pump) if on else None
 
     def on_mount(self) -> None:
         self.pump.start()

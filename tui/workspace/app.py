@@ -6,8 +6,8 @@ from textual.app import App
 from textual.binding import Binding
 
 from deskline.core.alerts.inbox import Inbox
-from deskline.core.alerts.ladder import AlertRules
 from deskline.core.config.settings import DeskConfig
+from deskline.core.config.ui import NotifyPrefs
 from deskline.core.desk.catalog import Catalog, read_catalog
 from deskline.core.desk.queue import BUILT_IN, Queue
 from deskline.core.desk.templates import Template
@@ -51,10 +51,10 @@ class DesklineApp(ThemedApp):
         if config is not None and config.keys:
             self.set_keymap(check_keymap(config.keys, config.source))
         self.use_look(look or look_of(config))
-        rules = config.alerts if config is not None else AlertRules()
+        notify = config.notify if config is not None else NotifyPrefs()
         self.pump = ChangePump(self, desk, title="Workspace")
-        on = alerts and rules.enabled
-        self.alerts = AppAlerts(self, desk, rules, self.pump) if on else None
+        on = alerts and desk.refresh_policy().alerts.enabled  # the desk's policy says
+        self.alerts = AppAlerts(self, desk, notify, self.pump) if on else None
 
     def on_mount(self) -> None:
         self.pump.start()
@@ -84,7 +84,7 @@ class DesklineApp(ThemedApp):
         return read_catalog(self.desk.store)
 
     def templates(self) -> list[Template]:
-        return list(self.config.templates) if self.config else []
+        return list(self.desk.policy.templates)  # the desk's, as the pump keeps it: no read
 
     # -- help ---------------------------------------------------------------------------
 

@@ -140,7 +140,7 @@ def test_discovery_order(tmp_path, monkeypatch):
     user.write_text("")
     assert find_config() == user
     (here / "deskline.toml").write_text("")
-    assert find_config() == here / "deskline.toml"
+    assert find_config() == user  # never the working directory: two folders, one desk
     env_file.write_text("")
     monkeypatch.setenv("DESKLINE_CONFIG", str(env_file))
     assert find_config() == env_file

@@ -22,8 +22,6 @@ hand_back = false
 late_after = "30s"
 sweep = "20s"
 lease = "2m"
-bell = false
-desktop = [3]
 
 [alerts.webhook]
 url = "https://chat.example.com/hooks/abc"
@@ -57,3 +55,13 @@ def test_unusual_alerts_read_back_the_same_through_tomllib():
 def test_no_alerts_section_is_the_defaults_and_writes_them_out():
     assert parse_alerts(READ, {}) == AlertRules()
     assert parse_alerts(READ, tomllib.loads(to_toml(AlertRules()))) == AlertRules()
+
+
+def test_bell_and_desktop_are_personal_now_and_say_where_they_went():
+    import pytest
+
+    from deskline.core.config.reader import ConfigError
+
+    for key, value in (("bell", "false"), ("desktop", "[3]")):
+        with pytest.raises(ConfigError, match=rf"alerts\.{key}: .*move it to \[notify\] {key}"):
+            parse_alerts(READ, tomllib.loads(f"[alerts]\n{key} = {value}\n"))

@@ -170,7 +170,8 @@ def test_alerts_lists_mine_and_ack_records_it(env):
     ("text", "problem"),
     [
         ('[alerts]\nunassigned_after = "soon"\n', "alerts.unassigned_after: bad duration"),
-        ("[alerts]\ndesktop = [4]\n", "alerts.desktop: must be a list of alert levels"),
+        ("[alerts]\ndesktop = [3]\n", "alerts.desktop: is a person's own setting now"),
+        ("[notify]\ndesktop = [4]\n", "notify.desktop: must be a list of alert levels"),
         ('[alerts.webhook]\nurl = "ftp://x"\n', "alerts.webhook.url: must be an http"),
         ('[alerts.email]\nhost = "h"\npassword = "x"\n', "never put a password in the file"),
         ('[alerts]\nsweep = "20s"\nlease = "10s"\n', "alerts.lease: must be longer"),

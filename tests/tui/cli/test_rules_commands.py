@@ -67,11 +67,14 @@ def test_rules_explain_a_ticket_left_unassigned(cli):
 def test_rules_explain_without_routing_says_why(cli, tmp_path):
     plain = tmp_path / "plain.toml"
     plain.write_text("")
+    routed = str(tmp_path / "deskline.toml")
+    assert cli("policy", "apply", str(plain), "--yes")[0] == 0  # the desk's: no routing
     cli("new", "--title", "Down everywhere", config=str(plain))
     code, out, _ = cli("rules", "explain", "T-1", config=str(plain))
     assert code == 0
     assert "triage (" in out and 'suggested P0 (keyword "down" → P0); applied' in out
     assert "T-1 was not routed: no [[routing.rules]] or [routing] fallback_team" in out
+    assert cli("policy", "apply", routed, "--yes")[0] == 0
     code, out, _ = cli("rules", "explain", "T-1")  # rules exist now
     assert "created before the routing rules were set" in out
 

@@ -10,9 +10,12 @@ from in_process import SLA_CONFIG, run
 
 
 @pytest.fixture
-def config_file(tmp_path):
+def config_file(tmp_path, monkeypatch, capsys):
+    """A local file with policy sections, imported as the desk's policy on first use."""
     path = tmp_path / "deskline.toml"
     path.write_text(SLA_CONFIG)
+    code, _, err = run(monkeypatch, capsys, "--config", str(path), "sla", "recompute")
+    assert code == 0 and f"imported the desk's policy from {path} as version 1" in err
     return path
 
 

@@ -1,0 +1,1 @@
+"""The desk's policy in the database: versions, applying one, following the newest."""

@@ -1,0 +1,141 @@
+"""``deskline policy``: the desk's policy, in the database: apply a file as a new version,
+show a version, list them, export one as a file."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, say, session_of
+
+if TYPE_CHECKING:
+    from deskline.core.policy.apply import Preview
+    from deskline.core.policy.book import Policy
+
+app = Commands(
+    name="policy",
+    help="The desk's policy (SLA, calendars, alerts, routing, triage, surge, templates).",
+)
+
+PolicyVersionOpt = Annotated[
+    int | None,
+    typer.Option("--version", metavar="N", help="This version (default: the newest)."),
+]
+
+
+def _store(ctx: typer.Context) -> Any:
+    session = session_of(ctx)
+    session.local_policy = False  # these commands work on the desk's policy itself
+    return session.store
+
+
+@app.command("apply")
+def policy_apply(
+    ctx: typer.Context,
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="A deskline.toml with the policy sections.")
+    ],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="WHY", help="Why (kept with the version).")
+    ] = None,
+) -> None:
+    """Make FILE's policy the desk's (admins only): shows the diff and what it does to open
+    tickets, then writes a new version and re-plans every open ticket in one transaction."""
+    from pathlib import Path
+
+    from deskline.core import clock
+    from deskline.core.config.settings import load_config
+    from deskline.core.policy import apply
+
+    settings = load_config(file)  # checked exactly as `config check` does
+    session = session_of(ctx)
+    session.local_policy = False
+    desk = session.desk()  # a fresh desk enrols its first user (an admin) here
+    apply.check_admin(desk.store, desk.actor)
+    now = clock.now()
+    found = apply.preview(desk.store, settings.rules, now)
+    if found.same:
+        typer.echo(f"no change: {file} is the desk's policy (version {found.old.version})")
+        return
+    typer.echo(found.diff(), nl=False)
+    typer.echo(_impact(found))
+    if not yes:
+        if not sys.stdin.isatty():
+            fail("not applied: add --yes to apply without asking", 1)
+        if not typer.confirm(f"apply as version {found.new.version}?", default=False):
+            fail("not applied", 1)
+    done = apply.apply(
+        desk.store,
+        settings.rules,
+        actor=desk.actor,
+        now=clock.now(),
+        source=str(Path(settings.source or file).resolve()),
+        note=note.strip() if note and note.strip() else None,
+        expect_version=found.old.version,
+    )
+    typer.echo(
+        f"applied: the desk's policy is version {done.new.version} "
+        f"({done.new.digest[:12]}); {len(done.impact.changed)} open ticket(s) re-planned"
+    )
+
+
+def _impact(found: Preview) -> str:
+    i = found.impact
+    return (
+        f"open tickets: {i.open}; due times move on {i.moved}; "
+        f"breached now: {i.breached_now} (under version {found.old.version}: {i.breached_before})"
+    )
+
+
+@app.command("show")
+def policy_show(
+    ctx: typer.Context, version: PolicyVersionOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Print a version of the desk's policy (default: the one in force) as TOML."""
+    import tomllib
+
+    from deskline.core.policy.book import load
+
+    found = load(_store(ctx), version)
+    emit(
+        {**found.to_json(), "body": found.body, "policy": tomllib.loads(found.body)},
+        as_json,
+        lambda: typer.echo(f"# {_header(found)}\n{found.body}", nl=False),
+    )
+
+
+def _header(p: Policy) -> str:
+    if p.version == 0:
+        return "policy version 0: the built-in defaults (no policy applied yet)"
+    when = p.applied_at.astimezone().strftime("%Y-%m-%d %H:%M") if p.applied_at else "?"
+    text = f"policy version {p.version}, applied {when} by {p.applied_by or 'nobody'}"
+    text += f" from {p.source}" if p.source else ""
+    return text + (f" ({p.note})" if p.note else "")
+
+
+@app.command("history")
+def policy_history(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Every version of the desk's policy, oldest first."""
+    from deskline.core.policy.book import load_history
+
+    found = load_history(_store(ctx))
+
+    def human() -> None:
+        if not found:
+            say("no policy applied yet: the desk runs on the built-in defaults (version 0)")
+        for p in found:
+            typer.echo(f"{p.version:>4}  {p.digest[:12]}  {_header(p).split(', ', 1)[1]}")
+
+    emit([p.to_json() for p in found], as_json, human)
+
+
+@app.command("export")
+def policy_export(ctx: typer.Context, version: PolicyVersionOpt = None) -> None:
+    """Print a version's policy as a file `policy apply` takes back (default: the newest)."""
+    from deskline.core.policy.book import load
+
+    found = load(_store(ctx), version)
+    typer.echo(found.body, nl=False)
