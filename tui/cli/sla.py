@@ -48,6 +48,6 @@ def sla_due(
 
 @app.command("recompute")
 def sla_recompute(ctx: typer.Context) -> None:
-    """Store open tickets' due times again under the current deskline.toml."""
+    """Store open tickets' due times again under the current deskline.toml (an admin only)."""
     changed = session_of(ctx).desk().recompute_sla()
     typer.echo(f"{changed} open ticket(s) had their due times moved")
