@@ -57,17 +57,6 @@ def agents_add(
     emit(agent.to_json(), as_json, lambda: typer.echo(f"added {agent.handle} ({agent.role})"))
 
 
-@app.command("remove")
-def agents_remove(ctx: typer.Context, handle: HandleArg) -> None:
-    """Remove an agent with no history (an admin only; never the last admin)."""
-    from deskline.core.roster.agents import Roster
-
-    session = session_of(ctx)
-    me = session.desk().actor
-    Roster(session.store).remove(handle, by=me)
-    typer.echo(f"removed {handle}")
-
-
 @app.command("list")
 def agents_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List the agents."""
@@ -175,6 +164,17 @@ def agents_set(
         role=role,
     )
     emit(agent.to_json(), as_json, lambda: typer.echo(agent_line(agent)))
+
+
+@app.command("remove")
+def agents_remove(ctx: typer.Context, handle: HandleArg) -> None:
+    """Remove an agent with no history (an admin only; never the last admin)."""
+    from deskline.core.roster.agents import Roster
+
+    session = session_of(ctx)
+    me = session.desk().actor
+    Roster(session.store).remove(handle, by=me)
+    typer.echo(f"removed {handle}")
 
 
 def agent_line(agent: AgentView) -> str:
