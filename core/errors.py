@@ -35,5 +35,7 @@ class StaleEdit(DesklineError):
     """Someone else changed the ticket since it was read."""
 
 
-class NotAllowed(DesklineError):
-    """The acting agent's role does not allow this (say, an agent changing a colleague's duty)."""
+class Forbidden(DesklineError):
+    """The acting agent's role does not allow this (say, an agent changing a colleague's duty);
+    nothing is written. The message says who may: "only a supervisor of Billing can ...".
+    """

@@ -23,6 +23,7 @@ from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
 from deskline.core.policy.book import Policy, PolicyBook, Rules, policy_of
 from deskline.core.policy.replan import replan
+from deskline.core.roster import access, permissions
 from deskline.core.roster.agents import unknown_agent
 from deskline.core.routing import intake
 from deskline.core.routing.route import Decision, RoutingRules
@@ -82,6 +83,7 @@ class Desk:
             )
         self.book = PolicyBook(pinned)
         self._ladder: tuple[str, Ladder] | None = None
+        self._person: permissions.Person | None = None  # my role and team, once read
 
     # -- the desk's policy ---------------------------------------------------------
 
@@ -139,6 +141,7 @@ class Desk:
         with self._read() as s:
             agent = self._actor(s)
             team = queries.team_of(s, agent)
+            self._person = permissions.Person(agent.handle, agent.role, team)
             return AgentView.from_row(agent, team)
 
     def get(self, key: str) -> TicketView:
@@ -305,27 +308,40 @@ class Desk:
                 raise unknown_agent(handle)
             if c.ticket.assignee_id == target.id:
                 raise Refused(f"{c.ticket.key} is already assigned to {handle}")
-            old = self._holder(c)
+            was, to = self._held(c), access.person(c.session, target)
+            self._require(permissions.may_assign(self._me(c), was, to))
+            old, moves = self._holder(c), target.team_id not in (None, c.ticket.team_id)
             c.ticket.status = workflow.after_assign(c.ticket.key, Status(c.ticket.status))
             c.ticket.assignee_id = target.id
-            if c.ticket.team_id is None:
+            if c.ticket.team_id is None or moves:  # another team's agent: it moves there
                 c.ticket.team_id = target.team_id
-            record_event(c.session, c.ticket, c.actor, c.now, "assigned", old, self._holder(c))
+            new = self._holder(c)
+            if moves and was.team is not None:
+                old["team"], new["team"] = was.team, to.team
+            record_event(c.session, c.ticket, c.actor, c.now, "assigned", old, new)
         return self.get(key)
 
-    def take(self, key: str, *, expected_version: int | None = None) -> TicketView:
-        """Assign the ticket to me and start on it."""
+    def take(
+        self, key: str, *, steal: bool = False, expected_version: int | None = None
+    ) -> TicketView:
+        """Assign the ticket to me and start on it; one someone else holds only with
+        ``steal`` (a supervisor of its team, a director or an admin; the event says so)."""
         with self._change(key, expected_version) as c:
             status = workflow.after_take(c.ticket.key, Status(c.ticket.status))
             assert c.actor is not None
             if c.ticket.assignee_id == c.actor.id and status == c.ticket.status:
                 raise Refused(f"{c.ticket.key} is already yours and {status}")
+            was = self._held(c)
+            self._require(permissions.may_take(self._me(c), was, steal=steal))
             old = self._holder(c)
             c.ticket.assignee_id = c.actor.id
             c.ticket.status = status.value
             if c.ticket.team_id is None:
                 c.ticket.team_id = c.actor.team_id
-            record_event(c.session, c.ticket, c.actor, c.now, "taken", old, self._holder(c))
+            new = self._holder(c)
+            if was.assignee is not None and was.assignee != c.actor.handle:
+                new["stolen_from"] = was.assignee
+            record_event(c.session, c.ticket, c.actor, c.now, "taken", old, new)
         return self.get(key)
 
     def transition(
@@ -340,6 +356,7 @@ class Desk:
         target = workflow.parse_status(status)
         reason = reason.strip() if reason else None
         with self._change(key, expected_version) as c:
+            self._may(c, "work")
             t = c.ticket
             current = Status(t.status)
             workflow.check_transition(t.key, current, target)
@@ -374,6 +391,7 @@ class Desk:
         """A public reply to the customer; the first one stops the first-response clock."""
         body = fields.text_body(text, "the reply")
         with self._change(key, expected_version) as c:
+            self._may(c, "work")
             t = c.ticket
             if t.status == Status.CLOSED:
                 raise InvalidInput(f"{t.key} is closed: reopen it before replying")
@@ -391,6 +409,7 @@ class Desk:
         """An internal note, never shown to the customer."""
         body = fields.text_body(text, "the note")
         with self._change(key, expected_version) as c:
+            self._may(c, "work")
             comment = add_comment(c.session, c.ticket, c.actor, c.now, "note", body)
             old: dict[str, Any] | None = None
             new: dict[str, Any] = {"comment": comment.id}
@@ -411,6 +430,7 @@ class Desk:
     ) -> TicketView:
         priority = fields.priority(priority)
         with self._change(key, expected_version) as c:
+            self._may(c, "work")
             t = c.ticket
             _require_open(t, "change its priority")
             if t.priority == priority:
@@ -436,6 +456,7 @@ class Desk:
         progress = fields.text_body(progress, "--progress (what was done so far)")
         help_needed = fields.text_body(help_needed, "--help-needed (what help is needed)")
         with self._change(key, expected_version) as c:
+            self._may(c, "work")
             t = c.ticket
             _require_open(t, "escalate it")
             old = {"escalation_level": t.escalation_level}
@@ -453,6 +474,7 @@ class Desk:
     ) -> TicketView:
         """Bring a resolved or closed ticket back: in_progress, or new when unassigned."""
         with self._change(key, expected_version) as c:
+            self._may(c, "work")
             t = c.ticket
             current = Status(t.status)
             target = workflow.reopen_to(t.key, current, assigned=t.assignee_id is not None)
@@ -507,6 +529,7 @@ class Desk:
         (``policy apply`` does this itself); returns how many changed. Derived columns only:
         no version bump, so nobody's edit in progress turns stale."""
         with self._write() as s:
+            self._require(permissions.may_change_policy(access.person(s, self._actor(s))))
             now = self.now()
             changed = replan(s, self.rules, self.ladder, now, store=True).changed
             changes.record(s, list(changed), "sla", now)
@@ -523,6 +546,7 @@ class Desk:
                 "to deskline.toml"
             )
         with self._change(key, expected_version) as c:
+            self._may(c, "work")
             t = c.ticket
             _require_open(t, "route it")
             if t.assignee_id is not None:
@@ -559,6 +583,33 @@ class Desk:
         return customer, category
 
     # -- inside ----------------------------------------------------------------------
+
+    def _me(self, c: _Change) -> permissions.Person:
+        assert c.actor is not None  # the system's own steps ask nobody
+        return access.person(c.session, c.actor)
+
+    def _held(self, c: _Change) -> permissions.Held:
+        return access.held(c.session, c.ticket)
+
+    def _require(self, refusal: str | None) -> None:
+        """Raise a refusal of the role matrix (Forbidden), if there is one."""
+        access.require(refusal)
+
+    def _may(self, c: _Change, action: str) -> None:
+        """Refuse (Forbidden, before anything is written) unless my role allows ``action``
+        ("work") on the ticket."""
+        self._require(permissions.may(self._me(c), action, self._held(c)))
+
+    def allowed(self, view: TicketView) -> frozenset[str]:
+        """What my role lets me do on this ticket ("work", "take", "steal", "assign"), from
+        the view and my role and team as last read (no store read once whoami ran)."""
+        me = self._person or self._read_person()
+        ticket = permissions.Held(view.key, view.team, view.assignee)
+        return permissions.allowed(me, ticket)
+
+    def _read_person(self) -> permissions.Person:
+        me = self.whoami()
+        return permissions.Person(me.handle, me.role, me.team)
 
     def _actor(self, session: Session) -> Agent:
         agent = queries.agent_by_handle(session, self.actor)

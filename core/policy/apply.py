@@ -20,7 +20,7 @@ from sqlmodel import Session
 from deskline.core.alerts.ladder import Ladder
 from deskline.core.config.reader import ConfigError
 from deskline.core.desk.audit import record_desk_event
-from deskline.core.errors import NotAllowed
+from deskline.core.errors import Forbidden
 from deskline.core.policy.book import Policy, Rules, policy_of, read_current
 from deskline.core.policy.replan import Replan, replan
 from deskline.storage import changes, queries
@@ -72,7 +72,7 @@ def _preview(session: Session, rules: Rules, now: datetime) -> Preview:
 
 
 def check_admin(store: Store, handle: str) -> None:
-    """NotAllowed unless ``handle`` is an admin of the desk (before asking anything)."""
+    """Forbidden unless ``handle`` is an admin of the desk (before asking anything)."""
     with store.read() as s:
         require_admin(s, handle)
 
@@ -81,7 +81,7 @@ def require_admin(session: Session, handle: str) -> Agent:
     agent = queries.agent_by_handle(session, handle)
     if agent is None or agent.role != "admin":
         role = agent.role if agent else "not an agent of this desk"
-        raise NotAllowed(f"only an admin can change the desk's policy; you ({handle}) are {role}")
+        raise Forbidden(f"only an admin can change the desk's policy; you ({handle}) are {role}")
     return agent
 
 
@@ -103,7 +103,7 @@ def apply(
         rows.lock(s)
         found = _preview(s, rules, now)
         if expect_version is not None and found.old.version != expect_version:
-            raise NotAllowed(
+            raise Forbidden(
                 f"the desk's policy moved to version {found.old.version} since you looked "
                 f"(version {expect_version}); nothing was applied: look again"
             )

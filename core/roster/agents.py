@@ -7,14 +7,15 @@ import os
 from collections.abc import Iterable
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from deskline.core.desk import fields
 from deskline.core.desk.views import AgentView
-from deskline.core.errors import InvalidInput, NotAllowed, Refused, UnknownAgent
+from deskline.core.errors import InvalidInput, Refused, UnknownAgent
+from deskline.core.roster import access, permissions
 from deskline.core.routing.route import ROUTED_STATUSES
 from deskline.storage import queries, workload
-from deskline.storage.models import Agent
+from deskline.storage.models import Agent, Comment, Customer, Event, Ticket
 from deskline.storage.store import Store
 
 HANDLE_ENV = "DESKLINE_AS"
@@ -43,7 +44,11 @@ def unknown_agent(handle: str) -> UnknownAgent:
 
 
 class Roster:
-    """Adding and listing agents; each call is one transaction."""
+    """Adding and listing agents; each call is one transaction.
+
+    ``by`` is who asks (a handle), checked against the role matrix (``permissions``) inside
+    the transaction; ``add`` without ``by`` is the desk being set up by code holding the
+    store (the demo, tests), never a person's command."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -59,12 +64,15 @@ class Roster:
         email: str | None = None,
         max_active: int = 10,
         on_duty: bool = True,
+        by: str | None = None,
     ) -> AgentView:
         handle = check_handle(handle)
         role = fields.role(role)
         if max_active < 1:
             raise InvalidInput(f"--max-active must be at least 1, not {max_active}")
         with self.store.write() as s:
+            if by is not None:
+                access.require(permissions.may_change_agents(_person(s, by)))
             if queries.agent_by_handle(s, handle) is not None:
                 raise Refused(f"agent {handle!r} already exists")
             team_row = queries.team_named(s, team.strip(), create=True) if team else None
@@ -103,7 +111,7 @@ class Roster:
     def set_duty(self, handle: str, on_duty: bool, *, by: str) -> AgentView:
         """Put an agent on or off duty: anyone themself, a supervisor or above anyone."""
         with self.store.write() as s:
-            agent = _managed(s, handle, by, "put", own_ok=True)
+            agent = _managed(s, handle, by, "duty")
             if agent.on_duty == on_duty:
                 raise Refused(f"{handle} is already {'on' if on_duty else 'off'} duty")
             agent.on_duty = on_duty
@@ -120,11 +128,24 @@ class Roster:
         default_cap: bool = False,
         max_active: int | None = None,
         team: str | None = None,
+        role: str | None = None,
     ) -> AgentView:
-        """Change what routing weighs for an agent (a supervisor or above): skills (replacing
-        them), cap on active P1/P2 tickets (or back to the desk's default), max active, team."""
-        if skills is None and cap is None and not default_cap and max_active is None and not team:
-            raise InvalidInput("nothing to change: give --skill, --cap, --max-active or --team")
+        """Change what routing weighs for an agent (a supervisor of their team, a director or
+        an admin): skills (replacing them), cap on active P1/P2 tickets (or back to the desk's
+        default), max active; and (an admin only) their team and role. The last admin is
+        never demoted."""
+        role = fields.role(role) if role is not None else None
+        if (
+            skills is None
+            and cap is None
+            and not default_cap
+            and max_active is None
+            and not team
+            and role is None
+        ):
+            raise InvalidInput(
+                "nothing to change: give --skill, --cap, --max-active, --team or --role"
+            )
         if cap is not None and default_cap:
             raise InvalidInput("give --cap N or --cap default, not both")
         if cap is not None and cap < 0:
@@ -132,7 +153,13 @@ class Roster:
         if max_active is not None and max_active < 1:
             raise InvalidInput(f"--max-active must be at least 1, not {max_active}")
         with self.store.write() as s:
-            agent = _managed(s, handle, by, "change", own_ok=False)
+            agent = _managed(s, handle, by, "agent_settings")
+            if team or role is not None:
+                access.require(permissions.may_change_agents(_person(s, by)))
+            if role is not None and role != "admin" and agent.role == "admin":
+                _keep_an_admin(s, agent, "demoting")
+            if role is not None:
+                agent.role = role
             if skills is not None:
                 agent.skills = fields.tags(skills)
             if cap is not None or default_cap:
@@ -144,6 +171,25 @@ class Roster:
                 agent.team_id = team_row.id if team_row else None
             s.add(agent)
             return AgentView.from_row(agent, queries.team_of(s, agent))
+
+    def remove(self, handle: str, *, by: str) -> None:
+        """Remove an agent who has no history (an admin only; never the last admin). The
+        audit trail cannot be rewritten, so an agent who ever acted, or held or was given
+        a ticket, stays: take them off duty instead."""
+        with self.store.write() as s:
+            access.require(permissions.may_change_agents(_person(s, by)))
+            agent = queries.agent_by_handle(s, handle)
+            if agent is None:
+                raise unknown_agent(handle)
+            if agent.role == "admin":
+                _keep_an_admin(s, agent, "removing")
+            if _has_history(s, agent):
+                raise Refused(
+                    f"{handle} has history on this desk (tickets, comments or audit events), "
+                    f"which cannot be rewritten: take them off duty instead "
+                    f"(`deskline agents duty off {handle}`)"
+                )
+            s.delete(agent)
 
     def enrol_first(self, handle: str) -> AgentView | None:
         """On a desk with no agents at all, the first person to use it becomes its admin."""
@@ -159,19 +205,40 @@ class Roster:
             return AgentView.from_row(agent, None)
 
 
-def _managed(session: Session, handle: str, by: str, what: str, *, own_ok: bool) -> Agent:
-    """The agent ``handle``, if ``by`` may change them: a supervisor, director or admin may
-    change anyone; others only themselves, and only where ``own_ok``."""
-    actor = queries.agent_by_handle(session, by)
+def _person(session: Session, handle: str) -> permissions.Person:
+    actor = queries.agent_by_handle(session, handle)
     if actor is None:
-        raise unknown_agent(by)
+        raise unknown_agent(handle)
+    return access.person(session, actor)
+
+
+def _managed(session: Session, handle: str, by: str, action: str) -> Agent:
+    """The agent ``handle``, if ``by`` may do ``action`` ("duty", "agent_settings") to them."""
+    actor = _person(session, by)
     agent = queries.agent_by_handle(session, handle)
     if agent is None:
         raise unknown_agent(handle)
-    if actor.role not in MANAGERS and not (own_ok and actor.id == agent.id):
-        whose = "someone else" if own_ok else handle
-        raise NotAllowed(
-            f"only a supervisor, director or admin can {what} {whose}"
-            f"{' on or off duty' if what == 'put' else ''}; you ({by}) are {actor.role}"
-        )
+    access.require(permissions.may_manage(actor, action, access.person(session, agent)))
     return agent
+
+
+def _keep_an_admin(session: Session, agent: Agent, what: str) -> None:
+    """Refuse to leave the desk without an admin. The admins are read under the write lock
+    (on PostgreSQL their rows locked), so two admins demoting each other cannot both win."""
+    stmt = select(Agent.id).where(col(Agent.role) == "admin").with_for_update()
+    admins = len(session.exec(stmt).all())
+    if admins <= 1:
+        raise Refused(permissions.last_admin(agent.handle, admins, what))
+
+
+def _has_history(session: Session, agent: Agent) -> bool:
+    for column in (
+        col(Ticket.assignee_id),
+        col(Comment.author_id),
+        col(Event.actor_id),
+        col(Customer.dedicated_agent_id),
+    ):
+        stmt = select(func.count()).where(column == agent.id)
+        if session.exec(stmt).one():
+            return True
+    return False

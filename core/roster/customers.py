@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from deskline.core.errors import InvalidInput, NotAllowed
-from deskline.core.roster.agents import MANAGERS, unknown_agent
+from deskline.core.errors import InvalidInput
+from deskline.core.roster import access, permissions
+from deskline.core.roster.agents import unknown_agent
 from deskline.storage import queries
 from deskline.storage.models import Agent, Customer
 from deskline.storage.store import Store
@@ -55,11 +56,7 @@ class Customers:
             actor = queries.agent_by_handle(s, by)
             if actor is None:
                 raise unknown_agent(by)
-            if actor.role not in MANAGERS:
-                raise NotAllowed(
-                    "only a supervisor, director or admin can change a customer; "
-                    f"you ({by}) are {actor.role}"
-                )
+            access.require(permissions.may_manage(access.person(s, actor), "customers"))
             agent = None
             if dedicated:
                 agent = queries.agent_by_handle(s, dedicated.strip())

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from deskline.core.desk.views import AgentView
 
 app = Commands(
-    name="agents", help="Who works at this desk: add, list, duty on/off, skills and caps."
+    name="agents",
+    help="Who works at this desk: add, remove, list, duty on/off, skills, caps and roles.",
 )
 
 HandleArg = Annotated[str, typer.Argument(metavar="HANDLE", help="The agent's handle.")]
@@ -38,10 +39,12 @@ def agents_add(
     max_active: Annotated[int, typer.Option(metavar="N", help="Most open tickets at once.")] = 10,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add an agent."""
+    """Add an agent (an admin only)."""
     from deskline.core.roster.agents import Roster
 
-    agent = Roster(session_of(ctx).store).add(
+    session = session_of(ctx)
+    me = session.desk().actor  # who asks, checked (and enrolled on a new desk)
+    agent = Roster(session.store).add(
         handle,
         name=name,
         role=role,
@@ -49,6 +52,7 @@ def agents_add(
         skills=skill or (),
         email=email,
         max_active=max_active,
+        by=me,
     )
     emit(agent.to_json(), as_json, lambda: typer.echo(f"added {agent.handle} ({agent.role})"))
 
@@ -131,11 +135,17 @@ def agents_set(
         typer.Option(metavar="N", help="Most open tickets they hold at once, any priority."),
     ] = None,
     team: Annotated[
-        str | None, typer.Option(metavar="TEAM", help="Move them to this team (created if new).")
+        str | None,
+        typer.Option(metavar="TEAM", help="Move them to this team (created if new; admin)."),
+    ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(metavar="ROLE", help="agent, supervisor, director or admin (admin)."),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change an agent's skills, cap, max active or team (supervisor, director or admin)."""
+    """Change an agent's skills, cap or max active (a supervisor of their team, director,
+    admin), or their team or role (an admin)."""
     from deskline.core.roster.agents import Roster
 
     if skill and clear_skills:
@@ -151,8 +161,20 @@ def agents_set(
         default_cap=default,
         max_active=max_active,
         team=team,
+        role=role,
     )
     emit(agent.to_json(), as_json, lambda: typer.echo(agent_line(agent)))
+
+
+@app.command("remove")
+def agents_remove(ctx: typer.Context, handle: HandleArg) -> None:
+    """Remove an agent with no history (an admin only; never the last admin)."""
+    from deskline.core.roster.agents import Roster
+
+    session = session_of(ctx)
+    me = session.desk().actor
+    Roster(session.store).remove(handle, by=me)
+    typer.echo(f"removed {handle}")
 
 
 def agent_line(agent: AgentView) -> str:
@@ -160,6 +182,6 @@ def agent_line(agent: AgentView) -> str:
     skills = ", ".join(agent.skills) or "none"
     cap = "default" if agent.cap is None else str(agent.cap)
     return (
-        f"{agent.handle}: team {agent.team or '—'}, skills {skills}, cap {cap}, "
+        f"{agent.handle} ({agent.role}): team {agent.team or '—'}, skills {skills}, cap {cap}, "
         f"max active {agent.max_active}, {'on' if agent.on_duty else 'off'} duty"
     )

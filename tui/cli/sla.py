@@ -48,7 +48,7 @@ def sla_due(
 
 @app.command("recompute")
 def sla_recompute(ctx: typer.Context) -> None:
-    """Store open tickets' due times again under the desk's policy (`policy apply` does
-    this itself)."""
+    """Store open tickets' due times again under the desk's policy (an admin only;
+    `policy apply` does this itself)."""
     changed = session_of(ctx).desk().recompute_sla()
     typer.echo(f"{changed} open ticket(s) had their due times moved")

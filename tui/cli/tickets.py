@@ -159,10 +159,20 @@ def assign(
 
 @app.command()
 def take(
-    ctx: typer.Context, key: KeyArg, if_version: VersionOpt = None, as_json: JsonOpt = False
+    ctx: typer.Context,
+    key: KeyArg,
+    steal: Annotated[
+        bool,
+        typer.Option(
+            "--steal",
+            help="Take it from whoever holds it (a supervisor of its team, director, admin).",
+        ),
+    ] = False,
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Assign a ticket to yourself and start on it."""
-    t = session_of(ctx).desk().take(key, expected_version=if_version)
+    """Assign a ticket to yourself and start on it (one someone else holds: --steal)."""
+    t = session_of(ctx).desk().take(key, steal=steal, expected_version=if_version)
     changed(t, as_json, f"yours now ({t.status})")
 
 

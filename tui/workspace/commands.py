@@ -29,7 +29,7 @@ class WorkspaceCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         screen = self.app.screen
-        for action, name, help_text in ACTIONS:
+        for action, name, help_text in _offered(self.screen):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(
@@ -41,5 +41,11 @@ class WorkspaceCommands(Provider):
 
     async def discover(self) -> Hits:
         screen = self.app.screen
-        for action, name, help_text in ACTIONS:
+        for action, name, help_text in _offered(self.screen):
             yield Hit(1.0, name, partial(screen.run_action, action), help=help_text)
+
+
+def _offered(screen: object) -> list[tuple[str, str, str]]:
+    """The actions the screen offers now (the workspace hides what my role may not do)."""
+    offers = getattr(screen, "offers", None)
+    return [a for a in ACTIONS if offers is None or offers(a[0])]

@@ -42,6 +42,17 @@ WRITE_SECONDS = 2.0  # an own write whose change the pump has not brought by the
 HEAD = 100  # a new view or filter shows its first this many tickets at once, then the rest
 FULL_READ_QUICK = 0.03  # seconds: when a whole view reads slower, its head shows first
 DETAIL_DELAY = 0.1  # moving fast, the detail follows once the keys rest this long
+# What each key asks of my role on the selected ticket (core's Desk.allowed decides).
+NEEDS = {
+    "take": "take",
+    "assign": "assign",
+    "status": "work",
+    "priority": "work",
+    "reply": "work",
+    "note": "work",
+    "escalate": "work",
+    "reopen": "work",
+}
 
 
 class HeaderBar(Static):
@@ -124,6 +135,9 @@ class WorkspaceScreen(Screen[None]):
         dialog: QuickCreate
         catalog: Catalog
 
+    class MeKnown(Message, bubble=False):
+        """My role and team are read: the keys on offer follow them."""
+
     @dataclass
     class Written(Message, bubble=False):
         """A use case succeeded: ``ticket`` as it is now."""
@@ -170,6 +184,8 @@ class WorkspaceScreen(Screen[None]):
         self.queue_view = QueueView(self.desk.read_sla)
         self._changes_seen = 0  # how many times the pump brought changes
         self._detail_coming: int | None = None  # the ticket whose detail is being read
+        self._me_known = False  # my role read: until then every key shows (core decides)
+        self._offered = frozenset(NEEDS)  # the ticket keys the footer shows now
 
     # -- layout --------------------------------------------------------------------
 
@@ -193,6 +209,35 @@ class WorkspaceScreen(Screen[None]):
         self.set_interval(TICK_SECONDS, self.tick)
         self.set_interval(FREEZE_SECONDS, self.set_aside)
         self.pump.changed.subscribe(self, self.apply_changes)
+        self.read_me()
+
+    @work(thread=True, group="me")
+    def read_me(self) -> None:
+        self.desk.whoami()  # my role and team, kept by the desk for Desk.allowed
+        self.post_message(self.MeKnown())
+
+    @on(MeKnown)
+    def me_known(self) -> None:
+        self._me_known = True
+        self.sync_keys()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys for what my role may not do on the selected ticket are hidden (footer, help,
+        palette); core refuses them anyway (a race shows its reason as a toast)."""
+        return self.offers(action)
+
+    def offers(self, action: str) -> bool:
+        need = NEEDS.get(action)
+        if need is None or not self._me_known or (ticket := self._under()) is None:
+            return True
+        return need in self.desk.allowed(ticket)
+
+    def sync_keys(self) -> None:
+        """Show the keys the selected ticket allows, redrawing the footer only on a change."""
+        offered = frozenset(a for a in NEEDS if self.offers(a))
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
 
     def set_aside(self) -> None:
         """Keep what outlived a few seconds (modules, mappers, styles, cached rows) out of the
@@ -270,6 +315,7 @@ class WorkspaceScreen(Screen[None]):
     @on(QueueLoaded)
     def queue_loaded(self, message: QueueLoaded) -> None:
         self.show_queue(message.numbers, message.first, message.complete)
+        self.sync_keys()
 
     def show_queue(
         self, numbers: list[int], first: list[TicketView], complete: bool = True
@@ -310,6 +356,7 @@ class WorkspaceScreen(Screen[None]):
     @on(WindowLoaded)
     def window_loaded(self, message: WindowLoaded) -> None:
         self.queue_view.show_tickets(message.tickets)
+        self.sync_keys()
 
     @on(QueueView.Selected)
     def selected(self, event: QueueView.Selected) -> None:
@@ -317,6 +364,7 @@ class WorkspaceScreen(Screen[None]):
         once the keys rest while it moves fast (drawing it costs a layout pass)."""
         if event.number != self.queue_view.selected_number:
             return  # the cursor left it before this came: the event for where it is follows
+        self.sync_keys()
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
@@ -360,6 +408,7 @@ class WorkspaceScreen(Screen[None]):
 
     def show_detail(self, ticket: TicketView | None) -> None:
         self.detail = ticket
+        self.sync_keys()
         for pane in self.query(DetailPane).results(DetailPane):  # none while closing
             pane.show(ticket)
         self.show_countdown()
@@ -428,12 +477,16 @@ class WorkspaceScreen(Screen[None]):
 
     # -- acting on the selected ticket -------------------------------------------------
 
-    def _selected(self) -> TicketView | None:
+    def _under(self) -> TicketView | None:
         # The ticket under the cursor, even while its detail is still on its way; a detail
         # of a ticket that left the view (resolved, say) stays what the keys act on.
         ticket, under = self.detail, self.queue_view.selected
         if under is not None and (ticket is None or ticket.number in self.queue_view.numbers):
             ticket = under if ticket is None or ticket.number != under.number else ticket
+        return ticket
+
+    def _selected(self) -> TicketView | None:
+        ticket = self._under()
         if ticket is None:
             self.notify("no ticket selected", severity="warning")
         return ticket

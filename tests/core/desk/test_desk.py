@@ -10,6 +10,7 @@ from sqlmodel import func, select
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import (
     DesklineError,
+    Forbidden,
     IllegalTransition,
     InvalidInput,
     NotFound,
@@ -108,13 +109,25 @@ def test_assign_writes_one_event_with_old_and_new_holder(ana, clock):
 
 def test_take_assigns_to_me_and_starts_in_one_event(ana):
     key = ana.create("Outlook asks for password").key
-    ana.assign(key, "bo")
     t = ana.take(key)
+    assert (t.status, t.assignee) == ("in_progress", "ana")
+    e = only_new_event(ana, key, 1)
+    assert e.kind == "taken"
+    assert e.old == {"status": "new", "assignee": None}
+    assert e.new == {"status": "in_progress", "assignee": "ana"}
+
+
+def test_taking_a_ticket_someone_holds_needs_steal_and_the_event_says_so(ana):
+    key = ana.create("Outlook asks for password").key
+    ana.assign(key, "bo")
+    with pytest.raises(Forbidden, match=f"{key} is held by bo: take it from them with"):
+        ana.take(key)
+    t = ana.take(key, steal=True)  # ana supervises Service Desk
     assert (t.status, t.assignee) == ("in_progress", "ana")
     e = only_new_event(ana, key, 2)
     assert e.kind == "taken"
     assert e.old == {"status": "assigned", "assignee": "bo"}
-    assert e.new == {"status": "in_progress", "assignee": "ana"}
+    assert e.new == {"status": "in_progress", "assignee": "ana", "stolen_from": "bo"}
 
 
 def test_take_of_my_own_started_ticket_is_refused(ana):

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import func, select
 
 from deskline.core.desk.tickets import Desk
-from deskline.core.errors import DesklineError, InvalidInput, NotAllowed, Refused
+from deskline.core.errors import DesklineError, Forbidden, InvalidInput, Refused
 from deskline.core.roster.agents import Roster
 from deskline.core.roster.customers import Customers
 from deskline.core.routing.route import Conditions, RoutingRules, Rule
@@ -211,19 +211,24 @@ def test_a_surge_is_recorded_once_per_surge(store, team, clock):
 def test_only_supervisors_and_above_change_other_agents(store, team):
     roster = Roster(store)
     assert roster.set_duty("bo", False, by="bo").on_duty is False  # oneself: fine
-    with pytest.raises(NotAllowed, match="only a supervisor, director or admin can put"):
+    with pytest.raises(Forbidden, match="only a supervisor of Service Desk, a director or an"):
         roster.set_duty("cy", False, by="bo")
-    with pytest.raises(NotAllowed, match=r"can change bo; you \(bo\) are agent"):
+    with pytest.raises(Forbidden, match=r"can change bo; you \(bo\) are agent"):
         roster.update("bo", by="bo", cap=50)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Forbidden):
         Customers(store).set("Acme", by="bo", tier="vip")
+    with pytest.raises(Forbidden, match=r"change dee; you \(ana\) are supervisor of Service"):
+        roster.update("dee", by="ana", cap=1)  # not her team
+    with pytest.raises(Forbidden, match="only an admin can add or remove agents"):
+        roster.update("bo", by="zoe", team="Network")  # a director: not the team
     with pytest.raises(Refused, match="already off duty"):
         roster.set_duty("bo", False, by="ana")
     with pytest.raises(InvalidInput, match="nothing to change"):
         roster.update("bo", by="ana")
-    updated = roster.update("bo", by="zoe", cap=3, skills=["VPN", "network"], team="Network")
+    roster.add("ada", role="admin")
+    updated = roster.update("bo", by="ada", cap=3, skills=["VPN", "network"], team="Network")
     assert (updated.cap, updated.skills, updated.team) == (3, ("vpn", "network"), "Network")
-    assert roster.update("bo", by="ana", default_cap=True).cap is None
+    assert roster.update("bo", by="zoe", default_cap=True).cap is None
 
 
 def test_concurrent_creates_never_push_an_agent_past_the_cap(store, team):

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from deskline.core.desk.tickets import Desk
+from deskline.core.roster.agents import Roster
 from deskline.core.sla.defaults import default_rules
 from deskline.storage.models import Ticket
 
@@ -198,7 +199,8 @@ def test_recompute_moves_stored_due_times_to_new_targets_without_a_version_bump(
 
     rules = default_rules()
     slower = {**rules.targets, "P0": Target(parse_duration("30m"), parse_duration("4h"), "always")}
-    changed = Desk(desk.store, "ana", now=clock, rules=replace(rules, targets=slower))
+    Roster(desk.store).add("ada", role="admin")  # only an admin recomputes
+    changed = Desk(desk.store, "ada", now=clock, rules=replace(rules, targets=slower))
     assert changed.recompute_sla() == 1  # the resolved ticket is left alone
     after = stored(ana, key)
     assert after.first_response_due_at == T0 + timedelta(minutes=30)

@@ -11,6 +11,8 @@ from sqlalchemy import inspect, text
 from deskline.storage.store import Store
 from deskline.tui.cli.main import main
 
+ADMIN = "ada"  # who sets the command tests' desks up: the first user, so the admin
+
 
 class Cli:
     """``deskline --db DB [--config FILE] --as HANDLE ARGS`` in-process."""
@@ -53,11 +55,14 @@ def run(monkeypatch, capsys, *args: str, env: dict[str, str] | None = None):
 
 
 def plain_desk(db_url: str, capsys, monkeypatch) -> Cli:
-    """A desk with two agents (ana of Service Desk, bo), no deskline.toml."""
+    """A desk with two agents (ana of Service Desk, bo), no deskline.toml, set up by ada
+    (its first user, so its admin)."""
     run = Cli(db_url, capsys, monkeypatch)
-    code, _, err = run("agents", "add", "ana", "--name", "Ana Silva", "--team", "Service Desk")
+    code, _, err = run(
+        "agents", "add", "ana", "--name", "Ana Silva", "--team", "Service Desk", as_=ADMIN
+    )
     assert code == 0, err
-    assert run("agents", "add", "bo", "--name", "Bo Wang")[0] == 0
+    assert run("agents", "add", "bo", "--name", "Bo Wang", as_=ADMIN)[0] == 0
     return run
 
 
@@ -91,7 +96,8 @@ within = "10m"
 
 
 def routed_desk(db_url: str, tmp_path, capsys, monkeypatch) -> Cli:
-    """A desk with routing rules, templates and a surge rule, five agents in two teams."""
+    """A desk with routing rules, templates and a surge rule, five agents in two teams, set up
+    by ada (its first user, so its admin; no team)."""
     config = tmp_path / "deskline.toml"
     config.write_text(ROUTING_CONFIG)
     monkeypatch.setenv("DESKLINE_NOW", "2026-04-02T09:00:00+00:00")
@@ -103,7 +109,7 @@ def routed_desk(db_url: str, tmp_path, capsys, monkeypatch) -> Cli:
         ("dee", "--team", "Billing"),
         ("zoe", "--role", "director"),
     ):
-        code, _, err = run("agents", "add", *args)
+        code, _, err = run("agents", "add", *args, as_=ADMIN)
         assert code == 0, err
     return run
 

@@ -25,7 +25,7 @@ def test_agents_set_changes_skills_and_cap(cli):
     code, out, err = cli("agents", "set", "cy", "--skills", "printer,network", "--cap", "2")
     assert code == 0, err
     assert out == (
-        "cy: team Service Desk, skills printer, network, cap 2, max active 10, on duty\n"
+        "cy (agent): team Service Desk, skills printer, network, cap 2, max active 10, on duty\n"
     )
     got = cli.json("agents", "set", "cy", "--cap", "default", "--clear-skills")
     assert (got["cap"], got["skills"]) == (None, [])

@@ -31,7 +31,7 @@ def deskline(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
 def env(tmp_path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
     env.update(DESKLINE_DB=str(tmp_path / "d.db"), DESKLINE_AS="root", COLUMNS="80", TZ="UTC")
-    deskline(env, "agents", "add", "root", "--role", "admin")
+    # root's first command makes them the desk's admin
     deskline(env, "agents", "add", HANDLE, "--name", "Alexandra Konstantinopoulou-Smythe")
     deskline(env, "new", "--title", TITLE, "--customer", CUSTOMER, "-p", "P1")
     deskline(env, "assign", "T-1", HANDLE)

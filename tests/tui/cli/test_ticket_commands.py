@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from in_process import Cli, plain_desk, row_counts
+from in_process import ADMIN, Cli, plain_desk, row_counts
 
 
 @pytest.fixture
@@ -69,8 +69,8 @@ def test_create_show_list_round_trip_in_json(cli):
 
 def test_the_whole_workflow_from_the_command_line(cli):
     cli("new", "--title", "VPN drops")  # no urgency keyword: triage leaves it at P2
-    assert cli.json("assign", "T-1", "bo")["assignee"] == "bo"
-    assert cli.json("take", "T-1")["status"] == "in_progress"
+    assert cli.json("assign", "T-1", "bo", as_=ADMIN)["assignee"] == "bo"
+    assert cli.json("take", "T-1", "--steal", as_=ADMIN)["status"] == "in_progress"
     assert cli.json("reply", "T-1", "Restarting the gateway")["first_response_at"]
     assert cli.json("note", "T-1", "gateway logs show OOM")["version"] == 5
     assert cli.json("priority", "T-1", "P0", "--reason", "all remote staff")["priority"] == "P0"
@@ -98,7 +98,7 @@ def test_the_whole_workflow_from_the_command_line(cli):
         "status",
         "reopened",
     ]
-    code, out, _ = cli("list", "--mine")
+    code, out, _ = cli("list", "--mine", as_=ADMIN)
     assert code == 0 and "VPN drops" in out
 
 
@@ -129,7 +129,7 @@ USER_ERRORS = [
         "--progress",
     ),
     (("reopen", "T-1"), 1, "cannot reopen T-1"),
-    (("agents", "add", "bo"), 1, "agent 'bo' already exists"),
+    (("agents", "add", "bo"), 1, "only an admin can add or remove agents"),
     (("agents", "add", "cy", "--role", "boss"), 2, "bad role 'boss'"),
 ]
 
@@ -198,3 +198,22 @@ def test_installed_console_script_runs(tmp_path, require):
         bad.returncode == 1
         and bad.stderr == "deskline: no ticket T-2: check the key with `deskline list`\n"
     )
+
+
+def test_a_forbidden_take_is_one_line_exit_1_and_changes_nothing(cli, db_url):
+    cli("new", "--title", "VPN drops")
+    assert cli("assign", "T-1", "bo", as_=ADMIN)[0] == 0
+    before = row_counts(db_url)
+    code, out, err = cli("take", "T-1")  # ana, an agent of Service Desk
+    assert (code, out) == (1, "")
+    assert err == (
+        "deskline: T-1 is held by bo; only a supervisor of Service Desk, a director or an "
+        "admin can take it from them\n"
+    )
+    code, _, err = cli("take", "T-1", "--steal")
+    assert code == 1 and "only a supervisor of Service Desk, a director or an admin can" in err
+    assert row_counts(db_url) == before
+    got = cli.json("take", "T-1", "--steal", as_=ADMIN)
+    assert got["assignee"] == ADMIN
+    taken = cli.json("show", "T-1")["events"][-1]
+    assert (taken["kind"], taken["new"]["stolen_from"]) == ("taken", "bo")

@@ -1,0 +1,252 @@
+"""Who may do what: the role matrix as data, and the one place that decides it.
+
+Pure: it knows people and tickets by handle and team name only (no storage). Every use case
+asks here inside its transaction, before it writes anything; a refusal is the message of a
+``Forbidden`` error. The system's own steps (the alert engine) are no actor and ask nothing.
+
+Where a ticket stands for the one acting (``relation``), one of:
+
+- ``own``: they hold it;
+- ``team``: someone else holds it, and it is their team's (or has no team: everyone's);
+- ``queue``: nobody holds it, and it is their team's or has no team;
+- ``other_queue``: nobody holds it, and it is another team's;
+- ``other``: someone else holds it, and it is another team's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("agent", "supervisor", "director", "admin")
+RELATIONS = ("own", "team", "queue", "other_queue", "other")
+EVERY = frozenset(RELATIONS)
+
+# Ticket actions: where each role may do them. "work" is every change of one's ticket:
+# status, reply, note, priority, escalate, reopen, route. "take": assign to me and start;
+# "steal": take a ticket someone else holds (``take --steal``). "assign": give it to someone
+# else (an agent only their own ticket, to a teammate; see may_assign for moving teams).
+TICKET_MATRIX: dict[str, dict[str, frozenset[str]]] = {
+    "work": {
+        "agent": frozenset({"own", "team", "queue"}),
+        "supervisor": frozenset({"own", "team", "queue"}),
+        "director": EVERY,
+        "admin": EVERY,
+    },
+    "take": {
+        "agent": frozenset({"own", "queue"}),
+        "supervisor": frozenset({"own", "queue"}),
+        "director": frozenset({"own", "queue", "other_queue"}),
+        "admin": frozenset({"own", "queue", "other_queue"}),
+    },
+    "steal": {
+        "agent": frozenset(),
+        "supervisor": frozenset({"team"}),
+        "director": frozenset({"team", "other"}),
+        "admin": frozenset({"team", "other"}),
+    },
+    "assign": {
+        "agent": frozenset({"own"}),
+        "supervisor": frozenset({"own", "team", "queue"}),
+        "director": EVERY,
+        "admin": EVERY,
+    },
+}
+
+# Desk actions: who may do them at all ("team": a supervisor only for members of their team;
+# "self": anyone for themself).
+DESK_MATRIX: dict[str, dict[str, str]] = {
+    "create": {"agent": "yes", "supervisor": "yes", "director": "yes", "admin": "yes"},
+    "duty": {"agent": "self", "supervisor": "team", "director": "yes", "admin": "yes"},
+    "agent_settings": {"agent": "no", "supervisor": "team", "director": "yes", "admin": "yes"},
+    "customers": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
+    "agents": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},
+    "policy": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},
+}
+
+# What a ticket action is called in a refusal.
+DOING = {
+    "work": "change",
+    "take": "take",
+    "steal": "take",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone as the rules see them."""
+
+    handle: str
+    role: str
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class Held:
+    """A ticket as the rules see it: its key, team, and who holds it."""
+
+    key: str
+    team: str | None
+    assignee: str | None
+
+
+def relation(actor: Person, ticket: Held) -> str:
+    """Where the ticket stands for ``actor`` (see the module's doc)."""
+    ours = ticket.team is None or (actor.team is not None and ticket.team == actor.team)
+    if ticket.assignee == actor.handle:
+        return "own"
+    if ticket.assignee is None:
+        return "queue" if ours else "other_queue"
+    return "team" if ours else "other"
+
+
+def allowed(actor: Person, ticket: Held) -> frozenset[str]:
+    """The ticket actions ``actor`` may do on ``ticket`` now (what a screen offers)."""
+    where = relation(actor, ticket)
+    return frozenset(
+        action for action, cells in TICKET_MATRIX.items() if where in cells.get(actor.role, ())
+    )
+
+
+def may(actor: Person, action: str, ticket: Held) -> str | None:
+    """None if ``actor`` may do ``action`` ("work", "take", "steal") on ``ticket``, else why
+    not, as a Forbidden message."""
+    where = relation(actor, ticket)
+    if where in TICKET_MATRIX[action].get(actor.role, frozenset()):
+        return None
+    if action == "steal":
+        if actor.role == "agent":
+            return (
+                f"{ticket.key} is held by {ticket.assignee}: only {_managers(ticket.team)} "
+                f"can take it from them; you ({actor.handle}) are agent"
+            )
+        return (
+            f"only {_managers(ticket.team)} can take {ticket.key} from {ticket.assignee}; "
+            f"you ({actor.handle}) are {_who(actor)}"
+        )
+    if action == "take" and where in ("team", "other"):
+        return _held(actor, ticket)
+    return (
+        f"only {_workers(ticket)} can {DOING[action]} {ticket.key}; "
+        f"you ({actor.handle}) are {_who(actor)}"
+    )
+
+
+def may_take(actor: Person, ticket: Held, *, steal: bool) -> str | None:
+    """``take`` (``steal``: ``take --steal``): a ticket someone else holds is refused for
+    everybody unless stolen, and only a supervisor of its team, a director or an admin may."""
+    if ticket.assignee is not None and ticket.assignee != actor.handle:
+        if not steal:
+            return _held(actor, ticket)
+        return may(actor, "steal", ticket)
+    return may(actor, "take", ticket)
+
+
+def may_assign(actor: Person, ticket: Held, target: Person) -> str | None:
+    """Giving ``ticket`` to ``target``. To myself it is a take (a steal when someone else
+    holds it). Directors and admins: anything. A supervisor: tickets of their team or of no
+    team, to anyone (moving it to another team is theirs to do, as its team's supervisor).
+    An agent: their own ticket, to a teammate, without moving it out of its team."""
+    if target.handle == actor.handle:
+        return may_take(actor, ticket, steal=True)
+    if actor.role in ("director", "admin"):
+        return None
+    moves = ticket.team is not None and target.team is not None and target.team != ticket.team
+    manages = actor.role == "supervisor" and ticket.team in (None, actor.team)
+    if manages:
+        return None
+    if moves:
+        return (
+            f"only {_managers(ticket.team)} can move {ticket.key} to {target.team} "
+            f"(assigning it to {target.handle}); you ({actor.handle}) are {_who(actor)}"
+        )
+    own = ticket.assignee == actor.handle
+    teammate = actor.team is not None and target.team == actor.team
+    if own and teammate:
+        return None
+    why = "" if own or ticket.assignee is None else f" (held by {ticket.assignee})"
+    hint = "; you may hand your own tickets to a teammate" if actor.role == "agent" else ""
+    return (
+        f"only {_managers(ticket.team)} can assign {ticket.key}{why} to {target.handle}; "
+        f"you ({actor.handle}) are {_who(actor)}{hint}"
+    )
+
+
+def may_manage(actor: Person, action: str, target: Person | None = None) -> str | None:
+    """A desk action (DESK_MATRIX): on ``target`` for "duty" and "agent_settings"."""
+    cell = DESK_MATRIX[action].get(actor.role, "no")
+    if cell == "yes":
+        return None
+    if cell == "self" and target is not None and target.handle == actor.handle:
+        return None
+    if cell == "team" and target is not None:
+        if target.handle == actor.handle or (actor.team is not None and target.team == actor.team):
+            return None
+    return _desk_refusal(actor, action, target)
+
+
+def may_change_policy(actor: Person) -> str | None:
+    """Only admins change the desk's policy (``policy apply``, ``sla recompute``)."""
+    return may_manage(actor, "policy")
+
+
+def may_change_agents(actor: Person) -> str | None:
+    """Only admins add and remove agents and change their role or team."""
+    return may_manage(actor, "agents")
+
+
+def last_admin(handle: str, admins: int, what: str) -> str:
+    """The refusal to remove or demote the desk's last admin."""
+    return (
+        f"{handle} is the desk's last admin: {what} them would leave nobody to manage "
+        f"agents and policy; make another agent admin first "
+        f"(`deskline agents set HANDLE --role admin`)"
+    )
+
+
+def _desk_refusal(actor: Person, action: str, target: Person | None) -> str:
+    you = f"you ({actor.handle}) are {_who(actor)}"
+    if action == "duty":
+        whose = target.handle if target else "someone else"
+        team = f" of {target.team}" if target and target.team else ""
+        return (
+            f"only a supervisor{team}, a director or an admin can put {whose} on or off duty; {you}"
+        )
+    if action == "agent_settings":
+        name = target.handle if target else "an agent"
+        team = f" of {target.team}" if target and target.team else ""
+        return f"only a supervisor{team}, a director or an admin can change {name}; {you}"
+    if action == "customers":
+        return f"only a supervisor, director or admin can change a customer; {you}"
+    if action == "agents":
+        return f"only an admin can add or remove agents or change their role or team; {you}"
+    return f"only an admin can change the desk's policy; {you}"
+
+
+def _who(actor: Person) -> str:
+    if actor.role == "supervisor" and actor.team:
+        return f"supervisor of {actor.team}"
+    return actor.role
+
+
+def _managers(team: str | None) -> str:
+    return (
+        f"a supervisor of {team}, a director or an admin"
+        if team
+        else ("a supervisor, a director or an admin")
+    )
+
+
+def _workers(ticket: Held) -> str:
+    if ticket.team:
+        return f"{ticket.team}'s agents, its holder, a director or an admin"
+    return "its holder, a director or an admin"
+
+
+def _held(actor: Person, ticket: Held) -> str:
+    could = may(actor, "steal", ticket) is None
+    hint = (
+        f": take it from them with `deskline take {ticket.key} --steal`"
+        if could
+        else f"; only {_managers(ticket.team)} can take it from them"
+    )
+    return f"{ticket.key} is held by {ticket.assignee}{hint}"
