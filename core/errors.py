@@ -37,3 +37,8 @@ class StaleEdit(DesklineError):
 
 class NotAllowed(DesklineError):
     """The acting agent's role does not allow this (say, an agent changing a colleague's duty)."""
+
+
+class Forbidden(DesklineError):
+    """Who you are does not allow this: your role, or your identity (``--as`` someone else
+    in team mode); nothing is written."""

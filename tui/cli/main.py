@@ -1,7 +1,7 @@
 """The ``deskline`` command: the Typer app built from the command groups, and its entry point.
 
 Each group is a module of its own (tickets, agents, customers, rules, alerts, config, sla,
-db, demo, dashboard); what they share is in context.py. Their modules import only Typer at
+db, audit, demo, dashboard); what they share is in context.py. Their modules import only Typer at
 the top, so ``deskline --help`` and ``--version`` load no database or screen library.
 """
 
@@ -28,6 +28,7 @@ from deskline.core.errors import DesklineError
 from deskline.tui.cli import (
     agents,
     alerts,
+    audit,
     config,
     customers,
     dashboard,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from typer._click import Command, Context, HelpFormatter
 
 PROG = "deskline"
-GROUPS = (tickets, agents, customers, rules, alerts, config, sla, db, demo, dashboard)
+GROUPS = (tickets, agents, customers, rules, alerts, config, sla, db, audit, demo, dashboard)
 
 
 def entries() -> dict[str, CommandInfo | TyperInfo]:
