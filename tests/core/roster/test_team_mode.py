@@ -5,12 +5,14 @@ as a convenience, and a new file readable by its owner only."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -81,8 +83,10 @@ def team(pg_url, login):
         store.close()
 
 
-def deskline(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DESKLINE_AS"}
+def deskline(
+    db: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**{k: v for k, v in os.environ.items() if k != "DESKLINE_AS"}, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "deskline", "--db", db, *args],
         capture_output=True,
@@ -280,3 +284,23 @@ def test_a_new_sqlite_desk_is_readable_by_its_owner_only(tmp_path):
     shared.chmod(0o660)
     Store.open(str(shared)).close()
     assert (shared.stat().st_mode & 0o777) == 0o660  # an existing file's mode is the owner's
+
+
+def test_the_watcher_runs_as_a_service_login_acting_as_nobody(team, login, pg_url):
+    owner, _, _ = team
+    watcher = login("watch")
+    Desk(owner, "boss", now=lambda: datetime(2026, 4, 2, 9, 0, tzinfo=UTC)).create(
+        "down for everyone", priority="P1"
+    )
+    url = as_login(pg_url, watcher)
+    later = {"DESKLINE_NOW": "2026-04-02T15:00:00+00:00"}
+    done = deskline(url, "watch", "--once", "--jsonl", env=later)
+    assert done.returncode != 0  # no grants yet: not even the schema
+    grant(owner, by="boss", service=[watcher])
+    done = deskline(url, "watch", "--once", "--jsonl", env=later)
+    assert done.returncode == 0, done.stderr
+    fired = [json.loads(line) for line in done.stdout.splitlines()]
+    assert fired and all(f["ticket"] == "T-1" for f in fired), fired
+    with owner.read() as s:
+        assert s.execute(text("SELECT count(*) FROM alert")).scalar_one() == len(fired)
+    assert verify(owner).holds
