@@ -166,7 +166,10 @@ def main_options(
     handle: Annotated[
         str | None,
         typer.Option(
-            "--as", metavar="HANDLE", help="Act as this agent handle (default: your OS user name)."
+            "--as",
+            metavar="HANDLE",
+            help="Act as this agent (default: your OS user; on PostgreSQL your login's agent, "
+            "others for admins only).",
         ),
     ] = None,
     theme: Annotated[
