@@ -36,6 +36,6 @@ class StaleEdit(DesklineError):
 
 
 class Forbidden(DesklineError):
-    """The acting agent's role does not allow this (say, an agent changing a colleague's duty);
-    nothing is written. The message says who may: "only a supervisor of Billing can ...".
-    """
+    """Who you are does not allow this: your role (say, an agent changing a colleague's
+    duty) or your identity (``--as`` someone else in team mode); nothing is written. The
+    message says who may: "only a supervisor of Billing can ..."."""

@@ -72,6 +72,15 @@ def make_engine(url: str) -> Engine:
             raise StoreError(f"cannot open database {path}: folder {path.parent} does not exist")
         if path.is_dir():
             raise StoreError(f"cannot open database {path}: it is a folder; name a file in it")
+        if not path.exists():
+            # On one machine the file's permissions are the boundary: a new desk is its
+            # owner's only (SQLite gives its -wal and -shm files the same mode).
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except FileExistsError:  # made meanwhile by another process
+                pass
+            except OSError as exc:
+                raise StoreError(f"cannot create database {path}: {exc.strerror}") from None
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

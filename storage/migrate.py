@@ -74,9 +74,24 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        # A batch migration on SQLite recreates a table (copy, drop, rename); with foreign
+        # keys on, dropping a table other rows refer to fails (0007 recreates agent, which
+        # every event refers to). Off around the migration (outside its transaction: the
+        # pragma is a no-op inside one), and every reference checked before it commits.
+        raw = conn.connection.dbapi_connection if sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise StoreError("the schema upgrade would leave rows referring to none")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def backup(engine: Engine, label: str = "backup") -> Path:

@@ -146,6 +146,7 @@ class AgentView:
     email: str | None
     cap: int | None = None  # most active P1/P2 tickets routing gives them; None: desk default
     active: int | None = None  # open tickets they hold, when counted
+    db_role: str | None = None  # team mode: the database login they connect as
 
     @classmethod
     def from_row(cls, agent: Agent, team: str | None, active: int | None = None) -> AgentView:
@@ -161,6 +162,7 @@ class AgentView:
             agent.email,
             agent.cap,
             active,
+            agent.db_role,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -9,11 +9,14 @@ from collections.abc import Iterable
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from deskline.core import clock
 from deskline.core.desk import fields
+from deskline.core.desk.audit import record_desk_event
 from deskline.core.desk.views import AgentView
-from deskline.core.errors import InvalidInput, Refused, UnknownAgent
+from deskline.core.errors import Forbidden, InvalidInput, Refused, UnknownAgent
 from deskline.core.roster import access, permissions
 from deskline.core.routing.route import ROUTED_STATUSES
+from deskline.storage import access as logins
 from deskline.storage import queries, workload
 from deskline.storage.models import Agent, Comment, Customer, Event, Ticket
 from deskline.storage.store import Store
@@ -35,6 +38,24 @@ def check_handle(handle: str) -> str:
     if not value or any(c.isspace() for c in value) or len(value) > 64:
         raise InvalidInput(f"bad handle {handle!r}: use one word, like alice or li.wei")
     return value
+
+
+def check_login(login: str) -> str:
+    """A database login name as PostgreSQL takes it (at most 63 bytes, one word)."""
+    value = login.strip()
+    if (
+        not value
+        or len(value.encode()) > 63
+        or any(c.isspace() or not c.isprintable() for c in value)
+    ):
+        raise InvalidInput(f"bad database login {login!r}: use one word of at most 63 bytes")
+    return value
+
+
+def _login_free(session: Session, login: str) -> None:
+    holder = logins.agent_by_login(session, login)
+    if holder is not None:
+        raise Refused(f"database login {login!r} is already bound to agent {holder.handle}")
 
 
 def unknown_agent(handle: str) -> UnknownAgent:
@@ -65,9 +86,11 @@ class Roster:
         max_active: int = 10,
         on_duty: bool = True,
         by: str | None = None,
+        db_role: str | None = None,
     ) -> AgentView:
         handle = check_handle(handle)
         role = fields.role(role)
+        login = check_login(db_role) if db_role is not None else None
         if max_active < 1:
             raise InvalidInput(f"--max-active must be at least 1, not {max_active}")
         with self.store.write() as s:
@@ -75,6 +98,8 @@ class Roster:
                 access.require(permissions.may_change_agents(_person(s, by)))
             if queries.agent_by_handle(s, handle) is not None:
                 raise Refused(f"agent {handle!r} already exists")
+            if login is not None:
+                _login_free(s, login)
             team_row = queries.team_named(s, team.strip(), create=True) if team else None
             agent = Agent(
                 handle=handle,
@@ -85,12 +110,13 @@ class Roster:
                 email=email,
                 max_active=max_active,
                 on_duty=on_duty,
+                db_role=login,
             )
             s.add(agent)
             try:
                 s.flush()
-            except IntegrityError:  # a concurrent add of the same handle
-                raise Refused(f"agent {handle!r} already exists") from None
+            except IntegrityError:  # a concurrent add of the same handle (or login)
+                raise Refused(f"agent {handle!r} (or login {login!r}) already exists") from None
             return AgentView.from_row(agent, team_row.name if team_row else None, 0)
 
     def list(self) -> list[AgentView]:
@@ -191,15 +217,52 @@ class Roster:
                 )
             s.delete(agent)
 
-    def enrol_first(self, handle: str) -> AgentView | None:
-        """On a desk with no agents at all, the first person to use it becomes its admin."""
+    def set_login(self, handle: str, login: str | None, *, by: str) -> AgentView:
+        """Bind an agent to a database login, their identity in team mode (PostgreSQL), or
+        unbind them (``login`` None); admins only. The desk's audit chain records it."""
+        login = check_login(login) if login is not None else None
+        with self.store.write() as s:
+            actor = queries.agent_by_handle(s, by)
+            if actor is None:
+                raise unknown_agent(by)
+            if actor.role != "admin":
+                raise Forbidden(
+                    f"only an admin can bind agents to database logins; you ({by}) are {actor.role}"
+                )
+            agent = queries.agent_by_handle(s, handle)
+            if agent is None:
+                raise unknown_agent(handle)
+            if agent.db_role == login:
+                raise Refused(
+                    f"{handle} is already bound to login {login!r}"
+                    if login
+                    else f"{handle} is bound to no login"
+                )
+            if login is not None:
+                _login_free(s, login)
+            old = agent.db_role
+            agent.db_role = login
+            s.add(agent)
+            record_desk_event(
+                s,
+                actor,
+                clock.now(),
+                "agent.login",
+                {"agent": handle, "db_role": old},
+                {"agent": handle, "db_role": login},
+            )
+            return AgentView.from_row(agent, queries.team_of(s, agent))
+
+    def enrol_first(self, handle: str, *, db_role: str | None = None) -> AgentView | None:
+        """On a desk with no agents at all, the first person to use it becomes its admin
+        (bound to ``db_role``, their database login, in team mode)."""
         with self.store.read() as s:  # every command asks: a desk in use is not write-locked
             if queries.agent_count(s) > 0:
                 return None
         with self.store.write() as s:  # asked again under the lock: two first users at once
             if queries.agent_count(s) > 0:
                 return None
-            agent = Agent(handle=check_handle(handle), name=handle, role="admin")
+            agent = Agent(handle=check_handle(handle), name=handle, role="admin", db_role=db_role)
             s.add(agent)
             s.flush()
             return AgentView.from_row(agent, None)

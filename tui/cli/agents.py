@@ -37,6 +37,14 @@ def agents_add(
     ] = None,
     email: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Their email.")] = None,
     max_active: Annotated[int, typer.Option(metavar="N", help="Most open tickets at once.")] = 10,
+    db_role: Annotated[
+        str | None,
+        typer.Option(
+            "--db-role",
+            metavar="LOGIN",
+            help="Team mode: the PostgreSQL login they connect as (their identity).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add an agent (an admin only)."""
@@ -53,6 +61,7 @@ def agents_add(
         email=email,
         max_active=max_active,
         by=me,
+        db_role=db_role,
     )
     emit(agent.to_json(), as_json, lambda: typer.echo(f"added {agent.handle} ({agent.role})"))
 
@@ -185,3 +194,28 @@ def agent_line(agent: AgentView) -> str:
         f"{agent.handle} ({agent.role}): team {agent.team or '—'}, skills {skills}, cap {cap}, "
         f"max active {agent.max_active}, {'on' if agent.on_duty else 'off'} duty"
     )
+
+
+@app.command("set-login")
+def agents_set_login(
+    ctx: typer.Context,
+    handle: HandleArg,
+    login: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="LOGIN", help="The PostgreSQL login they connect as (omit with --none)."
+        ),
+    ] = None,
+    none: Annotated[bool, typer.Option("--none", help="Bind them to no login.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Bind an agent to the database login they connect as, their identity in team mode
+    (admin only; audited)."""
+    from deskline.core.roster.agents import Roster
+
+    if (login is None) == (not none):
+        fail("give a LOGIN or --none", 2)
+    session = session_of(ctx)
+    agent = Roster(session.store).set_login(handle, login, by=session.desk().actor)
+    bound = f"login {agent.db_role}" if agent.db_role else "no login"
+    emit(agent.to_json(), as_json, lambda: typer.echo(f"{agent.handle} is bound to {bound}"))

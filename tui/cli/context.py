@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from deskline.core.config.settings import DeskConfig
     from deskline.core.desk.database import Store
     from deskline.core.desk.tickets import Desk
+    from deskline.core.roster.identity import Identity
     from deskline.tui.look import Look
 
 
@@ -41,6 +42,7 @@ class Session:
     _store: Store | None = field(default=None, repr=False)
     _config: DeskConfig | None = field(default=None, repr=False)
     _look: Look | None = field(default=None, repr=False)
+    _identity: Identity | None = field(default=None, repr=False)
 
     @property
     def store(self) -> Store:
@@ -93,25 +95,36 @@ class Session:
         assert self._look is not None
         return self._look
 
-    def service_desk(self) -> Desk:
+    def service_desk(self, actor: str | None = None) -> Desk:
         """The desk for a service (``deskline watch``): it acts as nobody, so it needs no
-        agent of that name and enrols no one."""
+        agent of that name and enrols no one (in team mode: a login with the service's
+        grants, ``deskline db grant --service LOGIN``)."""
         from deskline.core.desk.tickets import Desk
 
-        return Desk(self.store, self.me)  # under the desk's policy, from the store
+        return Desk(self.store, actor or self.me)  # under the desk's policy, from the store
+
+    @property
+    def identity(self) -> Identity:
+        """Who I am on this desk (core.roster.identity): on PostgreSQL the database login
+        decides, and ``--as`` someone else is for admins only (audited)."""
+        if self._identity is None:
+            from deskline.core.roster.agents import HANDLE_ENV
+            from deskline.core.roster.identity import resolve
+
+            self.settings  # noqa: B018  (a bad config fails before the database is touched)
+            found = resolve(self.store, self.handle or os.environ.get(HANDLE_ENV) or None)
+            if found.enrolled:
+                say(f"first use of this desk: added you ({found.handle}) as its admin")
+            if found.acting_for:
+                say(f"acting as {found.handle} (audited: login {found.login}, agent {found.bound})")
+            self._identity = found
+        return self._identity
 
     def desk(self) -> Desk:
         """The desk acting as me: the first user of an empty desk is enrolled as its admin,
-        and an unknown handle is an error."""
-        from deskline.core.roster.agents import Roster
-
-        self.settings  # noqa: B018  (a bad config fails before the database is touched)
-        enrolled = Roster(self.store).enrol_first(self.me)
-        if enrolled:
-            say(f"first use of this desk: added you ({enrolled.handle}) as its admin")
-        desk = self.service_desk()
-        desk.whoami()  # an unknown handle fails here, before anything else
-        return desk
+        an unknown handle is an error, and so is ``--as`` someone else in team mode but for
+        an admin."""
+        return self.service_desk(self.identity.handle)
 
     def open_workspace(self) -> None:
         """Run the agent's workspace (the app) as me until I quit."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from deskline.tui.cli.context import Commands, session_of
+from deskline.tui.cli.context import Commands, JsonOpt, emit, session_of
 
-app = Commands(name="db", help="The database: upgrade its schema, back it up.")
+app = Commands(
+    name="db", help="The database: upgrade its schema, back it up, grant team-mode permissions."
+)
 
 
 @app.command("upgrade")
@@ -25,3 +29,36 @@ def db_backup(ctx: typer.Context) -> None:
     from deskline.core.desk.database import backup
 
     typer.echo(str(backup(session_of(ctx).store)))
+
+
+@app.command("grant")
+def db_grant(
+    ctx: typer.Context,
+    service: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--service",
+            metavar="LOGIN",
+            help="A login `deskline watch` runs as; repeat (default: keep the service's).",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Make PostgreSQL enforce the roles: a group role per deskline role, each agent's login
+    in its role's group (admin only; PostgreSQL only; run again after changing roles)."""
+    from deskline.core.roster.grants import grant
+
+    session = session_of(ctx)
+    report = grant(session.store, by=session.desk().actor, service=service or ())
+
+    def human() -> None:
+        for role, group in report.groups.items():
+            logins = ", ".join(report.members[group]) or "no one"
+            typer.echo(f"{role:<10} {group}: {logins}")
+        for agent, login in report.missing:
+            typer.echo(f"skipped {agent}: no database login {login!r} (CREATE ROLE ... LOGIN)")
+        for login in report.unrestricted:
+            typer.echo(f"note: {login} owns the tables or is a superuser; no grant restricts it")
+        typer.echo(f"{len(report.statements)} statements run; grants in place")
+
+    emit(report.to_json(), as_json, human)

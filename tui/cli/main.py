@@ -1,8 +1,9 @@
 """The ``deskline`` command: the Typer app built from the command groups, and its entry point.
 
 Each group is a module of its own (tickets, agents, customers, rules, alerts, policy,
-config, sla, db, demo, dashboard); what they share is in context.py. Their modules import
-only Typer at the top, so ``deskline --help`` and ``--version`` load no database or screen library.
+config, sla, db, audit, demo, dashboard); what they share is in context.py. Their modules
+import only Typer at the top, so ``deskline --help`` and ``--version`` load no database or
+screen library.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from deskline.core.errors import DesklineError
 from deskline.tui.cli import (
     agents,
     alerts,
+    audit,
     config,
     customers,
     dashboard,
@@ -45,7 +47,20 @@ if TYPE_CHECKING:
     from typer._click import Command, Context, HelpFormatter
 
 PROG = "deskline"
-GROUPS = (tickets, agents, customers, rules, alerts, policy, config, sla, db, demo, dashboard)
+GROUPS = (
+    tickets,
+    agents,
+    customers,
+    rules,
+    alerts,
+    policy,
+    config,
+    sla,
+    db,
+    audit,
+    demo,
+    dashboard,
+)
 
 
 def entries() -> dict[str, CommandInfo | TyperInfo]:
@@ -166,7 +181,10 @@ def main_options(
     handle: Annotated[
         str | None,
         typer.Option(
-            "--as", metavar="HANDLE", help="Act as this agent handle (default: your OS user name)."
+            "--as",
+            metavar="HANDLE",
+            help="Act as this agent (default: your OS user; on PostgreSQL your login's agent, "
+            "others for admins only).",
         ),
     ] = None,
     theme: Annotated[

@@ -201,7 +201,14 @@ def test_completion_installs_for_bash_and_completes_commands(tmp_path):
         text=True,
         env={**env, "PATH": f"{bin_dir}:{os.environ['PATH']}"},
     )
-    assert completed.stdout.split() == ["add", "list", "duty", "set", "remove"], completed.stderr
+    assert completed.stdout.split() == [
+        "add",
+        "list",
+        "duty",
+        "set",
+        "remove",
+        "set-login",
+    ], completed.stderr
 
 
 def test_help_lists_every_command_with_its_summary(monkeypatch, capsys):
