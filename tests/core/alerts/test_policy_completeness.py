@@ -117,7 +117,9 @@ def test_a_breach_repeats_while_breached_and_at_risk_never_past_the_breach():
     facts = ClockFacts(created_at=T0, priority="P0")
     sla = SlaClock(SLA, facts)
     marks = Ladder(rules).marks(LadderFacts(1, "in_progress", True, T0), sla)
-    first = [(m.threshold, (m.at - T0).total_seconds() / 60) for m in marks if m.clock != "resolution"]
+    first = [
+        (m.threshold, (m.at - T0).total_seconds() / 60) for m in marks if m.clock != "resolution"
+    ]
     # P0: first response 15 min, at risk at 80 % = 12 min; its repeats stop at the breach
     assert first == [
         ("at_risk", 12),
