@@ -380,7 +380,7 @@ class Desk:
             t = c.ticket
             _require_open(t, "escalate it")
             target = escalation_target(c.session, to, c.actor)
-            old = {"escalation_level": t.escalation_level, "escalated_to": t.escalated_to}
+            old = {"escalation_level": t.escalation_level}
             t.escalation_level += 1
             t.escalated_at = c.now
             t.escalated_to = target
