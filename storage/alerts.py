@@ -17,6 +17,7 @@ from deskline.storage.models import (
     Customer,
     Delivery,
     Surge,
+    Team,
     Ticket,
     WatcherLease,
 )
@@ -135,6 +136,11 @@ def staff(session: Session) -> list[Any]:
     return list(session.execute(stmt).all())
 
 
+def team_id_named(session: Session, name: str) -> int | None:
+    stmt = sa_select(col(Team.id)).where(col(Team.name) == name)
+    return session.execute(stmt).scalar_one_or_none()
+
+
 def on_duty(session: Session) -> list[str]:
     """Every agent on duty, by handle."""
     stmt = sa_select(col(Agent.handle)).where(col(Agent.on_duty)).order_by(col(Agent.handle))
@@ -148,6 +154,20 @@ def emails(session: Session, handles_: Sequence[str]) -> dict[str, str]:
         col(Agent.handle).in_(handles_), col(Agent.email).is_not(None)
     )
     return {h: e for h, e in session.execute(stmt) if e}
+
+
+def preferences(session: Session, handles_: Sequence[str]) -> dict[str, Any]:
+    """The stored notification preferences (agent.notify) of these agents that set any."""
+    if not handles_:
+        return {}
+    stmt = sa_select(col(Agent.handle), col(Agent.notify)).where(
+        col(Agent.handle).in_(handles_), col(Agent.notify).is_not(None)
+    )
+    return {h: n for h, n in session.execute(stmt) if n}
+
+
+def set_notify(session: Session, handle: str, data: dict[str, Any]) -> None:
+    session.execute(update(Agent).where(col(Agent.handle) == handle).values(notify=data))
 
 
 # -- firing ------------------------------------------------------------------------------
@@ -164,11 +184,36 @@ def insert_alert(session: Session, values: dict[str, Any]) -> int | None:
 
 
 def add_deliveries(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Deliveries to make: pending unless a row says otherwise (``status``, ``detail``)."""
     if rows:
         stmt = _insert(session, DELIVERIES).on_conflict_do_nothing(
             index_elements=["alert_id", "recipient", "channel"]
         )
-        session.connection().execute(stmt, list(rows))
+        full = [{"status": "pending", "detail": None, "delivered_at": None, **row} for row in rows]
+        session.connection().execute(stmt, full)
+
+
+def set_summary(session: Session, alert_id: int, summary: str) -> None:
+    session.connection().execute(
+        update(ALERTS).where(ALERTS.c.id == alert_id).values(summary=summary)
+    )
+
+
+def alerts_after(session: Session, after: int, limit: int = 500) -> list[Any]:
+    """(Alert, ticket number or None, ticket title or None) with ids above ``after``, by id:
+    the alert feed."""
+    stmt = (
+        sa_select(Alert, col(Ticket.number), col(Ticket.title))
+        .outerjoin(Ticket, col(Alert.ticket_id) == Ticket.id)
+        .where(col(Alert.id) > after)
+        .order_by(col(Alert.id))
+        .limit(limit)
+    )
+    return list(session.execute(stmt).all())
+
+
+def last_alert_id(session: Session) -> int:
+    return session.execute(sa_select(func.max(col(Alert.id)))).scalar_one_or_none() or 0
 
 
 def finish_delivery(

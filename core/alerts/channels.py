@@ -24,7 +24,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -44,6 +44,7 @@ RUNG_WORDS = {
     "pending_close": "closed: no customer reply",
     "resolved_close": "closed: resolved and not reopened",
     "surge": "began a surge of P0 tickets",
+    "escalated": "escalated by hand",
 }
 
 
@@ -115,14 +116,18 @@ class Notice:
         late: bool = False,
         recipients: Sequence[str] = (),
         severity: str | None = None,
+        notes: Sequence[str] = (),
     ) -> Notice:
-        """A notice with its summary and body written the standard way."""
+        """A notice with its summary and body written the standard way; ``notes`` (held in
+        quiet hours, where a handed-back ticket went, whom an escalation names) end both."""
         _require_aware(due_at=due_at, fired_at=fired_at)
         summary = _headline(ticket, rung, level, due_at, fired_at)
         if clock:
             summary += f" ({_clock_words(clock)})"
         if late:
             summary += " [late]"
+        for note in notes:
+            summary += f"; {note}"
         lines = [title]
         if due_at is not None:
             if clock:
@@ -132,6 +137,7 @@ class Notice:
                 lines.append(f"Alert time {_local(due_at)}")
         if late:
             lines.append(f"Late: raised at {_local(fired_at)}, after its moment had passed")
+        lines += [note[:1].upper() + note[1:] for note in notes]
         if recipients:
             lines.append("Told: " + ", ".join(recipients))
         return cls(
@@ -147,6 +153,14 @@ class Notice:
             recipients=tuple(recipients),
             summary=summary,
             body="\n".join(lines),
+        )
+
+    def with_note(self, note: str) -> Notice:
+        """The same notice with one more note (as ``compose``'s ``notes`` add it)."""
+        return replace(
+            self,
+            summary=f"{self.summary}; {note}",
+            body=f"{self.body}\n{note[:1].upper() + note[1:]}",
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ channel; the channels a delivery goes by are named here.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -109,7 +109,8 @@ class Inbox:
             return [_item(*row) for row in rows.deliveries(s, ids=ids, limit=len(ids))]
 
 
-def _item(delivery: Any, alert: Any, number: int | None, title: str | None) -> InboxItem:
+def notice_of(alert: Any, number: int | None, title: str | None) -> Notice:
+    """A stored alert as a person reads it (its stored summary keeps its notes)."""
     key = f"T-{number}" if number is not None else None
     notice = Notice.compose(
         ticket=key or "-",
@@ -122,6 +123,14 @@ def _item(delivery: Any, alert: Any, number: int | None, title: str | None) -> I
         late=alert.late,
         recipients=tuple(alert.recipients),
     )
+    if alert.summary and alert.summary != notice.summary:  # its notes: held, routed, target
+        notice = replace(notice, summary=alert.summary)
+    return notice
+
+
+def _item(delivery: Any, alert: Any, number: int | None, title: str | None) -> InboxItem:
+    key = f"T-{number}" if number is not None else None
+    notice = notice_of(alert, number, title)
     return InboxItem(
         delivery_id=delivery.id,
         alert_id=alert.id,

@@ -9,6 +9,7 @@ priority change, a pause) is a new mark and the old one is never fired.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -18,6 +19,7 @@ from deskline.core.sla.clocks import SlaClock
 
 # Rungs, with their level (0 reminder .. 3 breach) and who hears of them.
 ASSIGNEE, SUPERVISORS, DIRECTORS = "assignee", "supervisors", "directors"
+TARGET = "target"  # whom a manual escalation names (ticket.escalated_to)
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,21 @@ RUNGS: dict[str, Rung] = {
     "pending_close": Rung("pending_close", 0, (ASSIGNEE,), action="close"),
     "resolved_close": Rung("resolved_close", 0, (), action="close"),
     "surge": Rung("surge", 3, (SUPERVISORS, DIRECTORS)),
+    "escalated": Rung("escalated", 2, (TARGET,)),  # a manual escalation, told its target
 }
+
+# The rungs a policy may repeat while their condition stays true, and hold in quiet hours.
+REPEATABLE = ("unassigned", "not_started", "at_risk", "breach")
+HOLDABLE = (
+    "warning",
+    "at_risk",
+    "breach",
+    "unassigned",
+    "not_started",
+    "hand_back",
+    "pending_close",
+    "resolved_close",
+)
 
 SEVERITY = {0: "information", 1: "warning", 2: "warning", 3: "error"}
 COLOUR = {0: "none", 1: "yellow", 2: "orange", 3: "red"}
@@ -59,6 +75,27 @@ class AlertRules:
     lease: timedelta = timedelta(seconds=10)  # how long a silent watcher keeps the lease
     webhook: WebhookSettings | None = None
     email: EmailSettings | None = None
+    repeat: Mapping[str, Repeat] = field(default_factory=dict)  # rung -> its cadence
+    quiet: QuietHours | None = None  # None: nothing is held
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """``[alerts.repeat] <rung> = { every = "30m", times = 4 }``: while the rung's condition
+    stays true, it fires again ``every`` after it came due, at most ``times`` more times."""
+
+    every: timedelta
+    times: int
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """``[alerts.quiet]``: these rungs of tickets of these priorities coming due while the
+    ticket's SLA calendar is closed are held to its next opening. A 24x7 calendar is never
+    closed, so nothing of it is ever held."""
+
+    priorities: frozenset[str] = frozenset({"P2", "P3"})
+    rungs: frozenset[str] = frozenset({"warning", "at_risk", "unassigned", "not_started"})
 
 
 @dataclass(frozen=True)
@@ -91,14 +128,18 @@ class LadderFacts:
     assigned_at: datetime | None = None
     status_at: datetime | None = None
     resolved_at: datetime | None = None
+    escalated_at: datetime | None = None  # the last manual escalation, and whom it names
+    escalated_to: str | None = None
 
 
 class Mark(NamedTuple):
     rung: str
-    threshold: str  # warning:<seconds before due>, at_risk, breach, or the rung's name
+    threshold: str  # warning:<seconds before due>, at_risk, breach, or the rung's name;
+    # a repeat adds #2, #3, ...
     clock: str | None
-    at: datetime  # when it comes due
+    at: datetime  # when it comes due (held in quiet hours: the opening it waits for)
     base: datetime  # the due time (SLA rungs) or the instant it counts from (workflow rungs)
+    held_from: datetime | None = None  # quiet hours: when it came due before being held
 
     @property
     def level(self) -> int:
@@ -113,24 +154,32 @@ class Ladder:
     rules: AlertRules = field(default_factory=AlertRules)
 
     def marks(self, ticket: LadderFacts, sla: SlaClock | None) -> list[Mark]:
-        """Every rung this ticket has, past and future, in time order."""
+        """Every rung this ticket has, past and future, in time order: its repeats while
+        the condition holds, quiet-hour holds applied."""
         found: list[Mark] = []
         status = ticket.status
+        r = self.rules
         if sla is not None and status not in (Status.RESOLVED, Status.CLOSED):
             dues = {"first_response": sla.first_response_due(), "resolution": sla.resolution_due()}
             for clock, name, at in sla.thresholds():
                 rung = "warning" if name.startswith("warning") else name
-                found.append(Mark(rung, name, clock, at, dues[clock]))
-        r = self.rules
+                mark = Mark(rung, name, clock, at, dues[clock])
+                found.append(mark)
+                if rung == "at_risk":  # at risk repeats until the breach takes over
+                    found += self._repeats(mark, until=dues[clock])
+                elif rung == "breach":
+                    found += self._repeats(mark)
         if status == Status.NEW and not ticket.assigned and r.unassigned_after is not None:
             base = ticket.status_at or ticket.created_at
-            found.append(Mark("unassigned", "unassigned", None, base + r.unassigned_after, base))
+            mark = Mark("unassigned", "unassigned", None, base + r.unassigned_after, base)
+            found += [mark, *self._repeats(mark)]
         if status == Status.ASSIGNED and r.not_started_after is not None:
             base = ticket.assigned_at or ticket.status_at or ticket.created_at
-            found.append(Mark("not_started", "not_started", None, base + r.not_started_after, base))
-            if r.hand_back:
-                at = base + 2 * r.not_started_after
-                found.append(Mark("hand_back", "hand_back", None, at, base))
+            mark = Mark("not_started", "not_started", None, base + r.not_started_after, base)
+            handed_back = base + 2 * r.not_started_after if r.hand_back else None
+            found += [mark, *self._repeats(mark, until=handed_back)]
+            if handed_back is not None:
+                found.append(Mark("hand_back", "hand_back", None, handed_back, base))
         if status == Status.PENDING and r.pending_close_after is not None:
             base = ticket.status_at or ticket.created_at
             found.append(
@@ -140,7 +189,47 @@ class Ladder:
             base = ticket.resolved_at or ticket.status_at or ticket.created_at
             at = base + r.resolved_close_after
             found.append(Mark("resolved_close", "resolved_close", None, at, base))
+        if r.quiet is not None and sla is not None:
+            found = self._hold(found, sla)
+        if ticket.escalated_at is not None and ticket.escalated_to and status != Status.CLOSED:
+            at = ticket.escalated_at
+            found.append(Mark("escalated", "escalated", None, at, at))
         return sorted(found, key=lambda m: m.at)
+
+    def _repeats(self, mark: Mark, *, until: datetime | None = None) -> list[Mark]:
+        """The rung again every ``every`` after it came due, ``times`` times, each its own
+        key; none at or after ``until`` (the condition is over by then)."""
+        cadence = self.rules.repeat.get(mark.rung)
+        if cadence is None:
+            return []
+        found = []
+        for k in range(1, cadence.times + 1):
+            at = mark.at + k * cadence.every
+            if until is not None and at >= until:
+                break
+            found.append(mark._replace(threshold=f"{mark.threshold}#{k + 1}", at=at))
+        return found
+
+    def _hold(self, marks: list[Mark], sla: SlaClock) -> list[Mark]:
+        """Quiet hours: a holdable rung coming due while the ticket's calendar is closed
+        waits for the next opening (same key: it is the same alert, later). Repeats of one
+        rung held to the same opening are one alert."""
+        quiet = self.rules.quiet
+        calendar = sla.calendar
+        if quiet is None or calendar.is_always_open or sla.facts.priority not in quiet.priorities:
+            return marks
+        out: list[Mark] = []
+        held: set[tuple[str, str | None, datetime]] = set()
+        for mark in sorted(marks, key=lambda m: m.at):
+            if mark.rung not in quiet.rungs or calendar.is_open(mark.at):
+                out.append(mark)
+                continue
+            opening = calendar.next_open(mark.at)
+            if (mark.rung, mark.clock, opening) in held:
+                continue
+            held.add((mark.rung, mark.clock, opening))
+            out.append(mark._replace(at=opening, held_from=mark.at))
+        return out
 
     def next_check(
         self, ticket: LadderFacts, sla: SlaClock | None, now: datetime, fired: set[str]

@@ -25,7 +25,7 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,7 +40,8 @@ from deskline.core.alerts.channels import (
     deliver_all,
 )
 from deskline.core.alerts.inbox import DESKTOP, EMAIL, IN_APP, WEBHOOK
-from deskline.core.alerts.ladder import RUNGS, SUPERVISORS, AlertRules, Ladder, Mark
+from deskline.core.alerts.ladder import RUNGS, SUPERVISORS, TARGET, AlertRules, Ladder, Mark
+from deskline.core.alerts.preferences import from_json
 from deskline.core.desk.facts import clock_facts, ladder_facts
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.workflow import Status
@@ -141,6 +142,8 @@ class SlaWatcher:
         self._earliest: tuple[datetime | None] | None = None
         self._nudge_waiting = False  # a nudge's pass is on its way and has not begun
         self._nudging = threading.Lock()  # one nudge's pass at a time; the next waits
+        # Hand-backs fired whose deliveries wait for the step (to say where the ticket went).
+        self._deferred: dict[int, tuple[int, tuple[str, ...]]] = {}
 
     # -- the desk's policy -------------------------------------------------------------
 
@@ -198,8 +201,7 @@ class SlaWatcher:
                 if not more:
                     break
             fired += self._fire_surges(now)
-            for item in fired:
-                self._act(item)
+            fired = [self._act(item) for item in fired]
             self._send_outbound(fired)
         if fired and self.on_fire is not None:
             self.on_fire(fired)
@@ -302,7 +304,11 @@ class SlaWatcher:
                         if history:
                             continue
                         touched.append(ticket.id)
-                        if mark.level and RUNGS[mark.rung].action is None:
+                        if (
+                            mark.level
+                            and RUNGS[mark.rung].action is None
+                            and TARGET not in (RUNGS[mark.rung].audience)
+                        ):  # a manual escalation raised the level itself
                             levels[ticket.id] = max(mark.level, levels.get(ticket.id, 0))
                 checks.append((ticket.id, self.ladder.next_check(facts, sla, now, done[ticket.id])))
             rows.add_deliveries(s, tell or ())
@@ -323,9 +329,16 @@ class SlaWatcher:
     ) -> Fired | None:
         """Store the alert; its deliveries go into ``tell`` (None: history, no one is told)."""
         rung = RUNGS[mark.rung]
-        recipients = people.for_rung(rung.audience, ticket.assignee_id, ticket.team_id)
+        recipients = people.for_rung(
+            rung.audience, ticket.assignee_id, ticket.team_id, ticket.escalated_to
+        )
         late = self.ladder.is_late(mark, now)
         due_at = mark.base if mark.clock else None
+        notes = []
+        if mark.held_from is not None:
+            notes.append(f"held from {mark.held_from.astimezone():%H:%M} (quiet hours)")
+        if mark.rung == "escalated":
+            notes.append(f"to {ticket.escalated_to}")
         notice = Notice.compose(
             ticket=ticket.key,
             title=ticket.title,
@@ -336,6 +349,7 @@ class SlaWatcher:
             fired_at=now,
             late=late,
             recipients=recipients,
+            notes=notes,
         )
         alert_id = rows.insert_alert(
             s,
@@ -350,29 +364,50 @@ class SlaWatcher:
                 "at": mark.at,
                 "fired_at": now,
                 "late": late,
+                "held": mark.held_from is not None,
                 "recipients": list(recipients),
                 "summary": notice.summary,
             },
         )
         if alert_id is None:  # fired already by someone else
             return None
-        if tell is not None:
-            tell += self._deliveries(s, alert_id, mark.level, recipients)
+        if tell is not None and rung.action == "hand_back":
+            self._deferred[alert_id] = (mark.level, recipients)  # told once it is done
+        elif tell is not None:
+            tell += self._deliveries(s, alert_id, mark.level, recipients, now)
         return Fired(alert_id, ticket.number, mark.rung, mark.at, notice)
 
     def _deliveries(
-        self, s: Any, alert_id: int, level: int, recipients: Sequence[str]
+        self, s: Any, alert_id: int, level: int, recipients: Sequence[str], now: datetime
     ) -> list[dict[str, Any]]:
-        out = [{"alert_id": alert_id, "recipient": r, "channel": IN_APP} for r in recipients]
+        """One row per recipient and channel, as the desk's channels and each person's own
+        preferences say: a channel they left out is not delivered; in their quiet hours a
+        desktop or email delivery below breach level is skipped (in-app stays)."""
+        prefs = {h: from_json(n) for h, n in rows.preferences(s, list(recipients)).items()}
+        out: list[dict[str, Any]] = []
+
+        def add(recipient: str, channel: str) -> None:
+            row: dict[str, Any] = {"alert_id": alert_id, "recipient": recipient, "channel": channel}
+            own = prefs.get(recipient)
+            if own is not None:
+                if not own.wants(channel):
+                    return
+                if channel in (DESKTOP, EMAIL) and level < 3 and own.is_quiet(now):
+                    row.update(status="skipped", detail="quiet hours", delivered_at=now)
+            out.append(row)
+
+        for r in recipients:
+            add(r, IN_APP)
         # Every level: which ones show on a desktop is each person's own ([notify] desktop).
-        out += [{"alert_id": alert_id, "recipient": r, "channel": DESKTOP} for r in recipients]
+        for r in recipients:
+            add(r, DESKTOP)
         hook = self.rules.webhook
         if hook is not None and level in hook.levels:
             out.append({"alert_id": alert_id, "recipient": WEBHOOK, "channel": WEBHOOK})
         mail = self.rules.email
         if mail is not None and level in mail.levels:
             for handle in rows.emails(s, list(recipients)):
-                out.append({"alert_id": alert_id, "recipient": handle, "channel": EMAIL})
+                add(handle, EMAIL)
         return out
 
     def _fire_surges(self, now: datetime) -> list[Fired]:
@@ -423,22 +458,32 @@ class SlaWatcher:
         )
         if alert_id is None:
             return None
-        rows.add_deliveries(s, self._deliveries(s, alert_id, notice.level, recipients))
+        rows.add_deliveries(s, self._deliveries(s, alert_id, notice.level, recipients, now))
         changes.record(s, [surge.ticket_id], "updated", now)
         return Fired(alert_id, ticket.number if ticket else None, "surge", surge.started_at, notice)
 
     # -- automatic steps and outbound channels ------------------------------------------
 
-    def _act(self, item: Fired) -> None:
+    def _act(self, item: Fired) -> Fired:
+        """The rung's automatic step; a hand-back's alert then says where the ticket went
+        and is delivered (the same alert, with that news)."""
         action = RUNGS[item.rung].action
         if action is None or item.number is None:
-            return
+            return self._tell_deferred(item, None)
         r = self.rules
+        note = None
         try:
             if action == "hand_back" and r.not_started_after is not None:
                 span = _span(2 * r.not_started_after)
                 reason = f"assigned {span} ago and not started: back to the team queue"
-                self.desk.hand_back(f"T-{item.number}", reason=reason)
+                view = self.desk.hand_back(f"T-{item.number}", reason=reason)
+                queue = f"the {view.team} queue" if view.team else "the queue"
+                if view.assignee:
+                    note = f"routed to {view.assignee}" + (f" ({view.team})" if view.team else "")
+                elif self.desk.routing.enabled:
+                    note = f"routing found no one free: waits in {queue}"
+                else:
+                    note = f"waits in {queue}"
             elif item.rung == "pending_close" and r.pending_close_after is not None:
                 reason = f"no customer reply for {_span(r.pending_close_after)} while pending"
                 self.desk.auto_close(f"T-{item.number}", reason=reason)
@@ -447,6 +492,22 @@ class SlaWatcher:
                 self.desk.auto_close(f"T-{item.number}", reason=reason)
         except Exception as exc:  # the ticket moved on meanwhile: nothing to do
             log.info("alert %s: %s not done: %s", item.alert_id, action, exc)
+        return self._tell_deferred(item, note)
+
+    def _tell_deferred(self, item: Fired, note: str | None) -> Fired:
+        """Store the deliveries of an alert that waited for its step, with ``note`` added."""
+        waiting = self._deferred.pop(item.alert_id, None)
+        if waiting is None:
+            return item
+        if note is not None:
+            item = replace(item, notice=item.notice.with_note(note))
+        level, recipients = waiting
+        with self.store.write() as s:
+            if note is not None:
+                rows.set_summary(s, item.alert_id, item.notice.summary)
+            now = self.now()
+            rows.add_deliveries(s, self._deliveries(s, item.alert_id, level, recipients, now))
+        return item
 
     def _send_outbound(self, fired: list[Fired]) -> None:
         if self.rules.webhook is None and self.rules.email is None:
@@ -657,10 +718,34 @@ class _People:
     def directors(self) -> list[str]:
         return [h for h, role, _, _, _ in self.staff if role == "director"]
 
+    def target(self, to: str | None, team_id: int | None) -> list[str]:
+        """Whom a manual escalation names: a person, a team's supervisors, the ticket team's
+        supervisors (``role:supervisor``) or the directors (``role:director``)."""
+        if not to:
+            return []
+        kind, _, name = to.partition(":")
+        if kind == "role":
+            return self.directors() if name == "director" else self.supervisors(team_id)
+        if kind == "team":
+            team = rows.team_id_named(self.session, name)
+            of_team = [
+                (h, duty)
+                for h, role, t, duty, _ in self.staff
+                if role == "supervisor" and t == team
+            ]
+            return [h for h, duty in of_team if duty] or [h for h, _ in of_team]
+        return [to]
+
     def for_rung(
-        self, audience: Sequence[str], assignee_id: int | None, team_id: int | None
+        self,
+        audience: Sequence[str],
+        assignee_id: int | None,
+        team_id: int | None,
+        escalated_to: str | None = None,
     ) -> tuple[str, ...]:
         found: list[str] = []
+        if TARGET in audience:
+            found += self.target(escalated_to, team_id)
         assignee = self.handles.get(assignee_id) if assignee_id is not None else None
         if "assignee" in audience and assignee:
             found.append(assignee)

@@ -15,7 +15,15 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
 
-from deskline.core.alerts.ladder import AlertRules, EmailSettings, WebhookSettings
+from deskline.core.alerts.ladder import (
+    HOLDABLE,
+    REPEATABLE,
+    AlertRules,
+    EmailSettings,
+    QuietHours,
+    Repeat,
+    WebhookSettings,
+)
 from deskline.core.config.reader import Reader, boolean, text, wall_span
 from deskline.core.config.toml_text import span_text, toml_value
 
@@ -34,8 +42,13 @@ ALERT_KEYS = (
     "lease",
     "webhook",
     "email",
+    "repeat",
+    "quiet",
 )
 PERSONAL_KEYS = ("bell", "desktop")  # moved to [notify] (core/config/ui.py)
+REPEAT_KEYS = ("every", "times")
+QUIET_KEYS = ("priorities", "rungs")
+PRIORITIES = ("P0", "P1", "P2", "P3")
 WEBHOOK_KEYS = ("url", "levels", "timeout", "retries")
 EMAIL_KEYS = ("host", "port", "starttls", "user", "password_env", "sender", "levels")
 
@@ -122,6 +135,10 @@ def parse_alerts(read: Reader, data: Mapping[str, Any]) -> AlertRules:
         found["webhook"] = _webhook(read, read.table(table["webhook"], "alerts.webhook"))
     if "email" in table:
         found["email"] = _email(read, read.table(table["email"], "alerts.email"))
+    if "repeat" in table:
+        found["repeat"] = _repeat(read, read.table(table["repeat"], "alerts.repeat"))
+    if "quiet" in table:
+        found["quiet"] = _quiet(read, read.table(table["quiet"], "alerts.quiet"))
     rules = replace(rules, **found)
     if rules.lease <= rules.sweep:
         raise read.fail(
@@ -130,6 +147,54 @@ def parse_alerts(read: Reader, data: Mapping[str, Any]) -> AlertRules:
             "a live watcher renews its lease on every sweep",
         )
     return rules
+
+
+def _repeat(read: Reader, table: Mapping[str, Any]) -> dict[str, Repeat]:
+    found: dict[str, Repeat] = {}
+    read.only(table, "alerts.repeat", REPEATABLE)
+    for rung, value in table.items():
+        path = f"alerts.repeat.{rung}"
+        if value is False:
+            continue
+        cadence = read.table(value, path)
+        read.only(cadence, path, REPEAT_KEYS)
+        if "every" not in cadence or "times" not in cadence:
+            raise read.fail(path, 'needs every and times, e.g. { every = "30m", times = 4 }')
+        every = read.get(cadence, "every", path, _span)
+        if every <= timedelta(0):
+            raise read.fail(f"{path}.every", "must be longer than 0 s")
+        times = int(read.get(cadence, "times", path, _whole(1, 100)))
+        found[rung] = Repeat(every, times)
+    return found
+
+
+def _whole(low: int, high: int) -> Any:
+    def convert(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}, not {value!r}")
+        return value
+
+    return convert
+
+
+def _names(allowed: tuple[str, ...]) -> Any:
+    def convert(value: Any) -> frozenset[str]:
+        if not isinstance(value, list) or any(v not in allowed for v in value):
+            raise ValueError(f"must be a list of {', '.join(allowed)}, not {value!r}")
+        return frozenset(value)
+
+    return convert
+
+
+def _quiet(read: Reader, table: Mapping[str, Any]) -> QuietHours:
+    path = "alerts.quiet"
+    read.only(table, path, QUIET_KEYS)
+    quiet = QuietHours()
+    if "priorities" in table:
+        quiet = replace(quiet, priorities=read.get(table, "priorities", path, _names(PRIORITIES)))
+    if "rungs" in table:
+        quiet = replace(quiet, rungs=read.get(table, "rungs", path, _names(HOLDABLE)))
+    return quiet
 
 
 def _webhook(read: Reader, table: Mapping[str, Any]) -> WebhookSettings:
@@ -194,6 +259,20 @@ def to_toml(rules: AlertRules) -> str:
         f"sweep = {toml_value(_span_text(rules.sweep))}",
         f"lease = {toml_value(_span_text(rules.lease))}",
     ]
+    if rules.repeat:
+        lines += ["", "[alerts.repeat]"]
+        for rung in REPEATABLE:
+            if rung in rules.repeat:
+                cadence = rules.repeat[rung]
+                every = toml_value(span_text(cadence.every))
+                lines.append(f"{rung} = {{ every = {every}, times = {cadence.times} }}")
+    if rules.quiet is not None:
+        lines += [
+            "",
+            "[alerts.quiet]",
+            f"priorities = {toml_value(sorted(rules.quiet.priorities))}",
+            f"rungs = {toml_value([r for r in HOLDABLE if r in rules.quiet.rungs])}",
+        ]
     if rules.webhook is not None:
         hook = rules.webhook
         lines += [

@@ -57,6 +57,8 @@ def ladder_facts(ticket: Ticket) -> LadderFacts:
         assigned_at=ticket.assigned_at,
         status_at=ticket.status_at,
         resolved_at=ticket.resolved_at,
+        escalated_at=ticket.escalated_at,
+        escalated_to=ticket.escalated_to,
     )
 
 

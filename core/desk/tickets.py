@@ -449,9 +449,12 @@ class Desk:
         reason: str,
         progress: str,
         help_needed: str,
+        to: str | None = None,
         expected_version: int | None = None,
     ) -> TicketView:
-        """Raise the escalation level by hand: why, what was tried, what help is needed."""
+        """Raise the escalation level by hand: why, what was tried, what help is needed, and
+        whom it goes to (``to``: a handle, ``team:NAME``, ``role:supervisor`` or
+        ``role:director``; None: the next role up). The alert engine tells them at once."""
         reason = fields.text_body(reason, "--reason (why escalate)")
         progress = fields.text_body(progress, "--progress (what was done so far)")
         help_needed = fields.text_body(help_needed, "--help-needed (what help is needed)")
@@ -459,10 +462,14 @@ class Desk:
             self._may(c, "work")
             t = c.ticket
             _require_open(t, "escalate it")
+            target = escalation_target(c.session, to, c.actor)
             old = {"escalation_level": t.escalation_level}
             t.escalation_level += 1
+            t.escalated_at = c.now
+            t.escalated_to = target
             new = {
                 "escalation_level": t.escalation_level,
+                "escalated_to": target,
                 "progress": progress,
                 "help_needed": help_needed,
             }
@@ -494,8 +501,10 @@ class Desk:
 
     # -- the alert engine's automatic steps (no acting agent) ---------------------------
 
-    def hand_back(self, key: str, *, reason: str) -> TicketView:
-        """Assigned but never started: back to the team queue (status new, no assignee)."""
+    def hand_back(self, key: str, *, reason: str, reroute: bool = True) -> TicketView:
+        """Assigned but never started: back to the team queue (status new, no assignee), and
+        routed again at once when routing is configured (``reroute``; never to the agent it
+        came back from), in the same transaction, both audited as the system."""
         with self._change(key, None, system=True) as c:
             t = c.ticket
             if t.status != Status.ASSIGNED:
@@ -504,6 +513,8 @@ class Desk:
             t.status = Status.NEW.value
             t.assignee_id = None
             record_event(c.session, t, None, c.now, "handed_back", old, self._holder(c), reason)
+            if reroute and self.routing.enabled:
+                self._route(c, exclude=old["assignee"])
         return self.get(key)
 
     def auto_close(self, key: str, *, reason: str) -> TicketView:
@@ -537,16 +548,20 @@ class Desk:
 
     # -- routing -------------------------------------------------------------------
 
-    def route(self, key: str, *, expected_version: int | None = None) -> TicketView:
+    def route(
+        self, key: str, *, expected_version: int | None = None, system: bool = False
+    ) -> TicketView:
         """Route an open, unassigned ticket again by the current rules (say, once someone
-        came on duty); the attempt is audited whatever it finds."""
+        came on duty); the attempt is audited whatever it finds (``system``: done by the
+        desk itself, audited with no acting agent)."""
         if not self.routing.enabled:
             raise DesklineError(
                 "no routing is configured: add [[routing.rules]] or [routing] fallback_team "
-                "to deskline.toml"
+                "to the desk's policy (`deskline policy export`, edit, `deskline policy apply`)"
             )
-        with self._change(key, expected_version) as c:
-            self._may(c, "work")
+        with self._change(key, expected_version, system=system) as c:
+            if not system:
+                self._may(c, "work")
             t = c.ticket
             _require_open(t, "route it")
             if t.assignee_id is not None:
@@ -555,10 +570,21 @@ class Desk:
                     f"{t.key} is assigned to {holder}: hand it back to the queue first "
                     f"(`deskline status {t.key} new`)"
                 )
-            decision = intake.decide(c.session, t, *self._parties(c.session, t), self.routing)
-            done = intake.apply(c.session, t, decision)
-            record_event(c.session, t, c.actor, c.now, done.kind, done.old, done.new, done.reason)
+            self._route(c)
         return self.get(key)
+
+    def _route(self, c: _Change, *, exclude: str | None = None) -> None:
+        """Route ``c.ticket`` by the current rules (``exclude``: never to this agent)."""
+        t = c.ticket
+        customer, category = self._parties(c.session, t)
+        if exclude is None:
+            decision = intake.decide(c.session, t, customer, category, self.routing)
+        else:
+            decision = intake.decide_without(
+                c.session, t, customer, category, self.routing, exclude
+            )
+        done = intake.apply(c.session, t, decision)
+        record_event(c.session, t, c.actor, c.now, done.kind, done.old, done.new, done.reason)
 
     def preview_route(self, key: str) -> Decision:
         """Where the current rules and agents would send this ticket now (changes nothing)."""
@@ -697,6 +723,33 @@ class Desk:
             return None
         agent = session.get(Agent, agent_id)
         return agent.handle if agent else None
+
+
+def escalation_target(session: Session, to: str | None, actor: Agent | None) -> str:
+    """Whom a manual escalation goes to, checked: a handle, ``team:NAME``,
+    ``role:supervisor`` (the ticket team's supervisors) or ``role:director``; None: the next
+    role up from the one escalating (an agent's supervisors; a supervisor's directors)."""
+    if to is None:
+        role = actor.role if actor is not None else "agent"
+        return "role:supervisor" if role == "agent" else "role:director"
+    to = to.strip()
+    kind, _, name = to.partition(":")
+    if kind == "role" and name in ("supervisor", "director"):
+        return to
+    if kind == "role":
+        raise InvalidInput(
+            f"--to {to}: the roles to escalate to are role:supervisor, role:director"
+        )
+    if kind == "team" and name:
+        if queries.team_named(session, name) is None:
+            raise NotFound(f"--to {to}: no team {name!r}: see `deskline agents list`")
+        return to
+    if queries.agent_by_handle(session, to) is None:
+        raise NotFound(
+            f"--to {to}: no agent {to!r}; give a handle, team:NAME, role:supervisor or "
+            "role:director"
+        )
+    return to
 
 
 def _not_found(key: str) -> NotFound:

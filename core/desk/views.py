@@ -72,6 +72,7 @@ class TicketView:
     comments: tuple[CommentView, ...] = field(default=())
     events: tuple[EventView, ...] = field(default=())
     impact: str | None = None  # users affected: all, some or one
+    escalated_to: str | None = None  # whom the last manual escalation named
 
     @classmethod
     def from_row(cls, row: TicketRow) -> TicketView:
@@ -99,6 +100,7 @@ class TicketView:
             reopen_count=ticket.reopen_count,
             version=ticket.version,
             impact=ticket.impact,
+            escalated_to=ticket.escalated_to,
         )
 
     def to_json(self, *, detail: bool = False) -> dict[str, Any]:
@@ -125,6 +127,7 @@ class TicketView:
             "reopen_count": self.reopen_count,
             "version": self.version,
             "impact": self.impact,
+            "escalated_to": self.escalated_to,
         }
         if self.sla is not None:
             data["sla"] = self.sla.to_json()

@@ -7,7 +7,7 @@ facts they need from the caller's session and applies what they decide to the ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -92,6 +92,22 @@ def decide(
         rules,
         workload.team_names(session),
     )
+
+
+def decide_without(
+    session: Session,
+    ticket: Ticket,
+    customer: Customer | None,
+    category: Category | None,
+    rules: RoutingRules,
+    handle: str,
+) -> Decision:
+    """Where routing sends ``ticket`` now, leaving out one agent (the one it came back from)."""
+    facts = routing_facts(session, ticket, customer, category)
+    if facts.dedicated == handle:
+        facts = replace(facts, dedicated=None)
+    others = [c for c in candidates(session) if c.handle != handle]
+    return route(facts, others, rules, workload.team_names(session))
 
 
 def apply(session: Session, ticket: Ticket, decision: Decision) -> Record:

@@ -15,6 +15,7 @@ from deskline.tui.cli import log
 from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, say, session_of
 
 if TYPE_CHECKING:
+    from deskline.core.alerts.feed import AlertFeed
     from deskline.core.alerts.inbox import InboxItem
     from deskline.core.alerts.watcher import Fired, SlaWatcher
 
@@ -23,6 +24,8 @@ alerts_app = Commands(
     name="alerts", help="My alerts: list them, acknowledge them.", invoke_without_command=True
 )
 app.add_typer(alerts_app)
+me_app = Commands(name="me", help="My own settings: how alerts reach me.")
+app.add_typer(me_app)
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +34,22 @@ logger = logging.getLogger(__name__)
 def watch(
     ctx: typer.Context,
     jsonl: Annotated[
-        bool, typer.Option("--jsonl", help="Print each alert fired as one JSON line.")
+        bool,
+        typer.Option(
+            "--jsonl",
+            help="Print every alert of the desk as one JSON line, once each, whoever fires "
+            "it (also while another watcher holds the lease).",
+        ),
     ] = False,
+    since: Annotated[
+        int | None,
+        typer.Option(
+            "--since",
+            metavar="ID",
+            min=0,
+            help="With --jsonl: first print the alerts stored after this id (each line's id).",
+        ),
+    ] = None,
     once: Annotated[
         bool, typer.Option("--once", help="Fire what is due now, then exit (for cron).")
     ] = False,
@@ -50,8 +67,11 @@ def watch(
     comes due, for the whole database (one watcher fires at a time; others stand by)."""
     import asyncio
 
+    from deskline.core.alerts.feed import AlertFeed
     from deskline.core.alerts.watcher import SlaWatcher
 
+    if since is not None and not jsonl:
+        fail("--since goes with --jsonl: it resumes the JSON feed after that alert id", 2)
     session = session_of(ctx)
     if log_file is not None:
         try:
@@ -62,16 +82,15 @@ def watch(
     if not desk.refresh_policy().alerts.enabled:
         fail("alerts are turned off ([alerts] enabled = false in the desk's policy)", 1)
 
+    feed = AlertFeed(desk.store, since) if jsonl else None
+
     def show(fired: list[Fired]) -> None:
         for item in fired:
             recipients = ", ".join(item.notice.recipients) or "nobody"
             logger.info("fired: %s → %s", item.notice.summary, recipients)
-            if jsonl:
-                line = json.dumps(item.to_json(), ensure_ascii=False)
-            else:
+            if feed is None:
                 line = f"{item.notice.fired_at.astimezone():%H:%M:%S} {item.notice.summary}"
-                line += " → " + recipients
-            typer.echo(line)
+                typer.echo(line + " → " + recipients)
         sys.stdout.flush()
 
     def tell(kind: str, line: str) -> None:
@@ -85,6 +104,8 @@ def watch(
         try:
             watcher.run_due()
             watcher.flush()
+            if feed is not None:
+                print_feed(feed)
             if not watcher.leader:
                 say("another watcher holds this database's lease; it fires the alerts")
         finally:  # even when stdout went away (``| head``): never keep the lease
@@ -92,11 +113,22 @@ def watch(
         return
     logger.info("watching %s", desk.store.display_url)
     say(f"watching {desk.store.display_url} (ctrl+c stops)")
-    asyncio.run(watch_until_stopped(watcher))
+    asyncio.run(watch_until_stopped(watcher, feed))
 
 
-async def watch_until_stopped(watcher: SlaWatcher) -> None:
-    """Run the watcher until SIGINT or SIGTERM (systemd's stop), then let it finish."""
+FEED_POLL = 0.25  # seconds between two reads of the alert feed
+
+
+def print_feed(feed: AlertFeed) -> None:
+    lines = [json.dumps(item, ensure_ascii=False) for item in feed.poll()]
+    if lines:
+        typer.echo("\n".join(lines))
+        sys.stdout.flush()
+
+
+async def watch_until_stopped(watcher: SlaWatcher, feed: AlertFeed | None = None) -> None:
+    """Run the watcher until SIGINT or SIGTERM (systemd's stop), then let it finish; the
+    feed (``--jsonl``) is read every FEED_POLL seconds meanwhile, and once more at the end."""
     import asyncio
     import contextlib
     import signal
@@ -108,9 +140,19 @@ async def watch_until_stopped(watcher: SlaWatcher) -> None:
             loop.add_signal_handler(sig, stop.set)
     watcher.start(follow=True)  # a new policy version re-arms it at once
     try:
-        await stop.wait()
+        while not stop.is_set():
+            if feed is not None:
+                try:
+                    await asyncio.to_thread(print_feed, feed)
+                except Exception:  # a database hiccup: the next read catches up
+                    logger.exception("reading the alert feed failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), FEED_POLL if feed is not None else None)
     finally:
         await asyncio.to_thread(watcher.stop)
+        if feed is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(print_feed, feed)
         logger.info("stopped")
 
 
@@ -173,3 +215,84 @@ def alerts_ack(
         f"acknowledged {len(done)} alert{'s' if len(done) != 1 else ''}"
         + (f" ({already} already were)" if already else "")
     )
+
+
+@me_app.command("notify")
+def me_notify(
+    ctx: typer.Context,
+    channels: Annotated[
+        str | None,
+        typer.Option(
+            "--channels",
+            metavar="LIST",
+            help="The channels that reach me, of app, desktop, email (like app,desktop).",
+        ),
+    ] = None,
+    quiet: Annotated[
+        str | None,
+        typer.Option(
+            "--quiet",
+            metavar="HH:MM-HH:MM|off",
+            help="My quiet hours: no desktop or email alerts below breach level then.",
+        ),
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option("--tz", metavar="ZONE", help="The time zone of my quiet hours."),
+    ] = None,
+    agent: Annotated[
+        str | None,
+        typer.Option("--agent", metavar="HANDLE", help="Another agent's (admins only)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show or set how alerts reach me: my channels and my quiet hours."""
+    from deskline.core.alerts import preferences
+
+    session = session_of(ctx)
+    desk = session.desk()
+    handle = agent or desk.actor
+    if channels is None and quiet is None and tz is None:
+        prefs = preferences.show(desk.store, handle)
+    else:
+        chosen = preferences.parse_channels(channels) if channels is not None else None
+        hours = preferences.parse_quiet(quiet) if quiet is not None else preferences.keep()
+        zone = preferences.parse_timezone(tz) if tz is not None else None
+        if zone is None and quiet is not None and quiet.strip().lower() != "off":
+            zone = local_zone()
+        prefs = preferences.change(
+            desk.store, handle, by=desk.actor, channels=chosen, quiet=hours, timezone=zone
+        )
+    data = dict(prefs.to_json(), agent=handle)
+
+    def human() -> None:
+        hours = f"{data['quiet']} ({data['timezone']})" if data["quiet"] else "none"
+        typer.echo(f"{handle}: channels {', '.join(data['channels'])}; quiet hours {hours}")
+
+    emit(data, as_json, human)
+
+
+def local_zone() -> str:
+    """This machine's time zone name (TZ, else /etc/localtime's), UTC when unknown."""
+    import os
+    from zoneinfo import ZoneInfo
+
+    for name in (os.environ.get("TZ", "").lstrip(":"), _localtime_name()):
+        if name:
+            try:
+                ZoneInfo(name)
+                return name
+            except Exception:
+                continue
+    return "UTC"
+
+
+def _localtime_name() -> str:
+    import os
+
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        return ""
+    _, found, name = target.partition("zoneinfo/")
+    return name if found else ""

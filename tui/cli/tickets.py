@@ -259,10 +259,19 @@ def escalate(
     help_needed: Annotated[
         str, typer.Option("--help-needed", metavar="HELP", help="What help is needed.")
     ],
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="WHO",
+            help="Whom to tell: a handle, team:NAME, role:supervisor or role:director "
+            "(default: the next role up).",
+        ),
+    ] = None,
     if_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Escalate a ticket by hand."""
+    """Escalate a ticket by hand; the alert engine tells whom it goes to at once."""
     t = (
         session_of(ctx)
         .desk()
@@ -271,10 +280,11 @@ def escalate(
             reason=reason,
             progress=progress,
             help_needed=help_needed,
+            to=to,
             expected_version=if_version,
         )
     )
-    changed(t, as_json, f"escalated to level {t.escalation_level}")
+    changed(t, as_json, f"escalated to level {t.escalation_level} ({t.escalated_to})")
 
 
 @app.command()

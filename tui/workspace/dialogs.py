@@ -165,7 +165,8 @@ class TextEntry(ModalScreen[str | None]):
 
 
 class EscalateForm(ModalScreen[dict[str, str] | None]):
-    """Why escalate, what was done so far, what help is needed: all three required."""
+    """Why escalate, what was done so far, what help is needed (all three required), and
+    whom to tell (empty: the next role up)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="EscalateForm")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -174,6 +175,7 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
         ("progress", "What has been done so far?"),
         ("help_needed", "What help is needed?"),
     )
+    TARGET = ("to", "Tell whom? handle, team:NAME, role:director (empty: the next role up)")
 
     def __init__(self, title: str, values: dict[str, str] | None = None) -> None:
         super().__init__()
@@ -183,18 +185,25 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.heading, classes="title")
-            for name, prompt in self.FIELDS:
+            for name, prompt in (*self.FIELDS, self.TARGET):
                 yield Label(prompt)
-                yield Input(value=self.values.get(name, ""), id=name)
+                yield Input(value=self.values.get(name) or "", id=name)
             yield Label("enter moves on and saves on the last field · esc cancels", classes="hint")
 
     @on(Input.Submitted)
     def next_or_save(self, event: Input.Submitted) -> None:
         values = {name: self.query_one(f"#{name}", Input).value for name, _ in self.FIELDS}
         missing = [name for name, value in values.items() if not value.strip()]
-        if not missing:
-            self.dismiss(values)
-        elif event.input.id == self.FIELDS[-1][0] or not event.value.strip():
+        if (
+            event.input.id != self.TARGET[0]
+            and event.value.strip()
+            and (event.input.id != self.FIELDS[-1][0] or not missing)
+        ):
+            self.focus_next()
+        elif not missing:
+            target = self.query_one(f"#{self.TARGET[0]}", Input).value.strip()
+            self.dismiss(dict(values, to=target) if target else values)
+        elif event.input.id in (self.FIELDS[-1][0], self.TARGET[0]) or not event.value.strip():
             self.query_one(f"#{missing[0]}", Input).focus()
             self.notify("all three are needed", severity="warning")
         else:

@@ -253,6 +253,7 @@ def test_escalate_needs_reason_progress_and_help(ana):
     assert (e.kind, e.old, e.reason) == ("escalated", {"escalation_level": 0}, "VIP angry")
     assert e.new == {
         "escalation_level": 1,
+        "escalated_to": "role:director",  # ana is a supervisor: the next role up
         "progress": "restarted VPN",
         "help_needed": "network team",
     }

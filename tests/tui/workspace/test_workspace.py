@@ -181,8 +181,24 @@ async def test_e_escalates_with_all_three_answers(ana):
         assert isinstance(app.screen, EscalateForm)
         await pilot.press(*"restarted", "enter", *"DBA", "enter")
         await settle(pilot)
+        assert isinstance(app.screen, EscalateForm)  # whom to tell: empty is the next role up
+        await pilot.press("enter")
+        await settle(pilot)
     t = ana.get("T-2")
     assert t.escalation_level == 1 and t.events[-1].new["help_needed"] == "DBA"
+    assert t.escalated_to == "role:director"  # ana is a supervisor
+
+
+async def test_e_escalates_to_the_target_typed(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press(*"VIP down", "enter", *"restarted", "enter", *"DBA", "enter")
+        await pilot.press(*"bo", "enter")
+        await settle(pilot)
+    assert ana.get("T-2").escalated_to == "bo"
 
 
 async def test_o_reopens(ana):
