@@ -15,7 +15,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from deskline.core.errors import InvalidInput, NotAllowed
+from deskline.core.errors import Forbidden, InvalidInput
 from deskline.core.roster.agents import unknown_agent
 from deskline.storage import alerts as rows
 from deskline.storage import queries
@@ -138,7 +138,7 @@ def change(
         if agent is None:
             raise unknown_agent(handle)
         if agent.id != asker.id and asker.role != "admin":
-            raise NotAllowed(
+            raise Forbidden(
                 f"only {handle} or an admin can change {handle}'s notification preferences"
             )
         prefs = from_json(agent.notify)

@@ -15,7 +15,7 @@ from deskline.core.alerts import preferences
 from deskline.core.alerts.ladder import AlertRules, Ladder, LadderFacts, QuietHours, Repeat
 from deskline.core.alerts.watcher import SlaWatcher
 from deskline.core.desk.tickets import Desk
-from deskline.core.errors import InvalidInput, NotAllowed, NotFound
+from deskline.core.errors import Forbidden, InvalidInput, NotFound
 from deskline.core.roster.agents import Roster
 from deskline.core.routing.route import RoutingRules
 from deskline.core.sla.calendar import BusinessCalendar
@@ -353,7 +353,7 @@ def test_own_channels_and_quiet_hours_shape_the_deliveries(staffed, clock):
 
 def test_preferences_are_set_by_oneself_or_an_admin(staffed):
     store = staffed.store
-    with pytest.raises(NotAllowed, match="only ana or an admin"):
+    with pytest.raises(Forbidden, match="only ana or an admin"):
         preferences.change(store, "ana", by="bo", channels=frozenset({"app"}))
     Roster(store).add("root", name="Root", role="admin")
     done = preferences.change(store, "ana", by="root", quiet=preferences.parse_quiet("off"))
