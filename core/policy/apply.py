@@ -20,7 +20,7 @@ from sqlmodel import Session
 from deskline.core.alerts.ladder import Ladder
 from deskline.core.config.reader import ConfigError
 from deskline.core.desk.audit import record_desk_event
-from deskline.core.errors import Forbidden
+from deskline.core.errors import Forbidden, StaleEdit
 from deskline.core.policy.book import Policy, Rules, policy_of, read_current
 from deskline.core.policy.replan import Replan, replan
 from deskline.storage import changes, queries
@@ -103,7 +103,7 @@ def apply(
         rows.lock(s)
         found = _preview(s, rules, now)
         if expect_version is not None and found.old.version != expect_version:
-            raise Forbidden(
+            raise StaleEdit(
                 f"the desk's policy moved to version {found.old.version} since you looked "
                 f"(version {expect_version}); nothing was applied: look again"
             )

@@ -17,7 +17,7 @@ from deskline.core.alerts.watcher import SlaWatcher
 from deskline.core.config.reader import ConfigError
 from deskline.core.desk.feed import Feed
 from deskline.core.desk.tickets import Desk
-from deskline.core.errors import Forbidden
+from deskline.core.errors import Forbidden, StaleEdit
 from deskline.core.policy import apply
 from deskline.core.policy.book import DEFAULT, Rules, load, load_history, parse_policy_text
 from deskline.core.roster.agents import Roster
@@ -113,7 +113,7 @@ def test_only_an_admin_applies_and_nothing_is_written(desk, admin):
 
 def test_a_version_that_moved_since_the_preview_is_refused(admin):
     apply.apply(admin.store, rules(FAST_P0), actor="root", now=T0)
-    with pytest.raises(Forbidden, match="moved to version 1 since you looked"):
+    with pytest.raises(StaleEdit, match="moved to version 1 since you looked"):
         apply.apply(admin.store, Rules(), actor="root", now=T0, expect_version=0)
     assert load(admin.store).version == 1
 

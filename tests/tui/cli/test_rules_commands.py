@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 from in_process import ADMIN, Cli, routed_desk, row_counts
 
+from deskline.core.roster.agents import Roster
+from deskline.storage.store import Store
+
 
 @pytest.fixture
 def cli(db_url, tmp_path, capsys, monkeypatch) -> Cli:
@@ -68,13 +71,17 @@ def test_rules_explain_without_routing_says_why(cli, tmp_path):
     plain = tmp_path / "plain.toml"
     plain.write_text("")
     routed = str(tmp_path / "deskline.toml")
-    assert cli("policy", "apply", str(plain), "--yes")[0] == 0  # the desk's: no routing
+    store = Store.open(cli.db)
+    Roster(store).add("adm", name="The Admin", role="admin")  # only an admin applies policy
+    store.close()
+    code, _, err = cli("policy", "apply", str(plain), "--yes", as_="adm")
+    assert code == 0, err  # the desk's policy now: no routing
     cli("new", "--title", "Down everywhere", config=str(plain))
     code, out, _ = cli("rules", "explain", "T-1", config=str(plain))
     assert code == 0
     assert "triage (" in out and 'suggested P0 (keyword "down" → P0); applied' in out
     assert "T-1 was not routed: no [[routing.rules]] or [routing] fallback_team" in out
-    assert cli("policy", "apply", routed, "--yes")[0] == 0
+    assert cli("policy", "apply", routed, "--yes", as_="adm")[0] == 0
     code, out, _ = cli("rules", "explain", "T-1")  # rules exist now
     assert "created before the routing rules were set" in out
 
