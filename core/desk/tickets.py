@@ -554,12 +554,12 @@ class Desk:
         """Route an open, unassigned ticket again by the current rules (say, once someone
         came on duty); the attempt is audited whatever it finds (``system``: done by the
         desk itself, audited with no acting agent)."""
-        if not self.routing.enabled:
-            raise DesklineError(
-                "no routing is configured: add [[routing.rules]] or [routing] fallback_team "
-                "to the desk's policy (`deskline policy export`, edit, `deskline policy apply`)"
-            )
         with self._change(key, expected_version, system=system) as c:
+            if not self.routing.enabled:  # under the policy this transaction read
+                raise DesklineError(
+                    "no routing is configured: add [[routing.rules]] or [routing] fallback_team "
+                    "to the desk's policy (`deskline policy export`, edit, `deskline policy apply`)"
+                )
             if not system:
                 self._may(c, "work")
             t = c.ticket
