@@ -100,7 +100,18 @@ def test_a_breach_made_elsewhere_shows_within_two_seconds(tmux, tmp_path):
         assert part in before, (part, before)
 
     changed = subprocess.run(
-        [deskline, "--db", db, "priority", victim, "P0", "--reason", "whole office down"],
+        [
+            deskline,
+            "--db",
+            db,
+            "--as",
+            "maria.garcia",
+            "priority",
+            victim,
+            "P0",
+            "--reason",
+            "whole office down",
+        ],
         env=env,
         capture_output=True,
         text=True,
