@@ -19,11 +19,11 @@ from typing import Any
 from platformdirs import user_config_dir
 
 from deskline.core.alerts.ladder import AlertRules
-from deskline.core.config import alerts, routing, sla, ui
+from deskline.core.config import ui
 from deskline.core.config.reader import ConfigError, Reader
 from deskline.core.config.ui import NotifyPrefs, UiConfig
 from deskline.core.desk.templates import Template
-from deskline.core.policy.book import Rules, has_policy, rules_toml
+from deskline.core.policy.book import Rules, has_policy, parse_rules, rules_toml
 from deskline.core.routing.route import RoutingRules
 from deskline.core.routing.surge import SurgeRule
 from deskline.core.routing.triage import TriageRules
@@ -108,16 +108,17 @@ def parse_desk_config(
     """Everything a deskline.toml describes, section by section in the order of SECTIONS."""
     read = Reader(source)
     read.only(data, "", SECTIONS)
+    policy = parse_rules(read, data)  # the policy sections, read as the desk's policy is
     return DeskConfig(
-        sla=sla.parse_sla(read, data),
+        sla=policy.sla,
         source=path,
-        routing=routing.parse_routing(read, data),
-        triage=routing.parse_triage(read, data),
-        templates=routing.parse_templates(read, data),
-        surge=routing.parse_surge(read, data),
+        routing=policy.routing,
+        triage=policy.triage,
+        templates=policy.templates,
+        surge=policy.surge,
         keys=ui.parse_keys(read, data),
         ui=ui.parse_ui(read, data),
-        alerts=alerts.parse_alerts(read, data),
+        alerts=policy.alerts,
         database=ui.parse_database(read, data),
         notify=ui.parse_notify(read, data),
         policy_given=has_policy(data),

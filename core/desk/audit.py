@@ -62,33 +62,18 @@ def _append(
     if ticket_id not in chains:
         with session.no_autoflush:  # this session's own events are in ``chains`` already
             chains[ticket_id] = queries.last_event_hash(session, ticket_id)
-    login = queries.login_of(session)
-    actor_id = actor.id if actor else None
-    digest = event_hash(
-        chains[ticket_id],
-        ticket_id=ticket_id,
-        actor_id=actor_id,
-        at=at,
-        kind=kind,
-        old=old,
-        new=new,
-        reason=reason,
-        login=login,
-    )
-    session.add(
-        Event(
-            ticket_id=ticket_id,
-            actor_id=actor_id,
-            at=at,
-            kind=kind,
-            old=old,
-            new=new,
-            reason=reason,
-            login=login,
-            prev_hash=chains[ticket_id],
-            hash=digest,
-        )
-    )
+    content: dict[str, Any] = {
+        "ticket_id": ticket_id,
+        "actor_id": actor.id if actor else None,
+        "at": at,
+        "kind": kind,
+        "old": old,
+        "new": new,
+        "reason": reason,
+        "login": queries.login_of(session),
+    }
+    digest = event_hash(chains[ticket_id], **content)
+    session.add(Event(**content, prev_hash=chains[ticket_id], hash=digest))
     chains[ticket_id] = digest
 
 

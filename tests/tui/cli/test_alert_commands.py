@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from processes import deskline
 
 CONFIG = """
 [sla.P0]
@@ -39,19 +40,6 @@ def env(tmp_path) -> dict[str, str]:
     )
     env.pop("DESKLINE_NOW", None)
     return env
-
-
-def deskline(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [sys.executable, "-m", "deskline", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if check:
-        assert done.returncode == 0, done.stderr
-    return done
 
 
 class Watch:

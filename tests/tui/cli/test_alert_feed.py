@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 import pytest
+from processes import deskline
 from sqlmodel import select
 
 from deskline.storage.models import Alert
@@ -45,19 +46,6 @@ def env(tmp_path, db_url) -> dict[str, str]:
     )
     env.pop("DESKLINE_NOW", None)
     return env
-
-
-def deskline(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [sys.executable, "-m", "deskline", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if check:
-        assert done.returncode == 0, done.stderr
-    return done
 
 
 class Feed:

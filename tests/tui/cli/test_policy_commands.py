@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 from conftest import PG_URL
+from processes import deskline
 from sqlalchemy import create_engine, text
 
 T0 = "2026-04-02T08:00:00+00:00"
@@ -31,22 +32,6 @@ calendar = "always"
 late_after = "1m"
 """
 FASTER = POLICY.replace('"20s"', '"10s"')
-
-
-def deskline(
-    env: dict[str, str], *args: str, check: bool = True, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "deskline", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        input=stdin,
-    )
-    if check:
-        assert done.returncode == 0, done.stderr
-    return done
 
 
 def base_env(tmp_path: Path, db: str, name: str = "home") -> dict[str, str]:
