@@ -76,7 +76,7 @@ class AlertRules:
     webhook: WebhookSettings | None = None
     email: EmailSettings | None = None
     repeat: Mapping[str, Repeat] = field(default_factory=dict)  # rung -> its cadence
-    quiet: QuietHours | None = None  # None: nothing is held
+    quiet: QuietHours | None = field(default_factory=lambda: QuietHours())  # None: none held
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ ALERT_KEYS = (
 )
 PERSONAL_KEYS = ("bell", "desktop")  # moved to [notify] (core/config/ui.py)
 REPEAT_KEYS = ("every", "times")
-QUIET_KEYS = ("priorities", "rungs")
+QUIET_KEYS = ("enabled", "priorities", "rungs")
 PRIORITIES = ("P0", "P1", "P2", "P3")
 WEBHOOK_KEYS = ("url", "levels", "timeout", "retries")
 EMAIL_KEYS = ("host", "port", "starttls", "user", "password_env", "sender", "levels")
@@ -186,9 +186,11 @@ def _names(allowed: tuple[str, ...]) -> Any:
     return convert
 
 
-def _quiet(read: Reader, table: Mapping[str, Any]) -> QuietHours:
+def _quiet(read: Reader, table: Mapping[str, Any]) -> QuietHours | None:
     path = "alerts.quiet"
     read.only(table, path, QUIET_KEYS)
+    if "enabled" in table and not read.get(table, "enabled", path, boolean):
+        return None
     quiet = QuietHours()
     if "priorities" in table:
         quiet = replace(quiet, priorities=read.get(table, "priorities", path, _names(PRIORITIES)))
@@ -266,7 +268,9 @@ def to_toml(rules: AlertRules) -> str:
                 cadence = rules.repeat[rung]
                 every = toml_value(span_text(cadence.every))
                 lines.append(f"{rung} = {{ every = {every}, times = {cadence.times} }}")
-    if rules.quiet is not None:
+    if rules.quiet is None:
+        lines += ["", "[alerts.quiet]", "enabled = false"]
+    else:
         lines += [
             "",
             "[alerts.quiet]",

@@ -6,9 +6,11 @@ from __future__ import annotations
 import tomllib
 from datetime import timedelta
 
-from deskline.core.alerts.ladder import AlertRules
+import pytest
+
+from deskline.core.alerts.ladder import AlertRules, QuietHours
 from deskline.core.config.alerts import parse_alerts, to_toml
-from deskline.core.config.reader import Reader
+from deskline.core.config.reader import ConfigError, Reader
 
 READ = Reader("deskline.toml")
 
@@ -57,10 +59,20 @@ def test_no_alerts_section_is_the_defaults_and_writes_them_out():
     assert parse_alerts(READ, tomllib.loads(to_toml(AlertRules()))) == AlertRules()
 
 
+def test_quiet_hours_are_on_unless_turned_off_and_the_choice_reads_back():
+    assert AlertRules().quiet == QuietHours()  # P2/P3 reminders wait for the opening
+    off = parse_alerts(READ, tomllib.loads("[alerts.quiet]\nenabled = false\n"))
+    assert off.quiet is None
+    assert "[alerts.quiet]\nenabled = false" in to_toml(off)
+    assert parse_alerts(READ, tomllib.loads(to_toml(off))) == off
+    only_p3 = parse_alerts(READ, tomllib.loads('[alerts.quiet]\npriorities = ["P3"]\n'))
+    assert only_p3.quiet == QuietHours(priorities=frozenset({"P3"}))
+    with pytest.raises(ConfigError, match="alerts.quiet.enabled"):
+        parse_alerts(READ, tomllib.loads('[alerts.quiet]\nenabled = "no"\n'))
+
+
 def test_bell_and_desktop_are_personal_now_and_say_where_they_went():
     import pytest
-
-    from deskline.core.config.reader import ConfigError
 
     for key, value in (("bell", "false"), ("desktop", "[3]")):
         with pytest.raises(ConfigError, match=rf"alerts\.{key}: .*move it to \[notify\] {key}"):
