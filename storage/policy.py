@@ -28,6 +28,15 @@ def history(session: Session) -> list[Policy]:
     return list(session.execute(select(Policy).order_by(col(Policy.version))).scalars().all())
 
 
+def may_write(session: Session) -> bool:
+    """Whether this connection's login may add a version (PostgreSQL grants; SQLite: yes)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(
+        session.execute(text("SELECT has_table_privilege('policy', 'INSERT')")).scalar_one()
+    )
+
+
 def lock(session: Session) -> None:
     """Order writers of new versions (PostgreSQL; SQLite's write lock already does)."""
     if session.get_bind().dialect.name == "postgresql":

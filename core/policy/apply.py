@@ -2,9 +2,10 @@
 (``apply``): the version row, its audit event, every open ticket's due times and next checks,
 and a change-feed row, in one transaction, so running processes follow at once.
 
-Only an admin changes the policy. The one exception is ``import_local``: a desk with no
-policy yet takes the one its first user's deskline.toml describes (the upgrade from the
-time policy lived in the file), once.
+Only an admin changes the policy. The exceptions happen once, to a desk with no policy yet:
+``import_local`` takes the one its first user's deskline.toml describes (the upgrade from
+the time policy lived in the file), and ``pin_defaults`` stores the built-in defaults, their
+business calendar in the first user's timezone, so every machine then reads the same.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from deskline.core.alerts.ladder import Ladder
 from deskline.core.config.reader import ConfigError
 from deskline.core.desk.audit import record_desk_event
 from deskline.core.errors import Forbidden, StaleEdit
-from deskline.core.policy.book import Policy, Rules, policy_of, read_current
+from deskline.core.policy.book import DEFAULT, Policy, Rules, policy_of, read_current
 from deskline.core.policy.replan import Replan, replan
 from deskline.storage import changes, queries
 from deskline.storage import policy as rows
@@ -123,6 +124,29 @@ def import_local(store: Store, rules: Rules, *, handle: str, source: str, now: d
         agent = queries.agent_by_handle(s, handle)
         _write(s, found, agent, handle, now, source, "imported from the local deskline.toml")
     return True
+
+
+DEFAULTS_SOURCE = "built-in defaults"
+
+
+def pin_defaults(store: Store, *, handle: str, now: datetime) -> Policy | None:
+    """A desk with no policy yet stores the built-in defaults as version 1 (what it ran on
+    until now: nothing moves), their "business" calendar in this machine's timezone, written
+    out, so another machine in another zone reads the same hours. None when the desk has a
+    policy already, or this login may not write one (it runs on the defaults meanwhile)."""
+    with store.read() as s:
+        if rows.latest_version(s) != 0 or not rows.may_write(s):
+            return None
+    with store.write() as s:
+        rows.lock(s)
+        if rows.latest_version(s) != 0:
+            return None  # another process pinned or applied one first
+        found = _preview(s, DEFAULT.rules, now)
+        agent = queries.agent_by_handle(s, handle)
+        zone = found.new.sla.calendars["business"].timezone
+        note = f"the built-in defaults; business hours in {zone}"
+        _write(s, found, agent, handle, now, DEFAULTS_SOURCE, note)
+    return found.new
 
 
 def _write(

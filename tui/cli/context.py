@@ -55,7 +55,23 @@ class Session:
                 say(f"upgraded the database schema; backup saved at {self._store.backup_made}")
             if self.local_policy and settings.policy_given:
                 self._adopt_local_policy(self._store, settings)
+            elif self.local_policy:  # (``policy`` commands write versions themselves)
+                self._pin_defaults(self._store)
         return self._store
+
+    def _pin_defaults(self, store: Store) -> None:
+        """A desk with no policy yet keeps the built-in defaults as its version 1, so
+        every process on every machine reads the same hours (told once)."""
+        from deskline.core import clock
+        from deskline.core.policy.apply import pin_defaults
+
+        pinned = pin_defaults(store, handle=self.me, now=clock.now())
+        if pinned is not None:
+            zone = pinned.sla.calendars["business"].timezone
+            say(
+                f"the desk runs on the built-in policy (version {pinned.version}, business "
+                f"hours in {zone}); change it with `deskline policy apply`"
+            )
 
     def _adopt_local_policy(self, store: Store, settings: DeskConfig) -> None:
         """Policy sections in the local file: imported into a desk with no policy yet,

@@ -53,8 +53,17 @@ def base_env(tmp_path: Path, db: str, name: str = "home") -> dict[str, str]:
 def env(tmp_path, db_url) -> dict[str, str]:
     env = base_env(tmp_path, db_url)
     (tmp_path / "policy.toml").write_text(POLICY, encoding="utf-8")
-    deskline(env, "agents", "list")  # the first use: root becomes the desk's admin
+    first = deskline(env, "agents", "list")  # the first use: root becomes the desk's admin
+    # and the desk keeps the built-in policy as its version 1 (business hours in UTC here)
+    assert (
+        "deskline: the desk runs on the built-in policy (version 1, business hours in UTC); "
+        "change it with `deskline policy apply`\n"
+    ) in first.stderr
     return env
+
+
+def versions(env: dict[str, str]) -> list[int]:
+    return [h["version"] for h in json.loads(deskline(env, "policy", "history", "--json").stdout)]
 
 
 def show(env: dict[str, str], key: str, now: str) -> dict:
@@ -73,50 +82,53 @@ def test_policy_apply_shows_diff_and_impact_asks_and_writes_one_version(env, tmp
     assert '-first_response = "15m"\n+first_response = "20s"\n resolution = "2h"' in (
         refused.stdout
     )
-    assert refused.stdout.startswith("--- version 0\n+++ version 1 (new)\n")
+    assert refused.stdout.startswith("--- version 1\n+++ version 2 (new)\n")
     # at 08:00:30 the P0 is breached under 20 s, not under the default 15 min; the P3 stays
-    assert "open tickets: 2; due times move on 1; breached now: 1 (under version 0: 0)" in (
+    assert "open tickets: 2; due times move on 1; breached now: 1 (under version 1: 0)" in (
         refused.stdout
     )
-    assert json.loads(deskline(env, "policy", "history", "--json").stdout) == []
+    assert versions(env) == [1]
 
     done = deskline(
         dict(env, DESKLINE_NOW=at_30s), "policy", "apply", policy, "--yes", "--note", "launch"
     )
-    assert "applied: the desk's policy is version 1" in done.stdout
+    assert "applied: the desk's policy is version 2" in done.stdout
     history = json.loads(deskline(env, "policy", "history", "--json").stdout)
-    assert [(h["version"], h["applied_by"], h["note"]) for h in history] == [(1, "root", "launch")]
-    assert history[0]["source"] == policy
+    assert [(h["version"], h["applied_by"], h["source"]) for h in history] == [
+        (1, "root", "built-in defaults"),
+        (2, "root", policy),
+    ]
+    assert history[1]["note"] == "launch"
     sla = show(env, "T-1", at_30s)["sla"]["first_response"]
     assert sla["due_at"].startswith("2026-04-02T08:00:20") and sla["state"] == "breached"
 
     again = deskline(env, "policy", "apply", policy, "--yes")
-    assert again.stdout == f"no change: {policy} is the desk's policy (version 1)\n"
-    assert len(json.loads(deskline(env, "policy", "history", "--json").stdout)) == 1
+    assert again.stdout == f"no change: {policy} is the desk's policy (version 2)\n"
+    assert versions(env) == [1, 2]
 
 
 def test_show_export_and_history_of_versions(env, tmp_path):
     policy = str(tmp_path / "policy.toml")
     shown = deskline(env, "policy", "show").stdout
-    assert shown.startswith("# policy version 0: the built-in defaults")
+    assert shown.startswith("# policy version 1")
     assert 'first_response = "15m"' in shown
     deskline(env, "policy", "apply", policy, "--yes")
     (tmp_path / "faster.toml").write_text(FASTER, encoding="utf-8")
     deskline(env, "policy", "apply", str(tmp_path / "faster.toml"), "--yes")
 
-    exported = tmp_path / "v1.toml"
-    exported.write_text(deskline(env, "policy", "export", "--version", "1").stdout)
+    exported = tmp_path / "v2.toml"
+    exported.write_text(deskline(env, "policy", "export", "--version", "2").stdout)
     assert deskline(env, "config", "check", str(exported)).returncode == 0
-    as_json = json.loads(deskline(env, "policy", "show", "--version", "1", "--json").stdout)
-    assert as_json["version"] == 1
+    as_json = json.loads(deskline(env, "policy", "show", "--version", "2", "--json").stdout)
+    assert as_json["version"] == 2
     assert as_json["policy"]["sla"]["P0"]["first_response"] == "20s"
-    # exported version 1 applied again is version 3, the same policy (same digest) as 1
+    # exported version 2 applied again is version 4, the same policy (same digest) as 2
     deskline(env, "policy", "apply", str(exported), "--yes")
     history = json.loads(deskline(env, "policy", "history", "--json").stdout)
-    assert [h["version"] for h in history] == [1, 2, 3]
-    assert history[0]["digest"] == history[2]["digest"] != history[1]["digest"]
+    assert [h["version"] for h in history] == [1, 2, 3, 4]
+    assert history[1]["digest"] == history[3]["digest"] != history[2]["digest"]
     lines = deskline(env, "policy", "history").stdout.splitlines()
-    assert len(lines) == 3 and lines[1].split()[:2] == ["2", history[1]["digest"][:12]]
+    assert len(lines) == 4 and lines[2].split()[:2] == ["3", history[2]["digest"][:12]]
     missing = deskline(env, "policy", "show", "--version", "9", check=False)
     assert missing.returncode == 1
     assert missing.stderr == "deskline: no policy version 9: see `deskline policy history`\n"
@@ -139,7 +151,7 @@ def test_policy_apply_errors_are_one_line_and_write_nothing(env, tmp_path):
     assert wrong.stderr == (
         f"deskline: {bad}: sla.P2.calendar: unknown calendar 'weekdayz'; known: always, business\n"
     )
-    assert json.loads(deskline(env, "policy", "history", "--json").stdout) == []
+    assert versions(env) == [1]
 
 
 def test_a_local_file_policy_is_imported_once_then_must_match(tmp_path, db_url):
@@ -185,6 +197,24 @@ def test_the_working_directory_file_is_not_read(tmp_path, db_url):
     )
     assert done.returncode == 0 and json.loads(done.stdout)["version"] == 0
     assert "imported" not in done.stderr
+
+
+def test_machines_in_other_timezones_read_the_first_ones_business_hours(tmp_path, db_url):
+    """A desk with no policy keeps the built-in one as version 1 at its first use, its
+    business hours in that machine's zone: a machine elsewhere reads the same due times."""
+    shanghai = dict(base_env(tmp_path, db_url, "sh"), TZ="Asia/Shanghai")
+    new_york = dict(base_env(tmp_path, db_url, "ny"), TZ="America/New_York")
+    first = deskline(dict(shanghai, DESKLINE_NOW=T0), "new", "-t", "Invoice", "-p", "P2")
+    assert "version 1, business hours in Asia/Shanghai" in first.stderr
+    told = deskline(new_york, "policy", "show", "--json")
+    assert json.loads(told.stdout)["policy"]["calendars"]["business"]["timezone"] == (
+        "Asia/Shanghai"
+    )
+    there, here = (show(who, "T-1", T0)["sla"] for who in (shanghai, new_york))
+    assert there == here
+    # 16:00 in Shanghai, 1 business hour: due at 17:00 Shanghai, 09:00 UTC
+    assert here["first_response"]["due_at"].startswith("2026-04-02T09:00:00")
+    assert "built-in policy" not in deskline(new_york, "list").stderr  # told once, by the first
 
 
 def second_database(tmp_path: Path, db_url: str, request) -> str:
@@ -266,7 +296,7 @@ def test_kill_9_mid_apply_leaves_the_old_version_and_due_times(env, tmp_path):
     try:
         assert child.stdout is not None
         for line in child.stdout:  # written, re-planned, not committed: kill it now
-            if line.startswith("policy hold: version 2 written"):
+            if line.startswith("policy hold: version 3 written"):
                 break
         else:
             pytest.fail(f"the apply never reached its hold: {child.stderr.read()}")
@@ -277,8 +307,7 @@ def test_kill_9_mid_apply_leaves_the_old_version_and_due_times(env, tmp_path):
             child.kill()
     assert child.returncode == -signal.SIGKILL
 
-    history = json.loads(deskline(env, "policy", "history", "--json").stdout)
-    assert [h["version"] for h in history] == [1]
+    assert versions(env) == [1, 2]
     assert show(env, "T-1", T0)["sla"] == before
     assert before["first_response"]["due_at"].startswith("2026-04-02T08:00:20")
     # and the desk works on: the same apply, not killed, goes through
