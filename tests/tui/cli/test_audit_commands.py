@@ -25,9 +25,10 @@ def cli(db_url, capsys, monkeypatch) -> Cli:
 def test_verify_says_every_link_holds(cli):
     code, out, err = cli("audit", "verify")
     assert code == 0, err
-    assert out.strip().endswith("events in 2 chains: all links hold")
+    # two tickets' chains and the desk's own (the built-in policy kept as version 1)
+    assert out.strip().endswith("events in 3 chains: all links hold")
     report = cli.json("audit", "verify")
-    assert report["holds"] is True and report["chains"] == 2 and report["broken"] == []
+    assert report["holds"] is True and report["chains"] == 3 and report["broken"] == []
 
 
 def test_verify_names_the_broken_link_and_exits_2(cli):
@@ -77,5 +78,6 @@ def test_log_shows_a_chain_with_logins_and_no_escape_codes(cli):
         assert line.rstrip().endswith(entry["hash"][:12])
     assert "hostile" in out and "\x1b" not in out and "\x07" not in out
     assert cli("audit", "log", "T-9")[0] == 1
-    code, out, _ = cli("audit", "log")  # the desk's own chain: nothing yet
-    assert code == 0 and out.strip() == "no events in this chain"
+    code, out, _ = cli("audit", "log")  # the desk's own chain: the built-in policy kept
+    assert code == 0 and len(out.splitlines()) == 1
+    assert "  policy_applied  " in out and "the built-in defaults; business hours in" in out

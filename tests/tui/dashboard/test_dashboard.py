@@ -277,6 +277,8 @@ def test_once_shows_a_surge_while_it_goes_on(tmp_path):
 
 
 def test_bad_input_is_one_line_and_changes_nothing(known_db):
+    first = once(known_db, T0)  # the desk's first command keeps its policy: told once
+    assert first.returncode == 0 and "built-in policy (version 1" in first.stderr
     result = once(known_db, T0, "--team", "Nowhere")
     assert result.returncode == 1
     assert result.stderr.strip() == ("deskline: no team 'Nowhere': the teams are Service Desk")
