@@ -590,7 +590,8 @@ class WorkspaceScreen(Screen[None]):
                     lambda: self.desk.transition(t.key, status, expected_version=t.version),
                 )
 
-        self.app.push_screen(Choose(f"{t.key}: {t.status} →", choices), chosen)
+        shown = t.status.replace("_", " ")
+        self.app.push_screen(Choose(f"{t.key}: {shown} →", choices), chosen)
 
     def ask_resolution(self, t: TicketView, typed: str = "") -> None:
         def save(note: str | None) -> None:
@@ -634,7 +635,7 @@ class WorkspaceScreen(Screen[None]):
             if text:
                 self.act(
                     f"{kind} added",
-                    lambda: use_case(t.key, text, expected_version=t.version),
+                    lambda: use_case(t.key, text),  # comments never conflict with others
                     retry=lambda: self._text_action(kind, text),
                 )
 

@@ -123,6 +123,7 @@ async def test_s_offers_only_legal_next_statuses(ana):
         await settle(pilot)
         offered = [app.screen.choices[i][0] for i in range(len(app.screen.choices))]
         assert offered == ["pending", "resolved", "assigned"]
+        assert app.screen.heading == "T-2: in progress →"  # words, as beside it
         await pilot.press("enter")  # pending
         await settle(pilot)
     assert ana.get("T-2").status == "pending"
@@ -335,20 +336,36 @@ async def test_illegal_action_is_a_toast_and_changes_nothing(ana):
     assert ana.get("T-2").version == 1
 
 
-async def test_stale_edit_reloads_and_keeps_what_was_typed(ana, store):
+async def test_a_comment_never_conflicts_with_another_comment(ana, store):
     app, running = await open_app(ana)
     async with running as pilot:
         await settle(pilot)
+        await select(pilot, "T-2")
         Desk(store, "bo", now=lambda: NOW).note("T-2", "bo was here")  # behind the app's back
-        await pilot.press("r", *"half an answer", "enter")
+        await pilot.press("r", *"my answer", "enter")
+        await settle(pilot)
+        assert not any("changed by someone else" in n.message for n in app._notifications)
+        assert not isinstance(app.screen, TextEntry)
+    bodies = [c.body for c in ana.get("T-2").comments]
+    assert bodies == ["bo was here", "my answer"]
+
+
+async def test_stale_edit_reloads_and_keeps_what_was_typed(ana, store):
+    ana.take("T-2")
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await select(pilot, "T-2")
+        Desk(store, "bo", now=lambda: NOW).change_priority("T-2", "P1")  # a field, behind
+        await pilot.press("s", "down", "enter", *"half a solution", "enter")
         await settle(pilot)
         assert any("changed by someone else" in n.message for n in app._notifications)
         assert isinstance(app.screen, TextEntry)
-        assert app.screen.query_one(Input).value == "half an answer"
-        await pilot.press("enter")
+        assert app.screen.query_one(Input).value == "half a solution"
+        await pilot.press("enter")  # again, on the reloaded ticket
         await settle(pilot)
-    bodies = [c.body for c in ana.get("T-2").comments]
-    assert bodies == ["bo was here", "half an answer"]
+    t = ana.get("T-2")
+    assert t.status == "resolved" and t.events[-1].reason == "half a solution"
 
 
 async def test_changes_from_another_process_show_within_two_seconds(ana, db_url):
