@@ -339,6 +339,8 @@ class Desk:
             if c.ticket.team_id is None:
                 c.ticket.team_id = c.actor.team_id
             new = self._holder(c)
+            if old["assignee"] == new["assignee"]:  # mine already: only the status moved
+                del old["assignee"], new["assignee"]
             if was.assignee is not None and was.assignee != c.actor.handle:
                 new["stolen_from"] = was.assignee
             record_event(c.session, c.ticket, c.actor, c.now, "taken", old, new)

@@ -130,6 +130,14 @@ def test_taking_a_ticket_someone_holds_needs_steal_and_the_event_says_so(ana):
     assert e.new == {"status": "in_progress", "assignee": "ana", "stolen_from": "bo"}
 
 
+def test_taking_a_ticket_assigned_to_me_records_only_the_status(ana):
+    key = ana.create("x").key
+    ana.assign(key, "ana")
+    ana.take(key)
+    e = only_new_event(ana, key, 2)
+    assert (e.kind, e.old, e.new) == ("taken", {"status": "assigned"}, {"status": "in_progress"})
+
+
 def test_take_of_my_own_started_ticket_is_refused(ana):
     key = ana.create("x").key
     ana.take(key)
