@@ -173,6 +173,7 @@ class WorkspaceScreen(Screen[None]):
         self.detail: TicketView | None = None
         self._loaded_once = False
         self._want_select: int | None = None
+        self._want_new = False  # the ticket to select was created here: go where it shows
         self._counts_timer: Timer | None = None
         self._detail_timer: Timer | None = None
         self._moved_at = 0.0  # when the cursor last moved (monotonic seconds)
@@ -327,6 +328,9 @@ class WorkspaceScreen(Screen[None]):
             self.show_header()
             return
         select, self._want_select = self._want_select, None
+        new, self._want_new = self._want_new, False
+        if select and select not in numbers and not new:
+            select = None  # changed out of this view (resolved, say): the view stays as it is
         if self.view_name != "open" and (
             (select and select not in numbers) or (not numbers and not self._loaded_once)
         ):
@@ -518,6 +522,7 @@ class WorkspaceScreen(Screen[None]):
         ticket = message.ticket
         self.notify(f"{ticket.key}: {message.what}", timeout=3)
         self._want_select = ticket.number
+        self._want_new = message.what == "created"
         self.pump.look_now()
         seen = self._changes_seen
         self.set_timer(WRITE_SECONDS, lambda: self._unless_changes_came(seen))

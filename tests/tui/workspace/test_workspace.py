@@ -243,6 +243,26 @@ async def test_v_switches_saved_views(ana):
         assert app.screen.view_name == "unassigned" and keys_of(app) == ["T-2", "T-1"]
 
 
+async def test_resolving_keeps_my_view_and_my_filter(ana):
+    for key in ("T-1", "T-2", "T-3"):
+        ana.take(key)
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        assert app.screen.view_name == "mine"
+        await pilot.press("slash", "d")  # Site down, VPN ... update: two of mine
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert keys_of(app) == ["T-2", "T-3"]
+        await select(pilot, "T-2")
+        await pilot.press("s", "down", "enter", *"restarted it", "enter")
+        await settle(pilot)
+        assert ana.get("T-2").status == "resolved"
+        assert (app.screen.view_name, app.screen.filter_text) == ("mine", "d")
+        assert keys_of(app) == ["T-3"] and app.screen.detail.key == "T-3"
+
+
 async def test_ctrl_t_creates_and_selects_the_new_ticket(ana):
     app, running = await open_app(ana)
     async with running as pilot:
