@@ -19,6 +19,7 @@ REMAPPABLE = {
     "escalate": "escalate",
     "reopen": "reopen",
     "filter": "filter",
+    "go_to": "go to a ticket",
     "views": "saved views",
     "focus_detail": "focus the detail",
     "focus_queue": "back to the queue",

@@ -1,4 +1,5 @@
-"""The alert centre (``!``): my alerts, newest first; space acknowledges one, ``a`` all."""
+"""The alert centre (``!``): my alerts, newest first; space acknowledges one, ``a`` all,
+enter opens the alert's ticket."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from deskline.core.alerts.inbox import Inbox, InboxItem
 LEVEL_WORD = {0: "reminder", 1: "level 1", 2: "level 2", 3: "level 3"}
 
 
-class AlertCentre(ModalScreen[None]):
-    """The alerts addressed to me, newest first; space acknowledges the selected one."""
+class AlertCentre(ModalScreen[str | None]):
+    """The alerts addressed to me, newest first; space acknowledges the selected one; enter
+    closes the centre on the alert's ticket (its key is the result)."""
 
     BINDINGS = [
         Binding("space", "acknowledge", "Acknowledge", id="alerts.acknowledge"),
@@ -51,7 +53,8 @@ class AlertCentre(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                "Alert centre — space acknowledges, a acknowledges all, esc closes",
+                "Alert centre — enter opens the ticket, space acknowledges, a acknowledges all, "
+                "esc closes",
                 id="alerts-title",
             )
             yield DataTable(cursor_type="row", zebra_stripes=True)
@@ -93,6 +96,15 @@ class AlertCentre(ModalScreen[None]):
             "late" if item.late else "",
             item.summary,
         )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter: the alert's ticket, in the workspace (a desk-wide alert has none)."""
+        if 0 <= event.cursor_row < len(self.items):
+            key = self.items[event.cursor_row].ticket
+            if key and key != "-":
+                self.dismiss(key)
+                return
+        self.notify("this alert is about no one ticket", timeout=3)
 
     def action_cursor(self, where: str) -> None:
         table = self.query_one(DataTable)

@@ -72,7 +72,11 @@ class DesklineApp(ThemedApp):
         """The alert centre: my alerts, newest first; space acknowledges."""
         if not isinstance(self.screen, AlertCentre):
             inbox = Inbox(self.desk.store, self.desk.actor, now=self.desk.now)
-            self.push_screen(AlertCentre(inbox))
+            self.push_screen(AlertCentre(inbox), self._open_alerted)
+
+    def _open_alerted(self, key: str | None) -> None:
+        if key and isinstance(self.screen, WorkspaceScreen):
+            self.screen.go_to(key)
 
     # -- what the dialogs offer (store reads: the screen calls them in thread workers) ----
 

@@ -17,6 +17,7 @@ ACTIONS = (
     ("escalate", "Escalate", "Reason, progress and the help needed"),
     ("reopen", "Reopen", "Bring a resolved or closed ticket back"),
     ("filter", "Filter the queue", "By key, title, customer or tag"),
+    ("go_to", "Go to ticket", "Any ticket by its key, resolved and closed ones too"),
     ("views", "Saved views", "Mine, team, unassigned, breached, at risk, all open"),
     ("help", "Help", "Every key"),
     ("app.alerts", "Alert centre", "My alerts: read and acknowledge them"),

@@ -187,6 +187,10 @@ class QueueView(ScrollView, can_focus=True):
     def action_page(self, step: int) -> None:
         self.action_move(step * max(self.size.height - 1, 1))
 
+    def select_number(self, number: int) -> None:
+        """Put the cursor on ticket ``number`` (one of this view's)."""
+        self.action_jump(self.numbers.index(number))
+
     def action_jump(self, index: int) -> None:
         if self.numbers:
             self.cursor = index % len(self.numbers)

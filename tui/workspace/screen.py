@@ -85,6 +85,9 @@ class WorkspaceScreen(Screen[None]):
         Binding("e", "escalate", "Escalate", id="escalate"),
         Binding("o", "reopen", "Reopen", id="reopen"),
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter as you type"),
+        Binding(
+            "colon", "go_to", "Go to", id="go_to", tooltip="Go to a ticket by its key", show=False
+        ),
         Binding("v", "views", "Views", id="views", tooltip="Saved views"),
         Binding("enter", "focus_detail", "Detail", id="focus_detail", show=False),
         Binding("escape", "focus_queue", "Queue", id="focus_queue", show=False),
@@ -143,6 +146,12 @@ class WorkspaceScreen(Screen[None]):
         """A use case succeeded: ``ticket`` as it is now."""
 
         what: str
+        ticket: TicketView
+
+    @dataclass
+    class Reached(Message, bubble=False):
+        """A ticket gone to by its key, as it is now."""
+
         ticket: TicketView
 
     @dataclass
@@ -689,6 +698,38 @@ class WorkspaceScreen(Screen[None]):
         message.dialog.suggest(message.catalog.categories, message.catalog.customers)
 
     # -- finding tickets ---------------------------------------------------------------
+
+    def action_go_to(self) -> None:
+        def chosen(key: str | None) -> None:
+            if key:
+                self.go_to(key)
+
+        self.app.push_screen(TextEntry("Go to ticket", placeholder="T-42"), chosen)
+
+    def go_to(self, key: str) -> None:
+        """Select ``key`` in the queue; a ticket this view does not hold (resolved, say, or
+        another team's) shows in the detail pane, where the keys act on it."""
+        self._go_to(key)
+
+    @work(thread=True, exclusive=True, group="go_to")
+    def _go_to(self, key: str) -> None:
+        try:
+            ticket = self.desk.get(key)
+        except DesklineError as exc:
+            self.post_message(self.Refused("go to", str(exc)))
+            return
+        self.post_message(self.Reached(ticket))
+
+    @on(Reached)
+    def reached(self, message: Reached) -> None:
+        ticket = message.ticket
+        if ticket.number in self.queue_view.numbers:
+            self.queue_view.select_number(ticket.number)
+            return
+        self.show_detail(ticket)
+        view = self.views_titles.get(self.view_name, self.view_name)
+        status = ticket.status.replace("_", " ")
+        self.notify(f"{ticket.key} ({status}) is not in {view}: shown on the right", timeout=4)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

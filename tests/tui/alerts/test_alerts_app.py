@@ -94,6 +94,32 @@ async def test_a_breach_toasts_rings_and_is_acknowledged_in_the_alert_centre(ana
     assert not app.alerts.watcher.leader  # the lease was given up on exit
 
 
+async def test_enter_in_the_alert_centre_opens_the_ticket_even_out_of_the_view(ana, clock):
+    ana.create("Printer jam", priority="P3")
+    clock.t = T0 + timedelta(minutes=15)  # T-1's first response breaches now
+    app = DesklineApp(ana, alerts=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: any("T-1 breached" in t for t in toasts(app)))
+        ana.take("T-1")
+        ana.transition("T-1", "resolved", reason="restarted")  # out of every open view
+        await until(pilot, lambda: 1 not in pilot.app.screen.queue_view.numbers)
+        await pilot.press("exclamation_mark")
+        await until(pilot, lambda: isinstance(app.screen, AlertCentre))
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 2)
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, AlertCentre))
+        screen = app.screen
+        await until(pilot, lambda: screen.detail is not None and screen.detail.key == "T-1")
+        assert screen.detail.status == "resolved"
+        assert any("T-1 (resolved) is not in" in t for t in toasts(app))
+        await pilot.press("colon", *"T-2", "enter")  # and any ticket by its key
+        await until(pilot, lambda: screen.detail.key == "T-2")
+        assert screen.queue_view.selected_number == 2
+        await pilot.press("colon", *"T-99", "enter")
+        await until(pilot, lambda: any("no ticket T-99" in t for t in toasts(app)))
+
+
 async def test_an_alert_fired_by_another_watcher_reaches_the_open_app(ana):
     at_12 = T0 + timedelta(minutes=12)
     headless = SlaWatcher(ana.store, ana, AlertRules(lease=timedelta(hours=1)), now=lambda: at_12)
