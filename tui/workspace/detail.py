@@ -8,6 +8,7 @@ from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -78,7 +79,13 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
 
 
 class DetailPane(VerticalScroll, can_focus=True):
-    """The selected ticket; scrolls with the keys when focused (enter from the queue)."""
+    """The selected ticket; scrolls with the keys when focused (enter from the queue), and
+    starts at its top whenever another ticket comes in."""
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+    ]
 
     DEFAULT_CSS = """
     DetailPane { height: 1fr; border-top: solid $primary-background; padding: 0 1; }
@@ -95,6 +102,8 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show(self.ticket))
 
     def show(self, ticket: TicketView | None) -> None:
+        if ticket is None or self.ticket is None or ticket.number != self.ticket.number:
+            self.scroll_home(animate=False)  # another ticket: its title in view
         self.ticket = ticket
         body = self.query_one("#detail-body", Static)
         colours = self.app.theme_variables

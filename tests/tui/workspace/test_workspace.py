@@ -243,6 +243,25 @@ async def test_v_switches_saved_views(ana):
         assert app.screen.view_name == "unassigned" and keys_of(app) == ["T-2", "T-1"]
 
 
+async def test_the_detail_scrolls_with_j_k_and_starts_at_the_top_of_each_ticket(ana):
+    long = "\n".join(f"line {n} of what the customer wrote" for n in range(80))
+    ana.create("A very long story", priority="P0", description=long)  # T-4, first in queue
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await select(pilot, "T-4")
+        pane = app.screen.query_one(DetailPane)
+        await pilot.press("enter", *"jjjjjjjjjj")  # focus the detail, read on
+        await settle(pilot)
+        assert pane.has_focus and pane.scroll_y >= 5
+        await pilot.press("k")
+        await settle(pilot)
+        assert pane.scroll_y >= 4
+        await pilot.press("escape", "j")  # back to the queue: the next ticket
+        await settle(pilot)
+        assert app.screen.detail.key != "T-4" and pane.scroll_y == 0
+
+
 async def test_resolving_keeps_my_view_and_my_filter(ana):
     for key in ("T-1", "T-2", "T-3"):
         ana.take(key)
