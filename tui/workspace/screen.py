@@ -628,12 +628,25 @@ class WorkspaceScreen(Screen[None]):
 
         def chosen(priority: str | None) -> None:
             if priority:
-                self.act(
-                    f"priority {priority}",
-                    lambda: self.desk.change_priority(t.key, priority, expected_version=t.version),
-                )
+                self.ask_priority_reason(t, priority)
 
         self.app.push_screen(Choose(f"{t.key}: priority {t.priority} →", choices), chosen)
+
+    def ask_priority_reason(self, t: TicketView, priority: str, typed: str = "") -> None:
+        """Why the priority moves: it changes the SLA targets, so the timeline says why."""
+
+        def save(reason: str | None) -> None:
+            if reason:
+                self.act(
+                    f"priority {priority}",
+                    lambda: self.desk.change_priority(
+                        t.key, priority, reason=reason, expected_version=t.version
+                    ),
+                    retry=lambda: self.ask_priority_reason(self.detail or t, priority, reason),
+                )
+
+        title = f"{t.key}: priority {t.priority} → {priority}, because"
+        self.app.push_screen(TextEntry(title, value=typed), save)
 
     def _text_action(self, kind: str, typed: str = "") -> None:
         if not (t := self._selected()):

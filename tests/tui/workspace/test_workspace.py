@@ -153,7 +153,12 @@ async def test_p_changes_priority(ana):
         await settle(pilot)
         await pilot.press("enter")  # the first other priority: P0
         await settle(pilot)
-    assert ana.get("T-1").priority == "P0"
+        assert isinstance(app.screen, TextEntry)  # and why
+        assert app.screen.heading == "T-1: priority P3 → P0, because"
+        await pilot.press(*"whole floor affected", "enter")
+        await settle(pilot)
+    t = ana.get("T-1")
+    assert t.priority == "P0" and t.events[-1].reason == "whole floor affected"
 
 
 @pytest.mark.parametrize(("key", "kind"), [("r", "reply"), ("n", "note")])
