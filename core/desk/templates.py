@@ -17,6 +17,20 @@ REQUIRABLE = {
 }
 
 
+class TemplateNeeds(InvalidInput):
+    """A template's required fields left empty; the message names the command's options
+    (``in_words`` says it for a form)."""
+
+    def __init__(self, template: str, missing: tuple[str, ...]) -> None:
+        self.template, self.missing = template, missing
+        options = ", ".join(REQUIRABLE[name] for name in missing)
+        super().__init__(f"template {template!r} needs {', '.join(missing)}: give {options}")
+
+    @property
+    def in_words(self) -> str:
+        return f"template {self.template!r} needs {' and '.join(self.missing)}: fill them in"
+
+
 @dataclass(frozen=True)
 class Template:
     name: str
@@ -76,6 +90,5 @@ def apply(template: Template, draft: Draft) -> Draft:
         if not (getattr(filled, name) if name != "description" else draft.description.strip())
     ]
     if missing:
-        options = ", ".join(REQUIRABLE[name] for name in missing)
-        raise InvalidInput(f"template {template.name!r} needs {', '.join(missing)}: give {options}")
+        raise TemplateNeeds(template.name, tuple(missing))
     return filled

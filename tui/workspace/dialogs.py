@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from deskline.core.desk import fields
-from deskline.core.desk.templates import Draft, Template, apply
+from deskline.core.desk.templates import Draft, Template, TemplateNeeds, apply
 from deskline.core.errors import DesklineError
 
 AUTO = "auto"  # the quick-create priority that lets triage decide
@@ -303,8 +303,27 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
             self.query_one("#channel", Select).value = template.channel
         title.focus()
 
+    def _complete_half_typed(self) -> bool:
+        """A customer or category typed in part, that the field suggests whole ("Glo" for
+        Globex): completed to the suggestion instead of saved as a new one (True: enter
+        again creates)."""
+        for name, known in (("customer", self.customers), ("category", self.categories)):
+            box = self.query_one(f"#{name}", Input)
+            typed = box.value.strip()
+            if not typed or any(k.casefold() == typed.casefold() for k in known):
+                continue
+            whole = next((k for k in known if k.casefold().startswith(typed.casefold())), None)
+            if whole is not None:
+                box.value = whole
+                box.cursor_position = len(whole)
+                self.notify(f"{name} completed to {whole}: enter again creates", timeout=4)
+                return True
+        return False
+
     @on(Input.Submitted)
     def create(self) -> None:
+        if self._complete_half_typed():
+            return
         title = self.query_one("#title", Input).value
         if not title.strip():
             self.query_one("#title", Input).focus()
@@ -328,6 +347,11 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
             if template is not None:
                 try:
                     draft = apply(template, draft)  # presets, tags and required fields
+                except TemplateNeeds as exc:
+                    self.notify(exc.in_words, severity="warning")
+                    for box in self.query(f"#{exc.missing[0]}").results(Input):
+                        box.focus()
+                    return
                 except DesklineError as exc:
                     self.notify(str(exc), severity="warning")
                     return

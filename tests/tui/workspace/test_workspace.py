@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import workers_done
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from deskline.core.desk.queue import Queue, QueueCounts
+from deskline.core.desk.templates import Template
 from deskline.core.desk.tickets import Desk
+from deskline.core.roster.customers import Customers
 from deskline.core.roster.agents import Roster
 from deskline.core.sla.clocks import ClockState
 from deskline.tui.help import HelpScreen
@@ -298,6 +300,46 @@ async def test_ctrl_t_creates_and_selects_the_new_ticket(ana):
         await settle(pilot)
         assert app.screen.detail.key == "T-4"
     assert ana.get("T-4").title == "Caller cannot print"
+
+
+async def test_quick_create_completes_a_half_typed_customer_instead_of_a_new_one(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, QuickCreate)
+        await pilot.press(*"Invoice is wrong")
+        dialog.query_one("#customer", Input).focus()
+        await pilot.press(*"glo", "enter")  # the field suggests Globex
+        await settle(pilot)
+        assert app.screen is dialog and dialog.query_one("#customer", Input).value == "Globex"
+        assert any("customer completed to Globex" in n.message for n in app._notifications)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, QuickCreate)
+    assert ana.get("T-4").customer == "Globex"
+    assert sorted(c.name for c in Customers(ana.store).list()) == ["Globex", "Initech", "蓝鲸游戏"]
+
+
+async def test_a_template_needing_a_field_says_so_in_words_and_goes_there(ana):
+    templates = (Template("incident", required=("customer",)),)
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        dialog = QuickCreate(customers=["Globex"], templates=templates)
+        await app.push_screen(dialog)
+        await settle(pilot)
+        dialog.query_one("#template", Select).value = "incident"
+        await settle(pilot)
+        dialog.query_one("#title", Input).focus()
+        await pilot.press(*"Checkout down", "enter")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert "template 'incident' needs customer: fill them in" in said
+        assert not any("--customer" in m for m in said)
+        assert app.focused is dialog.query_one("#customer", Input)
 
 
 async def test_enter_focuses_detail_and_escape_returns(ana):
