@@ -37,10 +37,15 @@ def may_write(session: Session) -> bool:
     )
 
 
+POLICY_LOCK = 7_311_563  # pg_advisory_xact_lock key: one writer of a new version at a time
+
+
 def lock(session: Session) -> None:
-    """Order writers of new versions (PostgreSQL; SQLite's write lock already does)."""
+    """Order writers of new versions (PostgreSQL; SQLite's write lock already does). An
+    advisory lock, not LOCK TABLE: an admin's login may INSERT into ``policy``, and a table
+    lock that orders inserters would need UPDATE or DELETE as well."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE policy IN EXCLUSIVE MODE"))
+        session.execute(select(func.pg_advisory_xact_lock(POLICY_LOCK)))
 
 
 def add(

@@ -380,6 +380,7 @@ ESCAPE_COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-9]|4[0-9]|9[0-7]|10[0-7])(;[0-9;]
 def test_cli_output_has_colour_codes_only_without_no_color(demo_copy, tmp_path):
     args = ("--db", str(demo_copy), "--as", ME, "list", "--all")
     env = {"DESKLINE_CONFIG": str(write_path(tmp_path)), "TTY_COMPATIBLE": "1", "COLUMNS": "120"}
+    run_cli("--db", str(demo_copy), "--as", ME, "list", env=env)  # its first use: told once
     coloured = run_cli(*args, env=env)
     plain = run_cli(*args, env={**env, "NO_COLOR": "1"})
     assert coloured.returncode == plain.returncode == 0, coloured.stderr + plain.stderr
@@ -501,6 +502,7 @@ def test_dashboard_in_each_theme(snap_compare, demo_copy, theme):
 def test_dashboard_once_without_colour_has_no_colour_codes(demo_copy, tmp_path):
     args = ("--db", str(demo_copy), "--as", ME, "dashboard", "--once")
     env = {"DESKLINE_CONFIG": str(write_path(tmp_path)), "TTY_COMPATIBLE": "1", "COLUMNS": "120"}
+    run_cli("--db", str(demo_copy), "--as", ME, "list", env=env)  # its first use: told once
     coloured = run_cli(*args, env=env)
     plain = run_cli(*args, env={**env, "NO_COLOR": "1"})
     assert coloured.stdout.strip() and coloured.stderr == plain.stderr == ""

@@ -227,6 +227,21 @@ def test_an_agent_login_cannot_write_policy_nor_roles(team):
     )
 
 
+def test_only_the_admins_login_writes_a_policy_version_and_agents_run_on_it(team, pg_url, tmp_path):
+    _, _, logins = team
+    bo_first = deskline(as_login(pg_url, logins["bo"]), "list")  # may not pin the defaults
+    assert bo_first.returncode == 0 and "built-in policy" not in bo_first.stderr
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[sla.P0]\nfirst_response = "20s"\nresolution = "2h"\n')
+    refused = deskline(as_login(pg_url, logins["bo"]), "policy", "apply", str(policy), "--yes")
+    assert refused.returncode == 1 and "only an admin" in refused.stderr
+    done = deskline(as_login(pg_url, logins["boss"]), "policy", "apply", str(policy), "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "the desk's policy is version 1" in done.stdout
+    shown = deskline(as_login(pg_url, logins["bo"]), "policy", "show", "--json")
+    assert json.loads(shown.stdout)["policy"]["sla"]["P0"]["first_response"] == "20s"
+
+
 def test_grant_is_idempotent_follows_role_changes_and_is_for_admins(team):
     owner, stores, logins = team
     again = grant(owner, by="boss")

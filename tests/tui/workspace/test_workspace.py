@@ -13,8 +13,8 @@ from textual.widgets import Input, Select
 from deskline.core.desk.queue import Queue, QueueCounts
 from deskline.core.desk.templates import Template
 from deskline.core.desk.tickets import Desk
-from deskline.core.roster.customers import Customers
 from deskline.core.roster.agents import Roster
+from deskline.core.roster.customers import Customers
 from deskline.core.sla.clocks import ClockState
 from deskline.tui.help import HelpScreen
 from deskline.tui.keys import REMAPPABLE
