@@ -70,6 +70,11 @@ def use_ascii(on: bool) -> None:
         )
 
 
+def closed_mark() -> str:
+    """Beside a business-time countdown while its calendar is closed (the clock waits)."""
+    return "~" if ascii_only() else "☾"
+
+
 def ascii_only() -> bool:
     return SLA_LOOK["ok"].glyph == _UNICODE["ok"].ascii
 

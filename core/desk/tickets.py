@@ -193,6 +193,16 @@ class Desk:
         """The ticket's clocks read again at ``now``, without the store (for live countdowns)."""
         return SlaClock(self.rules, view.clock).read(now) if view.clock else None
 
+    def opens_at(self, view: TicketView, now: datetime) -> datetime | None:
+        """When the ticket's SLA calendar opens, if it is closed at ``now`` (its business-time
+        clocks stand still until then); None while it is open, or for a 24x7 calendar."""
+        if view.clock is None:
+            return None
+        calendar = SlaClock(self.rules, view.clock).calendar
+        if calendar.is_always_open or calendar.is_open(now):
+            return None
+        return calendar.next_open(now)
+
     def next_step(self, view: TicketView, now: datetime) -> tuple[str, str, datetime] | None:
         """The ticket's next SLA threshold after ``now``: (clock, threshold, instant)."""
         if view.clock is None:

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from deskline.core.desk.views import TicketView
 from deskline.core.sla.clocks import ClockReading, SlaReading
-from deskline.themes.palette import SLA_LOOK, sla_style
+from deskline.themes.palette import SLA_LOOK, closed_mark, sla_style
 from deskline.tui.times import countdown, local_short
 
 BAR = 10
@@ -57,12 +57,18 @@ def describe(
     next_step: tuple[str, str, datetime] | None,
     upcoming: Sequence[tuple[TicketView, SlaReading | None]],
     colours: Mapping[str, str],
+    opens_at: datetime | None = None,
 ) -> RenderableType:
-    """The pane's content; ``colours`` are the theme's variables (``app.theme_variables``)."""
+    """The pane's content; ``colours`` are the theme's variables (``app.theme_variables``);
+    ``opens_at``: the ticket's business hours are over until then (its clocks wait)."""
     parts: list[RenderableType] = []
     if ticket is not None and reading is not None:
         parts += clock_lines("Respond", reading.first_response, now, colours)
         parts += clock_lines("Resolve", reading.resolution, now, colours)
+        running = [c for c in reading if c.state.value not in ("met", "missed") and not c.paused]
+        if opens_at is not None and running:
+            when = local_short(opens_at, now)
+            parts.append(Text(f"{closed_mark()} closed until {when}: business time waits"))
         if next_step is not None:
             clock, name, at = next_step
             kind = name.split(":")[0]

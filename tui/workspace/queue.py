@@ -24,7 +24,13 @@ from textual.strip import Strip
 
 from deskline.core.desk.views import TicketView
 from deskline.core.sla.clocks import SlaReading
-from deskline.themes.palette import SLA_LOOK, colour_of, priority_style, sla_style
+from deskline.themes.palette import (
+    SLA_LOOK,
+    closed_mark,
+    colour_of,
+    priority_style,
+    sla_style,
+)
 from deskline.tui.times import countdown
 
 SLA_WIDTH = 12
@@ -32,8 +38,11 @@ NARROW = 70  # below this many cells the queue shows SLA, key, priority and titl
 ESCALATION_STATE = {1: "warning", 2: "at_risk", 3: "breached"}  # level -> its SLA colour
 
 
-def sla_text(reading: SlaReading | None, colours: Mapping[str, str]) -> Text:
-    """The countdown cell: glyph, then time left (``-0:12:07`` overdue); never colour alone.
+def sla_text(
+    reading: SlaReading | None, colours: Mapping[str, str], *, closed: bool = False
+) -> Text:
+    """The countdown cell: glyph, then time left (``-0:12:07`` overdue); never colour alone;
+    ``closed``: its business hours are over for now, so the time left waits (marked ☾).
 
     ``colours`` are the theme's variables (``app.theme_variables``).
     """
@@ -46,7 +55,7 @@ def sla_text(reading: SlaReading | None, colours: Mapping[str, str]) -> Text:
     elif clock.paused:
         body = "paused"
     else:
-        body = countdown(clock.remaining_seconds)
+        body = countdown(clock.remaining_seconds) + (closed_mark() if closed else "")
     # A span, not Text's base style: Text.render (used for the strips) leaves that out.
     cell = set_cell_size(f"{look.glyph} {body}", SLA_WIDTH - 1) + " "
     return Text.assemble((cell, sla_style(colours, clock.state.value)))
@@ -85,9 +94,18 @@ class QueueView(ScrollView, can_focus=True):
             super().__init__()
             self.numbers = numbers
 
-    def __init__(self, read_sla: Callable[[TicketView, datetime], SlaReading | None]) -> None:
+    def __init__(
+        self,
+        read_sla: Callable[[TicketView, datetime], SlaReading | None],
+        opens_at: Callable[[TicketView, datetime], datetime | None] | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        """``read_sla`` reads a ticket's clocks at an instant; ``opens_at`` says when its
+        calendar opens if it is closed then (its countdown waits), at ``now``."""
         super().__init__()
         self.read_sla = read_sla
+        self.opens_at = opens_at
+        self.now = now
         self.numbers: list[int] = []
         self.tickets: dict[int, TicketView] = {}
         self._clock: dict[int, Text] = {}  # the countdown cell of each loaded ticket
@@ -135,7 +153,7 @@ class QueueView(ScrollView, can_focus=True):
         """Tickets fetched for the window (or changed elsewhere): cache and repaint."""
         for ticket in tickets:
             self.tickets[ticket.number] = ticket
-            self._clock[ticket.number] = sla_text(ticket.sla, self.app.theme_variables)
+            self._clock[ticket.number] = self._cell(ticket, ticket.sla)
             self._asked.discard(ticket.number)
         # Cached rows stay: they are keyed by version, so a changed ticket renders anew.
         self.refresh()
@@ -150,6 +168,14 @@ class QueueView(ScrollView, can_focus=True):
         self._drop_rendered()
         self._ask_for_window()
 
+    def _cell(
+        self, ticket: TicketView, reading: SlaReading | None, now: datetime | None = None
+    ) -> Text:
+        if now is None and self.now is not None:
+            now = self.now()
+        closed = bool(self.opens_at and now and self.opens_at(ticket, now) is not None)
+        return sla_text(reading, self.app.theme_variables, closed=closed)
+
     def tick(self, now: datetime) -> None:
         """Recompute the visible countdowns; repaint only the cells whose text changed."""
         top = self.scroll_offset.y
@@ -160,7 +186,7 @@ class QueueView(ScrollView, can_focus=True):
             ticket = self.tickets.get(self.numbers[index])
             if ticket is None:
                 continue
-            cell = sla_text(self.read_sla(ticket, now), self.app.theme_variables)
+            cell = self._cell(ticket, self.read_sla(ticket, now), now)
             if cell.plain != self._clock.get(ticket.number, Text()).plain:
                 self._clock[ticket.number] = cell
                 self.refresh(Region(0, y, SLA_WIDTH, 1))
@@ -209,7 +235,7 @@ class QueueView(ScrollView, can_focus=True):
     def _recolour(self, _theme: object) -> None:
         """Another theme: cached cells and rows carry the old colours."""
         for number, ticket in self.tickets.items():
-            self._clock[number] = sla_text(ticket.sla, self.app.theme_variables)
+            self._clock[number] = self._cell(ticket, ticket.sla)
         self._drop_rendered()
         self.refresh()
 
@@ -268,7 +294,7 @@ class QueueView(ScrollView, can_focus=True):
             # styled: NO_COLOR's monochrome filter fails on a segment without a style
             loading = set_cell_size(f"{'':{SLA_WIDTH}}T-{number} …", width)
             return Strip([Segment(loading, self.rich_style)], width)
-        clock = self._clock.get(number) or sla_text(ticket.sla, self.app.theme_variables)
+        clock = self._clock.get(number) or self._cell(ticket, ticket.sla)
         # the escalation level moves without a new version (the alert engine raises it)
         key = (number, ticket.version, ticket.escalation_level, width, selected, frame)
         line_key = (*key, clock.plain)

@@ -191,7 +191,7 @@ class WorkspaceScreen(Screen[None]):
         self._full_read: dict[str, float] = {}  # seconds the last whole read of each view took
         self._step: tuple[tuple[int, int], tuple[str, str, datetime] | None] | None = None
         # Held, not queried: worker threads and late callbacks may use it while closing.
-        self.queue_view = QueueView(self.desk.read_sla)
+        self.queue_view = QueueView(self.desk.read_sla, self.desk.opens_at, self.desk.now)
         self._changes_seen = 0  # how many times the pump brought changes
         self._detail_coming: int | None = None  # the ticket whose detail is being read
         self._me_known = False  # my role read: until then every key shows (core decides)
@@ -471,8 +471,9 @@ class WorkspaceScreen(Screen[None]):
         step = self._next_step(ticket, now) if ticket else None
         upcoming = [(t, self.desk.read_sla(t, now)) for t in self.upcoming]
         for pane in self.query(CountdownPane).results(CountdownPane):  # none while closing
+            opens = self.desk.opens_at(ticket, now) if ticket else None
             content = countdown.describe(
-                now, ticket, reading, step, upcoming, self.app.theme_variables
+                now, ticket, reading, step, upcoming, self.app.theme_variables, opens
             )
             pane.update(content, layout=False)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import io
 import weakref
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import workers_done
+from rich.console import Console
 from textual.widgets import Input, Select
 
 from deskline.core.desk.queue import Queue, QueueCounts
@@ -19,6 +21,7 @@ from deskline.core.sla.clocks import ClockState
 from deskline.tui.help import HelpScreen
 from deskline.tui.keys import REMAPPABLE
 from deskline.tui.workspace.app import DesklineApp
+from deskline.tui.workspace.countdown import CountdownPane
 from deskline.tui.workspace.detail import DetailPane
 from deskline.tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
 from deskline.tui.workspace.queue import QueueView
@@ -267,6 +270,29 @@ async def test_the_detail_scrolls_with_j_k_and_starts_at_the_top_of_each_ticket(
         await pilot.press("escape", "j")  # back to the queue: the next ticket
         await settle(pilot)
         assert app.screen.detail.key != "T-4" and pane.scroll_y == 0
+
+
+def pane_text(pane) -> str:
+    console = Console(width=60, record=True, file=io.StringIO())
+    console.print(pane.content)
+    return console.export_text()
+
+
+async def test_a_business_time_clock_before_opening_is_marked_as_waiting(ana):
+    # 08:00 UTC on a Thursday: the business calendar (P2/P3) opens at 09:00
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        view = queue(app)
+        assert "☾" in view._clock[1].plain  # T-1, P3: its time left waits for the opening
+        assert "☾" not in view._clock[2].plain  # T-2, P0: 24x7, running
+        await select(pilot, "T-1")
+        pane = app.screen.query_one(CountdownPane)
+        await settle(pilot)
+        assert "closed until 09:00: business time waits" in pane_text(pane)
+        await select(pilot, "T-2")
+        await settle(pilot)
+        assert "closed until" not in pane_text(pane)
 
 
 async def test_resolving_keeps_my_view_and_my_filter(ana):
