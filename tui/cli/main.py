@@ -37,6 +37,8 @@ from deskline.tui.cli import (
     demo,
     log,
     policy,
+    replay,
+    report,
     rules,
     sla,
     tickets,
@@ -60,6 +62,8 @@ GROUPS = (
     audit,
     demo,
     dashboard,
+    report,
+    replay,
 )
 
 

@@ -1,0 +1,69 @@
+"""Tickets and their histories streamed from the store a batch at a time, as the pure
+engine (``engine``, ``history``) takes them: memory stays flat in the desk's size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from deskline.core.metrics.history import Step, TicketHistory
+from deskline.storage import history as rows
+
+
+def histories(
+    session: Session,
+    *,
+    since: datetime | None,
+    until: datetime,
+    team: str | None = None,
+    agent: str | None = None,
+) -> Iterator[TicketHistory]:
+    """Every ticket that may count in [since, until), with its events, in id order."""
+    for batch in rows.ticket_batches(session, since=since, until=until, team=team, agent=agent):
+        ids = [row[0].id for row in batch]
+        steps: dict[int, list[Step]] = {i: [] for i in ids}
+        for ticket_id, at, kind, old, new, actor in rows.events_of(session, ids):
+            steps[ticket_id].append(Step(at, kind, old, new, actor))
+        for ticket, team_name, holder, category, tier in batch:
+            yield history_of(ticket, team_name, holder, category, tier, steps[ticket.id])
+        session.expunge_all()  # a batch read is a batch forgotten
+
+
+def history_of(
+    ticket: Any,
+    team: str | None,
+    assignee: str | None,
+    category: str | None,
+    tier: str | None,
+    steps: list[Step],
+) -> TicketHistory:
+    return TicketHistory(
+        id=ticket.id,
+        number=ticket.number,
+        title=ticket.title,
+        priority=ticket.priority,
+        channel=ticket.channel,
+        created_at=ticket.created_at,
+        steps=tuple(steps),
+        category=category,
+        tier=tier,
+        team=team,
+        assignee=assignee,
+    )
+
+
+def alerts(
+    session: Session, *, since: datetime | None, until: datetime, team: str | None = None
+) -> Iterator[tuple[datetime, str, int, list[str], int | None, str | None]]:
+    """(fired_at, rung, level, recipients, ticket number, team) of the alerts fired."""
+    for fired_at, rung, level, recipients, number, team_name in rows.alerts_fired(
+        session, since, until, team
+    ):
+        yield fired_at, rung, level, list(recipients or []), number, team_name
+
+
+def roster(session: Session) -> list[tuple[str, str, str | None]]:
+    return rows.roster(session)
