@@ -307,7 +307,7 @@ def tables(m: Measures, *, top: int = 10, by: tuple[str, ...] = DIMENSIONS) -> l
             "backlog_by_day",
             "Backlog at the end of each day",
             ("day", "open"),
-            tuple(sorted(m.backlog_by_day.items())),
+            tuple((day, m.backlog_by_day.get(day, 0)) for day in _days(m.period)),
         )
     )
     out.append(
@@ -327,6 +327,10 @@ def tables(m: Measures, *, top: int = 10, by: tuple[str, ...] = DIMENSIONS) -> l
         )
     )
     return out
+
+
+def _days(p: Period) -> list[str]:
+    return [p.day(end - timedelta(microseconds=1)) for end in p.day_ends()]
 
 
 def _people(m: Measures) -> list[tuple[Any, ...]]:
