@@ -198,7 +198,7 @@ def bars_svg(
         if n <= 16 or i % max(1, n // 16) == 0:
             parts.append(
                 f'<text x="{x0 + slot * 0.4:.1f}" y="{height - bottom + 14}" font-size="10" '
-                f'text-anchor="middle">{html.escape(label[-5:])}</text>'
+                f'text-anchor="middle">{html.escape(label[:10])}</text>'
             )
     for j, (name, colour, _) in enumerate(series):
         x = left + j * 140
@@ -217,7 +217,7 @@ def charts(report: Report) -> list[tuple[str, list[str], list[tuple[str, str, li
     by_time = names.get("by_day") or names.get("by_week")
     if by_time is not None and by_time.rows:
         i = {c: k for k, c in enumerate(by_time.columns)}
-        labels = [str(r[0]) for r in by_time.rows]
+        labels = [str(r[0])[5:] for r in by_time.rows]  # 2026-04-02 as 04-02
         found.append(
             (
                 "Created and solved",

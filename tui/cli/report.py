@@ -184,7 +184,7 @@ def _chart(title: str, labels: list[str], series: list[tuple[str, str, list[floa
     plt.theme("clear")
     plt.plotsize(80, 15)
     plt.title(title)
-    short = [label[-5:] for label in labels]
+    short = [label[:10] for label in labels]
     if len(series) == 1:
         plt.bar(short, series[0][2], label=series[0][0])
     else:

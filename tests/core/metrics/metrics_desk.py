@@ -69,6 +69,7 @@ def build(store: Store) -> dict[str, str]:
     roster.add("ana", name="Ana Silva", role="supervisor", team="Service Desk")
     roster.add("bo", name="Bo Wang", team="Service Desk")
     roster.add("di", name="Di Rector", role="director")
+    roster.add("ad", name="Ad Min", role="admin")
     clock = Clock()
     r = RULES
     ana = Desk(store, "ana", now=clock, rules=r.sla, alerts=r.alerts)
