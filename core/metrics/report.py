@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from deskline.core import clock
 from deskline.core.errors import InvalidInput, NotFound
-from deskline.core.metrics import engine, reader
+from deskline.core.metrics import engine, reader, replay
 from deskline.core.metrics.engine import Measures, Period, Table
 from deskline.core.metrics.history import play
+from deskline.core.policy.book import Policy, Rules
 from deskline.core.roster import access, permissions
 from deskline.core.sla.clocks import SlaRules
 from deskline.storage import queries
@@ -208,3 +209,46 @@ def build(
         drill,
         tuple(m.tickets),
     )
+
+
+def replay_period(
+    now: datetime, zone: tzinfo, start: str | None, end: str | None, days: int = 30
+) -> Period:
+    """The replay's period: ``start`` to ``end`` (dates whole days), default the last
+    ``days`` days up to now."""
+    if start is None and end is None:
+        return Period(now - timedelta(days=days), now, zone)
+    if start is None or end is None:
+        raise InvalidInput("give both --from and --to, or neither (the last 30 days)")
+    p = period_of("range", now, zone, start, end)
+    return Period(p.start, min(p.end, now), zone)
+
+
+def what_if(
+    store: Store,
+    handle: str,
+    current: Policy,
+    proposed: Rules,
+    source: str,
+    period: Period,
+    *,
+    team: str | None = None,
+    agent: str | None = None,
+    keep: bool = False,
+) -> tuple[Scope, replay.Side, replay.Side]:
+    """Every ticket of the period under the desk's policy and ``proposed``; reads only."""
+    scope = scope_for(store, handle, team, agent)
+    with store.read() as s:
+        people = replay.People(reader.roster(s))
+        histories = reader.histories(
+            s, since=period.start, until=period.end, team=scope.team, agent=scope.agent
+        )
+        now_side, new_side = replay.replay(
+            histories,
+            (f"version {current.version}", current.version, current.rules),
+            (source, None, proposed),
+            period,
+            people,
+            keep=keep,
+        )
+    return scope, now_side, new_side
