@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from deskline.tui.cli.context import Commands, JsonOpt, session_of
+from deskline.tui.cli.context import Commands, JsonOpt, fail, session_of
 
 app = Commands()
 
@@ -40,10 +40,14 @@ def replay(
     as_json: JsonOpt = False,
 ) -> None:
     """What-if: the period's tickets replayed under the desk's policy and a proposed one."""
+    from pathlib import Path
+
     from deskline.core import clock
     from deskline.core.config.settings import load_config
     from deskline.core.metrics import report
 
+    if not Path(policy).is_file():
+        fail(f"--policy {policy}: no such file (a deskline.toml with the policy sections)", 2)
     proposed = load_config(policy).rules  # checked exactly as `policy apply` checks it
     session = session_of(ctx)
     desk = session.desk()

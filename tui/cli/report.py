@@ -55,7 +55,7 @@ def report(
         Path | None,
         typer.Option(
             "--out",
-            metavar="PATH",
+            metavar="DIR|FILE",
             help="Write there: a folder for csv (one file per table), a file for the others.",
         ),
     ] = None,

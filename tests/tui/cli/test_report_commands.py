@@ -23,7 +23,7 @@ from conftest import need_tool
 from processes import deskline
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "core" / "metrics"))
-from metrics_desk import END, build  # noqa: E402
+from metrics_desk import END, POLICY, build  # noqa: E402
 
 from deskline.core.metrics.formats import html_page  # noqa: E402
 from deskline.core.metrics.report import build as build_report  # noqa: E402
@@ -274,3 +274,30 @@ def test_mail_without_smtp_settings_is_one_line(desk_env):
     env, _, _ = desk_env
     done = deskline(env, *RANGE, "--mail", "boss@example.com", check=False)
     assert done.returncode == 1 and "no [alerts.email]" in done.stderr
+
+
+# -- replay ------------------------------------------------------------------------------
+
+
+def test_replay_writes_nothing_and_a_looser_policy_breaches_less(desk_env, tmp_path):
+    import hashlib
+
+    env, _, path = desk_env
+    proposed = tmp_path / "proposed.toml"
+    proposed.write_text(
+        POLICY.replace('"30m"\nresolution = "4h"', '"1h"\nresolution = "8h"').replace(
+            '"1h"\nresolution = "8h"\ncalendar = "biz"',
+            '"2h"\nresolution = "16h"\ncalendar = "biz"',
+        ),
+        encoding="utf-8",
+    )
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    args = ("replay", "--policy", str(proposed), "--from", "2026-04-01", "--to", "2026-04-07")
+    data = json.loads(deskline(env, *args, "--json").stdout)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert data["current"]["breaches"] >= data["proposed"]["breaches"]
+    assert data["proposed"]["breaches"] < data["current"]["breaches"]
+    text = deskline(env, *args).stdout
+    assert "breaches" in text and "proposed" in text
+    bad = deskline(env, "replay", "--policy", str(tmp_path / "none.toml"), check=False)
+    assert bad.returncode == 2 and "--policy" in bad.stderr
