@@ -106,3 +106,15 @@ def roster(session: Session) -> list[tuple[str, str, str | None]]:
         Team, col(Agent.team_id) == Team.id
     )
     return [(h, r, t) for h, r, t in session.execute(stmt)]
+
+
+def on_duty(session: Session, team: str | None) -> int:
+    """How many agents are on duty now (of this team)."""
+    stmt = (
+        sa_select(col(Agent.id))
+        .outerjoin(Team, col(Agent.team_id) == Team.id)
+        .where(col(Agent.on_duty).is_(True))
+    )
+    if team is not None:
+        stmt = stmt.where(col(Team.name) == team)
+    return len(list(session.execute(stmt)))

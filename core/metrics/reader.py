@@ -67,3 +67,7 @@ def alerts(
 
 def roster(session: Session) -> list[tuple[str, str, str | None]]:
     return rows.roster(session)
+
+
+def on_duty(session: Session, team: str | None) -> int:
+    return rows.on_duty(session, team)

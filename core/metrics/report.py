@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from deskline.core import clock
 from deskline.core.errors import InvalidInput, NotFound
-from deskline.core.metrics import engine, reader, replay
+from deskline.core.metrics import engine, reader, replay, staffing, stats
 from deskline.core.metrics.engine import Measures, Period, Table
-from deskline.core.metrics.history import play
+from deskline.core.metrics.history import play, time_in
 from deskline.core.policy.book import Policy, Rules
 from deskline.core.roster import access, permissions
 from deskline.core.sla.clocks import SlaRules
@@ -252,3 +252,67 @@ def what_if(
             keep=keep,
         )
     return scope, now_side, new_side
+
+
+@dataclass(frozen=True)
+class Staffing:
+    scope: Scope
+    target: staffing.Target
+    weeks: int
+    handle_seconds: float
+    measured: int  # solved tickets the handle time was measured on
+    needed: tuple[int, ...]  # per hour of the week, Monday 00:00 first
+    arrivals: tuple[float, ...]
+    on_duty: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "team": self.scope.team,
+            "target": str(self.target),
+            "weeks": self.weeks,
+            "handle_seconds": round(self.handle_seconds, 1),
+            "handle_measured_on": self.measured,
+            "on_duty_now": self.on_duty,
+            "hours": [
+                {"hour": staffing.hour_name(i), "arrivals": round(a, 2), "agents": n}
+                for i, (a, n) in enumerate(zip(self.arrivals, self.needed, strict=True))
+            ],
+        }
+
+
+def staffing_of(
+    store: Store,
+    handle: str,
+    target: staffing.Target,
+    *,
+    now: datetime,
+    zone: tzinfo,
+    team: str | None = None,
+    weeks: int = 4,
+    rules: SlaRules,
+    handle_time: timedelta | None = None,
+) -> Staffing:
+    """Agents needed per hour of the week from the last ``weeks`` weeks: the arrival rate,
+    and the handle time (given, else measured as the median time solved tickets spent in
+    progress: the desk records no time actually worked, so this is an upper bound)."""
+    scope = scope_for(store, handle, team, None)
+    since = now - timedelta(weeks=weeks)
+    created: list[datetime] = []
+    working: list[float] = []
+    with store.read() as s:
+        for ticket in reader.histories(
+            s, since=since, until=now, team=scope.team, agent=scope.agent
+        ):
+            if ticket.created_at < since:
+                continue
+            created.append(ticket.created_at)
+            played = play(ticket, rules, now)
+            if played.state.status in ("resolved", "closed"):
+                working.append(time_in(played, ("in_progress",), business_time=False))
+        on_duty = reader.on_duty(s, scope.team)
+    if handle_time is None:
+        handle_time = timedelta(seconds=max(60.0, stats.median(working) or 1800.0))
+    arrivals = staffing.arrivals_per_hour_of_week(created, zone, weeks)
+    needed = tuple(staffing.agents_needed(a, handle_time, target) for a in arrivals)
+    seconds = handle_time.total_seconds()
+    return Staffing(scope, target, weeks, seconds, len(working), needed, tuple(arrivals), on_duty)

@@ -41,6 +41,7 @@ from deskline.tui.cli import (
     report,
     rules,
     sla,
+    staffing,
     tickets,
 )
 from deskline.tui.cli.context import Session
@@ -64,6 +65,7 @@ GROUPS = (
     dashboard,
     report,
     replay,
+    staffing,
 )
 
 

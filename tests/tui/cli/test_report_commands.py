@@ -301,3 +301,16 @@ def test_replay_writes_nothing_and_a_looser_policy_breaches_less(desk_env, tmp_p
     assert "breaches" in text and "proposed" in text
     bad = deskline(env, "replay", "--policy", str(tmp_path / "none.toml"), check=False)
     assert bad.returncode == 2 and "--policy" in bad.stderr
+
+
+def test_staffing(desk_env):
+    env, _, _ = desk_env
+    data = json.loads(deskline(env, "staffing", "--weeks", "1", "--handle", "20m", "--json").stdout)
+    assert len(data["hours"]) == 168 and data["target"] == "80% in 30m"
+    monday_9 = data["hours"][9]
+    assert (
+        monday_9["hour"] == "mon 09:00" and monday_9["arrivals"] == 1.0 and monday_9["agents"] == 1
+    )
+    assert data["on_duty_now"] == 4
+    bad = deskline(env, "staffing", "--target", "all of them", check=False)
+    assert bad.returncode == 2 and bad.stderr.startswith("deskline: --target")
