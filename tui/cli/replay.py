@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from deskline.tui.cli.context import Commands, JsonOpt, fail, session_of
+from deskline.tui.cli.context import Commands, JsonOpt, TeamOpt, ZoneOpt, fail, session_of
 
 app = Commands()
 
@@ -28,15 +28,8 @@ def replay(
     end: Annotated[
         str | None, typer.Option("--to", metavar="DATE", help="Last day, included (default: now).")
     ] = None,
-    team: Annotated[
-        str | None, typer.Option("--team", metavar="NAME", help="Only this team.")
-    ] = None,
-    tz: Annotated[
-        str | None,
-        typer.Option(
-            "--tz", metavar="ZONE", help="Days in this timezone (default: this machine's)."
-        ),
-    ] = None,
+    team: TeamOpt = None,
+    tz: ZoneOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """What-if: the period's tickets replayed under the desk's policy and a proposed one."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskline.tui.cli.context import Commands, fail, say, session_of
+from deskline.tui.cli.context import Commands, TeamOpt, ZoneOpt, fail, say, session_of
 
 if TYPE_CHECKING:
     from deskline.core.metrics.report import Report
@@ -42,9 +42,7 @@ def report(
     end: Annotated[
         str | None, typer.Option("--to", metavar="DATE", help="The last day of a range (included).")
     ] = None,
-    team: Annotated[
-        str | None, typer.Option("--team", metavar="NAME", help="Only this team.")
-    ] = None,
+    team: TeamOpt = None,
     agent: Annotated[
         str | None, typer.Option("--agent", metavar="HANDLE", help="Only this agent's tickets.")
     ] = None,
@@ -79,12 +77,7 @@ def report(
         ),
     ] = None,
     top: Annotated[int, typer.Option("--top", metavar="N", help="Categories shown.", min=1)] = 10,
-    tz: Annotated[
-        str | None,
-        typer.Option(
-            "--tz", metavar="ZONE", help="Days in this timezone (default: this machine's)."
-        ),
-    ] = None,
+    tz: ZoneOpt = None,
 ) -> None:
     """The desk's numbers over a day, a week or a range (definitions in the README)."""
     from deskline.core import clock

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, session_of
+from deskline.tui.cli.context import Commands, JsonOpt, TeamOpt, ZoneOpt, emit, fail, session_of
 
 app = Commands()
 
@@ -14,9 +14,7 @@ app = Commands()
 @app.command()
 def staffing(
     ctx: typer.Context,
-    team: Annotated[
-        str | None, typer.Option("--team", metavar="NAME", help="Only this team.")
-    ] = None,
+    team: TeamOpt = None,
     target: Annotated[
         str,
         typer.Option("--target", metavar="SHARE", help='Service level, like "80% in 30m".'),
@@ -33,12 +31,7 @@ def staffing(
             "progress, an upper bound).",
         ),
     ] = None,
-    tz: Annotated[
-        str | None,
-        typer.Option(
-            "--tz", metavar="ZONE", help="Hours in this timezone (default: this machine's)."
-        ),
-    ] = None,
+    tz: ZoneOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Agents needed each hour of the week to take up tickets in time (Erlang C)."""
