@@ -28,14 +28,24 @@ def ticket_batches(
     batch: int = BATCH,
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Tickets that may count in [since, until): created before ``until`` and either still
-    open or changed at or after ``since``. Each row: (Ticket, team name, assignee handle,
-    category path, customer tier), ``batch`` at a time in id order (keyset paging)."""
+    open or changed at or after ``since``. Each row: (id, number, title, priority, channel,
+    created_at, team name, assignee handle, category path, customer tier), ``batch`` at a
+    time in id order (keyset paging)."""
     holder = aliased(Agent)
     last = 0
     while True:
         stmt = (
             sa_select(
-                Ticket, col(Team.name), col(holder.handle), col(Category.path), col(Customer.tier)
+                col(Ticket.id),
+                col(Ticket.number),
+                col(Ticket.title),
+                col(Ticket.priority),
+                col(Ticket.channel),
+                col(Ticket.created_at),
+                col(Team.name),
+                col(holder.handle),
+                col(Category.path),
+                col(Customer.tier),
             )
             .outerjoin(Team, col(Ticket.team_id) == Team.id)
             .outerjoin(holder, col(Ticket.assignee_id) == holder.id)
@@ -53,7 +63,7 @@ def ticket_batches(
         if not rows:
             return
         yield rows
-        last = rows[-1][0].id
+        last = rows[-1][0]
 
 
 def events_of(session: Session, ticket_ids: Sequence[int]) -> list[tuple[Any, ...]]:

@@ -161,13 +161,23 @@ def measure(played: Played, m: Measures) -> None:
         "tier": t.tier or "standard",
     }
 
+    fixed = [m.total, *(m.groups[dim][label] for dim, label in labels.items())]
+    dated: dict[str, list[Group]] = {}
+
+    def targets(at: datetime) -> list[Group]:
+        day = p.day(at)
+        found = dated.get(day)
+        if found is None:
+            found = dated[day] = [*fixed, m.groups["day"][day], m.groups["week"][p.week(at)]]
+        return found
+
     def add(name: str, at: datetime, n: int = 1) -> None:
-        for g in _targets(m, labels, at):
-            g.add(name, n)
+        for g in targets(at):
+            g.counts[name] += n
 
     def value(name: str, at: datetime, seconds: float) -> None:
-        for g in _targets(m, labels, at):
-            g.value(name, seconds)
+        for g in targets(at):
+            g.timed[name].append(seconds)
 
     drilled: list[str] = []
     created = t.created_at
@@ -210,7 +220,7 @@ def measure(played: Played, m: Measures) -> None:
             add("breaches", due)
             drilled.append("breaches")
     if s.status in OPEN:
-        for g in _targets(m, labels, None):
+        for g in fixed:
             g.add("backlog")
             g.value("backlog_age", (p.end - created).total_seconds())
         drilled.append("backlog")
@@ -219,16 +229,6 @@ def measure(played: Played, m: Measures) -> None:
             m.backlog_by_day[p.day(end - timedelta(microseconds=1))] += 1
     if m.drill is not None and m.drill in drilled:
         m.tickets.append(_ticket_line(played, m.drill, p))
-
-
-def _targets(m: Measures, labels: dict[str, str], at: datetime | None) -> list[Group]:
-    found = [m.total]
-    for dim, label in labels.items():
-        found.append(m.groups[dim][label])
-    if at is not None:
-        found.append(m.groups["day"][m.period.day(at)])
-        found.append(m.groups["week"][m.period.week(at)])
-    return found
 
 
 def _open_at(played: Played, at: datetime) -> bool:

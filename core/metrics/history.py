@@ -199,16 +199,23 @@ def _apply(
     if state.status != before:
         state.status_at = at
     # the pause bookkeeping of every change (Desk._keep_clocks)
-    clock = SlaClock(rules, clock_facts_of(ticket, state))
+    clock = _clock(rules, ticket, state, clock)
     paused = state.status in rules.pause_on
     if state.paused_at is not None and not paused:
         state.pause_credit_seconds += clock.credit_until(state.paused_at, at)
         state.paused_at = None
-        return SlaClock(rules, clock_facts_of(ticket, state))
+        return _clock(rules, ticket, state, clock)
     if state.paused_at is None and paused and before != state.status:
         state.paused_at = at
-        return SlaClock(rules, clock_facts_of(ticket, state))
+        return _clock(rules, ticket, state, clock)
     return clock
+
+
+def _clock(rules: SlaRules, ticket: TicketHistory, state: State, last: SlaClock) -> SlaClock:
+    """The clock of the state now: the last one again when its facts did not change (most
+    events change none: a note, an assignment), since making one works out its due times."""
+    facts = clock_facts_of(ticket, state)
+    return last if facts == last.facts else SlaClock(rules, facts)
 
 
 def business(clock: SlaClock, start: datetime, end: datetime) -> float:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 
@@ -23,36 +22,24 @@ def histories(
 ) -> Iterator[TicketHistory]:
     """Every ticket that may count in [since, until), with its events, in id order."""
     for batch in rows.ticket_batches(session, since=since, until=until, team=team, agent=agent):
-        ids = [row[0].id for row in batch]
+        ids = [row[0] for row in batch]
         steps: dict[int, list[Step]] = {i: [] for i in ids}
         for ticket_id, at, kind, old, new, actor in rows.events_of(session, ids):
             steps[ticket_id].append(Step(at, kind, old, new, actor))
-        for ticket, team_name, holder, category, tier in batch:
-            yield history_of(ticket, team_name, holder, category, tier, steps[ticket.id])
-        session.expunge_all()  # a batch read is a batch forgotten
-
-
-def history_of(
-    ticket: Any,
-    team: str | None,
-    assignee: str | None,
-    category: str | None,
-    tier: str | None,
-    steps: list[Step],
-) -> TicketHistory:
-    return TicketHistory(
-        id=ticket.id,
-        number=ticket.number,
-        title=ticket.title,
-        priority=ticket.priority,
-        channel=ticket.channel,
-        created_at=ticket.created_at,
-        steps=tuple(steps),
-        category=category,
-        tier=tier,
-        team=team,
-        assignee=assignee,
-    )
+        for i, number, title, priority, channel, created, team_name, holder, path, tier in batch:
+            yield TicketHistory(
+                id=i,
+                number=number,
+                title=title,
+                priority=priority,
+                channel=channel,
+                created_at=created,
+                steps=tuple(steps[i]),
+                category=path,
+                tier=tier,
+                team=team_name,
+                assignee=holder,
+            )
 
 
 def alerts(
