@@ -175,3 +175,13 @@ def test_stats():
     assert stats.percentile(list(range(1, 11)), 90) == 9
     assert stats.percentile([5], 90) == 5
     assert stats.ratio(1, 3) == 33.3
+
+
+def test_the_same_figures_on_both_databases(store):
+    """The reader's queries on SQLite and PostgreSQL (``store``: one of each)."""
+    keys = build(store)
+    r = _report(store, drill="breaches")
+    s = _rows(r, "summary")["all"]
+    assert (s["created"], s["solved"], s["breaches"], s["backlog"]) == (3, 2, 3, 1)
+    assert s["resolution_business_median"] == (2 + 4.5) / 2 * H
+    assert sorted(t["key"] for t in r.tickets) == sorted([keys["B"], keys["C"]])
