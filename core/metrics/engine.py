@@ -297,6 +297,9 @@ def tables(m: Measures, *, top: int = 10, by: tuple[str, ...] = DIMENSIONS) -> l
         groups = dict(m.groups[dim])
         if dim == "category":
             groups = _top(groups, top)
+        if dim == "day":  # a day's backlog: open at its end
+            for day in _days(m.period):
+                groups.setdefault(day, Group()).counts["backlog"] = m.backlog_by_day.get(day, 0)
         if dim in ("day", "week"):
             groups = dict(sorted(groups.items()))
         else:

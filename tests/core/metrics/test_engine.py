@@ -87,6 +87,7 @@ def test_grouped_figures(filled):
     assert days["2026-04-06"]["created"] == 1
     assert days["2026-04-07"]["solved"] == 1  # B, solved again Tuesday
     assert days["2026-04-06"]["breaches"] == 3  # B's and C's due times passed Monday
+    assert days["2026-04-03"]["backlog"] == 1 and days["2026-04-03"]["created"] == 0
     weeks = _rows(r, "by_week")
     assert weeks["2026-03-30"]["created"] == 2 and weeks["2026-04-06"]["created"] == 1
     assert _rows(r, "by_category")["Network/VPN"]["backlog"] == 1
