@@ -430,6 +430,10 @@ class EmailChannel:
         to = [address for address in to if address]
         if not to:
             raise DeliveryFailed("email: no recipient address")
+        self.deliver(self.message(notice, to))
+
+    def deliver(self, message: EmailMessage) -> None:
+        """Send a message made already (its To, From and Subject set), over one session."""
         password = self._password()
         where = f"{self.host}:{self.port}"
         try:
@@ -442,7 +446,7 @@ class EmailChannel:
                     smtp.ehlo()
                 if self.user and password is not None:
                     smtp.login(self.user, password)
-                smtp.send_message(self.message(notice, to))
+                smtp.send_message(message)
         except DeliveryFailed:
             raise
         except smtplib.SMTPAuthenticationError as exc:

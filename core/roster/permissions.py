@@ -250,3 +250,33 @@ def _held(actor: Person, ticket: Held) -> str:
         else f"; only {_managers(ticket.team)} can take it from them"
     )
     return f"{ticket.key} is held by {ticket.assignee}{hint}"
+
+
+def report_scope(actor: Person) -> tuple[str | None, str | None]:
+    """The (team, agent) a report covers when none is asked for: an agent's own numbers, a
+    supervisor's team, the whole desk for directors and admins."""
+    if actor.role == "agent":
+        return None, actor.handle
+    if actor.role == "supervisor" and actor.team is not None:
+        return actor.team, None
+    return None, None
+
+
+def may_report(actor: Person, team: str | None, agent: Person | None) -> str | None:
+    """Who may see which numbers (``deskline report``, ``replay``, ``staffing``): an agent
+    their own, a supervisor their team's (and its agents'), directors and admins all."""
+    if actor.role in ("director", "admin"):
+        return None
+    you = f"you ({actor.handle}) are {_who(actor)}"
+    if actor.role == "agent":
+        if agent is not None and agent.handle == actor.handle and team in (None, actor.team):
+            return None
+        return f"an agent sees only their own numbers (--agent {actor.handle}); {you}"
+    mine = actor.team
+    if mine is None:
+        return f"a supervisor with no team sees only their own numbers; {you}"
+    if agent is not None and agent.handle != actor.handle and agent.team != mine:
+        return f"only {_managers(agent.team)} can see {agent.handle}'s numbers; {you}"
+    if team != mine and not (team is None and agent is not None):
+        return f"only {_managers(team)} can see {team or 'the whole desk'}'s numbers; {you}"
+    return None

@@ -183,6 +183,13 @@ VersionOpt = Annotated[
     ),
 ]
 KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="The ticket's key, e.g. T-1042.")]
+TeamOpt = Annotated[str | None, typer.Option("--team", metavar="NAME", help="Only this team.")]
+ZoneOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tz", metavar="ZONE", help="Days and hours in this timezone (default: this machine's)."
+    ),
+]
 
 
 class Command(TyperCommand):

@@ -37,8 +37,11 @@ from deskline.tui.cli import (
     demo,
     log,
     policy,
+    replay,
+    report,
     rules,
     sla,
+    staffing,
     tickets,
 )
 from deskline.tui.cli.context import Session
@@ -60,6 +63,9 @@ GROUPS = (
     audit,
     demo,
     dashboard,
+    report,
+    replay,
+    staffing,
 )
 
 

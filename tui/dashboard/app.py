@@ -38,6 +38,7 @@ class DashboardApp(ThemedApp):
         ("tab / shift+tab", "breached list, at-risk list"),
         ("j k ↓ ↑", "move in a list"),
         ("enter", "open the ticket, read-only (esc closes)"),
+        ("r", "reports: yesterday or last week (d, w), grouped (g) by priority, team, ..."),
         ("!", "my alerts (space acknowledges one; tickets stay untouched)"),
     ]
 

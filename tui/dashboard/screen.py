@@ -73,6 +73,8 @@ class DashboardScreen(Screen[None]):
     BINDINGS = [
         Binding("t", "next_team", "Team", id="dashboard.team", tooltip="Show the next team"),
         Binding("question_mark", "help", "Help", id="dashboard.help"),
+        # Listed in help (?), not the footer, which keeps to the breach view's own keys.
+        Binding("r", "reports", "Reports", id="dashboard.reports", show=False),
     ]
 
     # What the thread workers bring back: the UI never waits on the store.
@@ -346,6 +348,11 @@ class DashboardScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.action_help()  # type: ignore[attr-defined]
+
+    def action_reports(self) -> None:
+        from deskline.tui.dashboard.reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen(self.desk, self.board.team))
 
     @on(TicketList.Opened)
     def open_ticket(self, event: TicketList.Opened) -> None:

@@ -329,3 +329,28 @@ def test_freed_memory_goes_back_to_the_system():
     assert give_back_memory()  # glibc, as on the machines deskline is tested on
     assert _rss_mb() < before - 30
     del pin
+
+
+async def test_reports_screen_by_keys(app, copy):
+    from deskline.tui.dashboard.reports import ReportsScreen
+
+    before = store_state(copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        await pilot.press("r")
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert screen.report is not None and screen.report.kind == "daily"
+        await pilot.press("w")
+        await settled(pilot)
+        assert screen.report.kind == "weekly"
+        await pilot.press("g")
+        await settled(pilot)
+        assert screen.grouping == "team"
+        grid = screen.query_one("DataTable")
+        assert grid.row_count >= 2  # the summary and a row per team
+        await pilot.press("escape")
+        await settled(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+    assert store_state(copy) == before

@@ -1,0 +1,181 @@
+"""How long the weekly report takes on a big desk, and how it grows with the desk.
+
+Run from the repository root: ``python benchmarks/bench_report.py [--tickets 100000]
+[--big 1000000] [--weeks 10]``. Writes a SQLite desk of TICKETS tickets with their audit
+history (created, taken, replied, sometimes pending, resolved, closed, some reopened)
+spread evenly over WEEKS weeks, straight into the tables (the desk's use cases would take
+hours), then times ``report weekly`` for the last week (every ticket in it played through its
+history) and the 30-day what-if replay, with peak memory (ru_maxrss) after each. With
+``--big`` it does the same at that size and prints the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert  # noqa: E402
+
+from deskline.core.metrics import report  # noqa: E402
+from deskline.core.policy.book import DEFAULT  # noqa: E402
+from deskline.core.roster.agents import Roster  # noqa: E402
+from deskline.storage.models import Event, Ticket  # noqa: E402
+from deskline.storage.store import Store  # noqa: E402
+
+NOW = datetime(2026, 6, 10, 6, 30, tzinfo=UTC)  # a Wednesday
+BATCH = 5000
+
+
+def fill(path: Path, count: int, weeks: int) -> None:
+    store = Store.open(str(path))
+    Roster(store).add("boss", name="Boss", role="director", team="Ops")
+    with store.read() as s:
+        from deskline.storage import queries
+
+        boss = queries.agent_by_handle(s, "boss")
+        assert boss is not None
+        boss_id, team_id = boss.id, boss.team_id
+    rng = random.Random(5)
+    span = weeks * 7 * 86_400
+    tickets: list[dict] = []
+    events: list[dict] = []
+
+    def flush() -> None:
+        with store.write() as s:
+            s.execute(insert(Ticket), tickets)
+            s.execute(insert(Event), events)
+        tickets.clear()
+        events.clear()
+
+    for n in range(1, count + 1):
+        created = NOW - timedelta(seconds=span * (count - n) / count + 60)
+        priority = rng.choice(["P1", "P2", "P2", "P3"])
+        t: dict = {
+            "id": n,
+            "number": n,
+            "title": f"ticket {n}",
+            "priority": priority,
+            "status": "new",
+            "channel": "web",
+            "team_id": team_id,
+            "created_at": created,
+            "updated_at": created,
+            "version": 1,
+        }
+        steps = [
+            (created, "created", None, {"title": t["title"], "status": "new", "priority": priority})
+        ]
+        at = created + timedelta(minutes=rng.randint(1, 90))
+        if at < NOW:
+            steps.append(
+                (
+                    at,
+                    "taken",
+                    {"status": "new", "assignee": None},
+                    {"status": "in_progress", "assignee": "boss"},
+                )
+            )
+            t.update(status="in_progress", assignee_id=boss_id)
+            at += timedelta(minutes=rng.randint(1, 60))
+        if at < NOW:
+            steps.append(
+                (
+                    at,
+                    "reply",
+                    {"first_response_at": None},
+                    {"comment": 0, "first_response_at": at.isoformat()},
+                )
+            )
+            t["first_response_at"] = at
+        if at < NOW and rng.random() < 0.3:
+            at += timedelta(hours=rng.randint(1, 20))
+            if at < NOW:
+                steps.append((at, "status", {"status": "in_progress"}, {"status": "pending"}))
+                t["status"] = "pending"
+                t["paused_at"] = at
+                at += timedelta(hours=rng.randint(1, 20))
+                if at < NOW:
+                    steps.append((at, "status", {"status": "pending"}, {"status": "in_progress"}))
+                    t["status"], t["paused_at"] = "in_progress", None
+        at += timedelta(hours=rng.randint(1, 48))
+        if at < NOW and t["status"] == "in_progress":
+            steps.append((at, "status", {"status": "in_progress"}, {"status": "resolved"}))
+            t.update(status="resolved", resolved_at=at)
+            if rng.random() < 0.05:
+                at += timedelta(hours=rng.randint(1, 20))
+                if at < NOW:
+                    steps.append(
+                        (at, "reopened", {"status": "resolved"}, {"status": "in_progress"})
+                    )
+                    t.update(status="in_progress", resolved_at=None)
+        t["updated_at"] = steps[-1][0]
+        tickets.append(t)
+        events += [
+            {"ticket_id": n, "actor_id": boss_id, "at": a, "kind": k, "old": o, "new": w}
+            for a, k, o, w in steps
+        ]
+        if len(tickets) >= BATCH:
+            flush()
+    if tickets:
+        flush()
+    store.close()
+
+
+def measure(path: Path, replay: bool) -> tuple[float, float | None, int, float]:
+    store = Store.open(str(path))
+    t0 = time.perf_counter()
+    built = report.build(
+        store, "boss", DEFAULT.sla, 0, kind="weekly", now=NOW, zone=UTC, start=None
+    )
+    weekly = time.perf_counter() - t0
+    played = built.table("summary").to_json()[0]
+    replayed = None
+    if replay:
+        t0 = time.perf_counter()
+        period = report.replay_period(NOW, UTC, None, None)
+        report.what_if(store, "boss", DEFAULT, DEFAULT.rules, "same", period)
+        replayed = time.perf_counter() - t0
+    store.close()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return weekly, replayed, played["created"] + played["backlog"], rss
+
+
+def run(count: int, weeks: int, folder: Path, replay: bool = True) -> float:
+    path = folder / f"desk-{count}.db"
+    t0 = time.perf_counter()
+    fill(path, count, weeks)
+    print(f"{count:>9,} tickets: desk written in {time.perf_counter() - t0:.1f} s", flush=True)
+    weekly, replayed, seen, rss = measure(path, replay)
+    replay_text = f"{replayed:.2f} s" if replayed is not None else "not run"
+    print(
+        f"{count:>9,} tickets: weekly report {weekly:.2f} s (created + open in it: {seen:,}), "
+        f"30-day replay under two policies {replay_text}, peak RSS {rss:.0f} MB",
+        flush=True,
+    )
+    return weekly
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--big", type=int, default=0, help="also this many (say 1000000)")
+    parser.add_argument("--weeks", type=int, default=10, help="weeks the tickets span")
+    parser.add_argument("--no-replay", action="store_true", help="time the report only")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        small = run(args.tickets, args.weeks, Path(tmp), not args.no_replay)
+        if args.big:  # the same weeks: ten times the tickets in the reported week too
+            big = run(args.big, args.weeks, Path(tmp), False)
+            print(f"ratio {args.big:,} / {args.tickets:,}: {big / small:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+"""A ticket's recorded history played back under a policy: the same pause, reopen and
+priority bookkeeping the desk does (``Desk._keep_clocks``, ``Desk.reopen``), so the clock
+facts at the end are the ones the desk stored, and the SLA clocks read from them are the
+desk's own (``core.sla.clocks``). Pure: the history, the rules and the instant are arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from deskline.core.alerts.ladder import LadderFacts
+from deskline.core.sla.clocks import ClockFacts, SlaClock, SlaRules
+
+OPEN = ("new", "assigned", "in_progress", "pending")
+FINISHED = ("resolved", "closed")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One audit event of a ticket."""
+
+    at: datetime
+    kind: str
+    old: dict[str, Any] | None = None
+    new: dict[str, Any] | None = None
+    actor: str | None = None
+
+
+@dataclass(frozen=True)
+class TicketHistory:
+    """A ticket as the numbers see it: what it is now, and every event it went through."""
+
+    id: int
+    number: int
+    title: str
+    priority: str  # now (the history says what it was before)
+    channel: str
+    created_at: datetime
+    steps: tuple[Step, ...]
+    category: str | None = None
+    tier: str | None = None
+    team: str | None = None
+    assignee: str | None = None  # now
+
+    @property
+    def key(self) -> str:
+        return f"T-{self.number}"
+
+
+@dataclass
+class State:
+    """The ticket at one instant of its history, as the desk's columns had it."""
+
+    status: str
+    priority: str
+    assignee: str | None
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    paused_at: datetime | None = None
+    pause_credit_seconds: int = 0
+    assigned_at: datetime | None = None
+    status_at: datetime | None = None
+    escalated_at: datetime | None = None
+    escalated_to: str | None = None
+    reopens: int = 0
+
+
+@dataclass
+class Played:
+    """A ticket played through its history up to an instant."""
+
+    ticket: TicketHistory
+    state: State
+    sla: SlaClock
+    first_resolved_at: datetime | None = None
+    # (status, start, end) for every stretch of the history up to the instant
+    stretches: list[tuple[str, datetime, datetime]] = field(default_factory=list)
+
+    def facts(self) -> ClockFacts:
+        return self.sla.facts
+
+
+def clock_facts_of(ticket: TicketHistory, state: State) -> ClockFacts:
+    return ClockFacts(
+        created_at=ticket.created_at,
+        priority=state.priority,
+        tier=ticket.tier,
+        category=ticket.category,
+        channel=ticket.channel,
+        first_response_at=state.first_response_at,
+        resolved_at=state.resolved_at,
+        paused_at=state.paused_at,
+        pause_credit_seconds=state.pause_credit_seconds,
+    )
+
+
+def ladder_facts_of(ticket: TicketHistory, state: State) -> LadderFacts:
+    return LadderFacts(
+        id=ticket.id,
+        status=state.status,
+        assigned=state.assignee is not None,
+        created_at=ticket.created_at,
+        assigned_at=state.assigned_at,
+        status_at=state.status_at,
+        resolved_at=state.resolved_at,
+        escalated_at=state.escalated_at,
+        escalated_to=state.escalated_to,
+    )
+
+
+def _first_priority(ticket: TicketHistory) -> str:
+    for step in ticket.steps:
+        if step.kind == "created" and step.new and step.new.get("priority"):
+            return str(step.new["priority"])
+    for step in ticket.steps:  # the first priority change says what it was before
+        if step.kind == "priority" and step.old and step.old.get("priority"):
+            return str(step.old["priority"])
+    return ticket.priority
+
+
+# Called for every stretch of unchanged facts: (state, its SLA clock, start, end).
+Segment = Callable[[State, SlaClock, datetime, datetime], None]
+
+
+def play(
+    ticket: TicketHistory,
+    rules: SlaRules,
+    until: datetime,
+    *,
+    on_segment: Segment | None = None,
+) -> Played:
+    """``ticket``'s history up to ``until`` under ``rules``."""
+    state = State(
+        status="new",
+        priority=_first_priority(ticket),
+        assignee=None,
+        status_at=ticket.created_at,
+    )
+    clock = SlaClock(rules, clock_facts_of(ticket, state))
+    played = Played(ticket, state, clock)
+    since = ticket.created_at
+    for step in ticket.steps:
+        if step.at > until:
+            break
+        if step.at > since:
+            played.stretches.append((state.status, since, step.at))
+            if on_segment is not None:
+                on_segment(state, clock, since, step.at)
+            since = step.at
+        clock = _apply(state, step, rules, clock, ticket)
+        if state.resolved_at is not None and played.first_resolved_at is None:
+            played.first_resolved_at = state.resolved_at
+    if until > since:
+        played.stretches.append((state.status, since, until))
+        if on_segment is not None:
+            on_segment(state, clock, since, until)
+    played.sla = clock
+    return played
+
+
+def _apply(
+    state: State, step: Step, rules: SlaRules, clock: SlaClock, ticket: TicketHistory
+) -> SlaClock:
+    """One event's change to the state, then the desk's pause bookkeeping; the new clock."""
+    new, at = step.new or {}, step.at
+    before = state.status
+    if step.kind == "reopened":
+        if rules.on_reopen == "restart":
+            state.pause_credit_seconds = clock.credit_until(ticket.created_at, at)
+        elif state.resolved_at is not None:
+            state.pause_credit_seconds += clock.credit_until(state.resolved_at, at)
+        state.resolved_at = None
+        state.reopens += 1
+    if step.kind == "priority" and new.get("priority"):
+        state.priority = str(new["priority"])
+    responds = step.kind == "reply" or (step.kind == "note" and rules.note_counts_as_response)
+    if responds and state.first_response_at is None:
+        state.first_response_at = at
+    if step.kind in ("assigned", "taken", "routed", "handed_back") or (
+        step.kind == "status" and "assignee" in new
+    ):
+        holder = new.get("assignee")
+        if holder is not None and holder != state.assignee:
+            state.assigned_at = at
+        state.assignee = holder
+    if step.kind == "escalated":
+        state.escalated_at = at
+        state.escalated_to = new.get("escalated_to")
+    status = new.get("status")
+    if status and step.kind != "created":
+        state.status = str(status)
+        if state.status == "resolved":
+            state.resolved_at = at
+        if state.status == "closed" and state.resolved_at is None:
+            state.resolved_at = at  # closed automatically from pending
+    if state.status != before:
+        state.status_at = at
+    # the pause bookkeeping of every change (Desk._keep_clocks)
+    clock = _clock(rules, ticket, state, clock)
+    paused = state.status in rules.pause_on
+    if state.paused_at is not None and not paused:
+        state.pause_credit_seconds += clock.credit_until(state.paused_at, at)
+        state.paused_at = None
+        return _clock(rules, ticket, state, clock)
+    if state.paused_at is None and paused and before != state.status:
+        state.paused_at = at
+        return _clock(rules, ticket, state, clock)
+    return clock
+
+
+def _clock(rules: SlaRules, ticket: TicketHistory, state: State, last: SlaClock) -> SlaClock:
+    """The clock of the state now: the last one again when its facts did not change (most
+    events change none: a note, an assignment), since making one works out its due times."""
+    facts = clock_facts_of(ticket, state)
+    return last if facts == last.facts else SlaClock(rules, facts)
+
+
+def business(clock: SlaClock, start: datetime, end: datetime) -> float:
+    """Business seconds from ``start`` to ``end`` on the ticket's calendar."""
+    return max(0.0, clock.calendar.between(start, end).total_seconds())
+
+
+def time_in(played: Played, statuses: Sequence[str], *, business_time: bool) -> float:
+    """Seconds the ticket spent in these statuses (calendar, or on its calendar)."""
+    total = 0.0
+    for status, start, end in played.stretches:
+        if status in statuses:
+            if business_time:
+                total += business(played.sla, start, end)
+            else:
+                total += (end - start).total_seconds()
+    return total

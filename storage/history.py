@@ -1,0 +1,130 @@
+"""Reading tickets back with their audit history, a batch at a time, for the desk's numbers
+(``core.metrics``): memory stays flat however many tickets the desk holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from deskline.storage.models import Agent, Alert, Category, Customer, Event, Team, Ticket
+
+BATCH = 2000
+OPEN = ("new", "assigned", "in_progress", "pending")
+
+
+def ticket_batches(
+    session: Session,
+    *,
+    since: datetime | None,
+    until: datetime,
+    team: str | None = None,
+    agent: str | None = None,
+    batch: int = BATCH,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Tickets that may count in [since, until): created before ``until`` and either still
+    open or changed at or after ``since``. Each row: (id, number, title, priority, channel,
+    created_at, team name, assignee handle, category path, customer tier), ``batch`` at a
+    time in id order (keyset paging)."""
+    holder = aliased(Agent)
+    last = 0
+    while True:
+        stmt = (
+            sa_select(
+                col(Ticket.id),
+                col(Ticket.number),
+                col(Ticket.title),
+                col(Ticket.priority),
+                col(Ticket.channel),
+                col(Ticket.created_at),
+                col(Team.name),
+                col(holder.handle),
+                col(Category.path),
+                col(Customer.tier),
+            )
+            .outerjoin(Team, col(Ticket.team_id) == Team.id)
+            .outerjoin(holder, col(Ticket.assignee_id) == holder.id)
+            .outerjoin(Category, col(Ticket.category_id) == Category.id)
+            .outerjoin(Customer, col(Ticket.customer_id) == Customer.id)
+            .where(col(Ticket.id) > last, col(Ticket.created_at) < until)
+        )
+        if since is not None:
+            stmt = stmt.where(or_(col(Ticket.updated_at) >= since, col(Ticket.status).in_(OPEN)))
+        if team is not None:
+            stmt = stmt.where(col(Team.name) == team)
+        if agent is not None:
+            stmt = stmt.where(col(holder.handle) == agent)
+        rows = [tuple(r) for r in session.execute(stmt.order_by(col(Ticket.id)).limit(batch))]
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+def events_of(session: Session, ticket_ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """(ticket id, at, kind, old, new, actor handle) of these tickets, each ticket's in the
+    order they were written."""
+    stmt = (
+        sa_select(
+            col(Event.ticket_id),
+            col(Event.at),
+            col(Event.kind),
+            col(Event.old),
+            col(Event.new),
+            col(Agent.handle),
+        )
+        .outerjoin(Agent, col(Event.actor_id) == Agent.id)
+        .where(col(Event.ticket_id).in_(list(ticket_ids)))
+        .order_by(col(Event.ticket_id), col(Event.id))
+    )
+    return list(session.execute(stmt))
+
+
+def alerts_fired(
+    session: Session, since: datetime | None, until: datetime, team: str | None = None
+) -> Iterator[tuple[Any, ...]]:
+    """(fired_at, rung, level, recipients, ticket number, team name) of the alerts fired in
+    [since, until), streamed."""
+    stmt = (
+        sa_select(
+            col(Alert.fired_at),
+            col(Alert.rung),
+            col(Alert.level),
+            col(Alert.recipients),
+            col(Ticket.number),
+            col(Team.name),
+        )
+        .outerjoin(Ticket, col(Alert.ticket_id) == Ticket.id)
+        .outerjoin(Team, col(Ticket.team_id) == Team.id)
+        .where(col(Alert.fired_at) < until)
+    )
+    if since is not None:
+        stmt = stmt.where(col(Alert.fired_at) >= since)
+    if team is not None:
+        stmt = stmt.where(col(Team.name) == team)
+    yield from session.execute(stmt.order_by(col(Alert.id)).execution_options(yield_per=BATCH))
+
+
+def roster(session: Session) -> list[tuple[str, str, str | None]]:
+    """(handle, role, team name) of every agent."""
+    stmt = sa_select(col(Agent.handle), col(Agent.role), col(Team.name)).outerjoin(
+        Team, col(Agent.team_id) == Team.id
+    )
+    return [(h, r, t) for h, r, t in session.execute(stmt)]
+
+
+def on_duty(session: Session, team: str | None) -> int:
+    """How many agents are on duty now (of this team)."""
+    stmt = (
+        sa_select(col(Agent.id))
+        .outerjoin(Team, col(Agent.team_id) == Team.id)
+        .where(col(Agent.on_duty).is_(True))
+    )
+    if team is not None:
+        stmt = stmt.where(col(Team.name) == team)
+    return len(list(session.execute(stmt)))

@@ -1,0 +1,124 @@
+"""``deskline replay``: the recorded history of the period's tickets under the current and a
+proposed policy, side by side; nothing is written."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from deskline.tui.cli.context import Commands, JsonOpt, TeamOpt, ZoneOpt, fail, session_of
+
+app = Commands()
+
+
+@app.command()
+def replay(
+    ctx: typer.Context,
+    policy: Annotated[
+        str,
+        typer.Option(
+            "--policy", metavar="FILE", help="The proposed policy (a file `policy apply` takes)."
+        ),
+    ],
+    start: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="First day (default: 30 days ago).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Last day, included (default: now).")
+    ] = None,
+    team: TeamOpt = None,
+    tz: ZoneOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What-if: the period's tickets replayed under the desk's policy and a proposed one."""
+    from pathlib import Path
+
+    from deskline.core import clock
+    from deskline.core.config.settings import load_config
+    from deskline.core.metrics import report
+
+    if not Path(policy).is_file():
+        fail(f"--policy {policy}: no such file (a deskline.toml with the policy sections)", 2)
+    proposed = load_config(policy).rules  # checked exactly as `policy apply` checks it
+    session = session_of(ctx)
+    desk = session.desk()
+    current = desk.refresh_policy()
+    now = clock.now()
+    period = report.replay_period(now, report.zone_named(tz), start, end)
+    scope, old, new = report.what_if(
+        desk.store, desk.actor, current, proposed, policy, period, team=team
+    )
+    data = {
+        "from": clock.iso(period.start),
+        "to": clock.iso(period.end),
+        "team": scope.team,
+        "agent": scope.agent,
+        "current": old.to_json(),
+        "proposed": new.to_json(),
+    }
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    typer.echo(_text(data, scope.text()), nl=False)
+
+
+def _pct(value: Any) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def _both(row: dict[str, Any]) -> str:
+    first, resolution = row.get("first_response_attainment"), row.get("resolution_attainment")
+    return f"{_pct(first)} / {_pct(resolution)}"
+
+
+def _text(data: dict[str, Any], scope: str) -> str:
+    from rich.cells import cell_len
+
+    from deskline.core.metrics.formats import plain
+
+    old, new = data["current"], data["proposed"]
+    lines = [
+        f"replay {data['from']} to {data['to']}, {scope}: "
+        f"{old['policy']} beside {plain(new['policy'])}",
+        "",
+    ]
+    rows = [("", "current", "proposed")]
+
+    def line(label: str, a: Any, b: Any) -> None:
+        rows.append((label, str(a), str(b)))
+
+    s0, s1 = old["summary"], new["summary"]
+    line(
+        "first response met",
+        _pct(s0["first_response_attainment"]),
+        _pct(s1["first_response_attainment"]),
+    )
+    line("resolution met", _pct(s0["resolution_attainment"]), _pct(s1["resolution_attainment"]))
+    line("breaches", old["breaches"], new["breaches"])
+    line("alerts fired", old["alerts"], new["alerts"])
+    line("busiest person-day", old["busiest_person_day"], new["busiest_person_day"])
+    line(
+        "alerts per person-day",
+        old["mean_per_person_day"] or "-",
+        new["mean_per_person_day"] or "-",
+    )
+    line("warnings too late (<15m)", old["too_late_warnings"], new["too_late_warnings"])
+    for group in ("by_priority", "by_team"):
+        b = {r["group"]: r for r in new[group]}
+        for r in old[group]:
+            o = b.get(r["group"], {})
+            line(f"{plain(r['group'])}: met FR / res", _both(r), _both(o))
+    rungs = sorted(set(old["alerts_by_rung"]) | set(new["alerts_by_rung"]))
+    for rung in rungs:
+        line(
+            f"alerts: {rung}",
+            old["alerts_by_rung"].get(rung, 0),
+            new["alerts_by_rung"].get(rung, 0),
+        )
+    widths = [max(cell_len(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        gaps = [" " * (w - cell_len(c)) for c, w in zip(r, widths, strict=True)]
+        lines.append(f"  {r[0]}{gaps[0]}  {gaps[1]}{r[1]}  {gaps[2]}{r[2]}")
+    return "\n".join(line.rstrip() for line in lines) + "\n"

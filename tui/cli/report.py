@@ -1,0 +1,185 @@
+"""``deskline report daily|weekly|range``: the desk's numbers over a period, as text with
+charts, JSON, CSV, Markdown or an HTML page; ``--mail`` sends it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from deskline.tui.cli.context import Commands, TeamOpt, ZoneOpt, fail, say, session_of
+
+if TYPE_CHECKING:
+    from deskline.core.metrics.report import Report
+
+app = Commands()
+
+FORMATS = ("text", "json", "csv", "html", "md")
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND",
+            help="daily (a day, default yesterday), weekly (Monday to Sunday, default last "
+            "week) or range (--from and --to).",
+        ),
+    ],
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="DATE",
+            help="The day (daily), a day of the week (weekly), the "
+            "first day (range); a date or an ISO time with an offset.",
+        ),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="The last day of a range (included).")
+    ] = None,
+    team: TeamOpt = None,
+    agent: Annotated[
+        str | None, typer.Option("--agent", metavar="HANDLE", help="Only this agent's tickets.")
+    ] = None,
+    form: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="text, json, csv, html or md.")
+    ] = "text",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="DIR|FILE",
+            help="Write there: a folder for csv (one file per table), a file for the others.",
+        ),
+    ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option("--table", metavar="NAME", help="csv: only this table, to stdout."),
+    ] = None,
+    tickets: Annotated[
+        str | None,
+        typer.Option(
+            "--tickets",
+            metavar="FIGURE",
+            help="List the tickets behind a figure: created, solved, responded, reopened, met, "
+            "missed, breaches, backlog.",
+        ),
+    ] = None,
+    mail: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--mail", metavar="TO", help="Send the report to this address (repeat for more)."
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", metavar="N", help="Categories shown.", min=1)] = 10,
+    tz: ZoneOpt = None,
+) -> None:
+    """The desk's numbers over a day, a week or a range (definitions in the README)."""
+    from deskline.core import clock
+    from deskline.core.metrics import formats
+    from deskline.core.metrics import report as reports
+
+    if form not in FORMATS:
+        fail(f"--format {form}: use one of {', '.join(FORMATS)}", 2)
+    if table is not None and form != "csv":
+        fail("--table goes with --format csv", 2)
+    session = session_of(ctx)
+    desk = session.desk()
+    policy = desk.refresh_policy()
+    built = reports.build(
+        desk.store,
+        desk.actor,
+        policy.sla,
+        policy.version,
+        kind=kind,
+        now=clock.now(),
+        zone=reports.zone_named(tz),
+        start=start,
+        end=end,
+        team=team,
+        agent=agent,
+        drill=tickets,
+        top=top,
+    )
+    if mail:
+        formats.mail(built, policy.alerts.email, mail, text_of(built, charts=False))
+        say(f"report sent to {', '.join(mail)}")
+        return
+    if form == "csv":
+        _csv(built, out, table)
+        return
+    if form == "json":
+        body = json.dumps(built.to_json(), ensure_ascii=False, indent=2) + "\n"
+    elif form == "html":
+        body = formats.html_page(built)
+    elif form == "md":
+        body = formats.markdown(built)
+    else:
+        body = text_of(built, charts=out is None)
+    if out is not None:
+        out.write_text(body, encoding="utf-8")
+        say(f"wrote {out}")
+    else:
+        typer.echo(body, nl=False)
+
+
+def _csv(built: Report, out: Path | None, table: str | None) -> None:
+    from deskline.core.metrics import formats
+
+    if built.drill:
+        typer.echo(formats.csv_text(formats.tickets_table(built)), nl=False)
+        return
+    if table is not None:
+        typer.echo(formats.csv_text(built.table(table)), nl=False)
+        return
+    if out is None:
+        fail("csv writes one file per table: give --out DIR, or one table with --table NAME", 2)
+    written = formats.write_csv(built, out)
+    say(f"wrote {len(written)} tables to {out}")
+
+
+def text_of(built: Report, *, charts: bool) -> str:
+    """The text form: each table aligned, and the charts drawn with plotext."""
+    from rich.cells import cell_len
+
+    from deskline.core.metrics import formats
+
+    def pad(text: str, width: int) -> str:
+        return text + " " * (width - cell_len(text))
+
+    lines = [formats.title_of(built), ""]
+    if charts and not built.drill:
+        lines += [_chart(title, labels, series) for title, labels, series in formats.charts(built)]
+    tables = [formats.tickets_table(built)] if built.drill else list(built.tables)
+    for t in tables:
+        heads, rows = formats.shown(t)
+        lines.append(t.title)
+        if not rows:
+            lines += ["  (none)", ""]
+            continue
+        widths = [max(cell_len(h), *(cell_len(r[i]) for r in rows)) for i, h in enumerate(heads)]
+        lines.append("  " + "  ".join(pad(h, w) for h, w in zip(heads, widths, strict=True)))
+        for r in rows:
+            lines.append("  " + "  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)))
+        lines.append("")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _chart(title: str, labels: list[str], series: list[tuple[str, str, list[float]]]) -> str:
+    import plotext as plt
+
+    plt.clear_figure()
+    plt.theme("clear")
+    plt.plotsize(80, 15)
+    plt.title(title)
+    short = [label[:10] for label in labels]
+    if len(series) == 1:
+        plt.bar(short, series[0][2], label=series[0][0])
+    else:
+        plt.multiple_bar(short, [s[2] for s in series], labels=[s[0] for s in series])
+    return plt.build() + "\n"

@@ -1,0 +1,80 @@
+"""``deskline staffing``: agents needed per hour of the week (Erlang C), beside those on duty."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from deskline.tui.cli.context import Commands, JsonOpt, TeamOpt, ZoneOpt, emit, fail, session_of
+
+app = Commands()
+
+
+@app.command()
+def staffing(
+    ctx: typer.Context,
+    team: TeamOpt = None,
+    target: Annotated[
+        str,
+        typer.Option("--target", metavar="SHARE", help='Service level, like "80% in 30m".'),
+    ] = "80% in 30m",
+    weeks: Annotated[
+        int, typer.Option("--weeks", metavar="N", help="Weeks of history measured.", min=1, max=52)
+    ] = 4,
+    handle: Annotated[
+        str | None,
+        typer.Option(
+            "--handle",
+            metavar="DURATION",
+            help="Handle time per ticket (default: the median time solved tickets spent in "
+            "progress, an upper bound).",
+        ),
+    ] = None,
+    tz: ZoneOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Agents needed each hour of the week to take up tickets in time (Erlang C)."""
+    from datetime import timedelta
+
+    from deskline.core import clock
+    from deskline.core.metrics import report
+    from deskline.core.metrics import staffing as rules
+    from deskline.core.sla.calendar import parse_duration
+
+    try:
+        wanted = rules.parse_target(target)
+        worked = parse_duration(handle) if handle else None
+    except ValueError as exc:
+        fail(str(exc), 2)
+    if worked is not None and (worked.business_days or not worked.seconds):
+        fail(f"--handle {handle}: give a duration in s, m or h, like 20m", 2)
+    desk = session_of(ctx).desk()
+    policy = desk.refresh_policy()
+    found = report.staffing_of(
+        desk.store,
+        desk.actor,
+        wanted,
+        now=clock.now(),
+        zone=report.zone_named(tz),
+        team=team,
+        weeks=weeks,
+        rules=policy.sla,
+        handle_time=timedelta(seconds=worked.seconds) if worked else None,
+    )
+
+    def human() -> None:
+        from deskline.core.metrics.formats import duration
+
+        how = "given" if handle else f"measured on {found.measured} solved tickets"
+        typer.echo(
+            f"staffing for {found.scope.text()}, {found.target}, from the last {found.weeks} "
+            f"weeks: handle time {duration(found.handle_seconds)} "
+            f"({how}); on duty now: {found.on_duty}"
+        )
+        typer.echo("  hour       " + "  ".join(f"{h:02d}" for h in range(24)))
+        for d, day in enumerate(rules.WEEKDAYS):
+            cells = found.needed[d * 24 : (d + 1) * 24]
+            typer.echo(f"  {day}        " + "  ".join(f"{n:>2}" for n in cells))
+
+    emit(found.to_json(), as_json, human)
