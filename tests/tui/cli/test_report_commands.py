@@ -291,6 +291,7 @@ def test_replay_writes_nothing_and_a_looser_policy_breaches_less(desk_env, tmp_p
         ),
         encoding="utf-8",
     )
+    deskline(env, "list")  # the desk's first command keeps its policy (a write, once)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     args = ("replay", "--policy", str(proposed), "--from", "2026-04-01", "--to", "2026-04-07")
     data = json.loads(deskline(env, *args, "--json").stdout)
