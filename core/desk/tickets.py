@@ -23,7 +23,7 @@ from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
 from deskline.core.policy.book import Policy, PolicyBook, Rules, policy_of
 from deskline.core.policy.replan import replan
-from deskline.core.roster import access, permissions
+from deskline.core.roster import access, contacts, permissions
 from deskline.core.roster.agents import unknown_agent
 from deskline.core.routing import intake
 from deskline.core.routing.route import Decision, RoutingRules
@@ -34,7 +34,8 @@ from deskline.core.sla.clocks import SlaClock, SlaReading, SlaRules
 from deskline.core.sla.defaults import default_rules
 from deskline.storage import alerts as alert_rows
 from deskline.storage import changes, queries, workload
-from deskline.storage.models import Agent, Category, Customer, Ticket
+from deskline.storage import contacts as contact_rows
+from deskline.storage.models import Agent, Category, Contact, Customer, Ticket
 from deskline.storage.queries import TicketRow
 from deskline.storage.store import Store
 
@@ -156,7 +157,38 @@ class Desk:
             comments = tuple(CommentView.from_row(*r) for r in queries.conversation(s, ticket.id))
             events = tuple(EventView.from_row(*r) for r in queries.audit_trail(s, ticket.id))
             view = self._view(rows[0], self.now())
-        return replace(view, comments=comments, events=events)
+            people = self._people(s, ticket)
+        return replace(view, comments=comments, events=events, **people)
+
+    @staticmethod
+    def _people(s: Session, ticket: Ticket) -> dict[str, Any]:
+        """The requester, CCs and the requester's other open tickets, for the detail."""
+        assert ticket.id is not None
+        found: dict[str, Any] = {
+            "cc": tuple(contacts.view_of(s, c).label() for c in contact_rows.ccs(s, ticket.id))
+        }
+        asker = s.get(Contact, ticket.requester_id) if ticket.requester_id else None
+        if asker is not None:
+            found["requester"] = contacts.view_of(s, asker).label()
+            others = contact_rows.tickets_of(
+                s, requester_id=asker.id, statuses=[st.value for st in workflow.OPEN]
+            )
+            found["requester_open"] = tuple(
+                f"{t.key} {t.title}" for t in others if t.id != ticket.id
+            )
+        return found
+
+    @staticmethod
+    def _copy(s: Session, ticket: Ticket, cc: Sequence[str], now: datetime) -> builtins.list[int]:
+        """Copy these addresses' contacts (made when unknown, of no customer) on the ticket."""
+        assert ticket.id is not None
+        copied = []
+        for given in cc:
+            person = contacts.requester(s, given, None, now)
+            assert person.id is not None
+            if person.id != ticket.requester_id and contact_rows.add_cc(s, ticket.id, person.id):
+                copied.append(person.id)
+        return copied
 
     def list(
         self,
@@ -220,10 +252,14 @@ class Desk:
         description: str = "",
         tags: Iterable[str] = (),
         impact: str | None = None,
+        requester: str | None = None,
+        cc: Sequence[str] = (),
     ) -> TicketView:
         """Open a new ticket (status new), then triage and route it by the desk's rules.
 
-        ``priority`` None lets triage choose; one given always wins over its suggestion."""
+        ``priority`` None lets triage choose; one given always wins over its suggestion.
+        ``requester`` and ``cc``: email addresses of contacts (made when unknown); with no
+        ``customer`` the requester's customer is the ticket's."""
         title = fields.title(title)
         explicit = fields.priority(priority) if priority is not None else None
         impact = parse_impact(impact) if impact else None
@@ -237,6 +273,9 @@ class Desk:
             actor = self._actor(s)
             now = self.now()
             cust = queries.customer_named(s, customer, create=True) if customer else None
+            asker = contacts.requester(s, requester, cust, now) if requester else None
+            if cust is None and asker is not None and asker.customer_id is not None:
+                cust = s.get(Customer, asker.customer_id)
             if cust is not None and vip and cust.tier != "vip":
                 cust.tier = "vip"
             cat = queries.category_at(s, path, create=True) if path else None
@@ -259,6 +298,7 @@ class Desk:
                 channel=channel,
                 tags=fields.tags(tags),
                 customer_id=cust.id if cust else None,
+                requester_id=asker.id if asker else None,
                 category_id=cat.id if cat else None,
                 # the category's team, else the creator's, so no new ticket is nobody's
                 team_id=(cat.default_team_id if cat else None) or actor.team_id,
@@ -289,7 +329,12 @@ class Desk:
             ticket.next_check_at = self._next_check(ticket, sla, now, set())
             s.add(ticket)
             s.flush()
-            new = {"title": title, "status": Status.NEW.value, "priority": priority}
+            new: dict[str, Any] = {"title": title, "status": Status.NEW.value, "priority": priority}
+            if asker is not None:
+                new["requester"] = asker.id
+            copied = self._copy(s, ticket, cc, now)
+            if copied:
+                new["cc"] = copied
             record_event(s, ticket, actor, now, "created", None, new)
             surge = intake.check_surge(s, ticket, now, self.surge)
             for d in [*decisions, *([surge] if surge else [])]:

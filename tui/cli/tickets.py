@@ -58,6 +58,17 @@ def new(
         str | None,
         typer.Option("--template", metavar="NAME", help="Start from a [[templates]] entry."),
     ] = None,
+    requester: Annotated[
+        str | None,
+        typer.Option(
+            metavar="EMAIL",
+            help="Who asks: a contact's address (a new one becomes a contact); replies mail them.",
+        ),
+    ] = None,
+    cc: Annotated[
+        list[str] | None,
+        typer.Option("--cc", metavar="EMAIL", help="Copy this address on replies; repeat."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Open a new ticket; triage and routing rules set its priority and assignee."""
@@ -80,10 +91,14 @@ def new(
         description=draft.description,
         tags=draft.tags,
         impact=draft.impact,
+        requester=requester,
+        cc=tuple(cc or ()),
     )
 
     def human() -> None:
         typer.echo(f"created {ticket.key}: {ticket.title}")
+        if ticket.requester:
+            typer.echo(f"  requester: {ticket.requester}")
         for event in ticket.events:
             if event.kind in ("triaged", "routed", "surge"):
                 typer.echo(f"  {event.kind}: {event.reason}")
