@@ -389,10 +389,13 @@ class EmailChannel:
         password_env: str | None = None,
         sender: str = "deskline@localhost",
         timeout: float = 10.0,
+        tls: bool = False,
     ) -> None:
+        """``tls``: TLS from the first byte (SMTPS, port 465); else ``starttls`` or plain."""
         self.host = host
         self.port = port
-        self.starttls = starttls
+        self.starttls = starttls and not tls
+        self.tls = tls
         self.user = user
         self.password_env = password_env
         self.sender = sender
@@ -430,10 +433,22 @@ class EmailChannel:
         to = [address for address in to if address]
         if not to:
             raise DeliveryFailed("email: no recipient address")
+        self.send_message(self.message(notice, to), to)
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.tls:
+            context = ssl.create_default_context()
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+
+    def send_message(self, message: EmailMessage, to: Sequence[str]) -> None:
+        """Send a message already written (its own headers) to these addresses."""
+        if not to:
+            raise DeliveryFailed("email: no recipient address")
         password = self._password()
         where = f"{self.host}:{self.port}"
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            with self._connect() as smtp:
                 smtp.ehlo()
                 if self.starttls:
                     if not smtp.has_extn("starttls"):
@@ -442,7 +457,7 @@ class EmailChannel:
                     smtp.ehlo()
                 if self.user and password is not None:
                     smtp.login(self.user, password)
-                smtp.send_message(self.message(notice, to))
+                smtp.send_message(message, to_addrs=list(to))
         except DeliveryFailed:
             raise
         except smtplib.SMTPAuthenticationError as exc:

@@ -21,6 +21,7 @@ from deskline.core.desk.facts import clock_facts, ladder_facts, queue_marks
 from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView
 from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
+from deskline.core.mail import outgoing
 from deskline.core.policy.book import Policy, PolicyBook, Rules, policy_of
 from deskline.core.policy.replan import replan
 from deskline.core.roster import access, contacts, permissions
@@ -443,6 +444,9 @@ class Desk:
             comment = add_comment(c.session, t, c.actor, c.now, "reply", body)
             old: dict[str, Any] = {}
             new: dict[str, Any] = {"comment": comment.id}
+            mailed = outgoing.queue_reply(c.session, t, comment, self.policy.mail, c.now)
+            if mailed is not None:
+                new["mail"] = mailed
             if t.first_response_at is None:
                 old["first_response_at"] = None
                 t.first_response_at = c.now
