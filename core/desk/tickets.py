@@ -255,12 +255,19 @@ class Desk:
         impact: str | None = None,
         requester: str | None = None,
         cc: Sequence[str] = (),
+        requester_name: str | None = None,
+        team: str | None = None,
+        system: bool = False,
+        then: Callable[[Session, Ticket], None] | None = None,
     ) -> TicketView:
         """Open a new ticket (status new), then triage and route it by the desk's rules.
 
         ``priority`` None lets triage choose; one given always wins over its suggestion.
-        ``requester`` and ``cc``: email addresses of contacts (made when unknown); with no
-        ``customer`` the requester's customer is the ticket's."""
+        ``requester`` and ``cc``: email addresses of contacts (made when unknown, the
+        requester named ``requester_name``); with no ``customer`` the requester's customer
+        is the ticket's. ``team``: its team unless its category has one (else the creator's).
+        ``system``: opened by the desk itself (mail), audited with no acting agent; ``then``
+        writes more in the same transaction (the message it came from)."""
         title = fields.title(title)
         explicit = fields.priority(priority) if priority is not None else None
         impact = parse_impact(impact) if impact else None
@@ -271,10 +278,13 @@ class Desk:
         if vip and not customer:
             raise InvalidInput("--vip needs --customer: a VIP is a customer")
         with self._write() as s:
-            actor = self._actor(s)
+            actor = None if system else self._actor(s)
             now = self.now()
             cust = queries.customer_named(s, customer, create=True) if customer else None
-            asker = contacts.requester(s, requester, cust, now) if requester else None
+            asker = None
+            if requester:
+                asker = contacts.requester(s, requester, cust, now, name=requester_name)
+            given_team = queries.team_named(s, team) if team else None
             if cust is None and asker is not None and asker.customer_id is not None:
                 cust = s.get(Customer, asker.customer_id)
             if cust is not None and vip and cust.tier != "vip":
@@ -302,7 +312,9 @@ class Desk:
                 requester_id=asker.id if asker else None,
                 category_id=cat.id if cat else None,
                 # the category's team, else the creator's, so no new ticket is nobody's
-                team_id=(cat.default_team_id if cat else None) or actor.team_id,
+                team_id=(cat.default_team_id if cat else None)
+                or (given_team.id if given_team else None)
+                or (actor.team_id if actor else None),
                 created_at=now,
                 updated_at=now,
                 status_at=now,
@@ -340,6 +352,8 @@ class Desk:
             surge = intake.check_surge(s, ticket, now, self.surge)
             for d in [*decisions, *([surge] if surge else [])]:
                 record_event(s, ticket, None, now, d.kind, d.old, d.new, d.reason)
+            if then is not None:
+                then(s, ticket)
             changes.record(s, [ticket.id], "created", now)
             number = ticket.number
         return self.get(str(number))
@@ -531,21 +545,57 @@ class Desk:
         """Bring a resolved or closed ticket back: in_progress, or new when unassigned."""
         with self._change(key, expected_version) as c:
             self._may(c, "work")
+            self._reopen(c, reason)
+        return self.get(key)
+
+    def _reopen(self, c: _Change, reason: str | None) -> None:
+        t = c.ticket
+        current = Status(t.status)
+        target = workflow.reopen_to(t.key, current, assigned=t.assignee_id is not None)
+        old = {"status": current.value, "reopen_count": t.reopen_count}
+        sla = self._sla_clock(c.session, t)
+        if self.rules.on_reopen == "restart":  # credit everything so far: a fresh clock
+            t.pause_credit_seconds = sla.credit_until(t.created_at, c.now)
+        elif t.resolved_at is not None:  # resume: time spent resolved does not count
+            t.pause_credit_seconds += sla.credit_until(t.resolved_at, c.now)
+        t.status = target.value
+        t.reopen_count += 1
+        t.resolved_at = None
+        t.closed_at = None
+        new = {"status": target.value, "reopen_count": t.reopen_count}
+        record_event(c.session, t, c.actor, c.now, "reopened", old, new, reason)
+
+    def customer_reply(
+        self,
+        key: str,
+        text: str,
+        *,
+        how: str = "email",
+        then: Callable[[Session, Ticket, int], None] | None = None,
+    ) -> TicketView:
+        """The customer answered (by mail): their words join the conversation, a resolved
+        ticket reopens and a pending one goes back to work, so its clock runs again; done by
+        the desk itself (no acting agent). A closed ticket stays closed: Refused (the caller
+        opens a new one). ``then``: more to write in the transaction (session, ticket,
+        comment id)."""
+        body = text.strip() or "(no text)"
+        with self._change(key, None, system=True) as c:
             t = c.ticket
-            current = Status(t.status)
-            target = workflow.reopen_to(t.key, current, assigned=t.assignee_id is not None)
-            old = {"status": current.value, "reopen_count": t.reopen_count}
-            sla = self._sla_clock(c.session, t)
-            if self.rules.on_reopen == "restart":  # credit everything so far: a fresh clock
-                t.pause_credit_seconds = sla.credit_until(t.created_at, c.now)
-            elif t.resolved_at is not None:  # resume: time spent resolved does not count
-                t.pause_credit_seconds += sla.credit_until(t.resolved_at, c.now)
-            t.status = target.value
-            t.reopen_count += 1
-            t.resolved_at = None
-            t.closed_at = None
-            new = {"status": target.value, "reopen_count": t.reopen_count}
-            record_event(c.session, t, c.actor, c.now, "reopened", old, new, reason)
+            if t.status == Status.CLOSED:
+                raise Refused(f"{t.key} is closed: the customer's message opens a new ticket")
+            why = f"the customer replied by {how}"
+            comment = add_comment(c.session, t, None, c.now, "customer", body)
+            if t.status == Status.RESOLVED:
+                self._reopen(c, why)
+            elif t.status == Status.PENDING:
+                back = Status.IN_PROGRESS if t.assignee_id is not None else Status.NEW
+                old = {"status": t.status}
+                t.status = back.value
+                record_event(c.session, t, None, c.now, "status", old, {"status": back.value}, why)
+            record_event(c.session, t, None, c.now, "customer_reply", None, {"comment": comment.id})
+            if then is not None:
+                assert comment.id is not None
+                then(c.session, t, comment.id)
         return self.get(key)
 
     # -- the alert engine's automatic steps (no acting agent) ---------------------------

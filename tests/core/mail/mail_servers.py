@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import email
 import email.policy
+import shutil
 import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 
 from deskline.core.config.mail import Mailbox, MailRules
@@ -89,3 +97,128 @@ def with_mailbox(store: Store, box: Mailbox, now: datetime) -> None:
     if "ada" not in {a.handle for a in roster.list()}:
         roster.add("ada", name="Ada", role="admin")
     apply.apply(store, Rules(mail=MailRules((box,))), actor="ada", now=now)
+
+
+# -- IMAP: a real Dovecot ------------------------------------------------------------
+
+IMAP_USER, IMAP_PASSWORD = "support", "s3cret-password"
+DOVECOT_CONF = """
+protocols = imap
+listen = 127.0.0.1
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{root}/mail/%u
+first_valid_uid = 0
+default_internal_user = {user}
+default_internal_group = {user}
+default_login_user = {login}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/users
+}}
+userdb {{
+  driver = static
+  args = uid={user} gid={user} home={root}/home/%u
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+"""
+
+
+class Dovecot:
+    """A Dovecot IMAP server on loopback, plaintext login, one mailbox user."""
+
+    def __init__(self, root: Path, port: int, process: subprocess.Popen[bytes]) -> None:
+        self.root, self.port, self.process = root, port, process
+
+    def client(self) -> Any:
+        from imap_tools import MailBoxUnencrypted
+
+        return MailBoxUnencrypted("127.0.0.1", self.port).login(IMAP_USER, IMAP_PASSWORD)
+
+    def append(self, *messages: bytes) -> None:
+        with self.client() as box:
+            for raw in messages:
+                box.append(raw, "INBOX")
+
+    def unseen(self) -> int:
+        from imap_tools import AND
+
+        with self.client() as box:
+            return len(list(box.uids(AND(seen=False))))
+
+
+@contextmanager
+def dovecot(dovecot_path: str) -> Iterator[Dovecot]:
+    """Dovecot's processes run as its own users (``dovecot``, ``dovenull``), so its files
+    live in a directory of their own under /tmp they can reach (a test's tmp_path is
+    root's only)."""
+    import pwd
+
+    try:
+        pwd.getpwnam("dovecot")
+        login = "dovenull" if _has_user("dovenull") else "dovecot"
+    except KeyError:
+        pytest.fail("dovecot is installed but its system user 'dovecot' is missing")
+    root = Path(tempfile.mkdtemp(prefix="deskline-dovecot-"))
+    root.chmod(0o755)
+    port = free_port()
+    (root / "users").write_text(f"{IMAP_USER}:{{PLAIN}}{IMAP_PASSWORD}::::::\n")
+    for sub in ("mail", "home"):
+        (root / sub).mkdir()
+        shutil.chown(root / sub, "dovecot", "dovecot")
+    conf = root / "dovecot.conf"
+    conf.write_text(DOVECOT_CONF.format(root=root, port=port, user="dovecot", login=login))
+    process = subprocess.Popen(
+        [dovecot_path, "-F", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    server = Dovecot(root, port, process)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                with server.client():
+                    break
+            except Exception:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log = (
+                        (root / "dovecot.log").read_text()
+                        if (root / "dovecot.log").exists()
+                        else ""
+                    )
+                    pytest.fail(f"dovecot did not start: {log[-2000:]}")
+                time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _has_user(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
