@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from typing import Any
 
 from sqlmodel import Session
 
@@ -176,3 +177,27 @@ class Sender:
                 rows.finish(s, outbox_id, sent_at=self.now())
             sent += 1
         return Sent(sent, retrying, failed, tuple(reasons))
+
+
+def outbox(store: Store) -> list[dict[str, Any]]:
+    """Every outbox row, oldest first, as ``mail outbox`` shows it."""
+    with store.read() as s:
+        found = rows.outbox(s)
+        keys = {}
+        for _, m in found:
+            ticket = s.get(Ticket, m.ticket_id) if m.ticket_id else None
+            keys[m.ticket_id] = ticket.key if ticket else None
+        return [
+            {
+                "ticket": keys.get(m.ticket_id),
+                "message_id": m.message_id,
+                "mailbox": o.mailbox,
+                "to": list(o.recipients),
+                "status": o.status,
+                "attempts": o.attempts,
+                "next_try_at": clock.iso(o.next_try_at) if o.status == "pending" else None,
+                "sent_at": clock.iso(o.sent_at),
+                "detail": o.detail,
+            }
+            for o, m in found
+        ]
