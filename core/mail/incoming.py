@@ -1,8 +1,8 @@
 """Mail in: each message of a mailbox's folder becomes a ticket, or joins the ticket it
 answers, in one transaction that also stores its Message-ID (unique: a message fetched
 twice, or by two fetchers at once, is taken in once). It is marked seen on the server only
-after that transaction committed; a fetch killed in between leaves it unseen, and the next
-fetch finds its Message-ID stored and only marks it.
+after that transaction committed (in batches); a fetch killed in between leaves it unseen,
+and the next fetch finds its Message-ID stored and only marks it.
 
 Threading: the Message-IDs it answers (In-Reply-To, References) against those the desk
 received and sent; else the ``[T-123]`` subject token, only when the sender is that
@@ -36,6 +36,7 @@ from deskline.storage.models import Ticket
 from deskline.storage.store import Store
 
 SYSTEM = "deskline"  # the handle the desk's own steps carry (no agent is checked)
+SEEN_BATCH = 50  # messages taken in are marked seen on the server this many at a time
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,14 @@ class Intake:
             return self._take(mail, box, rules)
         except IntegrityError:  # another fetcher stored this Message-ID first
             return Taken(mail.message_id, "known", note="taken in by another fetch meanwhile")
+        except DesklineError as exc:  # say, a From the desk cannot use: kept as ignored
+            why = f"could not be taken in: {exc}"
+            try:
+                with self.store.write() as s:
+                    self._record(s, mail, box, None, None, "ignored", why)
+            except IntegrityError:
+                pass
+            return Taken(mail.message_id, "ignored", note=why)
 
     def _take(self, mail: InMail, box: Mailbox, rules: MailRules) -> Taken:
         ours = {m.address for m in rules.mailboxes}
@@ -256,10 +265,16 @@ class Fetcher:
         from imap_tools import AND
 
         taken: list[Taken] = []
+        done: list[str] = []  # taken in (committed), not yet marked on the server
         with connect(box) as client:
-            for message in client.fetch(AND(seen=False), mark_seen=False, limit=limit):
-                raw = message.obj.as_bytes()
-                taken.append(self.intake.take(raw, box, rules))
-                # only now, after its transaction committed
-                client.flag([message.uid], "\\Seen", True)
+            try:
+                for message in client.fetch(AND(seen=False), mark_seen=False, limit=limit):
+                    taken.append(self.intake.take(message.obj.as_bytes(), box, rules))
+                    done.append(message.uid)  # only now, after its transaction committed
+                    if len(done) >= SEEN_BATCH:
+                        client.flag(done, "\\Seen", True)
+                        done = []
+            finally:
+                if done:
+                    client.flag(done, "\\Seen", True)
         return Fetched(box.name, taken)

@@ -181,3 +181,14 @@ def test_a_fetch_killed_midway_loses_and_doubles_nothing(
     assert sorted(ids) == sorted(f"plain-{i}@acme.example" for i in range(many))
     assert tickets == many
     assert imap.unseen() == 0
+
+
+def test_a_message_the_desk_cannot_use_is_kept_as_ignored_and_the_rest_go_on(
+    desk: Desk, imap: Dovecot
+) -> None:
+    bad = b"From: <bad'quote@x.example>\r\nMessage-ID: <bad@x>\r\nSubject: x\r\n\r\nhi\r\n"
+    imap.append(bad, corpus("plain"))
+    taken = fetch(desk)
+    assert [t.outcome for t in taken] == ["ignored", "new"]
+    assert taken[0].note is not None and "bad email address" in taken[0].note
+    assert imap.unseen() == 0
