@@ -278,3 +278,22 @@ class Fetcher:
                 if done:
                     client.flag(done, "\\Seen", True)
         return Fetched(box.name, taken)
+
+
+def wait_for_mail(box: Mailbox, timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for new mail in the box's folder with IMAP IDLE (the
+    server tells at once); False at once if the server has no IDLE (the caller polls)."""
+    from imap_tools import AND
+
+    with connect(box, timeout=timeout + 30) as client:
+        if "IDLE" not in client.client.capabilities:
+            return False
+        if list(client.uids(AND(seen=False))):  # came since the last fetch looked
+            return True
+        try:
+            client.idle.wait(timeout=timeout)
+        except Exception as exc:
+            raise MailError(
+                f"mailbox {box.name}: IDLE failed: {type(exc).__name__}: {exc}"
+            ) from None
+    return True

@@ -91,15 +91,17 @@ def mail_watch(
     ] = 30.0,
     once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
 ) -> None:
-    """Fetch and send in a loop (a service: run it under systemd or tmux); polls each
-    mailbox every SECONDS. A mailbox that fails is reported and tried again next round."""
+    """Fetch and send in a loop (a service: run it under systemd or tmux). With one
+    receiving mailbox whose server has IMAP IDLE, new mail is taken in as it arrives;
+    otherwise every SECONDS. A mailbox that fails is reported and tried again next round."""
     from deskline.core.errors import DesklineError
-    from deskline.core.mail.incoming import Fetcher
+    from deskline.core.mail.incoming import Fetcher, wait_for_mail
     from deskline.core.mail.outgoing import Sender
 
     store = session_of(ctx).store
     fetcher, sender = Fetcher(store), Sender(store)
     while True:
+        started = time.monotonic()
         try:
             for box in fetcher.fetch():
                 if box.taken:
@@ -111,4 +113,11 @@ def mail_watch(
             say(f"sent {done.sent}, to retry {done.retrying}, given up {done.failed}")
         if once:
             return
-        time.sleep(every)
+        receiving = [m for m in fetcher.rules().mailboxes if m.imap_host]
+        if len(receiving) == 1:  # one mailbox: IMAP IDLE wakes us when mail comes
+            try:
+                if wait_for_mail(receiving[0], every):
+                    continue
+            except DesklineError as exc:
+                say(str(exc))
+        time.sleep(max(0.0, every - (time.monotonic() - started)))

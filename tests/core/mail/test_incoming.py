@@ -192,3 +192,35 @@ def test_a_message_the_desk_cannot_use_is_kept_as_ignored_and_the_rest_go_on(
     assert [t.outcome for t in taken] == ["ignored", "new"]
     assert taken[0].note is not None and "bad email address" in taken[0].note
     assert imap.unseen() == 0
+
+
+def test_mail_watch_takes_mail_in_as_it_arrives_with_idle(
+    desk: Desk, imap: Dovecot, db_url: str
+) -> None:
+    """``mail watch`` polls only every 300 s here: the second message arriving within the
+    wait shows that IMAP IDLE woke it."""
+    imap.append(corpus("plain"))
+    watch = subprocess.Popen(
+        [sys.executable, "-m", "deskline", "--db", db_url, "mail", "watch", "--every", "300"],
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+    def tickets() -> int:
+        with desk.store.read() as s:
+            return s.exec(select(func.count()).select_from(Ticket)).one()
+
+    try:
+        deadline = time.monotonic() + 60
+        while tickets() < 1 and time.monotonic() < deadline and watch.poll() is None:
+            time.sleep(0.05)
+        assert tickets() == 1, watch.stderr.read().decode() if watch.poll() is not None else ""
+        imap.append(corpus("multipart_alternative"))
+        while tickets() < 2 and time.monotonic() < deadline and watch.poll() is None:
+            time.sleep(0.05)
+        assert tickets() == 2
+    finally:
+        os.kill(watch.pid, signal.SIGTERM)
+        watch.wait(timeout=20)
