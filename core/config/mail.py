@@ -18,7 +18,7 @@ from deskline.core.config.reader import (
 )
 from deskline.core.config.toml_text import toml_value
 
-MAIL_KEYS = ("mailbox",)
+MAIL_KEYS = ("mailbox", "acknowledge")
 MAILBOX_KEYS = (
     "name",
     "address",
@@ -69,6 +69,9 @@ class Mailbox:
 @dataclass(frozen=True)
 class MailRules:
     mailboxes: tuple[Mailbox, ...] = ()
+    # The text mailed to the requester of a ticket that came by mail ({key}, {title},
+    # {name}: the ticket's key and title, the requester's name); None: no acknowledgement.
+    acknowledge: str | None = None
 
     def named(self, name: str | None) -> Mailbox | None:
         return next((m for m in self.mailboxes if m.name == name), None)
@@ -100,7 +103,21 @@ def parse_mail(read: Reader, data: Mapping[str, Any]) -> MailRules:
     for name in names:
         if names.count(name) > 1:
             raise read.fail("mail.mailbox", f"two mailboxes are named {name!r}: names are unique")
-    return MailRules(tuple(found))
+    acknowledge = None
+    if "acknowledge" in table:
+        acknowledge = read.get(table, "acknowledge", "mail", _template)
+    return MailRules(tuple(found), acknowledge)
+
+
+def _template(value: Any) -> str:
+    given = text(value)
+    try:
+        given.format(key="T-1", title="t", name="n")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(
+            f"may name only {{key}}, {{title}} and {{name}} (write {{{{ for a brace): {exc}"
+        ) from None
+    return given
 
 
 def _mailbox(read: Reader, table: Mapping[str, Any], path: str) -> Mailbox:
@@ -149,8 +166,10 @@ def _mailbox(read: Reader, table: Mapping[str, Any], path: str) -> Mailbox:
 
 
 def to_toml(rules: MailRules) -> str:
-    """``[[mail.mailbox]]`` entries as deskline.toml text (none: nothing)."""
+    """``[mail]`` and its ``[[mail.mailbox]]`` entries as deskline.toml text (none: nothing)."""
     lines: list[str] = []
+    if rules.acknowledge is not None:
+        lines += ["[mail]", f"acknowledge = {toml_value(rules.acknowledge)}", ""]
     for box in rules.mailboxes:
         lines += ["[[mail.mailbox]]"]
         for key in MAILBOX_KEYS:

@@ -27,6 +27,7 @@ from deskline.core.config.mail import Mailbox, MailRules
 from deskline.core.desk.fields import TITLE_MAX
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import DesklineError, Refused
+from deskline.core.mail import outgoing
 from deskline.core.mail.parse import InMail, parse
 from deskline.core.policy.book import PolicyBook
 from deskline.storage import contacts as contact_rows
@@ -134,9 +135,16 @@ class Intake:
             cc=[a for a in mail.cc if a not in ours and a != mail.sender],
             team=box.team,
             system=True,
-            then=lambda s, t: self._record(s, mail, box, t, None, "in", first or "new"),
+            then=lambda s, t: self._opened(s, mail, box, t, rules, first or "new"),
         )
         return Taken(mail.message_id, "new", view.key, first)
+
+    def _opened(
+        self, s: Session, mail: InMail, box: Mailbox, ticket: Ticket, rules: MailRules, note: str
+    ) -> None:
+        """A ticket opened from ``mail``: its message stored, the acknowledgement queued."""
+        self._record(s, mail, box, ticket, None, "in", note)
+        outgoing.queue_acknowledgement(s, ticket, rules, self.now())
 
     def _thread(self, s: Session, mail: InMail) -> tuple[str, str] | None:
         """The ticket a message answers, and how that was found."""

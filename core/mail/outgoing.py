@@ -44,11 +44,6 @@ def subject_of(ticket: Ticket, *, reply: bool = True) -> str:
     return f"{'Re: ' if reply else ''}[{ticket.key}] {ticket.title}"
 
 
-def message_id_of(ticket: Ticket, comment: Comment, box: Mailbox) -> str:
-    """The Message-ID of a reply, scoped to its ticket (without the angle brackets)."""
-    return f"{ticket.key}.{comment.id}@{box.domain}"
-
-
 def _addresses(session: Session, contact: Contact) -> list[str]:
     assert contact.id is not None
     return contact_rows.addresses(session, [contact.id])[contact.id]
@@ -60,6 +55,31 @@ def queue_reply(
     """The reply's message, queued in the outbox (in the reply's transaction) when the ticket
     has a requester with an address and the desk a mailbox to send from; returns its
     Message-ID (None: nothing to send)."""
+    return _queue(session, ticket, comment.body, rules, now, comment.id)
+
+
+def queue_acknowledgement(
+    session: Session, ticket: Ticket, rules: MailRules, now: datetime
+) -> str | None:
+    """The policy's acknowledgement of a ticket that came by mail (``[mail] acknowledge``),
+    queued in the creating transaction; None when the policy has none."""
+    if rules.acknowledge is None:
+        return None
+    requester = session.get(Contact, ticket.requester_id) if ticket.requester_id else None
+    body = rules.acknowledge.format(
+        key=ticket.key, title=ticket.title, name=requester.name if requester else ""
+    )
+    return _queue(session, ticket, body, rules, now, None)
+
+
+def _queue(
+    session: Session,
+    ticket: Ticket,
+    body: str,
+    rules: MailRules,
+    now: datetime,
+    comment_id: int | None,
+) -> str | None:
     assert ticket.id is not None
     requester = session.get(Contact, ticket.requester_id) if ticket.requester_id else None
     to = _addresses(session, requester)[:1] if requester is not None else []
@@ -74,7 +94,7 @@ def queue_reply(
     cc = [a for c in contact_rows.ccs(session, ticket.id) for a in _addresses(session, c)[:1]]
     cc = [a for a in dict.fromkeys(cc) if a not in to]
     thread = rows.thread(session, ticket.id)
-    message_id = message_id_of(ticket, comment, box)
+    message_id = f"{ticket.key}.{comment_id if comment_id is not None else 'ack'}@{box.domain}"
     message = EmailMessage()
     message["From"] = formataddr((box.name, box.address))
     message["To"] = formataddr((requester.name if requester else "", to[0]))
@@ -86,15 +106,16 @@ def queue_reply(
     if thread:
         message["In-Reply-To"] = f"<{thread[-1]}>"
         message["References"] = " ".join(f"<{m}>" for m in thread[-20:])
-    message["Auto-Submitted"] = "no"
+    # An acknowledgement is automatic (RFC 3834): the customer's auto-reply must not answer.
+    message["Auto-Submitted"] = "no" if comment_id is not None else "auto-replied"
     message["X-Deskline-Ticket"] = ticket.key
-    message.set_content(comment.body + "\n")
+    message.set_content(body + "\n")
     stored = rows.add(
         session,
         message_id=message_id,
         direction="out",
         ticket_id=ticket.id,
-        comment_id=comment.id,
+        comment_id=comment_id,
         mailbox=box.name,
         sender=box.address,
         subject=str(message["Subject"]),

@@ -126,7 +126,7 @@ def rules_toml(rules: Rules) -> str:
         + routing.to_toml(rules.routing, rules.triage, rules.templates, rules.surge)
         + "\n"
         + alerts.to_toml(rules.alerts)
-        + ("\n" + mail.to_toml(rules.mail) if rules.mail.mailboxes else "")
+        + ("\n" + mail.to_toml(rules.mail) if rules.mail != MailRules() else "")
     )
 
 

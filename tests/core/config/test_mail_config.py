@@ -65,3 +65,12 @@ def test_two_mailboxes_of_one_name_are_refused() -> None:
     box = '[[mail.mailbox]]\nname = "s"\naddress = "s@x.example"\nsmtp_host = "h"\n'
     with pytest.raises(ConfigError, match="two mailboxes are named 's'"):
         parse_policy_text(box + box, "policy.toml")
+
+
+def test_an_acknowledgement_template_names_only_what_it_may() -> None:
+    box = '[[mail.mailbox]]\nname = "s"\naddress = "s@x.example"\nsmtp_host = "h"\n'
+    good = parse_policy_text('[mail]\nacknowledge = "We have {key}: {title}"\n' + box, "p")
+    assert good.mail.acknowledge == "We have {key}: {title}"
+    assert parse_policy_text(rules_toml(good), "again") == good
+    with pytest.raises(ConfigError, match="may name only"):
+        parse_policy_text('[mail]\nacknowledge = "Hi {user}"\n' + box, "p")

@@ -91,12 +91,12 @@ def mailbox(smtp_port: int | None = None, imap_port: int | None = None, **more: 
     return Mailbox(**given)
 
 
-def with_mailbox(store: Store, box: Mailbox, now: datetime) -> None:
+def with_mailbox(store: Store, box: Mailbox, now: datetime, acknowledge: str | None = None) -> None:
     """The desk's policy gets this mailbox (applied by an admin ``ada``, added here)."""
     roster = Roster(store)
     if "ada" not in {a.handle for a in roster.list()}:
         roster.add("ada", name="Ada", role="admin")
-    apply.apply(store, Rules(mail=MailRules((box,))), actor="ada", now=now)
+    apply.apply(store, Rules(mail=MailRules((box,), acknowledge)), actor="ada", now=now)
 
 
 # -- IMAP: a real Dovecot ------------------------------------------------------------

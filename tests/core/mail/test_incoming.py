@@ -224,3 +224,21 @@ def test_mail_watch_takes_mail_in_as_it_arrives_with_idle(
     finally:
         os.kill(watch.pid, signal.SIGTERM)
         watch.wait(timeout=20)
+
+
+def test_the_policy_can_acknowledge_new_mail(desk: Desk, imap: Dovecot) -> None:
+    from deskline.storage import mail as rows
+
+    box = mailbox(smtp_port=free_port(), imap_port=imap.port)
+    with_mailbox(desk.store, box, START, acknowledge="Dear {name}, we have {key}: {title}.")
+    imap.append(corpus("plain"))
+    fetch(desk)
+    desk.take("T-1")
+    imap.append(corpus("outlook_reply", SUBJECT="x", IN_REPLY_TO="plain-1@acme.example"))
+    assert [t.outcome for t in fetch(desk)] == ["reply"]
+    with desk.store.read() as s:
+        [(ack, message)] = rows.outbox(s)  # the reply is acknowledged by nobody
+    assert message.message_id == "T-1.ack@desk.example"
+    assert "Auto-Submitted: auto-replied" in ack.raw
+    assert "In-Reply-To: <plain-1@acme.example>" in ack.raw
+    assert "Dear Li Wei, we have T-1: Printer on the 3rd floor is on fire." in ack.raw
