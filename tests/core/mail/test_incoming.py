@@ -242,3 +242,34 @@ def test_the_policy_can_acknowledge_new_mail(desk: Desk, imap: Dovecot) -> None:
     assert "Auto-Submitted: auto-replied" in ack.raw
     assert "In-Reply-To: <plain-1@acme.example>" in ack.raw
     assert "Dear Li Wei, we have T-1: Printer on the 3rd floor is on fire." in ack.raw
+
+
+def test_mail_to_a_closed_ticket_opens_a_new_one(desk: Desk, imap: Dovecot) -> None:
+    imap.append(corpus("plain"))
+    fetch(desk)
+    desk.take("T-1")
+    desk.transition("T-1", "resolved", reason="done")
+    desk.transition("T-1", "closed")
+    imap.append(corpus("gmail_references_only", SUBJECT="x", REFERENCES="plain-1@acme.example"))
+    [taken] = fetch(desk)
+    assert (taken.outcome, taken.ticket) == ("new", "T-2")
+    assert taken.note is not None and "T-1 is closed" in taken.note
+    assert desk.get("T-1").status == "closed"
+
+
+def test_two_fetchers_racing_for_one_message_make_one_ticket(
+    desk: Desk, imap: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second looked before the first committed: the unique Message-ID refuses its
+    whole transaction (no second ticket), and it reports the message as known."""
+    from deskline.core.mail.incoming import Intake
+    from deskline.storage import mail as rows
+
+    box = Fetcher(desk.store).rules().mailboxes[0]
+    rules = Fetcher(desk.store).rules()
+    intake = Intake(desk.store)
+    assert intake.take(corpus("plain"), box, rules).outcome == "new"
+    monkeypatch.setattr(rows, "known", lambda session, message_id: None)
+    late = intake.take(corpus("plain"), box, rules)
+    assert late.outcome == "known" and late.note == "taken in by another fetch meanwhile"
+    assert len(desk.list()) == 1
