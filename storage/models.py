@@ -53,6 +53,25 @@ class Customer(Table, table=True):
     dedicated_agent_id: int | None = Field(default=None, foreign_key="agent.id")
 
 
+class Contact(Table, table=True):
+    """A person at a customer (or at no known customer yet: mail from a stranger)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    name: str
+    phone: str | None = None
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+class ContactEmail(Table, table=True):
+    """One address of a contact; an address belongs to one contact (stored lower-case)."""
+
+    __tablename__ = "contact_email"
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    address: str = Field(unique=True)
+
+
 class Category(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     path: str = Field(unique=True, index=True)  # e.g. "Account/Login/Locked"
@@ -108,6 +127,8 @@ class Ticket(Table, table=True):
     # the alert engine tells that target once.
     escalated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     escalated_to: str | None = None
+    # The contact who asked (mail to the customer goes to them, and to the ticket's CCs).
+    requester_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
     version: int = Field(default=1, sa_column=Column("version", Integer, nullable=False))
 
     @declared_attr  # type: ignore[arg-type]
@@ -127,6 +148,50 @@ class Comment(Table, table=True):
     kind: str  # reply (public), note (internal) or system
     body: str
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+class TicketCc(Table, table=True):
+    """A contact copied on a ticket's mail."""
+
+    __tablename__ = "ticket_cc"
+    ticket_id: int = Field(foreign_key="ticket.id", primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+
+
+class MailMessage(Table, table=True):
+    """A message the desk received or sent, by its Message-ID (unique: one message is taken
+    in once, however often it is fetched), and the ticket and comment it belongs to."""
+
+    __tablename__ = "mail_message"
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(unique=True)  # without the angle brackets
+    direction: str  # in, out, ignored (received, not taken in: auto-replies, loops)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    comment_id: int | None = Field(default=None, foreign_key="comment.id")
+    mailbox: str | None = None
+    sender: str | None = None  # the From address
+    subject: str = ""
+    note: str | None = None  # why it was ignored, how it was threaded
+    attachments: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+class Outbox(Table, table=True):
+    """A message to send, written in the transaction of the reply it carries; a sender claims
+    it (``claimed_until``), sends it and marks it sent, so it is never lost nor sent twice."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_try_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    mail_message_id: int = Field(foreign_key="mail_message.id", unique=True)
+    mailbox: str
+    recipients: list[str] = Field(default_factory=list, sa_type=JSON)
+    raw: str  # the whole message as sent (RFC 5322 text)
+    status: str = "pending"  # pending, sent, failed (gave up)
+    attempts: int = 0
+    next_try_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    claimed_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    detail: str | None = None  # the last failure
+    sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class Event(Table, table=True):

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, getaddresses, make_msgid
 from typing import Any
 
 from deskline.core.clock import iso
@@ -389,10 +389,13 @@ class EmailChannel:
         password_env: str | None = None,
         sender: str = "deskline@localhost",
         timeout: float = 10.0,
+        tls: bool = False,
     ) -> None:
+        """``tls``: TLS from the first byte (SMTPS, port 465); else ``starttls`` or plain."""
         self.host = host
         self.port = port
-        self.starttls = starttls
+        self.starttls = starttls and not tls
+        self.tls = tls
         self.user = user
         self.password_env = password_env
         self.sender = sender
@@ -430,14 +433,27 @@ class EmailChannel:
         to = [address for address in to if address]
         if not to:
             raise DeliveryFailed("email: no recipient address")
-        self.deliver(self.message(notice, to))
+        self.send_message(self.message(notice, to), to)
 
     def deliver(self, message: EmailMessage) -> None:
-        """Send a message made already (its To, From and Subject set), over one session."""
+        """Send a message made already (its To, From and Subject set) to its To and Cc."""
+        heads = [*message.get_all("To", []), *message.get_all("Cc", [])]
+        self.send_message(message, [address for _, address in getaddresses(heads) if address])
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.tls:
+            context = ssl.create_default_context()
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+
+    def send_message(self, message: EmailMessage, to: Sequence[str]) -> None:
+        """Send a message already written (its own headers) to these addresses."""
+        if not to:
+            raise DeliveryFailed("email: no recipient address")
         password = self._password()
         where = f"{self.host}:{self.port}"
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            with self._connect() as smtp:
                 smtp.ehlo()
                 if self.starttls:
                     if not smtp.has_extn("starttls"):
@@ -446,7 +462,7 @@ class EmailChannel:
                     smtp.ehlo()
                 if self.user and password is not None:
                     smtp.login(self.user, password)
-                smtp.send_message(message)
+                smtp.send_message(message, to_addrs=list(to))
         except DeliveryFailed:
             raise
         except smtplib.SMTPAuthenticationError as exc:

@@ -25,6 +25,9 @@ from deskline.core.alerts.ladder import (
     WebhookSettings,
 )
 from deskline.core.config.reader import Reader, boolean, text, wall_span
+from deskline.core.config.reader import email_address as _address
+from deskline.core.config.reader import env_name as _env_name
+from deskline.core.config.reader import number_in as _number
 from deskline.core.config.toml_text import span_text, toml_value
 
 RUNG_KEYS = (
@@ -71,42 +74,11 @@ def _levels(value: Any) -> frozenset[int]:
     return frozenset(value)
 
 
-def _number(low: float, high: float) -> Any:
-    def convert(value: Any) -> float:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not low <= value <= high
-        ):
-            raise ValueError(f"must be a number from {low:g} to {high:g}, not {value!r}")
-        return float(value)
-
-    return convert
-
-
 def _url(value: Any) -> str:
     given = text(value)
     parsed = urlparse(given)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ValueError(f"must be an http:// or https:// URL, not {given!r}")
-    return given
-
-
-def _address(value: Any) -> str:
-    given = text(value)
-    name, _, domain = given.rpartition("@")
-    if not name or not domain or " " in given:
-        raise ValueError(f"must be an email address like deskline@example.com, not {given!r}")
-    return given
-
-
-def _env_name(value: Any) -> str:
-    given = text(value)
-    if not given.replace("_", "").isalnum() or given[0].isdigit():
-        raise ValueError(
-            f"must be the name of an environment variable (like DESKLINE_SMTP_PASSWORD), "
-            f"not {given!r}: the password itself never goes in the file"
-        )
     return given
 
 

@@ -89,6 +89,40 @@ def text(value: Any) -> str:
     return value.strip()
 
 
+def number_in(low: float, high: float) -> Callable[[Any], float]:
+    """A number from ``low`` to ``high``."""
+
+    def convert(value: Any) -> float:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
+            raise ValueError(f"must be a number from {low:g} to {high:g}, not {value!r}")
+        return float(value)
+
+    return convert
+
+
+def email_address(value: Any) -> str:
+    given = text(value)
+    name, _, domain = given.rpartition("@")
+    if not name or not domain or " " in given:
+        raise ValueError(f"must be an email address like deskline@example.com, not {given!r}")
+    return given
+
+
+def env_name(value: Any) -> str:
+    """The name of an environment variable (a password's: never the password itself)."""
+    given = text(value)
+    if not given.replace("_", "").isalnum() or given[0].isdigit():
+        raise ValueError(
+            f"must be the name of an environment variable (like DESKLINE_SMTP_PASSWORD), "
+            f"not {given!r}: the password itself never goes in the file"
+        )
+    return given
+
+
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"must be true or false, not {value!r}")

@@ -20,6 +20,7 @@ from platformdirs import user_config_dir
 
 from deskline.core.alerts.ladder import AlertRules
 from deskline.core.config import ui
+from deskline.core.config.mail import MailRules
 from deskline.core.config.reader import ConfigError, Reader
 from deskline.core.config.ui import NotifyPrefs, UiConfig
 from deskline.core.desk.templates import Template
@@ -44,6 +45,7 @@ SECTIONS = (
     "alerts",
     "database",
     "notify",
+    "mail",
 )
 
 
@@ -67,11 +69,14 @@ class DeskConfig:
     database: str | None = None  # [database] url: used when --db and DESKLINE_DB are not
     notify: NotifyPrefs = field(default_factory=NotifyPrefs)
     policy_given: bool = False
+    mail: MailRules = field(default_factory=MailRules)
 
     @property
     def rules(self) -> Rules:
         """The file's policy sections (defaults for those it leaves out)."""
-        return Rules(self.sla, self.routing, self.triage, self.templates, self.surge, self.alerts)
+        return Rules(
+            self.sla, self.routing, self.triage, self.templates, self.surge, self.alerts, self.mail
+        )
 
 
 def find_config(explicit: str | None = None) -> Path | None:
@@ -122,6 +127,7 @@ def parse_desk_config(
         database=ui.parse_database(read, data),
         notify=ui.parse_notify(read, data),
         policy_given=has_policy(data),
+        mail=policy.mail,
     )
 
 

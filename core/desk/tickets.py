@@ -21,9 +21,10 @@ from deskline.core.desk.facts import clock_facts, ladder_facts, queue_marks
 from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView
 from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
+from deskline.core.mail import outgoing
 from deskline.core.policy.book import Policy, PolicyBook, Rules, policy_of
 from deskline.core.policy.replan import replan
-from deskline.core.roster import access, permissions
+from deskline.core.roster import access, contacts, permissions
 from deskline.core.roster.agents import unknown_agent
 from deskline.core.routing import intake
 from deskline.core.routing.route import Decision, RoutingRules
@@ -34,7 +35,8 @@ from deskline.core.sla.clocks import SlaClock, SlaReading, SlaRules
 from deskline.core.sla.defaults import default_rules
 from deskline.storage import alerts as alert_rows
 from deskline.storage import changes, queries, workload
-from deskline.storage.models import Agent, Category, Customer, Ticket
+from deskline.storage import contacts as contact_rows
+from deskline.storage.models import Agent, Category, Contact, Customer, Ticket
 from deskline.storage.queries import TicketRow
 from deskline.storage.store import Store
 
@@ -156,7 +158,38 @@ class Desk:
             comments = tuple(CommentView.from_row(*r) for r in queries.conversation(s, ticket.id))
             events = tuple(EventView.from_row(*r) for r in queries.audit_trail(s, ticket.id))
             view = self._view(rows[0], self.now())
-        return replace(view, comments=comments, events=events)
+            people = self._people(s, ticket)
+        return replace(view, comments=comments, events=events, **people)
+
+    @staticmethod
+    def _people(s: Session, ticket: Ticket) -> dict[str, Any]:
+        """The requester, CCs and the requester's other open tickets, for the detail."""
+        assert ticket.id is not None
+        found: dict[str, Any] = {
+            "cc": tuple(contacts.view_of(s, c).label() for c in contact_rows.ccs(s, ticket.id))
+        }
+        asker = s.get(Contact, ticket.requester_id) if ticket.requester_id else None
+        if asker is not None:
+            found["requester"] = contacts.view_of(s, asker).label()
+            others = contact_rows.tickets_of(
+                s, requester_id=asker.id, statuses=[st.value for st in workflow.OPEN]
+            )
+            found["requester_open"] = tuple(
+                f"{t.key} {t.title}" for t in others if t.id != ticket.id
+            )
+        return found
+
+    @staticmethod
+    def _copy(s: Session, ticket: Ticket, cc: Sequence[str], now: datetime) -> builtins.list[int]:
+        """Copy these addresses' contacts (made when unknown, of no customer) on the ticket."""
+        assert ticket.id is not None
+        copied = []
+        for given in cc:
+            person = contacts.requester(s, given, None, now)
+            assert person.id is not None
+            if person.id != ticket.requester_id and contact_rows.add_cc(s, ticket.id, person.id):
+                copied.append(person.id)
+        return copied
 
     def list(
         self,
@@ -230,10 +263,21 @@ class Desk:
         description: str = "",
         tags: Iterable[str] = (),
         impact: str | None = None,
+        requester: str | None = None,
+        cc: Sequence[str] = (),
+        requester_name: str | None = None,
+        team: str | None = None,
+        system: bool = False,
+        then: Callable[[Session, Ticket], None] | None = None,
     ) -> TicketView:
         """Open a new ticket (status new), then triage and route it by the desk's rules.
 
-        ``priority`` None lets triage choose; one given always wins over its suggestion."""
+        ``priority`` None lets triage choose; one given always wins over its suggestion.
+        ``requester`` and ``cc``: email addresses of contacts (made when unknown, the
+        requester named ``requester_name``); with no ``customer`` the requester's customer
+        is the ticket's. ``team``: its team unless its category has one (else the creator's).
+        ``system``: opened by the desk itself (mail), audited with no acting agent; ``then``
+        writes more in the same transaction (the message it came from)."""
         title = fields.title(title)
         explicit = fields.priority(priority) if priority is not None else None
         impact = parse_impact(impact) if impact else None
@@ -244,9 +288,15 @@ class Desk:
         if vip and not customer:
             raise InvalidInput("--vip needs --customer: a VIP is a customer")
         with self._write() as s:
-            actor = self._actor(s)
+            actor = None if system else self._actor(s)
             now = self.now()
             cust = queries.customer_named(s, customer, create=True) if customer else None
+            asker = None
+            if requester:
+                asker = contacts.requester(s, requester, cust, now, name=requester_name)
+            given_team = queries.team_named(s, team) if team else None
+            if cust is None and asker is not None and asker.customer_id is not None:
+                cust = s.get(Customer, asker.customer_id)
             if cust is not None and vip and cust.tier != "vip":
                 cust.tier = "vip"
             cat = queries.category_at(s, path, create=True) if path else None
@@ -269,9 +319,12 @@ class Desk:
                 channel=channel,
                 tags=fields.tags(tags),
                 customer_id=cust.id if cust else None,
+                requester_id=asker.id if asker else None,
                 category_id=cat.id if cat else None,
                 # the category's team, else the creator's, so no new ticket is nobody's
-                team_id=(cat.default_team_id if cat else None) or actor.team_id,
+                team_id=(cat.default_team_id if cat else None)
+                or (given_team.id if given_team else None)
+                or (actor.team_id if actor else None),
                 created_at=now,
                 updated_at=now,
                 status_at=now,
@@ -299,11 +352,18 @@ class Desk:
             ticket.next_check_at = self._next_check(ticket, sla, now, set())
             s.add(ticket)
             s.flush()
-            new = {"title": title, "status": Status.NEW.value, "priority": priority}
+            new: dict[str, Any] = {"title": title, "status": Status.NEW.value, "priority": priority}
+            if asker is not None:
+                new["requester"] = asker.id
+            copied = self._copy(s, ticket, cc, now)
+            if copied:
+                new["cc"] = copied
             record_event(s, ticket, actor, now, "created", None, new)
             surge = intake.check_surge(s, ticket, now, self.surge)
             for d in [*decisions, *([surge] if surge else [])]:
                 record_event(s, ticket, None, now, d.kind, d.old, d.new, d.reason)
+            if then is not None:
+                then(s, ticket)
             changes.record(s, [ticket.id], "created", now)
             number = ticket.number
         return self.get(str(number))
@@ -410,6 +470,9 @@ class Desk:
             comment = add_comment(c.session, t, c.actor, c.now, "reply", body)
             old: dict[str, Any] = {}
             new: dict[str, Any] = {"comment": comment.id}
+            mailed = outgoing.queue_reply(c.session, t, comment, self.policy.mail, c.now)
+            if mailed is not None:
+                new["mail"] = mailed
             if t.first_response_at is None:
                 old["first_response_at"] = None
                 t.first_response_at = c.now
@@ -494,21 +557,57 @@ class Desk:
         """Bring a resolved or closed ticket back: in_progress, or new when unassigned."""
         with self._change(key, expected_version) as c:
             self._may(c, "work")
+            self._reopen(c, reason)
+        return self.get(key)
+
+    def _reopen(self, c: _Change, reason: str | None) -> None:
+        t = c.ticket
+        current = Status(t.status)
+        target = workflow.reopen_to(t.key, current, assigned=t.assignee_id is not None)
+        old = {"status": current.value, "reopen_count": t.reopen_count}
+        sla = self._sla_clock(c.session, t)
+        if self.rules.on_reopen == "restart":  # credit everything so far: a fresh clock
+            t.pause_credit_seconds = sla.credit_until(t.created_at, c.now)
+        elif t.resolved_at is not None:  # resume: time spent resolved does not count
+            t.pause_credit_seconds += sla.credit_until(t.resolved_at, c.now)
+        t.status = target.value
+        t.reopen_count += 1
+        t.resolved_at = None
+        t.closed_at = None
+        new = {"status": target.value, "reopen_count": t.reopen_count}
+        record_event(c.session, t, c.actor, c.now, "reopened", old, new, reason)
+
+    def customer_reply(
+        self,
+        key: str,
+        text: str,
+        *,
+        how: str = "email",
+        then: Callable[[Session, Ticket, int], None] | None = None,
+    ) -> TicketView:
+        """The customer answered (by mail): their words join the conversation, a resolved
+        ticket reopens and a pending one goes back to work, so its clock runs again; done by
+        the desk itself (no acting agent). A closed ticket stays closed: Refused (the caller
+        opens a new one). ``then``: more to write in the transaction (session, ticket,
+        comment id)."""
+        body = text.strip() or "(no text)"
+        with self._change(key, None, system=True) as c:
             t = c.ticket
-            current = Status(t.status)
-            target = workflow.reopen_to(t.key, current, assigned=t.assignee_id is not None)
-            old = {"status": current.value, "reopen_count": t.reopen_count}
-            sla = self._sla_clock(c.session, t)
-            if self.rules.on_reopen == "restart":  # credit everything so far: a fresh clock
-                t.pause_credit_seconds = sla.credit_until(t.created_at, c.now)
-            elif t.resolved_at is not None:  # resume: time spent resolved does not count
-                t.pause_credit_seconds += sla.credit_until(t.resolved_at, c.now)
-            t.status = target.value
-            t.reopen_count += 1
-            t.resolved_at = None
-            t.closed_at = None
-            new = {"status": target.value, "reopen_count": t.reopen_count}
-            record_event(c.session, t, c.actor, c.now, "reopened", old, new, reason)
+            if t.status == Status.CLOSED:
+                raise Refused(f"{t.key} is closed: the customer's message opens a new ticket")
+            why = f"the customer replied by {how}"
+            comment = add_comment(c.session, t, None, c.now, "customer", body)
+            if t.status == Status.RESOLVED:
+                self._reopen(c, why)
+            elif t.status == Status.PENDING:
+                back = Status.IN_PROGRESS if t.assignee_id is not None else Status.NEW
+                old = {"status": t.status}
+                t.status = back.value
+                record_event(c.session, t, None, c.now, "status", old, {"status": back.value}, why)
+            record_event(c.session, t, None, c.now, "customer_reply", None, {"comment": comment.id})
+            if then is not None:
+                assert comment.id is not None
+                then(c.session, t, comment.id)
         return self.get(key)
 
     # -- the alert engine's automatic steps (no acting agent) ---------------------------

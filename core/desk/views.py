@@ -73,6 +73,9 @@ class TicketView:
     events: tuple[EventView, ...] = field(default=())
     impact: str | None = None  # users affected: all, some or one
     escalated_to: str | None = None  # whom the last manual escalation named
+    requester: str | None = None  # "Name <address>" (read with the ticket's detail only)
+    cc: tuple[str, ...] = ()  # the contacts copied on its mail, likewise
+    requester_open: tuple[str, ...] = ()  # the requester's other open tickets: "T-9 title"
 
     @classmethod
     def from_row(cls, row: TicketRow) -> TicketView:
@@ -132,6 +135,9 @@ class TicketView:
         if self.sla is not None:
             data["sla"] = self.sla.to_json()
         if detail:
+            data["requester"] = self.requester
+            data["cc"] = list(self.cc)
+            data["requester_open"] = list(self.requester_open)
             data["comments"] = [c.to_json() for c in self.comments]
             data["events"] = [e.to_json() for e in self.events]
         return data

@@ -22,7 +22,8 @@ from typing import Any
 from sqlmodel import Session
 
 from deskline.core.alerts.ladder import AlertRules
-from deskline.core.config import alerts, routing, sla
+from deskline.core.config import alerts, mail, routing, sla
+from deskline.core.config.mail import MailRules
 from deskline.core.config.reader import ConfigError, Reader
 from deskline.core.desk.templates import Template
 from deskline.core.errors import NotFound
@@ -36,7 +37,7 @@ from deskline.storage.store import Store
 
 # The desk's sections of a deskline.toml; the others ([ui], [keys], [database], [notify])
 # are the person's own.
-POLICY_SECTIONS = ("calendars", "sla", "routing", "triage", "templates", "surge", "alerts")
+POLICY_SECTIONS = ("calendars", "sla", "routing", "triage", "templates", "surge", "alerts", "mail")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Rules:
     templates: tuple[Template, ...] = ()
     surge: SurgeRule = field(default_factory=SurgeRule)
     alerts: AlertRules = field(default_factory=AlertRules)
+    mail: MailRules = field(default_factory=MailRules)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,10 @@ class Policy:
     def alerts(self) -> AlertRules:
         return self.rules.alerts
 
+    @property
+    def mail(self) -> MailRules:
+        return self.rules.mail
+
     def to_json(self) -> dict[str, Any]:
         return {
             "version": self.version,
@@ -108,6 +114,7 @@ def parse_rules(read: Reader, data: Mapping[str, Any]) -> Rules:
         templates=routing.parse_templates(read, data),
         surge=routing.parse_surge(read, data),
         alerts=alerts.parse_alerts(read, data),
+        mail=mail.parse_mail(read, data),
     )
 
 
@@ -119,6 +126,7 @@ def rules_toml(rules: Rules) -> str:
         + routing.to_toml(rules.routing, rules.triage, rules.templates, rules.surge)
         + "\n"
         + alerts.to_toml(rules.alerts)
+        + ("\n" + mail.to_toml(rules.mail) if rules.mail != MailRules() else "")
     )
 
 

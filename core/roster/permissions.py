@@ -58,6 +58,8 @@ DESK_MATRIX: dict[str, dict[str, str]] = {
     "create": {"agent": "yes", "supervisor": "yes", "director": "yes", "admin": "yes"},
     "duty": {"agent": "self", "supervisor": "team", "director": "yes", "admin": "yes"},
     "agent_settings": {"agent": "no", "supervisor": "team", "director": "yes", "admin": "yes"},
+    # Contacts: the people who write in; any agent adds them (and mail adds strangers).
+    "contacts": {"agent": "yes", "supervisor": "yes", "director": "yes", "admin": "yes"},
     "customers": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
     "agents": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},
     "policy": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},

@@ -56,3 +56,22 @@ def customers_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         rules_text.customer_table(found)
 
     emit([c.to_json() for c in found], as_json, human)
+
+
+@app.command("show")
+def customers_show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The customer's name.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a customer: tier, dedicated agent, contacts and tickets (newest first)."""
+    from deskline.core.roster.contacts import Contacts
+
+    card = Contacts(session_of(ctx).store).customer(name)
+
+    def human() -> None:
+        from deskline.tui.cli import rules_text
+
+        rules_text.customer_card(card)
+
+    emit(card.to_json(), as_json, human)

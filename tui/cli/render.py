@@ -123,6 +123,12 @@ def ticket_detail(t: TicketView) -> None:
         ("reopened", f"{t.reopen_count}×" if t.reopen_count else "never"),
         ("version", str(t.version)),
     ]
+    if t.requester:  # who asks, whom else the mail goes to, and what else they have open
+        facts.insert(4, ("requester", t.requester))
+        if t.cc:
+            facts.insert(5, ("cc", ", ".join(t.cc)))
+        if t.requester_open:
+            facts.insert(5, ("their open", "; ".join(t.requester_open)))
     if t.sla is not None:
         for name, reading in (
             ("first response", t.sla.first_response),
@@ -140,7 +146,7 @@ def ticket_detail(t: TicketView) -> None:
     grid.add_column(style="dim")
     grid.add_column()
     for name, value in facts:
-        grid.add_row(name, value)
+        grid.add_row(name, Text(value))  # customer text: never markup
     console.print(grid)
     if t.description:
         console.print()

@@ -11,6 +11,7 @@ from rich.text import Text
 from deskline.core.config.settings import DeskConfig
 from deskline.core.desk.views import TicketView
 from deskline.core.policy.book import Policy
+from deskline.core.roster.contacts import ContactView, CustomerCard
 from deskline.core.roster.customers import CustomerView
 from deskline.core.routing.check import Problem
 from deskline.core.routing.route import Decision, RoutingRules
@@ -200,4 +201,38 @@ def customer_table(customers: Sequence[CustomerView]) -> None:
         table.add_column(column)
     for c in customers:
         table.add_row(Text(c.name), c.tier, Text(c.dedicated or ""))
+    console.print(table)
+
+
+def contact_table(contacts: Sequence[ContactView]) -> None:
+    if not contacts:
+        say("no contacts yet: add one with `deskline contacts add NAME --email ADDRESS`")
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("CONTACT", "CUSTOMER", "EMAIL", "PHONE"):
+        table.add_column(column)
+    for c in contacts:
+        table.add_row(
+            Text(c.name), Text(c.customer or "—"), Text(", ".join(c.emails)), Text(c.phone or "")
+        )
+    console.print(table)
+
+
+def customer_card(card: CustomerCard) -> None:
+    say(
+        Text.assemble(
+            (card.name, "bold"), f"  {card.tier}, dedicated agent {card.dedicated or '—'}"
+        )
+    )
+    say()
+    contact_table(card.contacts)
+    say()
+    if not card.tickets:
+        say("no tickets")
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("KEY", "STATUS", "REQUESTER", "TITLE"):
+        table.add_column(column)
+    for t in card.tickets:
+        table.add_row(t["key"], t["status"], Text(t["requester"] or "—"), Text(t["title"]))
     console.print(table)

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskline.tui.cli.context import Commands, JsonOpt, KeyArg, VersionOpt, emit, fail, session_of
+from deskline.tui.cli.context import (
+    Commands,
+    JsonOpt,
+    KeyArg,
+    VersionOpt,
+    emit,
+    fail,
+    say,
+    session_of,
+)
 
 if TYPE_CHECKING:
     from deskline.core.desk.views import TicketView
@@ -58,6 +67,17 @@ def new(
         str | None,
         typer.Option("--template", metavar="NAME", help="Start from a [[templates]] entry."),
     ] = None,
+    requester: Annotated[
+        str | None,
+        typer.Option(
+            metavar="EMAIL",
+            help="Who asks: a contact's address (a new one becomes a contact); replies mail them.",
+        ),
+    ] = None,
+    cc: Annotated[
+        list[str] | None,
+        typer.Option("--cc", metavar="EMAIL", help="Copy this address on replies; repeat."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Open a new ticket; triage and routing rules set its priority and assignee."""
@@ -80,10 +100,14 @@ def new(
         description=draft.description,
         tags=draft.tags,
         impact=draft.impact,
+        requester=requester,
+        cc=tuple(cc or ()),
     )
 
     def human() -> None:
         typer.echo(f"created {ticket.key}: {ticket.title}")
+        if ticket.requester:
+            typer.echo(f"  requester: {ticket.requester}")
         for event in ticket.events:
             if event.kind in ("triaged", "routed", "surge"):
                 typer.echo(f"  {event.kind}: {event.reason}")
@@ -212,9 +236,21 @@ def reply(
     if_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Reply to the customer (public)."""
-    t = session_of(ctx).desk().reply(key, text, expected_version=if_version)
-    changed(t, as_json, "reply added")
+    """Reply to the customer (public); mailed to the requester and CCs when the desk has a
+    mailbox (sent now, else retried by `deskline mail send` or `mail watch`)."""
+    session = session_of(ctx)
+    t = session.desk().reply(key, text, expected_version=if_version)
+    replies = [e for e in t.events if e.kind == "reply"]
+    mailed = replies[-1].new.get("mail") if replies and replies[-1].new else None
+    note = "reply added"
+    if mailed:
+        from deskline.core.mail.outgoing import Sender
+
+        done = Sender(session.store, timeout=5).send_due()
+        note += ", mailed to the customer" if done.sent else ", its mail waits in the outbox"
+        if done.reasons:
+            say(f"mail not sent yet (retried by `deskline mail send`): {done.reasons[0]}")
+    changed(t, as_json, note)
 
 
 @app.command()

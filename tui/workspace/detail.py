@@ -16,7 +16,12 @@ from deskline.core.desk.views import TicketView
 from deskline.themes.palette import colour_of
 from deskline.tui.times import local
 
-KIND_LABEL = {"reply": "reply", "note": "internal note", "system": "system"}
+KIND_LABEL = {
+    "reply": "reply",
+    "note": "internal note",
+    "system": "system",
+    "customer": "from the customer",
+}
 
 
 def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
@@ -40,7 +45,13 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
         ("escalation", f"level {t.escalation_level}" if t.escalation_level else "none"),
         ("reopened", f"{t.reopen_count}×" if t.reopen_count else "never"),
     ):
-        grid.add_row(name, value)
+        grid.add_row(name, Text(value))  # customer text: never markup
+        if name == "customer" and t.requester:
+            grid.add_row("requester", Text(t.requester))
+            if t.cc:
+                grid.add_row("cc", Text(", ".join(t.cc)))
+            if t.requester_open:
+                grid.add_row("their open", Text("\n".join(t.requester_open)))
     parts: list[RenderableType] = [head, grid]
     if t.description:
         parts += [Text(""), Text(t.description)]
@@ -53,7 +64,7 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
             parts.append(
                 Text.assemble(
                     (f"{marker} ", note if internal else reply),
-                    (f"{local(c.created_at)} {c.author or 'deskline'} · {label}", "dim"),
+                    (f"{local(c.created_at)} {c.author or _nobody(c.kind, t)} · {label}", "dim"),
                 )
             )
             body_style = note + Style(italic=True) if internal else ""
@@ -76,6 +87,11 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
                 )
             )
     return Group(*parts)
+
+
+def _nobody(kind: str, t: TicketView) -> str:
+    """Who wrote a comment with no agent: the requester when it came from them."""
+    return (t.requester or "the customer") if kind == "customer" else "deskline"
 
 
 class DetailPane(VerticalScroll, can_focus=True):

@@ -1,0 +1,1 @@
+"""Mail: tickets from the desk's mailboxes (incoming) and replies to the customer (outgoing)."""

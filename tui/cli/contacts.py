@@ -1,0 +1,61 @@
+"""``deskline contacts``: the people of a customer and their email addresses."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from deskline.tui.cli.context import Commands, JsonOpt, emit, session_of
+
+app = Commands(name="contacts", help="Contacts: a customer's people, their addresses and phone.")
+
+
+@app.command("add")
+def contacts_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The contact's full name.")],
+    email: Annotated[
+        list[str],
+        typer.Option("--email", metavar="ADDRESS", help="An email address; repeat for more."),
+    ],
+    customer: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Their customer (created if new).")
+    ] = None,
+    phone: Annotated[str | None, typer.Option(metavar="PHONE", help="Their phone.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a contact (any agent); one already there by that name gets the addresses added."""
+    from deskline.core.roster.contacts import Contacts
+
+    session = session_of(ctx)
+    me = session.desk().actor
+    contact = Contacts(session.store).add(name, by=me, customer=customer, emails=email, phone=phone)
+    emit(
+        contact.to_json(),
+        as_json,
+        lambda: typer.echo(
+            f"{contact.name} ({contact.customer or 'no customer'}): {', '.join(contact.emails)}"
+        ),
+    )
+
+
+@app.command("list")
+def contacts_list(
+    ctx: typer.Context,
+    customer: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Only this customer's contacts.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List contacts with their customer, addresses and phone."""
+    from deskline.core.roster.contacts import Contacts
+
+    found = Contacts(session_of(ctx).store).list(customer)
+
+    def human() -> None:
+        from deskline.tui.cli import rules_text  # Rich loads for people, not for --json
+
+        rules_text.contact_table(found)
+
+    emit([c.to_json() for c in found], as_json, human)

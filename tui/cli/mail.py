@@ -1,0 +1,123 @@
+"""``deskline mail``: the desk's mailboxes: fetch new mail into tickets, send the outbox,
+or both in a loop (``watch``, a service)."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+
+from deskline.tui.cli.context import Commands, JsonOpt, emit, say, session_of
+
+app = Commands(
+    name="mail",
+    help="Mail: fetch the mailboxes into tickets, send replies waiting in the outbox.",
+)
+
+MailboxOpt = Annotated[
+    str | None, typer.Option("--mailbox", metavar="NAME", help="Only this [[mail.mailbox]].")
+]
+
+
+@app.command("fetch")
+def mail_fetch(ctx: typer.Context, mailbox: MailboxOpt = None, as_json: JsonOpt = False) -> None:
+    """Take every unseen message into the desk once: a new ticket, or a reply on its own."""
+    from deskline.core.mail.incoming import Fetcher
+
+    fetched = Fetcher(session_of(ctx).store).fetch(mailbox)
+
+    def human() -> None:
+        for box in fetched:
+            counts: dict[str, int] = {}
+            for taken in box.taken:
+                counts[taken.outcome] = counts.get(taken.outcome, 0) + 1
+                where = f" {taken.ticket}" if taken.ticket else ""
+                typer.echo(f"{box.mailbox}: {taken.outcome}{where} <{taken.message_id}>")
+            summary = (
+                ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing new"
+            )
+            say(f"{box.mailbox}: {summary}")
+
+    emit([box.to_json() for box in fetched], as_json, human)
+
+
+@app.command("send")
+def mail_send(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Send the replies due in the outbox (failures are retried later, with backoff)."""
+    from deskline.core.mail.outgoing import Sender
+
+    done = Sender(session_of(ctx).store).send_due()
+    data = {
+        "sent": done.sent,
+        "retrying": done.retrying,
+        "failed": done.failed,
+        "reasons": list(done.reasons),
+    }
+
+    def human() -> None:
+        typer.echo(f"sent {done.sent}, to retry {done.retrying}, given up {done.failed}")
+        for reason in dict.fromkeys(done.reasons):
+            say(reason)
+
+    emit(data, as_json, human)
+
+
+@app.command("outbox")
+def mail_outbox(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """The mail the desk sent and waits to send: status, attempts, last failure."""
+    from deskline.core.mail.outgoing import outbox
+
+    rows = outbox(session_of(ctx).store)
+
+    def human() -> None:
+        if not rows:
+            say("the outbox is empty")
+        for row in rows:
+            why = f" — {row['detail']}" if row["detail"] else ""
+            typer.echo(
+                f"{row['ticket'] or '-'} {row['status']} ({row['attempts']} tries) "
+                f"to {', '.join(row['to'])} <{row['message_id']}>{why}"
+            )
+
+    emit(rows, as_json, human)
+
+
+@app.command("watch")
+def mail_watch(
+    ctx: typer.Context,
+    every: Annotated[
+        float, typer.Option(metavar="SECONDS", min=1, help="How often to look (default 30).")
+    ] = 30.0,
+    once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
+) -> None:
+    """Fetch and send in a loop (a service: run it under systemd or tmux). With one
+    receiving mailbox whose server has IMAP IDLE, new mail is taken in as it arrives;
+    otherwise every SECONDS. A mailbox that fails is reported and tried again next round."""
+    from deskline.core.errors import DesklineError
+    from deskline.core.mail.incoming import Fetcher, wait_for_mail
+    from deskline.core.mail.outgoing import Sender
+
+    store = session_of(ctx).store
+    fetcher, sender = Fetcher(store), Sender(store)
+    while True:
+        started = time.monotonic()
+        try:
+            for box in fetcher.fetch():
+                if box.taken:
+                    say(f"{box.mailbox}: took in {len(box.taken)} message(s)")
+        except DesklineError as exc:
+            say(str(exc))
+        done = sender.send_due()
+        if done.sent or done.reasons:
+            say(f"sent {done.sent}, to retry {done.retrying}, given up {done.failed}")
+        if once:
+            return
+        receiving = [m for m in fetcher.rules().mailboxes if m.imap_host]
+        if len(receiving) == 1:  # one mailbox: IMAP IDLE wakes us when mail comes
+            try:
+                if wait_for_mail(receiving[0], every):
+                    continue
+            except DesklineError as exc:
+                say(str(exc))
+        time.sleep(max(0.0, every - (time.monotonic() - started)))
