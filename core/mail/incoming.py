@@ -13,6 +13,7 @@ bulk/junk/list, bounces, lists) and the desk's own messages are stored as ignore
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -288,18 +289,49 @@ class Fetcher:
         return Fetched(box.name, taken)
 
 
+IDLE_SLICE = 5.0  # seconds: the longest a message that came just as IDLE began can wait
+
+
+def _buffered(client: Any) -> bool:
+    """Whether a server's line already sits read into the connection's buffer (a poll of
+    the socket would not see it)."""
+    sock = client.client.sock
+    old = sock.gettimeout()
+    sock.settimeout(0)
+    try:
+        return bool(client.client.file.peek(1))
+    except OSError:  # nothing there (would block)
+        return False
+    finally:
+        sock.settimeout(old)
+
+
 def wait_for_mail(box: Mailbox, timeout: float) -> bool:
     """Wait up to ``timeout`` seconds for new mail in the box's folder with IMAP IDLE (the
     server tells at once); False at once if the server has no IDLE (the caller polls)."""
     from imap_tools import AND
 
+    deadline = time.monotonic() + timeout
     with connect(box, timeout=timeout + 30) as client:
         if "IDLE" not in client.client.capabilities:
             return False
-        if list(client.uids(AND(seen=False))):  # came since the last fetch looked
-            return True
         try:
-            client.idle.wait(timeout=timeout)
+            while time.monotonic() < deadline:
+                if list(client.uids(AND(seen=False))):  # came since the last look
+                    return True
+                client.client.untagged_responses.pop("EXISTS", None)
+                client.idle.start()
+                try:
+                    # Mail that came as IDLE began was read with its "+ idling" (kept aside
+                    # by imaplib), or sits in the read buffer where a poll of the socket
+                    # cannot see it: so poll in short slices, and look again between them.
+                    if client.client.untagged_responses.get("EXISTS") or _buffered(client):
+                        return True
+                    slice_ = max(0.0, min(IDLE_SLICE, deadline - time.monotonic()))
+                    if client.idle.poll(timeout=slice_):
+                        return True
+                finally:
+                    client.idle.stop()
         except Exception as exc:
             raise MailError(
                 f"mailbox {box.name}: IDLE failed: {type(exc).__name__}: {exc}"
