@@ -4,6 +4,8 @@ charts, JSON, CSV, Markdown or an HTML page; ``--mail`` sends it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -122,24 +124,42 @@ def report(
     else:
         body = text_of(built, charts=out is None)
     if out is not None:
-        out.write_text(body, encoding="utf-8")
+        with _writing(out):
+            out.write_text(body, encoding="utf-8")
         say(f"wrote {out}")
     else:
         typer.echo(body, nl=False)
+
+
+@contextmanager
+def _writing(out: Path) -> Iterator[None]:
+    """A file or folder that cannot be written is one line naming it, exit 1."""
+    try:
+        yield
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}", 1)
 
 
 def _csv(built: Report, out: Path | None, table: str | None) -> None:
     from deskline.core.metrics import formats
 
     if built.drill:
-        typer.echo(formats.csv_text(formats.tickets_table(built)), nl=False)
+        text = formats.csv_text(formats.tickets_table(built))
+        if out is None:
+            typer.echo(text, nl=False)
+            return
+        with _writing(out):
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "tickets.csv").write_text(text, encoding="utf-8")
+        say(f"wrote {out / 'tickets.csv'}")
         return
     if table is not None:
         typer.echo(formats.csv_text(built.table(table)), nl=False)
         return
     if out is None:
         fail("csv writes one file per table: give --out DIR, or one table with --table NAME", 2)
-    written = formats.write_csv(built, out)
+    with _writing(out):
+        written = formats.write_csv(built, out)
     say(f"wrote {len(written)} tables to {out}")
 
 

@@ -84,6 +84,25 @@ def test_csv_parses_one_file_per_table(desk_env, tmp_path):
     assert done.returncode == 2 and "--out DIR" in done.stderr
 
 
+def test_an_out_path_that_cannot_be_written_is_one_line(desk_env, tmp_path):
+    env, _, _ = desk_env
+    deskline(env, "list")  # the desk's first command says it kept the built-in policy
+    (tmp_path / "taken.md").write_text("x")
+    for args, path in (
+        (("--out", str(tmp_path / "no" / "such" / "x.txt")), tmp_path / "no" / "such" / "x.txt"),
+        (("--format", "md", "--out", str(tmp_path)), tmp_path),  # a folder
+        (("--format", "csv", "--out", str(tmp_path / "taken.md")), tmp_path / "taken.md"),
+    ):
+        done = deskline(env, *RANGE, *args, check=False)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith(f"deskline: cannot write {path}: ")
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    drilled = tmp_path / "drill"
+    deskline(env, *RANGE, "--tickets", "created", "--format", "csv", "--out", str(drilled))
+    rows = list(csv.DictReader((drilled / "tickets.csv").open(encoding="utf-8")))
+    assert len(rows) == 3 and rows[0]["key"].startswith("T-")
+
+
 def test_roles_and_bad_input(desk_env):
     env, _, _ = desk_env
     as_bo = {**env, "DESKLINE_AS": "bo"}
