@@ -300,6 +300,10 @@ def tables(m: Measures, *, top: int = 10, by: tuple[str, ...] = DIMENSIONS) -> l
         if dim == "day":  # a day's backlog: open at its end
             for day in _days(m.period):
                 groups.setdefault(day, Group()).counts["backlog"] = m.backlog_by_day.get(day, 0)
+        if dim == "week":  # a week's backlog: open at its end (its last day in the period)
+            for end in m.period.day_ends():
+                week, day = m.period.week(end - MOMENT), m.period.day(end - MOMENT)
+                groups.setdefault(week, Group()).counts["backlog"] = m.backlog_by_day.get(day, 0)
         if dim in ("day", "week"):
             groups = dict(sorted(groups.items()))
         else:
@@ -332,8 +336,11 @@ def tables(m: Measures, *, top: int = 10, by: tuple[str, ...] = DIMENSIONS) -> l
     return out
 
 
+MOMENT = timedelta(microseconds=1)  # a day's end less this is still that day
+
+
 def _days(p: Period) -> list[str]:
-    return [p.day(end - timedelta(microseconds=1)) for end in p.day_ends()]
+    return [p.day(end - MOMENT) for end in p.day_ends()]
 
 
 def _people(m: Measures) -> list[tuple[Any, ...]]:

@@ -105,6 +105,9 @@ def test_grouped_figures(filled):
         "2026-04-06": 1,
         "2026-04-07": 1,
     }
+    # a week's backlog is what was open at its end (its last day in the period)
+    assert weeks["2026-03-30"]["backlog"] == backlog["2026-04-05"] == 1
+    assert weeks["2026-04-06"]["backlog"] == backlog["2026-04-07"] == 1
 
 
 def test_a_day_and_the_top_categories(filled):
