@@ -194,6 +194,9 @@ class WorkspaceScreen(Screen[None]):
         self.queue_view = QueueView(self.desk.read_sla, self.desk.opens_at, self.desk.now)
         self._changes_seen = 0  # how many times the pump brought changes
         self._detail_coming: int | None = None  # the ticket whose detail is being read
+        # Gone to by its key, outside the view: (that ticket, the row the cursor rests on);
+        # the detail keeps it until the cursor moves to another row.
+        self._pinned: tuple[int, int] | None = None
         self._me_known = False  # my role read: until then every key shows (core decides)
         self._offered = frozenset(NEEDS)  # the ticket keys the footer shows now
 
@@ -377,6 +380,10 @@ class WorkspaceScreen(Screen[None]):
         once the keys rest while it moves fast (drawing it costs a layout pass)."""
         if event.number != self.queue_view.selected_number:
             return  # the cursor left it before this came: the event for where it is follows
+        if self._pinned is not None:
+            if event.number == self._pinned[1]:
+                return  # the row under the cursor changed, the cursor did not move
+            self._pinned = None
         self.sync_keys()
         if self._detail_timer is not None:
             self._detail_timer.stop()
@@ -738,8 +745,10 @@ class WorkspaceScreen(Screen[None]):
     def reached(self, message: Reached) -> None:
         ticket = message.ticket
         if ticket.number in self.queue_view.numbers:
+            self._pinned = None
             self.queue_view.select_number(ticket.number)
             return
+        self._pinned = (ticket.number, self.queue_view.selected_number)
         self.show_detail(ticket)
         view = self.views_titles.get(self.view_name, self.view_name)
         status = ticket.status.replace("_", " ")

@@ -295,6 +295,29 @@ async def test_a_business_time_clock_before_opening_is_marked_as_waiting(ana):
         assert "closed until" not in pane_text(pane)
 
 
+async def test_a_ticket_gone_to_stays_in_the_detail_while_others_change(ana, store):
+    ana.take("T-1")
+    ana.transition("T-1", "resolved", reason="fixed")  # in no open view
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"T-1", "enter")
+        await settle(pilot)
+        assert app.screen.detail.key == "T-1"
+        under = queue(app).selected_number
+        bo = Desk(store, "bo", now=lambda: NOW)
+        bo.note(f"T-{under}", "ping")  # the row under the cursor changes elsewhere
+        bo.note("T-1", "reopened soon?")  # and the ticket gone to
+        for _ in range(4):
+            await pilot.pause(0.3)
+            await settle(pilot)
+        assert app.screen.detail.key == "T-1"
+        assert [c.body for c in app.screen.detail.comments][-1] == "reopened soon?"
+        await pilot.press("j")  # moving on: the detail follows the cursor again
+        await settle(pilot)
+        assert app.screen.detail.number == queue(app).selected_number != 1
+
+
 async def test_resolving_keeps_my_view_and_my_filter(ana):
     for key in ("T-1", "T-2", "T-3"):
         ana.take(key)
