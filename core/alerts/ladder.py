@@ -220,10 +220,19 @@ class Ladder:
             return marks
         out: list[Mark] = []
         held: set[tuple[str, str | None, datetime]] = set()
+        reminded: datetime | None = None  # when a held not-started reminder now comes
+        grace = self.rules.not_started_after
         for mark in sorted(marks, key=lambda m: m.at):
+            if mark.rung == "hand_back" and reminded is not None and grace is not None:
+                # never taken away before the held reminder had its time: the same grace
+                later = max(mark.at, reminded + grace)
+                out.append(mark if later == mark.at else mark._replace(at=later, held_from=mark.at))
+                continue
             if mark.rung not in quiet.rungs or calendar.is_open(mark.at):
                 out.append(mark)
                 continue
+            if mark.rung == "not_started" and reminded is None:
+                reminded = calendar.next_open(mark.at)
             opening = calendar.next_open(mark.at)
             if (mark.rung, mark.clock, opening) in held:
                 continue

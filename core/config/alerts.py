@@ -246,6 +246,7 @@ def to_toml(rules: AlertRules) -> str:
         lines += [
             "",
             "[alerts.quiet]",
+            "enabled = true",
             f"priorities = {toml_value(sorted(rules.quiet.priorities))}",
             f"rungs = {toml_value([r for r in HOLDABLE if r in rules.quiet.rungs])}",
         ]

@@ -193,6 +193,27 @@ def test_a_breach_is_held_only_when_the_policy_names_it():
     assert breach.key(1) == next(m for m in plain if m.threshold == "breach").key(1)  # same key
 
 
+def test_a_hand_back_waits_for_the_held_reminder_to_have_its_time():
+    """Assigned at 07:00, before opening: the not-started reminder (07:15) waits for 09:00,
+    and the hand-back (07:30) comes a reminder's grace after it, 09:15, not in the night."""
+    at_seven = datetime(2026, 4, 2, 7, 0, tzinfo=UTC)
+    sla = SlaClock(SLA, ClockFacts(created_at=at_seven, priority="P2"))
+    ticket = LadderFacts(1, "assigned", True, at_seven, assigned_at=at_seven)
+    marks = {m.rung: m for m in Ladder(AlertRules()).marks(ticket, sla)}  # the defaults
+    nine = datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
+    assert (marks["not_started"].at, marks["not_started"].held_from) == (
+        nine,
+        at_seven + timedelta(minutes=15),
+    )
+    assert marks["hand_back"].at == nine + timedelta(minutes=15)
+    assert marks["hand_back"].held_from == at_seven + timedelta(minutes=30)
+    open_hours = LadderFacts(1, "assigned", True, nine, assigned_at=nine)  # nothing held
+    day = {m.rung: m for m in Ladder(AlertRules()).marks(open_hours, sla)}
+    assert (
+        day["hand_back"].at == nine + timedelta(minutes=30) and day["hand_back"].held_from is None
+    )
+
+
 # -- a hand-back is routed again -----------------------------------------------------------
 
 
@@ -202,7 +223,7 @@ def routed_desk(store, clock, rules):
 
 
 def test_a_ticket_handed_back_is_routed_again_at_once_and_the_alert_says_where(desk, clock):
-    rules = AlertRules()
+    rules = AlertRules(quiet=None)  # 08:00, before opening: quiet hours would hold it
     ana = routed_desk(desk.store, clock, rules)
     view = ana.create("Printer", priority="P3")
     first = view.assignee
@@ -225,7 +246,7 @@ def test_a_ticket_handed_back_is_routed_again_at_once_and_the_alert_says_where(d
 
 
 def test_a_hand_back_with_no_one_else_free_waits_in_the_queue_and_says_so(desk, clock):
-    rules = AlertRules()
+    rules = AlertRules(quiet=None)  # 08:00, before opening: quiet hours would hold it
     ana = desk_of(desk.store, clock, rules, routing=RoutingRules(fallback_team="Service Desk"))
     view = ana.create("Printer", priority="P3")
     assert view.assignee == "bo"
