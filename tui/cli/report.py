@@ -4,6 +4,8 @@ charts, JSON, CSV, Markdown or an HTML page; ``--mail`` sends it."""
 from __future__ import annotations
 
 import json
+import shutil
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -172,9 +174,13 @@ def text_of(built: Report, *, charts: bool) -> str:
     def pad(text: str, width: int) -> str:
         return text + " " * (width - cell_len(text))
 
-    lines = [formats.title_of(built), ""]
+    room = max(60, shutil.get_terminal_size((80, 24)).columns)
+    lines = [*textwrap.wrap(formats.title_of(built), room, subsequent_indent="  "), ""]
     if charts and not built.drill:
-        lines += [_chart(title, labels, series) for title, labels, series in formats.charts(built)]
+        lines += [
+            _chart(title, labels, series, min(room, 100))
+            for title, labels, series in formats.charts(built)
+        ]
     tables = [formats.tickets_table(built)] if built.drill else list(built.tables)
     for t in tables:
         heads, rows = formats.shown(t)
@@ -183,19 +189,39 @@ def text_of(built: Report, *, charts: bool) -> str:
             lines += ["  (none)", ""]
             continue
         widths = [max(cell_len(h), *(cell_len(r[i]) for r in rows)) for i, h in enumerate(heads)]
-        lines.append("  " + "  ".join(pad(h, w) for h, w in zip(heads, widths, strict=True)))
-        for r in rows:
-            lines.append("  " + "  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)))
-        lines.append("")
+        # A table wider than the terminal goes in parts, each led by its first column.
+        for part in _parts(widths, room) if not built.drill else [list(range(len(heads)))]:
+            lines.append("  " + "  ".join(pad(heads[i], widths[i]) for i in part))
+            for r in rows:
+                lines.append("  " + "  ".join(pad(r[i], widths[i]) for i in part))
+            lines.append("")
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def _chart(title: str, labels: list[str], series: list[tuple[str, str, list[float]]]) -> str:
+def _parts(widths: list[int], room: int) -> list[list[int]]:
+    """Column indexes in parts no wider than ``room`` (two spaces between and before),
+    each part starting with column 0."""
+    parts: list[list[int]] = []
+    part = [0]
+    used = 2 + widths[0]
+    for i in range(1, len(widths)):
+        if len(part) > 1 and used + 2 + widths[i] > room:
+            parts.append(part)
+            part, used = [0], 2 + widths[0]
+        part.append(i)
+        used += 2 + widths[i]
+    parts.append(part)
+    return parts
+
+
+def _chart(
+    title: str, labels: list[str], series: list[tuple[str, str, list[float]]], width: int
+) -> str:
     import plotext as plt
 
     plt.clear_figure()
     plt.theme("clear")
-    plt.plotsize(80, 15)
+    plt.plotsize(width, 15)
     plt.title(title)
     short = [label[:10] for label in labels]
     if len(series) == 1:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from conftest import need_tool
 from processes import deskline
 
@@ -63,6 +64,9 @@ def test_json_text_and_drill_down(desk_env):
     assert data["from"] == "2026-04-01T00:00:00Z" and data["to"] == "2026-04-07T12:00:00Z"
     text = deskline(env, *RANGE).stdout
     assert "Created and solved" in text and "Summary" in text and "By priority" in text
+    narrow = deskline({**env, "COLUMNS": "80"}, *RANGE).stdout  # tables in parts that fit
+    assert max(cell_len(line) for line in narrow.splitlines()) <= 80
+    assert narrow.count("  group  ") > text.count("Summary")  # the summary went in parts
     listed = deskline(env, *RANGE, "--tickets", "breaches").stdout
     assert keys["B"] in listed and keys["C"] in listed and keys["A"] not in listed
     md = deskline(env, *RANGE, "--format", "md").stdout
