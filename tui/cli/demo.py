@@ -19,7 +19,10 @@ def demo(
     ] = False,
     fresh: Annotated[bool, typer.Option("--fresh", help="Start the demo database anew.")] = False,
     tickets: Annotated[
-        int, typer.Option(metavar="N", help="How many tickets a new demo desk gets.", min=1)
+        int,
+        typer.Option(
+            metavar="N", help="How many tickets a new demo desk gets.", min=1, max=100_000
+        ),
     ] = 300,
 ) -> None:
     """Open deskline on a demo database of about 300 tickets (created on first use)."""

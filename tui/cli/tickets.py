@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskline.tui.cli.context import Commands, JsonOpt, KeyArg, VersionOpt, emit, fail, session_of
+from deskline.tui.cli.context import (
+    COUNT_MAX,
+    Commands,
+    JsonOpt,
+    KeyArg,
+    VersionOpt,
+    emit,
+    fail,
+    print_line,
+    session_of,
+)
 
 if TYPE_CHECKING:
     from deskline.core.desk.views import TicketView
@@ -19,7 +29,7 @@ STATUSES = ("new", "assigned", "in_progress", "pending", "resolved", "closed")
 
 def changed(ticket: TicketView, as_json: bool, what: str) -> None:
     """A changed ticket: its JSON, or one line saying what changed."""
-    emit(ticket.to_json(), as_json, lambda: typer.echo(f"{ticket.key}: {what}"))
+    emit(ticket.to_json(), as_json, lambda: print_line(f"{ticket.key}: {what}"))
 
 
 @app.command()
@@ -83,10 +93,10 @@ def new(
     )
 
     def human() -> None:
-        typer.echo(f"created {ticket.key}: {ticket.title}")
+        print_line(f"created {ticket.key}: {ticket.title}")
         for event in ticket.events:
             if event.kind in ("triaged", "routed", "surge"):
-                typer.echo(f"  {event.kind}: {event.reason}")
+                print_line(f"  {event.kind}: {event.reason}")
 
     emit(ticket.to_json(), as_json, human)
 
@@ -110,7 +120,7 @@ def list_(
     mine: Annotated[bool, typer.Option("--mine", help="Only tickets assigned to me.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Every status, closed included.")] = False,
     limit: Annotated[
-        int | None, typer.Option(metavar="N", help="At most this many.", min=1)
+        int | None, typer.Option(metavar="N", help="At most this many.", min=1, max=COUNT_MAX)
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, OptionList, Select
@@ -17,6 +18,7 @@ from textual.widgets.option_list import Option
 from deskline.core.desk import fields
 from deskline.core.desk.templates import Draft, Template, apply
 from deskline.core.errors import DesklineError
+from deskline.core.inert import visible
 
 AUTO = "auto"  # the quick-create priority that lets triage decide
 
@@ -30,6 +32,11 @@ DIALOG_CSS = """
 {name} .hint {{ color: $text-muted; margin-top: 1; }}
 {name} Input, {name} Select {{ margin-bottom: 0; }}
 """
+
+
+def option(value: str, label: str) -> Option:
+    """A choice whose label (names, teams: data) is plain text, never markup."""
+    return Option(Content(visible(label)), id=value)
 
 
 class Choose(ModalScreen[str | None]):
@@ -66,7 +73,7 @@ class Choose(ModalScreen[str | None]):
                     suggester=SuggestFromList([v for v, _ in self.choices], case_sensitive=False),
                     id="choose-filter",
                 )
-            yield OptionList(*[Option(label, id=value) for value, label in self.choices])
+            yield OptionList(*[option(value, label) for value, label in self.choices])
             yield Label(self.hint, classes="hint")
 
     def on_mount(self) -> None:
@@ -98,7 +105,7 @@ class Choose(ModalScreen[str | None]):
         options.clear_options()
         words = text.lower().split()
         options.add_options(
-            Option(label, id=value)
+            option(value, label)
             for value, label in self.choices
             if all(w in f"{value} {label}".lower() for w in words)
         )
@@ -122,7 +129,7 @@ class Choose(ModalScreen[str | None]):
             index = options.highlighted or 0
             self.dismiss(options.get_option_at_index(index).id)
         else:
-            self.notify(f"no match for {value!r}", severity="warning")
+            self.notify(visible(f"no match for {value!r}"), severity="warning", markup=False)
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -329,7 +336,7 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
                 try:
                     draft = apply(template, draft)  # presets, tags and required fields
                 except DesklineError as exc:
-                    self.notify(str(exc), severity="warning")
+                    self.notify(visible(str(exc)), severity="warning", markup=False)
                     return
         self.dismiss(
             {
