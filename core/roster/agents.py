@@ -58,7 +58,9 @@ def check_login(login: str) -> str:
         or len(value.encode()) > 63
         or any(c.isspace() or not c.isprintable() for c in value)
     ):
-        raise InvalidInput(f"bad database login {login!r}: use one word of at most 63 bytes")
+        raise InvalidInput(
+            f"bad database login '{quoted(login)}': use one word of at most 63 bytes"
+        )
     return value
 
 
@@ -70,7 +72,8 @@ def _login_free(session: Session, login: str) -> None:
 
 def unknown_agent(handle: str) -> UnknownAgent:
     return UnknownAgent(
-        f'unknown agent {handle!r}: add them with `deskline agents add {handle} --name "Full Name"`'
+        f"unknown agent '{quoted(handle)}': add them with "
+        f'`deskline agents add {quoted(handle)} --name "Full Name"`'
     )
 
 

@@ -101,7 +101,8 @@ COMMANDS = st.one_of(
     st.sampled_from([b"", b"   ", b"\t"]).map(lambda t: ([b"new", b"-t", t], {})),
     BAD_COUNT.map(lambda n: ([b"list", b"--limit", n], {})),
     BAD_HANDLE.map(lambda h: ([b"agents", b"add", h], {})),
-    BAD_HANDLE.map(lambda h: ([b"--as", h, b"list"], {})),
+    # (an empty --as is no --as: DESKLINE_AS, then the OS user)
+    BAD_HANDLE.filter(lambda h: h.strip()).map(lambda h: ([b"--as", h, b"list"], {})),
     BAD_COUNT.map(lambda n: ([b"agents", b"add", b"cy", b"--max-active", n], {})),
     BAD_COUNT.map(lambda n: ([b"agents", b"set", b"bo", b"--max-active", n], {})),
     HUGE.map(lambda n: ([b"agents", b"set", b"bo", b"--cap", n], {})),
@@ -163,3 +164,13 @@ def test_config_check_of_a_bad_file_is_one_line(desk_env, tmp_path, source):
     done = run_bytes(desk_env, [b"config", b"check", os.fsencode(path)])
     assert_one_line(done, source[:200])
     assert snapshot(desk_env["DESKLINE_DB"]) == before
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_huge_bad_value_is_quoted_cut_to_a_line(desk_env):
+    huge = "P" + "9" * 100_000
+    for args in (["new", "-t", "Printer", "-p", huge], ["assign", "T-1", "x" * 100_000]):
+        done = deskline(desk_env, *args, check=False)
+        assert done.returncode in (1, 2)
+        [line] = done.stderr.splitlines()
+        assert len(line) < 300 and "…" in line, line
