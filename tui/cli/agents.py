@@ -124,7 +124,7 @@ def parse_cap(text: str | None) -> tuple[int | None, bool]:
         return None, True
     digits = text.strip()
     if not (digits.isascii() and digits.isdigit()) or int(digits) > COUNT_MAX:
-        fail(f"bad cap {quoted(text)}: use a whole number (0 to {COUNT_MAX}) or default", 2)
+        fail(f"bad cap '{quoted(text)}': use a whole number (0 to {COUNT_MAX}) or default", 2)
     return int(text), False
 
 

@@ -66,7 +66,7 @@ class Choose(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.heading, classes="title")
+            yield Label(self.heading, classes="title", markup=False)
             if self.typed:
                 yield Input(
                     placeholder="type to narrow, enter takes the first",
@@ -153,7 +153,7 @@ class TextEntry(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.heading, classes="title")
+            yield Label(self.heading, classes="title", markup=False)
             yield Input(value=self.value, placeholder=self.placeholder, id="entry")
             yield Label("enter saves · esc cancels", classes="hint")
 
@@ -191,9 +191,9 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.heading, classes="title")
+            yield Label(self.heading, classes="title", markup=False)
             for name, prompt in (*self.FIELDS, self.TARGET):
-                yield Label(prompt)
+                yield Label(prompt, markup=False)
                 yield Input(value=self.values.get(name) or "", id=name)
             yield Label("enter moves on and saves on the last field · esc cancels", classes="hint")
 

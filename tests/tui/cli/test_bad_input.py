@@ -97,6 +97,26 @@ COMMANDS = st.one_of(
     NOT_UTF8.map(lambda b: ([b"new", b"-t", b"Printer", b"--customer", b], {})),
     NOT_UTF8.map(lambda b: ([b"--as", b, b"list"], {})),
     NOT_UTF8.map(lambda b: ([b"agents", b"add", b], {})),
+    st.tuples(
+        st.sampled_from(
+            [
+                [b"reply", b"T-1"],
+                [b"note", b"T-1"],
+                [b"new", b"-t", b"Printer", b"--tag"],
+                [b"new", b"-t", b"Printer", b"--category"],
+                [b"agents", b"add", b"cy", b"--name"],
+                [b"agents", b"add", b"cy", b"--team"],
+                [b"agents", b"set", b"bo", b"--skill"],
+                [b"customers", b"set"],
+                [b"assign", b"T-1"],
+                [b"show"],
+                [b"status", b"T-1"],
+                [b"--db"],
+                [b"--config"],
+            ]
+        ),
+        NOT_UTF8,
+    ).map(lambda c: ([*c[0], c[1]], {})),
     LONG_TITLE.map(lambda t: ([b"new", b"-t", t], {})),
     st.sampled_from([b"", b"   ", b"\t"]).map(lambda t: ([b"new", b"-t", t], {})),
     BAD_COUNT.map(lambda n: ([b"list", b"--limit", n], {})),
