@@ -71,10 +71,15 @@ def build_whole(path: Path, make: Callable[[Path], None]) -> None:
     part = path.with_name(f"{path.name}{PART}{os.getpid()}")
     for leftover in _files_of(part):
         leftover.unlink()
-    make(part)
-    with sqlite3.connect(part) as conn:  # fold the write-ahead log into the file itself
-        conn.execute("PRAGMA journal_mode=DELETE")
-    conn.close()
+    try:
+        make(part)
+        with sqlite3.connect(part) as conn:  # fold the write-ahead log into the file itself
+            conn.execute("PRAGMA journal_mode=DELETE")
+        conn.close()
+    except BaseException:  # stopped (ctrl+c) or failed: no half file stays behind
+        for leftover in _files_of(part):
+            leftover.unlink(missing_ok=True)
+        raise
     os.replace(part, path)
 
 

@@ -156,7 +156,7 @@ def session_of(ctx: typer.Context) -> Session:
     return ctx.ensure_object(Session)
 
 
-MESSAGE_MAX = 280  # a notice's characters; what it quotes of the input is cut before (quoted)
+MESSAGE_MAX = 600  # a notice's characters at most; what it quotes of the input is cut to 80
 
 
 def say(message: str) -> None:
