@@ -7,7 +7,10 @@ import os
 from datetime import UTC, datetime
 from typing import overload
 
+from deskline.core.inert import quoted
+
 ENV = "DESKLINE_NOW"
+YEARS = (1970, 9000)  # the times deskline takes
 
 
 class ClockError(ValueError):
@@ -20,10 +23,15 @@ def parse_instant(text: str) -> datetime:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise ClockError(
-            f"bad time {text!r}: use ISO 8601 with an offset, like 2026-04-02T16:30:00+02:00"
+            f"bad time '{quoted(text)}': use ISO 8601 with an offset, "
+            "like 2026-04-02T16:30:00+02:00"
         ) from None
     if value.tzinfo is None:
-        raise ClockError(f"time {text!r} has no offset: add one, like +02:00 or Z")
+        raise ClockError(f"time '{quoted(text)}' has no offset: add one, like +02:00 or Z")
+    if not YEARS[0] <= value.year <= YEARS[1]:  # due times lie years ahead: keep them in range
+        raise ClockError(
+            f"time '{quoted(text)}' is out of range: use a year from {YEARS[0]} to {YEARS[1]}"
+        )
     return value.astimezone(UTC)
 
 

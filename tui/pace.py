@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from textual.app import App
 from textual.worker import get_current_worker
 
+from deskline.core.inert import visible
+
 POLLERS = frozenset({"feed", "alerts"})  # the groups of these workers: they end with the app
 
 
@@ -41,7 +43,12 @@ class Trouble:
         if line != self._told:
             self._told = line
             self.app.call_from_thread(
-                self.app.notify, line, title=self.title, severity="error", timeout=15
+                self.app.notify,
+                visible(line),
+                title=self.title,
+                severity="error",
+                timeout=15,
+                markup=False,
             )
 
     def over(self) -> None:

@@ -31,6 +31,7 @@ from email.utils import formatdate, getaddresses, make_msgid
 from typing import Any
 
 from deskline.core.clock import iso
+from deskline.core.inert import stripped, visible
 
 CLOCK_WORDS = {"first_response": "first response", "resolution": "resolution"}
 SEVERITY_BY_LEVEL = {0: "information", 1: "warning", 2: "warning", 3: "error"}
@@ -247,12 +248,12 @@ class DesktopChannel:
         """The arguments of plyer's notification backend for this notice."""
         seconds = max(1, round(self.timeout))
         return {
-            "title": notice.summary,
-            "message": notice.body,
+            "title": visible(notice.summary),  # ticket text shown to a person: made visible
+            "message": visible(notice.body),
             "app_name": self.app_name,
             "app_icon": "",
             "timeout": seconds,
-            "ticker": notice.summary,
+            "ticker": visible(notice.summary),
             "toast": False,
             "hints": {},
             # read by the notify-send backend only
@@ -329,7 +330,10 @@ class WebhookChannel:
         self.where = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.netloc else url
 
     def payload(self, notice: Notice) -> dict[str, Any]:
-        return {"text": f"{notice.summary}\n{notice.body}", **notice.to_json()}
+        """The JSON posted: the notice's fields, text stripped of control characters (a chat
+        client could act on them)."""
+        fields = {k: stripped(v) if isinstance(v, str) else v for k, v in notice.to_json().items()}
+        return {"text": stripped(f"{notice.summary}\n{notice.body}"), **fields}
 
     def send(self, notice: Notice) -> None:
         """POST the notice; retry 5xx, 429 and network errors with backoff, never other 4xx."""
@@ -403,14 +407,14 @@ class EmailChannel:
 
     def message(self, notice: Notice, to: Sequence[str]) -> EmailMessage:
         message = EmailMessage()
-        message["Subject"] = notice.summary
+        message["Subject"] = _one_line(stripped(notice.summary), 900)
         message["From"] = self.sender
         message["To"] = ", ".join(to)
         message["Date"] = formatdate(localtime=True)
         message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2] or None)
         message["X-Deskline-Ticket"] = notice.ticket
         message["X-Deskline-Level"] = str(notice.level)
-        message.set_content(f"{notice.summary}\n\n{notice.body}\n")
+        message.set_content(stripped(f"{notice.summary}\n\n{notice.body}\n"))
         return message
 
     def _password(self) -> str | None:

@@ -4,6 +4,9 @@ where deskline keeps its files. The one door from the tui to the store."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +19,9 @@ __all__ = [
     "Store",
     "StoreError",
     "backup",
+    "build_whole",
     "demo_file",
+    "unfinished_builds",
     "open_store",
     "schema_of",
     "ticket_count",
@@ -54,3 +59,55 @@ def demo_file() -> Path:
 def ticket_count(store: Store) -> int:
     with store.read() as s:
         return queries.ticket_count(s)
+
+
+PART = ".part-"  # a file being built: ``demo.db.part-PID``
+
+
+def build_whole(path: Path, make: Callable[[Path], None]) -> None:
+    """Make the SQLite file ``path`` all or nothing: ``make`` fills a file of its own beside
+    it (closing every store it opened), which becomes ``path`` in one rename once whole.
+    Killed before, it leaves only that file, which ``unfinished_builds`` finds."""
+    part = path.with_name(f"{path.name}{PART}{os.getpid()}")
+    for leftover in _files_of(part):
+        leftover.unlink()
+    try:
+        make(part)
+        with sqlite3.connect(part) as conn:  # fold the write-ahead log into the file itself
+            conn.execute("PRAGMA journal_mode=DELETE")
+        conn.close()
+    except BaseException:  # stopped (ctrl+c) or failed: no half file stays behind
+        for leftover in _files_of(part):
+            leftover.unlink(missing_ok=True)
+        raise
+    os.replace(part, path)
+
+
+def unfinished_builds(path: Path) -> list[Path]:
+    """The files of builds of ``path`` whose process is gone (killed), removed; returned
+    so the caller can say so."""
+    gone = []
+    for part in path.parent.glob(f"{path.name}{PART}*"):
+        pid = part.name.rpartition(PART)[2].partition("-")[0]
+        if not pid.isdigit() or not _running(int(pid)):
+            part.unlink(missing_ok=True)
+            gone.append(part)
+    return gone
+
+
+def _files_of(db: Path) -> list[Path]:
+    return [
+        f
+        for f in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"))
+        if f.exists()
+    ]
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid != os.getpid()

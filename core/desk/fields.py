@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from deskline.core.errors import InvalidInput, NotFound
+from deskline.core.inert import quoted
 
 PRIORITIES = ("P0", "P1", "P2", "P3")
 CHANNELS = ("email", "phone", "chat", "web", "api", "walk-in")
@@ -16,7 +17,7 @@ MAX_TICKET = 2**31 - 1
 def priority(text: str) -> str:
     value = text.strip().upper()
     if value not in PRIORITIES:
-        raise InvalidInput(f"bad priority {text!r}: use P0, P1, P2 or P3")
+        raise InvalidInput(f"bad priority '{quoted(text)}': use P0, P1, P2 or P3")
     return value
 
 
@@ -32,7 +33,7 @@ def title(text: str) -> str:
 def channel(text: str) -> str:
     value = text.strip().lower()
     if value not in CHANNELS:
-        raise InvalidInput(f"bad channel {text!r}: use one of {', '.join(CHANNELS)}")
+        raise InvalidInput(f"bad channel '{quoted(text)}': use one of {', '.join(CHANNELS)}")
     return value
 
 
@@ -40,9 +41,11 @@ def category_path(text: str) -> str:
     """``Account / Login/Locked`` -> ``Account/Login/Locked``; one to three levels."""
     parts = [part.strip() for part in text.split("/")]
     if not text.strip() or any(not part for part in parts):
-        raise InvalidInput(f"bad category {text!r}: use a path like Account/Login/Locked")
+        raise InvalidInput(f"bad category '{quoted(text)}': use a path like Account/Login/Locked")
     if len(parts) > 3:
-        raise InvalidInput(f"category {text!r} has {len(parts)} levels; at most 3 are allowed")
+        raise InvalidInput(
+            f"category '{quoted(text)}' has {len(parts)} levels; at most 3 are allowed"
+        )
     return "/".join(parts)
 
 
@@ -60,7 +63,7 @@ def tags(values: Iterable[str]) -> str:
 def role(text: str) -> str:
     value = text.strip().lower()
     if value not in ROLES:
-        raise InvalidInput(f"bad role {text!r}: use one of {', '.join(ROLES)}")
+        raise InvalidInput(f"bad role '{quoted(text)}': use one of {', '.join(ROLES)}")
     return value
 
 
@@ -77,7 +80,7 @@ def ticket_number(key: str) -> int:
     if value.startswith("T-"):
         value = value[2:]
     if not value.isdigit() or int(value) == 0:
-        raise InvalidInput(f"bad ticket key {key!r}: use the form T-42")
+        raise InvalidInput(f"bad ticket key '{quoted(key)}': use the form T-42")
     if int(value) > MAX_TICKET:  # beyond any stored key (and the column's range)
         raise NotFound(f"no ticket T-{value}: check the key with `deskline list`")
     return int(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from collections.abc import Iterable
 
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +15,7 @@ from deskline.core.desk import fields
 from deskline.core.desk.audit import record_desk_event
 from deskline.core.desk.views import AgentView
 from deskline.core.errors import Forbidden, InvalidInput, Refused, UnknownAgent
+from deskline.core.inert import quoted
 from deskline.core.roster import access, permissions
 from deskline.core.routing.route import ROUTED_STATUSES
 from deskline.storage import access as logins
@@ -33,10 +35,18 @@ def os_handle() -> str:
         return os.environ.get("USER", "agent")
 
 
+HANDLE = re.compile(r"[a-z0-9_][a-z0-9._-]{0,31}")  # shown everywhere, so never markup or escapes
+
+
 def check_handle(handle: str) -> str:
+    """A handle as the desk keeps it: lower-case letters, digits, ``.``, ``_`` and ``-``, at
+    most 32 characters (it is printed on every line and never needs quoting)."""
     value = handle.strip()
-    if not value or any(c.isspace() for c in value) or len(value) > 64:
-        raise InvalidInput(f"bad handle {handle!r}: use one word, like alice or li.wei")
+    if HANDLE.fullmatch(value) is None:
+        raise InvalidInput(
+            f"bad handle {quoted(handle)}: use one word of at most 32 lower-case letters, "
+            "digits, '.', '_' or '-', like alice or li.wei"
+        )
     return value
 
 
@@ -48,7 +58,9 @@ def check_login(login: str) -> str:
         or len(value.encode()) > 63
         or any(c.isspace() or not c.isprintable() for c in value)
     ):
-        raise InvalidInput(f"bad database login {login!r}: use one word of at most 63 bytes")
+        raise InvalidInput(
+            f"bad database login '{quoted(login)}': use one word of at most 63 bytes"
+        )
     return value
 
 
@@ -60,7 +72,8 @@ def _login_free(session: Session, login: str) -> None:
 
 def unknown_agent(handle: str) -> UnknownAgent:
     return UnknownAgent(
-        f'unknown agent {handle!r}: add them with `deskline agents add {handle} --name "Full Name"`'
+        f"unknown agent '{quoted(handle)}': add them with "
+        f'`deskline agents add {quoted(handle)} --name "Full Name"`'
     )
 
 

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from deskline.core.alerts.inbox import Inbox, InboxItem
+from deskline.core.inert import visible
 
 LEVEL_WORD = {0: "reminder", 1: "level 1", 2: "level 2", 3: "level 3"}
 
@@ -91,10 +92,10 @@ class AlertCentre(ModalScreen[str | None]):
         return (
             "✓" if item.acknowledged_at else "•",
             f"{item.fired_at.astimezone():%m-%d %H:%M}",
-            item.ticket or "",
+            Text(visible(item.ticket or "")),
             level,
             "late" if item.late else "",
-            item.summary,
+            Text(visible(item.summary)),  # a Text: DataTable reads a str as markup
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

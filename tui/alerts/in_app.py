@@ -27,6 +27,7 @@ from deskline.core.alerts.inbox import DESKTOP, IN_APP, Inbox, InboxItem
 from deskline.core.alerts.watcher import Fired, SlaWatcher
 from deskline.core.config.ui import NotifyPrefs
 from deskline.core.desk.tickets import Desk
+from deskline.core.inert import visible
 from deskline.tui.alerts.centre import LEVEL_WORD
 from deskline.tui.pace import Trouble, every
 from deskline.tui.pump import ChangePump
@@ -117,7 +118,12 @@ class AppAlerts:
         if kind == "failure":
             try:
                 self.app.call_from_thread(
-                    self.app.notify, line, title="Alerts", severity="warning", timeout=15
+                    self.app.notify,
+                    visible(line),
+                    title="Alerts",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
                 )
             except RuntimeError:
                 pass
@@ -176,7 +182,7 @@ class AppAlerts:
         for item in items:
             self._shown.append(now)
             self.app.notify(
-                item.summary,
+                visible(item.summary),
                 title=f"Alert · {LEVEL_WORD.get(item.level, item.level)}",
                 severity=item.notice.severity,  # type: ignore[arg-type]
                 timeout=30 if item.level >= 3 else 10,

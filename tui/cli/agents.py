@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, session_of
+from deskline.core.inert import quoted
+from deskline.tui.cli.context import (
+    COUNT_MAX,
+    Commands,
+    JsonOpt,
+    emit,
+    fail,
+    print_line,
+    session_of,
+)
 
 if TYPE_CHECKING:
     from deskline.core.desk.views import AgentView
@@ -36,7 +45,9 @@ def agents_add(
         list[str] | None, typer.Option("--skill", metavar="SKILL", help="A skill; repeat.")
     ] = None,
     email: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Their email.")] = None,
-    max_active: Annotated[int, typer.Option(metavar="N", help="Most open tickets at once.")] = 10,
+    max_active: Annotated[
+        int, typer.Option(metavar="N", max=COUNT_MAX, help="Most open tickets at once.")
+    ] = 10,
     db_role: Annotated[
         str | None,
         typer.Option(
@@ -63,7 +74,7 @@ def agents_add(
         by=me,
         db_role=db_role,
     )
-    emit(agent.to_json(), as_json, lambda: typer.echo(f"added {agent.handle} ({agent.role})"))
+    emit(agent.to_json(), as_json, lambda: print_line(f"added {agent.handle} ({agent.role})"))
 
 
 @app.command("list")
@@ -101,7 +112,7 @@ def agents_duty(
     emit(
         agent.to_json(),
         as_json,
-        lambda: typer.echo(f"{agent.handle} is {'on' if agent.on_duty else 'off'} duty"),
+        lambda: print_line(f"{agent.handle} is {'on' if agent.on_duty else 'off'} duty"),
     )
 
 
@@ -111,8 +122,9 @@ def parse_cap(text: str | None) -> tuple[int | None, bool]:
         return None, False
     if text.strip().lower() == "default":
         return None, True
-    if not text.strip().isdigit():
-        fail(f"bad cap {text!r}: use a whole number (0 or more) or default", 2)
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()) or int(digits) > COUNT_MAX:
+        fail(f"bad cap '{quoted(text)}': use a whole number (0 to {COUNT_MAX}) or default", 2)
     return int(text), False
 
 
@@ -141,7 +153,9 @@ def agents_set(
     ] = None,
     max_active: Annotated[
         int | None,
-        typer.Option(metavar="N", help="Most open tickets they hold at once, any priority."),
+        typer.Option(
+            metavar="N", max=COUNT_MAX, help="Most open tickets they hold at once, any priority."
+        ),
     ] = None,
     team: Annotated[
         str | None,
@@ -172,7 +186,7 @@ def agents_set(
         team=team,
         role=role,
     )
-    emit(agent.to_json(), as_json, lambda: typer.echo(agent_line(agent)))
+    emit(agent.to_json(), as_json, lambda: print_line(agent_line(agent)))
 
 
 @app.command("remove")
@@ -183,7 +197,7 @@ def agents_remove(ctx: typer.Context, handle: HandleArg) -> None:
     session = session_of(ctx)
     me = session.desk().actor
     Roster(session.store).remove(handle, by=me)
-    typer.echo(f"removed {handle}")
+    print_line(f"removed {handle}")
 
 
 def agent_line(agent: AgentView) -> str:
@@ -218,4 +232,4 @@ def agents_set_login(
     session = session_of(ctx)
     agent = Roster(session.store).set_login(handle, login, by=session.desk().actor)
     bound = f"login {agent.db_role}" if agent.db_role else "no login"
-    emit(agent.to_json(), as_json, lambda: typer.echo(f"{agent.handle} is bound to {bound}"))
+    emit(agent.to_json(), as_json, lambda: print_line(f"{agent.handle} is bound to {bound}"))

@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskline.tui.cli import log
-from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, say, session_of
+from deskline.tui.cli.context import (
+    COUNT_MAX,
+    Commands,
+    JsonOpt,
+    emit,
+    fail,
+    print_line,
+    say,
+    session_of,
+)
 
 if TYPE_CHECKING:
     from deskline.core.alerts.feed import AlertFeed
@@ -47,6 +56,7 @@ def watch(
             "--since",
             metavar="ID",
             min=0,
+            max=2**63 - 1,
             help="With --jsonl: first print the alerts stored after this id (each line's id).",
         ),
     ] = None,
@@ -90,7 +100,7 @@ def watch(
             logger.info("fired: %s → %s", item.notice.summary, recipients)
             if feed is None:
                 line = f"{item.notice.fired_at.astimezone():%H:%M:%S} {item.notice.summary}"
-                typer.echo(line + " → " + recipients)
+                print_line(line + " → " + recipients)
         sys.stdout.flush()
 
     def tell(kind: str, line: str) -> None:
@@ -168,7 +178,8 @@ def inbox_line(item: InboxItem) -> str:
 def alerts_list(
     ctx: typer.Context,
     limit: Annotated[
-        int, typer.Option("--limit", metavar="N", min=1, help="How many, newest first.")
+        int,
+        typer.Option("--limit", metavar="N", min=1, max=COUNT_MAX, help="How many, newest first."),
     ] = 50,
     as_json: JsonOpt = False,
 ) -> None:
@@ -182,7 +193,7 @@ def alerts_list(
     emit(
         [dict(item.to_json(), id=item.delivery_id) for item in items],
         as_json,
-        lambda: typer.echo("\n".join(inbox_line(i) for i in items) or "no alerts for you"),
+        lambda: print_line("\n".join(inbox_line(i) for i in items) or "no alerts for you"),
     )
 
 
@@ -267,7 +278,7 @@ def me_notify(
 
     def human() -> None:
         hours = f"{data['quiet']} ({data['timezone']})" if data["quiet"] else "none"
-        typer.echo(f"{handle}: channels {', '.join(data['channels'])}; quiet hours {hours}")
+        print_line(f"{handle}: channels {', '.join(data['channels'])}; quiet hours {hours}")
 
     emit(data, as_json, human)
 

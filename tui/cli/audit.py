@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from deskline.tui.cli.context import Commands, JsonOpt, emit, session_of
+from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, session_of
 
 app = Commands(name="audit", help="The audit trail: verify its hash chains, read a chain.")
 
@@ -27,11 +27,11 @@ def audit_verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     def human() -> None:
         for b in report.broken:
-            typer.echo(f"{b.chain}: event {b.event_id}: {b.problem}: {b.detail}")
+            print_line(f"{b.chain}: event {b.event_id}: {b.problem}: {b.detail}")
         if report.holds:
-            typer.echo(f"{report.events} events in {report.chains} chains: all links hold")
+            print_line(f"{report.events} events in {report.chains} chains: all links hold")
         else:
-            typer.echo(
+            print_line(
                 f"{report.events} events in {report.chains} chains: {len(report.broken)} broken",
                 err=True,
             )
@@ -68,8 +68,8 @@ def audit_log(
             why = f" — {e.reason}" if e.reason else ""
             line = f"{e.id:>6}  {local(e.at)}  {who}{login}  {e.kind}  "
             line += f"{_values(e.old)} → {_values(e.new)}{why}  {(e.hash or 'no hash')[:12]}"
-            typer.echo(plain(line))
+            print_line(plain(line))
         if not entries:
-            typer.echo("no events in this chain")
+            print_line("no events in this chain")
 
     emit([e.to_json() for e in entries], as_json, human)

@@ -23,8 +23,10 @@ def config_check(
     """Validate a deskline.toml (policy and personal sections) and print its SLA table."""
     from deskline.core.config.settings import load_config
     from deskline.tui.cli import render, rules_text
+    from deskline.tui.keys import check_keymap
 
     settings = load_config(file or session_of(ctx).config)
+    check_keymap(settings.keys, settings.source)  # as the app would: unusable keys refused
     where = settings.source or "no deskline.toml found; the defaults"
     typer.echo(f"{where}: ok")
     render.policy_table(settings.sla)

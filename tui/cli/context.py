@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperCommand
 
+from deskline.core.inert import visible
+
 if TYPE_CHECKING:
     from typer._click import Context, HelpFormatter
 
@@ -154,9 +156,21 @@ def session_of(ctx: typer.Context) -> Session:
     return ctx.ensure_object(Session)
 
 
+MESSAGE_MAX = 600  # a notice's characters at most; what it quotes of the input is cut to 80
+
+
 def say(message: str) -> None:
-    """A notice for the person, on stderr, so stdout stays clean for scripts."""
-    typer.echo(f"deskline: {message}", err=True)
+    """A notice for the person, on stderr, so stdout stays clean for scripts: one line,
+    its control characters shown (it may quote what someone typed or stored)."""
+    line = visible(message).replace("\n", " ")
+    if len(line) > MESSAGE_MAX:
+        line = line[: MESSAGE_MAX - 1] + "…"
+    typer.echo(f"deskline: {line}", err=True)
+
+
+def print_line(text: str) -> None:
+    """A line of output on stdout, its control characters shown (it carries stored text)."""
+    typer.echo(visible(text))
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -174,11 +188,16 @@ def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (shape in the README).")]
+# The largest number a command takes (a PostgreSQL INTEGER column): a bigger one is a usage
+# error of one line, not an overflow in the driver.
+COUNT_MAX = 2**31 - 1
 VersionOpt = Annotated[
     int | None,
     typer.Option(
         "--if-version",
         metavar="VERSION",
+        min=0,
+        max=COUNT_MAX,
         help="Only change the ticket if it is still at this version (else: stale edit).",
     ),
 ]

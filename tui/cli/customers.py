@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from deskline.tui.cli.context import Commands, JsonOpt, emit, say, session_of
+from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, say, session_of
 
 app = Commands(name="customers", help="Customers: tier (standard or vip) and dedicated agent.")
 
@@ -37,7 +37,7 @@ def customers_set(
     emit(
         customer.to_json(),
         as_json,
-        lambda: typer.echo(
+        lambda: print_line(
             f"{customer.name}: {customer.tier}, dedicated agent {customer.dedicated or '—'}"
         ),
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from deskline.tui.cli.context import Commands, say, session_of
+from deskline.tui.cli.context import Commands, Session, say, session_of
 
 app = Commands()
 
@@ -19,29 +20,73 @@ def demo(
     ] = False,
     fresh: Annotated[bool, typer.Option("--fresh", help="Start the demo database anew.")] = False,
     tickets: Annotated[
-        int, typer.Option(metavar="N", help="How many tickets a new demo desk gets.", min=1)
-    ] = 300,
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="How many tickets a new demo desk gets (default 300); an existing one is "
+            "kept as it is (--fresh makes it anew).",
+            min=1,
+            max=100_000,
+        ),
+    ] = None,
 ) -> None:
     """Open deskline on a demo database of about 300 tickets (created on first use)."""
-    from deskline.core import clock
-    from deskline.core.demo import fill
     from deskline.core.desk.database import demo_file, ticket_count
 
     session = session_of(ctx)
-    path = demo_file()
     if session.db is None:
+        path = demo_file()
         path.parent.mkdir(parents=True, exist_ok=True)
         if fresh:
             for stale in path.parent.glob("demo.db*"):
                 stale.unlink()
+        made = _whole_demo(session, path, tickets)
         session.db = str(path)
+    else:  # a database of the user's own: filled in place when empty
+        made = ticket_count(session.store) == 0
+        if made:
+            _fill(session, tickets or DEFAULT_TICKETS)
     store = session.store
-    if ticket_count(store) == 0:
-        rules = session.service_desk().refresh_policy().sla  # the demo desk's policy
-        summary = fill(store, now=clock.now(), tickets=tickets, me=session.me, rules=rules)
-        for line in summary.lines():
-            say(line)
+    if tickets is not None and not made:
+        say(
+            f"the demo desk exists ({ticket_count(store)} tickets); --tickets is for a new "
+            f"one: add --fresh to make it anew with {tickets}"
+        )
     if no_open:
         typer.echo(f"demo database: {store.display_url.removeprefix('sqlite:///')}")
         return
     session.open_workspace()
+
+
+DEFAULT_TICKETS = 300
+
+
+def _whole_demo(session: Session, path: Path, tickets: int | None) -> bool:
+    """The demo file, made all or nothing (a killed run leaves no half desk behind: the next
+    run says so and makes it again); whether it was made now."""
+    from deskline.core.desk.database import build_whole, unfinished_builds
+
+    if unfinished_builds(path):
+        say("an unfinished demo desk (its making was stopped) was removed")
+    if path.exists():
+        return False
+
+    def make(part: Path) -> None:
+        building = Session(db=str(part), config=session.config, handle=session.handle)
+        try:
+            _fill(building, tickets or DEFAULT_TICKETS)
+        finally:
+            building.store.close()
+
+    build_whole(path, make)
+    return True
+
+
+def _fill(session: Session, tickets: int) -> None:
+    from deskline.core import clock
+    from deskline.core.demo import fill
+
+    rules = session.service_desk().refresh_policy().sla  # the demo desk's policy
+    summary = fill(session.store, now=clock.now(), tickets=tickets, me=session.me, rules=rules)
+    for line in summary.lines():
+        say(line)

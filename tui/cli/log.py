@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+from deskline.core.inert import visible
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -26,6 +28,14 @@ class CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
     @stream.setter
     def stream(self, value: object) -> None:
         pass
+
+
+class InertFormatter(logging.Formatter):
+    """Log lines quote tickets and names: their control characters are shown, never sent to
+    the terminal that reads stderr or ``tail -f`` of the file (core.inert)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record))
 
 
 OURS = "deskline"
@@ -48,7 +58,7 @@ def configure(verbose: int, file: Path | None = None) -> None:
         handler: logging.Handler = logging.FileHandler(file, encoding="utf-8")
     else:
         handler = CurrentStderr()
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(InertFormatter(FORMAT))
     root.addHandler(handler)
     _handlers.append(handler)
     # -v: deskline's own info lines; other libraries (APScheduler logs every run) say only

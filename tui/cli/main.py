@@ -26,6 +26,7 @@ from typer.models import CommandInfo, TyperInfo
 from deskline import __version__
 from deskline.core.clock import ClockError
 from deskline.core.errors import DesklineError
+from deskline.core.inert import quoted
 from deskline.tui.cli import (
     agents,
     alerts,
@@ -46,7 +47,7 @@ from deskline.tui.cli import (
     staffing,
     tickets,
 )
-from deskline.tui.cli.context import Session
+from deskline.tui.cli.context import Session, say
 
 if TYPE_CHECKING:
     from typer._click import Command, Context, HelpFormatter
@@ -226,21 +227,34 @@ def main_options(
         ctx.obj.open_workspace()
 
 
+def utf8(text: str) -> bool:
+    """Whether ``text`` came from valid UTF-8 (Python keeps other bytes as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr and a non-zero exit."""
+    undecodable = next((a for a in sys.argv[1:] if not a.isascii() and not utf8(a)), None)
+    if undecodable is not None:  # bytes the terminal did not send as UTF-8 (surrogateescape)
+        say(f"argument {quoted(undecodable)} is not valid UTF-8: retype it or fix the locale")
+        sys.exit(2)
     try:
         code = app(prog_name=PROG, standalone_mode=False)
     except UsageError as exc:  # Click's own block is several lines; one is enough
         command = exc.ctx.command_path if exc.ctx else PROG
-        typer.echo(f"deskline: {exc.format_message()} (see `{command} --help`)", err=True)
+        say(f"{exc.format_message()} (see `{command} --help`)")
         sys.exit(2)
     except typer.Abort:
         sys.exit(130)
     except DesklineError as exc:
-        typer.echo(f"deskline: {exc}", err=True)
+        say(str(exc))
         sys.exit(exc.exit_code)
     except ClockError as exc:
-        typer.echo(f"deskline: {exc}", err=True)
+        say(str(exc))
         sys.exit(2)
     except Exception as exc:
         # The store's error: its module is loaded once a store was opened, not before.
@@ -248,6 +262,6 @@ def main() -> None:
 
         if not isinstance(exc, StoreError):
             raise
-        typer.echo(f"deskline: {exc}", err=True)
+        say(str(exc))
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -21,7 +21,9 @@ app = Commands(
 
 PolicyVersionOpt = Annotated[
     int | None,
-    typer.Option("--version", metavar="N", help="This version (default: the newest)."),
+    typer.Option(
+        "--version", metavar="N", min=1, max=2**31 - 1, help="This version (default: the newest)."
+    ),
 ]
 
 

@@ -17,11 +17,14 @@ from rich.table import Table
 from rich.text import Text
 
 from deskline.core.desk.views import AgentView, TicketView
+from deskline.core.inert import visible
 from deskline.core.sla.clocks import ClockState, SlaRules, leads_text
 from deskline.themes.palette import SLA_LOOK, sla_style
 from deskline.tui.times import countdown, local
 
-console = Console(highlight=False)
+# Markup and emoji codes off: the text printed is the desk's data, never instructions to Rich;
+# every stored string also goes through ``visible`` (core.inert) on its way out.
+console = Console(highlight=False, markup=False, emoji=False)
 
 GAP = 2  # the cells between two columns (Rich's padding of one each side)
 TICKET_COLUMNS = ("SLA", "KEY", "PRI", "STATUS", "ASSIGNEE", "CUSTOMER", "TITLE")
@@ -40,6 +43,8 @@ def print_whole(table: Table, width: int) -> None:
         file=console.file,
         width=width,
         highlight=False,
+        markup=False,
+        emoji=False,
         force_terminal=console.is_terminal,
         color_system=console.color_system,  # type: ignore[arg-type]
     )
@@ -72,9 +77,9 @@ def ticket_table(tickets: Sequence[TicketView], colours: Mapping[str, str]) -> N
             t.key,
             t.priority,
             t.status,
-            t.assignee or "",
-            f"{t.customer} ★" if t.vip else (t.customer or ""),
-            t.title,
+            visible(t.assignee or ""),
+            visible(f"{t.customer} ★" if t.vip else (t.customer or "")),
+            visible(t.title),
         )
         for t in tickets
     ]
@@ -104,7 +109,9 @@ def sla_cell(t: TicketView, colours: Mapping[str, str]) -> Text:
 
 
 def ticket_detail(t: TicketView) -> None:
-    console.print(Text.assemble((f"{t.key} ", "bold"), (f"[{t.priority}] ", "bold"), t.title))
+    console.print(
+        Text.assemble((f"{t.key} ", "bold"), (f"[{t.priority}] ", "bold"), visible(t.title))
+    )
     customer = (t.customer or "—") + (" (VIP)" if t.vip else "")
     facts = [
         ("status", t.status),
@@ -146,11 +153,11 @@ def ticket_detail(t: TicketView) -> None:
     grid.add_column(style="dim")
     grid.add_column()
     for name, value in facts:
-        grid.add_row(name, Text(value))  # customer text: never markup
+        grid.add_row(name, Text(visible(value)))  # customer text: never markup, no escapes
     console.print(grid)
     if t.description:
         console.print()
-        console.print(t.description)
+        console.print(Text(visible(t.description)))
     if t.comments:
         console.print()
         console.print(Text("Conversation", style="bold"))
@@ -158,16 +165,21 @@ def ticket_detail(t: TicketView) -> None:
             label = {"reply": "reply", "note": "internal note", "system": "system"}[c.kind]
             style = "yellow" if c.kind == "note" else ""
             console.print(
-                Text(f"{local(c.created_at)}  {c.author or 'deskline'} · {label}", style="dim")
+                Text(
+                    visible(f"{local(c.created_at)}  {c.author or 'deskline'} · {label}"),
+                    style="dim",
+                )
             )
-            console.print(Text(f"  {c.body}", style=style))
+            console.print(Text(visible(f"  {c.body}"), style=style))
     if t.events:
         console.print()
         console.print(Text("History", style="bold"))
         for e in t.events:
             change = _change_text(e.old, e.new)
             why = f" — {e.reason}" if e.reason else ""
-            console.print(f"{local(e.at)}  {e.actor or 'deskline'} {e.kind}{change}{why}")
+            console.print(
+                Text(visible(f"{local(e.at)}  {e.actor or 'deskline'} {e.kind}{change}{why}"))
+            )
 
 
 def clock_left(reading: Any) -> str:
@@ -224,11 +236,11 @@ def agent_table(agents: Sequence[AgentView]) -> None:
     teams and skills wrap (and the role is cut when it must) to fit its width."""
     rows = [
         (
-            a.handle,
-            a.name,
+            visible(a.handle),
+            visible(a.name),
             a.role,
-            a.team or "",
-            ", ".join(a.skills),
+            visible(a.team or ""),
+            visible(", ".join(a.skills)),
             "yes" if a.on_duty else "no",
             "" if a.active is None else f"{a.active}/{a.max_active}",
             "default" if a.cap is None else str(a.cap),

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from deskline.core.config.settings import DeskConfig
 from deskline.core.desk.views import TicketView
+from deskline.core.inert import visible
 from deskline.core.policy.book import Policy
 from deskline.core.roster.contacts import ContactView, CustomerCard
 from deskline.core.roster.customers import CustomerView
@@ -22,7 +23,8 @@ from deskline.tui.times import local
 
 def say(*parts: Any) -> None:
     """Print without wrapping: these lines are read by people and grepped by scripts."""
-    console.print(*parts, soft_wrap=True, markup=False)
+    shown = (visible(part) if isinstance(part, str) else part for part in parts)
+    console.print(*shown, soft_wrap=True, markup=False)
 
 
 def config_summary(settings: DeskConfig | Policy) -> None:
@@ -180,7 +182,7 @@ def surge_table(surges: Sequence[SurgeView]) -> None:
         delivered = (
             f"alerted {local(s.alerted_at)}"
             if s.alerted_at
-            else "alert not delivered (no alert engine yet)"
+            else "not alerted yet (`deskline watch` sends it on its next pass)"
         )
         say(
             state
@@ -200,7 +202,7 @@ def customer_table(customers: Sequence[CustomerView]) -> None:
     for column in ("CUSTOMER", "TIER", "DEDICATED AGENT"):
         table.add_column(column)
     for c in customers:
-        table.add_row(Text(c.name), c.tier, Text(c.dedicated or ""))
+        table.add_row(Text(visible(c.name)), c.tier, Text(visible(c.dedicated or "")))
     console.print(table)
 
 

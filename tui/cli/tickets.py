@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskline.tui.cli.context import (
+    COUNT_MAX,
     Commands,
     JsonOpt,
     KeyArg,
     VersionOpt,
     emit,
     fail,
+    print_line,
     say,
     session_of,
 )
@@ -28,7 +30,7 @@ STATUSES = ("new", "assigned", "in_progress", "pending", "resolved", "closed")
 
 def changed(ticket: TicketView, as_json: bool, what: str) -> None:
     """A changed ticket: its JSON, or one line saying what changed."""
-    emit(ticket.to_json(), as_json, lambda: typer.echo(f"{ticket.key}: {what}"))
+    emit(ticket.to_json(), as_json, lambda: print_line(f"{ticket.key}: {what}"))
 
 
 @app.command()
@@ -105,12 +107,12 @@ def new(
     )
 
     def human() -> None:
-        typer.echo(f"created {ticket.key}: {ticket.title}")
+        print_line(f"created {ticket.key}: {ticket.title}")
         if ticket.requester:
-            typer.echo(f"  requester: {ticket.requester}")
+            print_line(f"  requester: {ticket.requester}")
         for event in ticket.events:
             if event.kind in ("triaged", "routed", "surge"):
-                typer.echo(f"  {event.kind}: {event.reason}")
+                print_line(f"  {event.kind}: {event.reason}")
 
     emit(ticket.to_json(), as_json, human)
 
@@ -134,7 +136,7 @@ def list_(
     mine: Annotated[bool, typer.Option("--mine", help="Only tickets assigned to me.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Every status, closed included.")] = False,
     limit: Annotated[
-        int | None, typer.Option(metavar="N", help="At most this many.", min=1)
+        int | None, typer.Option(metavar="N", help="At most this many.", min=1, max=COUNT_MAX)
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from deskline.core.dashboard.figures import Entry, Figures
+from deskline.core.inert import visible
 from deskline.themes.palette import SLA_LOOK, priority_style
 from deskline.tui.dashboard.look import state_style
 from deskline.tui.times import countdown, local
@@ -29,7 +30,10 @@ def print_figures(
 ) -> None:
     # NO_COLOR: no escape codes at all (Rich alone would keep bold); not a terminal: the same.
     console = console or Console(
-        highlight=False, color_system=None if os.environ.get("NO_COLOR") else "auto"
+        highlight=False,
+        markup=False,
+        emoji=False,
+        color_system=None if os.environ.get("NO_COLOR") else "auto",
     )
     f, c = figures, figures.counters
 
@@ -38,11 +42,11 @@ def print_figures(
 
     console.print(
         Text.assemble(
-            ("deskline dashboard", "bold"), f" · {f.team or 'all teams'} · {local(f.now)}"
+            ("deskline dashboard", "bold"), visible(f" · {f.team or 'all teams'} · {local(f.now)}")
         )
     )
     for surge in f.surges:
-        console.print(label("at_risk", surge.banner()))
+        console.print(label("at_risk", visible(surge.banner())))
     attainment = c.attainment
     today = (
         "no clock finished today"
@@ -75,7 +79,9 @@ def print_figures(
     for column in ("AGENT", "ACTIVE", "CAP", "OPEN", "BREACHED"):
         agents.add_column(column)
     for a in f.agents:
-        agents.add_row(a.handle, str(a.active), str(a.cap), str(a.open), str(a.breaches))
+        agents.add_row(
+            Text(visible(a.handle)), str(a.active), str(a.cap), str(a.open), str(a.breaches)
+        )
     console.print(agents if f.agents else Text("nobody on duty"))
     console.print()
     days = [d.percent for d in f.attainment]
@@ -121,8 +127,8 @@ def _entries(
             e.key,
             Text(e.priority, style=priority_style(colours, e.priority)),
             Text(countdown(e.reading.remaining_seconds), style=style),
-            e.assignee or "unassigned",
-            e.title,
+            Text(visible(e.assignee or "unassigned")),
+            Text(visible(e.title)),
         )
     console.print(table)
 

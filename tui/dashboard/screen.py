@@ -19,6 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -27,6 +28,7 @@ from deskline.core.dashboard.board import Board, active_surges
 from deskline.core.dashboard.figures import Figures
 from deskline.core.desk.views import TicketView
 from deskline.core.errors import DesklineError
+from deskline.core.inert import visible
 from deskline.core.routing.surge import SurgeView
 from deskline.themes.palette import SLA_LOOK
 from deskline.tui.dashboard.look import STATE_CSS
@@ -174,7 +176,8 @@ class DashboardScreen(Screen[None]):
         if self.figures is not None:
             shown = f" · as of {self.figures.now.astimezone():%H:%M:%S}"
         self.query_one("#title", Static).update(
-            f"deskline dashboard · {team} · {self.desk.actor} @ {where}{shown} · read-only",
+            Content(visible(f"deskline dashboard · {team} · {self.desk.actor} @ {where}{shown}"))
+            + " · read-only",
             layout=False,  # one line, full width: no new layout each time it changes
         )
 
@@ -192,7 +195,7 @@ class DashboardScreen(Screen[None]):
 
     @on(Failed)
     def failed(self, message: Failed) -> None:
-        self.notify(message.reason, severity="error")
+        self.notify(visible(message.reason), severity="error", markup=False)
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
@@ -224,7 +227,7 @@ class DashboardScreen(Screen[None]):
             return
         self._surge_text = text
         banner = self.query_one("#surge", Static)
-        banner.update(text)
+        banner.update(Content(visible(text)))  # team names are data, never markup
         banner.set_class(bool(views), "-on")
 
     @work(thread=True, exclusive=True, group="board")

@@ -27,6 +27,7 @@ from deskline.core.dashboard.figures import (
     HourBreaches,
     PriorityLine,
 )
+from deskline.core.inert import visible
 from deskline.core.sla.clocks import ClockReading, ClockState
 from deskline.themes.palette import SLA_LOOK, priority_style
 from deskline.tui.dashboard.look import STATE_CLASSES, state_class, state_style
@@ -246,11 +247,11 @@ class TicketList(Widget, can_focus=True):
         before.append(f"{entry.priority} ", priority_style(colours, entry.priority))
         after = Text(no_wrap=True, overflow="ellipsis", end="")
         if assignee_width:
-            who = entry.assignee or "unassigned"
+            who = visible(entry.assignee or "unassigned")
             after.append(
                 f"{who[: assignee_width - 1]:<{assignee_width}}", "" if entry.assignee else "dim"
             )
-        after.append(entry.title)
+        after.append(visible(entry.title))
         reverse = Style(reverse=True)
         if current:
             before.stylize(reverse)
@@ -320,7 +321,7 @@ class AgentLoadPane(Widget):
             state = "breached" if a.active > a.cap else "at_risk" if a.active == a.cap else "ok"
             style = state_style(colours, state)
             filled = min(self.BAR, round(a.load * self.BAR))
-            text.append(f"{a.handle[:12]:<12} ")
+            text.append(f"{visible(a.handle)[:12]:<12} ")
             text.append("█" * filled + "░" * (self.BAR - filled), style)
             text.append(f" {a.active}/{a.cap}", style)
             if wide:

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from deskline.core.desk.views import TicketView
+from deskline.core.inert import visible
 from deskline.core.sla.clocks import ClockReading, SlaReading
 from deskline.themes.palette import SLA_LOOK, closed_mark, sla_style
 from deskline.tui.times import countdown, local_short
@@ -94,7 +95,7 @@ def describe(
                         sla_style(colours, clock.state.value),
                     ),
                     (f"{t.key:<7}", "bold"),
-                    t.title,
+                    visible(t.title),
                     no_wrap=True,
                     overflow="ellipsis",
                 )

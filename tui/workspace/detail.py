@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from deskline.core.desk.views import TicketView
+from deskline.core.inert import visible
 from deskline.themes.palette import colour_of
 from deskline.tui.times import local
 
@@ -28,7 +29,7 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
     """All of a ticket, as the detail pane shows it, in the theme's ``colours``."""
     note = Style(color=colour_of(colours, "warning"))
     reply = Style(color=colour_of(colours, "primary"))
-    head = Text.assemble((f"{t.key} ", "bold"), (f"{t.priority} ", "bold"), t.title)
+    head = Text.assemble((f"{t.key} ", "bold"), (f"{t.priority} ", "bold"), visible(t.title))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
@@ -45,16 +46,16 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
         ("escalation", f"level {t.escalation_level}" if t.escalation_level else "none"),
         ("reopened", f"{t.reopen_count}×" if t.reopen_count else "never"),
     ):
-        grid.add_row(name, Text(value))  # customer text: never markup
+        grid.add_row(name, Text(visible(value)))  # a Text: a str cell would be read as markup
         if name == "customer" and t.requester:
-            grid.add_row("requester", Text(t.requester))
+            grid.add_row("requester", Text(visible(t.requester)))
             if t.cc:
-                grid.add_row("cc", Text(", ".join(t.cc)))
+                grid.add_row("cc", Text(visible(", ".join(t.cc))))
             if t.requester_open:
-                grid.add_row("their open", Text("\n".join(t.requester_open)))
+                grid.add_row("their open", Text(visible("\n".join(t.requester_open))))
     parts: list[RenderableType] = [head, grid]
     if t.description:
-        parts += [Text(""), Text(t.description)]
+        parts += [Text(""), Text(visible(t.description))]
     if t.comments:
         parts += [Text(""), Text("Conversation", style="bold underline")]
         for c in t.comments:
@@ -64,11 +65,16 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
             parts.append(
                 Text.assemble(
                     (f"{marker} ", note if internal else reply),
-                    (f"{local(c.created_at)} {c.author or _nobody(c.kind, t)} · {label}", "dim"),
+                    (
+                        visible(
+                            f"{local(c.created_at)} {c.author or _nobody(c.kind, t)} · {label}"
+                        ),
+                        "dim",
+                    ),
                 )
             )
             body_style = note + Style(italic=True) if internal else ""
-            parts.append(Text(f"{marker} {c.body}", style=body_style))
+            parts.append(Text(visible(f"{marker} {c.body}"), style=body_style))
     if t.events:
         parts += [Text(""), Text("Timeline", style="bold underline")]
         for e in t.events:
@@ -80,10 +86,10 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
             parts.append(
                 Text.assemble(
                     (f"{local(e.at)} ", "dim"),
-                    (f"{e.actor or 'deskline'} ", ""),
+                    (visible(f"{e.actor or 'deskline'} "), ""),
                     (e.kind, "bold"),
-                    (f" {change}" if change else "", ""),
-                    (why, "italic"),
+                    (visible(f" {change}") if change else "", ""),
+                    (visible(why), "italic"),
                 )
             )
     return Group(*parts)

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, OptionList, Select
@@ -17,6 +18,7 @@ from textual.widgets.option_list import Option
 from deskline.core.desk import fields
 from deskline.core.desk.templates import Draft, Template, TemplateNeeds, apply
 from deskline.core.errors import DesklineError
+from deskline.core.inert import visible
 
 AUTO = "auto"  # the quick-create priority that lets triage decide
 
@@ -30,6 +32,11 @@ DIALOG_CSS = """
 {name} .hint {{ color: $text-muted; margin-top: 1; }}
 {name} Input, {name} Select {{ margin-bottom: 0; }}
 """
+
+
+def option(value: str, label: str) -> Option:
+    """A choice whose label (names, teams: data) is plain text, never markup."""
+    return Option(Content(visible(label)), id=value)
 
 
 class Choose(ModalScreen[str | None]):
@@ -59,14 +66,14 @@ class Choose(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.heading, classes="title")
+            yield Label(self.heading, classes="title", markup=False)
             if self.typed:
                 yield Input(
                     placeholder="type to narrow, enter takes the first",
                     suggester=SuggestFromList([v for v, _ in self.choices], case_sensitive=False),
                     id="choose-filter",
                 )
-            yield OptionList(*[Option(label, id=value) for value, label in self.choices])
+            yield OptionList(*[option(value, label) for value, label in self.choices])
             yield Label(self.hint, classes="hint")
 
     def on_mount(self) -> None:
@@ -98,7 +105,7 @@ class Choose(ModalScreen[str | None]):
         options.clear_options()
         words = text.lower().split()
         options.add_options(
-            Option(label, id=value)
+            option(value, label)
             for value, label in self.choices
             if all(w in f"{value} {label}".lower() for w in words)
         )
@@ -122,7 +129,7 @@ class Choose(ModalScreen[str | None]):
             index = options.highlighted or 0
             self.dismiss(options.get_option_at_index(index).id)
         else:
-            self.notify(f"no match for {value!r}", severity="warning")
+            self.notify(visible(f"no match for {value!r}"), severity="warning", markup=False)
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -146,7 +153,7 @@ class TextEntry(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.heading, classes="title")
+            yield Label(self.heading, classes="title", markup=False)
             yield Input(value=self.value, placeholder=self.placeholder, id="entry")
             yield Label("enter saves · esc cancels", classes="hint")
 
@@ -184,9 +191,9 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.heading, classes="title")
+            yield Label(self.heading, classes="title", markup=False)
             for name, prompt in (*self.FIELDS, self.TARGET):
-                yield Label(prompt)
+                yield Label(prompt, markup=False)
                 yield Input(value=self.values.get(name) or "", id=name)
             yield Label("enter moves on and saves on the last field · esc cancels", classes="hint")
 
@@ -353,7 +360,7 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
                         box.focus()
                     return
                 except DesklineError as exc:
-                    self.notify(str(exc), severity="warning")
+                    self.notify(visible(str(exc)), severity="warning", markup=False)
                     return
         self.dismiss(
             {

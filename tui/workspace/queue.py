@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from deskline.core.desk.views import TicketView
+from deskline.core.inert import visible
 from deskline.core.sla.clocks import SlaReading
 from deskline.themes.palette import (
     SLA_LOOK,
@@ -325,13 +326,15 @@ class QueueView(ScrollView, can_focus=True):
         narrow = width < NARROW - SLA_WIDTH
         if not narrow:
             row.append(set_cell_size(t.status.replace("_", " "), 12))
-        customer = (t.customer or "") + (" ★" if t.vip else "")
+        customer = visible(t.customer or "") + (" ★" if t.vip else "")
         tail_width = 0 if narrow else 26
         title_width = max(width - row.cell_len - tail_width, 4)
-        row.append(set_cell_size(t.title, title_width - 1) + " ")
+        row.append(set_cell_size(visible(t.title), title_width - 1) + " ")
         if not narrow:
             row.append(set_cell_size(customer, 15) + " ", style="bold" if t.vip else "")
-            row.append(set_cell_size(t.assignee or "—", 10), style="dim" if not t.assignee else "")
+            row.append(
+                set_cell_size(visible(t.assignee or "—"), 10), style="dim" if not t.assignee else ""
+            )
         return self._strip(row, width, selected, frame)
 
     def _strip(self, text: Text, width: int, selected: bool, frame: tuple[Style, bool]) -> Strip:

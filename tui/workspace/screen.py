@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -25,6 +26,7 @@ from deskline.core.desk.queue import Queue, QueueCounts
 from deskline.core.desk.views import AgentView, TicketView
 from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, StaleEdit
+from deskline.core.inert import visible
 from deskline.themes.palette import SLA_LOOK
 from deskline.tui.pump import ChangePump
 from deskline.tui.workspace import countdown
@@ -283,12 +285,12 @@ class WorkspaceScreen(Screen[None]):
             counts += f" · {breach} {c.breached} breached"
         # One line each, always: no layout pass for new text.
         for bar in self.query("#bar").results(HeaderBar):  # none while closing
-            bar.update(f"{me} @ {where}{counts}", layout=False)
+            bar.update(Content(visible(f"{me} @ {where}{counts}")), layout=False)
         view = self.views_titles.get(self.view_name, self.view_name)
         shown = f"{len(self.queue_view.numbers)}{'' if self._complete else '+'}"
         filtered = f" · filter “{self.filter_text}”" if self.filter_text else ""
         for name in self.query("#view-name").results(Static):
-            name.update(f"{view} ({shown}){filtered}", layout=False)
+            name.update(Content(visible(f"{view} ({shown}){filtered}")), layout=False)
 
     # -- loading (threads; the UI never waits on the store) --------------------------
 
@@ -537,7 +539,7 @@ class WorkspaceScreen(Screen[None]):
         """Not read again here: the pump brings the change (as it does anyone's) and it is
         read once then; asked to look now, it shows at once."""
         ticket = message.ticket
-        self.notify(f"{ticket.key}: {message.what}", timeout=3)
+        self.notify(visible(f"{ticket.key}: {message.what}"), timeout=3, markup=False)
         self._want_select = ticket.number
         self._want_new = message.what == "created"
         self.pump.look_now()
@@ -552,11 +554,13 @@ class WorkspaceScreen(Screen[None]):
 
     @on(Refused)
     def refused(self, message: Refused) -> None:
-        self.notify(message.reason, title=message.what, severity="error")
+        self.notify(
+            visible(message.reason), title=visible(message.what), severity="error", markup=False
+        )
 
     @on(Stale)
     def stale(self, message: Stale) -> None:
-        self.notify(message.reason, title="Stale edit", severity="error")
+        self.notify(visible(message.reason), title="Stale edit", severity="error", markup=False)
         if message.fresh is not None:
             self.show_detail(message.fresh)
         self.load_queue()

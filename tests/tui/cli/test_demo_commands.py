@@ -17,3 +17,56 @@ def test_demo_fills_once_and_reuses(monkeypatch, capsys, tmp_path):
     assert code == 0 and out2 == out and "tickets" not in err2  # reused, not refilled
     code, out3, _ = run(monkeypatch, capsys, "--db", path, "list", "--all", "--json", env=env)
     assert len(json.loads(out3)) == 40
+
+
+def _tickets_in(path) -> int:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM ticket").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_killed_demo_is_never_taken_for_a_whole_one(tmp_path):
+    """kill -9 of ``demo --tickets 2000`` once it has written tickets, five times: no demo
+    desk is left behind, the next run says the unfinished one went and makes a whole one."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import poll
+    from processes import deskline
+
+    env = dict(
+        os.environ,
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        DESKLINE_NOW="2026-04-02T16:30:00+02:00",
+        DESKLINE_AS="root",
+    )
+    home = tmp_path / "data" / "deskline"
+    for _ in range(5):
+        child = subprocess.Popen(
+            [sys.executable, "-m", "deskline", "demo", "--no-open", "--tickets", "2000"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert poll(
+                lambda: any(_tickets_in(p) > 0 for p in home.glob("demo.db.part-*[0-9]")), 60
+            ), "the demo wrote no ticket"
+        finally:
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+        assert not (home / "demo.db").exists()  # nothing taken for a demo desk
+    done = deskline(env, "demo", "--no-open", "--tickets", "120")
+    assert "an unfinished demo desk (its making was stopped) was removed" in done.stderr
+    assert "120 tickets" in done.stderr
+    assert sorted(p.name for p in home.glob("demo.db*")) == ["demo.db"]
+    listed = deskline(env, "--db", str(home / "demo.db"), "list", "--all", "--json")
+    assert len(json.loads(listed.stdout)) == 120
+    again = deskline(env, "demo", "--no-open", "--tickets", "50")
+    assert "the demo desk exists (120 tickets); --tickets is for a new one" in again.stderr

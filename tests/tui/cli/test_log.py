@@ -25,3 +25,13 @@ def test_a_log_line_goes_to_the_stderr_of_the_moment_not_the_one_at_start(capfd)
         for handler in list(logging.getLogger().handlers):
             if isinstance(handler, log.CurrentStderr):
                 logging.getLogger().removeHandler(handler)
+
+
+def test_a_log_line_shows_the_controls_it_quotes(tmp_path):
+    file = tmp_path / "watch.log"
+    log.configure(1, file)
+    try:
+        logging.getLogger("deskline.test").info("fired: %s", "\x1b]0;pwned\x07 \u202eexe")
+    finally:
+        log.configure(0)
+    assert file.read_text().rstrip().endswith("fired: \\x1b]0;pwned\\x07 \\u202eexe")

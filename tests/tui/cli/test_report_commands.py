@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.cells import cell_len
 from conftest import need_tool
 from processes import deskline
+from rich.cells import cell_len
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "core" / "metrics"))
 from metrics_desk import END, POLICY, build  # noqa: E402

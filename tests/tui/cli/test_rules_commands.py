@@ -136,7 +136,7 @@ def test_surges_are_listed_while_they_last(cli, monkeypatch):
         cli("new", "--title", "Outage", "-p", "P0")
     code, out, _ = cli("surges")
     assert out.startswith("SURGE Service Desk: 3 P0 since")
-    assert "for ana, zoe; alert not delivered (no alert engine yet)" in out
+    assert "for ana, zoe; not alerted yet (`deskline watch` sends it on its next pass)" in out
     monkeypatch.setenv("DESKLINE_NOW", "2026-04-02T09:30:00+00:00")
     assert cli("surges")[1] == "no surges\n"
     (ended,) = cli.json("surges", "--all")
