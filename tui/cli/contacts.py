@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from deskline.tui.cli.context import Commands, JsonOpt, emit, session_of
+from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, session_of
 
 app = Commands(name="contacts", help="Contacts: a customer's people, their addresses and phone.")
 
@@ -34,7 +34,7 @@ def contacts_add(
     emit(
         contact.to_json(),
         as_json,
-        lambda: typer.echo(
+        lambda: print_line(
             f"{contact.name} ({contact.customer or 'no customer'}): {', '.join(contact.emails)}"
         ),
     )

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from deskline.tui.cli.context import Commands, JsonOpt, emit, say, session_of
+from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, say, session_of
 
 app = Commands(
     name="mail",
@@ -33,7 +33,7 @@ def mail_fetch(ctx: typer.Context, mailbox: MailboxOpt = None, as_json: JsonOpt 
             for taken in box.taken:
                 counts[taken.outcome] = counts.get(taken.outcome, 0) + 1
                 where = f" {taken.ticket}" if taken.ticket else ""
-                typer.echo(f"{box.mailbox}: {taken.outcome}{where} <{taken.message_id}>")
+                print_line(f"{box.mailbox}: {taken.outcome}{where} <{taken.message_id}>")
             summary = (
                 ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing new"
             )
@@ -56,7 +56,7 @@ def mail_send(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     }
 
     def human() -> None:
-        typer.echo(f"sent {done.sent}, to retry {done.retrying}, given up {done.failed}")
+        print_line(f"sent {done.sent}, to retry {done.retrying}, given up {done.failed}")
         for reason in dict.fromkeys(done.reasons):
             say(reason)
 
@@ -75,7 +75,7 @@ def mail_outbox(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             say("the outbox is empty")
         for row in rows:
             why = f" — {row['detail']}" if row["detail"] else ""
-            typer.echo(
+            print_line(
                 f"{row['ticket'] or '-'} {row['status']} ({row['attempts']} tries) "
                 f"to {', '.join(row['to'])} <{row['message_id']}>{why}"
             )

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from deskline.core.inert import visible
 from deskline.tui.cli.context import Commands, JsonOpt, TeamOpt, ZoneOpt, fail, session_of
 
 app = Commands()
@@ -61,7 +62,7 @@ def replay(
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    typer.echo(_text(data, scope.text()), nl=False)
+    typer.echo(visible(_text(data, scope.text())), nl=False)
 
 
 def _pct(value: Any) -> str:

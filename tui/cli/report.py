@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from deskline.core.inert import visible
 from deskline.tui.cli.context import Commands, TeamOpt, ZoneOpt, fail, say, session_of
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def report(
             out.write_text(body, encoding="utf-8")
         say(f"wrote {out}")
     else:
-        typer.echo(body, nl=False)
+        typer.echo(visible(body) if form == "md" else body, nl=False)  # text: made so
 
 
 @contextmanager
@@ -148,7 +149,7 @@ def _csv(built: Report, out: Path | None, table: str | None) -> None:
     if built.drill:
         text = formats.csv_text(formats.tickets_table(built))
         if out is None:
-            typer.echo(text, nl=False)
+            typer.echo(visible(text), nl=False)
             return
         with _writing(out):
             out.mkdir(parents=True, exist_ok=True)
@@ -175,7 +176,8 @@ def text_of(built: Report, *, charts: bool) -> str:
         return text + " " * (width - cell_len(text))
 
     room = max(60, shutil.get_terminal_size((80, 24)).columns)
-    lines = [*textwrap.wrap(formats.title_of(built), room, subsequent_indent="  "), ""]
+    title = visible(formats.title_of(built))
+    lines = [*textwrap.wrap(title, room, subsequent_indent="  "), ""]
     if charts and not built.drill:
         lines += [
             _chart(title, labels, series, min(room, 100))
@@ -183,7 +185,8 @@ def text_of(built: Report, *, charts: bool) -> str:
         ]
     tables = [formats.tickets_table(built)] if built.drill else list(built.tables)
     for t in tables:
-        heads, rows = formats.shown(t)
+        heads, shown = formats.shown(t)
+        rows = [[visible(cell) for cell in row] for row in shown]  # customer text, inert
         lines.append(t.title)
         if not rows:
             lines += ["  (none)", ""]
