@@ -304,10 +304,10 @@ def tables(m: Measures, *, top: int = 10, by: tuple[str, ...] = DIMENSIONS) -> l
             for end in m.period.day_ends():
                 week, day = m.period.week(end - MOMENT), m.period.day(end - MOMENT)
                 groups.setdefault(week, Group()).counts["backlog"] = m.backlog_by_day.get(day, 0)
-        if dim in ("day", "week"):
+        if dim in ("day", "week", "priority"):  # time order; P0 to P3
             groups = dict(sorted(groups.items()))
-        else:
-            groups = dict(sorted(groups.items(), key=lambda kv: (-kv[1].counts["created"], kv[0])))
+        else:  # the busiest first; the rest of the categories last
+            groups = dict(sorted(groups.items(), key=lambda kv: (kv[0] == OTHER, *_busy(kv))))
         out.append(_group_table(f"by_{dim}", f"By {dim}", groups))
     out.append(
         Table(
@@ -355,8 +355,14 @@ def _people(m: Measures) -> list[tuple[Any, ...]]:
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
+def _busy(item: tuple[str, Group]) -> tuple[int, str]:
+    """A group's rank: what happened in it (created, solved, still open), then its name."""
+    counts = item[1].counts
+    return (-(counts["created"] + counts["solved"] + counts["backlog"]), item[0])
+
+
 def _top(groups: dict[str, Group], top: int) -> dict[str, Group]:
-    ranked = sorted(groups.items(), key=lambda kv: (-kv[1].counts["created"], kv[0]))
+    ranked = sorted(groups.items(), key=_busy)
     kept = dict(ranked[:top])
     if len(ranked) > top:
         rest = Group()

@@ -189,3 +189,21 @@ def test_the_same_figures_on_both_databases(store):
     assert (s["created"], s["solved"], s["breaches"], s["backlog"]) == (3, 2, 3, 1)
     assert s["resolution_business_median"] == (2 + 4.5) / 2 * H
     assert sorted(t["key"] for t in r.tickets) == sorted([keys["B"], keys["C"]])
+
+
+def test_groups_read_in_order_priorities_p0_first_the_busiest_first_the_rest_last():
+    m = Measures(Period(None, END, UTC))
+    for priority, created in (("P2", 5), ("P0", 1), ("P3", 3)):
+        m.groups["priority"][priority].counts["created"] = created
+    cats = m.groups["category"]
+    cats["Quiet/None"].counts["backlog"] = 0  # nothing happened in it
+    cats["Billing"].counts["solved"] = 4  # solved, none created: still busy
+    cats["Network/VPN"].counts["created"] = 2
+    cats["Printers"].counts["created"] = 1
+    tables = {t.name: t for t in engine.tables(m, top=2)}
+    assert [row[0] for row in tables["by_priority"].rows] == ["P0", "P2", "P3"]
+    assert [row[0] for row in tables["by_category"].rows] == [
+        "Billing",
+        "Network/VPN",
+        engine.OTHER,
+    ]
