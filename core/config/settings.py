@@ -24,7 +24,7 @@ from deskline.core.config.mail import MailRules
 from deskline.core.config.reader import ConfigError, Reader
 from deskline.core.config.ui import NotifyPrefs, UiConfig
 from deskline.core.desk.templates import Template
-from deskline.core.policy.book import Rules, has_policy, parse_rules, rules_toml
+from deskline.core.policy.book import POLICY_SECTIONS, Rules, has_policy, parse_rules, rules_toml
 from deskline.core.routing.route import RoutingRules
 from deskline.core.routing.surge import SurgeRule
 from deskline.core.routing.triage import TriageRules
@@ -107,6 +107,23 @@ def load_config(explicit: str | None = None) -> DeskConfig:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it: {exc}") from None
     return parse_desk_config(data, str(path), path)
+
+
+def load_policy_file(name: str, option: str | None = None) -> DeskConfig:
+    """A file given as a policy (``policy apply``, ``replay``): checked exactly as ``config
+    check`` checks it; one naming no policy section is a ConfigError (it would stand for
+    the built-in defaults without saying so). ``option``: how it was given (``--policy``)."""
+    said = f"{option} {name}" if option else name
+    path = Path(name).expanduser()
+    if not path.is_file():
+        what = "not a regular file" if path.exists() else "no such file"
+        raise ConfigError(f"{said}: {what} (a deskline.toml with the policy sections)")
+    found = load_config(str(path))
+    if not found.policy_given:
+        raise ConfigError(
+            f"{said}: no policy section in it ({', '.join(POLICY_SECTIONS)}): nothing to use"
+        )
+    return found
 
 
 def parse_desk_config(

@@ -49,10 +49,10 @@ def policy_apply(
     from pathlib import Path
 
     from deskline.core import clock
-    from deskline.core.config.settings import load_config
+    from deskline.core.config.settings import load_policy_file
     from deskline.core.policy import apply
 
-    settings = load_config(file)  # checked exactly as `config check` does
+    settings = load_policy_file(file)  # checked exactly as `config check` does
     session = session_of(ctx)
     session.local_policy = False
     desk = session.desk()  # a fresh desk enrols its first user (an admin) here

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from deskline.core.inert import visible
-from deskline.tui.cli.context import Commands, JsonOpt, TeamOpt, ZoneOpt, fail, session_of
+from deskline.tui.cli.context import Commands, JsonOpt, TeamOpt, ZoneOpt, session_of
 
 app = Commands()
 
@@ -34,15 +34,13 @@ def replay(
     as_json: JsonOpt = False,
 ) -> None:
     """What-if: the period's tickets replayed under the desk's policy and a proposed one."""
-    from pathlib import Path
-
     from deskline.core import clock
-    from deskline.core.config.settings import load_config
+    from deskline.core.config.settings import load_policy_file
     from deskline.core.metrics import report
 
-    if not Path(policy).is_file():
-        fail(f"--policy {policy}: no such file (a deskline.toml with the policy sections)", 2)
-    proposed = load_config(policy).rules  # checked exactly as `policy apply` checks it
+    proposed = load_policy_file(
+        policy, "--policy"
+    ).rules  # checked exactly as `policy apply` checks it
     session = session_of(ctx)
     desk = session.desk()
     current = desk.refresh_policy()

@@ -142,6 +142,13 @@ def test_policy_apply_errors_are_one_line_and_write_nothing(env, tmp_path):
     assert agent.stderr == (
         "deskline: only an admin can change the desk's policy; you (bo) are agent\n"
     )
+    personal = tmp_path / "personal.toml"
+    personal.write_text("[ui]\nascii = true\n")  # would stand for the built-in defaults
+    none = deskline(env, "policy", "apply", str(personal), "--yes", check=False)
+    assert none.returncode == 2 and none.stderr == (
+        f"deskline: {personal}: no policy section in it (calendars, sla, routing, triage, "
+        "templates, surge, alerts, mail): nothing to use\n"
+    )
     bad = tmp_path / "bad.toml"
     bad.write_text('[sla.P2]\ncalendar = "weekdayz"\n')
     wrong = deskline(env, "policy", "apply", str(bad), "--yes", check=False)

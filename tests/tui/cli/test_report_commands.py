@@ -315,6 +315,10 @@ def test_replay_writes_nothing_and_a_looser_policy_breaches_less(desk_env, tmp_p
         encoding="utf-8",
     )
     deskline(env, "list")  # the desk's first command keeps its policy (a write, once)
+    (tmp_path / "ui.toml").write_text("[ui]\nascii = true\n", encoding="utf-8")
+    for bad, said in ((tmp_path / "ui.toml", "no policy section in it"), ("/dev/null", "not a")):
+        refused = deskline(env, "replay", "--policy", str(bad), check=False)
+        assert refused.returncode == 2 and said in refused.stderr, refused.stderr
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     args = ("replay", "--policy", str(proposed), "--from", "2026-04-01", "--to", "2026-04-07")
     data = json.loads(deskline(env, *args, "--json").stdout)
