@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from typing import Annotated
 
 import typer
 
-from deskline.tui.cli.context import Commands, JsonOpt, TeamOpt, ZoneOpt, emit, fail, session_of
+from deskline.tui.cli.context import (
+    Commands,
+    JsonOpt,
+    TeamOpt,
+    ZoneOpt,
+    emit,
+    fail,
+    print_line,
+    session_of,
+)
 
 app = Commands()
 
@@ -66,15 +77,26 @@ def staffing(
     def human() -> None:
         from deskline.core.metrics.formats import duration
 
-        how = "given" if handle else f"measured on {found.measured} solved tickets"
-        typer.echo(
+        if handle:
+            how = "given"
+        elif not found.measured:
+            how = "the default: no solved ticket to measure it on; give --handle"
+        else:
+            how = f"measured on {found.measured} solved tickets"
+            if found.handle_seconds > 2 * 3600:  # time in progress, not time worked
+                how += "; an upper bound, as the desk records no time worked: give --handle"
+        head = (
             f"staffing for {found.scope.text()}, {found.target}, from the last {found.weeks} "
-            f"weeks: handle time {duration(found.handle_seconds)} "
-            f"({how}); on duty now: {found.on_duty}"
+            f"weeks: handle time {duration(found.handle_seconds)} ({how}); on duty now: "
+            f"{found.on_duty}"
         )
-        typer.echo("  hour       " + "  ".join(f"{h:02d}" for h in range(24)))
-        for d, day in enumerate(rules.WEEKDAYS):
-            cells = found.needed[d * 24 : (d + 1) * 24]
-            typer.echo(f"  {day}        " + "  ".join(f"{n:>2}" for n in cells))
+        room = max(60, shutil.get_terminal_size((80, 24)).columns)
+        for line in textwrap.wrap(head, room, subsequent_indent="  "):
+            print_line(line)
+        for hours in (range(0, 12), range(12, 24)):  # two halves of the day: 80 columns
+            typer.echo("  hour " + " ".join(f"{h:>3}" for h in hours))
+            for d, day in enumerate(rules.WEEKDAYS):
+                cells = found.needed[d * 24 + hours.start : d * 24 + hours.stop]
+                typer.echo(f"  {day}  " + " ".join(f"{n:>3}" for n in cells))
 
     emit(found.to_json(), as_json, human)

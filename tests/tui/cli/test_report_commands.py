@@ -340,5 +340,10 @@ def test_staffing(desk_env):
         monday_9["hour"] == "mon 09:00" and monday_9["arrivals"] == 1.0 and monday_9["agents"] == 1
     )
     assert data["on_duty_now"] == 4
+    text = deskline({**env, "COLUMNS": "80"}, "staffing", "--weeks", "1").stdout
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    assert "measured on" in text and text.count("  hour ") == 2  # the day in two halves
+    monday = [line.split() for line in text.splitlines() if line.startswith("  mon")]
+    assert len(monday) == 2 and len(monday[0]) == len(monday[1]) == 13
     bad = deskline(env, "staffing", "--target", "all of them", check=False)
     assert bad.returncode == 2 and bad.stderr.startswith("deskline: --target")
