@@ -28,11 +28,12 @@ MANAGERS = ("supervisor", "director", "admin")  # may change other agents' duty 
 
 
 def os_handle() -> str:
-    """The OS user name, the default identity."""
+    """The OS user name, the default identity, lower-cased as handles are (JSmith: jsmith)."""
     try:
-        return getpass.getuser()
+        name = getpass.getuser()
     except Exception:  # no passwd entry in some containers
-        return os.environ.get("USER", "agent")
+        name = os.environ.get("USER", "agent")
+    return name.lower()
 
 
 HANDLE = re.compile(r"[a-z0-9_][a-z0-9._-]{0,31}")  # shown everywhere, so never markup or escapes

@@ -29,3 +29,12 @@ def test_a_desk_in_use_is_not_write_locked_to_ask_whether_it_is_new(sqlite_url):
     )
     assert [a.handle for a in Roster(store).list()] == ["ana"]
     store.close()
+
+
+def test_an_os_user_with_capitals_is_its_lower_case_handle(monkeypatch):
+    import getpass
+
+    from deskline.core.roster.agents import check_handle, os_handle
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "JSmith")
+    assert os_handle() == "jsmith" == check_handle(os_handle())
