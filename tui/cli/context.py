@@ -168,9 +168,10 @@ def say(message: str) -> None:
     typer.echo(f"deskline: {line}", err=True)
 
 
-def print_line(text: str) -> None:
-    """A line of output on stdout, its control characters shown (it carries stored text)."""
-    typer.echo(visible(text))
+def print_line(text: str, *, err: bool = False) -> None:
+    """A line of output on stdout (``err``: stderr), its control characters shown (it
+    carries stored text)."""
+    typer.echo(visible(text), err=err)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
