@@ -18,8 +18,9 @@ from sqlmodel import Session, col, select
 
 from deskline.storage.models import Agent
 
-# What a ticket's work writes (create, assign, reply, route, alert, deliver, surge, lease);
-# the change feed's table is also locked IN EXCLUSIVE MODE, which takes UPDATE.
+# What a ticket's work writes (create, assign, reply, route, alert, deliver, surge, lease;
+# a requester and CCs, mail taken in, a reply's outbox row); the change feed's table is
+# also locked IN EXCLUSIVE MODE, which takes UPDATE.
 TICKET_WORK = (
     "ticket",
     "comment",
@@ -31,6 +32,11 @@ TICKET_WORK = (
     "category",
     "key_counter",
     "watcher_lease",
+    "contact",
+    "contact_email",
+    "ticket_cc",
+    "mail_message",
+    "outbox",
 )
 # Columns of an agent row each role's use cases change (the rest, and new agents: admins).
 OWN_AGENT_COLUMNS = ("on_duty", "last_routed", "notify")  # one's own duty and preferences;

@@ -121,6 +121,27 @@ def test_the_command_line_refuses_bo_as_ana_in_one_line(team, pg_url):
     assert (entry.actor, entry.login, entry.new["title"]) == ("bo", logins["bo"], "as myself")
 
 
+def test_an_agents_login_works_a_customers_ticket_with_mail(team, pg_url, tmp_path):
+    """Grants cover what a ticket's work writes now: a requester and CCs (contacts), and a
+    public reply's outbox row (a mailbox configured)."""
+    owner, _, logins = team
+    policy = tmp_path / "mail.toml"
+    policy.write_text(
+        '[[mail.mailbox]]\nname = "support"\naddress = "support@desk.example"\n'
+        'team = "Service Desk"\nsmtp_host = "127.0.0.1"\nsmtp_port = 9\nsmtp_tls = "none"\n'
+    )
+    applied = deskline(pg_url, "--as", "boss", "policy", "apply", str(policy), "--yes")
+    assert applied.returncode == 0, applied.stderr
+    bo_url = as_login(pg_url, logins["bo"])
+    made = deskline(bo_url, "new", "--title", "Invoice", "--requester", "li@acme.example")
+    assert made.returncode == 0, made.stderr
+    replied = deskline(bo_url, "reply", "T-1", "We are on it")
+    assert replied.returncode == 0, replied.stderr
+    with owner.read() as s:
+        queued = s.execute(text("SELECT count(*) FROM outbox")).scalar_one()
+    assert queued == 1  # written in the reply's transaction, by bo's login
+
+
 def test_an_admin_may_act_as_another_and_the_real_login_is_recorded(team, pg_url):
     owner, stores, logins = team
     done = deskline(as_login(pg_url, logins["boss"]), "--as", "bo", "new", "--title", "for bo")
