@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from deskline.storage.engine import (
@@ -69,6 +69,13 @@ class Store:
                 yield session
         except OperationalError as exc:
             raise StoreError(f"database {self.display_url}: {_reason(exc)}") from None
+        except ProgrammingError as exc:
+            if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+                raise
+            raise StoreError(
+                f"database {self.display_url}: {_reason(exc)} for this login (an admin's "
+                "`deskline db grant` gives each role what its work writes)"
+            ) from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -80,6 +87,9 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: the login's role may not do this
 
 
 def _reason(exc: DBAPIError) -> str:

@@ -142,6 +142,19 @@ def test_an_agents_login_works_a_customers_ticket_with_mail(team, pg_url, tmp_pa
     assert queued == 1  # written in the reply's transaction, by bo's login
 
 
+def test_a_write_the_grants_refuse_is_one_line_naming_db_grant(team, pg_url):
+    from deskline.storage.access import group_names
+
+    owner, _, logins = team
+    with owner.read() as s:
+        agents = group_names(s)["agent"]
+    raw(owner, f'REVOKE INSERT ON contact FROM "{agents}"')  # as if from before the mail tables
+    done = deskline(as_login(pg_url, logins["bo"]), "new", "-t", "x", "--requester", "a@b.example")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "permission denied for table contact" in done.stderr
+    assert "deskline db grant" in done.stderr
+
+
 def test_an_admin_may_act_as_another_and_the_real_login_is_recorded(team, pg_url):
     owner, stores, logins = team
     done = deskline(as_login(pg_url, logins["boss"]), "--as", "bo", "new", "--title", "for bo")
