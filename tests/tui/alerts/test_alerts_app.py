@@ -111,8 +111,8 @@ async def test_enter_in_the_alert_centre_opens_the_ticket_even_out_of_the_view(a
         await until(pilot, lambda: not isinstance(app.screen, AlertCentre))
         screen = app.screen
         await until(pilot, lambda: screen.detail is not None and screen.detail.key == "T-1")
-        assert screen.detail.status == "resolved"
-        assert any("T-1 (resolved) is not in" in t for t in toasts(app))
+        await until(pilot, lambda: any("T-1 (resolved) is not in" in t for t in toasts(app)))
+        assert screen.detail.key == "T-1" and screen.detail.status == "resolved"
         await pilot.press("colon", *"T-2", "enter")  # and any ticket by its key
         await until(pilot, lambda: screen.detail.key == "T-2")
         assert screen.queue_view.selected_number == 2
