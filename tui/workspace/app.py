@@ -75,8 +75,10 @@ class DesklineApp(ThemedApp):
             self.push_screen(AlertCentre(inbox), self._open_alerted)
 
     def _open_alerted(self, key: str | None) -> None:
-        if key and isinstance(self.screen, WorkspaceScreen):
-            self.screen.go_to(key)
+        # called as the centre closes: it may still be on top, so find the workspace
+        workspace = [s for s in self.screen_stack if isinstance(s, WorkspaceScreen)]
+        if key and workspace:
+            workspace[-1].go_to(key)
 
     # -- what the dialogs offer (store reads: the screen calls them in thread workers) ----
 

@@ -402,6 +402,8 @@ class WorkspaceScreen(Screen[None]):
 
     def _detail_after_moves(self) -> None:
         self._detail_timer = None
+        if self._pinned is not None:
+            return  # a ticket gone to holds the detail until the cursor moves
         number = self.queue_view.selected_number
         if not self._detail_of(number):
             self.load_detail(number)
@@ -424,8 +426,11 @@ class WorkspaceScreen(Screen[None]):
 
     @on(DetailLoaded)
     def detail_loaded(self, message: DetailLoaded) -> None:
-        if self._detail_coming == (message.ticket.number if message.ticket else 0):
+        number = message.ticket.number if message.ticket else 0
+        if self._detail_coming == number:
             self._detail_coming = None
+        if self._pinned is not None and number != self._pinned[0]:
+            return  # read for the cursor's row before a ticket was gone to: it stays
         self.show_detail(message.ticket)
 
     def show_detail(self, ticket: TicketView | None) -> None:

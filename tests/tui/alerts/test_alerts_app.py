@@ -102,7 +102,7 @@ async def test_enter_in_the_alert_centre_opens_the_ticket_even_out_of_the_view(a
         await until(pilot, lambda: any("T-1 breached" in t for t in toasts(app)))
         ana.take("T-1")
         ana.transition("T-1", "resolved", reason="restarted")  # out of every open view
-        await until(pilot, lambda: 1 not in pilot.app.screen.queue_view.numbers)
+        await until(pilot, lambda: pilot.app.screen.queue_view.numbers == [2])
         await pilot.press("exclamation_mark")
         await until(pilot, lambda: isinstance(app.screen, AlertCentre))
         table = app.screen.query_one(DataTable)
