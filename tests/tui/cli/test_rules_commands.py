@@ -69,7 +69,7 @@ def test_rules_explain_a_ticket_left_unassigned(cli):
 
 def test_rules_explain_without_routing_says_why(cli, tmp_path):
     plain = tmp_path / "plain.toml"
-    plain.write_text("")
+    plain.write_text("[triage]\nenabled = true\n")  # the defaults: triage, no routing
     routed = str(tmp_path / "deskline.toml")
     store = Store.open(cli.db)
     Roster(store).add("adm", name="The Admin", role="admin")  # only an admin applies policy
