@@ -30,6 +30,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid
 from typing import Any
 
+from deskline.core.alerts.ladder import EmailSettings
 from deskline.core.clock import iso
 from deskline.core.inert import stripped, visible
 
@@ -404,6 +405,18 @@ class EmailChannel:
         self.password_env = password_env
         self.sender = sender
         self.timeout = timeout
+
+    @classmethod
+    def from_settings(cls, settings: EmailSettings) -> EmailChannel:
+        """The channel the policy's ``[alerts.email]`` describes."""
+        return cls(
+            settings.host,
+            settings.port,
+            starttls=settings.starttls,
+            user=settings.user,
+            password_env=settings.password_env,
+            sender=settings.sender,
+        )
 
     def message(self, notice: Notice, to: Sequence[str]) -> EmailMessage:
         message = EmailMessage()

@@ -547,14 +547,7 @@ class SlaWatcher:
             webhook = WebhookChannel(hook.url, timeout=hook.timeout, retries=hook.retries)
             return lambda: webhook.send(notice)
         if channel == EMAIL and mail is not None and address:
-            email = EmailChannel(
-                mail.host,
-                mail.port,
-                starttls=mail.starttls,
-                user=mail.user,
-                password_env=mail.password_env,
-                sender=mail.sender,
-            )
+            email = EmailChannel.from_settings(mail)
             return lambda: email.send(notice, [address])
 
         def unusable() -> None:

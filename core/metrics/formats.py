@@ -306,14 +306,7 @@ def mail(report: Report, email: EmailSettings | None, to: Sequence[str], text: s
             "no [alerts.email] in the desk's policy: add the SMTP settings there "
             "(`deskline policy export`, edit, `deskline policy apply`) to mail reports"
         )
-    channel = EmailChannel(
-        email.host,
-        email.port,
-        starttls=email.starttls,
-        user=email.user,
-        password_env=email.password_env,
-        sender=email.sender,
-    )
+    channel = EmailChannel.from_settings(email)
     try:
         channel.deliver(mail_message(report, email.sender, to, text))
     except DeliveryFailed as exc:
