@@ -229,9 +229,13 @@ class Desk:
     def opens_at(self, view: TicketView, now: datetime) -> datetime | None:
         """When the ticket's SLA calendar opens, if it is closed at ``now`` (its business-time
         clocks stand still until then); None while it is open, or for a 24x7 calendar."""
-        if view.clock is None:
+        facts = view.clock
+        if facts is None:
             return None
-        calendar = SlaClock(self.rules, view.clock).calendar
+        target = self.rules.target_for(
+            facts.priority, tier=facts.tier, category=facts.category, channel=facts.channel
+        )  # the calendar only: no clock worked out (this runs every second per visible row)
+        calendar = self.rules.calendars[target.calendar]
         if calendar.is_always_open or calendar.is_open(now):
             return None
         return calendar.next_open(now)
