@@ -124,6 +124,9 @@ def _first_priority(ticket: TicketHistory) -> str:
 # Called for every stretch of unchanged facts: (state, its SLA clock, start, end).
 Segment = Callable[[State, SlaClock, datetime, datetime], None]
 
+# A new policy's SLA rules from an instant on: (applied at, rules), in order.
+Change = tuple[datetime, SlaRules]
+
 
 def play(
     ticket: TicketHistory,
@@ -131,8 +134,11 @@ def play(
     until: datetime,
     *,
     on_segment: Segment | None = None,
+    changes: Sequence[Change] = (),
 ) -> Played:
-    """``ticket``'s history up to ``until`` under ``rules``."""
+    """``ticket``'s history up to ``until`` under ``rules``; ``changes``: later policies, each
+    from its instant on, as the desk applied them (an open ticket's due times are worked out
+    again under the new rules, a finished one keeps its own until it reopens)."""
     state = State(
         status="new",
         priority=_first_priority(ticket),
@@ -142,7 +148,7 @@ def play(
     clock = SlaClock(rules, clock_facts_of(ticket, state))
     played = Played(ticket, state, clock)
     since = ticket.created_at
-    for step in ticket.steps:
+    for step in _with_changes(ticket, changes):
         if step.at > until:
             break
         if step.at > since:
@@ -150,6 +156,11 @@ def play(
             if on_segment is not None:
                 on_segment(state, clock, since, step.at)
             since = step.at
+        if isinstance(step, PolicyStep):
+            rules = step.rules
+            if state.status in OPEN:  # the desk plans its open tickets again (replan)
+                clock = SlaClock(rules, clock_facts_of(ticket, state))
+            continue
         clock = _apply(state, step, rules, clock, ticket)
         if state.resolved_at is not None and played.first_resolved_at is None:
             played.first_resolved_at = state.resolved_at
@@ -159,6 +170,26 @@ def play(
             on_segment(state, clock, since, until)
     played.sla = clock
     return played
+
+
+@dataclass(frozen=True)
+class PolicyStep:
+    """A new policy applied while the ticket lived."""
+
+    at: datetime
+    rules: SlaRules
+
+
+def _with_changes(ticket: TicketHistory, changes: Sequence[Change]) -> list[Step | PolicyStep]:
+    """The ticket's events and the policy changes of its lifetime, in order of time (an event
+    at the same instant as a change comes first)."""
+    later = [PolicyStep(at, rules) for at, rules in changes if at > ticket.created_at]
+    merged: list[Step | PolicyStep] = []
+    for step in ticket.steps:  # the events keep their recorded order
+        while later and later[0].at < step.at:
+            merged.append(later.pop(0))
+        merged.append(step)
+    return merged + later
 
 
 def _apply(
@@ -213,9 +244,11 @@ def _apply(
 
 def _clock(rules: SlaRules, ticket: TicketHistory, state: State, last: SlaClock) -> SlaClock:
     """The clock of the state now: the last one again when its facts did not change (most
-    events change none: a note, an assignment), since making one works out its due times."""
+    events change none: a note, an assignment), since making one works out its due times.
+    Under another policy than the last clock's, a new one (the desk works its due times out
+    again on every change, under the policy of the day)."""
     facts = clock_facts_of(ticket, state)
-    return last if facts == last.facts else SlaClock(rules, facts)
+    return last if facts == last.facts and last.rules is rules else SlaClock(rules, facts)
 
 
 def business(clock: SlaClock, start: datetime, end: datetime) -> float:

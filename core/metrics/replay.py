@@ -10,8 +10,9 @@ were, the watcher's own steps (hand-backs, automatic closes) included.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,8 +20,15 @@ from typing import Any
 from deskline.core.alerts.ladder import DIRECTORS, RUNGS, SUPERVISORS, TARGET, Ladder, Mark
 from deskline.core.metrics import engine
 from deskline.core.metrics.engine import Measures, Period
-from deskline.core.metrics.history import Played, State, TicketHistory, ladder_facts_of, play
-from deskline.core.policy.book import Rules
+from deskline.core.metrics.history import (
+    Change,
+    Played,
+    State,
+    TicketHistory,
+    ladder_facts_of,
+    play,
+)
+from deskline.core.policy.book import Policy, Rules
 from deskline.core.sla.clocks import SlaClock
 
 PRE_BREACH = ("warning", "at_risk")
@@ -86,22 +94,58 @@ class People:
         return tuple(dict.fromkeys(found))
 
 
+class Versions:
+    """A policy over time: each version from the instant it was applied on, the first one
+    also before it (a desk runs on the built-in defaults until it pins them as version 1)."""
+
+    def __init__(self, spans: Sequence[tuple[datetime | None, Rules]]) -> None:
+        if not spans:
+            raise ValueError("a policy over time needs one version at least")
+        later = [(at, rules) for at, rules in spans[1:] if at is not None]
+        self.spans = [spans[0], *later]  # (applied at, rules), oldest first
+        self._starts = [at for at, _ in later]
+        self._ladders: dict[int, Ladder] = {}
+        self.changes: list[Change] = [(at, rules.sla) for at, rules in later]
+
+    @classmethod
+    def of(cls, rules: Rules | Versions) -> Versions:
+        return rules if isinstance(rules, Versions) else cls([(None, rules)])
+
+    @classmethod
+    def applied(cls, history: Sequence[Policy]) -> Versions:
+        """The desk's stored versions as it applied them."""
+        return cls([(p.applied_at, p.rules) for p in history])
+
+    def at(self, when: datetime) -> Rules:
+        """The rules in force at ``when``."""
+        return self.spans[bisect_right(self._starts, when)][1]
+
+    def ladder(self, rules: Rules) -> Ladder:
+        found = self._ladders.get(id(rules))
+        if found is None:
+            found = self._ladders[id(rules)] = Ladder(rules.alerts)
+        return found
+
+
 def alerts_of(
     ticket: TicketHistory,
-    rules: Rules,
+    rules: Rules | Versions,
     until: datetime,
     people: People,
     *,
     act_within: timedelta = ACT_WITHIN,
 ) -> tuple[Played, list[Fired]]:
-    """``ticket`` played under ``rules`` up to ``until``, and the alerts its ladder fires."""
-    ladder = Ladder(rules.alerts)
+    """``ticket`` played under ``rules`` (one policy, or a desk's versions as it applied
+    them) up to ``until``, and the alerts its ladder fires."""
+    versions = Versions.of(rules)
     fired: list[Fired] = []
     keys: set[str] = set()
 
     def segment(state: State, clock: SlaClock, start: datetime, end: datetime) -> None:
-        if not rules.alerts.enabled:
+        now = versions.at(start)
+        if not now.alerts.enabled:
             return
+        ladder = versions.ladder(now)
         sla = clock if state.status != "closed" else None
         for mark in ladder.marks(ladder_facts_of(ticket, state), sla):
             if mark.at > end:
@@ -126,7 +170,8 @@ def alerts_of(
                 )
             )
 
-    played = play(ticket, rules.sla, until, on_segment=segment)
+    first = versions.at(ticket.created_at).sla
+    played = play(ticket, first, until, on_segment=segment, changes=versions.changes)
     return played, fired
 
 
@@ -194,8 +239,8 @@ class Side:
 
 def replay(
     histories: Iterable[TicketHistory],
-    current: tuple[str, int | None, Rules],
-    proposed: tuple[str, int | None, Rules],
+    current: tuple[str, int | None, Rules | Versions],
+    proposed: tuple[str, int | None, Rules | Versions],
     period: Period,
     people: People,
     *,

@@ -13,7 +13,7 @@ from deskline.core.errors import InvalidInput, NotFound
 from deskline.core.metrics import engine, reader, replay, staffing, stats
 from deskline.core.metrics.engine import Measures, Period, Table
 from deskline.core.metrics.history import play, time_in
-from deskline.core.policy.book import Policy, Rules
+from deskline.core.policy.book import Policy, Rules, read_history
 from deskline.core.roster import access, permissions
 from deskline.core.sla.clocks import SlaRules
 from deskline.storage import queries
@@ -240,18 +240,43 @@ def what_if(
     scope = scope_for(store, handle, team, agent)
     with store.read() as s:
         people = replay.People(reader.roster(s))
+        name, versions = _as_applied(read_history(s), current, period)
         histories = reader.histories(
             s, since=period.start, until=period.end, team=scope.team, agent=scope.agent
         )
         now_side, new_side = replay.replay(
             histories,
-            (f"version {current.version}", current.version, current.rules),
+            (name, current.version, versions),
             (source, None, proposed),
             period,
             people,
             keep=keep,
         )
     return scope, now_side, new_side
+
+
+def _as_applied(
+    history: list[Policy], current: Policy, period: Period
+) -> tuple[str, replay.Versions | Rules]:
+    """The desk's policy as it ran: its stored versions, each from when it was applied (the
+    due times of open tickets were worked out again then), named by the versions in force
+    during the period. A desk whose policy is not its stored one (pinned) runs on that."""
+    if not history or history[-1].version != current.version:
+        return f"version {current.version}", current.rules
+    versions = replay.Versions.applied(history)
+    shown = [p.version for i, p in enumerate(history) if _in_force(history, i, period)]
+    if len(shown) == 1:
+        return f"version {shown[0]}", versions
+    return f"versions {shown[0]}-{shown[-1]} as applied", versions
+
+
+def _in_force(history: list[Policy], i: int, period: Period) -> bool:
+    """Whether version ``i`` ruled at some instant of the period (the first one also rules
+    before it was applied)."""
+    ends = history[i + 1].applied_at if i + 1 < len(history) else None
+    starts = history[i].applied_at if i > 0 else None
+    after_start = period.start is None or ends is None or ends > period.start
+    return after_start and (starts is None or starts < period.end)
 
 
 @dataclass(frozen=True)

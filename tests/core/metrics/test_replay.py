@@ -143,3 +143,92 @@ def test_replay_of_the_demo_desk_under_its_policy_gives_its_clock_outcomes(demo_
             if b.sla.read_clock(clock, DEMO_NOW).state in late:
                 assert a.sla.read_clock(clock, DEMO_NOW).state in late, (h.key, clock)
     assert s1["alerts_by_rung"].get("breach", 0) <= s0["alerts_by_rung"].get("breach", 0)
+
+
+LATER = """
+[sla.P1]
+first_response = "45m"
+resolution = "3h"
+calendar = "always"
+
+[sla.P2]
+first_response = "20m"
+resolution = "90m"
+calendar = "always"
+
+[alerts]
+unassigned_after = "40m"
+not_started_after = "25m"
+pending_close_after = "2h"
+resolved_close_after = "1h"
+"""
+
+
+def test_a_replay_follows_the_policy_versions_as_the_desk_applied_them(tmp_path):
+    """A policy applied half-way: the live desk planned its open tickets again and fired by
+    the new ladder from then on; the replay of the desk's own policy does the same, versions
+    and all, and a replay under the newest version alone does not."""
+    from deskline.core.metrics import report
+    from deskline.core.metrics.replay import Versions
+    from deskline.core.policy import apply, book
+
+    first, later = parse_policy_text(POLICY, "p.toml"), parse_policy_text(LATER, "q.toml")
+    store = Store.open(str(tmp_path / "versions.db"))
+    roster = Roster(store)
+    roster.add("ada", name="Ada", role="admin", team="Ops")
+    roster.add("sue", name="Sue", role="supervisor", team="Ops")
+    roster.add("al", name="Al", team="Ops")
+    clock = Clock()
+    apply.apply(store, first, actor="ada", now=T0 - timedelta(minutes=1), source="p.toml")
+    al, sue = Desk(store, "al", now=clock), Desk(store, "sue", now=clock)  # the store's policy
+    watcher = SlaWatcher(store, sue, now=clock, holder="versions-test")
+    plan = {
+        0: lambda: [sue.create("a", priority="P1"), sue.create("b", priority="P2")],
+        5: lambda: sue.create("c", priority="P2"),
+        10: lambda: sue.assign("T-1", "al"),
+        12: lambda: al.transition("T-1", "in_progress"),
+        # the new policy: T-2 and T-3 are open and unassigned, their due times move
+        45: lambda: apply.apply(store, later, actor="ada", now=clock.t, source="q.toml"),
+        50: lambda: sue.create("d", priority="P1"),
+        60: lambda: al.reply("T-1", "hi"),
+        90: lambda: al.take("T-2"),
+        150: lambda: al.transition("T-2", "resolved", reason="done"),
+        200: lambda: al.transition("T-1", "resolved", reason="done"),
+    }
+    for minute in range(0, 6 * 60):
+        clock.t = T0 + timedelta(minutes=minute)
+        watcher.run_due(clock.t)
+        if minute in plan:
+            plan[minute]()
+    end = clock.t + timedelta(seconds=1)
+    watcher.stop()
+    history = book.load_history(store)
+    assert [p.version for p in history] == [1, 2]
+    versions = Versions.applied(history)
+    assert versions.at(T0) is history[0].rules and versions.at(end) is history[1].rules
+    with store.read() as s:
+        live = _keys(
+            (n, a.rung, a.threshold, a.clock, a.at)
+            for a, n in s.exec(select(Alert, Ticket.number).join(Ticket))
+        )
+        stored = {t.number: t for t in s.exec(select(Ticket))}
+        people = People(reader.roster(s))
+        histories = list(reader.histories(s, since=None, until=end))
+    as_applied, newest_only = [], []
+    for h in histories:
+        played, fired = alerts_of(h, versions, end, people)
+        as_applied += [f.key() for f in fired]
+        newest_only += [f.key() for f in alerts_of(h, later, end, people)[1]]
+        t = stored[h.number]
+        assert played.sla.first_response_due() == t.first_response_due_at, h.key
+        assert played.sla.resolution_due() == t.resolution_due_at, h.key
+    assert len(live) > 5
+    assert _keys(as_applied) == live
+    assert _keys(newest_only) != live  # the versions matter here: the test can tell
+    # the report names what it replayed
+    period = Period(T0 - timedelta(days=1), end, UTC)
+    _, old, _ = report.what_if(store, "ada", history[1], first, "p.toml", period)
+    assert old.name == "versions 1-2 as applied"
+    late = Period(T0 + timedelta(hours=2), end, UTC)
+    assert report.what_if(store, "ada", history[1], first, "p.toml", late)[1].name == "version 2"
+    store.close()
