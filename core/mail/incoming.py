@@ -13,6 +13,7 @@ bulk/junk/list, bounces, lists) and the desk's own messages are stored as ignore
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -306,9 +307,10 @@ def _buffered(client: Any) -> bool:
         sock.settimeout(old)
 
 
-def wait_for_mail(box: Mailbox, timeout: float) -> bool:
+def wait_for_mail(box: Mailbox, timeout: float, stop: threading.Event | None = None) -> bool:
     """Wait up to ``timeout`` seconds for new mail in the box's folder with IMAP IDLE (the
-    server tells at once); False at once if the server has no IDLE (the caller polls)."""
+    server tells at once); False at once if the server has no IDLE (the caller polls), and
+    within one IDLE slice once ``stop`` is set."""
     from imap_tools import AND
 
     deadline = time.monotonic() + timeout
@@ -317,6 +319,8 @@ def wait_for_mail(box: Mailbox, timeout: float) -> bool:
             return False
         try:
             while time.monotonic() < deadline:
+                if stop is not None and stop.is_set():
+                    return False
                 if list(client.uids(AND(seen=False))):  # came since the last look
                     return True
                 client.client.untagged_responses.pop("EXISTS", None)
@@ -337,3 +341,24 @@ def wait_for_mail(box: Mailbox, timeout: float) -> bool:
                 f"mailbox {box.name}: IDLE failed: {type(exc).__name__}: {exc}"
             ) from None
     return True
+
+
+def wait_for_any(boxes: list[Mailbox], timeout: float, on_error: Callable[[str], None]) -> bool:
+    """Wait up to ``timeout`` seconds for new mail in any of ``boxes``, each watched with
+    IMAP IDLE on its own connection: True as soon as one has mail. A box whose server has
+    no IDLE, or that fails (told to ``on_error``, once per wait), is left to the caller's
+    polling. The watchers still idling stop within one IDLE slice, on their own."""
+    woke, stop = threading.Event(), threading.Event()
+
+    def watch(box: Mailbox) -> None:
+        try:
+            if wait_for_mail(box, timeout, stop):
+                woke.set()
+        except DesklineError as exc:
+            on_error(str(exc))
+
+    for box in boxes:
+        threading.Thread(target=watch, args=(box,), name=f"idle {box.name}", daemon=True).start()
+    woke.wait(timeout)
+    stop.set()
+    return woke.is_set()

@@ -91,11 +91,12 @@ def mail_watch(
     ] = 30.0,
     once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
 ) -> None:
-    """Fetch and send in a loop (a service: run it under systemd or tmux). With one
-    receiving mailbox whose server has IMAP IDLE, new mail is taken in as it arrives;
-    otherwise every SECONDS. A mailbox that fails is reported and tried again next round."""
+    """Fetch and send in a loop (a service: run it under systemd or tmux). Mail to a
+    mailbox whose server has IMAP IDLE is taken in as it arrives (each mailbox watched on
+    its own connection); otherwise every SECONDS. A mailbox that fails is reported and
+    tried again next round."""
     from deskline.core.errors import DesklineError
-    from deskline.core.mail.incoming import Fetcher, wait_for_mail
+    from deskline.core.mail.incoming import Fetcher, wait_for_any
     from deskline.core.mail.outgoing import Sender
 
     store = session_of(ctx).store
@@ -114,10 +115,6 @@ def mail_watch(
         if once:
             return
         receiving = [m for m in fetcher.rules().mailboxes if m.imap_host]
-        if len(receiving) == 1:  # one mailbox: IMAP IDLE wakes us when mail comes
-            try:
-                if wait_for_mail(receiving[0], every):
-                    continue
-            except DesklineError as exc:
-                say(str(exc))
+        if receiving and wait_for_any(receiving, every, say):  # IMAP IDLE: mail came
+            continue
         time.sleep(max(0.0, every - (time.monotonic() - started)))

@@ -10,7 +10,9 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import need_tool
@@ -200,6 +202,37 @@ def test_mail_watch_takes_mail_in_as_it_arrives_with_idle(
     """``mail watch`` polls only every 300 s here: the second message arriving within the
     wait shows that IMAP IDLE woke it."""
     imap.append(corpus("plain"))
+    _watch_takes_in(desk, db_url, lambda: imap.append(corpus("multipart_alternative")))
+
+
+def test_mail_watch_idles_on_every_mailbox(desk: Desk, imap: Dovecot, db_url: str) -> None:
+    """Two receiving mailboxes (two folders of one server): mail to the second one wakes
+    the watcher too, within the 300 s it would otherwise wait."""
+    from deskline.core.config.mail import MailRules
+    from deskline.core.policy import apply
+    from deskline.core.policy.book import Rules
+
+    sales = mailbox(
+        smtp_port=free_port(), imap_port=imap.port, name="sales", address="sales@desk.example"
+    )
+    sales = replace(sales, folder="Sales")
+    support = mailbox(smtp_port=free_port(), imap_port=imap.port)
+    rules = Rules(mail=MailRules((support, sales)))
+    apply.apply(desk.store, rules, actor="ada", now=START + timedelta(minutes=1))
+    with imap.client() as client:
+        client.folder.create("Sales")
+    imap.append(corpus("plain"))
+
+    def to_sales() -> None:
+        with imap.client() as client:
+            client.append(corpus("multipart_alternative"), "Sales")
+
+    _watch_takes_in(desk, db_url, to_sales)
+
+
+def _watch_takes_in(desk: Desk, db_url: str, second: Callable[[], None]) -> None:
+    """A ``mail watch`` that polls every 300 s takes in the message already there, then the
+    one ``second`` delivers, well within those 300 s."""
     watch = subprocess.Popen(
         [sys.executable, "-m", "deskline", "--db", db_url, "mail", "watch", "--every", "300"],
         env=os.environ.copy(),
@@ -217,7 +250,7 @@ def test_mail_watch_takes_mail_in_as_it_arrives_with_idle(
         while tickets() < 1 and time.monotonic() < deadline and watch.poll() is None:
             time.sleep(0.05)
         assert tickets() == 1, watch.stderr.read().decode() if watch.poll() is not None else ""
-        imap.append(corpus("multipart_alternative"))
+        second()
         while tickets() < 2 and time.monotonic() < deadline and watch.poll() is None:
             time.sleep(0.05)
         assert tickets() == 2
