@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 from deskline.storage.models import Agent
 
 # What a ticket's work writes (create, assign, reply, route, alert, deliver, surge, lease;
-# a requester and CCs, mail taken in, a reply's outbox row); the change feed's table is
-# also locked IN EXCLUSIVE MODE, which takes UPDATE.
+# a requester and CCs, mail taken in with its files, a reply's outbox row); the change
+# feed's table is also locked IN EXCLUSIVE MODE, which takes UPDATE.
 TICKET_WORK = (
     "ticket",
     "comment",
@@ -37,6 +37,7 @@ TICKET_WORK = (
     "ticket_cc",
     "mail_message",
     "outbox",
+    "attachment",
 )
 # Columns of an agent row each role's use cases change (the rest, and new agents: admins).
 OWN_AGENT_COLUMNS = ("on_duty", "last_routed", "notify")  # one's own duty and preferences;

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, LargeBinary, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
@@ -173,6 +173,21 @@ class MailMessage(Table, table=True):
     subject: str = ""
     note: str | None = None  # why it was ignored, how it was threaded
     attachments: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+class Attachment(Table, table=True):
+    """A file that came with a message, kept whole (``data``) up to the desk's size limit;
+    a bigger one is listed with ``data`` None. Its name is the sender's: hostile text."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    mail_message_id: int | None = Field(default=None, foreign_key="mail_message.id")
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    data: bytes | None = Field(default=None, sa_type=LargeBinary)
     at: datetime = Field(sa_type=UtcDateTime, nullable=False)
 
 

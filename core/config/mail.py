@@ -18,7 +18,8 @@ from deskline.core.config.reader import (
 )
 from deskline.core.config.toml_text import toml_value
 
-MAIL_KEYS = ("mailbox", "acknowledge")
+MAIL_KEYS = ("mailbox", "acknowledge", "max_attachment_mb")
+MAX_ATTACHMENT_MB = 10  # a bigger file is listed with its ticket, not kept
 MAILBOX_KEYS = (
     "name",
     "address",
@@ -72,6 +73,13 @@ class MailRules:
     # The text mailed to the requester of a ticket that came by mail ({key}, {title},
     # {name}: the ticket's key and title, the requester's name); None: no acknowledgement.
     acknowledge: str | None = None
+    # Files that come with mail are kept up to this size each (0: none is kept).
+    max_attachment_mb: float = MAX_ATTACHMENT_MB
+
+    @property
+    def attachment_limit(self) -> int:
+        """The largest file kept, in bytes."""
+        return int(self.max_attachment_mb * 1024 * 1024)
 
     def named(self, name: str | None) -> Mailbox | None:
         return next((m for m in self.mailboxes if m.name == name), None)
@@ -106,7 +114,10 @@ def parse_mail(read: Reader, data: Mapping[str, Any]) -> MailRules:
     acknowledge = None
     if "acknowledge" in table:
         acknowledge = read.get(table, "acknowledge", "mail", _template)
-    return MailRules(tuple(found), acknowledge)
+    limit = float(MAX_ATTACHMENT_MB)
+    if "max_attachment_mb" in table:
+        limit = read.get(table, "max_attachment_mb", "mail", number_in(0, 1024))
+    return MailRules(tuple(found), acknowledge, limit)
 
 
 def _template(value: Any) -> str:
@@ -168,8 +179,13 @@ def _mailbox(read: Reader, table: Mapping[str, Any], path: str) -> Mailbox:
 def to_toml(rules: MailRules) -> str:
     """``[mail]`` and its ``[[mail.mailbox]]`` entries as deskline.toml text (none: nothing)."""
     lines: list[str] = []
+    top = []
     if rules.acknowledge is not None:
-        lines += ["[mail]", f"acknowledge = {toml_value(rules.acknowledge)}", ""]
+        top.append(f"acknowledge = {toml_value(rules.acknowledge)}")
+    if rules.max_attachment_mb != MAX_ATTACHMENT_MB:
+        top.append(f"max_attachment_mb = {toml_value(rules.max_attachment_mb)}")
+    if top:
+        lines += ["[mail]", *top, ""]
     for box in rules.mailboxes:
         lines += ["[[mail.mailbox]]"]
         for key in MAILBOX_KEYS:

@@ -32,6 +32,7 @@ from deskline.core.errors import DesklineError, Refused
 from deskline.core.mail import outgoing
 from deskline.core.mail.parse import InMail, parse
 from deskline.core.policy.book import PolicyBook
+from deskline.storage import attachments as attachment_rows
 from deskline.storage import contacts as contact_rows
 from deskline.storage import mail as rows
 from deskline.storage import queries
@@ -60,13 +61,16 @@ class Taken:
         }
 
 
-def _describe(mail: InMail) -> str:
+def _describe(mail: InMail, limit: int) -> str:
     text = mail.text or "(no text)"
     if mail.attachments:
         listed = "\n".join(
-            f"- {a['filename']} ({a['type']}, {a['size']} bytes)" for a in mail.attachments
+            f"- {a['filename']} ({a['type']}, {a['size']} bytes"
+            + ("" if a["size"] <= limit else ", too big to keep")
+            + ")"
+            for a in mail.attachments
         )
-        text += f"\n\nAttachments (not stored):\n{listed}"
+        text += f"\n\nAttachments (`deskline attachments list` shows them):\n{listed}"
     return text
 
 
@@ -121,7 +125,9 @@ class Intake:
                 view = self.desk.customer_reply(
                     key,
                     mail.reply,
-                    then=lambda s, t, comment: self._record(s, mail, box, t, comment, "in", how),
+                    then=lambda s, t, comment: self._record(
+                        s, mail, box, t, comment, "in", how, keep=rules.attachment_limit
+                    ),
                 )
                 return Taken(mail.message_id, "reply", view.key, how)
             except Refused as exc:  # closed: a new ticket
@@ -131,7 +137,7 @@ class Intake:
         view = self.desk.create(
             _title(mail.subject),
             channel="email",
-            description=_describe(mail),
+            description=_describe(mail, rules.attachment_limit),
             requester=mail.sender,
             requester_name=mail.sender_name or None,
             cc=[a for a in mail.cc if a not in ours and a != mail.sender],
@@ -145,7 +151,7 @@ class Intake:
         self, s: Session, mail: InMail, box: Mailbox, ticket: Ticket, rules: MailRules, note: str
     ) -> None:
         """A ticket opened from ``mail``: its message stored, the acknowledgement queued."""
-        self._record(s, mail, box, ticket, None, "in", note)
+        self._record(s, mail, box, ticket, None, "in", note, keep=rules.attachment_limit)
         outgoing.queue_acknowledgement(s, ticket, rules, self.now())
 
     def _thread(self, s: Session, mail: InMail) -> tuple[str, str] | None:
@@ -176,8 +182,11 @@ class Intake:
         comment: int | None,
         direction: str,
         note: str | None,
+        *,
+        keep: int = 0,
     ) -> None:
-        rows.add(
+        """The message, and its files with its ticket (each one's bytes up to ``keep``)."""
+        message = rows.add(
             s,
             message_id=mail.message_id,
             direction=direction,
@@ -190,6 +199,21 @@ class Intake:
             attachments=list(mail.attachments),
             at=self.now(),
         )
+        if ticket is not None:
+            files = [
+                {
+                    "ticket_id": ticket.id,
+                    "mail_message_id": message.id,
+                    "filename": about["filename"],
+                    "content_type": about["type"],
+                    "size": about["size"],
+                    "sha256": about["sha256"],
+                    "data": data if about["size"] <= keep else None,
+                    "at": self.now(),
+                }
+                for about, data in zip(mail.attachments, mail.files, strict=True)
+            ]
+            attachment_rows.add(s, files)
 
 
 # -- IMAP ----------------------------------------------------------------------------

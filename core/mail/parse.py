@@ -58,7 +58,8 @@ class InMail:
     references: tuple[str, ...] = ()
     text: str = ""  # the whole text (HTML made text)
     reply: str = ""  # the text without quoted earlier messages and signature
-    attachments: tuple[dict[str, Any], ...] = field(default=())
+    attachments: tuple[dict[str, Any], ...] = field(default=())  # filename, type, size, sha256
+    files: tuple[bytes, ...] = field(default=(), repr=False)  # their bytes, in that order
     automatic: str | None = None  # why it is no person's words (None: it is)
 
     @property
@@ -144,11 +145,13 @@ def html_text(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _body(message: Message) -> tuple[str, list[dict[str, Any]]]:
-    """The text (the plain part, else the HTML part as text) and the attachments."""
+def _body(message: Message) -> tuple[str, list[dict[str, Any]], list[bytes]]:
+    """The text (the plain part, else the HTML part as text), the attachments and their
+    bytes."""
     plain: list[str] = []
     markup: list[str] = []
     attachments: list[dict[str, Any]] = []
+    files: list[bytes] = []
     for part in message.walk():
         if part.is_multipart():
             continue
@@ -165,15 +168,17 @@ def _body(message: Message) -> tuple[str, list[dict[str, Any]]]:
                     "filename": header_text(filename) or "(unnamed)",
                     "type": kind,
                     "size": len(payload),
+                    "sha256": hashlib.sha256(payload).hexdigest(),
                 }
             )
+            files.append(payload)
             continue
         text = _decode(payload, part.get_content_charset())
         if kind == "text/html":
             markup.append(html_text(text))
         elif kind == "text/plain":
             plain.append(text)
-    return clean("\n\n".join(plain) if plain else "\n\n".join(markup)), attachments
+    return clean("\n\n".join(plain) if plain else "\n\n".join(markup)), attachments, files
 
 
 def strip_reply(text: str) -> str:
@@ -218,7 +223,7 @@ def parse(raw: bytes) -> InMail:
         for _, a in getaddresses([header_text(v) for v in message.get_all("Cc", [])])
         if "@" in a
     )
-    text, attachments = _body(message)
+    text, attachments, files = _body(message)
     return InMail(
         message_id=message_id,
         subject=header_text(message.get("Subject")),
@@ -230,5 +235,6 @@ def parse(raw: bytes) -> InMail:
         text=text,
         reply=strip_reply(text),
         attachments=tuple(attachments),
+        files=tuple(files),
         automatic=automatic(message, sender),
     )

@@ -30,6 +30,7 @@ from deskline.core.inert import quoted
 from deskline.tui.cli import (
     agents,
     alerts,
+    attachments,
     audit,
     config,
     contacts,
@@ -59,6 +60,7 @@ GROUPS = (
     customers,
     contacts,
     mail,
+    attachments,
     rules,
     alerts,
     policy,
