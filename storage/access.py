@@ -38,6 +38,7 @@ TICKET_WORK = (
     "mail_message",
     "outbox",
     "attachment",
+    "kb_article",
 )
 # Columns of an agent row each role's use cases change (the rest, and new agents: admins).
 OWN_AGENT_COLUMNS = ("on_duty", "last_routed", "notify")  # one's own duty and preferences;

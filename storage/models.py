@@ -191,6 +191,23 @@ class Attachment(Table, table=True):
     at: datetime = Field(sa_type=UtcDateTime, nullable=False)
 
 
+class KbArticle(Table, table=True):
+    """A knowledge-base article: how a kind of problem is solved, often written from a
+    resolved ticket (``source_ticket_id``). A draft until a supervisor publishes it."""
+
+    __tablename__ = "kb_article"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    body: str
+    category: str | None = None  # a category path, as tickets have them
+    tags: str = ""  # comma-separated
+    status: str = "draft"  # draft, published
+    source_ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    author_id: int = Field(foreign_key="agent.id")
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    updated_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
 class Outbox(Table, table=True):
     """A message to send, written in the transaction of the reply it carries; a sender claims
     it (``claimed_until``), sends it and marks it sent, so it is never lost nor sent twice."""

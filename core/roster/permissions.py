@@ -63,6 +63,10 @@ DESK_MATRIX: dict[str, dict[str, str]] = {
     "customers": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
     "agents": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},
     "policy": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},
+    # The knowledge base: anyone drafts an article; an agent changes their own drafts, a
+    # supervisor any article, and only they publish one.
+    "kb_edit": {"agent": "self", "supervisor": "yes", "director": "yes", "admin": "yes"},
+    "kb_publish": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
 }
 
 # What a ticket action is called in a refusal.
@@ -186,6 +190,16 @@ def may_manage(actor: Person, action: str, target: Person | None = None) -> str 
     return _desk_refusal(actor, action, target)
 
 
+def may_edit_article(actor: Person, author: Person, published: bool) -> str | None:
+    """An agent changes their own draft; a supervisor, director or admin any article."""
+    if published and actor.role == "agent":
+        return (
+            "a published article is changed by a supervisor, a director or an admin; "
+            f"you ({actor.handle}) are agent"
+        )
+    return may_manage(actor, "kb_edit", author)
+
+
 def may_change_policy(actor: Person) -> str | None:
     """Only admins change the desk's policy (``policy apply``, ``sla recompute``)."""
     return may_manage(actor, "policy")
@@ -219,6 +233,11 @@ def _desk_refusal(actor: Person, action: str, target: Person | None) -> str:
         return f"only a supervisor{team}, a director or an admin can change {name}; {you}"
     if action == "customers":
         return f"only a supervisor, director or admin can change a customer; {you}"
+    if action == "kb_edit":
+        whose = f"{target.handle}'s" if target else "someone else's"
+        return f"only its author, a supervisor, director or admin can change {whose} draft; {you}"
+    if action == "kb_publish":
+        return f"only a supervisor, director or admin can publish an article; {you}"
     if action == "agents":
         return f"only an admin can add or remove agents or change their role or team; {you}"
     return f"only an admin can change the desk's policy; {you}"

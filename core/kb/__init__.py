@@ -1,0 +1,1 @@
+"""The knowledge base: articles written from resolved tickets, found by their words."""

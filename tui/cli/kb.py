@@ -1,0 +1,210 @@
+"""``deskline kb``: the knowledge base: articles drafted from resolved tickets, written,
+published, searched, and the ones the desk is missing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from deskline.tui.cli.context import (
+    COUNT_MAX,
+    Commands,
+    JsonOpt,
+    KeyArg,
+    emit,
+    print_line,
+    say,
+    session_of,
+)
+
+if TYPE_CHECKING:
+    from deskline.core.kb.articles import ArticleView, KnowledgeBase
+
+app = Commands(
+    name="kb", help="The knowledge base: articles from resolved tickets, searched by their words."
+)
+
+ArticleArg = Annotated[str, typer.Argument(metavar="ARTICLE", help="The article, e.g. KB-12.")]
+TitleOpt = Annotated[str | None, typer.Option("--title", metavar="TEXT", help="Its title.")]
+BodyOpt = Annotated[str | None, typer.Option("--body", metavar="TEXT", help="Its text.")]
+BodyFileOpt = Annotated[
+    Path | None,
+    typer.Option("--body-file", metavar="FILE", help="Its text from a file (- : stdin)."),
+]
+CategoryOpt = Annotated[
+    str | None, typer.Option("--category", metavar="PATH", help="A category, e.g. Network/VPN.")
+]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag (repeat, or a,b).")
+]
+DraftsOpt = Annotated[bool, typer.Option("--drafts", help="Drafts (not yet published).")]
+
+
+def _kb(ctx: typer.Context) -> KnowledgeBase:
+    from deskline.core.kb.articles import KnowledgeBase  # noqa: F811  (late: a fast start)
+
+    desk = session_of(ctx).desk()
+    return KnowledgeBase(desk.store, desk.actor)
+
+
+def _line(a: ArticleView) -> str:
+    where = f"  from {a.source}" if a.source else ""
+    score = f"  {a.score:.2f}" if a.score is not None else ""
+    return f"{a.key:<7} {a.status:<9} {a.title}  [{a.category or '-'}] by {a.author}{where}{score}"
+
+
+def _list(found: list[ArticleView], as_json: bool, empty: str) -> None:
+    def human() -> None:
+        if not found:
+            say(empty)
+        for a in found:
+            print_line(_line(a))
+
+    emit([a.to_json() for a in found], as_json, human)
+
+
+def _one(a: ArticleView, as_json: bool) -> None:
+    def human() -> None:
+        print_line(_line(a))
+        if a.tags:
+            print_line(f"tags: {', '.join(a.tags)}")
+        print_line("")
+        print_line(a.body.rstrip("\n"))
+
+    emit(a.to_json(), as_json, human)
+
+
+def _body_of(body: str | None, body_file: Path | None) -> str | None:
+    from deskline.core.errors import InvalidInput
+
+    if body is not None and body_file is not None:
+        raise InvalidInput("give --body or --body-file, not both")
+    if body_file is None:
+        return body
+    try:
+        raw = sys.stdin.buffer.read() if str(body_file) == "-" else body_file.read_bytes()
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"--body-file {body_file}: not UTF-8 text") from None
+    except OSError as exc:
+        raise InvalidInput(f"--body-file {body_file}: {exc.strerror}") from None
+
+
+@app.command("list")
+def kb_list(ctx: typer.Context, drafts: DraftsOpt = False, as_json: JsonOpt = False) -> None:
+    """The published articles, newest first (--drafts: the drafts)."""
+    found = _kb(ctx).articles(drafts=drafts)
+    _list(found, as_json, "no drafts" if drafts else "no published articles yet")
+
+
+@app.command("show")
+def kb_show(ctx: typer.Context, article: ArticleArg, as_json: JsonOpt = False) -> None:
+    """One article, whole."""
+    _one(_kb(ctx).get(article), as_json)
+
+
+@app.command("draft")
+def kb_draft(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
+    """A draft from a resolved ticket: its title, problem and solution note."""
+    a = _kb(ctx).draft(key)
+    if not as_json:
+        say(f"drafted {a.key} from {a.source}: `deskline kb edit {a.key}` to polish it")
+    _one(a, as_json)
+
+
+@app.command("add")
+def kb_add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="Its title.")],
+    body: BodyOpt = None,
+    body_file: BodyFileOpt = None,
+    category: CategoryOpt = None,
+    tag: TagOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a new article (a draft)."""
+    from deskline.core.errors import InvalidInput
+
+    text = _body_of(body, body_file)
+    if text is None:
+        raise InvalidInput("an article needs its text: give --body or --body-file")
+    _one(_kb(ctx).write(title, text, category=category, tags=tag or ()), as_json)
+
+
+@app.command("edit")
+def kb_edit(
+    ctx: typer.Context,
+    article: ArticleArg,
+    title: TitleOpt = None,
+    body: BodyOpt = None,
+    body_file: BodyFileOpt = None,
+    category: CategoryOpt = None,
+    tag: TagOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change an article (an agent: their own draft; a supervisor: any). --tag replaces the
+    tags; --category "" clears it."""
+    a = _kb(ctx).edit(
+        article, title=title, body=_body_of(body, body_file), category=category, tags=tag
+    )
+    _one(a, as_json)
+
+
+@app.command("publish")
+def kb_publish(ctx: typer.Context, article: ArticleArg, as_json: JsonOpt = False) -> None:
+    """Publish a draft (supervisors, directors, admins): it is found by search and shown
+    beside tickets it resembles."""
+    a = _kb(ctx).publish(article)
+    if not as_json:
+        say(f"published {a.key}")
+    _one(a, as_json)
+
+
+@app.command("search")
+def kb_search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words, English or Chinese.")],
+    drafts: Annotated[bool, typer.Option("--drafts", help="Drafts too.")] = False,
+    limit: Annotated[int, typer.Option(metavar="N", min=1, max=COUNT_MAX)] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Articles whose words are like the query's, best first."""
+    found = _kb(ctx).search(query, drafts=drafts, limit=limit)
+    _list(found, as_json, "no article matches")
+
+
+@app.command("for")
+def kb_for(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
+    """The published articles a ticket resembles, best first."""
+    _list(_kb(ctx).for_ticket(key), as_json, f"no article resembles {key.strip().upper()}")
+
+
+@app.command("suggest")
+def kb_suggest(
+    ctx: typer.Context,
+    days: Annotated[
+        int, typer.Option(metavar="N", min=1, max=3650, help="Resolved in N days.")
+    ] = 30,
+    least: Annotated[
+        int, typer.Option(metavar="N", min=2, max=COUNT_MAX, help="Tickets in a group, at least.")
+    ] = 3,
+    as_json: JsonOpt = False,
+) -> None:
+    """Articles to write: groups of alike tickets of one category resolved lately that no
+    article covers yet."""
+    found = _kb(ctx).suggestions(days=days, least=least)
+
+    def human() -> None:
+        if not found:
+            say(f"no {least} or more alike tickets resolved in {days} days lack an article")
+        for s in found:
+            about = ", ".join(s.about) or "-"
+            print_line(
+                f"{len(s.keys)} tickets [{s.category or '-'}] about {about}: {' '.join(s.keys)}"
+            )
+            print_line(f"    `deskline kb draft {s.keys[-1]}` starts one")
+
+    emit([s.to_json() for s in found], as_json, human)
