@@ -63,7 +63,10 @@ def attachments_save(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", "-o", metavar="PATH", help="A folder (default: here), or a file name for N."
+            "--out",
+            "-o",
+            metavar="DIR|FILE",
+            help="A folder (default: here), or a file name for N.",
         ),
     ] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")] = False,

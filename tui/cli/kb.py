@@ -28,14 +28,14 @@ app = Commands(
 )
 
 ArticleArg = Annotated[str, typer.Argument(metavar="ARTICLE", help="The article, e.g. KB-12.")]
-TitleOpt = Annotated[str | None, typer.Option("--title", metavar="TEXT", help="Its title.")]
-BodyOpt = Annotated[str | None, typer.Option("--body", metavar="TEXT", help="Its text.")]
+TitleOpt = Annotated[str | None, typer.Option("--title", metavar="WORDS", help="Its title.")]
+BodyOpt = Annotated[str | None, typer.Option("--body", metavar="WORDS", help="Its text.")]
 BodyFileOpt = Annotated[
     Path | None,
     typer.Option("--body-file", metavar="FILE", help="Its text from a file (- : stdin)."),
 ]
 CategoryOpt = Annotated[
-    str | None, typer.Option("--category", metavar="PATH", help="A category, e.g. Network/VPN.")
+    str | None, typer.Option("--category", metavar="CATEGORY", help="A category, e.g. Network/VPN.")
 ]
 TagOpt = Annotated[
     list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag (repeat, or a,b).")
@@ -118,7 +118,7 @@ def kb_draft(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
 @app.command("add")
 def kb_add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="Its title.")],
+    title: Annotated[str, typer.Option("--title", metavar="WORDS", help="Its title.")],
     body: BodyOpt = None,
     body_file: BodyFileOpt = None,
     category: CategoryOpt = None,
