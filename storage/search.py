@@ -1,15 +1,16 @@
-"""Full-text search of tickets: titles, descriptions and comments, any language.
+"""Full-text search of tickets: titles, descriptions and comments, any language (and the
+ticket's key, tags and customer's name, its "labels").
 
 The index is one row per ticket in ``ticket_text``, kept by triggers in the transaction of
 the change that touches it (a ticket made or edited, a comment added, moved or removed;
 migration 0010 makes the triggers and fills it). A term is a substring, any case:
 
 - SQLite: an FTS5 table with the ``trigram`` tokenizer (columns title, description,
-  comments). A term of three or more characters is a phrase of the index; a shorter one
+  comments, labels). A term of three or more characters is a phrase of the index; a shorter one
   (a Chinese word of two characters, say) cannot be one, and is a LIKE on the same table's
   columns, read together with the other terms' matches.
-- PostgreSQL: a table with the text (``body``: title, description and comments, a line
-  each), a ``pg_trgm`` GIN index on it for ILIKE, and a ``simple`` tsvector for ranking.
+- PostgreSQL: a table with the text (``body``: title, description, comments and labels, a
+  line each), a ``pg_trgm`` GIN index on it for ILIKE, and a ``simple`` tsvector for ranking.
 
 Ranking: SQLite's bm25 (a title counts most); PostgreSQL's ts_rank plus the terms found in
 the title. Then the newest ticket first.
@@ -31,7 +32,8 @@ from deskline.storage.models import Ticket
 from deskline.storage.queries import next_due, queue_order
 
 INDEX = "ticket_text"
-FTS = table(INDEX, column("rowid"), column("title"), column("description"), column("comments"))
+COLUMNS = ("title", "description", "comments", "labels")  # labels: key, tags, customer
+FTS = table(INDEX, column("rowid"), *(column(name) for name in COLUMNS))
 PG = table(INDEX, column("ticket_id"), column("title"), column("body"), column("doc"))
 SHORT = 3  # the trigram index finds terms of at least this many characters
 SORTS = ("relevance", "due", "newest", "oldest", "updated", "priority")
@@ -58,6 +60,7 @@ class Where:
     created_from: datetime | None = None  # at or after
     created_before: datetime | None = None
     breached_at: datetime | None = None  # a running clock past its due time at this instant
+    risky_at: datetime | None = None  # at risk (or breached) at this instant
     nothing: bool = False  # a name that matches no row: no ticket can match
 
 
@@ -97,7 +100,7 @@ def _sqlite_text(stmt: Any, terms: list[str]) -> tuple[Any, list[Any]]:
         stmt = stmt.where(
             sql(f"{INDEX} MATCH :match").bindparams(match=" AND ".join(map(_phrase, long)))
         )
-        rank = [literal_column(f"bm25({INDEX}, 10.0, 2.0, 1.0)")]
+        rank = [literal_column(f"bm25({INDEX}, 10.0, 2.0, 1.0, 3.0)")]
     for term in terms:
         if len(term) < SHORT:
             pattern = _like(term)
@@ -105,7 +108,7 @@ def _sqlite_text(stmt: Any, terms: list[str]) -> tuple[Any, list[Any]]:
                 or_(
                     *(
                         FTS.c[name].like(pattern, escape="\\")
-                        for name in ("title", "description", "comments")
+                        for name in COLUMNS
                     )
                 )
             )
@@ -148,6 +151,13 @@ def _filters(where: Where) -> list[ColumnElement[bool]]:
         found.append(col(Ticket.created_at) < where.created_before)
     if where.breached_at is not None:
         found.append(col(Ticket.next_due_at) <= where.breached_at)
+    if where.risky_at is not None:
+        found.append(
+            or_(
+                col(Ticket.at_risk_at) <= where.risky_at,
+                col(Ticket.next_due_at) <= where.risky_at,
+            )
+        )
     return found or [true()]
 
 

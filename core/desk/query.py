@@ -20,7 +20,7 @@ from deskline.core.errors import InvalidInput
 from deskline.core.inert import quoted
 
 FILTERS = ("status", "priority", "assignee", "team", "tag", "customer", "created", "is")
-STATES = ("breached", "open", "closed", "unassigned", "mine")
+STATES = ("breached", "at_risk", "open", "closed", "unassigned", "mine")
 TOKEN = re.compile(
     r'(?P<name>\w+):(?:"(?P<quoted>[^"]*)"?|(?P<value>\S*))|"(?P<phrase>[^"]*)"?|(?P<word>\S+)'
 )
@@ -41,6 +41,7 @@ class Query:
     created_from: datetime | None = None
     created_before: datetime | None = None
     breached: bool = False
+    at_risk: bool = False  # at risk or breached
 
     @property
     def has_text(self) -> bool:
@@ -81,6 +82,25 @@ def parse(text: str) -> Query:
         created_from=created_from,
         created_before=created_before,
         breached="breached" in states,
+        at_risk="at_risk" in states,
+    )
+
+
+def within(base: Query, typed: Query) -> Query:
+    """``typed`` narrowing ``base`` (a view): words add up; a field typed replaces the
+    view's (``status:closed`` in a view of open tickets shows closed ones)."""
+    return Query(
+        terms=tuple(dict.fromkeys((*base.terms, *typed.terms))),
+        statuses=typed.statuses or base.statuses,
+        priorities=typed.priorities or base.priorities,
+        assignees=typed.assignees or base.assignees,
+        teams=typed.teams or base.teams,
+        tags=tuple(dict.fromkeys((*base.tags, *typed.tags))),
+        customers=typed.customers or base.customers,
+        created_from=typed.created_from or base.created_from,
+        created_before=typed.created_before or base.created_before,
+        breached=typed.breached or base.breached,
+        at_risk=typed.at_risk or base.at_risk,
     )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from deskline.core.desk.query import Query, parse
+from deskline.core.desk.query import within as narrowed
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.views import TicketView
 from deskline.core.errors import InvalidInput, NotFound
@@ -31,11 +32,18 @@ def sort_of(text: str | None, query: Query) -> str:
 
 
 def numbers(
-    desk: Desk, text: str, *, sort: str | None = None, limit: int | None = DEFAULT_LIMIT
+    desk: Desk,
+    text: str,
+    *,
+    sort: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    within: str | None = None,
 ) -> list[int]:
-    """The numbers of the tickets that match ``text``, best first."""
-    query = parse(text)
-    order = sort_of(sort, query)
+    """The numbers of the tickets that match ``text``, best first; ``within``: a view's
+    query that ``text`` narrows (``query.within``)."""
+    typed = parse(text)
+    query = typed if within is None else narrowed(parse(within), typed)
+    order = sort_of(sort, typed)
     with desk.store.read() as s:
         where = where_of(s, query, desk.actor, desk.now())
         return ticket_numbers(s, where, sort=order, limit=limit)
@@ -77,6 +85,7 @@ def where_of(s: Session, query: Query, me: str, now: datetime) -> Where:
         created_from=query.created_from,
         created_before=query.created_before,
         breached_at=now if query.breached else None,
+        risky_at=now if query.at_risk else None,
         nothing=bool(query.customers) and not customer_ids,
     )
 

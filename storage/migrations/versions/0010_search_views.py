@@ -27,14 +27,23 @@ depends_on = None
 
 TEXT = sqlmodel.sql.sqltypes.AutoString
 
+# What a ticket is also found by: its key, tags and customer's name (as the queue's old
+# filter found it), of the ticket row ``t``.
+LABELS = (
+    "'T-' || {t}.number || ' ' || replace({t}.tags, ',', ' ') || ' ' || "
+    "coalesce((SELECT name FROM customer WHERE id = {t}.customer_id), '')"
+)
+
 # name -> what it does, after the change named in it
 SQLITE_TRIGGERS = {
-    "ticket_text_made": """AFTER INSERT ON ticket BEGIN
-  INSERT INTO ticket_text (rowid, title, description, comments)
-  VALUES (new.id, new.title, new.description, '');
+    "ticket_text_made": f"""AFTER INSERT ON ticket BEGIN
+  INSERT INTO ticket_text (rowid, title, description, comments, labels)
+  VALUES (new.id, new.title, new.description, '', {LABELS.format(t="new")});
 END""",
-    "ticket_text_edited": """AFTER UPDATE OF title, description ON ticket BEGIN
-  UPDATE ticket_text SET title = new.title, description = new.description
+    "ticket_text_edited": f"""AFTER UPDATE OF title, description, tags, customer_id ON ticket
+BEGIN
+  UPDATE ticket_text SET title = new.title, description = new.description,
+    labels = {LABELS.format(t="new")}
   WHERE rowid = new.id;
 END""",
     "ticket_text_gone": """AFTER DELETE ON ticket BEGIN
@@ -59,10 +68,11 @@ END""",
 END""",
 }
 
-SQLITE_FILL = """
-INSERT INTO ticket_text (rowid, title, description, comments)
+SQLITE_FILL = f"""
+INSERT INTO ticket_text (rowid, title, description, comments, labels)
 SELECT t.id, t.title, t.description, coalesce(
-  (SELECT group_concat(c.body, char(10)) FROM comment c WHERE c.ticket_id = t.id), '')
+  (SELECT group_concat(c.body, char(10)) FROM comment c WHERE c.ticket_id = t.id), ''),
+  {LABELS.format(t="t")}
 FROM ticket t
 """
 
@@ -72,7 +82,10 @@ CREATE TABLE ticket_text (
   title text NOT NULL DEFAULT '',
   description text NOT NULL DEFAULT '',
   comments text NOT NULL DEFAULT '',
-  body text GENERATED ALWAYS AS (title || E'\\n' || description || E'\\n' || comments) STORED,
+  labels text NOT NULL DEFAULT '',
+  body text GENERATED ALWAYS AS (
+    title || E'\\n' || description || E'\\n' || comments || E'\\n' || labels
+  ) STORED,
   doc tsvector GENERATED ALWAYS AS (
     setweight(to_tsvector('simple'::regconfig, title), 'A')
     || setweight(to_tsvector('simple'::regconfig, description || ' ' || comments), 'B')
@@ -81,15 +94,16 @@ CREATE TABLE ticket_text (
 """
 
 PG_TRIGGERS = (
-    """CREATE FUNCTION ticket_text_of_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION ticket_text_of_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO ticket_text (ticket_id, title, description)
-  VALUES (NEW.id, NEW.title, NEW.description)
-  ON CONFLICT (ticket_id)
-  DO UPDATE SET title = EXCLUDED.title, description = EXCLUDED.description;
+  INSERT INTO ticket_text (ticket_id, title, description, labels)
+  VALUES (NEW.id, NEW.title, NEW.description, {LABELS.format(t="NEW")})
+  ON CONFLICT (ticket_id) DO UPDATE
+  SET title = EXCLUDED.title, description = EXCLUDED.description, labels = EXCLUDED.labels;
   RETURN NULL;
 END $$""",
-    """CREATE TRIGGER ticket_text_made AFTER INSERT OR UPDATE OF title, description ON ticket
+    """CREATE TRIGGER ticket_text_made
+  AFTER INSERT OR UPDATE OF title, description, tags, customer_id ON ticket
   FOR EACH ROW EXECUTE FUNCTION ticket_text_of_ticket()""",
     """CREATE FUNCTION ticket_text_of_comment() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -108,10 +122,11 @@ END $$""",
   ON comment FOR EACH ROW EXECUTE FUNCTION ticket_text_of_comment()""",
 )
 
-PG_FILL = """
-INSERT INTO ticket_text (ticket_id, title, description, comments)
+PG_FILL = f"""
+INSERT INTO ticket_text (ticket_id, title, description, comments, labels)
 SELECT t.id, t.title, t.description, coalesce(
-  (SELECT string_agg(c.body, E'\\n' ORDER BY c.id) FROM comment c WHERE c.ticket_id = t.id), '')
+  (SELECT string_agg(c.body, E'\\n' ORDER BY c.id) FROM comment c WHERE c.ticket_id = t.id), ''),
+  {LABELS.format(t="t")}
 FROM ticket t
 """
 
@@ -145,7 +160,7 @@ def upgrade() -> None:
     if bind.dialect.name == "sqlite":
         bind.exec_driver_sql(
             "CREATE VIRTUAL TABLE ticket_text USING fts5("
-            "title, description, comments, tokenize = 'trigram')"
+            "title, description, comments, labels, tokenize = 'trigram')"
         )
         create_triggers(bind)
         bind.exec_driver_sql(SQLITE_FILL)

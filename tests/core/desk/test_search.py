@@ -39,7 +39,12 @@ def corpus(desk) -> Desk:
     rng = random.Random(16)
     ana = Desk(desk.store, "ana", now=lambda: T0)
     for i in range(40):
-        key = ana.create(words(rng, 4), description=words(rng, 8) if i % 3 else "").key
+        key = ana.create(
+            words(rng, 4),
+            description=words(rng, 8) if i % 3 else "",
+            tags=words(rng, 2).split() if i % 4 == 0 else (),
+            customer=f"cust {words(rng, 1)}" if i % 7 == 0 else None,
+        ).key
         for _ in range(rng.randint(0, 2)):
             ana.note(key, words(rng, 6))
         if i % 5 == 0:
@@ -58,12 +63,17 @@ READ: dict[int, dict[int, list[str]]] = {}  # id(desk) -> number -> its texts, r
 
 def oracle(desk: Desk, terms: list[str]) -> set[int]:
     """Every ticket read whole; a term is a substring (any case) of its title, its
-    description or one of its comments."""
+    description, one of its comments, or its labels (key, tags, customer)."""
     if id(desk) not in READ:
         READ.clear()
         every = ["new", "assigned", "in_progress", "resolved", "closed"]
         READ[id(desk)] = {
-            whole.number: [whole.title, whole.description, *(c.body for c in whole.comments)]
+            whole.number: [
+                whole.title,
+                whole.description,
+                *(c.body for c in whole.comments),
+                f"{whole.key} {' '.join(whole.tags)} {whole.customer or ''}",
+            ]
             for whole in (desk.get(v.key) for v in desk.list(statuses=every))
         }
     return {
