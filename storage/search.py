@@ -6,9 +6,10 @@ the change that touches it (a ticket made or edited, a comment added, moved or r
 migration 0010 makes the triggers and fills it). A term is a substring, any case:
 
 - SQLite: an FTS5 table with the ``trigram`` tokenizer (columns title, description,
-  comments, labels). A term of three or more characters is a phrase of the index; a shorter one
-  (a Chinese word of two characters, say) cannot be one, and is a LIKE on the same table's
-  columns, read together with the other terms' matches.
+  comments, labels), each text ending in a line break. A term of three or more characters
+  is a phrase of the index; one of two (a Chinese word, say) is any of the index's
+  trigrams that begin with it (read from its fts5vocab table, ``ticket_text_terms``); one
+  of one character, a LIKE over the index's text.
 - PostgreSQL: a table with the text (``body``: title, description, comments and labels, a
   line each), a ``pg_trgm`` GIN index on it for ILIKE, and a ``simple`` tsvector for ranking.
 
@@ -36,6 +37,8 @@ COLUMNS = ("title", "description", "comments", "labels")  # labels: key, tags, c
 FTS = table(INDEX, column("rowid"), *(column(name) for name in COLUMNS))
 PG = table(INDEX, column("ticket_id"), column("title"), column("body"), column("doc"))
 SHORT = 3  # the trigram index finds terms of at least this many characters
+TERMS = "ticket_text_terms"  # SQLite: the index's trigrams (fts5vocab)
+RANK_WINDOW = 500  # by relevance, the best of the newest this many matches
 SORTS = ("relevance", "due", "newest", "oldest", "updated", "priority")
 
 
@@ -67,20 +70,42 @@ class Where:
 def ticket_numbers(
     session: Session, where: Where, *, sort: str = "relevance", limit: int | None = 50
 ) -> list[int]:
-    """The numbers of the tickets that match, best first (``sort``), at most ``limit``."""
+    """The numbers of the tickets that match, best first (``sort``), at most ``limit``.
+
+    By relevance with a ``limit``, the best are picked among the newest RANK_WINDOW
+    matches (a common word matches a good part of a big desk: scoring every match would
+    cost as much as a scan); without a limit, every match is scored."""
     if where.nothing:
         return []
     sqlite = session.get_bind().dialect.name == "sqlite"
     terms = [t for t in where.terms if t]
     stmt = sa_select(col(Ticket.number))
-    rank: list[Any] = []
+    score: Found | None = None
     if terms:
-        stmt, rank = (_sqlite_text if sqlite else _pg_text)(stmt, terms)
+        found = (_sqlite_text if sqlite else _pg_text)(session, stmt, terms)
+        if found is None:
+            return []  # a word no ticket holds
+        stmt, score = found
     stmt = stmt.where(*_filters(where))
+    if sort == "relevance" and score is not None and limit is not None:
+        newest = FTS.c.rowid if sqlite else PG.c.ticket_id  # the index leads, newest first
+        window = (
+            stmt.add_columns(score.label("score"))
+            .order_by(newest.desc())
+            .limit(RANK_WINDOW)
+            .subquery()
+        )
+        best = window.c.score if sqlite else window.c.score.desc()
+        ranked = sa_select(window.c.number).order_by(best, window.c.number.desc()).limit(limit)
+        return list(session.execute(ranked).scalars().all())
+    rank = [] if score is None else [score if sqlite else score.desc()]
     stmt = stmt.order_by(*_order(sort, rank), col(Ticket.number).desc())
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.execute(stmt).scalars().all())
+
+
+Found = Any  # a statement narrowed to the matches, and its score (SQL expressions)
 
 
 def _like(term: str) -> str:
@@ -92,30 +117,40 @@ def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _sqlite_text(stmt: Any, terms: list[str]) -> tuple[Any, list[Any]]:
+def _sqlite_text(session: Session, stmt: Any, terms: list[str]) -> tuple[Any, Any] | None:
+    """Terms of three characters or more: phrases of the trigram index. Two: any of the
+    index's trigrams that begin with them (every text in it ends with a line break, so
+    each pair of characters begins one). One: a LIKE over the index's text."""
     stmt = stmt.join(FTS, FTS.c.rowid == Ticket.id)
-    long = [t for t in terms if len(t) >= SHORT]
-    rank: list[Any] = []
-    if long:
-        stmt = stmt.where(
-            sql(f"{INDEX} MATCH :match").bindparams(match=" AND ".join(map(_phrase, long)))
-        )
-        rank = [literal_column(f"bm25({INDEX}, 10.0, 2.0, 1.0, 3.0)")]
+    match: list[str] = []
     for term in terms:
-        if len(term) < SHORT:
+        if len(term) >= SHORT:
+            match.append(_phrase(term))
+        elif len(term) == SHORT - 1:
+            trigrams = _trigrams_from(session, term)
+            if not trigrams:
+                return None
+            match.append("(" + " OR ".join(map(_phrase, trigrams)) + ")")
+        else:
             pattern = _like(term)
-            stmt = stmt.where(
-                or_(
-                    *(
-                        FTS.c[name].like(pattern, escape="\\")
-                        for name in COLUMNS
-                    )
-                )
-            )
-    return stmt, rank
+            stmt = stmt.where(or_(*(FTS.c[name].like(pattern, escape="\\") for name in COLUMNS)))
+    if not match:
+        return stmt, None
+    stmt = stmt.where(sql(f"{INDEX} MATCH :match").bindparams(match=" AND ".join(match)))
+    return stmt, literal_column(f"bm25({INDEX}, 10.0, 2.0, 1.0, 3.0)")
 
 
-def _pg_text(stmt: Any, terms: list[str]) -> tuple[Any, list[Any]]:
+def _trigrams_from(session: Session, pair: str) -> list[str]:
+    """The index's trigrams that begin with these two characters (as it folds case)."""
+    low = pair.lower()
+    rows = session.execute(
+        sql(f"SELECT term FROM {TERMS} WHERE term >= :low AND term < :high"),
+        {"low": low, "high": low + "\U0010ffff"},
+    )
+    return [row[0] for row in rows]
+
+
+def _pg_text(_session: Session, stmt: Any, terms: list[str]) -> tuple[Any, Any]:
     stmt = stmt.join(PG, PG.c.ticket_id == Ticket.id)
     body, title = PG.c.body, PG.c.title
     stmt = stmt.where(*(body.ilike(_like(t), escape="\\") for t in terms))
@@ -123,7 +158,7 @@ def _pg_text(stmt: Any, terms: list[str]) -> tuple[Any, list[Any]]:
     score: Any = func.ts_rank(PG.c.doc, words)
     for term in terms:  # a term in the title counts more than one in the text
         score = score + case((title.ilike(_like(term), escape="\\"), 1), else_=0)
-    return stmt, [score.desc()]
+    return stmt, score
 
 
 def _filters(where: Where) -> list[ColumnElement[bool]]:

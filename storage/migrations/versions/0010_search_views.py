@@ -33,36 +33,39 @@ LABELS = (
     "'T-' || {t}.number || ' ' || replace({t}.tags, ',', ' ') || ' ' || "
     "coalesce((SELECT name FROM customer WHERE id = {t}.customer_id), '')"
 )
+# SQLite: every text in the index ends with a line break, so any two characters found in
+# it begin one of its trigrams (``storage.search`` finds two-character words by them).
+END = " || char(10)"
 
 # name -> what it does, after the change named in it
 SQLITE_TRIGGERS = {
     "ticket_text_made": f"""AFTER INSERT ON ticket BEGIN
   INSERT INTO ticket_text (rowid, title, description, comments, labels)
-  VALUES (new.id, new.title, new.description, '', {LABELS.format(t="new")});
+  VALUES (new.id, new.title{END}, new.description{END}, '', {LABELS.format(t="new")}{END});
 END""",
     "ticket_text_edited": f"""AFTER UPDATE OF title, description, tags, customer_id ON ticket
 BEGIN
-  UPDATE ticket_text SET title = new.title, description = new.description,
-    labels = {LABELS.format(t="new")}
+  UPDATE ticket_text SET title = new.title{END}, description = new.description{END},
+    labels = {LABELS.format(t="new")}{END}
   WHERE rowid = new.id;
 END""",
     "ticket_text_gone": """AFTER DELETE ON ticket BEGIN
   DELETE FROM ticket_text WHERE rowid = old.id;
 END""",
     "ticket_text_comment": """AFTER INSERT ON comment BEGIN
-  UPDATE ticket_text SET comments = comments || char(10) || new.body
+  UPDATE ticket_text SET comments = comments || new.body || char(10)
   WHERE rowid = new.ticket_id;
 END""",
     # moved (a merge) or changed: both tickets' comments are read again
     "ticket_text_comment_moved": """AFTER UPDATE OF ticket_id, body ON comment BEGIN
   UPDATE ticket_text SET comments = (
-    SELECT coalesce(group_concat(body, char(10)), '') FROM comment
+    SELECT coalesce(group_concat(body || char(10), ''), '') FROM comment
     WHERE ticket_id = ticket_text.rowid
   ) WHERE rowid IN (old.ticket_id, new.ticket_id);
 END""",
     "ticket_text_comment_gone": """AFTER DELETE ON comment BEGIN
   UPDATE ticket_text SET comments = (
-    SELECT coalesce(group_concat(body, char(10)), '') FROM comment
+    SELECT coalesce(group_concat(body || char(10), ''), '') FROM comment
     WHERE ticket_id = ticket_text.rowid
   ) WHERE rowid = old.ticket_id;
 END""",
@@ -70,9 +73,9 @@ END""",
 
 SQLITE_FILL = f"""
 INSERT INTO ticket_text (rowid, title, description, comments, labels)
-SELECT t.id, t.title, t.description, coalesce(
-  (SELECT group_concat(c.body, char(10)) FROM comment c WHERE c.ticket_id = t.id), ''),
-  {LABELS.format(t="t")}
+SELECT t.id, t.title{END}, t.description{END}, coalesce(
+  (SELECT group_concat(c.body || char(10), '') FROM comment c WHERE c.ticket_id = t.id), ''),
+  {LABELS.format(t="t")}{END}
 FROM ticket t
 """
 
@@ -162,6 +165,9 @@ def upgrade() -> None:
             "CREATE VIRTUAL TABLE ticket_text USING fts5("
             "title, description, comments, labels, tokenize = 'trigram')"
         )
+        bind.exec_driver_sql(  # its trigrams, for two-character words
+            "CREATE VIRTUAL TABLE ticket_text_terms USING fts5vocab(ticket_text, 'row')"
+        )
         create_triggers(bind)
         bind.exec_driver_sql(SQLITE_FILL)
     else:
@@ -198,6 +204,7 @@ def downgrade() -> None:
     if bind.dialect.name == "sqlite":
         for name in SQLITE_TRIGGERS:
             bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        bind.exec_driver_sql("DROP TABLE ticket_text_terms")
         bind.exec_driver_sql("DROP TABLE ticket_text")
     else:
         bind.exec_driver_sql("DROP TABLE ticket_text")
