@@ -104,6 +104,9 @@ def test_an_edit_moves_the_ticket_in_the_index(corpus):
     assert search.numbers(corpus, "third") == []
     assert search.numbers(corpus, "卡纸 second") == [int(key[2:])]
     assert search.numbers(corpus, "卡") == [int(key[2:])]  # one character: the LIKE path
+    corpus.create("x", customer="Zeta Corp")
+    corpus.edit(key, Edit(tags=("+zebra",), customer="Zeta Corp"))  # key, tags, customer
+    assert search.numbers(corpus, f"zebra zeta {key}") == [int(key[2:])]
 
 
 def test_comments_and_closed_tickets_are_found_best_first(desk):
