@@ -39,6 +39,8 @@ TICKET_WORK = (
     "outbox",
     "attachment",
     "kb_article",
+    "ticket_text",  # the search index, kept by triggers on ticket and comment
+    "saved_view",
 )
 # Columns of an agent row each role's use cases change (the rest, and new agents: admins).
 OWN_AGENT_COLUMNS = ("on_duty", "last_routed", "notify")  # one's own duty and preferences;
@@ -57,14 +59,15 @@ class Privileges:
     delete: tuple[str, ...] = ()
 
 
-WORKER = Privileges(TICKET_WORK, ("event",), OWN_AGENT_COLUMNS)
-MANAGER = Privileges((*TICKET_WORK, "team"), ("event",), MANAGED_AGENT_COLUMNS)
+VIEWS = ("saved_view",)  # one's own saved views are deleted too
+WORKER = Privileges(TICKET_WORK, ("event",), OWN_AGENT_COLUMNS, VIEWS)
+MANAGER = Privileges((*TICKET_WORK, "team"), ("event",), MANAGED_AGENT_COLUMNS, VIEWS)
 PRIVILEGES: dict[str, Privileges] = {
     "agent": WORKER,
     "supervisor": MANAGER,
     "director": MANAGER,
     "admin": Privileges(
-        (*TICKET_WORK, "team", "agent"), ("event", "policy"), delete=("agent", "team")
+        (*TICKET_WORK, "team", "agent"), ("event", "policy"), delete=("agent", "team", *VIEWS)
     ),
     SERVICE: Privileges(TICKET_WORK, ("event",), ("last_routed",)),
 }

@@ -335,3 +335,18 @@ class WatcherLease(Table, table=True):
     name: str = Field(primary_key=True)
     holder: str
     expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+class SavedView(Table, table=True):
+    """A search saved under a name by an agent (``team_id`` set: shared with that team by
+    its supervisor), with the order its tickets are listed in."""
+
+    __tablename__ = "saved_view"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    owner_id: int = Field(foreign_key="agent.id")
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    query: str  # in the search language (core.desk.query)
+    sort: str  # relevance, due, newest, oldest, updated, priority
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)

@@ -1,4 +1,5 @@
-"""The agent's queue: saved views, filtering as you type, and the counts in the header."""
+"""The agent's queue: saved views (built in, and searches of one's own), searching as you
+type within a view, and the counts in the header."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from deskline.core.desk import workflow
+from deskline.core.desk import saved_views, search, workflow
 from deskline.core.desk.facts import clock_facts
+from deskline.core.desk.saved_views import ViewInfo
 from deskline.core.desk.tickets import Desk
 from deskline.core.roster.agents import unknown_agent
 from deskline.core.sla.clocks import ClockState, SlaClock
@@ -29,6 +31,7 @@ class SavedView:
     unassigned: bool = False
     state: str | None = None  # "breached" or "at_risk"
     priorities: tuple[str, ...] = ()
+    every: bool = False  # every status, closed included (always searched)
 
 
 BUILT_IN = (
@@ -38,7 +41,10 @@ BUILT_IN = (
     SavedView("breached", "Breached", state="breached"),
     SavedView("at_risk", "At risk or breached", state="at_risk"),
     SavedView("open", "All open"),
+    SavedView("all", "Every ticket, closed too", every=True),
 )
+SEARCH_MOST = 1000  # a search in the queue shows at most this many tickets, best first
+MINE = "mine:"  # the name of a saved view of one's own in the queue: "mine:" + its name
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,52 @@ class Queue:
     def __init__(self, desk: Desk, views: tuple[SavedView, ...] = BUILT_IN) -> None:
         self.desk = desk
         self.views = {view.name: view for view in views}
+        self.searches: dict[str, ViewInfo] = {}  # saved views of one's own, by queue name
+        self._team: tuple[str | None] | None = None  # my team's name, once read
+
+    def read_searches(self) -> dict[str, str]:
+        """My saved views (and my team's) read again: queue name -> title."""
+        found = saved_views.views(self.desk)
+        self.searches = {MINE + view.name: view for view in found}
+        return {
+            MINE + v.name: f"{v.name} (shared by {v.owner})" if v.shared else v.name for v in found
+        }
+
+    def query_of(self, view_name: str) -> str:
+        """The view as a query of the search language (what saving it keeps)."""
+        saved = self.searches.get(view_name)
+        if saved is not None:
+            return saved.query
+        view = self.views[view_name]
+        parts = [] if view.every else ["is:open"]
+        if view.mine:
+            parts.append("assignee:me")
+        if view.team:
+            team = self._my_team()
+            parts.append(f'team:"{team}"' if team else "assignee:me")
+        if view.unassigned:
+            parts.append("is:unassigned")
+        if view.state:
+            parts.append(f"is:{view.state}")
+        if view.priorities:
+            parts.append("priority:" + ",".join(view.priorities))
+        return " ".join(parts)
+
+    def _my_team(self) -> str | None:
+        if self._team is None:
+            self._team = (self.desk.whoami().team,)
+        return self._team[0]
+
+    def _searched(self, view_name: str, text: str, limit: int | None) -> list[int]:
+        """The view searched with ``text``, in its order (a saved one: the order saved with
+        it; every ticket: the best match first)."""
+        saved = self.searches.get(view_name)
+        most = SEARCH_MOST if limit is None else min(limit, SEARCH_MOST)
+        # a queue searched stays in its order (most urgent first); every ticket: best match
+        sort = saved.sort if saved is not None else None if self.views[view_name].every else "due"
+        return search.numbers(
+            self.desk, text, sort=sort, limit=most, within=self.query_of(view_name)
+        )
 
     def numbers(
         self, view_name: str = "open", text: str = "", limit: int | None = None
@@ -61,8 +113,12 @@ class Queue:
         """Ticket numbers in the view, most urgent first, filtered by ``text``.
 
         Tickets whose clocks run come first, read in the order of the index on their next
-        due time (with ``limit``, only that many are read); paused ones follow.
+        due time (with ``limit``, only that many are read); paused ones follow. Text typed
+        (the search language), a saved search and every ticket are searched instead: best
+        first, at most SEARCH_MOST.
         """
+        if text or view_name in self.searches or self.views[view_name].every:
+            return self._searched(view_name, text, limit)
         view = self.views[view_name]
         now = self.desk.now()
         with self.desk.store.read() as s:

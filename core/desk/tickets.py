@@ -15,12 +15,14 @@ from sqlmodel import Session
 
 from deskline.core import clock
 from deskline.core.alerts.ladder import AlertRules, Ladder
-from deskline.core.desk import fields, workflow
+from deskline.core.desk import edits, fields, workflow
 from deskline.core.desk.audit import add_comment, record_event
+from deskline.core.desk.edits import Edit
 from deskline.core.desk.facts import clock_facts, ladder_facts, queue_marks
 from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView
 from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
+from deskline.core.inert import quoted
 from deskline.core.mail import outgoing
 from deskline.core.policy.book import Policy, PolicyBook, Rules, policy_of
 from deskline.core.policy.replan import replan
@@ -521,6 +523,58 @@ class Desk:
             )
         return self.get(key)
 
+    def edit(self, key: str, edit: Edit, *, expected_version: int | None = None) -> TicketView:
+        """Change the ticket's title, description, category, tags, customer or channel (one
+        audited event with what each was); its SLA targets follow a new category or
+        customer tier. An unknown category or customer is refused, as is an edit that
+        changes nothing."""
+        edit = edit.checked()
+        if edit.is_empty():
+            raise InvalidInput("nothing to edit: give --title, --description, --category, ...")
+        with self._change(key, expected_version) as c:
+            self._may(c, "edit")
+            old, new = self._edited(c, edit)
+            if not new:
+                raise Refused(f"{c.ticket.key} already has what the edit says: nothing changed")
+            record_event(c.session, c.ticket, c.actor, c.now, "edited", old, new)
+        return self.get(key)
+
+    @staticmethod
+    def _edited(c: _Change, edit: Edit) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Apply ``edit`` to the ticket; the (old, new) values of what changed."""
+        t, s = c.ticket, c.session
+        wanted: dict[str, Any] = {}
+        for name in ("title", "description", "channel"):
+            if getattr(edit, name) is not None:
+                wanted[name] = getattr(edit, name)
+        if edit.tags:
+            wanted["tags"] = edits.retag(t.tags, edit.tags)
+        if edit.category is not None:
+            cat = queries.category_at(s, edit.category) if edit.category else None
+            if edit.category and cat is None:
+                known = ", ".join(queries.category_paths(s)[:6]) or "none yet"
+                raise NotFound(
+                    f"no category '{quoted(edit.category)}' on this desk (it has: {known})"
+                )
+            wanted["category_id"] = cat.id if cat else None
+        if edit.customer is not None:
+            cust = queries.customer_named(s, edit.customer) if edit.customer else None
+            if edit.customer and cust is None:
+                raise NotFound(
+                    f"no customer '{quoted(edit.customer)}': see `deskline customers list`"
+                )
+            wanted["customer_id"] = cust.id if cust else None
+        old: dict[str, Any] = {}
+        new: dict[str, Any] = {}
+        for name, value in wanted.items():
+            before = getattr(t, name)
+            if before == value:
+                continue
+            shown = name.removesuffix("_id")
+            old[shown], new[shown] = _shown(s, name, before), _shown(s, name, value)
+            setattr(t, name, value)
+        return old, new
+
     def escalate(
         self,
         key: str,
@@ -865,6 +919,17 @@ def escalation_target(session: Session, to: str | None, actor: Agent | None) -> 
             "role:director"
         )
     return to
+
+
+def _shown(session: Session, name: str, value: Any) -> Any:
+    """A field's value as the audit trail shows it: a category's path, a customer's name."""
+    if value is None or name not in ("category_id", "customer_id"):
+        return value
+    if name == "category_id":
+        found = session.get(Category, value)
+        return found.path if found else value
+    cust = session.get(Customer, value)
+    return cust.name if cust else value
 
 
 def _not_found(key: str) -> NotFound:

@@ -44,6 +44,14 @@ TICKET_MATRIX: dict[str, dict[str, frozenset[str]]] = {
         "director": frozenset({"team", "other"}),
         "admin": frozenset({"team", "other"}),
     },
+    # "edit": a ticket's title, description, category, tags, customer, channel. An agent
+    # the tickets they work on; supervisors and up any (they tidy the whole desk's data).
+    "edit": {
+        "agent": frozenset({"own", "team", "queue"}),
+        "supervisor": EVERY,
+        "director": EVERY,
+        "admin": EVERY,
+    },
     "assign": {
         "agent": frozenset({"own"}),
         "supervisor": frozenset({"own", "team", "queue"}),
@@ -67,6 +75,8 @@ DESK_MATRIX: dict[str, dict[str, str]] = {
     # supervisor any article, and only they publish one.
     "kb_edit": {"agent": "self", "supervisor": "yes", "director": "yes", "admin": "yes"},
     "kb_publish": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
+    # A saved view shared with one's team (one's own views: anyone).
+    "share_views": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
 }
 
 # What a ticket action is called in a refusal.
@@ -74,6 +84,7 @@ DOING = {
     "work": "change",
     "take": "take",
     "steal": "take",
+    "edit": "edit",
 }
 
 
@@ -240,7 +251,23 @@ def _desk_refusal(actor: Person, action: str, target: Person | None) -> str:
         return f"only a supervisor, director or admin can publish an article; {you}"
     if action == "agents":
         return f"only an admin can add or remove agents or change their role or team; {you}"
+    if action == "share_views":
+        return f"only a supervisor, director or admin can share a view with the team; {you}"
     return f"only an admin can change the desk's policy; {you}"
+
+
+def may_share_view(actor: Person) -> str | None:
+    """A view shared with one's team is a supervisor's (or a director's, an admin's)."""
+    return may_manage(actor, "share_views")
+
+
+def may_drop_view(actor: Person, owner: str, shared_team: str | None) -> str | None:
+    """One's own view, anyone; a shared one also a supervisor of its team, director, admin."""
+    if owner == actor.handle or actor.role in ("director", "admin"):
+        return None
+    if shared_team is not None and actor.role == "supervisor" and actor.team == shared_team:
+        return None
+    return f"the view is {owner}'s: only they (or {_managers(shared_team)}) can delete it"
 
 
 def _who(actor: Person) -> str:

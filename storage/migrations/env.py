@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 import deskline.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from deskline.storage.columns import UtcDateTime
+from deskline.storage.search import is_index_table
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -22,6 +23,11 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fa
     return False
 
 
+def _include_name(name: str | None, type_: str, _parent: Any) -> bool:
+    # The search index (migration 0010) is made by hand, outside the models.
+    return not (type_ == "table" and name is not None and is_index_table(name))
+
+
 def _configure_and_run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
@@ -29,6 +35,7 @@ def _configure_and_run(connection) -> None:  # type: ignore[no-untyped-def]
         render_item=_render_item,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,9 +1,9 @@
 """The ``deskline`` command: the Typer app built from the command groups, and its entry point.
 
-Each group is a module of its own (tickets, agents, customers, rules, alerts, policy,
-config, sla, db, audit, demo, dashboard); what they share is in context.py. Their modules
-import only Typer at the top, so ``deskline --help`` and ``--version`` load no database or
-screen library.
+Each group is a module of its own (tickets, search and views, agents, customers, rules,
+alerts, policy, config, sla, db, audit, demo, dashboard); what they share is in context.py.
+Their modules import only Typer at the top, so ``deskline --help`` and ``--version`` load
+no database or screen library.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from deskline.tui.cli import (
     replay,
     report,
     rules,
+    search,
     sla,
     staffing,
     tickets,
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 PROG = "deskline"
 GROUPS = (
     tickets,
+    search,
     agents,
     customers,
     contacts,

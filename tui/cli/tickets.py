@@ -1,5 +1,5 @@
 """Ticket commands: ``new``, ``list``, ``show`` and every change to one ticket (assign, take,
-status, reply, note, priority, escalate, reopen, route)."""
+status, reply, note, priority, escalate, reopen, route, edit)."""
 
 from __future__ import annotations
 
@@ -348,3 +348,36 @@ def route(
     t = session_of(ctx).desk().route(key, expected_version=if_version)
     what = f"assigned to {t.assignee}" if t.assignee else "still unassigned"
     changed(t, as_json, f"{what}, team {t.team or '—'} (`deskline rules explain {t.key}`)")
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    key: KeyArg,
+    title: Annotated[str | None, typer.Option("--title", "-t", metavar="TITLE")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", "-d", metavar="DESCRIPTION")
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(metavar="CATEGORY", help='A category the desk has ("" for none).'),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", metavar="+TAG|-TAG", help="Add (+x) or remove (-x) a tag; repeat."),
+    ] = None,
+    customer: Annotated[
+        str | None, typer.Option(metavar="NAME", help='A known customer ("" for none).')
+    ] = None,
+    channel: Annotated[str | None, typer.Option(metavar="CHANNEL")] = None,
+    if_version: VersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Edit a ticket's title, description, category, tags, customer or channel (its SLA
+    follows a new category or customer)."""
+    from deskline.core.desk.edits import Edit
+
+    change = Edit(title, description, category, tuple(tag or ()), customer, channel)
+    t = session_of(ctx).desk().edit(key, change, expected_version=if_version)
+    edited = t.events[-1].new or {}
+    changed(t, as_json, "edited " + ", ".join(edited))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from textual.command import Hit, Hits, Provider
 
@@ -16,9 +18,11 @@ ACTIONS = (
     ("note", "Internal note", "A note the customer never sees"),
     ("escalate", "Escalate", "Reason, progress and the help needed"),
     ("reopen", "Reopen", "Bring a resolved or closed ticket back"),
-    ("filter", "Filter the queue", "By key, title, customer or tag"),
+    ("edit", "Edit ticket", "Title, description, category, tags, customer, channel"),
+    ("filter", "Search the view", "Words in titles, descriptions, comments; status: tag: ..."),
     ("go_to", "Go to ticket", "Any ticket by its key, resolved and closed ones too"),
-    ("views", "Saved views", "Mine, team, unassigned, breached, at risk, all open"),
+    ("views", "Saved views", "Mine, team, unassigned, breached, at risk, all, my own"),
+    ("save_view", "Save the search as a view", "The view and the search typed, under a name"),
     ("help", "Help", "Every key"),
     ("app.alerts", "Alert centre", "My alerts: read and acknowledge them"),
 )
@@ -29,21 +33,27 @@ class WorkspaceCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        screen = self.app.screen
-        for action, name, help_text in _offered(self.screen):
+        for run, name, help_text in _commands(self.screen):
             score = matcher.match(name)
             if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(name),
-                    partial(screen.run_action, action),
-                    help=help_text,
-                )
+                yield Hit(score, matcher.highlight(name), run, help=help_text)
 
     async def discover(self) -> Hits:
-        screen = self.app.screen
-        for action, name, help_text in _offered(self.screen):
-            yield Hit(1.0, name, partial(screen.run_action, action), help=help_text)
+        for run, name, help_text in _commands(self.screen):
+            yield Hit(1.0, name, run, help=help_text)
+
+
+def _commands(screen: Any) -> list[tuple[Callable[[], object], str, str]]:
+    """The actions offered now, then a command per view (saved ones too): "View: NAME"."""
+    found: list[tuple[Callable[[], object], str, str]] = [
+        (partial(screen.run_action, action), name, help_text)
+        for action, name, help_text in _offered(screen)
+    ]
+    show = getattr(screen, "show_view", None)
+    for view, title in getattr(screen, "views_titles", {}).items():
+        if show is not None:
+            found.append((partial(show, view), f"View: {title}", "Show this view"))
+    return found
 
 
 def _offered(screen: object) -> list[tuple[str, str, str]]:

@@ -20,8 +20,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from deskline.core.desk import workflow
+from deskline.core.desk import saved_views, workflow
 from deskline.core.desk.catalog import Catalog
+from deskline.core.desk.edits import Edit
 from deskline.core.desk.queue import Queue, QueueCounts
 from deskline.core.desk.views import AgentView, TicketView
 from deskline.core.desk.workflow import Status
@@ -33,6 +34,7 @@ from deskline.tui.workspace import countdown
 from deskline.tui.workspace.countdown import CountdownPane
 from deskline.tui.workspace.detail import DetailPane
 from deskline.tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
+from deskline.tui.workspace.edit_form import EditForm
 from deskline.tui.workspace.queue import QueueView
 
 TICK_SECONDS = 1.0
@@ -54,6 +56,7 @@ NEEDS = {
     "note": "work",
     "escalate": "work",
     "reopen": "work",
+    "edit": "edit",
 }
 
 
@@ -86,7 +89,8 @@ class WorkspaceScreen(Screen[None]):
         Binding("n", "note", "Note", id="note", tooltip="Internal note"),
         Binding("e", "escalate", "Escalate", id="escalate"),
         Binding("o", "reopen", "Reopen", id="reopen"),
-        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter as you type"),
+        Binding("E", "edit", "Edit", id="edit", tooltip="Title, description, category, tags"),
+        Binding("slash", "filter", "Search", id="filter", tooltip="Search the view as you type"),
         Binding(
             "colon", "go_to", "Go to", id="go_to", tooltip="Go to a ticket by its key", show=False
         ),
@@ -106,6 +110,19 @@ class WorkspaceScreen(Screen[None]):
         numbers: list[int]
         first: list[TicketView]
         complete: bool = True
+
+    @dataclass
+    class SearchRefused(Message, bubble=False):
+        """What is typed in the search box is not a query (yet): why, for the header."""
+
+        reason: str
+
+    @dataclass
+    class ViewsLoaded(Message, bubble=False):
+        """My saved views (queue name -> title), read for the views picker."""
+
+        titles: dict[str, str]
+        dialog: Choose | None = None
 
     @dataclass
     class WindowLoaded(Message, bubble=False):
@@ -137,7 +154,7 @@ class WorkspaceScreen(Screen[None]):
     class CatalogLoaded(Message, bubble=False):
         """The categories and customers the open quick create dialog suggests."""
 
-        dialog: QuickCreate
+        dialog: QuickCreate | EditForm
         catalog: Catalog
 
     class MeKnown(Message, bubble=False):
@@ -179,6 +196,8 @@ class WorkspaceScreen(Screen[None]):
         self.view_name = "mine"
         self.views_titles = views_titles
         self.filter_text = ""
+        self.search_error: str | None = None  # why the text typed is no query
+        self.built_in = dict(views_titles)  # the views every desk has, before my own
         self.counts: QueueCounts | None = None
         self.upcoming: list[TicketView] = []
         self.detail: TicketView | None = None
@@ -210,7 +229,10 @@ class WorkspaceScreen(Screen[None]):
             with Vertical(id="queue-pane"):
                 yield Static(id="view-name")
                 yield self.queue_view
-                yield Input(placeholder="filter: key, title, customer, tag", id="filter")
+                yield Input(
+                    placeholder='search: words, "a phrase", status: tag: assignee:me is:breached',
+                    id="filter",
+                )
             with Vertical(id="right"):
                 yield DetailPane()
                 yield CountdownPane(id="countdown")
@@ -225,6 +247,7 @@ class WorkspaceScreen(Screen[None]):
         self.set_interval(FREEZE_SECONDS, self.set_aside)
         self.pump.changed.subscribe(self, self.apply_changes)
         self.read_me()
+        self.read_views()
 
     @work(thread=True, group="me")
     def read_me(self) -> None:
@@ -288,9 +311,12 @@ class WorkspaceScreen(Screen[None]):
             bar.update(Content(visible(f"{me} @ {where}{counts}")), layout=False)
         view = self.views_titles.get(self.view_name, self.view_name)
         shown = f"{len(self.queue_view.numbers)}{'' if self._complete else '+'}"
-        filtered = f" · filter “{self.filter_text}”" if self.filter_text else ""
+        filtered = f" · search “{self.filter_text}”" if self.filter_text else ""
+        line = f"{view} ({shown}){filtered}"
+        if self.search_error:  # what is typed is no query yet: say why, first
+            line = f"⚠ {self.search_error}"
         for name in self.query("#view-name").results(Static):
-            name.update(Content(visible(f"{view} ({shown}){filtered}")), layout=False)
+            name.update(Content(visible(line)), layout=False)
 
     # -- loading (threads; the UI never waits on the store) --------------------------
 
@@ -306,6 +332,14 @@ class WorkspaceScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="queue")
     def _load_queue(self, view: str, text: str, quick: bool) -> None:
         worker = get_current_worker()  # a newer load cancels this one: it shows nothing
+        try:
+            self._read_queue(view, text, quick)
+        except DesklineError as exc:  # a query typed halfway: the rows stay, the header says
+            if not worker.is_cancelled:
+                self.post_message(self.SearchRefused(str(exc)))
+
+    def _read_queue(self, view: str, text: str, quick: bool) -> None:
+        worker = get_current_worker()
         window = max(self.size.height, 24)
         first: list[TicketView] | None = None
         if quick:
@@ -327,8 +361,14 @@ class WorkspaceScreen(Screen[None]):
         if not worker.is_cancelled:
             self.post_message(self.QueueLoaded(numbers, first))
 
+    @on(SearchRefused)
+    def search_refused(self, message: SearchRefused) -> None:
+        self.search_error = message.reason
+        self.show_header()
+
     @on(QueueLoaded)
     def queue_loaded(self, message: QueueLoaded) -> None:
+        self.search_error = None
         self.show_queue(message.numbers, message.first, message.complete)
         self.sync_keys()
 
@@ -719,8 +759,20 @@ class WorkspaceScreen(Screen[None]):
         self.app.push_screen(dialog, save)
         self.read_catalog(dialog)
 
+    def action_edit(self) -> None:
+        if not (t := self._selected()):
+            return
+
+        def save(edit: Edit | None) -> None:
+            if edit is not None:
+                self.act("edited", lambda: self.desk.edit(t.key, edit, expected_version=t.version))
+
+        dialog = EditForm(t)
+        self.app.push_screen(dialog, save)
+        self.read_catalog(dialog)
+
     @work(thread=True, group="choices")
-    def read_catalog(self, dialog: QuickCreate) -> None:
+    def read_catalog(self, dialog: QuickCreate | EditForm) -> None:
         self.post_message(self.CatalogLoaded(dialog, self.app.catalog()))  # type: ignore[attr-defined]
 
     @on(CatalogLoaded)
@@ -786,13 +838,51 @@ class WorkspaceScreen(Screen[None]):
 
     def action_views(self) -> None:
         choices = list(self.views_titles.items())
+        dialog = Choose("Saved views", choices)
+        self.app.push_screen(dialog, self.show_view)
+        self.read_views(dialog)  # my own, read again: saved elsewhere meanwhile
+
+    def show_view(self, name: str | None) -> None:
+        """Show the view ``name`` (built in, or saved: ``Queue.read_searches``)."""
+        if name and name in self.views_titles:
+            self.view_name = name
+            self.load_queue(quick=True)
+
+    @work(thread=True, group="views")
+    def read_views(self, dialog: Choose | None = None) -> None:
+        self.post_message(self.ViewsLoaded(self.queue.read_searches(), dialog))
+
+    @on(ViewsLoaded)
+    def views_loaded(self, message: ViewsLoaded) -> None:
+        self.views_titles = {**self.built_in, **message.titles}
+        if message.dialog is not None:
+            message.dialog.fill(list(self.views_titles.items()))
+        self.show_header()
+
+    def action_save_view(self) -> None:
+        """Save what the queue shows now (its view narrowed by the search typed) as a view
+        of my own; shown in `v` and the palette."""
+        view, text = self.view_name, self.filter_text
 
         def chosen(name: str | None) -> None:
             if name:
-                self.view_name = name
-                self.load_queue(quick=True)
+                self._save_view(name, view, text)
 
-        self.app.push_screen(Choose("Saved views", choices), chosen)
+        shown = self.views_titles.get(view, view) + (f" · “{text}”" if text else "")
+        self.app.push_screen(TextEntry(f"Save {shown} as the view", placeholder="name"), chosen)
+
+    @work(thread=True, group="act")
+    def _save_view(self, name: str, view: str, text: str) -> None:
+        query = " ".join(q for q in (self.queue.query_of(view), text) if q)
+        try:
+            saved = saved_views.save(self.desk, name, query)
+        except DesklineError as exc:
+            self.post_message(self.Refused("save view", str(exc)))
+            return
+        self.post_message(self.ViewsLoaded(self.queue.read_searches()))
+        self.app.call_from_thread(
+            self.notify, visible(f"saved view {saved.name}: press v"), markup=False
+        )
 
     def action_focus_detail(self) -> None:
         self.query_one(DetailPane).focus()

@@ -62,3 +62,23 @@ def test_error_toast(snap_compare, app):
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=refuse)
+
+
+def test_edit_dialog_fits_80x24(snap_compare, app):
+    async def open_edit(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("E")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_edit)
+
+
+def test_search_as_you_type_in_chinese(snap_compare, app):
+    async def search(pilot) -> None:
+        await settled(pilot)
+        pilot.app.screen.show_view("all")  # every ticket, closed too
+        await settled(pilot)
+        await pilot.press("slash", *"退款")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=search)

@@ -1,0 +1,97 @@
+"""Searching the desk's tickets with the search language (``core.desk.query``): every
+status, closed included, ranked (``storage.search``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from deskline.core.desk.query import Query, parse
+from deskline.core.desk.query import within as narrowed
+from deskline.core.desk.tickets import Desk
+from deskline.core.desk.views import TicketView
+from deskline.core.errors import InvalidInput, NotFound
+from deskline.core.inert import quoted
+from deskline.storage import queries
+from deskline.storage.models import Customer, Team
+from deskline.storage.search import SORTS, Where, ticket_numbers
+
+DEFAULT_LIMIT = 50
+
+
+def sort_of(text: str | None, query: Query) -> str:
+    """The order asked for, checked; none: by relevance for words, else the queue's."""
+    if text is None:
+        return "relevance" if query.has_text else "due"
+    value = text.strip().lower()
+    if value not in SORTS:
+        raise InvalidInput(f"bad sort '{quoted(text)}': use one of {', '.join(SORTS)}")
+    return value
+
+
+def numbers(
+    desk: Desk,
+    text: str,
+    *,
+    sort: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    within: str | None = None,
+) -> list[int]:
+    """The numbers of the tickets that match ``text``, best first; ``within``: a view's
+    query that ``text`` narrows (``query.within``)."""
+    typed = parse(text)
+    query = typed if within is None else narrowed(parse(within), typed)
+    order = sort_of(sort, typed)
+    with desk.store.read() as s:
+        where = where_of(s, query, desk.actor, desk.now())
+        return ticket_numbers(s, where, sort=order, limit=limit)
+
+
+def search(
+    desk: Desk, text: str, *, sort: str | None = None, limit: int | None = DEFAULT_LIMIT
+) -> list[TicketView]:
+    """The tickets that match ``text``, best first, with their clocks read now."""
+    return desk.tickets(numbers(desk, text, sort=sort, limit=limit))
+
+
+def where_of(s: Session, query: Query, me: str, now: datetime) -> Where:
+    """The query with its names looked up: an unknown agent or team is an error (a typo),
+    a customer is any whose name contains the text (none: nothing matches)."""
+    assignee_ids: list[int] = []
+    for handle in query.assignees:
+        if handle == "none":
+            continue
+        agent = queries.agent_by_handle(s, me if handle == "me" else handle)
+        if agent is None or agent.id is None:
+            raise NotFound(f"assignee:{quoted(handle)}: no such agent (see `deskline agents list`)")
+        assignee_ids.append(agent.id)
+    team_ids = [_team_id(s, name) for name in query.teams]
+    customer_ids: list[int] = []
+    for name in query.customers:
+        pattern = f"%{name.lower()}%"
+        found = s.exec(select(Customer.id).where(func.lower(col(Customer.name)).like(pattern)))
+        customer_ids += [i for i in found.all() if i is not None]
+    return Where(
+        terms=query.terms,
+        statuses=query.statuses,
+        priorities=query.priorities,
+        assignee_ids=assignee_ids,
+        unassigned="none" in query.assignees,
+        team_ids=team_ids,
+        customer_ids=customer_ids,
+        tags=query.tags,
+        created_from=query.created_from,
+        created_before=query.created_before,
+        breached_at=now if query.breached else None,
+        risky_at=now if query.at_risk else None,
+        nothing=bool(query.customers) and not customer_ids,
+    )
+
+
+def _team_id(s: Session, name: str) -> int:
+    team = s.exec(select(Team).where(func.lower(col(Team.name)) == name.lower())).first()
+    if team is None or team.id is None:
+        raise NotFound(f"team:{quoted(name)}: no such team (see `deskline agents list`)")
+    return team.id

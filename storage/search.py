@@ -1,0 +1,212 @@
+"""Full-text search of tickets: titles, descriptions and comments, any language (and the
+ticket's key, tags and customer's name, its "labels").
+
+The index is one row per ticket in ``ticket_text``, kept by triggers in the transaction of
+the change that touches it (a ticket made or edited, a comment added, moved or removed;
+migration 0010 makes the triggers and fills it). A term is a substring, any case:
+
+- SQLite: an FTS5 table with the ``trigram`` tokenizer (columns title, description,
+  comments, labels), each text ending in a line break. A term of three or more characters
+  is a phrase of the index; one of two (a Chinese word, say) is any of the index's
+  trigrams that begin with it (read from its fts5vocab table, ``ticket_text_terms``); one
+  of one character, a LIKE over the index's text.
+- PostgreSQL: a table with the text (``body``: title, description, comments and labels, a
+  line each), a ``pg_trgm`` GIN index on it for ILIKE, and a ``simple`` tsvector for ranking.
+
+Ranking: SQLite's bm25 (a title counts most); PostgreSQL's ts_rank plus the terms found in
+the title. Then the newest ticket first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, column, func, literal_column, or_, table, true
+from sqlalchemy import select as sa_select
+from sqlalchemy import text as sql
+from sqlmodel import Session, col
+
+from deskline.storage.models import Ticket
+from deskline.storage.queries import next_due, queue_order
+
+INDEX = "ticket_text"
+COLUMNS = ("title", "description", "comments", "labels")  # labels: key, tags, customer
+FTS = table(INDEX, column("rowid"), *(column(name) for name in COLUMNS))
+PG = table(INDEX, column("ticket_id"), column("title"), column("body"), column("doc"))
+SHORT = 3  # the trigram index finds terms of at least this many characters
+TERMS = "ticket_text_terms"  # SQLite: the index's trigrams (fts5vocab)
+RANK_WINDOW = 500  # by relevance, the best of the newest this many matches
+SORTS = ("relevance", "due", "newest", "oldest", "updated", "priority")
+
+
+def is_index_table(name: str) -> bool:
+    """Whether a table is the index (or one of SQLite's own tables behind it): made by
+    migration 0010 outside the models, so schema comparisons leave it out."""
+    return name == INDEX or name.startswith(INDEX + "_")
+
+
+@dataclass(frozen=True)
+class Where:
+    """What a search asks of the tickets (every field optional: empty matches all)."""
+
+    terms: Sequence[str] = ()  # substrings, each of title, description or a comment
+    statuses: Sequence[str] = ()
+    priorities: Sequence[str] = ()
+    assignee_ids: Sequence[int] = ()
+    unassigned: bool = False
+    team_ids: Sequence[int] = ()
+    customer_ids: Sequence[int] = ()
+    tags: Sequence[str] = ()
+    created_from: datetime | None = None  # at or after
+    created_before: datetime | None = None
+    breached_at: datetime | None = None  # a running clock past its due time at this instant
+    risky_at: datetime | None = None  # at risk (or breached) at this instant
+    nothing: bool = False  # a name that matches no row: no ticket can match
+
+
+def ticket_numbers(
+    session: Session, where: Where, *, sort: str = "relevance", limit: int | None = 50
+) -> list[int]:
+    """The numbers of the tickets that match, best first (``sort``), at most ``limit``.
+
+    By relevance with a ``limit``, the best are picked among the newest RANK_WINDOW
+    matches (a common word matches a good part of a big desk: scoring every match would
+    cost as much as a scan); without a limit, every match is scored."""
+    if where.nothing:
+        return []
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    terms = [t for t in where.terms if t]
+    stmt = sa_select(col(Ticket.number))
+    score: Found | None = None
+    if terms:
+        found = (_sqlite_text if sqlite else _pg_text)(session, stmt, terms)
+        if found is None:
+            return []  # a word no ticket holds
+        stmt, score = found
+    stmt = stmt.where(*_filters(where))
+    if sort == "relevance" and score is not None and limit is not None:
+        newest = FTS.c.rowid if sqlite else PG.c.ticket_id  # the index leads, newest first
+        window = (
+            stmt.add_columns(score.label("score"))
+            .order_by(newest.desc())
+            .limit(RANK_WINDOW)
+            .subquery()
+        )
+        best = window.c.score if sqlite else window.c.score.desc()
+        ranked = sa_select(window.c.number).order_by(best, window.c.number.desc()).limit(limit)
+        return list(session.execute(ranked).scalars().all())
+    rank = [] if score is None else [score if sqlite else score.desc()]
+    stmt = stmt.order_by(*_order(sort, rank), col(Ticket.number).desc())
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.execute(stmt).scalars().all())
+
+
+Found = Any  # a statement narrowed to the matches, and its score (SQL expressions)
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _sqlite_text(session: Session, stmt: Any, terms: list[str]) -> tuple[Any, Any] | None:
+    """Terms of three characters or more: phrases of the trigram index. Two: any of the
+    index's trigrams that begin with them (every text in it ends with a line break, so
+    each pair of characters begins one). One: a LIKE over the index's text."""
+    stmt = stmt.join(FTS, FTS.c.rowid == Ticket.id)
+    match: list[str] = []
+    for term in terms:
+        if len(term) >= SHORT:
+            match.append(_phrase(term))
+        elif len(term) == SHORT - 1:
+            trigrams = _trigrams_from(session, term)
+            if not trigrams:
+                return None
+            match.append("(" + " OR ".join(map(_phrase, trigrams)) + ")")
+        else:
+            pattern = _like(term)
+            stmt = stmt.where(or_(*(FTS.c[name].like(pattern, escape="\\") for name in COLUMNS)))
+    if not match:
+        return stmt, None
+    stmt = stmt.where(sql(f"{INDEX} MATCH :match").bindparams(match=" AND ".join(match)))
+    return stmt, literal_column(f"bm25({INDEX}, 10.0, 2.0, 1.0, 3.0)")
+
+
+def _trigrams_from(session: Session, pair: str) -> list[str]:
+    """The index's trigrams that begin with these two characters (as it folds case)."""
+    low = pair.lower()
+    rows = session.execute(
+        sql(f"SELECT term FROM {TERMS} WHERE term >= :low AND term < :high"),
+        {"low": low, "high": low + "\U0010ffff"},
+    )
+    return [row[0] for row in rows]
+
+
+def _pg_text(_session: Session, stmt: Any, terms: list[str]) -> tuple[Any, Any]:
+    stmt = stmt.join(PG, PG.c.ticket_id == Ticket.id)
+    body, title = PG.c.body, PG.c.title
+    stmt = stmt.where(*(body.ilike(_like(t), escape="\\") for t in terms))
+    words = func.plainto_tsquery(literal_column("'simple'::regconfig"), " ".join(terms))
+    score: Any = func.ts_rank(PG.c.doc, words)
+    for term in terms:  # a term in the title counts more than one in the text
+        score = score + case((title.ilike(_like(term), escape="\\"), 1), else_=0)
+    return stmt, score
+
+
+def _filters(where: Where) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if where.statuses:
+        found.append(col(Ticket.status).in_(where.statuses))
+    if where.priorities:
+        found.append(col(Ticket.priority).in_(where.priorities))
+    holders = []
+    if where.assignee_ids:
+        holders.append(col(Ticket.assignee_id).in_(where.assignee_ids))
+    if where.unassigned:
+        holders.append(col(Ticket.assignee_id).is_(None))
+    if holders:
+        found.append(or_(*holders))
+    if where.team_ids:
+        found.append(col(Ticket.team_id).in_(where.team_ids))
+    if where.customer_ids:
+        found.append(col(Ticket.customer_id).in_(where.customer_ids))
+    for tag in where.tags:
+        found.append(("," + col(Ticket.tags) + ",").like(_like("," + tag + ","), escape="\\"))
+    if where.created_from is not None:
+        found.append(col(Ticket.created_at) >= where.created_from)
+    if where.created_before is not None:
+        found.append(col(Ticket.created_at) < where.created_before)
+    if where.breached_at is not None:
+        found.append(col(Ticket.next_due_at) <= where.breached_at)
+    if where.risky_at is not None:
+        found.append(
+            or_(
+                col(Ticket.at_risk_at) <= where.risky_at,
+                col(Ticket.next_due_at) <= where.risky_at,
+            )
+        )
+    return found or [true()]
+
+
+def _order(sort: str, rank: list[Any]) -> list[Any]:
+    if sort == "relevance":
+        return rank
+    if sort == "due":
+        return list(queue_order())
+    if sort == "newest":
+        return [col(Ticket.created_at).desc()]
+    if sort == "oldest":
+        return [col(Ticket.created_at)]
+    if sort == "updated":
+        return [col(Ticket.updated_at).desc()]
+    if sort == "priority":
+        return [col(Ticket.priority), next_due()]
+    raise ValueError(f"unknown sort {sort!r}")

@@ -1,0 +1,119 @@
+"""``deskline search`` and ``deskline views``: the tickets' text and fields, searched with
+the search language (every status), and searches saved under a name."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from deskline.tui.cli.context import COUNT_MAX, Commands, JsonOpt, emit, print_line, session_of
+
+app = Commands()
+views_app = Commands(
+    name="views", help="Saved views: searches of your own (or your team's) under a name."
+)
+app.add_typer(views_app)
+
+QueryArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="QUERY",
+        help='Words, "phrases" and filters: status: priority: assignee: team: tag: '
+        "customer: created:>2026-11-01 is:breached.",
+    ),
+]
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        metavar="SORT",
+        help="relevance (default with words), due (default without), newest, oldest, "
+        "updated or priority.",
+    ),
+]
+
+
+@app.command("search")
+def search_(
+    ctx: typer.Context,
+    query: QueryArg,
+    limit: Annotated[
+        int, typer.Option(metavar="N", help="At most this many (default 50).", min=1, max=COUNT_MAX)
+    ] = 50,
+    sort: SortOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search titles, descriptions and comments (English, Chinese: any substring), with
+    field filters, over every status, closed included; best match first."""
+    from deskline.core.desk import search
+
+    session = session_of(ctx)
+    found = search.search(session.desk(), query, sort=sort, limit=limit)
+
+    def human() -> None:
+        from deskline.tui.cli import render  # Rich loads for people, not for --json
+
+        if not found:
+            print_line("no ticket matches")
+            return
+        render.ticket_table(found, session.look.colours)
+
+    emit([t.to_json() for t in found], as_json, human)
+
+
+@views_app.command("list")
+def views_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Your saved views, then those shared with your team."""
+    from deskline.core.desk import saved_views
+    from deskline.core.inert import one_line
+
+    found = saved_views.views(session_of(ctx).desk())
+
+    def human() -> None:
+        if not found:
+            print_line('no saved views yet: `deskline views save NAME "QUERY"`')
+        for view in found:
+            whose = f"  (shared with {view.team} by {view.owner})" if view.shared else ""
+            print_line(one_line(f"{view.name}: {view.query}  [sort {view.sort}]{whose}"))
+
+    emit([v.to_json() for v in found], as_json, human)
+
+
+@views_app.command("save")
+def views_save(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The view's name.")],
+    query: QueryArg,
+    shared: Annotated[
+        bool, typer.Option("--shared", help="For your whole team (supervisors and up).")
+    ] = False,
+    sort: SortOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Save a search as a view of your own (or your team's, --shared); a view of the same
+    name is replaced. It shows in the workspace's `v` and command palette."""
+    from deskline.core.desk import saved_views
+    from deskline.core.inert import one_line
+
+    view = saved_views.save(session_of(ctx).desk(), name, query, shared=shared, sort=sort)
+    whose = f", shared with {view.team}" if view.shared else ""
+    emit(
+        view.to_json(),
+        as_json,
+        lambda: print_line(one_line(f"saved view {view.name} (sort {view.sort}{whose})")),
+    )
+
+
+@views_app.command("delete")
+def views_delete(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The view's name.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Delete a saved view: yours, or (a supervisor's) one shared with your team."""
+    from deskline.core.desk import saved_views
+    from deskline.core.inert import one_line
+
+    view = saved_views.delete(session_of(ctx).desk(), name)
+    emit(view.to_json(), as_json, lambda: print_line(one_line(f"deleted view {view.name}")))

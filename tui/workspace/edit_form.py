@@ -1,0 +1,133 @@
+"""The edit dialog (``E``): the selected ticket's title, description, category, tags,
+customer and channel, given back as an Edit of what was changed only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Select
+
+from deskline.core.desk import fields
+from deskline.core.desk.edits import Edit
+from deskline.core.desk.views import TicketView
+from deskline.core.inert import one_line
+from deskline.tui.workspace.dialogs import DIALOG_CSS
+
+TEXTS = ("title", "description", "category", "tags", "customer")
+
+
+def shown(ticket: TicketView) -> dict[str, str]:
+    """What the fields start with: the ticket's text made inert (a customer's words), on one
+    line; a field left as it was is not sent back."""
+    return {
+        "title": one_line(ticket.title),
+        "description": one_line(ticket.description),
+        "category": one_line(ticket.category or ""),
+        "tags": one_line(", ".join(ticket.tags)),
+        "customer": one_line(ticket.customer or ""),
+    }
+
+
+def edit_of(before: dict[str, str], after: dict[str, str], channels: tuple[str, str]) -> Edit:
+    """The Edit of the fields whose text changed (tags: what was added and removed)."""
+    changed = {name: after[name] for name in TEXTS if after[name].strip() != before[name]}
+    tags: list[str] = []
+    if "tags" in changed:
+        old = [t.strip().lower() for t in before["tags"].split(",") if t.strip()]
+        new = [t.strip().lower() for t in after["tags"].split(",") if t.strip()]
+        tags = [f"-{t}" for t in old if t not in new] + [f"+{t}" for t in new if t not in old]
+    return Edit(
+        title=changed.get("title"),
+        description=changed.get("description"),
+        category=changed.get("category"),
+        tags=tuple(tags),
+        customer=changed.get("customer"),
+        channel=channels[1] if channels[1] != channels[0] else None,
+    )
+
+
+class EditForm(ModalScreen[Edit | None]):
+    """Edit a ticket's fields; enter saves what changed (category and customer: ones the desk
+    has, suggested as typed; empty: none)."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="EditForm")
+        + """
+    EditForm Horizontal { height: 1; margin-bottom: 1; }
+    EditForm Label.field { width: 10; color: $text-muted; }
+    EditForm Input, EditForm Select, EditForm .hint { width: 1fr; }
+    """
+    )
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    PROMPTS = {
+        "title": "title",
+        "description": "text",
+        "category": "category",
+        "tags": "tags",
+        "customer": "customer",
+    }
+
+    def __init__(
+        self, ticket: TicketView, categories: Sequence[str] = (), customers: Sequence[str] = ()
+    ) -> None:
+        super().__init__()
+        self.ticket = ticket
+        self.before = shown(ticket)
+        self.categories, self.customers = list(categories), list(customers)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Edit {self.ticket.key}", classes="title")
+            for name, prompt in self.PROMPTS.items():
+                with Horizontal():
+                    yield Label(prompt, classes="field")
+                    yield Input(
+                        value=self.before[name],
+                        compact=True,
+                        select_on_focus=False,  # the cursor at the end: add to the text
+                        id=f"edit-{name}",
+                    )
+            with Horizontal():
+                yield Label("channel", classes="field")
+                yield Select(
+                    [(c, c) for c in fields.CHANNELS],
+                    value=self.ticket.channel,
+                    allow_blank=False,
+                    compact=True,
+                    id="edit-channel",
+                )
+            yield Label(
+                "enter saves · tab moves · tags: comma-separated · empty category or "
+                "customer: none · esc cancels",
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        self.suggest(self.categories, self.customers)
+        self.query_one("#edit-title", Input).focus()
+
+    def suggest(self, categories: Sequence[str], customers: Sequence[str]) -> None:
+        """What the category and customer fields suggest, read meanwhile."""
+        self.categories, self.customers = list(categories), list(customers)
+        for name, values in (("category", self.categories), ("customer", self.customers)):
+            for box in self.query(f"#edit-{name}").results(Input):  # none once it closed
+                box.suggester = SuggestFromList(values, case_sensitive=False)
+
+    @on(Input.Submitted)
+    def save(self) -> None:
+        after = {name: self.query_one(f"#edit-{name}", Input).value for name in TEXTS}
+        channel = str(self.query_one("#edit-channel", Select).value)
+        edit = edit_of(self.before, after, (self.ticket.channel, channel))
+        if edit.is_empty():
+            self.notify("nothing changed: edit a field, or esc to cancel", severity="warning")
+            return
+        self.dismiss(edit)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
