@@ -63,6 +63,8 @@ DESK_MATRIX: dict[str, dict[str, str]] = {
     "customers": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
     "agents": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},
     "policy": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},
+    # The webhook and email deliveries: see them all (targets, errors) and resend failed ones.
+    "deliveries": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
 }
 
 # What a ticket action is called in a refusal.
@@ -219,6 +221,8 @@ def _desk_refusal(actor: Person, action: str, target: Person | None) -> str:
         return f"only a supervisor{team}, a director or an admin can change {name}; {you}"
     if action == "customers":
         return f"only a supervisor, director or admin can change a customer; {you}"
+    if action == "deliveries":
+        return f"only a supervisor, director or admin can see or resend deliveries; {you}"
     if action == "agents":
         return f"only an admin can add or remove agents or change their role or team; {you}"
     return f"only an admin can change the desk's policy; {you}"
