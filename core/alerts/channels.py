@@ -8,6 +8,7 @@ once so one failing channel never holds up or stops the others.
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import json
 import os
@@ -234,6 +235,13 @@ def _session_bus_problem(env: dict[str, str] | os._Environ[str]) -> str | None:
     return "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)"
 
 
+def markup_free(text: str) -> str:
+    """Text for a notification server: its controls made visible, and ``&``, ``<``, ``>``
+    escaped, since servers (dunst, GNOME's, notify-osd) read a subset of HTML in the body and
+    dunst in the summary too: ``<a href>`` or ``<img src>`` from a customer stays text."""
+    return html.escape(visible(text), quote=False)
+
+
 class DesktopChannel:
     """Desktop notifications through plyer, shown by a short-lived child process.
 
@@ -273,12 +281,12 @@ class DesktopChannel:
         """The arguments of plyer's notification backend for this notice."""
         seconds = max(1, round(self.timeout))
         return {
-            "title": visible(notice.summary),  # ticket text shown to a person: made visible
-            "message": visible(notice.body),
+            "title": markup_free(notice.summary),  # ticket text shown to a person
+            "message": markup_free(notice.body),
             "app_name": self.app_name,
             "app_icon": "",
             "timeout": seconds,
-            "ticker": visible(notice.summary),
+            "ticker": markup_free(notice.summary),
             "toast": False,
             "hints": {},
             # read by the notify-send backend only
