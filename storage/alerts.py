@@ -346,15 +346,6 @@ def admins(session: Session) -> list[str]:
     return list(session.execute(stmt).scalars())
 
 
-def pending(session: Session, alert_id: int, channels: Sequence[str]) -> list[Delivery]:
-    stmt = sa_select(Delivery).where(
-        col(Delivery.alert_id) == alert_id,
-        col(Delivery.channel).in_(channels),
-        col(Delivery.status) == "pending",
-    )
-    return list(session.execute(stmt).scalars())
-
-
 def waiting(session: Session, recipient: str) -> set[str]:
     """The channels on which this recipient has deliveries waiting (one index read)."""
     stmt = (
