@@ -244,7 +244,7 @@ def delivery_line(view: DeliveryView) -> str:
         f"{view.id:>6}  {state:<20} {view.channel:<7} {view.target}  alert {view.alert_id} "
         f"{view.ticket or '-'}  {tries}"
     )
-    error = view.detail if view.status == "failed" else view.last_error
+    error = {"failed": view.detail, "pending": view.last_error}.get(view.status)
     return line + (f"  {error}" if error else "")
 
 
