@@ -357,19 +357,38 @@ def waiting(session: Session, recipient: str) -> set[str]:
 
 
 def claim(session: Session, recipient: str, channel: str, now: datetime) -> list[int]:
-    """Take the pending deliveries of one recipient and channel: each is claimed by exactly
-    one client, even with several windows open (the UPDATE decides)."""
+    """Take the pending deliveries of one recipient and channel that are due (a retry waits
+    for its next attempt): each is claimed by exactly one client, even with several windows
+    open (the UPDATE decides)."""
     stmt = (
         update(Delivery)
         .where(
             col(Delivery.recipient) == recipient,
             col(Delivery.channel) == channel,
             col(Delivery.status) == "pending",
+            or_(col(Delivery.next_attempt_at).is_(None), col(Delivery.next_attempt_at) <= now),
         )
         .values(status="delivered", delivered_at=now)
         .returning(col(Delivery.id))
     )
     return list(session.execute(stmt).scalars())
+
+
+def try_again(session: Session, delivery_id: int, error: str, at: datetime, tries: int) -> bool:
+    """A claimed delivery whose attempt failed back to pending until ``at``, while it has
+    had fewer than ``tries`` attempts; False when it has had them all."""
+    result = session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.attempts) < tries - 1)
+        .values(
+            status="pending",
+            attempts=col(Delivery.attempts) + 1,
+            last_error=error,
+            next_attempt_at=at,
+            delivered_at=None,
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 def deliveries(

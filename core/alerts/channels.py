@@ -315,7 +315,9 @@ class DesktopChannel:
                     creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
                 )
             except OSError as exc:
-                raise DeliveryFailed(f"desktop notification could not start: {exc}") from exc
+                raise DeliveryFailed(
+                    f"desktop notification could not start: {exc}", permanent=True
+                ) from exc
             try:
                 status = child.wait(timeout=self.timeout)
             except subprocess.TimeoutExpired:
