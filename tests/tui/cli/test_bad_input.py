@@ -130,6 +130,11 @@ COMMANDS = st.one_of(
     BAD_COUNT.map(lambda n: ([b"agents", b"set", b"bo", b"--max-active", n], {})),
     HUGE.map(lambda n: ([b"agents", b"set", b"bo", b"--cap", n], {})),
     HUGE.map(lambda n: ([b"show", b"T-" + n], {})),
+    BAD_COUNT.map(lambda n: ([b"alerts", b"resend", n], {})),
+    BAD_COUNT.map(lambda n: ([b"alerts", b"deliveries", b"--limit", n], {})),
+    st.integers(min_value=2, max_value=2**31 - 1).map(
+        lambda n: ([b"alerts", b"resend", str(n).encode()], {})  # no such delivery
+    ),
     FAR_YEAR.map(lambda t: ([b"new", b"-t", b"Printer"], {"DESKLINE_NOW": t})),
     FAR_YEAR.map(lambda t: ([b"list"], {"DESKLINE_NOW": t})),
 )
