@@ -45,14 +45,14 @@ class Hook:
             def do_POST(self) -> None:  # noqa: N802
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 hook.requests += 1
+                if hook.status < 300:  # kept before the answer: the sender sees it after
+                    hook.taken.append(body)
+                    hook.keys.append(self.headers["Idempotency-Key"])
                 self.send_response(hook.status)
                 if hook.retry_after is not None:
                     self.send_header("Retry-After", hook.retry_after)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
-                if hook.status < 300:
-                    hook.taken.append(body)
-                    hook.keys.append(self.headers["Idempotency-Key"])
 
             def log_message(self, *args: Any) -> None:
                 pass

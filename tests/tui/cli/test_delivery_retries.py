@@ -66,14 +66,14 @@ class Hook:
                     self.close_connection = True
                     return
                 code = {"500": 500, "429": 429, "404": 404}.get(mood, 200)
+                if code == 200:  # kept before the answer: the sender sees it after
+                    what = f"{body['ticket']} {body['rung']}"
+                    hook.taken.append((what, self.headers["Idempotency-Key"]))
                 self.send_response(code)
                 if code == 429:
                     self.send_header("Retry-After", "1")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
-                if code == 200:
-                    what = f"{body['ticket']} {body['rung']}"
-                    hook.taken.append((what, self.headers["Idempotency-Key"]))
 
             def log_message(self, *args: Any) -> None:
                 pass
