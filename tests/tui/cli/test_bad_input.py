@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, inspect, text
 from deskline.core.roster.agents import HANDLE
 
 FUZZ = settings(
-    max_examples=60,  # the shapes above and every option of every command
+    max_examples=40,  # the shapes above and every option of every command
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
