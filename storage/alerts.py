@@ -226,11 +226,122 @@ def finish_delivery(
     )
 
 
-def pending(session: Session, alert_id: int, channels: Sequence[str]) -> list[Delivery]:
-    stmt = sa_select(Delivery).where(
-        col(Delivery.alert_id) == alert_id,
-        col(Delivery.channel).in_(channels),
-        col(Delivery.status) == "pending",
+# -- the outbound queue (webhook and email: the lease holder sends them) -----------------
+
+
+def lane_heads(session: Session, channels: Sequence[str]) -> list[Any]:
+    """(Delivery, the alert's fired_at, ticket id) of the oldest pending delivery of each
+    lane (one channel to one recipient): what is sent next, in firing order."""
+    firsts = (
+        sa_select(col(Delivery.channel), col(Delivery.recipient), func.min(col(Delivery.alert_id)))
+        .where(col(Delivery.channel).in_(channels), col(Delivery.status) == "pending")
+        .group_by(col(Delivery.channel), col(Delivery.recipient))
+    )
+    heads = [tuple(row) for row in session.execute(firsts)]
+    if not heads:
+        return []
+    stmt = (
+        sa_select(Delivery, col(Alert.fired_at), col(Alert.ticket_id))
+        .join(Alert, col(Delivery.alert_id) == Alert.id)
+        .where(
+            or_(
+                *(
+                    and_(
+                        col(Delivery.channel) == channel,
+                        col(Delivery.recipient) == recipient,
+                        col(Delivery.alert_id) == alert_id,
+                    )
+                    for channel, recipient, alert_id in heads
+                )
+            )
+        )
+        .order_by(col(Delivery.alert_id), col(Delivery.id))
+    )
+    return list(session.execute(stmt).all())
+
+
+def claim_attempt(session: Session, delivery_id: int, now: datetime, until: datetime) -> bool:
+    """Take the next attempt of a pending delivery that is due: True for exactly one caller
+    (the UPDATE decides); no one else tries it before ``until`` (its send's longest time)."""
+    result = session.execute(
+        update(Delivery)
+        .where(
+            col(Delivery.id) == delivery_id,
+            col(Delivery.status) == "pending",
+            or_(col(Delivery.next_attempt_at).is_(None), col(Delivery.next_attempt_at) <= now),
+        )
+        .values(attempts=col(Delivery.attempts) + 1, next_attempt_at=until)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def retry_later(session: Session, delivery_id: int, error: str, at: datetime) -> None:
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.status) == "pending")
+        .values(last_error=error, next_attempt_at=at)
+    )
+
+
+def give_up(session: Session, delivery_id: int, error: str, detail: str, at: datetime) -> bool:
+    """Mark a pending delivery failed; True only for the one call that did (told once)."""
+    result = session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.status) == "pending")
+        .values(status="failed", last_error=error, detail=detail, delivered_at=at)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def resend(
+    session: Session, delivery_id: int, channels: Sequence[str], now: datetime
+) -> str | None:
+    """Queue a failed delivery again (its give-up age counted from now); its status before
+    (None: no such delivery on these channels). Only a failed one moves."""
+    row = session.get(Delivery, delivery_id)
+    if row is None or row.channel not in channels:
+        return None
+    if row.status == "failed":
+        session.execute(
+            update(Delivery)
+            .where(col(Delivery.id) == delivery_id, col(Delivery.status) == "failed")
+            .values(status="pending", detail=None, next_attempt_at=None, queued_at=now)
+        )
+        return "failed"
+    return row.status
+
+
+def outbound(
+    session: Session, channels: Sequence[str], *, failed: bool = False, limit: int = 200
+) -> list[Any]:
+    """(Delivery, Alert, ticket number or None) of these channels, newest first; ``failed``:
+    only those given up."""
+    stmt = (
+        sa_select(Delivery, Alert, col(Ticket.number))
+        .join(Alert, col(Delivery.alert_id) == Alert.id)
+        .outerjoin(Ticket, col(Alert.ticket_id) == Ticket.id)
+        .where(col(Delivery.channel).in_(channels))
+        .order_by(col(Delivery.id).desc())
+        .limit(limit)
+    )
+    if failed:
+        stmt = stmt.where(col(Delivery.status) == "failed")
+    return list(session.execute(stmt).all())
+
+
+def alert_with_ticket(session: Session, alert_id: int) -> Any:
+    """(Alert, ticket number or None, ticket title or None), or None."""
+    stmt = (
+        sa_select(Alert, col(Ticket.number), col(Ticket.title))
+        .outerjoin(Ticket, col(Alert.ticket_id) == Ticket.id)
+        .where(col(Alert.id) == alert_id)
+    )
+    return session.execute(stmt).first()
+
+
+def admins(session: Session) -> list[str]:
+    stmt = (
+        sa_select(col(Agent.handle)).where(col(Agent.role) == "admin").order_by(col(Agent.handle))
     )
     return list(session.execute(stmt).scalars())
 
@@ -246,19 +357,38 @@ def waiting(session: Session, recipient: str) -> set[str]:
 
 
 def claim(session: Session, recipient: str, channel: str, now: datetime) -> list[int]:
-    """Take the pending deliveries of one recipient and channel: each is claimed by exactly
-    one client, even with several windows open (the UPDATE decides)."""
+    """Take the pending deliveries of one recipient and channel that are due (a retry waits
+    for its next attempt): each is claimed by exactly one client, even with several windows
+    open (the UPDATE decides)."""
     stmt = (
         update(Delivery)
         .where(
             col(Delivery.recipient) == recipient,
             col(Delivery.channel) == channel,
             col(Delivery.status) == "pending",
+            or_(col(Delivery.next_attempt_at).is_(None), col(Delivery.next_attempt_at) <= now),
         )
         .values(status="delivered", delivered_at=now)
         .returning(col(Delivery.id))
     )
     return list(session.execute(stmt).scalars())
+
+
+def try_again(session: Session, delivery_id: int, error: str, at: datetime, tries: int) -> bool:
+    """A claimed delivery whose attempt failed back to pending until ``at``, while it has
+    had fewer than ``tries`` attempts; False when it has had them all."""
+    result = session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.attempts) < tries - 1)
+        .values(
+            status="pending",
+            attempts=col(Delivery.attempts) + 1,
+            last_error=error,
+            next_attempt_at=at,
+            delivered_at=None,
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 def deliveries(

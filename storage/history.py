@@ -88,8 +88,8 @@ def events_of(session: Session, ticket_ids: Sequence[int]) -> list[tuple[Any, ..
 def alerts_fired(
     session: Session, since: datetime | None, until: datetime, team: str | None = None
 ) -> Iterator[tuple[Any, ...]]:
-    """(fired_at, rung, level, recipients, ticket number, team name) of the alerts fired in
-    [since, until), streamed."""
+    """(fired_at, rung, level, recipients, ticket number, team name) of the ladder's alerts
+    fired in [since, until), streamed."""
     stmt = (
         sa_select(
             col(Alert.fired_at),
@@ -102,6 +102,8 @@ def alerts_fired(
         .outerjoin(Ticket, col(Alert.ticket_id) == Ticket.id)
         .outerjoin(Team, col(Ticket.team_id) == Team.id)
         .where(col(Alert.fired_at) < until)
+        # an admin told a delivery was given up is no alert of the ladder: not counted
+        .where(col(Alert.rung) != "delivery_failed")
     )
     if since is not None:
         stmt = stmt.where(col(Alert.fired_at) >= since)

@@ -317,6 +317,7 @@ class Delivery(Table, table=True):
     __table_args__ = (
         UniqueConstraint("alert_id", "recipient", "channel"),
         Index("ix_delivery_inbox", "recipient", "channel", "status"),
+        Index("ix_delivery_outbound", "channel", "status", "alert_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     alert_id: int = Field(foreign_key="alert.id")
@@ -326,6 +327,11 @@ class Delivery(Table, table=True):
     detail: str | None = None  # why it failed or was skipped
     delivered_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # The watcher's retries of a webhook or email delivery (core/alerts/outbound.py):
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # None: now
+    last_error: str | None = None  # what the last failed attempt met
+    queued_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # resent; None: fired
 
 
 class WatcherLease(Table, table=True):

@@ -8,6 +8,7 @@ once so one failing channel never holds up or stops the others.
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import json
 import os
@@ -25,9 +26,9 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import formatdate, getaddresses, make_msgid
+from email.utils import formatdate, getaddresses, make_msgid, parsedate_to_datetime
 from typing import Any
 
 from deskline.core.alerts.ladder import EmailSettings
@@ -47,6 +48,7 @@ RUNG_WORDS = {
     "resolved_close": "closed: resolved and not reopened",
     "surge": "began a surge of P0 tickets",
     "escalated": "escalated by hand",
+    "delivery_failed": "alert not delivered",
 }
 
 
@@ -183,10 +185,33 @@ class Notice:
 
 
 class DeliveryFailed(Exception):
-    """str(e) is a one-line reason fit for a Delivery row and a toast."""
+    """str(e) is a one-line reason fit for a Delivery row and a toast. ``permanent``: trying
+    again cannot help until someone changes something (a 404, a missing password);
+    ``retry_after``: the seconds the target asked us to wait (``Retry-After``)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(
+        self, reason: str, *, permanent: bool = False, retry_after: float | None = None
+    ) -> None:
         super().__init__(_one_line(reason))
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """A ``Retry-After`` header as seconds from ``now``: a number of seconds or an HTTP-date
+    (RFC 9110); None when absent or unreadable. A date already past is 0."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(min(int(value), 10**9))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.utcoffset() is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 # -- desktop -------------------------------------------------------------------------
@@ -208,6 +233,13 @@ def _session_bus_problem(env: dict[str, str] | os._Environ[str]) -> str | None:
     if env.get("DISPLAY") and shutil.which("dbus-launch"):
         return None  # libdbus autolaunches a session bus for this X display
     return "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)"
+
+
+def markup_free(text: str) -> str:
+    """Text for a notification server: its controls made visible, and ``&``, ``<``, ``>``
+    escaped, since servers (dunst, GNOME's, notify-osd) read a subset of HTML in the body and
+    dunst in the summary too: ``<a href>`` or ``<img src>`` from a customer stays text."""
+    return html.escape(visible(text), quote=False)
 
 
 class DesktopChannel:
@@ -249,12 +281,12 @@ class DesktopChannel:
         """The arguments of plyer's notification backend for this notice."""
         seconds = max(1, round(self.timeout))
         return {
-            "title": visible(notice.summary),  # ticket text shown to a person: made visible
-            "message": visible(notice.body),
+            "title": markup_free(notice.summary),  # ticket text shown to a person
+            "message": markup_free(notice.body),
             "app_name": self.app_name,
             "app_icon": "",
             "timeout": seconds,
-            "ticker": visible(notice.summary),
+            "ticker": markup_free(notice.summary),
             "toast": False,
             "hints": {},
             # read by the notify-send backend only
@@ -283,7 +315,9 @@ class DesktopChannel:
                     creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
                 )
             except OSError as exc:
-                raise DeliveryFailed(f"desktop notification could not start: {exc}") from exc
+                raise DeliveryFailed(
+                    f"desktop notification could not start: {exc}", permanent=True
+                ) from exc
             try:
                 status = child.wait(timeout=self.timeout)
             except subprocess.TimeoutExpired:
@@ -336,20 +370,21 @@ class WebhookChannel:
         fields = {k: stripped(v) if isinstance(v, str) else v for k, v in notice.to_json().items()}
         return {"text": stripped(f"{notice.summary}\n{notice.body}"), **fields}
 
-    def send(self, notice: Notice) -> None:
-        """POST the notice; retry 5xx, 429 and network errors with backoff, never other 4xx."""
+    def send(self, notice: Notice, key: str | None = None) -> None:
+        """POST the notice; retry 5xx, 429 and network errors with backoff, never other 4xx
+        (refused: a permanent failure). A 429 or 503 with ``Retry-After`` is not retried
+        here: the failure carries the wait asked for. ``key``: an ``Idempotency-Key``
+        header, the same on every attempt of one delivery, so a target can drop a repeat
+        of a request it took but never answered."""
         if urllib.parse.urlsplit(self.url).scheme not in ("http", "https"):
-            raise DeliveryFailed(f"webhook URL must start with http:// or https://: {self.where}")
+            raise DeliveryFailed(
+                f"webhook URL must start with http:// or https://: {self.where}", permanent=True
+            )
         data = json.dumps(self.payload(notice), ensure_ascii=False).encode("utf-8")
-        request = urllib.request.Request(
-            self.url,
-            data=data,
-            method="POST",
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "User-Agent": "deskline",
-            },
-        )
+        headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "deskline"}
+        if key:
+            headers["Idempotency-Key"] = key
+        request = urllib.request.Request(self.url, data=data, method="POST", headers=headers)
         attempts = self.retries + 1
         why = ""
         for attempt in range(attempts):
@@ -361,8 +396,16 @@ class WebhookChannel:
                 return
             except urllib.error.HTTPError as exc:
                 why = f"HTTP {exc.code} {exc.reason}"
-                if 400 <= exc.code < 500 and exc.code != 429:
-                    raise DeliveryFailed(f"webhook {self.where} refused it: {why}") from None
+                if 400 <= exc.code < 500 and exc.code not in (408, 429):
+                    raise DeliveryFailed(
+                        f"webhook {self.where} refused it: {why}", permanent=True
+                    ) from None
+                wait = retry_after_seconds(exc.headers.get("Retry-After")) if exc.headers else None
+                if exc.code in (429, 503) and wait is not None:
+                    raise DeliveryFailed(
+                        f"webhook {self.where} answered {why} (retry after {wait:g} s)",
+                        retry_after=wait,
+                    ) from None
             except TimeoutError:
                 why = f"no answer within {self.timeout:g} s"
             except urllib.error.URLError as exc:
@@ -435,13 +478,15 @@ class EmailChannel:
             return None
         if not self.password_env:
             raise DeliveryFailed(
-                f"email: SMTP user {self.user} is set but no password variable (password_env)"
+                f"email: SMTP user {self.user} is set but no password variable (password_env)",
+                permanent=True,
             )
         password = os.environ.get(self.password_env)
         if password is None:
             raise DeliveryFailed(
                 f"email: the environment variable {self.password_env} "
-                f"(SMTP password for {self.user}) is not set"
+                f"(SMTP password for {self.user}) is not set",
+                permanent=True,
             )
         return password
 
@@ -449,7 +494,7 @@ class EmailChannel:
         """Send one message to these addresses."""
         to = [address for address in to if address]
         if not to:
-            raise DeliveryFailed("email: no recipient address")
+            raise DeliveryFailed("email: no recipient address", permanent=True)
         self.send_message(self.message(notice, to), to)
 
     def deliver(self, message: EmailMessage) -> None:
@@ -466,7 +511,7 @@ class EmailChannel:
     def send_message(self, message: EmailMessage, to: Sequence[str]) -> None:
         """Send a message already written (its own headers) to these addresses."""
         if not to:
-            raise DeliveryFailed("email: no recipient address")
+            raise DeliveryFailed("email: no recipient address", permanent=True)
         password = self._password()
         where = f"{self.host}:{self.port}"
         try:
@@ -488,9 +533,13 @@ class EmailChannel:
             ) from None
         except smtplib.SMTPRecipientsRefused as exc:
             refused = ", ".join(sorted(exc.recipients))
-            raise DeliveryFailed(f"email: {where} refused the recipients {refused}") from None
-        except smtplib.SMTPResponseException as exc:
-            raise DeliveryFailed(f"email: {where} answered {_smtp_said(exc)}") from None
+            raise DeliveryFailed(
+                f"email: {where} refused the recipients {refused}", permanent=True
+            ) from None
+        except smtplib.SMTPResponseException as exc:  # 5xx: permanent (RFC 5321), 4xx: later
+            raise DeliveryFailed(
+                f"email: {where} answered {_smtp_said(exc)}", permanent=exc.smtp_code >= 500
+            ) from None
         except ssl.SSLError as exc:
             reason = getattr(exc, "verify_message", None) or exc.reason or str(exc)
             raise DeliveryFailed(f"email: TLS with {where} failed: {reason}") from None

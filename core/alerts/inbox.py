@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from deskline.core import clock
@@ -18,6 +18,8 @@ from deskline.storage import alerts as rows
 from deskline.storage.store import Store
 
 IN_APP, DESKTOP, WEBHOOK, EMAIL = "app", "desktop", "webhook", "email"
+DESKTOP_TRIES = 3  # a desktop notification that failed in a way that may pass: tries
+DESKTOP_RETRY = timedelta(seconds=30)  # between two of them
 
 
 @dataclass(frozen=True)
@@ -88,12 +90,22 @@ class Inbox:
                 channel.send(item.notice)
                 shown.append(item)
             except DeliveryFailed as exc:
-                self.failed(item, str(exc))
+                self.failed(item, str(exc), again=not exc.permanent)
         return shown
 
-    def failed(self, item: InboxItem, reason: str, *, status: str = "failed") -> None:
+    def failed(
+        self, item: InboxItem, reason: str, *, status: str = "failed", again: bool = False
+    ) -> None:
+        """Record a delivery that did not go; ``again``: a failure that may pass (a
+        notification server that timed out) is tried DESKTOP_TRIES times, DESKTOP_RETRY apart,
+        before it is recorded as failed."""
         with self.store.write() as s:
-            rows.finish_delivery(s, item.delivery_id, status, reason, self.now())
+            now = self.now()
+            if again and rows.try_again(
+                s, item.delivery_id, reason, now + DESKTOP_RETRY, DESKTOP_TRIES
+            ):
+                return
+            rows.finish_delivery(s, item.delivery_id, status, reason, now)
 
     def recent(self, limit: int = 200) -> list[InboxItem]:
         with self.store.read() as s:

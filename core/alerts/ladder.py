@@ -75,6 +75,7 @@ class AlertRules:
     lease: timedelta = timedelta(seconds=10)  # how long a silent watcher keeps the lease
     webhook: WebhookSettings | None = None
     email: EmailSettings | None = None
+    delivery: DeliverySettings = field(default_factory=lambda: DeliverySettings())
     repeat: Mapping[str, Repeat] = field(default_factory=dict)  # rung -> its cadence
     quiet: QuietHours | None = field(default_factory=lambda: QuietHours())  # None: none held
 
@@ -104,6 +105,19 @@ class WebhookSettings:
     levels: frozenset[int] = frozenset({2, 3})
     timeout: float = 5.0
     retries: int = 3
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """``[alerts.delivery]``: how the lease holder retries a webhook or email delivery that
+    failed or timed out. The wait doubles from ``first_retry`` up to ``max_retry`` (a 429 or
+    503's ``Retry-After`` rules instead); past ``give_up_after`` since it was queued, the
+    delivery is marked failed and the desk's admins are told. ``workers``: sends at once."""
+
+    give_up_after: timedelta = timedelta(hours=24)
+    first_retry: timedelta = timedelta(seconds=5)
+    max_retry: timedelta = timedelta(minutes=15)
+    workers: int = 4
 
 
 @dataclass(frozen=True)

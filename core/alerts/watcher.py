@@ -24,7 +24,6 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,15 +31,10 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from deskline.core import clock
-from deskline.core.alerts.channels import (
-    DeliveryFailed,
-    EmailChannel,
-    Notice,
-    WebhookChannel,
-    deliver_all,
-)
+from deskline.core.alerts.channels import Notice
 from deskline.core.alerts.inbox import DESKTOP, EMAIL, IN_APP, WEBHOOK
 from deskline.core.alerts.ladder import RUNGS, SUPERVISORS, TARGET, AlertRules, Ladder, Mark
+from deskline.core.alerts.outbound import Outbound
 from deskline.core.alerts.preferences import from_json
 from deskline.core.desk.facts import clock_facts, ladder_facts
 from deskline.core.desk.tickets import Desk
@@ -57,6 +51,7 @@ LEASE = "watcher"
 BATCH = 500
 ARM_SLACK = 0.02  # seconds: a wake-up armed this close to the one wanted is left alone
 FOLLOW_SECONDS = 0.5  # a headless watcher looks at the change feed this often
+DELIVER_SECONDS = 0.5  # the lease holder looks for webhook and email retries due this often
 
 
 @dataclass(frozen=True)
@@ -133,8 +128,13 @@ class SlaWatcher:
         self.leader = False
         self._lease_until: datetime | None = None
         self._lock = threading.Lock()
-        self._outbound = ThreadPoolExecutor(max_workers=2, thread_name_prefix="deskline-send")
-        self._sending: list[Future[None]] = []
+        self.outbound = Outbound(
+            store,
+            lambda: self.rules,
+            leading=lambda: self.leader,
+            now=self.now,
+            tell=lambda kind, line: self._tell(kind, line),
+        )
         self._scheduler: AsyncIOScheduler | None = None
         self._armed_at: datetime | None = None  # when the one-shot job armed runs (real clock)
         # The earliest next check as a pass that found nothing due read it (wrapped: the
@@ -202,7 +202,10 @@ class SlaWatcher:
                     break
             fired += self._fire_surges(now)
             fired = [self._act(item) for item in fired]
-            self._send_outbound(fired)
+            for item in fired:
+                self.outbound.remember(item.alert_id, item.notice)
+        if fired:
+            self.outbound.drain()  # sent on the queue's threads: this pass does not wait
         if fired and self.on_fire is not None:
             self.on_fire(fired)
         return fired
@@ -509,57 +512,16 @@ class SlaWatcher:
             rows.add_deliveries(s, self._deliveries(s, item.alert_id, level, recipients, now))
         return item
 
-    def _send_outbound(self, fired: list[Fired]) -> None:
-        if self.rules.webhook is None and self.rules.email is None:
-            return
-        for item in fired:
-            self._sending.append(self._outbound.submit(self._send_one, item))
-        self._sending = [f for f in self._sending if not f.done()]
-
-    def _send_one(self, item: Fired) -> None:
-        """The alert's webhook and email deliveries, side by side: one failing or slow
-        channel never stops the others; each outcome is recorded on its Delivery row."""
-        with self.store.read() as s:
-            todo = [
-                (d.id, d.recipient, d.channel)
-                for d in rows.pending(s, item.alert_id, [WEBHOOK, EMAIL])
-                if d.id is not None
-            ]
-            addresses = rows.emails(s, [r for _, r, c in todo if c == EMAIL])
-        jobs: list[tuple[str, Callable[[], None]]] = []
-        for delivery_id, recipient, channel in todo:
-            jobs.append(
-                (str(delivery_id), self._sender(item.notice, channel, addresses.get(recipient)))
-            )
-        outcome = deliver_all(item.notice, jobs)
-        channel_of = {str(d): c for d, _, c in todo}
-        with self.store.write() as s:
-            for name, failure in outcome.items():
-                status = "failed" if failure else "delivered"
-                rows.finish_delivery(s, int(name), status, failure, self.now())
-        for name, failure in outcome.items():
-            if failure:
-                self._tell("failure", f"{channel_of[name]} delivery failed: {failure}")
-
-    def _sender(self, notice: Notice, channel: str, address: str | None) -> Callable[[], None]:
-        hook, mail = self.rules.webhook, self.rules.email
-        if channel == WEBHOOK and hook is not None:
-            webhook = WebhookChannel(hook.url, timeout=hook.timeout, retries=hook.retries)
-            return lambda: webhook.send(notice)
-        if channel == EMAIL and mail is not None and address:
-            email = EmailChannel.from_settings(mail)
-            return lambda: email.send(notice, [address])
-
-        def unusable() -> None:
-            raise DeliveryFailed(f"no {channel} settings or address for this recipient")
-
-        return unusable
+    def deliver(self) -> None:
+        """Start the webhook and email attempts due (the lease holder only; never waits)."""
+        try:
+            self.outbound.drain()
+        except Exception:
+            log.exception("alert watcher could not read the delivery queue")
 
     def flush(self, timeout: float = 60.0) -> None:
-        """Wait for the webhook and email deliveries under way."""
-        for future in list(self._sending):
-            future.result(timeout=timeout)
-        self._sending = [f for f in self._sending if not f.done()]
+        """Wait for the webhook and email attempts under way."""
+        self.outbound.flush(timeout)
 
     # -- running on a scheduler ---------------------------------------------------------
 
@@ -580,6 +542,15 @@ class SlaWatcher:
                 max_instances=1,
                 misfire_grace_time=None,
             )
+        self._scheduler.add_job(
+            self.deliver,
+            "interval",
+            seconds=DELIVER_SECONDS,
+            id="deskline-deliver",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
         self._scheduler.add_job(
             self._sweep,
             "interval",
@@ -689,7 +660,7 @@ class SlaWatcher:
             self.release()
         except Exception:
             log.exception("alert watcher could not release its lease")
-        self._outbound.shutdown(wait=False, cancel_futures=True)
+        self.outbound.close()
 
 
 class _People:

@@ -19,6 +19,7 @@ from deskline.core.alerts.ladder import (
     HOLDABLE,
     REPEATABLE,
     AlertRules,
+    DeliverySettings,
     EmailSettings,
     QuietHours,
     Repeat,
@@ -45,6 +46,7 @@ ALERT_KEYS = (
     "lease",
     "webhook",
     "email",
+    "delivery",
     "repeat",
     "quiet",
 )
@@ -53,6 +55,7 @@ REPEAT_KEYS = ("every", "times")
 QUIET_KEYS = ("enabled", "priorities", "rungs")
 PRIORITIES = ("P0", "P1", "P2", "P3")
 WEBHOOK_KEYS = ("url", "levels", "timeout", "retries")
+DELIVERY_KEYS = ("give_up_after", "first_retry", "max_retry", "workers")
 EMAIL_KEYS = ("host", "port", "starttls", "user", "password_env", "sender", "levels")
 
 
@@ -107,6 +110,8 @@ def parse_alerts(read: Reader, data: Mapping[str, Any]) -> AlertRules:
         found["webhook"] = _webhook(read, read.table(table["webhook"], "alerts.webhook"))
     if "email" in table:
         found["email"] = _email(read, read.table(table["email"], "alerts.email"))
+    if "delivery" in table:
+        found["delivery"] = _delivery(read, read.table(table["delivery"], "alerts.delivery"))
     if "repeat" in table:
         found["repeat"] = _repeat(read, read.table(table["repeat"], "alerts.repeat"))
     if "quiet" in table:
@@ -186,6 +191,28 @@ def _webhook(read: Reader, table: Mapping[str, Any]) -> WebhookSettings:
     return hook
 
 
+def _delivery(read: Reader, table: Mapping[str, Any]) -> DeliverySettings:
+    path = "alerts.delivery"
+    read.only(table, path, DELIVERY_KEYS)
+    found: dict[str, Any] = {}
+    for key in ("give_up_after", "first_retry", "max_retry"):
+        if key in table:
+            span = read.get(table, key, path, _span)
+            if span <= timedelta(0):
+                raise read.fail(f"{path}.{key}", "must be longer than 0 s")
+            found[key] = span
+    if "workers" in table:
+        found["workers"] = read.get(table, "workers", path, _whole(1, 16))
+    settings = replace(DeliverySettings(), **found)
+    if settings.max_retry < settings.first_retry:
+        raise read.fail(
+            f"{path}.max_retry",
+            f"must be at least first_retry ({span_text(settings.first_retry)}): "
+            "the wait between two attempts doubles up to it",
+        )
+    return settings
+
+
 def _email(read: Reader, table: Mapping[str, Any]) -> EmailSettings:
     path = "alerts.email"
     if "password" in table:
@@ -250,6 +277,15 @@ def to_toml(rules: AlertRules) -> str:
             f"priorities = {toml_value(sorted(rules.quiet.priorities))}",
             f"rungs = {toml_value([r for r in HOLDABLE if r in rules.quiet.rungs])}",
         ]
+    delivery = rules.delivery
+    lines += [
+        "",
+        "[alerts.delivery]",
+        f"give_up_after = {toml_value(span_text(delivery.give_up_after))}",
+        f"first_retry = {toml_value(span_text(delivery.first_retry))}",
+        f"max_retry = {toml_value(span_text(delivery.max_retry))}",
+        f"workers = {delivery.workers}",
+    ]
     if rules.webhook is not None:
         hook = rules.webhook
         lines += [

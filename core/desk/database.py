@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deskline.storage import migrate, queries
-from deskline.storage.engine import StoreError, data_dir
+from deskline.storage.engine import StoreError, data_dir, resolve_url, sqlite_path
 from deskline.storage.store import Store
 
 __all__ = [
@@ -54,6 +54,11 @@ def backup(store: Store) -> Path:
 def demo_file() -> Path:
     """The demo desk's file, in deskline's data directory."""
     return data_dir() / "demo.db"
+
+
+def sqlite_file(db: str) -> Path | None:
+    """The SQLite file a ``--db`` path or URL names; None for PostgreSQL or in memory."""
+    return sqlite_path(resolve_url(db))
 
 
 def ticket_count(store: Store) -> int:

@@ -77,6 +77,8 @@ DESK_MATRIX: dict[str, dict[str, str]] = {
     "kb_publish": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
     # A saved view shared with one's team (one's own views: anyone).
     "share_views": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
+    # The webhook and email deliveries: see them all (targets, errors) and resend failed ones.
+    "deliveries": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
 }
 
 # What a ticket action is called in a refusal.
@@ -249,6 +251,8 @@ def _desk_refusal(actor: Person, action: str, target: Person | None) -> str:
         return f"only its author, a supervisor, director or admin can change {whose} draft; {you}"
     if action == "kb_publish":
         return f"only a supervisor, director or admin can publish an article; {you}"
+    if action == "deliveries":
+        return f"only a supervisor, director or admin can see or resend deliveries; {you}"
     if action == "agents":
         return f"only an admin can add or remove agents or change their role or team; {you}"
     if action == "share_views":

@@ -159,3 +159,44 @@ def test_the_tables_in_code_match_the_newest_migration(db_url):
         diff = compare_metadata(ctx, SQLModel.metadata)
     store.close()
     assert diff == []
+
+
+def test_0009_keeps_pending_deliveries_due_now_with_no_attempt(db_url):
+    """A desk upgraded with deliveries still pending: each is due at once (no next attempt),
+    none tried yet, so the first watcher of the new version sends them."""
+    engine = make_engine(db_url)
+    upgrade(engine, "0008")
+    at = datetime(2026, 4, 2, 14, 30, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO alert (id, dedupe_key, rung, threshold, level, at, fired_at, late, "
+                "held, recipients, summary) VALUES "
+                "(1, 'k', 'breach', 'breach', 3, :t, :t, false, false, '[]', 'T-1 breached')"
+            ),
+            {"t": at},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO delivery (alert_id, recipient, channel, status) VALUES "
+                "(1, 'webhook', 'webhook', 'pending'), (1, 'ana', 'app', 'delivered')"
+            )
+        )
+    engine.dispose()
+    store = Store.open(db_url)
+    try:
+        with store.read() as s:
+            rows = s.execute(
+                text(
+                    "SELECT channel, status, attempts, next_attempt_at, last_error, queued_at "
+                    "FROM delivery ORDER BY id"
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            ("webhook", "pending", 0, None, None, None),
+            ("app", "delivered", 0, None, None, None),
+        ]
+        indexes = {i["name"] for i in inspect(store.engine).get_indexes("delivery")}
+        assert "ix_delivery_outbound" in indexes
+    finally:
+        store.close()

@@ -26,11 +26,14 @@ from deskline.tui.cli.context import (
 if TYPE_CHECKING:
     from deskline.core.alerts.feed import AlertFeed
     from deskline.core.alerts.inbox import InboxItem
+    from deskline.core.alerts.outbound import DeliveryView
     from deskline.core.alerts.watcher import Fired, SlaWatcher
 
 app = Commands()
 alerts_app = Commands(
-    name="alerts", help="My alerts: list them, acknowledge them.", invoke_without_command=True
+    name="alerts",
+    help="My alerts: list them, acknowledge them; the desk's webhook and email deliveries.",
+    invoke_without_command=True,
 )
 app.add_typer(alerts_app)
 me_app = Commands(name="me", help="My own settings: how alerts reach me.")
@@ -113,6 +116,7 @@ def watch(
         logger.info("firing what is due on %s", desk.store.display_url)
         try:
             watcher.run_due()
+            watcher.deliver()  # retries that came due since the last run, too
             watcher.flush()
             if feed is not None:
                 print_feed(feed)
@@ -226,6 +230,70 @@ def alerts_ack(
         f"acknowledged {len(done)} alert{'s' if len(done) != 1 else ''}"
         + (f" ({already} already were)" if already else "")
     )
+
+
+def delivery_line(view: DeliveryView) -> str:
+    """One webhook or email delivery: id, state, channel, target, alert, ticket, attempts,
+    the next attempt or what the last one met."""
+    if view.status == "pending" and view.next_attempt_at is not None:
+        state = f"next {view.next_attempt_at.astimezone():%m-%d %H:%M:%S}"
+    else:
+        state = view.status
+    tries = f"{view.attempts} attempt{'s' if view.attempts != 1 else ''}"
+    line = (
+        f"{view.id:>6}  {state:<20} {view.channel:<7} {view.target}  alert {view.alert_id} "
+        f"{view.ticket or '-'}  {tries}"
+    )
+    error = {"failed": view.detail, "pending": view.last_error}.get(view.status)
+    return line + (f"  {error}" if error else "")
+
+
+@alerts_app.command("deliveries")
+def alerts_deliveries(
+    ctx: typer.Context,
+    failed: Annotated[
+        bool, typer.Option("--failed", help="Only those given up (resend them with resend).")
+    ] = False,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", metavar="N", min=1, max=COUNT_MAX, help="How many, newest first."),
+    ] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """The desk's webhook and email deliveries, newest first: state, attempts, the next
+    attempt and the last error (supervisors, directors and admins)."""
+    from deskline.core.alerts.outbound import list_deliveries
+
+    desk = session_of(ctx).desk()
+    views = list_deliveries(
+        desk.store, desk.refresh_policy().alerts, desk.actor, failed=failed, limit=limit
+    )
+    nothing = "no failed deliveries" if failed else "no webhook or email deliveries"
+    emit(
+        [view.to_json() for view in views],
+        as_json,
+        lambda: print_line("\n".join(delivery_line(v) for v in views) or nothing),
+    )
+
+
+@alerts_app.command("resend")
+def alerts_resend(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[int],
+        typer.Argument(
+            metavar="ID...", min=1, max=COUNT_MAX, help="Ids from `deskline alerts deliveries`."
+        ),
+    ],
+) -> None:
+    """Put failed deliveries back in the queue: the watcher holding the lease sends them
+    again, in firing order, with a new give-up age (supervisors, directors and admins)."""
+    from deskline.core import clock
+    from deskline.core.alerts.outbound import resend
+
+    desk = session_of(ctx).desk()
+    count = resend(desk.store, desk.actor, list(dict.fromkeys(ids)), clock.now())
+    typer.echo(f"queued {count} deliver{'ies' if count != 1 else 'y'} again")
 
 
 @me_app.command("notify")

@@ -31,7 +31,7 @@ def demo(
     ] = None,
 ) -> None:
     """Open deskline on a demo database of about 300 tickets (created on first use)."""
-    from deskline.core.desk.database import demo_file, ticket_count
+    from deskline.core.desk.database import demo_file, sqlite_file, ticket_count
 
     session = session_of(ctx)
     if session.db is None:
@@ -42,10 +42,14 @@ def demo(
                 stale.unlink()
         made = _whole_demo(session, path, tickets)
         session.db = str(path)
-    else:  # a database of the user's own: filled in place when empty
-        made = ticket_count(session.store) == 0
-        if made:
-            _fill(session, tickets or DEFAULT_TICKETS)
+    else:  # a database of the user's own: a new SQLite file all or nothing, as above;
+        # an existing one (or PostgreSQL) filled in place when it has no ticket
+        path = sqlite_file(session.db)
+        made = path is not None and _whole_demo(session, path, tickets)
+        if not made:
+            made = ticket_count(session.store) == 0
+            if made:
+                _fill(session, tickets or DEFAULT_TICKETS)
     store = session.store
     if tickets is not None and not made:
         say(

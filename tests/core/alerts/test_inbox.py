@@ -59,3 +59,32 @@ def test_acknowledging_is_recorded_for_me_only(ana):
     assert Inbox(ana.store, "ana", now=ana.now).acknowledge(mine[0].delivery_id) is True
     again = Inbox(ana.store, "ana", now=ana.now).recent()
     assert again[0].acknowledged_at == AT_15 and again[1].acknowledged_at is None
+
+
+def test_a_desktop_notification_that_timed_out_is_tried_again_then_failed(ana):
+    """A notification server that does not answer in time (a real child process past its
+    timeout): tried again 30 s later, three times in all, then recorded as failed."""
+    from deskline.core.alerts.channels import DesktopChannel
+    from deskline.storage.models import Delivery
+
+    clock = {"t": AT_15}
+    inbox = Inbox(ana.store, "ana", now=lambda: clock["t"])
+    hanging = DesktopChannel(timeout=0.001)  # the child cannot even start in that time
+
+    def breach_row() -> Delivery:
+        with ana.store.read() as s:
+            rows = s.exec(select(Delivery).where(Delivery.channel == "desktop")).all()
+            ids = {a.id for a in alerts(ana) if a.rung == "breach"}
+            return next(d for d in rows if d.recipient == "ana" and d.alert_id in ids)
+
+    assert inbox.deliver_desktop(hanging) == []
+    row = breach_row()
+    assert (row.status, row.attempts) == ("pending", 1) and "timed out" in (row.last_error or "")
+    assert inbox.deliver_desktop(hanging) == [] and breach_row().attempts == 1  # not yet due
+    clock["t"] += timedelta(seconds=30)
+    inbox.deliver_desktop(hanging)
+    assert (breach_row().status, breach_row().attempts) == ("pending", 2)
+    clock["t"] += timedelta(seconds=30)
+    inbox.deliver_desktop(hanging)
+    row = breach_row()
+    assert row.status == "failed" and "timed out" in (row.detail or "")

@@ -125,8 +125,11 @@ def test_a_failing_channel_is_recorded_and_the_others_still_deliver(staff, hook,
     assert len(failures) == 1 and failures[0].startswith("webhook delivery failed: ")
     assert ("lease", "firing alerts for this database") in told
     got = deliveries(staff)
-    status, detail = got[("webhook", "webhook")]
-    assert status == "failed" and detail and "127.0.0.1" in detail
+    assert got[("webhook", "webhook")] == ("pending", None)  # tried again later, not lost
+    with staff.store.read() as s:
+        hook_row = s.exec(select(Delivery).where(Delivery.channel == "webhook")).one()
+    assert hook_row.attempts == 1 and "127.0.0.1" in (hook_row.last_error or "")
+    assert hook_row.next_attempt_at is not None
     assert got[("dee", "email")] == ("delivered", None)
     assert box.rcpt == [["dee@example.com"]]
     assert got[("ana", "app")][0] == "pending"  # in-app deliveries wait for ana's client

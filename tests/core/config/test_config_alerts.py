@@ -77,3 +77,41 @@ def test_bell_and_desktop_are_personal_now_and_say_where_they_went():
     for key, value in (("bell", "false"), ("desktop", "[3]")):
         with pytest.raises(ConfigError, match=rf"alerts\.{key}: .*move it to \[notify\] {key}"):
             parse_alerts(READ, tomllib.loads(f"[alerts]\n{key} = {value}\n"))
+
+
+def test_delivery_retries_read_back_and_config_check_refuses_bad_ones(tmp_path):
+    rules = parse_alerts(
+        READ,
+        tomllib.loads(
+            '[alerts.delivery]\ngive_up_after = "2h"\nfirst_retry = "10s"\n'
+            'max_retry = "5m"\nworkers = 2\n'
+        ),
+    )
+    assert rules.delivery.give_up_after == timedelta(hours=2) and rules.delivery.workers == 2
+    assert parse_alerts(READ, tomllib.loads(to_toml(rules))) == rules
+    for bad, where in (
+        ('give_up_after = "0s"', "alerts.delivery.give_up_after: bad duration"),
+        ('give_up_after = "soon"', "alerts.delivery.give_up_after"),
+        ("workers = 0", "alerts.delivery.workers"),
+        ('first_retry = "10m"\nmax_retry = "1m"', "alerts.delivery.max_retry: must be at least"),
+        ("retry = 3", "alerts.delivery.retry: unknown key"),
+    ):
+        with pytest.raises(ConfigError, match=where.replace(".", r"\.")):
+            parse_alerts(READ, tomllib.loads(f"[alerts.delivery]\n{bad}\n"))
+    # and as a person meets it: one line from `config check`, exit 1
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "deskline.toml"
+    path.write_text('[alerts.delivery]\ngive_up_after = "0s"\n', encoding="utf-8")
+    env = dict(os.environ, DESKLINE_CONFIG=str(path), DESKLINE_DB=str(tmp_path / "d.db"))
+    done = subprocess.run(
+        [sys.executable, "-m", "deskline", "config", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "alerts.delivery.give_up_after" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -11,7 +11,9 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +24,7 @@ from sqlalchemy import create_engine, inspect, text
 from deskline.core.roster.agents import HANDLE
 
 FUZZ = settings(
-    max_examples=25,
+    max_examples=40,  # the shapes above and every option of every command
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -130,13 +132,97 @@ COMMANDS = st.one_of(
     BAD_COUNT.map(lambda n: ([b"agents", b"set", b"bo", b"--max-active", n], {})),
     HUGE.map(lambda n: ([b"agents", b"set", b"bo", b"--cap", n], {})),
     HUGE.map(lambda n: ([b"show", b"T-" + n], {})),
+    BAD_COUNT.map(lambda n: ([b"alerts", b"resend", n], {})),
+    BAD_COUNT.map(lambda n: ([b"alerts", b"deliveries", b"--limit", n], {})),
+    st.integers(min_value=2, max_value=2**31 - 1).map(
+        lambda n: ([b"alerts", b"resend", str(n).encode()], {})  # no such delivery
+    ),
     FAR_YEAR.map(lambda t: ([b"new", b"-t", b"Printer"], {"DESKLINE_NOW": t})),
     FAR_YEAR.map(lambda t: ([b"list"], {"DESKLINE_NOW": t})),
 )
 
 
+# -- every option of every command ------------------------------------------------------
+
+ARGUMENTS = {"KEY": b"T-1", "HANDLE": b"bo", "ID": b"1", "NAME": b"Initech"}
+LOOPING = {("mail", "watch")}  # runs until stopped: its options are read by mail fetch too
+NO_SCREEN = {"dashboard": [b"--once"], "watch": [b"--once"], "demo": [b"--no-open"]}
+
+
+def _leaves(command: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every command and group (a group's own options run it alone: ``alerts --limit``)
+    but the root (alone, it opens the workspace; its options are in COMMANDS)."""
+    if path:
+        yield path, command
+    if hasattr(command, "list_commands"):
+        for name in command.list_commands(None):
+            yield from _leaves(command.get_command(None, name), (*path, name))
+
+
+def _kind(param: Any) -> str | None:
+    """What a bad value of this option is: text, a whole number, a number, a path; None
+    for flags and choices (Click refuses any other word for those itself)."""
+    if param.is_flag or param.count:
+        return None
+    shown = repr(param.type_descriptor.annotation)
+    if "bool" in shown or "Literal" in shown or "enum" in shown.lower():
+        return None
+    for word, kind in (("int", "count"), ("float", "number"), ("Path", "path")):
+        if word in shown:
+            return kind
+    return "text"
+
+
+def option_shapes() -> list[tuple[tuple[str, ...], list[bytes], str, str]]:
+    """(command, its required arguments, option, kind) of every option that takes a value,
+    of every command: read from the command line itself, so a new one is driven too."""
+    import typer
+
+    from deskline.tui.cli.main import app
+
+    shapes = []
+    for path, command in _leaves(typer.main.get_command(app), ()):
+        if path in LOOPING:
+            continue
+        words = [os.fsencode(w) for w in path] + NO_SCREEN.get(path[0], [])
+        arguments = [
+            ARGUMENTS.get((p.metavar or p.name or "").upper().rstrip(".").rstrip("."), b"T-1")
+            for p in command.params
+            if type(p).__name__.endswith("Argument") and p.required
+        ]
+        for param in command.params:
+            kind = _kind(param) if type(param).__name__.endswith("Option") else None
+            if kind is not None and param.name != "help":
+                shapes.append((path, [*words, *arguments], param.opts[0], kind))
+    return shapes
+
+
+OPTIONS = option_shapes()
+BAD_OF_KIND = {
+    "text": NOT_UTF8,
+    "count": BAD_COUNT,
+    "number": st.sampled_from([b"1e400", b"-1e400", b"nan", b"inf"]),
+    "path": NOT_UTF8.map(
+        lambda b: os.fsencode(tempfile.gettempdir()) + b"/" + b.replace(b"/", b"")
+    ),
+}
+EVERY_OPTION = st.sampled_from(OPTIONS).flatmap(
+    lambda shape: BAD_OF_KIND[shape[3]].map(
+        lambda bad: ([*shape[1], os.fsencode(shape[2]), bad], {})
+    )
+)
+
+
+def test_every_command_with_options_is_driven():
+    commands = {path for path, _, _, _ in OPTIONS}
+    assert len(OPTIONS) > 80 and len(commands) > 25  # the walk found the whole tree
+    wanted = (("new",), ("list",), ("alerts",), ("alerts", "deliveries"), ("policy", "apply"))
+    for expected in wanted:
+        assert expected in commands, expected
+
+
 @FUZZ
-@given(command=COMMANDS)
+@given(command=COMMANDS | EVERY_OPTION)
 def test_a_bad_command_is_one_line_and_writes_nothing(desk_env, command):
     args, extra = command
     before = snapshot(desk_env["DESKLINE_DB"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from in_process import run
 
 
@@ -29,13 +30,17 @@ def _tickets_in(path) -> int:
         return 0
 
 
-def test_a_killed_demo_is_never_taken_for_a_whole_one(tmp_path):
-    """kill -9 of ``demo --tickets 2000`` once it has written tickets, five times: no demo
-    desk is left behind, the next run says the unfinished one went and makes a whole one."""
+@pytest.mark.parametrize("where", ["default", "--db"])
+def test_a_killed_demo_is_never_taken_for_a_whole_one(tmp_path, where):
+    """kill -9 of ``demo --tickets 5000`` at a random moment once it has written tickets,
+    ten times, in the default demo file and in a ``--db PATH`` of the user's: no demo desk is
+    left behind, the next run says the unfinished one went and makes a whole one."""
     import os
+    import random
     import signal
     import subprocess
     import sys
+    import time
 
     from conftest import poll
     from processes import deskline
@@ -46,27 +51,34 @@ def test_a_killed_demo_is_never_taken_for_a_whole_one(tmp_path):
         DESKLINE_NOW="2026-04-02T16:30:00+02:00",
         DESKLINE_AS="root",
     )
-    home = tmp_path / "data" / "deskline"
-    for _ in range(5):
+    if where == "default":
+        home, name, db = tmp_path / "data" / "deskline", "demo.db", []
+    else:
+        home, name = tmp_path / "mine", "desk.sqlite"
+        home.mkdir()
+        db = ["--db", str(home / name)]
+    chance = random.Random(15)
+    for _ in range(10):
         child = subprocess.Popen(
-            [sys.executable, "-m", "deskline", "demo", "--no-open", "--tickets", "2000"],
+            [sys.executable, "-m", "deskline", *db, "demo", "--no-open", "--tickets", "5000"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         try:
             assert poll(
-                lambda: any(_tickets_in(p) > 0 for p in home.glob("demo.db.part-*[0-9]")), 60
+                lambda: any(_tickets_in(p) > 0 for p in home.glob(f"{name}.part-*[0-9]")), 60
             ), "the demo wrote no ticket"
+            time.sleep(chance.uniform(0, 1.5))  # somewhere in the making
         finally:
             child.send_signal(signal.SIGKILL)
             child.wait()
-        assert not (home / "demo.db").exists()  # nothing taken for a demo desk
-    done = deskline(env, "demo", "--no-open", "--tickets", "120")
+        assert not (home / name).exists()  # nothing taken for a demo desk
+    done = deskline(env, *db, "demo", "--no-open", "--tickets", "120")
     assert "an unfinished demo desk (its making was stopped) was removed" in done.stderr
     assert "120 tickets" in done.stderr
-    assert sorted(p.name for p in home.glob("demo.db*")) == ["demo.db"]
-    listed = deskline(env, "--db", str(home / "demo.db"), "list", "--all", "--json")
+    assert sorted(p.name for p in home.glob(f"{name}*")) == [name]
+    listed = deskline(env, "--db", str(home / name), "list", "--all", "--json")
     assert len(json.loads(listed.stdout)) == 120
-    again = deskline(env, "demo", "--no-open", "--tickets", "50")
+    again = deskline(env, *db, "demo", "--no-open", "--tickets", "50")
     assert "the demo desk exists (120 tickets); --tickets is for a new one" in again.stderr
