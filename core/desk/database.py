@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from deskline.storage import migrate, queries
+from deskline.storage import migrate
 from deskline.storage.engine import StoreError, data_dir
 from deskline.storage.store import Store
 
@@ -57,6 +57,8 @@ def demo_file() -> Path:
 
 
 def ticket_count(store: Store) -> int:
+    from deskline.storage import queries  # the ORM's queries: not for opening a store
+
     with store.read() as s:
         return queries.ticket_count(s)
 
