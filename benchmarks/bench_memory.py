@@ -59,9 +59,17 @@ def grow(base: Path, path: Path, size: int) -> None:
     conn.close()
 
 
+def admin_of(desk: Path) -> str:
+    """An admin of the demo desk: who may recompute its SLA schedules."""
+    with sqlite3.connect(desk) as conn:
+        (handle,) = conn.execute("SELECT handle FROM agent WHERE role = 'admin'").fetchone()
+    conn.close()
+    return str(handle)
+
+
 def run(command: list[str], env: dict[str, str]) -> tuple[float, float] | None:
     """Wall seconds and peak RSS (MB) of one process; None when it failed (a command that
-    revision lacks)."""
+    revision lacks). Exit 2 of ``dashboard --once`` says something is breached: it ran."""
     start = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert child.stderr is not None
@@ -69,7 +77,7 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float] | None:
     _, status, usage = os.wait4(child.pid, 0)
     took = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
+    if child.returncode not in (0, 2) or (child.returncode == 2 and "dashboard" not in command):
         print(f"  ({' '.join(command[3:])} failed: {errors.decode(errors='replace')[:200]})")
         return None
     return took, usage.ru_maxrss / 1024  # KiB on Linux
@@ -106,14 +114,13 @@ def main() -> None:
                 grow(after.db, desk, size)
                 for version in versions:
                     for name, words in COMMANDS.items():
-                        if name == "sla recompute":  # it writes: on a copy of its own
-                            copy = where / f"recompute-{version.label}-{size}.db"
-                            shutil.copy(desk, copy)
-                            target = copy
-                        else:
-                            target = desk
+                        env, target = version.env, desk
+                        if name == "sla recompute":  # it writes, as an admin: on a copy
+                            target = where / f"recompute-{version.label}-{size}.db"
+                            shutil.copy(desk, target)
+                            env = dict(env, DESKLINE_AS=admin_of(desk))
                         command = version.command("--db", str(target), *words)
-                        figures[(name, version.label, size)] = run(command, version.env)
+                        figures[(name, version.label, size)] = run(command, env)
         finally:
             if old is not None:
                 subprocess.run(
