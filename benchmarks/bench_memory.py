@@ -1,10 +1,12 @@
 """Whether the read commands stream: peak memory and wall time at two desk sizes.
 
-    python benchmarks/bench_memory.py [--sizes 10000 100000] [--base 1000] [--against main]
+    python benchmarks/bench_memory.py [--sizes 10000 100000] [--base 1000] [--from DESK]
+                                      [--against main]
 
 Builds a demo desk of ``--base`` tickets (``deskline demo --no-open``, the clock frozen with
-DESKLINE_NOW), then desks of each size from it by copying its ticket rows with new numbers
-in one INSERT ... SELECT (realistic rows: the demo's titles, customers, assignees and stored
+DESKLINE_NOW; ``--from`` takes one made before, at the schema both revisions know), then
+desks of each size from it by copying its ticket rows with new numbers in one INSERT ...
+SELECT (realistic rows: the demo's titles, customers, assignees and stored
 SLA clocks; their comments and events are not copied, the commands below do not read them).
 Then runs, once each per size, as their own processes: ``list --json`` and ``list --jsonl``
 of all open tickets, ``list --limit 50``, ``dashboard --once`` and ``sla recompute``, and
@@ -87,6 +89,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--base", type=int, default=1000, help="tickets of the demo desk")
+    parser.add_argument(
+        "--from", dest="source", metavar="DESK", help="grow this demo desk instead of a new one"
+    )
     parser.add_argument("--against", metavar="REV", help="also measure this revision")
     args = parser.parse_args()
     sizes = sorted(args.sizes)
@@ -106,8 +111,11 @@ def main() -> None:
                 (where / "link" / "deskline").symlink_to(old, target_is_directory=True)
                 path = str(old) if entry == BEFORE_ENTRY else str(where / "link")
                 versions.insert(0, Version(args.against, entry, path, where / "base.db"))
-            print(f"building a {args.base}-ticket demo desk ...")
-            after.build_desk(args.base)
+            if args.source:
+                shutil.copy(args.source, after.db)
+            else:
+                print(f"building a {args.base}-ticket demo desk ...")
+                after.build_desk(args.base)
             for size in sizes:
                 print(f"growing it to {size} tickets ...")
                 desk = where / f"desk-{size}.db"
