@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_startup import AFTER_ENTRY, BEFORE_ENTRY, ROOT, Version, worktree
+from bench_startup import AFTER_ENTRY, Version, drop, older, worktree
 
 COMMANDS = {
     "list --json": ["list", "--json"],
@@ -106,11 +106,7 @@ def main() -> None:
         try:
             if args.against:
                 old = worktree(args.against, where)
-                entry = BEFORE_ENTRY if (old / "tui" / "cli.py").exists() else AFTER_ENTRY
-                (where / "link").mkdir()
-                (where / "link" / "deskline").symlink_to(old, target_is_directory=True)
-                path = str(old) if entry == BEFORE_ENTRY else str(where / "link")
-                versions.insert(0, Version(args.against, entry, path, where / "base.db"))
+                versions.insert(0, older(args.against, old, where / "base.db"))
             if args.source:
                 shutil.copy(args.source, after.db)
             else:
@@ -131,11 +127,7 @@ def main() -> None:
                         figures[(name, version.label, size)] = run(command, env)
         finally:
             if old is not None:
-                subprocess.run(
-                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)],
-                    check=False,
-                    capture_output=True,
-                )
+                drop(old)
     report(figures, [v.label for v in versions], sizes)
 
 
