@@ -121,6 +121,25 @@ def worktree(rev: str, where: Path) -> Path:
     return path
 
 
+def older(rev: str, old: Path, db: Path) -> Version:
+    """The deskline checked out at ``old`` (a ``worktree`` of ``rev``), as it is started."""
+    if (old / "tui" / "cli.py").exists():  # before issue 13: ``tui`` on the import path
+        return Version(rev, BEFORE_ENTRY, str(old), db)
+    link = old.parent / "link"  # the new layout: imported as ``deskline``
+    link.mkdir()
+    (link / "deskline").symlink_to(old, target_is_directory=True)
+    return Version(rev, AFTER_ENTRY, str(link), db)
+
+
+def drop(old: Path) -> None:
+    """Remove the worktree ``worktree`` made."""
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)],
+        check=False,
+        capture_output=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="counted runs of each (>= 5)")
@@ -141,12 +160,7 @@ def main() -> None:
         try:
             if args.against:
                 old = worktree(args.against, where)
-                entry = BEFORE_ENTRY if (old / "tui" / "cli.py").exists() else AFTER_ENTRY
-                path = str(old) if entry == BEFORE_ENTRY else str(where / "link")
-                if entry == AFTER_ENTRY:  # the new layout: import it as ``deskline``
-                    (where / "link").mkdir()
-                    (where / "link" / "deskline").symlink_to(old, target_is_directory=True)
-                versions.insert(0, Version(args.against, entry, path, where / "before.db"))
+                versions.insert(0, older(args.against, old, where / "before.db"))
             for version in versions:
                 print(f"building a {args.tickets}-ticket demo desk ({version.label}) ...")
                 version.build_desk(args.tickets)
@@ -163,11 +177,7 @@ def main() -> None:
             medians = measure(jobs, args.runs)
         finally:
             if old is not None:
-                subprocess.run(
-                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)],
-                    check=False,
-                    capture_output=True,
-                )
+                drop(old)
     report(medians, versions, args.runs)
 
 

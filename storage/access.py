@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from deskline.storage.models import Agent
+from deskline.storage.reads import owns_desk as owns_desk  # the Core reads' own, named here too
 
 # What a ticket's work writes (create, assign, reply, route, alert, deliver, surge, lease;
 # a requester and CCs, mail taken in with its files, a reply's outbox row); the change
@@ -82,19 +83,6 @@ def bound_agents(session: Session) -> list[Agent]:
     """The agents bound to a login, by handle."""
     stmt = select(Agent).where(col(Agent.db_role).is_not(None)).order_by(col(Agent.handle))
     return list(session.exec(stmt).all())
-
-
-def owns_desk(session: Session) -> bool:
-    """The connected login is a superuser or a member of the role owning the desk's tables:
-    it can change them at will anyway (even switch their triggers off)."""
-    found = session.execute(
-        text(
-            "SELECT r.rolsuper OR pg_has_role(session_user, c.relowner, 'MEMBER') "
-            "FROM pg_roles r, pg_class c "
-            "WHERE r.rolname = session_user AND c.oid = to_regclass('event')"
-        )
-    ).scalar_one_or_none()
-    return bool(found)
 
 
 def desk_name(session: Session) -> str:

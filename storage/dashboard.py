@@ -3,7 +3,7 @@ columns the live SLA clocks of open tickets are read from."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, case, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from deskline.storage import queries
+from deskline.storage import queries, reads
 from deskline.storage.models import Agent, Team, Ticket
 from deskline.storage.queries import ClockRow, next_due
 
@@ -39,12 +39,31 @@ def clock_rows(
     """Open tickets with what their SLA clocks are read from, and their titles and assignees.
     ``due_before`` keeps those whose stored next due time comes before it; ``numbers`` only
     these tickets."""
+    return list(
+        each_clock_row(
+            session, statuses=statuses, team=team, due_before=due_before, numbers=numbers
+        )
+    )
+
+
+def each_clock_row(
+    session: Session,
+    *,
+    statuses: Sequence[str],
+    team: int | None = None,
+    due_before: datetime | None = None,
+    numbers: Sequence[int] | None = None,
+) -> Iterator[ClockRow]:
+    """The same rows streamed, ``reads.BATCH`` fetched at a time (a server-side cursor on
+    PostgreSQL): ``dashboard --once`` holds a batch, not every open ticket."""
     stmt = _in_team(queries.clock_select(listed=True).where(col(Ticket.status).in_(statuses)), team)
     if due_before is not None:
         stmt = stmt.where(next_due() <= due_before)
     if numbers is not None:
         stmt = stmt.where(col(Ticket.number).in_(numbers))
-    return queries.clock_rows(session, stmt)
+    stmt = stmt.execution_options(stream_results=True, yield_per=reads.BATCH)
+    for row in session.execute(stmt):
+        yield ClockRow(*row)
 
 
 class Signature(NamedTuple):

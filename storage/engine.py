@@ -6,15 +6,17 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-from sqlmodel import Session
 
 from deskline.storage.errors import StoreError
+
+if TYPE_CHECKING:  # the ORM loads for the sessions only, not for Core reads
+    from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 10_000
 _WRITE = "deskline_write"
@@ -109,6 +111,8 @@ def make_engine(url: str) -> Engine:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One writing transaction: committed on success, rolled back on any error."""
+    from sqlmodel import Session
+
     with Session(engine.execution_options(**{_WRITE: True}), expire_on_commit=False) as s:
         with s.begin():
             yield s
@@ -117,6 +121,17 @@ def write_session(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """A reading transaction, never holding the write lock."""
+    from sqlmodel import Session
+
     with Session(engine, expire_on_commit=False) as s:
         with s.begin():
             yield s
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A reading transaction on a Core connection: what the command line's reads use, with
+    no ORM to load (``storage.tables``)."""
+    with engine.connect() as conn:
+        with conn.begin():
+            yield conn

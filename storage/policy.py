@@ -7,30 +7,35 @@ to do at the start of every transaction that acts under the policy.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, text
-from sqlmodel import Session, col, func
+from sqlalchemy import Row, func, select, text
 
-from deskline.storage.models import Policy
+from deskline.storage.tables import Reader, bind_of, policy
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from deskline.storage.models import Policy
 
 
-def latest_version(session: Session) -> int:
+def latest_version(session: Reader) -> int:
     """The newest policy version; 0 when the desk has none yet (the built-in defaults)."""
-    return int(session.execute(select(func.max(col(Policy.version)))).scalar_one() or 0)
+    return int(session.execute(select(func.max(policy.c.version))).scalar_one() or 0)
 
 
-def row(session: Session, version: int) -> Policy | None:
-    return session.get(Policy, version)
+def row(session: Reader, version: int) -> Row[Any] | None:
+    return session.execute(select(policy).where(policy.c.version == version)).first()
 
 
-def history(session: Session) -> list[Policy]:
+def history(session: Reader) -> list[Row[Any]]:
     """Every version, oldest first."""
-    return list(session.execute(select(Policy).order_by(col(Policy.version))).scalars().all())
+    return list(session.execute(select(policy).order_by(policy.c.version)).all())
 
 
-def may_write(session: Session) -> bool:
+def may_write(session: Reader) -> bool:
     """Whether this connection's login may add a version (PostgreSQL grants; SQLite: yes)."""
-    if session.get_bind().dialect.name != "postgresql":
+    if bind_of(session).dialect.name != "postgresql":
         return True
     return bool(
         session.execute(text("SELECT has_table_privilege('policy', 'INSERT')")).scalar_one()
@@ -60,6 +65,8 @@ def add(
     note: str | None,
 ) -> Policy:
     """Append a version (the caller holds ``lock`` and chose ``version`` after the newest)."""
+    from deskline.storage.models import Policy
+
     added = Policy(
         version=version,
         body=body,

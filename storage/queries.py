@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, TypeVar, overload
 
-from sqlalchemy import ColumnElement, and_, case, or_, update
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, func, select
 
+from deskline.storage import reads
 from deskline.storage.models import (
     Agent,
     Category,
@@ -21,6 +22,8 @@ from deskline.storage.models import (
     Team,
     Ticket,
 )
+from deskline.storage.reads import TicketRow as TicketRow  # the Core reads' own, named here too
+from deskline.storage.reads import login_of as login_of
 
 Model = TypeVar("Model", bound=SQLModel)
 
@@ -125,68 +128,18 @@ Assignee = aliased(Agent, name="assignee")
 
 def next_due():  # type: ignore[no-untyped-def]
     """The due time of the more urgent running clock, as stored (SQL expression)."""
-    first_running = and_(
-        col(Ticket.first_response_at).is_(None),
-        col(Ticket.first_response_due_at) < col(Ticket.resolution_due_at),
-    )
-    return case(
-        (first_running, col(Ticket.first_response_due_at)), else_=col(Ticket.resolution_due_at)
-    )
+    return reads.next_due(Ticket.__table__)  # type: ignore[attr-defined]
 
 
 def queue_order() -> tuple[Any, ...]:
     """Most urgent first: open tickets by next due time, paused ones after, finished last."""
-    finished = col(Ticket.status).in_(("resolved", "closed"))
-    return (finished, col(Ticket.paused_at).is_not(None), next_due(), col(Ticket.number))
+    return reads.queue_order(Ticket.__table__)  # type: ignore[attr-defined]
 
 
-class TicketRow(NamedTuple):
-    """A ticket with the names of what it points at."""
-
-    ticket: Ticket
-    assignee: str | None  # handle
-    team: str | None
-    customer: str | None
-    tier: str | None  # the customer's
-    category: str | None  # path
-
-
-def ticket_rows(
-    session: Session,
-    *,
-    numbers: Sequence[int] | None = None,
-    statuses: Sequence[str] | None = None,
-    priorities: Sequence[str] | None = None,
-    assignee_id: int | None = None,
-    limit: int | None = None,
-) -> list[TicketRow]:
-    """Tickets with the names of what they point at, most urgent first (``queue_order``)."""
-    stmt = (
-        sa_select(  # in the order of TicketRow's fields
-            Ticket,
-            col(Assignee.handle),
-            col(Team.name),
-            col(Customer.name),
-            col(Customer.tier),
-            col(Category.path),
-        )
-        .outerjoin(Assignee, col(Ticket.assignee_id) == Assignee.id)
-        .outerjoin(Team, col(Ticket.team_id) == Team.id)
-        .outerjoin(Customer, col(Ticket.customer_id) == Customer.id)
-        .outerjoin(Category, col(Ticket.category_id) == Category.id)
-    )
-    if numbers is not None:
-        stmt = stmt.where(col(Ticket.number).in_(numbers))
-    if statuses:
-        stmt = stmt.where(col(Ticket.status).in_(statuses))
-    if priorities:
-        stmt = stmt.where(col(Ticket.priority).in_(priorities))
-    if assignee_id is not None:
-        stmt = stmt.where(col(Ticket.assignee_id) == assignee_id)
-    stmt = stmt.order_by(*queue_order())
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return [TicketRow._make(row) for row in session.execute(stmt)]
+def ticket_rows(session: Session, **where: Any) -> list[TicketRow]:
+    """Tickets with the names of what they point at, most urgent first, as a list
+    (``reads.ticket_rows``: each ticket's stored columns, read with Core)."""
+    return list(reads.ticket_rows(session, **where))
 
 
 def _queue(
@@ -417,25 +370,3 @@ def lock_desk_chain(session: Session) -> None:
     """Order writers of desk events (PostgreSQL; SQLite has one writer at a time anyway)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa_select(func.pg_advisory_xact_lock(DESK_CHAIN_LOCK)))
-
-
-_LOGINS: dict[str, str] = {}
-
-
-def login_of(session: Session) -> str:
-    """Who is connected: the database login (PostgreSQL ``session_user``), else the OS user."""
-    bind = session.get_bind()
-    url = str(bind.engine.url)
-    if url not in _LOGINS:
-        if bind.dialect.name == "postgresql":
-            _LOGINS[url] = str(session.execute(sa_select(func.session_user())).scalar_one())
-        else:
-            import getpass
-
-            try:
-                _LOGINS[url] = getpass.getuser()
-            except (KeyError, OSError):  # no name for this uid (a container)
-                import os
-
-                _LOGINS[url] = f"uid {os.getuid()}"
-    return _LOGINS[url]

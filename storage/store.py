@@ -5,20 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
-from sqlmodel import Session
 
 from deskline.storage.engine import (
     StoreError,
     data_dir,
     default_url,
     make_engine,
+    read_connection,
     read_session,
     resolve_url,
     write_session,
 )
 from deskline.storage.migrate import ensure_schema
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 class Store:
@@ -82,6 +87,16 @@ class Store:
         try:
             with read_session(self.engine) as session:
                 yield session
+        except OperationalError as exc:
+            raise StoreError(f"database {self.display_url}: {_reason(exc)}") from None
+
+    @contextmanager
+    def read_rows(self) -> Iterator[Connection]:
+        """A reading transaction without the ORM: Core statements on ``storage.tables``
+        (the command line's read path, which then loads no SQLModel)."""
+        try:
+            with read_connection(self.engine) as conn:
+                yield conn
         except OperationalError as exc:
             raise StoreError(f"database {self.display_url}: {_reason(exc)}") from None
 

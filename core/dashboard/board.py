@@ -17,8 +17,8 @@ import itertools
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple, Protocol
 
 from deskline.core.dashboard.figures import (
     AgentLoad,
@@ -278,40 +278,72 @@ class Board:
         with self._lock:
             if self._aggregates is None:
                 raise RuntimeError("Board.load() first")
-            agg = self._aggregates
             self._catch_up(now)
             if self._sorted is None:
                 self._sorted = _Lists.of(self._places)
             lists = self._sorted
-            strip, agent_breaches = lists.strip, lists.agent_breaches
-            breached = [self._tracked[n] for n in lists.breached[:limit]]
-            at_risk = [self._tracked[n] for n in lists.at_risk[:limit]]
-            open_total = sum(n for n, _ in agg.open_by_priority.values())
-            unassigned = sum(u for _, u in agg.open_by_priority.values())
-            finished, met = agg.attainment[-1] if agg.attainment else (0, 0)
-            counters = Counters(
-                len(lists.breached), len(lists.at_risk), open_total, unassigned, met, finished
+            return self._figures(
+                now,
+                self._aggregates,
+                lists,
+                [self._entry(self._tracked[n], now) for n in lists.breached[:limit]],
+                [self._entry(self._tracked[n], now) for n in lists.at_risk[:limit]],
             )
-            priorities = tuple(
-                PriorityLine(p, agg.open_by_priority.get(p, (0, 0))[0], *strip.get(p, [0, 0]))
-                for p in sorted(set(PRIORITIES) | set(agg.open_by_priority))
+
+    def once(self, now: datetime, limit: int = LIST_LIMIT) -> Figures:
+        """The figures at ``now`` read straight from the store (``dashboard --once``): each
+        ticket's clocks read once as it streams by, and only the counts and the first
+        ``limit`` of each list kept, so memory holds a batch, whatever the desk's size."""
+        tally = _Tally(limit)
+        with self.desk.store.read() as s:
+            self._team_id = self._find_team(s)
+            aggregates = self._aggregate(s, now)
+            rows = queries.each_clock_row(
+                s, statuses=OPEN, team=self._team_id, due_before=now + HORIZON
             )
-            return Figures(
-                now=now,
-                team=self.team,
-                counters=counters,
-                priorities=priorities,
-                breached=tuple(self._entry(t, now) for t in breached),
-                at_risk=tuple(self._entry(t, now) for t in at_risk),
-                agents=self._agents(agg, agent_breaches),
-                attainment=tuple(
-                    DayAttainment(d, met, fin)
-                    for d, (fin, met) in zip(agg.days, agg.attainment, strict=True)
-                ),
-                breaches_per_hour=tuple(
-                    HourBreaches(h, n) for h, n in zip(agg.hours, agg.breaches, strict=True)
-                ),
-            )
+            for row in rows:
+                sla = SlaClock(self.desk.rules, clock_facts(row, row.tier, row.category))
+                tally.add(row, sla, *sla.read(now).most_urgent())
+        return self._figures(
+            now, aggregates, tally, tally.entries(BREACHED, now), tally.entries(AT_RISK_LIST, now)
+        )
+
+    def _figures(
+        self,
+        now: datetime,
+        agg: _Aggregates,
+        lists: _Counted,
+        breached: list[Entry],
+        at_risk: list[Entry],
+    ) -> Figures:
+        """The figures from the aggregates, the lists' counts and their first entries."""
+        strip = lists.strip
+        open_total = sum(n for n, _ in agg.open_by_priority.values())
+        unassigned = sum(u for _, u in agg.open_by_priority.values())
+        finished, met = agg.attainment[-1] if agg.attainment else (0, 0)
+        counters = Counters(
+            lists.breached_count, lists.at_risk_count, open_total, unassigned, met, finished
+        )
+        priorities = tuple(
+            PriorityLine(p, agg.open_by_priority.get(p, (0, 0))[0], *strip.get(p, [0, 0]))
+            for p in sorted(set(PRIORITIES) | set(agg.open_by_priority))
+        )
+        return Figures(
+            now=now,
+            team=self.team,
+            counters=counters,
+            priorities=priorities,
+            breached=tuple(breached),
+            at_risk=tuple(at_risk),
+            agents=self._agents(agg, lists.agent_breaches),
+            attainment=tuple(
+                DayAttainment(d, met, fin)
+                for d, (fin, met) in zip(agg.days, agg.attainment, strict=True)
+            ),
+            breaches_per_hour=tuple(
+                HourBreaches(h, n) for h, n in zip(agg.hours, agg.breaches, strict=True)
+            ),
+        )
 
     def _catch_up(self, now: datetime) -> None:
         """Read the clocks never read, and those whose next threshold came."""
@@ -419,6 +451,31 @@ class _Place(NamedTuple):
     assignee: str | None
 
 
+class _Counted(Protocol):
+    """What the figures count of the two lists: their lengths, the strip and breaches per
+    agent (``_Lists`` of the tracked tickets, or a ``_Tally`` of the streamed ones)."""
+
+    @property
+    def breached_count(self) -> int: ...
+    @property
+    def at_risk_count(self) -> int: ...
+    @property
+    def strip(self) -> dict[str, list[int]]: ...
+    @property
+    def agent_breaches(self) -> dict[str, int]: ...
+
+
+def _count(lists: _Counted, which: str, priority: str, assignee: str | None) -> None:
+    """One more ticket in a list: in the strip, and in its assignee's breaches."""
+    counts = lists.strip.setdefault(priority, [0, 0])
+    if which == BREACHED:
+        counts[1] += 1
+        if assignee:
+            lists.agent_breaches[assignee] = lists.agent_breaches.get(assignee, 0) + 1
+    else:
+        counts[0] += 1
+
+
 @dataclass(frozen=True)
 class _Lists:
     """The breached and at-risk tickets in list order, and what is counted from them."""
@@ -428,24 +485,79 @@ class _Lists:
     strip: dict[str, list[int]]  # priority: [at risk, breached]
     agent_breaches: dict[str, int]
 
+    @property
+    def breached_count(self) -> int:
+        return len(self.breached)
+
+    @property
+    def at_risk_count(self) -> int:
+        return len(self.at_risk)
+
     @classmethod
     def of(cls, places: dict[int, _Place]) -> _Lists:
         # Most overdue / least time left first: the earliest due time, then the key.
         ordered = sorted(places.items(), key=lambda item: (item[1].due_at, item[0]))
         lists = cls([], [], {p: [0, 0] for p in PRIORITIES}, {})
         for number, place in ordered:
-            counts = lists.strip.setdefault(place.priority, [0, 0])
-            if place.which == BREACHED:
-                lists.breached.append(number)
-                counts[1] += 1
-                if place.assignee:
-                    lists.agent_breaches[place.assignee] = (
-                        lists.agent_breaches.get(place.assignee, 0) + 1
-                    )
-            else:
-                lists.at_risk.append(number)
-                counts[0] += 1
+            (lists.breached if place.which == BREACHED else lists.at_risk).append(number)
+            _count(lists, place.which, place.priority, place.assignee)
         return lists
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+class _Tally:
+    """The two lists' counts, and their first ``limit`` tickets (the earliest due, then the
+    lowest number, as ``_Lists`` orders them), of tickets seen one at a time."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.breached_count = self.at_risk_count = 0
+        self.strip: dict[str, list[int]] = {p: [0, 0] for p in PRIORITIES}
+        self.agent_breaches: dict[str, int] = {}
+        # per list, a heap of the first ``limit`` kept: the last of them on top
+        self.kept: dict[str, list[tuple[int, int, ClockRow, str, SlaClock]]] = {
+            BREACHED: [],
+            AT_RISK_LIST: [],
+        }
+
+    def add(self, row: ClockRow, sla: SlaClock, clock: str, reading: ClockReading) -> None:
+        state = reading.state
+        which = (
+            BREACHED if state == ClockState.BREACHED else AT_RISK_LIST if state in AT_RISK else None
+        )
+        if which is None or reading.due_at is None:
+            return
+        if which == BREACHED:
+            self.breached_count += 1
+        else:
+            self.at_risk_count += 1
+        _count(self, which, row.priority, row.assignee)
+        # negated (due time in microseconds, number): the heap's top is the last kept
+        item = (-((reading.due_at - _EPOCH) // _MICROSECOND), -row.number, row, clock, sla)
+        heap = self.kept[which]
+        if len(heap) < self.limit:
+            heapq.heappush(heap, item)
+        elif item[:2] > heap[0][:2]:
+            heapq.heapreplace(heap, item)
+
+    def entries(self, which: str, now: datetime) -> list[Entry]:
+        """The kept tickets of a list, in its order, their clock read at ``now``."""
+        kept = sorted(self.kept[which], key=lambda item: (-item[0], -item[1]))
+        return [
+            Entry(
+                row.number,
+                row.priority,
+                row.title,
+                row.assignee,
+                clock,
+                sla.read_clock(clock, now),
+                sla,
+            )
+            for _, _, row, clock, sla in kept
+        ]
 
 
 def _no_team(name: str, teams: Sequence[str]) -> NotFound:
@@ -464,8 +576,7 @@ def check_team(desk: Desk, team: str | None) -> None:
 def figures_once(desk: Desk, team: str | None = None) -> Figures:
     """The figures now, read once (``deskline dashboard --once``)."""
     board = Board(desk, team)
-    board.load()
-    return dataclasses.replace(board.figures(desk.now()), surges=active_surges(desk, team))
+    return dataclasses.replace(board.once(desk.now()), surges=active_surges(desk, team))
 
 
 def active_surges(desk: Desk, team: str | None = None) -> tuple[SurgeView, ...]:

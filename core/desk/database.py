@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from deskline.storage import migrate, queries
+from deskline.storage import migrate
 from deskline.storage.engine import StoreError, data_dir, resolve_url, sqlite_path
 from deskline.storage.store import Store
 
@@ -62,6 +62,8 @@ def sqlite_file(db: str) -> Path | None:
 
 
 def ticket_count(store: Store) -> int:
+    from deskline.storage import queries  # the ORM's queries: not for opening a store
+
     with store.read() as s:
         return queries.ticket_count(s)
 

@@ -4,11 +4,13 @@ and what the clocks give back to the store for the queue's order and counts."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from deskline.core.alerts.ladder import LadderFacts
 from deskline.core.sla.clocks import ClockFacts, SlaClock
-from deskline.storage.models import Ticket
+
+if TYPE_CHECKING:
+    from deskline.storage.models import Ticket
 
 
 class ClockColumns(Protocol):

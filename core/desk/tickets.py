@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from deskline.core import clock
 from deskline.core.alerts.ladder import AlertRules, Ladder
-from deskline.core.desk import edits, fields, workflow
+from deskline.core.desk import edits, fields, reading, workflow
 from deskline.core.desk.audit import add_comment, record_event
 from deskline.core.desk.edits import Edit
 from deskline.core.desk.facts import clock_facts, ladder_facts, queue_marks
@@ -202,19 +202,20 @@ class Desk:
         limit: int | None = None,
     ) -> list[TicketView]:
         """Tickets in queue order; by default every open one."""
-        wanted = [workflow.parse_status(s).value for s in statuses] if statuses else None
-        if wanted is None:
-            wanted = [s.value for s in workflow.OPEN]
-        prios = [fields.priority(p) for p in priorities] if priorities else None
+        wanted, prios = reading.wanted(statuses, priorities)
         with self._read() as s:
-            assignee_id = None
-            if mine:
-                assignee_id = self._actor(s).id
-            rows = queries.ticket_rows(
-                s, statuses=wanted, priorities=prios, assignee_id=assignee_id, limit=limit
+            assignee_id = reading.actor_id(s, self.actor) if mine else None
+            return builtins.list(
+                reading.queue(
+                    s,
+                    self.rules,
+                    self.now(),
+                    statuses=wanted,
+                    priorities=prios,
+                    assignee_id=assignee_id,
+                    limit=limit,
+                )
             )
-            now = self.now()
-            return [self._view(r, now) for r in rows]
 
     def tickets(self, numbers: Sequence[int]) -> builtins.list[TicketView]:
         """These tickets (without history), in the order given; unknown numbers are left out."""
@@ -251,9 +252,7 @@ class Desk:
 
     def _view(self, row: TicketRow, now: datetime) -> TicketView:
         """A ticket row with its SLA clocks read at ``now``."""
-        facts = clock_facts(row.ticket, row.tier, row.category)
-        sla = SlaClock(self.rules, facts).read(now)
-        return replace(TicketView.from_row(row), sla=sla, clock=facts)
+        return reading.view_of(row, self.rules, now)
 
     # -- creating ------------------------------------------------------------------
 

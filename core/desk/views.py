@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskline.core.clock import iso
 from deskline.core.sla.clocks import ClockFacts, SlaReading
-from deskline.storage.models import Agent, Comment, Event
-from deskline.storage.queries import TicketRow
+
+if TYPE_CHECKING:  # rows read by name: a read command loads no ORM for its views
+    from deskline.storage.models import Agent, Comment, Event
+    from deskline.storage.reads import TicketRow
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from deskline.core.alerts.ladder import AlertRules
 from deskline.core.config import alerts, mail, routing, sla
@@ -34,6 +32,10 @@ from deskline.core.sla.clocks import SlaRules
 from deskline.core.sla.defaults import default_rules
 from deskline.storage import policy as rows
 from deskline.storage.store import Store
+from deskline.storage.tables import Reader as Rows  # a session or a Core connection
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 # The desk's sections of a deskline.toml; the others ([ui], [keys], [database], [notify])
 # are the person's own.
@@ -182,7 +184,7 @@ def _from_row(row: Any) -> Policy:
 DEFAULT = policy_of(Rules())
 
 
-def read_version(session: Session, version: int) -> Policy | None:
+def read_version(session: Rows, version: int) -> Policy | None:
     """Version ``version`` of the desk's policy (0: the defaults), None if there is none."""
     if version == 0:
         return DEFAULT
@@ -213,7 +215,7 @@ class PolicyBook:
         """The policy as last checked (no query: for countdowns read between checks)."""
         return self._current
 
-    def check(self, session: Session) -> Policy:
+    def check(self, session: Rows) -> Policy:
         """The newest policy, read in ``session``'s transaction: one indexed read, and the
         row itself only when the version moved."""
         if self.pinned is not None:
@@ -224,6 +226,13 @@ class PolicyBook:
             with self._lock:
                 self._current = found
         return self._current
+
+
+def unpinned(store: Store) -> bool:
+    """Whether the desk has no policy yet and this login may write one: what
+    ``policy.apply.pin_defaults`` pins (one light read, without the ORM, when it has)."""
+    with store.read_rows() as s:
+        return rows.latest_version(s) == 0 and rows.may_write(s)
 
 
 def load(store: Store, version: int | None = None) -> Policy:

@@ -13,7 +13,8 @@ from deskline.core.desk import workflow
 from deskline.core.desk.facts import clock_facts, ladder_facts, queue_marks
 from deskline.core.sla.clocks import ClockState, SlaClock, SlaReading, SlaRules
 from deskline.storage import alerts as alert_rows
-from deskline.storage import queries
+from deskline.storage import queries, reads
+from deskline.storage.reads import TicketRow
 
 
 @dataclass
@@ -39,12 +40,26 @@ def replan(
     """Every open ticket's schedule under ``rules``; ``store``: write what changed (derived
     columns only, no version bump). ``before``: the rules to count breaches under now."""
     found = Replan()
-    rows = queries.ticket_rows(session, statuses=[s.value for s in workflow.OPEN])
-    ids = [row.ticket.id for row in rows if row.ticket.id is not None]  # all: stored
-    fired = alert_rows.fired_keys(session, ids)
+    for batch in reads.ticket_batches(session, statuses=[s.value for s in workflow.OPEN]):
+        _replan_batch(session, batch, rules, ladder, now, before, store, found)
+    return found
+
+
+def _replan_batch(
+    session: Session,
+    rows: list[TicketRow],
+    rules: SlaRules,
+    ladder: Ladder,
+    now: datetime,
+    before: SlaRules | None,
+    store: bool,
+    found: Replan,
+) -> None:
+    """One batch of open tickets replanned into ``found`` (a batch at a time: the desk's
+    open tickets are never all in memory)."""
+    fired = alert_rows.fired_keys(session, [row.ticket.id for row in rows])
     for row in rows:
         ticket = row.ticket
-        assert ticket.id is not None
         facts = clock_facts(ticket, row.tier, row.category)
         sla = SlaClock(rules, facts)
         plan = sla.schedule(now)
@@ -75,7 +90,6 @@ def replan(
             found.changed.append(ticket.id)
             if store:
                 queries.store_schedule(session, ticket.id, *wanted)
-    return found
 
 
 def _breached(reading: SlaReading) -> bool:

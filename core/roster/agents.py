@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
-import re
 from collections.abc import Iterable
 
 from sqlalchemy.exc import IntegrityError
@@ -14,41 +11,19 @@ from deskline.core import clock
 from deskline.core.desk import fields
 from deskline.core.desk.audit import record_desk_event
 from deskline.core.desk.views import AgentView
-from deskline.core.errors import Forbidden, InvalidInput, Refused, UnknownAgent
+from deskline.core.errors import Forbidden, InvalidInput, Refused
 from deskline.core.inert import quoted
 from deskline.core.roster import access, permissions
+from deskline.core.roster.handles import HANDLE_ENV as HANDLE_ENV  # their home; named here too
+from deskline.core.roster.handles import check_handle, unknown_agent
+from deskline.core.roster.handles import os_handle as os_handle
 from deskline.core.routing.route import ROUTED_STATUSES
 from deskline.storage import access as logins
 from deskline.storage import queries, workload
 from deskline.storage.models import Agent, Comment, Customer, Event, Ticket
 from deskline.storage.store import Store
 
-HANDLE_ENV = "DESKLINE_AS"
 MANAGERS = ("supervisor", "director", "admin")  # may change other agents' duty and settings
-
-
-def os_handle() -> str:
-    """The OS user name, the default identity, lower-cased as handles are (JSmith: jsmith)."""
-    try:
-        name = getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        name = os.environ.get("USER", "agent")
-    return name.lower()
-
-
-HANDLE = re.compile(r"[a-z0-9_][a-z0-9._-]{0,31}")  # shown everywhere, so never markup or escapes
-
-
-def check_handle(handle: str) -> str:
-    """A handle as the desk keeps it: lower-case letters, digits, ``.``, ``_`` and ``-``, at
-    most 32 characters (it is printed on every line and never needs quoting)."""
-    value = handle.strip()
-    if HANDLE.fullmatch(value) is None:
-        raise InvalidInput(
-            f"bad handle {quoted(handle)}: use one word of at most 32 lower-case letters, "
-            "digits, '.', '_' or '-', like alice or li.wei"
-        )
-    return value
 
 
 def check_login(login: str) -> str:
@@ -69,13 +44,6 @@ def _login_free(session: Session, login: str) -> None:
     holder = logins.agent_by_login(session, login)
     if holder is not None:
         raise Refused(f"database login {login!r} is already bound to agent {holder.handle}")
-
-
-def unknown_agent(handle: str) -> UnknownAgent:
-    return UnknownAgent(
-        f"unknown agent '{quoted(handle)}': add them with "
-        f'`deskline agents add {quoted(handle)} --name "Full Name"`'
-    )
 
 
 class Roster:

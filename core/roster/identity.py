@@ -15,13 +15,11 @@ to no agent is an error that names the command binding it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlmodel import Session
+from typing import Any
 
 from deskline.core.errors import Forbidden, UnknownAgent
-from deskline.core.roster.agents import Roster, check_handle, os_handle, unknown_agent
-from deskline.storage import access, queries
-from deskline.storage.models import Agent
+from deskline.core.roster.handles import check_handle, os_handle, unknown_agent
+from deskline.storage import reads
 from deskline.storage.store import Store
 
 
@@ -54,20 +52,22 @@ def resolve(store: Store, requested: str | None, *, enrol: bool = True) -> Ident
     allowed; on an empty desk (``enrol``) the first user is added as its admin."""
     requested = check_handle(requested) if requested is not None else None
     team_mode = store.backend == "postgresql"
-    with store.read() as s:
-        login = queries.login_of(s)
+    with store.read_rows() as s:  # Core reads: who I am loads no ORM
+        login = reads.login_of(s)
         bound = _bound_agent(s, login) if team_mode else None
-        trusted = not team_mode or (bound is None and access.owns_desk(s))
+        trusted = not team_mode or (bound is None and reads.owns_desk(s))
         if trusted:  # one machine, or the desk's own owner: --as or the OS user
             handle = requested or os_handle()
         elif bound is None:
             handle = requested or login
         else:
             handle = requested or bound.handle
-        target = queries.agent_by_handle(s, handle)
-        empty = target is None and queries.agent_count(s) == 0
+        target = reads.agent_row(s, handle=handle)
+        empty = target is None and reads.agent_count(s) == 0
         bound_handle, bound_role = (bound.handle, bound.role) if bound else (None, None)
     if empty and enrol:
+        from deskline.core.roster.agents import Roster  # the ORM loads to write, once
+
         first = Roster(store).enrol_first(handle, db_role=None if trusted else login)
         if first is not None:
             return Identity(handle, login, team_mode, None if trusted else handle, enrolled=True)
@@ -84,11 +84,11 @@ def resolve(store: Store, requested: str | None, *, enrol: bool = True) -> Ident
     return Identity(handle, login, team_mode, bound_handle)
 
 
-def _bound_agent(session: Session, login: str) -> Agent | None:
+def _bound_agent(session: Any, login: str) -> Any:
     """The agent bound to ``login``; else one named like it and bound to no login."""
-    agent = access.agent_by_login(session, login)
+    agent = reads.agent_row(session, login=login)
     if agent is None:
-        named = queries.agent_by_handle(session, login)
+        named = reads.agent_row(session, handle=login)
         if named is not None and named.db_role is None:
             agent = named
     return agent

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
     from deskline.core.config.settings import DeskConfig
     from deskline.core.desk.database import Store
+    from deskline.core.desk.reading import Reader
     from deskline.core.desk.tickets import Desk
     from deskline.core.roster.identity import Identity
     from deskline.tui.look import Look
@@ -64,6 +66,10 @@ class Session:
     def _pin_defaults(self, store: Store) -> None:
         """A desk with no policy yet keeps the built-in defaults as its version 1, so
         every process on every machine reads the same hours (told once)."""
+        from deskline.core.policy.book import unpinned
+
+        if not unpinned(store):  # the common case, one light read: the desk has a policy
+            return
         from deskline.core import clock
         from deskline.core.policy.apply import pin_defaults
 
@@ -89,7 +95,7 @@ class Session:
 
     @property
     def me(self) -> str:
-        from deskline.core.roster.agents import HANDLE_ENV, os_handle
+        from deskline.core.roster.handles import HANDLE_ENV, os_handle
 
         return self.handle or os.environ.get(HANDLE_ENV) or os_handle()
 
@@ -126,7 +132,7 @@ class Session:
         """Who I am on this desk (core.roster.identity): on PostgreSQL the database login
         decides, and ``--as`` someone else is for admins only (audited)."""
         if self._identity is None:
-            from deskline.core.roster.agents import HANDLE_ENV
+            from deskline.core.roster.handles import HANDLE_ENV
             from deskline.core.roster.identity import resolve
 
             self.settings  # noqa: B018  (a bad config fails before the database is touched)
@@ -143,6 +149,13 @@ class Session:
         an unknown handle is an error, and so is ``--as`` someone else in team mode but for
         an admin."""
         return self.service_desk(self.identity.handle)
+
+    def reader(self) -> Reader:
+        """The queue read as me, without the ORM or the use cases that write (``list``):
+        the same identity checks as ``desk``."""
+        from deskline.core.desk.reading import Reader
+
+        return Reader(self.store, self.identity.handle)
 
     def open_workspace(self) -> None:
         """Run the agent's workspace (the app) as me until I quit."""
@@ -188,7 +201,32 @@ def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:
         human()
 
 
+def emit_each(
+    items: Iterable[dict[str, Any]], as_json: bool, as_jsonl: bool, human: Callable[[], None]
+) -> None:
+    """Many items as JSON, written as they come so memory holds one at a time: ``as_json``
+    one array, byte for byte what ``emit`` prints of the whole list; ``as_jsonl`` one
+    object a line. Neither: the human form."""
+    if not (as_json or as_jsonl):
+        human()
+        return
+    write = sys.stdout.write
+    if as_jsonl:
+        for item in items:
+            write(json.dumps(item, ensure_ascii=False) + "\n")
+        return
+    opened = False
+    for item in items:  # JSON text holds no raw newline: each line of an item is indented
+        body = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        write(("," if opened else "[") + "\n  " + body)
+        opened = True
+    write("\n]\n" if opened else "[]\n")
+
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (shape in the README).")]
+JsonlOpt = Annotated[
+    bool, typer.Option("--jsonl", help="Print JSON lines: one object a line, as --json's.")
+]
 # The largest number a command takes (a PostgreSQL INTEGER column): a bigger one is a usage
 # error of one line, not an overflow in the driver.
 COUNT_MAX = 2**31 - 1

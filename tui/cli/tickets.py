@@ -10,10 +10,12 @@ import typer
 from deskline.tui.cli.context import (
     COUNT_MAX,
     Commands,
+    JsonlOpt,
     JsonOpt,
     KeyArg,
     VersionOpt,
     emit,
+    emit_each,
     fail,
     print_line,
     say,
@@ -139,22 +141,26 @@ def list_(
         int | None, typer.Option(metavar="N", help="At most this many.", min=1, max=COUNT_MAX)
     ] = None,
     as_json: JsonOpt = False,
+    as_jsonl: JsonlOpt = False,
 ) -> None:
     """List tickets in queue order (open ones unless --status or --all)."""
     statuses = status
     if all_ and status:
         fail("give either --all or --status, not both", 2)
+    if as_json and as_jsonl:
+        fail("give either --json or --jsonl, not both", 2)
     if all_:
         statuses = list(STATUSES)
     session = session_of(ctx)
-    tickets = session.desk().list(statuses=statuses, priorities=priority, mine=mine, limit=limit)
+    # Streamed from the database (Core reads, no ORM): memory holds a batch, not the desk.
+    tickets = session.reader().list(statuses=statuses, priorities=priority, mine=mine, limit=limit)
 
     def human() -> None:
         from deskline.tui.cli import render  # Rich loads for people, not for --json
 
-        render.ticket_table(tickets, session.look.colours)
+        render.ticket_table(list(tickets), session.look.colours)
 
-    emit([t.to_json() for t in tickets], as_json, human)
+    emit_each((t.to_json() for t in tickets), as_json, as_jsonl, human)
 
 
 @app.command()

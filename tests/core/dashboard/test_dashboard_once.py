@@ -1,0 +1,71 @@
+"""``dashboard --once`` reads the figures straight from the store, streamed, keeping only the
+counts and the lists' first entries: the same figures a loaded, tracking Board gives."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from deskline.core.dashboard.board import Board
+from deskline.core.desk.tickets import Desk
+from deskline.core.roster.agents import Roster
+from deskline.storage import reads
+
+T0 = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def busy(store):
+    """Fourteen open tickets, P0 to P3, some answered, some assigned, made 20 minutes
+    apart: by T0+6h several are breached and several at risk, in both lists more than 3."""
+    roster = Roster(store)
+    roster.add("ana", name="Ana Silva", role="supervisor", team="Service Desk")
+    roster.add("bo", name="Bo Wang", team="Service Desk")
+    clock = Clock(T0)
+    desk = Desk(store, "ana", now=clock)
+    for n in range(14):
+        made = desk.create(f"Trouble {n}", priority=f"P{n % 4}")
+        if n % 3 == 0:
+            desk.assign(made.key, "bo")
+        if n % 2 == 0:
+            desk.reply(made.key, "looking")
+        clock.at += timedelta(minutes=20)
+    return desk, clock
+
+
+def shown(figures):
+    data = figures.to_json()
+    del data["generated_at"]
+    return data
+
+
+@pytest.mark.parametrize("limit", [3, 50])
+@pytest.mark.parametrize("hours", [2, 6, 30])
+def test_streamed_once_gives_what_the_loaded_board_gives(busy, monkeypatch, limit, hours):
+    desk, clock = busy
+    clock.at = T0 + timedelta(hours=hours)
+    monkeypatch.setattr(reads, "BATCH", 2)  # many fetches (a server-side cursor on PostgreSQL)
+    tracked = Board(desk)
+    tracked.load()
+    expected = shown(tracked.figures(clock.at, limit=limit))
+    assert shown(Board(desk).once(clock.at, limit=limit)) == expected
+    c = expected["counters"]
+    if hours == 6:  # the lists are longer than the small limit: the cut is tested
+        assert c["breached"] > 3 and len(expected["breached"]) == min(limit, c["breached"])
+
+
+def test_once_of_one_team(busy):
+    desk, clock = busy
+    clock.at = T0 + timedelta(hours=6)
+    tracked = Board(desk, "Service Desk")
+    tracked.load()
+    assert shown(Board(desk, "Service Desk").once(clock.at)) == shown(tracked.figures(clock.at))
