@@ -63,6 +63,10 @@ DESK_MATRIX: dict[str, dict[str, str]] = {
     "customers": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
     "agents": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},
     "policy": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},
+    # Import writes a whole desk's history at once, past triage, routing and the watcher:
+    # admins only. Export reads every ticket, customer and address: directors and admins.
+    "import": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},
+    "export": {"agent": "no", "supervisor": "no", "director": "yes", "admin": "yes"},
 }
 
 # What a ticket action is called in a refusal.
@@ -221,6 +225,10 @@ def _desk_refusal(actor: Person, action: str, target: Person | None) -> str:
         return f"only a supervisor, director or admin can change a customer; {you}"
     if action == "agents":
         return f"only an admin can add or remove agents or change their role or team; {you}"
+    if action == "import":
+        return f"only an admin can import tickets; {you}"
+    if action == "export":
+        return f"only a director or an admin can export the desk's tickets; {you}"
     return f"only an admin can change the desk's policy; {you}"
 
 
