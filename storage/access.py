@@ -62,7 +62,9 @@ PRIVILEGES: dict[str, Privileges] = {
     "supervisor": MANAGER,
     "director": MANAGER,
     "admin": Privileges(
-        (*TICKET_WORK, "team", "agent"), ("event", "policy"), delete=("agent", "team")
+        (*TICKET_WORK, "team", "agent", "import_checkpoint"),
+        ("event", "policy"),
+        delete=("agent", "team"),
     ),
     SERVICE: Privileges(TICKET_WORK, ("event",), ("last_routed",)),
 }

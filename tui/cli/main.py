@@ -46,6 +46,7 @@ from deskline.tui.cli import (
     sla,
     staffing,
     tickets,
+    transfer,
 )
 from deskline.tui.cli.context import Session, say
 
@@ -71,6 +72,7 @@ GROUPS = (
     report,
     replay,
     staffing,
+    transfer,
 )
 
 
