@@ -358,7 +358,8 @@ class Importer:
             )
             rows.append(row)
             plans.append(plan)
-        ids = bulk.insert_returning(s, bulk.TICKETS, rows, "external_id")
+        bulk.insert_rows(s, bulk.TICKETS, rows)
+        ids = bulk.tickets_by_external_id(s, [t.external_id for t in todo])
         events, alerts = [], []
         login, name = login_of(s), self.o.path.name
         for t, plan in zip(todo, plans, strict=True):

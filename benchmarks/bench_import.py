@@ -1,0 +1,238 @@
+"""How fast ``deskline import`` brings a desk in, beside raw inserts of the same rows.
+
+    python benchmarks/bench_import.py [--tickets 100000] [--backend sqlite|postgresql|both]
+
+A CSV of N tickets (70% closed, 10% resolved, 20% open; 500 customers, 5,000 requesters,
+24 categories, 6 agents) and a comments CSV of 3N is written once. Then, per backend, on a
+fresh desk with the agents enrolled:
+
+1. ``deskline import FILE --comments FILE`` runs as a child process (pipe: no progress
+   bar): its wall time, tickets/s, and its peak memory (``ru_maxrss`` of that child).
+   Targets: >= 5,000 tickets/s; <= 300 MB.
+2. Baseline, same run: the same ticket and comment rows (already built, in memory) put into
+   the same tables of another fresh desk with the driver's own ``executemany``, one
+   transaction per 2,000 tickets: the floor the import is measured against. Target: the
+   import within 5x of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from deskline.core.roster.agents import Roster  # noqa: E402
+from deskline.storage.store import Store  # noqa: E402
+
+PG_URL = os.environ.get("DESKLINE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+AGENTS = [("ana", "Ana Silva"), ("bo", "Bo Wang"), ("cy", "Cy Diaz"), ("di", "Di Okafor")]
+AGENTS += [("ed", "Ed Berg"), ("flo", "Flo Marin")]
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+COLUMNS = (
+    "external_id,subject,description,requester_email,requester_name,customer,status,priority,"
+    "category,tags,team,assignee,channel,created_at,updated_at,first_response_at,solved_at,"
+    "closed_at"
+).split(",")
+
+
+def iso(at: datetime | None) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ") if at else ""
+
+
+def write_files(work: Path, n: int) -> tuple[Path, Path]:
+    rng = random.Random(19)
+    tickets, comments = work / "tickets.csv", work / "comments.csv"
+    cats = [f"Area {a}/Topic {b}" for a in range(6) for b in range(4)]
+    with tickets.open("w", newline="") as tf, comments.open("w", newline="") as cf:
+        tw, cw = csv.writer(tf), csv.writer(cf)
+        tw.writerow(COLUMNS)
+        cw.writerow(["external_id", "author", "public", "created_at", "body"])
+        for i in range(n):
+            created = NOW - timedelta(minutes=rng.randint(60, 60 * 24 * 400))
+            roll = rng.random()
+            status = "closed" if roll < 0.7 else "resolved" if roll < 0.8 else "in_progress"
+            first = created + timedelta(minutes=rng.randint(5, 600))
+            solved = created + timedelta(hours=rng.randint(1, 200))
+            solved = min(solved, NOW - timedelta(minutes=5))
+            first = min(first, solved)
+            closed = min(solved + timedelta(hours=rng.randint(1, 72)), NOW)
+            agent = AGENTS[i % len(AGENTS)]
+            c = rng.randint(0, 4999)
+            tw.writerow(
+                [
+                    f"EXT-{i}",
+                    f"Ticket {i}: the export screen fails on report {rng.randint(1, 999)}",
+                    "Steps: open the report, press export, wait. " * rng.randint(1, 4),
+                    f"person{c}@customer{c % 500}.example",
+                    f"Person {c}",
+                    f"Customer {c % 500}",
+                    status,
+                    rng.choice(("P0", "P1", "P2", "P2", "P3")),
+                    rng.choice(cats),
+                    "import,bench",
+                    "",
+                    agent[0],
+                    rng.choice(("email", "web", "chat", "phone")),
+                    iso(created),
+                    iso(closed if status == "closed" else solved if status == "resolved" else first),
+                    iso(first),
+                    iso(solved) if status != "in_progress" else "",
+                    iso(closed) if status == "closed" else "",
+                ]
+            )
+            for k in range(3):
+                at = created + timedelta(minutes=10 * (k + 1))
+                cw.writerow(
+                    [
+                        f"EXT-{i}",
+                        agent[0] if k != 1 else f"Person {c}",
+                        "false" if k == 2 else "true",
+                        iso(at),
+                        f"Comment {k} on ticket {i}: we looked at it and here is what we found.",
+                    ]
+                )
+    return tickets, comments
+
+
+def fresh_desk(backend: str, work: Path, name: str) -> tuple[str, object]:
+    """A new desk's URL (and what drops it afterwards), with the agents enrolled."""
+    if backend == "sqlite":
+        url = f"sqlite:///{work / name}.db"
+        drop = None
+    else:
+        schema = f"bench_{name}_{os.getpid()}"
+        admin = create_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
+        drop = (admin, schema)
+    store = Store.open(url)
+    roster = Roster(store)
+    roster.add("ada", name="Ada Admin", role="admin", team="Support")
+    for handle, full in AGENTS:
+        roster.add(handle, name=full, team="Support")
+    store.close()
+    return url, drop
+
+
+def run_import(url: str, tickets: Path, comments: Path, work: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak MB of the child (its own ``ru_maxrss``), its first output line."""
+    cmd = [sys.executable, "-m", "deskline", "--db", url, "--as", "ada", "import", str(tickets)]
+    cmd += ["--comments", str(comments)]
+    out, err = work / "import.out", work / "import.err"
+    t0 = time.perf_counter()
+    with out.open("wb") as o, err.open("wb") as e:
+        child = subprocess.Popen(cmd, stdout=o, stderr=e)
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own rusage
+    wall = time.perf_counter() - t0
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"import failed: {err.read_text()[-500:]}")
+    return wall, usage.ru_maxrss / 1024, out.read_text().strip().splitlines()[0]
+
+
+def raw_rows(tickets: Path, comments: Path) -> tuple[list[tuple], list[tuple]]:
+    """The rows the import writes, built beforehand (no SLA, no lookups): the floor."""
+    t_rows, c_rows = [], []
+    with tickets.open(newline="") as f:
+        for i, r in enumerate(csv.DictReader(f), start=1):
+            t_rows.append(
+                (i, r["subject"], r["description"], r["priority"], r["status"], r["channel"],
+                 r["tags"], r["created_at"], r["updated_at"], r["external_id"])
+            )
+    with comments.open(newline="") as f:
+        for r in csv.DictReader(f):
+            ticket = int(r["external_id"].split("-")[1]) + 1
+            c_rows.append((ticket, "reply", r["body"], r["created_at"]))
+    return t_rows, c_rows
+
+
+TICKET_SQL = (
+    "INSERT INTO ticket (number, title, description, priority, status, channel, tags, "
+    "created_at, updated_at, external_id, escalation_level, reopen_count, version, "
+    "pause_credit_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 1, 0)"
+)
+COMMENT_SQL = "INSERT INTO comment (ticket_id, kind, body, created_at) VALUES (?, ?, ?, ?)"
+
+
+def run_raw(backend: str, url: str, t_rows: list[tuple], c_rows: list[tuple]) -> float:
+    per = 2000
+    if backend == "sqlite":
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        mark = "?"
+    else:
+        import psycopg
+
+        conn = psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True)
+        mark = "%s"
+    tsql, csql = TICKET_SQL.replace("?", mark), COMMENT_SQL.replace("?", mark)
+    t0 = time.perf_counter()
+    for i in range(0, len(t_rows), per):
+        cur = conn.cursor()
+        cur.execute("BEGIN")
+        cur.executemany(tsql, t_rows[i : i + per])
+        cur.executemany(csql, c_rows[3 * i : 3 * (i + per)])
+        cur.execute("COMMIT")
+    wall = time.perf_counter() - t0
+    conn.close()
+    return wall
+
+
+def drop(what: object) -> None:
+    if what is not None:
+        admin, schema = what  # type: ignore[misc]
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    args = parser.parse_args()
+    n = args.tickets
+    work = Path(tempfile.mkdtemp(prefix="deskline-bench-import-"))
+    t0 = time.perf_counter()
+    tickets, comments = write_files(work, n)
+    print(f"files: {n:,} tickets, {3 * n:,} comments ({time.perf_counter() - t0:.1f} s to write)")
+    t_rows, c_rows = raw_rows(tickets, comments)
+    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    for backend in backends:
+        url, dropped = fresh_desk(backend, work, "import")
+        wall, peak, said = run_import(url, tickets, comments, work)
+        raw_url, raw_drop = fresh_desk(backend, work, "raw")
+        raw = run_raw(backend, raw_url, t_rows, c_rows)
+        rate = n / wall
+        print(f"{backend}: {said}")
+        print(
+            f"{backend}: import {wall:.1f} s = {rate:,.0f} tickets/s (target >= 5,000); "
+            f"peak memory {peak:.0f} MB (target <= 300)"
+        )
+        print(
+            f"{backend}: raw executemany of the same rows {raw:.1f} s = {n / raw:,.0f} "
+            f"tickets/s; import / raw = {wall / raw:.1f}x (target <= 5x)"
+        )
+        drop(dropped)
+        drop(raw_drop)
+
+
+if __name__ == "__main__":
+    main()
