@@ -157,11 +157,12 @@ class Importer:
         *,
         progress: Progress | None = None,
         batch: int = BATCH,
+        comment_batch: int = COMMENT_BATCH,
         now: Callable[[], datetime] = clock.now,
     ) -> None:
         self.desk, self.o = desk, options
         self.progress = progress or (lambda phase, done, total: None)
-        self.batch, self.now = batch, now
+        self.batch, self.comment_batch, self.now = batch, comment_batch, now
         sources.check_file(options.path)
         if options.comments is not None:
             sources.check_file(options.comments, "the comments file")
@@ -551,7 +552,7 @@ class Importer:
                     continue
 
         stream = good()
-        while chunk := list(islice(stream, COMMENT_BATCH)):
+        while chunk := list(islice(stream, self.comment_batch)):
             fresh = [c for c in chunk if c.line > after]
             if not fresh:
                 continue
