@@ -169,7 +169,7 @@ class Importer:
         for column, name in options.mapping.items():
             if name not in presets.FIELDS:
                 raise InvalidInput(
-                    f"--map {quoted(column)}={quoted(name)}: no field {quoted(name)}; the "
+                    f"--map {quoted(column)}={quoted(name)}: no field '{quoted(name)}'; the "
                     f"fields are {', '.join(presets.FIELDS)}"
                 )
 
@@ -195,15 +195,13 @@ class Importer:
         total, bad = self._check(warnings, result)
         result.warnings = warnings.lines()
         if bad and not self.o.skip_bad:
-            shown = "; ".join(f"line {line}: {why}" for line, why in bad[:SHOWN_BAD])
-            more = (
-                f" (and {result.rejected - SHOWN_BAD} more)" if result.rejected > SHOWN_BAD else ""
-            )
+            shown = _named(bad)
+            rest = result.rejected - shown.count("line ")
+            more = f" (and {rest} more)" if rest else ""
             raise InvalidInput(
                 f"{self.o.path.name}: {result.rejected} bad record"
                 f"{'s' if result.rejected != 1 else ''}, nothing imported: {shown}{more}; "
-                "fix them, or add --skip-bad to import the rest (the bad ones go to a "
-                "rejects file)"
+                "fix them, or --skip-bad imports the rest (the bad to a rejects file)"
             )
         if self.o.dry_run:
             return self._dry(result, total)
@@ -578,6 +576,17 @@ class Importer:
                     s, source, line=fresh[-1].line, comments=result.comments, updated_at=self.now()
                 )
             self.progress("comments", result.comments, 0)
+
+
+def _named(bad: Sequence[tuple[int, str]], room: int = 150) -> str:
+    """The first bad records by line and why, as many as fit in ``room`` (one fits always)."""
+    text = ""
+    for line, why in bad:
+        part = f"line {line}: {why}"
+        if text and len(text) + len(part) > room:
+            break
+        text = f"{text}; {part}" if text else part
+    return text
 
 
 def _alert(ticket_id: int, t: TicketIn, mark: Any) -> dict[str, Any]:

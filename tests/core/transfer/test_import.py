@@ -139,10 +139,21 @@ def test_bad_records_are_named_by_line_and_refuse_the_whole_import(desk, store, 
     with pytest.raises(InvalidInput) as refused:
         run(desk, path)
     message = str(refused.value)
-    assert "5 bad records, nothing imported" in message
+    assert message.startswith("bad.csv: 5 bad records, nothing imported: ")
+    assert len(message) < 300  # one line, as every refusal; the rejects file has them all
     for line in ("line 3: no external id", "line 5: created_at", "line 6: no subject"):
         assert line in message
-    assert "line 7:" in message and "line 8: external id '1' is in the file twice" in message
+    assert "(and 2 more)" in message
+    result = run(desk, path, skip_bad=True, dry_run=True)  # the rest: every line named
+    rejected = list(csv.reader(result.rejects.open()))
+    assert [(r[0], r[1][:18]) for r in rejected[1:]] == [
+        ("3", "no external id (th"),
+        ("5", "created_at: 'yeste"),
+        ("6", "no subject"),
+        ("7", "bad email address "),
+        ("8", "external id '1' is"),
+    ]
+    result.rejects.unlink()
     assert count(store, "ticket") == 0 and count(store, "import_checkpoint") == 0
     assert not rejects_path(path).exists()
 
