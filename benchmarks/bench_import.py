@@ -86,7 +86,7 @@ def write_files(work: Path, n: int) -> tuple[Path, Path]:
                     agent[0],
                     rng.choice(("email", "web", "chat", "phone")),
                     iso(created),
-                    iso(closed if status == "closed" else solved if status == "resolved" else first),
+                    iso({"closed": closed, "resolved": solved}.get(status, first)),
                     iso(first),
                     iso(solved) if status != "in_progress" else "",
                     iso(closed) if status == "closed" else "",
@@ -150,8 +150,18 @@ def raw_rows(tickets: Path, comments: Path) -> tuple[list[tuple], list[tuple]]:
     with tickets.open(newline="") as f:
         for i, r in enumerate(csv.DictReader(f), start=1):
             t_rows.append(
-                (i, r["subject"], r["description"], r["priority"], r["status"], r["channel"],
-                 r["tags"], r["created_at"], r["updated_at"], r["external_id"])
+                (
+                    i,
+                    r["subject"],
+                    r["description"],
+                    r["priority"],
+                    r["status"],
+                    r["channel"],
+                    r["tags"],
+                    r["created_at"],
+                    r["updated_at"],
+                    r["external_id"],
+                )
             )
     with comments.open(newline="") as f:
         for r in csv.DictReader(f):

@@ -481,13 +481,13 @@ class Importer:
             )
         ]
         if t.first_response_at is not None:
-            at = clock.iso(t.first_response_at)
+            answered = clock.iso(t.first_response_at)
             steps.append(
                 (
                     t.first_response_at,
                     "reply",
                     {"first_response_at": None},
-                    {"first_response_at": at, "imported": True},
+                    {"first_response_at": answered, "imported": True},
                 )
             )
         if t.status in ("assigned", "in_progress", "pending"):
@@ -518,9 +518,10 @@ class Importer:
                 )
             )
         steps.sort(key=lambda step: step[0])
-        out, prev = [], None
+        out: list[dict[str, Any]] = []
+        prev: str | None = None
         for at, kind, old, new in steps:
-            content = {
+            content: dict[str, Any] = {
                 "ticket_id": ticket_id,
                 "actor_id": self.actor_id,
                 "at": at,
