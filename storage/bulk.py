@@ -122,6 +122,13 @@ def insert_returning(
     return {k: i for i, k in session.connection().execute(stmt, list(rows))}
 
 
+def widen_cache(session: Session) -> None:
+    """SQLite: a 64 MB page cache on this connection (2 MB by default), so the ticket
+    table's many indexes stay in memory while a bulk of rows goes in."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("PRAGMA cache_size=-65536")
+
+
 def reserve_numbers(session: Session, count: int) -> int:
     """Take ``count`` ticket numbers at once (never reused); returns the first."""
     stmt = (

@@ -59,8 +59,8 @@ from deskline.storage import bulk
 from deskline.storage.chain import event_hash
 from deskline.storage.queries import login_of
 
-BATCH = 2000  # tickets per transaction
-COMMENT_BATCH = 5000
+BATCH = 5000  # tickets per transaction
+COMMENT_BATCH = 10_000
 SHOWN_BAD = 5  # bad records named in a refusal (all of them go to the rejects file)
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -336,6 +336,7 @@ class Importer:
     def _batch(self, s: Session, chunk: Sequence[TicketIn]) -> tuple[int, int]:
         """One batch of tickets written; (made, here already)."""
         now = self.now()
+        bulk.widen_cache(s)
         here = bulk.tickets_by_external_id(s, [t.external_id for t in chunk])
         todo = [t for t in chunk if t.external_id not in here]
         if not todo:
@@ -556,6 +557,7 @@ class Importer:
             if not fresh:
                 continue
             with self.desk.store.write() as s:
+                bulk.widen_cache(s)
                 ids = bulk.tickets_by_external_id(
                     s, [c.external_id for c in fresh], after_id=self.base_id
                 )

@@ -105,19 +105,29 @@ class CommentIn:
 
 def parse_time(value: Any) -> datetime | None:
     """A timestamp as exports write them (ISO 8601, with or without T, seconds or an
-    offset); one without an offset is UTC. Empty: None. Else BadRecord."""
+    offset; ``2026/11/20``; a trailing `` UTC``); one without an offset is UTC. Empty:
+    None. Else BadRecord."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    text = str(value or "").strip()
-    if not text:
-        return None
-    if text.endswith(" UTC"):
-        text = text[:-4]
+        at = value
+    else:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            at = datetime.fromisoformat(text)
+        except ValueError:
+            at = _loose_time(text)
+    if at.tzinfo is None:
+        return at.replace(tzinfo=UTC)
+    return at if at.tzinfo is UTC else at.astimezone(UTC)
+
+
+def _loose_time(text: str) -> datetime:
+    loose = text.removesuffix(" UTC").replace("/", "-")
     try:
-        at = datetime.fromisoformat(text.replace("/", "-"))
+        return datetime.fromisoformat(loose)
     except ValueError:
         raise BadRecord(f"'{quoted(text)}' is not a date and time") from None
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 class Shaper:
@@ -297,13 +307,17 @@ class CommentShaper:
 
     def __init__(self, people: People, warnings: Warnings) -> None:
         self.people, self.warnings = people, warnings
+        self._columns: dict[str, str | None] = {}
 
     def comment(self, line: int, record: dict[str, Any]) -> CommentIn:
         if "\0bad" in record:
             raise BadRecord(record["\0bad"])
         v: dict[str, Any] = {}
+        names = self._columns
         for column, value in record.items():
-            name = presets.COMMENT_COLUMNS.get(column.strip().lower())
+            if column not in names:
+                names[column] = presets.COMMENT_COLUMNS.get(column.strip().lower())
+            name = names[column]
             if name is not None and name not in v:
                 v[name] = "" if value is None else value
         external = str(v.get("external_id", "")).strip()
