@@ -34,13 +34,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from deskline.core import clock
 from deskline.core.alerts.ladder import RUNGS, Ladder, LadderFacts
 from deskline.core.desk.facts import queue_marks
 from deskline.core.desk.tickets import Desk
-from deskline.core.errors import InvalidInput
+from deskline.core.errors import Forbidden, InvalidInput, Refused
 from deskline.core.inert import quoted
 from deskline.core.roster import permissions
 from deskline.core.roster.permissions import Person
@@ -179,8 +180,6 @@ class Importer:
         me = self.desk.whoami()
         refusal = permissions.may_manage(Person(me.handle, me.role, me.team), "import")
         if refusal is not None:
-            from deskline.core.errors import Forbidden
-
             raise Forbidden(refusal)
         policy = self.desk.refresh_policy()
         self.rules, self.ladder = policy.sla, Ladder(policy.alerts)
@@ -205,7 +204,13 @@ class Importer:
             )
         if self.o.dry_run:
             return self._dry(result, total)
-        return self._write(result, total)
+        try:
+            return self._write(result, total)
+        except IntegrityError:  # PostgreSQL: another import wrote these very rows meanwhile
+            raise Refused(
+                f"another import is bringing in the same tickets as {self.o.path.name}; "
+                "run this one again once it ends (it continues where the other left off)"
+            ) from None
 
     def _check(self, warnings: Warnings, result: Result) -> tuple[int, list[tuple[int, str]]]:
         """Pass 1: every record shaped; the bad ones (line, why), all written to the rejects

@@ -107,9 +107,12 @@ def import_(
         importer = Importer(desk, options, progress=show)
         result = importer.run()
 
-    def human() -> None:
+    def human() -> None:  # the warnings are notices (stderr); what was done is the output
         for line in result.lines():
-            say(line) if line.startswith("column ") else print_line(line)
+            if line.startswith("column "):
+                say(line)
+            else:
+                print_line(line)
 
     emit(result.to_json(), as_json, human)
 

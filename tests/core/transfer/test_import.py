@@ -43,8 +43,9 @@ def run(desk: Desk, path: Path, preset: str = "deskline", **kw) -> object:
     from deskline.core.transfer.sources import kind_of
 
     kind = kw.pop("kind", None) or kind_of(path, None)
+    batch = kw.pop("batch", 2)
     options = Options(path, kind, presets.PRESETS[preset], **kw)
-    return Importer(desk, options, now=lambda: NOW, batch=kw.get("batch", 2)).run()
+    return Importer(desk, options, now=lambda: NOW, batch=batch).run()
 
 
 def rows(store: Store, sql: str) -> list[tuple]:
@@ -286,3 +287,31 @@ def test_only_directors_and_admins_export(store):
     enrol(store)
     with pytest.raises(Forbidden, match="only a director or an admin can export"):
         export_text(Desk(store, "ana"))
+
+
+def test_two_imports_of_one_file_at_once_make_each_ticket_once(desk, store, tmp_path):
+    import threading
+
+    from deskline.core.errors import Refused
+
+    lines = [f"{i},T{i},new,P2,2026-11-01 10:00,,," for i in range(400)]
+    path = write(tmp_path / "same.csv", HEADER, *lines)
+    outcomes: list[str] = []
+
+    def one() -> None:
+        try:
+            run(desk, path, batch=20)
+            outcomes.append("done")
+        except Refused as exc:
+            outcomes.append(str(exc))
+
+    both = [threading.Thread(target=one) for _ in range(2)]
+    for t in both:
+        t.start()
+    for t in both:
+        t.join()
+    assert "done" in outcomes or all("another import" in o for o in outcomes)
+    run(desk, path, batch=20)  # whatever was cut short continues
+    assert rows(store, "SELECT count(*), count(DISTINCT external_id) FROM ticket") == [(400, 400)]
+    assert rows(store, "SELECT count(*) FROM event WHERE ticket_id IS NOT NULL") == [(400,)]
+    assert verify(store).holds
