@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import subprocess
@@ -180,9 +181,14 @@ def written_rows(backend: str, url: str) -> dict[str, tuple[list[str], list[tupl
         cur = conn.cursor()
         cur.execute(sql.replace(" change", ' "change"') if backend != "sqlite" else sql)
         names = [d[0] for d in cur.description]
-        found[table] = (names, [tuple(r) for r in cur.fetchall()])
+        found[table] = (names, [tuple(map(_plain, r)) for r in cur.fetchall()])
     conn.close()
     return found
+
+
+def _plain(value: object) -> object:
+    """JSON read back (PostgreSQL gives dicts) as the text the driver sends."""
+    return json.dumps(value) if isinstance(value, dict | list) else value
 
 
 def run_raw(backend: str, url: str, rows: dict[str, tuple[list[str], list[tuple]]]) -> float:
