@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import json
 import os
 import random
@@ -249,6 +250,9 @@ def main() -> None:
         )
         drop(dropped)
         drop(raw_drop)
+        # ru_maxrss survives fork and exec: a big parent would be the next child's peak.
+        del written
+        gc.collect()
 
 
 if __name__ == "__main__":
