@@ -68,7 +68,9 @@ PRIVILEGES: dict[str, Privileges] = {
     "supervisor": MANAGER,
     "director": MANAGER,
     "admin": Privileges(
-        (*TICKET_WORK, "team", "agent"), ("event", "policy"), delete=("agent", "team", *VIEWS)
+        (*TICKET_WORK, "team", "agent", "import_checkpoint"),
+        ("event", "policy"),
+        delete=("agent", "team", *VIEWS),
     ),
     SERVICE: Privileges(TICKET_WORK, ("event",), ("last_routed",)),
 }

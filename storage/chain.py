@@ -40,5 +40,10 @@ def event_hash(
         reason,
         login,
     ]
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = _ENCODER.encode(content)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# json.dumps with options builds a new encoder every call; one, made once, writes the same
+# text (an import hashes hundreds of thousands of events).
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -129,6 +129,9 @@ class Ticket(Table, table=True):
     escalated_to: str | None = None
     # The contact who asked (mail to the customer goes to them, and to the ticket's CCs).
     requester_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    # Brought in by ``deskline import``: its id in the desk it came from (unique, so an
+    # import run twice adds nothing the second time); None for tickets made here.
+    external_id: str | None = Field(default=None, unique=True)
     version: int = Field(default=1, sa_column=Column("version", Integer, nullable=False))
 
     @declared_attr  # type: ignore[arg-type]
@@ -356,3 +359,23 @@ class SavedView(Table, table=True):
     query: str  # in the search language (core.desk.query)
     sort: str  # relevance, due, newest, oldest, updated, priority
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+class ImportCheckpoint(Table, table=True):
+    """How far one import has come (``core.transfer``), written in each batch's own
+    transaction: a run stopped anywhere (kill -9) and run again continues after the last
+    batch that committed. ``source`` is the digest of the files and options; ``base_id``
+    the newest ticket id before the run began (its comments go to tickets made after it)."""
+
+    __tablename__ = "import_checkpoint"
+    source: str = Field(primary_key=True)
+    name: str  # the file imported, for people
+    phase: str = "tickets"  # tickets, comments, done
+    line: int = 0  # the last source line written (of the phase's file)
+    base_id: int = 0
+    created: int = 0  # tickets made so far
+    existing: int = 0  # tickets left as they were (their external_id was here already)
+    rejected: int = 0
+    comments: int = 0
+    started_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    updated_at: datetime = Field(sa_type=UtcDateTime, nullable=False)

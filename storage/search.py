@@ -3,7 +3,7 @@ ticket's key, tags and customer's name, its "labels").
 
 The index is one row per ticket in ``ticket_text``, kept by triggers in the transaction of
 the change that touches it (a ticket made or edited, a comment added, moved or removed;
-migration 0010 makes the triggers and fills it). A term is a substring, any case:
+migration 0011 makes the triggers and fills it). A term is a substring, any case:
 
 - SQLite: an FTS5 table with the ``trigram`` tokenizer (columns title, description,
   comments, labels), each text ending in a line break. A term of three or more characters
@@ -44,7 +44,7 @@ SORTS = ("relevance", "due", "newest", "oldest", "updated", "priority")
 
 def is_index_table(name: str) -> bool:
     """Whether a table is the index (or one of SQLite's own tables behind it): made by
-    migration 0010 outside the models, so schema comparisons leave it out."""
+    migration 0011 outside the models, so schema comparisons leave it out."""
     return name == INDEX or name.startswith(INDEX + "_")
 
 

@@ -108,6 +108,7 @@ ticket = Table(
     _at("escalated_at"),
     Column("escalated_to", String),
     Column("requester_id", Integer),
+    Column("external_id", String),
     Column("version", Integer, nullable=False),
 )
 

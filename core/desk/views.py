@@ -78,6 +78,7 @@ class TicketView:
     requester: str | None = None  # "Name <address>" (read with the ticket's detail only)
     cc: tuple[str, ...] = ()  # the contacts copied on its mail, likewise
     requester_open: tuple[str, ...] = ()  # the requester's other open tickets: "T-9 title"
+    external_id: str | None = None  # its id in the desk it was imported from
 
     @classmethod
     def from_row(cls, row: TicketRow) -> TicketView:
@@ -106,6 +107,7 @@ class TicketView:
             version=ticket.version,
             impact=ticket.impact,
             escalated_to=ticket.escalated_to,
+            external_id=ticket.external_id,
         )
 
     def to_json(self, *, detail: bool = False) -> dict[str, Any]:

@@ -79,6 +79,10 @@ DESK_MATRIX: dict[str, dict[str, str]] = {
     "share_views": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
     # The webhook and email deliveries: see them all (targets, errors) and resend failed ones.
     "deliveries": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
+    # Import writes a whole desk's history at once, past triage, routing and the watcher:
+    # admins only. Export reads every ticket, customer and address: directors and admins.
+    "import": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},
+    "export": {"agent": "no", "supervisor": "no", "director": "yes", "admin": "yes"},
 }
 
 # What a ticket action is called in a refusal.
@@ -257,6 +261,10 @@ def _desk_refusal(actor: Person, action: str, target: Person | None) -> str:
         return f"only an admin can add or remove agents or change their role or team; {you}"
     if action == "share_views":
         return f"only a supervisor, director or admin can share a view with the team; {you}"
+    if action == "import":
+        return f"only an admin can import tickets; {you}"
+    if action == "export":
+        return f"only a director or an admin can export the desk's tickets; {you}"
     return f"only an admin can change the desk's policy; {you}"
 
 

@@ -24,7 +24,7 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fa
 
 
 def _include_name(name: str | None, type_: str, _parent: Any) -> bool:
-    # The search index (migration 0010) is made by hand, outside the models.
+    # The search index (migration 0011) is made by hand, outside the models.
     return not (type_ == "table" and name is not None and is_index_table(name))
 
 

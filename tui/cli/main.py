@@ -49,6 +49,7 @@ from deskline.tui.cli import (
     sla,
     staffing,
     tickets,
+    transfer,
 )
 from deskline.tui.cli.context import Session, say
 
@@ -77,6 +78,7 @@ GROUPS = (
     report,
     replay,
     staffing,
+    transfer,
 )
 
 

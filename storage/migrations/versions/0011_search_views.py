@@ -1,8 +1,8 @@
 """full-text search of tickets (titles, descriptions, comments) kept by triggers, and
 saved views of one's own
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-03
 
 The index (``ticket_text``, one row per ticket; see ``storage.search``) is filled here for
@@ -20,8 +20,8 @@ import sqlalchemy as sa
 import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel.sql.sqltypes.AutoString)
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Import and export: another desk's tickets brought in as history, and this desk's written out."""

@@ -1,0 +1,647 @@
+"""``deskline import``: another desk's tickets (and their comments) brought in as history.
+
+Two passes over the files, each a record at a time (memory stays flat):
+
+1. **Check**: every record shaped (``rows``); a bad one is named by its line, and the whole
+   import is refused before anything is written, unless ``skip_bad`` (then the bad records
+   go to a rejects file beside the input). Unknown values are warned of once per column.
+2. **Write**: tickets in batches, one transaction each, through the set-based path
+   (``storage.bulk``): customers, categories and contacts made as needed, ticket numbers
+   reserved at once, SLA due times worked out from the past timestamps as they were, the
+   audit events (marked imported, at their historical times, chained), and the
+   checkpoint row, so a run killed anywhere continues after the last batch that
+   committed. Then the comments, the same way.
+
+Idempotent by external id: a ticket whose external id is here already is left as it was
+(and its comments in the file are not added again).
+
+No alert fires for the past: every rung of the alert ladder that came due before the import
+is stored as already fired at its moment, told to no one (as ``SlaWatcher.record_history``
+does for the demo). A ticket solved or closed at the source has no running clock. A ticket
+still open and already past due shows as breached at once, and its later rungs (repeats,
+the ladder's steps still to come) fire as they come due; the breach itself, which
+happened before the import, is not announced.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from deskline.core import clock
+from deskline.core.alerts.ladder import RUNGS, Ladder, LadderFacts
+from deskline.core.desk.facts import queue_marks
+from deskline.core.desk.tickets import Desk
+from deskline.core.errors import Forbidden, InvalidInput, Refused
+from deskline.core.inert import quoted
+from deskline.core.roster import permissions
+from deskline.core.roster.permissions import Person
+from deskline.core.sla.clocks import ClockFacts, SlaClock
+from deskline.core.transfer import presets, sources
+from deskline.core.transfer.rows import (
+    BadRecord,
+    CommentIn,
+    CommentShaper,
+    People,
+    Shaper,
+    TicketIn,
+    Warnings,
+)
+from deskline.storage import bulk
+from deskline.storage.chain import event_hash
+from deskline.storage.queries import login_of
+
+BATCH = 5000  # tickets per transaction
+COMMENT_BATCH = 10_000
+SHOWN_BAD = 5  # bad records named in a refusal (all of them go to the rejects file)
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass(frozen=True)
+class Options:
+    path: Path
+    kind: str  # csv, xlsx, jsonl
+    preset: presets.Preset
+    comments: Path | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    skip_bad: bool = False
+    dry_run: bool = False
+
+
+@dataclass
+class Result:
+    """What an import did (or, dry, would do)."""
+
+    name: str
+    records: int = 0
+    created: int = 0
+    existing: int = 0
+    rejected: int = 0
+    comments: int = 0
+    comments_left_out: int = 0  # their ticket is not one this import made
+    warnings: list[str] = field(default_factory=list)
+    rejects: Path | None = None
+    resumed: bool = False
+    done_before: datetime | None = None  # this very import had finished then: nothing to do
+    dry_run: bool = False
+
+    def lines(self) -> list[str]:
+        if self.done_before is not None:
+            return [
+                f"{self.name} was imported already ({clock.iso(self.done_before)}: "
+                f"{self.created} tickets made); nothing changed"
+            ]
+        verb = "would import" if self.dry_run else "imported"
+        out = [*self.warnings]
+        if self.resumed:
+            out.append("continued an import that was stopped (from its last checkpoint)")
+        out.append(
+            f"{verb} {self.created} ticket{'s' if self.created != 1 else ''} and "
+            f"{self.comments} comment{'s' if self.comments != 1 else ''} from {self.name}"
+        )
+        if self.existing:
+            out.append(
+                f"{self.existing} ticket{'s were' if self.existing != 1 else ' was'} here "
+                "already (same external id): left as they were"
+            )
+        if self.created == 0 and self.comments == 0 and not self.dry_run:
+            out.append("nothing changed")
+        if self.comments_left_out:
+            out.append(
+                f"{self.comments_left_out} comments left out: their ticket is not one this "
+                "import made"
+            )
+        if self.rejected:
+            out.append(f"{self.rejected} bad records skipped: written to {self.rejects}")
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.name,
+            "records": self.records,
+            "created": self.created,
+            "existing": self.existing,
+            "rejected": self.rejected,
+            "comments": self.comments,
+            "comments_left_out": self.comments_left_out,
+            "warnings": self.warnings,
+            "rejects": str(self.rejects) if self.rejects else None,
+            "resumed": self.resumed,
+            "already_done": self.done_before is not None,
+            "dry_run": self.dry_run,
+        }
+
+
+def rejects_path(path: Path) -> Path:
+    """Where the bad records of ``path`` go: beside it."""
+    suffix = ".jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else ".csv"
+    return path.with_name(f"{path.stem}.rejects{suffix}")
+
+
+class Importer:
+    """One import into the desk, as the desk's acting agent (an admin)."""
+
+    def __init__(
+        self,
+        desk: Desk,
+        options: Options,
+        *,
+        progress: Progress | None = None,
+        batch: int = BATCH,
+        comment_batch: int = COMMENT_BATCH,
+        now: Callable[[], datetime] = clock.now,
+    ) -> None:
+        self.desk, self.o = desk, options
+        self.progress = progress or (lambda phase, done, total: None)
+        self.batch, self.comment_batch, self.now = batch, comment_batch, now
+        sources.check_file(options.path)
+        if options.comments is not None:
+            sources.check_file(options.comments, "the comments file")
+        for column, name in options.mapping.items():
+            if name not in presets.FIELDS:
+                raise InvalidInput(
+                    f"--map {quoted(column)}={quoted(name)}: no field '{quoted(name)}'; the "
+                    f"fields are {', '.join(presets.FIELDS)}"
+                )
+
+    # -- the whole import ------------------------------------------------------------
+
+    def run(self) -> Result:
+        me = self.desk.whoami()
+        refusal = permissions.may_manage(Person(me.handle, me.role, me.team), "import")
+        if refusal is not None:
+            raise Forbidden(refusal)
+        policy = self.desk.refresh_policy()
+        self.rules, self.ladder = policy.sla, Ladder(policy.alerts)
+        store = self.desk.store
+        with store.read() as s:
+            agents = bulk.agents(s)
+            teams = bulk.team_ids(s)
+            self.actor_id = next(a[0] for a in agents if a[1] == me.handle)
+        self.people = People.of(agents, teams)
+        result = Result(self.o.path.name, dry_run=self.o.dry_run)
+        warnings = Warnings()
+        total, bad = self._check(warnings, result)
+        result.warnings = warnings.lines()
+        if bad and not self.o.skip_bad:
+            shown = _named(bad)
+            rest = result.rejected - shown.count("line ")
+            more = f" (and {rest} more)" if rest else ""
+            raise InvalidInput(
+                f"{self.o.path.name}: {result.rejected} bad record"
+                f"{'s' if result.rejected != 1 else ''}, nothing imported: {shown}{more}; "
+                "fix them, or --skip-bad imports the rest (the bad to a rejects file)"
+            )
+        if self.o.dry_run:
+            return self._dry(result, total)
+        try:
+            return self._write(result, total)
+        except IntegrityError:  # PostgreSQL: another import wrote these very rows meanwhile
+            raise Refused(
+                f"another import is bringing in the same tickets as {self.o.path.name}; "
+                "run this one again once it ends (it continues where the other left off)"
+            ) from None
+
+    def _check(self, warnings: Warnings, result: Result) -> tuple[int, list[tuple[int, str]]]:
+        """Pass 1: every record shaped; the bad ones (line, why), all written to the rejects
+        file when skipping them."""
+        shaper = Shaper(self.o.preset, self.o.mapping, self.people, warnings)
+        bad: list[tuple[int, str]] = []
+        rejects = _Rejects(rejects_path(self.o.path)) if self.o.skip_bad else None
+        total = 0
+        for line, record in sources.records(self.o.path, self.o.kind):
+            total += 1
+            try:
+                shaper.ticket(line, record)
+            except BadRecord as exc:
+                result.rejected += 1
+                if len(bad) < SHOWN_BAD:
+                    bad.append((line, str(exc)))
+                if rejects is not None:
+                    rejects.add(line, str(exc), record)
+            if total % 10_000 == 0:
+                self.progress("checking", total, 0)
+        if self.o.comments is not None:
+            shape = CommentShaper(self.people, warnings)
+            for line, record in sources.records(self.o.comments, self._comment_kind()):
+                try:
+                    shape.comment(line, record)
+                except BadRecord as exc:
+                    result.rejected += 1
+                    if len(bad) < SHOWN_BAD:
+                        bad.append((line, f"{self.o.comments.name}: {exc}"))
+                    if rejects is not None:
+                        rejects.add(line, f"{self.o.comments.name}: {exc}", record)
+        if rejects is not None:
+            result.rejects = rejects.close()
+        result.records = total
+        return total, bad
+
+    def _comment_kind(self) -> str:
+        assert self.o.comments is not None
+        return sources.kind_of(self.o.comments, None)
+
+    def _good(self, shaper: Shaper) -> Iterator[TicketIn]:
+        for line, record in sources.records(self.o.path, self.o.kind):
+            try:
+                yield shaper.ticket(line, record)
+            except BadRecord:
+                continue
+
+    def _dry(self, result: Result, total: int) -> Result:
+        shaper = Shaper(self.o.preset, self.o.mapping, self.people, Warnings())
+        good = self._good(shaper)
+        with self.desk.store.read() as s:
+            while chunk := list(islice(good, self.batch)):
+                here = bulk.tickets_by_external_id(s, [t.external_id for t in chunk])
+                result.existing += len(here)
+                result.created += len(chunk) - len(here)
+        return result
+
+    # -- pass 2 ----------------------------------------------------------------------
+
+    def _source(self) -> str:
+        o = self.o
+        mapping = json.dumps(sorted(o.mapping.items()))
+        return sources.digest(o.path, o.comments, o.kind, o.preset.name, mapping, str(o.skip_bad))
+
+    def _write(self, result: Result, total: int) -> Result:
+        store, source = self.desk.store, self._source()
+        now = self.now()
+        with store.write() as s:
+            mark = bulk.checkpoint(s, source)
+            if mark is None:
+                mark = {
+                    "source": source,
+                    "name": self.o.path.name,
+                    "phase": "tickets",
+                    "line": 0,
+                    "base_id": bulk.newest_ticket_id(s),
+                    "created": 0,
+                    "existing": 0,
+                    "rejected": result.rejected,
+                    "comments": 0,
+                    "started_at": now,
+                    "updated_at": now,
+                }
+                bulk.start_checkpoint(s, mark)
+            elif mark["phase"] != "done":
+                result.resumed = True
+        if mark["phase"] == "done":
+            result.created, result.existing = mark["created"], mark["existing"]
+            result.comments, result.warnings = mark["comments"], []
+            result.done_before = mark["updated_at"]
+            return result
+        self.base_id = int(mark["base_id"])
+        result.created, result.existing = int(mark["created"]), int(mark["existing"])
+        result.comments = int(mark["comments"])
+        if mark["phase"] == "tickets":
+            self._tickets(source, int(mark["line"]), result, total)
+            mark["line"] = 0
+        if self.o.comments is not None:
+            self._comments(source, int(mark["line"]), result)
+        with store.write() as s:
+            bulk.save_checkpoint(s, source, phase="done", updated_at=self.now())
+        return result
+
+    def _tickets(self, source: str, after: int, result: Result, total: int) -> None:
+        shaper = Shaper(self.o.preset, self.o.mapping, self.people, Warnings())
+        good = self._good(shaper)
+        done = 0
+        while chunk := list(islice(good, self.batch)):
+            done += len(chunk)
+            fresh = [t for t in chunk if t.line > after]
+            if fresh:
+                with self.desk.store.write() as s:
+                    made, here = self._batch(s, fresh)
+                    result.created += made
+                    result.existing += here
+                    bulk.save_checkpoint(
+                        s,
+                        source,
+                        line=fresh[-1].line,
+                        created=result.created,
+                        existing=result.existing,
+                        updated_at=self.now(),
+                    )
+            self.progress("tickets", done, total - result.rejected)
+        with self.desk.store.write() as s:
+            bulk.save_checkpoint(s, source, phase="comments", line=0, updated_at=self.now())
+
+    def _batch(self, s: Session, chunk: Sequence[TicketIn]) -> tuple[int, int]:
+        """One batch of tickets written; (made, here already)."""
+        now = self.now()
+        bulk.widen_cache(s)
+        here = bulk.tickets_by_external_id(s, [t.external_id for t in chunk])
+        todo = [t for t in chunk if t.external_id not in here]
+        if not todo:
+            return 0, len(here)
+        customers = bulk.ensure_named(
+            s, bulk.CUSTOMERS, "name", [t.customer for t in todo if t.customer], tier="standard"
+        )
+        tiers = bulk.customer_tiers(s, list(customers.values()))
+        categories = bulk.ensure_named(
+            s, bulk.CATEGORIES, "path", [t.category for t in todo if t.category]
+        )
+        contacts = self._contacts(s, todo, customers, now)
+        first = bulk.reserve_numbers(s, len(todo))
+        rows, plans = [], []
+        for i, t in enumerate(todo):
+            customer_id = customers.get(t.customer) if t.customer else None
+            row, plan = self._ticket_row(
+                t, first + i, customer_id, tiers, categories, contacts, now
+            )
+            rows.append(row)
+            plans.append(plan)
+        bulk.insert_rows(s, bulk.TICKETS, rows)
+        ids = bulk.tickets_by_external_id(s, [t.external_id for t in todo])
+        events, alerts = [], []
+        login, name = login_of(s), self.o.path.name
+        for t, plan in zip(todo, plans, strict=True):
+            ticket_id = ids[t.external_id]
+            events += self._events(ticket_id, t, login, name)
+            alerts += [_alert(ticket_id, t, m) for m in plan]
+        bulk.insert_rows(s, bulk.EVENTS, events)
+        bulk.insert_rows(s, bulk.ALERTS, alerts)
+        bulk.record_changes(s, list(ids.values()), "created", now)
+        return len(todo), len(here)
+
+    def _contacts(
+        self, s: Session, todo: Sequence[TicketIn], customers: dict[str, int], now: datetime
+    ) -> dict[str, int]:
+        wanted = [t for t in todo if t.requester_email]
+        known = bulk.contacts_by_address(s, [t.requester_email for t in wanted])  # type: ignore[misc]
+        new: dict[str, tuple[str, str, int | None]] = {}
+        for t in wanted:
+            email = t.requester_email
+            assert email is not None
+            if email not in known and email not in new:
+                label = t.requester_name or email.split("@")[0]
+                new[email] = (email, label, customers.get(t.customer) if t.customer else None)
+        known.update(bulk.add_contacts(s, list(new.values()), now))
+        return known
+
+    def _ticket_row(
+        self,
+        t: TicketIn,
+        number: int,
+        customer_id: int | None,
+        tiers: dict[int, str],
+        categories: dict[str, int],
+        contacts: dict[str, int],
+        now: datetime,
+    ) -> tuple[dict[str, Any], list[Any]]:
+        """The ticket's row with its SLA columns, and the ladder's past marks (to store as
+        fired: nobody is told of them)."""
+        paused = t.updated_at if t.status in self.rules.pause_on else None
+        status_at = t.closed_at or t.solved_at or t.updated_at
+        facts = ClockFacts(
+            created_at=t.created_at,
+            priority=t.priority,
+            tier=tiers.get(customer_id) if customer_id else None,
+            category=t.category,
+            channel=t.channel,
+            first_response_at=t.first_response_at,
+            resolved_at=t.solved_at,
+            paused_at=paused,
+        )
+        sla = SlaClock(self.rules, facts)
+        lf = LadderFacts(
+            id=0,
+            status=t.status,
+            assigned=t.assignee_id is not None,
+            created_at=t.created_at,
+            assigned_at=t.created_at if t.assignee_id is not None else None,
+            status_at=status_at,
+            resolved_at=t.solved_at,
+        )
+        running = sla if t.status != "closed" else None
+        marks = self.ladder.marks(lf, running)
+        past = [m for m in marks if m.at <= now]
+        upcoming = [m.at for m in marks if m.at > now]
+        if not self.ladder.rules.enabled:
+            past, upcoming = [], [a for a in [sla.next_threshold(now)] if a]
+        next_due, at_risk = queue_marks(sla)  # (None, None) once solved
+        row = {
+            "number": number,
+            "title": t.title,
+            "description": t.description,
+            "category_id": categories.get(t.category) if t.category else None,
+            "priority": t.priority,
+            "status": t.status,
+            "customer_id": customer_id,
+            "channel": t.channel,
+            "tags": t.tags,
+            "assignee_id": t.assignee_id,
+            "team_id": t.team_id,
+            "created_at": t.created_at,
+            "updated_at": t.updated_at,
+            "first_response_at": t.first_response_at,
+            "resolved_at": t.solved_at,
+            "closed_at": t.closed_at,
+            "first_response_due_at": sla.first_response_due(),
+            "resolution_due_at": sla.resolution_due(),
+            "paused_at": paused,
+            "pause_credit_seconds": 0,
+            "next_check_at": min(upcoming) if upcoming else None,
+            "next_due_at": next_due,
+            "at_risk_at": at_risk,
+            "escalation_level": 0,
+            "reopen_count": 0,
+            "impact": None,
+            "assigned_at": lf.assigned_at,
+            "status_at": status_at,
+            "escalated_at": None,
+            "escalated_to": None,
+            "requester_id": contacts.get(t.requester_email) if t.requester_email else None,
+            "external_id": t.external_id,
+            "version": 1,
+        }
+        return row, past
+
+    def _events(self, ticket_id: int, t: TicketIn, login: str, name: str) -> list[dict[str, Any]]:
+        """The ticket's audit trail as it was lived, each event marked imported."""
+        why = f"imported from {name}"
+        steps: list[tuple[datetime, str, dict[str, Any] | None, dict[str, Any]]] = [
+            (
+                t.created_at,
+                "created",
+                None,
+                {
+                    "title": t.title,
+                    "status": "new",
+                    "priority": t.priority,
+                    "external_id": t.external_id,
+                    "imported": True,
+                },
+            )
+        ]
+        if t.first_response_at is not None:
+            answered = clock.iso(t.first_response_at)
+            steps.append(
+                (
+                    t.first_response_at,
+                    "reply",
+                    {"first_response_at": None},
+                    {"first_response_at": answered, "imported": True},
+                )
+            )
+        if t.status in ("assigned", "in_progress", "pending"):
+            steps.append(
+                (
+                    t.updated_at,
+                    "status",
+                    {"status": "new"},
+                    {"status": t.status, "assignee": t.assignee, "imported": True},
+                )
+            )
+        if t.solved_at is not None:
+            steps.append(
+                (
+                    t.solved_at,
+                    "status",
+                    {"status": "new"},
+                    {"status": "resolved", "assignee": t.assignee, "imported": True},
+                )
+            )
+        if t.closed_at is not None:
+            steps.append(
+                (
+                    t.closed_at,
+                    "status",
+                    {"status": "resolved"},
+                    {"status": "closed", "imported": True},
+                )
+            )
+        steps.sort(key=lambda step: step[0])
+        out: list[dict[str, Any]] = []
+        prev: str | None = None
+        for at, kind, old, new in steps:
+            content: dict[str, Any] = {
+                "ticket_id": ticket_id,
+                "actor_id": self.actor_id,
+                "at": at,
+                "kind": kind,
+                "old": old,
+                "new": new,
+                "reason": why,
+                "login": login,
+            }
+            digest = event_hash(prev, **content)
+            out.append({**content, "prev_hash": prev, "hash": digest})
+            prev = digest
+        return out
+
+    # -- comments --------------------------------------------------------------------
+
+    def _comments(self, source: str, after: int, result: Result) -> None:
+        assert self.o.comments is not None
+        shape = CommentShaper(self.people, Warnings())
+
+        def good() -> Iterator[CommentIn]:
+            assert self.o.comments is not None
+            for line, record in sources.records(self.o.comments, self._comment_kind()):
+                try:
+                    yield shape.comment(line, record)
+                except BadRecord:
+                    continue
+
+        stream = good()
+        while chunk := list(islice(stream, self.comment_batch)):
+            fresh = [c for c in chunk if c.line > after]
+            if not fresh:
+                continue
+            with self.desk.store.write() as s:
+                bulk.widen_cache(s)
+                ids = bulk.tickets_by_external_id(
+                    s, [c.external_id for c in fresh], after_id=self.base_id
+                )
+                rows = [
+                    {
+                        "ticket_id": ids[c.external_id],
+                        "author_id": c.author_id,
+                        "kind": c.kind,
+                        "body": c.body,
+                        "created_at": c.created_at,
+                    }
+                    for c in fresh
+                    if c.external_id in ids
+                ]
+                bulk.insert_rows(s, bulk.COMMENTS, rows)
+                result.comments += len(rows)
+                result.comments_left_out += len(fresh) - len(rows)
+                bulk.save_checkpoint(
+                    s, source, line=fresh[-1].line, comments=result.comments, updated_at=self.now()
+                )
+            self.progress("comments", result.comments, 0)
+
+
+def _named(bad: Sequence[tuple[int, str]], room: int = 150) -> str:
+    """The first bad records by line and why, as many as fit in ``room`` (one fits always)."""
+    text = ""
+    for line, why in bad:
+        part = f"line {line}: {why}"
+        if text and len(text) + len(part) > room:
+            break
+        text = f"{text}; {part}" if text else part
+    return text
+
+
+def _alert(ticket_id: int, t: TicketIn, mark: Any) -> dict[str, Any]:
+    """A past rung stored as fired at its moment: no one told, nothing done."""
+    return {
+        "dedupe_key": mark.key(ticket_id),
+        "ticket_id": ticket_id,
+        "rung": mark.rung,
+        "threshold": mark.threshold,
+        "clock": mark.clock,
+        "level": RUNGS[mark.rung].level,
+        "due_at": mark.base if mark.clock else None,
+        "at": mark.at,
+        "fired_at": mark.at,
+        "late": False,
+        "held": mark.held_from is not None,
+        "recipients": [],
+        "summary": f"{mark.rung.replace('_', ' ')} before the import (no one told)",
+    }
+
+
+class _Rejects:
+    """The bad records, as they were, with their line and why."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.jsonl = path.suffix == ".jsonl"
+        self.file = path.open("w", newline="", encoding="utf-8")
+        self.writer: Any = None
+        self.count = 0
+
+    def add(self, line: int, why: str, record: dict[str, Any]) -> None:
+        self.count += 1
+        record = {k: v for k, v in record.items() if not k.startswith("\0")}
+        if self.jsonl:
+            self.file.write(
+                json.dumps({"_line": line, "_reason": why, **record}, default=str) + "\n"
+            )
+            return
+        if self.writer is None:
+            self.writer = csv.writer(self.file)
+            self.writer.writerow(["line", "reason", *record.keys()])
+        self.writer.writerow([line, why, *record.values()])
+
+    def close(self) -> Path | None:
+        self.file.close()
+        if not self.count:
+            self.path.unlink()
+            return None
+        return self.path

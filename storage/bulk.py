@@ -1,0 +1,321 @@
+"""Set-based writes and reads for import and export (``core.transfer``): many rows per
+statement through the tables themselves, not the ORM (no identity map, no per-row
+bookkeeping; a ticket's version stays 1), and reads in id order, a batch at a time.
+
+Inserts go as one executemany (SQLite) or SQLAlchemy's multi-row VALUES with RETURNING
+(PostgreSQL through psycopg), in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, func, insert, or_, select, text, update
+from sqlmodel import Session
+
+from deskline.storage.changes import CHANNEL
+from deskline.storage.columns import UtcDateTime
+from deskline.storage.models import (
+    Agent,
+    Alert,
+    Category,
+    Change,
+    Comment,
+    Contact,
+    ContactEmail,
+    Customer,
+    Event,
+    ImportCheckpoint,
+    KeyCounter,
+    Team,
+    Ticket,
+)
+
+TICKETS: Any = Ticket.__table__  # type: ignore[attr-defined]
+COMMENTS: Any = Comment.__table__  # type: ignore[attr-defined]
+EVENTS: Any = Event.__table__  # type: ignore[attr-defined]
+ALERTS: Any = Alert.__table__  # type: ignore[attr-defined]
+CHANGES: Any = Change.__table__  # type: ignore[attr-defined]
+CONTACTS: Any = Contact.__table__  # type: ignore[attr-defined]
+EMAILS: Any = ContactEmail.__table__  # type: ignore[attr-defined]
+CUSTOMERS: Any = Customer.__table__  # type: ignore[attr-defined]
+CATEGORIES: Any = Category.__table__  # type: ignore[attr-defined]
+TEAMS: Any = Team.__table__  # type: ignore[attr-defined]
+AGENTS: Any = Agent.__table__  # type: ignore[attr-defined]
+CHECKPOINTS: Any = ImportCheckpoint.__table__  # type: ignore[attr-defined]
+COUNTER: Any = KeyCounter.__table__  # type: ignore[attr-defined]
+
+LOOKUP = 500  # values per IN (...): well under SQLite's bound-parameter limit
+
+
+def _chunks(values: Sequence[Any], size: int = LOOKUP) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def insert_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """``rows`` (all with the same keys) into ``table`` in one executemany of the driver's
+    own: each value made what the column type would make of it (UTC timestamps naive on
+    SQLite, JSON as text), without SQLAlchemy's per-value processing, which cost an
+    import more than the inserts themselves."""
+    if not rows:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    names = list(rows[0])
+    convert = [_converter(table.c[name].type, dialect.name) for name in names]
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join([mark] * len(names))})"
+    )
+    todo = [(i, f) for i, f in enumerate(convert) if f is not None]
+    params = []
+    for row in rows:
+        values = list(row.values())  # every row has the keys in one order
+        for i, f in todo:
+            if values[i] is not None:
+                values[i] = f(values[i])
+        params.append(tuple(values))
+    conn.exec_driver_sql(sql, params)
+
+
+def _sqlite_time(value: datetime) -> str:
+    """As SQLAlchemy stores a naive UTC time in SQLite: microseconds always written."""
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given to the store; use UTC")
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value)
+
+
+def _converter(kind: Any, dialect: str) -> Callable[[Any], Any] | None:
+    """What the column type does to a value on its way in (None: nothing)."""
+    if isinstance(kind, UtcDateTime):
+        return _sqlite_time if dialect == "sqlite" else _aware
+    if isinstance(kind, JSON):
+        return _json
+    return None
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r} given to the store; use UTC")
+    return value
+
+
+def insert_returning(
+    session: Session, table: Any, rows: Sequence[dict[str, Any]], key: str
+) -> dict[Any, int]:
+    """``rows`` into ``table``; each row's new id by its ``key`` column."""
+    if not rows:
+        return {}
+    stmt = insert(table).returning(table.c.id, table.c[key], sort_by_parameter_order=True)
+    return {k: i for i, k in session.connection().execute(stmt, list(rows))}
+
+
+def widen_cache(session: Session) -> None:
+    """SQLite: a 64 MB page cache on this connection (2 MB by default), so the ticket
+    table's many indexes stay in memory while a bulk of rows goes in."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("PRAGMA cache_size=-65536")
+
+
+def reserve_numbers(session: Session, count: int) -> int:
+    """Take ``count`` ticket numbers at once (never reused); returns the first."""
+    stmt = (
+        update(COUNTER)
+        .where(COUNTER.c.name == "ticket")
+        .values(value=COUNTER.c.value + count)
+        .returning(COUNTER.c.value)
+    )
+    last = int(session.connection().execute(stmt).scalar_one())
+    return last - count + 1
+
+
+def newest_ticket_id(session: Session) -> int:
+    return int(
+        session.connection().execute(select(func.coalesce(func.max(TICKETS.c.id), 0))).scalar_one()
+    )
+
+
+def tickets_by_external_id(
+    session: Session, external_ids: Sequence[str], *, after_id: int = 0
+) -> dict[str, int]:
+    """Ticket ids by external id, of those here (only tickets with an id above ``after_id``)."""
+    found: dict[str, int] = {}
+    for part in _chunks(list(dict.fromkeys(external_ids))):
+        stmt = select(TICKETS.c.external_id, TICKETS.c.id).where(
+            TICKETS.c.external_id.in_(part), TICKETS.c.id > after_id
+        )
+        found.update({e: i for e, i in session.connection().execute(stmt)})
+    return found
+
+
+def ids_by(session: Session, table: Any, column: str, values: Sequence[str]) -> dict[str, int]:
+    """Row ids of ``table`` by the value of its unique ``column``, for those there."""
+    found: dict[str, int] = {}
+    for part in _chunks(list(dict.fromkeys(values))):
+        stmt = select(table.c[column], table.c.id).where(table.c[column].in_(part))
+        found.update({v: i for v, i in session.connection().execute(stmt)})
+    return found
+
+
+def ensure_named(
+    session: Session, table: Any, column: str, values: Sequence[str], **defaults: Any
+) -> dict[str, int]:
+    """Row ids by ``column`` for ``values``, the missing ones made (with ``defaults``)."""
+    found = ids_by(session, table, column, values)
+    missing = [v for v in dict.fromkeys(values) if v not in found]
+    found.update(
+        insert_returning(session, table, [{column: v, **defaults} for v in missing], column)
+    )
+    return found
+
+
+def customer_tiers(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for part in _chunks(list(set(ids))):
+        stmt = select(CUSTOMERS.c.id, CUSTOMERS.c.tier).where(CUSTOMERS.c.id.in_(part))
+        found.update(dict(session.connection().execute(stmt).all()))
+    return found
+
+
+def contacts_by_address(session: Session, addresses: Sequence[str]) -> dict[str, int]:
+    """Contact ids by (lower-case) address, for those known."""
+    found: dict[str, int] = {}
+    for part in _chunks(list(dict.fromkeys(addresses))):
+        stmt = select(EMAILS.c.address, EMAILS.c.contact_id).where(EMAILS.c.address.in_(part))
+        found.update(dict(session.connection().execute(stmt).all()))
+    return found
+
+
+def add_contacts(
+    session: Session, people: Sequence[tuple[str, str, int | None]], now: datetime
+) -> dict[str, int]:
+    """New contacts (address, name, customer id), one address each; ids by address."""
+    if not people:
+        return {}
+    rows = [
+        {"name": name, "customer_id": c, "phone": None, "created_at": now} for _, name, c in people
+    ]
+    stmt = insert(CONTACTS).returning(CONTACTS.c.id, sort_by_parameter_order=True)
+    ids = [i for (i,) in session.connection().execute(stmt, rows)]
+    insert_rows(
+        session,
+        EMAILS,
+        [{"contact_id": i, "address": a} for i, (a, _, _) in zip(ids, people, strict=True)],
+    )
+    return {a: i for i, (a, _, _) in zip(ids, people, strict=True)}
+
+
+def agents(session: Session) -> list[tuple[int, str, str, str | None, int | None]]:
+    """Every agent: (id, handle, name, email, team id)."""
+    stmt = select(AGENTS.c.id, AGENTS.c.handle, AGENTS.c.name, AGENTS.c.email, AGENTS.c.team_id)
+    return [tuple(r) for r in session.connection().execute(stmt)]  # type: ignore[misc]
+
+
+def team_ids(session: Session) -> dict[str, int]:
+    """Every team's id by its name."""
+    return dict(session.connection().execute(select(TEAMS.c.name, TEAMS.c.id)).all())
+
+
+def record_changes(session: Session, ticket_ids: Sequence[int], kind: str, at: datetime) -> None:
+    """The change feed's rows for many tickets, as ``changes.record`` writes them (call it
+    last: on PostgreSQL the feed's lock is held from here to commit, and listeners told)."""
+    if not ticket_ids:
+        return
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("LOCK TABLE change IN EXCLUSIVE MODE"))
+    insert_rows(session, CHANGES, [{"ticket_id": t, "at": at, "kind": kind} for t in ticket_ids])
+    if postgres:
+        session.execute(select(func.pg_notify(CHANNEL, func.current_schema())))
+
+
+# -- the checkpoint ----------------------------------------------------------------------
+
+
+def checkpoint(session: Session, source: str) -> dict[str, Any] | None:
+    row = session.connection().execute(select(CHECKPOINTS).where(CHECKPOINTS.c.source == source))
+    found = row.mappings().first()
+    return dict(found) if found else None
+
+
+def start_checkpoint(session: Session, values: dict[str, Any]) -> None:
+    insert_rows(session, CHECKPOINTS, [values])
+
+
+def save_checkpoint(session: Session, source: str, **values: Any) -> None:
+    session.connection().execute(
+        update(CHECKPOINTS).where(CHECKPOINTS.c.source == source).values(**values)
+    )
+
+
+# -- reading for export ------------------------------------------------------------------
+
+
+def ticket_batches(
+    session: Session, *, since: datetime | None, statuses: Sequence[str] | None, size: int
+) -> Iterator[list[dict[str, Any]]]:
+    """Tickets with the names they point at, in id order, ``size`` at a time (keyset: a
+    batch never holds more, whatever the desk's size); ``since``: updated at or after."""
+    assignee, contact = AGENTS.alias("assignee"), CONTACTS.alias("asker")
+    first_email = (
+        select(func.min(EMAILS.c.address))
+        .where(EMAILS.c.contact_id == TICKETS.c.requester_id)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            TICKETS,
+            assignee.c.handle.label("assignee"),
+            TEAMS.c.name.label("team"),
+            CUSTOMERS.c.name.label("customer"),
+            CATEGORIES.c.path.label("category"),
+            contact.c.name.label("requester_name"),
+            first_email.label("requester_email"),
+        )
+        .outerjoin(assignee, TICKETS.c.assignee_id == assignee.c.id)
+        .outerjoin(TEAMS, TICKETS.c.team_id == TEAMS.c.id)
+        .outerjoin(CUSTOMERS, TICKETS.c.customer_id == CUSTOMERS.c.id)
+        .outerjoin(CATEGORIES, TICKETS.c.category_id == CATEGORIES.c.id)
+        .outerjoin(contact, TICKETS.c.requester_id == contact.c.id)
+    )
+    if since is not None:
+        stmt = stmt.where(or_(TICKETS.c.updated_at >= since, TICKETS.c.created_at >= since))
+    if statuses:
+        stmt = stmt.where(TICKETS.c.status.in_(list(statuses)))
+    after = 0
+    while True:
+        page = stmt.where(TICKETS.c.id > after).order_by(TICKETS.c.id).limit(size)
+        rows = [dict(r) for r in session.connection().execute(page).mappings()]
+        if not rows:
+            return
+        yield rows
+        after = rows[-1]["id"]
+
+
+def comments_of(session: Session, ticket_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The comments of these tickets (not the desk's own system lines), oldest first."""
+    stmt = (
+        select(
+            COMMENTS.c.ticket_id,
+            COMMENTS.c.kind,
+            COMMENTS.c.body,
+            COMMENTS.c.created_at,
+            AGENTS.c.handle.label("author"),
+        )
+        .outerjoin(AGENTS, COMMENTS.c.author_id == AGENTS.c.id)
+        .where(COMMENTS.c.ticket_id.in_(list(ticket_ids)), COMMENTS.c.kind != "system")
+        .order_by(COMMENTS.c.ticket_id, COMMENTS.c.created_at, COMMENTS.c.id)
+    )
+    return [dict(r) for r in session.connection().execute(stmt).mappings()]

@@ -1,0 +1,176 @@
+"""``deskline import`` and ``deskline export``: another desk's tickets brought in as history,
+and this desk's written out in the same columns."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, print_line, say, session_of
+
+app = Commands()
+
+FORMATS = ("csv", "xlsx", "jsonl", "zendesk", "freshdesk")
+
+
+@contextmanager
+def _bar(label: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A rich.progress bar on a terminal (stderr); nothing in a pipe."""
+    if not sys.stderr.isatty():
+        yield lambda phase, done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def show(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(f"{label} {phase}", total=total or None)
+            bar.update(tasks[phase], completed=done, total=total or None)
+
+        yield show
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The tickets: CSV, XLSX or JSON lines.")
+    ],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="csv, xlsx, jsonl (deskline's columns), zendesk or freshdesk (their "
+            "exports' columns and codes); default: by the file's suffix, deskline's columns.",
+        ),
+    ] = None,
+    comments: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Comments: external_id, author, public (true/false), created_at, body.",
+        ),
+    ] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map", metavar="COLUMN=FIELD", help="Read the file's COLUMN as FIELD; repeat."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and count; write nothing.")
+    ] = False,
+    skip_bad: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad", help="Import the good records; the bad go to FILE.rejects.csv beside it."
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import tickets from another desk or a spreadsheet (admins), as history: their past
+    times, SLA clocks and audit kept, no alerts for the past. Run it again to continue a
+    stopped import; tickets already here (by external id) are left as they are."""
+    from deskline.core.transfer import presets, sources
+    from deskline.core.transfer.load import Importer, Options
+
+    if format is not None and format not in FORMATS:
+        fail(f"--format {format}: use one of {', '.join(FORMATS)}")
+    pairs: dict[str, str] = {}
+    for given in mapping or []:
+        column, sep, name = given.partition("=")
+        if not sep or not column.strip() or not name.strip():
+            fail(f"--map {given}: write it as COLUMN=FIELD, e.g. --map Ticket=external_id")
+        pairs[column.strip()] = name.strip()
+    preset = presets.PRESETS.get(format or "", presets.DESKLINE)
+    kind = sources.kind_of(file, format if format in sources.KINDS else None)
+    options = Options(file, kind, preset, comments, pairs, skip_bad, dry_run)
+    session = session_of(ctx)
+    desk = session.desk()
+    with _bar("import") as show:
+        importer = Importer(desk, options, progress=show)
+        result = importer.run()
+
+    def human() -> None:  # the warnings are notices (stderr); what was done is the output
+        for line in result.lines():
+            if line.startswith("column "):
+                say(line)
+            else:
+                print_line(line)
+
+    emit(result.to_json(), as_json, human)
+
+
+@app.command("export")
+def export_(
+    ctx: typer.Context,
+    format: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="csv, jsonl or xlsx.")
+    ] = "csv",
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Only tickets created or updated since (any status)."),
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Every ticket, not only open ones.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Write here (default: stdout; XLSX needs it)."),
+    ] = None,
+    comments: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Write the tickets' comments here too.")
+    ] = None,
+) -> None:
+    """Export tickets (directors and admins) in import's columns: open ones, --all, or
+    --since DATE; it streams, so any desk's size fits."""
+    from deskline.core.transfer.export import FORMATS as KINDS
+    from deskline.core.transfer.export import export
+
+    if format not in KINDS:
+        fail(f"--format {format}: use one of {', '.join(KINDS)}")
+    if format == "xlsx" and out is None:
+        fail("--format xlsx needs --out FILE (a workbook is not text for stdout)")
+    when = None
+    if since is not None:
+        when = _since(since)
+    desk = session_of(ctx).desk()
+    with _bar("export") as show:
+        done = export(
+            desk,
+            out if out is not None else sys.stdout,
+            kind=format,
+            since=when,
+            every=every,
+            comments=comments,
+            progress=lambda n: show("tickets", n, 0),
+        )
+    if out is not None or comments is not None:
+        say(f"exported {done.tickets} tickets and {done.comments} comments")
+
+
+def _since(text: str) -> datetime:
+    from deskline.core.errors import InvalidInput
+    from deskline.core.transfer.rows import BadRecord, parse_time
+
+    try:
+        at = parse_time(text)
+    except BadRecord:
+        at = None
+    if at is None:
+        raise InvalidInput(f"--since {text}: use a date like 2026-01-31 or 2026-01-31T09:00Z")
+    return at
