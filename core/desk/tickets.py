@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -15,7 +16,7 @@ from sqlmodel import Session
 
 from deskline.core import clock
 from deskline.core.alerts.ladder import AlertRules, Ladder
-from deskline.core.desk import fields, workflow
+from deskline.core.desk import fields, macros, workflow
 from deskline.core.desk.audit import add_comment, record_event
 from deskline.core.desk.facts import clock_facts, ladder_facts, queue_marks
 from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView
@@ -36,7 +37,7 @@ from deskline.core.sla.defaults import default_rules
 from deskline.storage import alerts as alert_rows
 from deskline.storage import changes, queries, workload
 from deskline.storage import contacts as contact_rows
-from deskline.storage.models import Agent, Category, Contact, Customer, Ticket
+from deskline.storage.models import Agent, Category, Contact, Customer, Team, Ticket
 from deskline.storage.queries import TicketRow
 from deskline.storage.store import Store
 
@@ -433,71 +434,83 @@ class Desk:
         reason = reason.strip() if reason else None
         with self._change(key, expected_version) as c:
             self._may(c, "work")
-            t = c.ticket
-            current = Status(t.status)
-            workflow.check_transition(t.key, current, target)
-            if target in workflow.NEEDS_ASSIGNEE and t.assignee_id is None:
-                raise InvalidInput(
-                    f"{t.key} has no assignee: `deskline assign {t.key} HANDLE` "
-                    f"or `deskline take {t.key}` first"
-                )
-            if target == Status.ASSIGNED and current == Status.IN_PROGRESS:
-                raise InvalidInput(
-                    f"to hand {t.key} to someone else use `deskline assign {t.key} HANDLE`"
-                )
-            if target == Status.RESOLVED and not reason:
-                raise InvalidInput(
-                    f'resolving {t.key} needs a solution note: add --reason "what fixed it"'
-                )
-            old: dict[str, Any] = {"status": current.value}
-            new: dict[str, Any] = {"status": target.value}
-            t.status = target.value
-            if target == Status.NEW:  # handed back to the team queue
-                old["assignee"] = self._handle_of(c.session, t.assignee_id)
-                new["assignee"] = None
-                t.assignee_id = None
-            if target == Status.RESOLVED:
-                t.resolved_at = c.now
-            if target == Status.CLOSED:
-                t.closed_at = c.now
-            record_event(c.session, t, c.actor, c.now, "status", old, new, reason)
+            self._move(c, target, reason)
         return self.get(key)
+
+    def _move(self, c: _Change, target: Status, reason: str | None) -> None:
+        """The status change of ``transition`` (and of a macro), checked and audited."""
+        t = c.ticket
+        current = Status(t.status)
+        workflow.check_transition(t.key, current, target)
+        if target in workflow.NEEDS_ASSIGNEE and t.assignee_id is None:
+            raise InvalidInput(
+                f"{t.key} has no assignee: `deskline assign {t.key} HANDLE` "
+                f"or `deskline take {t.key}` first"
+            )
+        if target == Status.ASSIGNED and current == Status.IN_PROGRESS:
+            raise InvalidInput(
+                f"to hand {t.key} to someone else use `deskline assign {t.key} HANDLE`"
+            )
+        if target == Status.RESOLVED and not reason:
+            raise InvalidInput(
+                f'resolving {t.key} needs a solution note: add --reason "what fixed it"'
+            )
+        old: dict[str, Any] = {"status": current.value}
+        new: dict[str, Any] = {"status": target.value}
+        t.status = target.value
+        if target == Status.NEW:  # handed back to the team queue
+            old["assignee"] = self._handle_of(c.session, t.assignee_id)
+            new["assignee"] = None
+            t.assignee_id = None
+        if target == Status.RESOLVED:
+            t.resolved_at = c.now
+        if target == Status.CLOSED:
+            t.closed_at = c.now
+        record_event(c.session, t, c.actor, c.now, "status", old, new, reason)
 
     def reply(self, key: str, text: str, *, expected_version: int | None = None) -> TicketView:
         """A public reply to the customer; the first one stops the first-response clock."""
         body = fields.text_body(text, "the reply")
         with self._change(key, expected_version) as c:
             self._may(c, "work")
-            t = c.ticket
-            if t.status == Status.CLOSED:
-                raise InvalidInput(f"{t.key} is closed: reopen it before replying")
-            comment = add_comment(c.session, t, c.actor, c.now, "reply", body)
-            old: dict[str, Any] = {}
-            new: dict[str, Any] = {"comment": comment.id}
-            mailed = outgoing.queue_reply(c.session, t, comment, self.policy.mail, c.now)
-            if mailed is not None:
-                new["mail"] = mailed
-            if t.first_response_at is None:
-                old["first_response_at"] = None
-                t.first_response_at = c.now
-                new["first_response_at"] = clock.iso(c.now)
-            record_event(c.session, t, c.actor, c.now, "reply", old or None, new)
+            self._reply(c, body)
         return self.get(key)
+
+    def _reply(self, c: _Change, body: str, more: dict[str, Any] | None = None) -> None:
+        """The public reply of ``reply`` (and of a macro: ``more`` joins its event)."""
+        t = c.ticket
+        if t.status == Status.CLOSED:
+            raise InvalidInput(f"{t.key} is closed: reopen it before replying")
+        comment = add_comment(c.session, t, c.actor, c.now, "reply", body)
+        old: dict[str, Any] = {}
+        new: dict[str, Any] = {"comment": comment.id, **(more or {})}
+        mailed = outgoing.queue_reply(c.session, t, comment, self.policy.mail, c.now)
+        if mailed is not None:
+            new["mail"] = mailed
+        if t.first_response_at is None:
+            old["first_response_at"] = None
+            t.first_response_at = c.now
+            new["first_response_at"] = clock.iso(c.now)
+        record_event(c.session, t, c.actor, c.now, "reply", old or None, new)
 
     def note(self, key: str, text: str, *, expected_version: int | None = None) -> TicketView:
         """An internal note, never shown to the customer."""
         body = fields.text_body(text, "the note")
         with self._change(key, expected_version) as c:
             self._may(c, "work")
-            comment = add_comment(c.session, c.ticket, c.actor, c.now, "note", body)
-            old: dict[str, Any] | None = None
-            new: dict[str, Any] = {"comment": comment.id}
-            if self.rules.note_counts_as_response and c.ticket.first_response_at is None:
-                old = {"first_response_at": None}
-                c.ticket.first_response_at = c.now
-                new["first_response_at"] = clock.iso(c.now)
-            record_event(c.session, c.ticket, c.actor, c.now, "note", old, new)
+            self._note(c, body)
         return self.get(key)
+
+    def _note(self, c: _Change, body: str, more: dict[str, Any] | None = None) -> None:
+        """The internal note of ``note`` (and of a macro: ``more`` joins its event)."""
+        comment = add_comment(c.session, c.ticket, c.actor, c.now, "note", body)
+        old: dict[str, Any] | None = None
+        new: dict[str, Any] = {"comment": comment.id, **(more or {})}
+        if self.rules.note_counts_as_response and c.ticket.first_response_at is None:
+            old = {"first_response_at": None}
+            c.ticket.first_response_at = c.now
+            new["first_response_at"] = clock.iso(c.now)
+        record_event(c.session, c.ticket, c.actor, c.now, "note", old, new)
 
     def change_priority(
         self,
@@ -510,16 +523,87 @@ class Desk:
         priority = fields.priority(priority)
         with self._change(key, expected_version) as c:
             self._may(c, "work")
-            t = c.ticket
-            _require_open(t, "change its priority")
-            if t.priority == priority:
-                raise Refused(f"{t.key} is already {priority}")
-            old = {"priority": t.priority}
-            t.priority = priority
-            record_event(
-                c.session, t, c.actor, c.now, "priority", old, {"priority": priority}, reason
-            )
+            self._reprioritise(c, priority, reason)
         return self.get(key)
+
+    def _reprioritise(self, c: _Change, priority: str, reason: str | None) -> None:
+        t = c.ticket
+        _require_open(t, "change its priority")
+        if t.priority == priority:
+            raise Refused(f"{t.key} is already {priority}")
+        old = {"priority": t.priority}
+        t.priority = priority
+        record_event(c.session, t, c.actor, c.now, "priority", old, {"priority": priority}, reason)
+
+    def apply_macro(
+        self, key: str, name: str, *, expected_version: int | None = None
+    ) -> TicketView:
+        """A canned reply or note (``[[macro]]`` of the desk's policy), its placeholders
+        filled from the ticket, and the status, priority and tags it sets: one transaction,
+        so the comment and the field changes land together or not at all, each audited as
+        its own use case audits it (the events name the macro)."""
+        with self._change(key, expected_version) as c:
+            macro = macros.find(self.policy.macros, name)  # the policy of this transaction
+            self._require(permissions.may_apply_macro(self._me(c), self._held(c), macro.sets()))
+            t = c.ticket
+            body = fields.text_body(macros.fill(macro, self._placeholders(c, macro)), "the macro")
+            said = {"macro": macro.name}
+            if macro.kind == "reply":
+                self._reply(c, body, said)
+            else:
+                self._note(c, body, said)
+            if macro.priority and macro.priority != t.priority:
+                self._reprioritise(c, macro.priority, macro.why)
+            if macro.status and macro.status != t.status:
+                reason = body if macro.status == Status.RESOLVED else macro.why
+                self._move(c, Status(macro.status), reason)
+            self._retag(c, macro.add_tags, macro.remove_tags, macro.why)
+        return self.get(key)
+
+    def _retag(self, c: _Change, add: Sequence[str], remove: Sequence[str], reason: str) -> bool:
+        """Add and remove tags (audited as "tags"); False when nothing changed."""
+        t = c.ticket
+        before = tuple(x for x in t.tags.split(",") if x)
+        after = macros.retag(before, add, remove)
+        if after == before:
+            return False
+        t.tags = fields.tags(after)
+        old, new = {"tags": list(before)}, {"tags": list(after)}
+        record_event(c.session, t, c.actor, c.now, "tags", old, new, reason)
+        return True
+
+    def _placeholders(self, c: _Change, macro: macros.Macro) -> dict[str, str]:
+        """What a macro's placeholders stand for on this ticket, now."""
+        t = c.ticket
+        customer, category = self._parties(c.session, t)
+        asker = c.session.get(Contact, t.requester_id) if t.requester_id else None
+        requester = contacts.view_of(c.session, asker) if asker is not None else None
+        team = c.session.get(Team, t.team_id) if t.team_id else None
+        due = ""
+        if t.resolution_due_at is not None:
+            facts = clock_facts(
+                t, customer.tier if customer else None, category.path if category else None
+            )
+            target = self.rules.target_for(
+                facts.priority, tier=facts.tier, category=facts.category, channel=facts.channel
+            )
+            zone = ZoneInfo(self.rules.calendars[target.calendar].timezone)
+            due = t.resolution_due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+        return {
+            "key": t.key,
+            "title": t.title,
+            "customer": customer.name if customer else "",
+            "requester": (
+                (requester.name or (requester.emails[0] if requester.emails else ""))
+                if requester is not None
+                else (customer.name if customer else "")
+            ),
+            "agent": c.actor.name if c.actor is not None else "",
+            "due": due,
+            "status": (macro.status or t.status).replace("_", " "),
+            "priority": macro.priority or t.priority,
+            "team": team.name if team else "",
+        }
 
     def escalate(
         self,
