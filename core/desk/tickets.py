@@ -560,7 +560,25 @@ class Desk:
             self._retag(c, macro.add_tags, macro.remove_tags, macro.why)
         return self.get(key)
 
-    def _retag(self, c: _Change, add: Sequence[str], remove: Sequence[str], reason: str) -> bool:
+    def tag(
+        self,
+        key: str,
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+        *,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> TicketView:
+        """Add and remove tags (lower case); Refused when that would change nothing."""
+        with self._change(key, expected_version) as c:
+            self._may(c, "work")
+            if not self._retag(c, add, remove, reason):
+                raise Refused(f"{c.ticket.key} has those tags already (and not the removed ones)")
+        return self.get(key)
+
+    def _retag(
+        self, c: _Change, add: Sequence[str], remove: Sequence[str], reason: str | None
+    ) -> bool:
         """Add and remove tags (audited as "tags"); False when nothing changed."""
         t = c.ticket
         before = tuple(x for x in t.tags.split(",") if x)
@@ -568,7 +586,7 @@ class Desk:
         if after == before:
             return False
         t.tags = fields.tags(after)
-        old, new = {"tags": list(before)}, {"tags": list(after)}
+        old, new = {"tags": ", ".join(before)}, {"tags": ", ".join(after)}
         record_event(c.session, t, c.actor, c.now, "tags", old, new, reason)
         return True
 

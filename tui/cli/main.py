@@ -31,6 +31,7 @@ from deskline.tui.cli import (
     agents,
     alerts,
     audit,
+    bulk,
     config,
     contacts,
     customers,
@@ -38,6 +39,7 @@ from deskline.tui.cli import (
     db,
     demo,
     log,
+    macros,
     mail,
     policy,
     replay,
@@ -55,6 +57,8 @@ if TYPE_CHECKING:
 PROG = "deskline"
 GROUPS = (
     tickets,
+    macros,
+    bulk,
     agents,
     customers,
     contacts,
