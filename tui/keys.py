@@ -21,6 +21,7 @@ REMAPPABLE = {
     "filter": "filter",
     "go_to": "go to a ticket",
     "views": "saved views",
+    "bulk": "act on the marked tickets",
     "focus_detail": "focus the detail",
     "focus_queue": "back to the queue",
     "help": "help",
@@ -32,6 +33,8 @@ REMAPPABLE = {
     "queue.page_up": "page up",
     "queue.first": "first ticket",
     "queue.last": "last ticket",
+    "queue.mark": "mark for a bulk action",
+    "queue.mark_range": "mark from the last mark to here",
 }
 
 # Keys tmux (or the terminal) swallows or cannot tell apart: ctrl+m is enter, ctrl+i is tab.

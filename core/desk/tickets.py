@@ -536,17 +536,25 @@ class Desk:
         record_event(c.session, t, c.actor, c.now, "priority", old, {"priority": priority}, reason)
 
     def apply_macro(
-        self, key: str, name: str, *, expected_version: int | None = None
+        self,
+        key: str,
+        name: str,
+        *,
+        text: str | None = None,
+        expected_version: int | None = None,
     ) -> TicketView:
         """A canned reply or note (``[[macro]]`` of the desk's policy), its placeholders
         filled from the ticket, and the status, priority and tags it sets: one transaction,
         so the comment and the field changes land together or not at all, each audited as
-        its own use case audits it (the events name the macro)."""
+        its own use case audits it (the events name the macro). ``text``: the macro's text
+        as the agent edited it (see ``fill_macro``), instead of the text filled now."""
         with self._change(key, expected_version) as c:
             macro = macros.find(self.policy.macros, name)  # the policy of this transaction
             self._require(permissions.may_apply_macro(self._me(c), self._held(c), macro.sets()))
             t = c.ticket
-            body = fields.text_body(macros.fill(macro, self._placeholders(c, macro)), "the macro")
+            if text is None:
+                text = macros.fill(macro, self._placeholders(c.session, t, c.actor, macro))
+            body = fields.text_body(text, "the macro's text")
             said = {"macro": macro.name}
             if macro.kind == "reply":
                 self._reply(c, body, said)
@@ -590,13 +598,25 @@ class Desk:
         record_event(c.session, t, c.actor, c.now, "tags", old, new, reason)
         return True
 
-    def _placeholders(self, c: _Change, macro: macros.Macro) -> dict[str, str]:
+    def fill_macro(self, key: str, name: str) -> str:
+        """A macro's text filled in for this ticket as it is now, to edit before sending
+        (``apply_macro(..., text=...)``); changes nothing."""
+        number = fields.ticket_number(key)
+        with self._read() as s:
+            macro = macros.find(self.policy.macros, name)
+            ticket = queries.ticket_by_number(s, number)
+            if ticket is None:
+                raise _not_found(key)
+            return macros.fill(macro, self._placeholders(s, ticket, self._actor(s), macro))
+
+    def _placeholders(
+        self, s: Session, t: Ticket, actor: Agent | None, macro: macros.Macro
+    ) -> dict[str, str]:
         """What a macro's placeholders stand for on this ticket, now."""
-        t = c.ticket
-        customer, category = self._parties(c.session, t)
-        asker = c.session.get(Contact, t.requester_id) if t.requester_id else None
-        requester = contacts.view_of(c.session, asker) if asker is not None else None
-        team = c.session.get(Team, t.team_id) if t.team_id else None
+        customer, category = self._parties(s, t)
+        asker = s.get(Contact, t.requester_id) if t.requester_id else None
+        requester = contacts.view_of(s, asker) if asker is not None else None
+        team = s.get(Team, t.team_id) if t.team_id else None
         due = ""
         if t.resolution_due_at is not None:
             facts = clock_facts(
@@ -616,7 +636,7 @@ class Desk:
                 if requester is not None
                 else (customer.name if customer else "")
             ),
-            "agent": c.actor.name if c.actor is not None else "",
+            "agent": actor.name if actor is not None else "",
             "due": due,
             "status": (macro.status or t.status).replace("_", " "),
             "priority": macro.priority or t.priority,

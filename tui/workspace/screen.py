@@ -30,6 +30,8 @@ from deskline.core.inert import visible
 from deskline.themes.palette import SLA_LOOK
 from deskline.tui.pump import ChangePump
 from deskline.tui.workspace import countdown
+from deskline.tui.workspace.bulk import BulkFlow
+from deskline.tui.workspace.compose import Composed, ComposeText
 from deskline.tui.workspace.countdown import CountdownPane
 from deskline.tui.workspace.detail import DetailPane
 from deskline.tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
@@ -91,6 +93,7 @@ class WorkspaceScreen(Screen[None]):
             "colon", "go_to", "Go to", id="go_to", tooltip="Go to a ticket by its key", show=False
         ),
         Binding("v", "views", "Views", id="views", tooltip="Saved views"),
+        Binding("B", "bulk", "Bulk", id="bulk", tooltip="Act on the marked tickets (space, V)"),
         Binding("enter", "focus_detail", "Detail", id="focus_detail", show=False),
         Binding("escape", "focus_queue", "Queue", id="focus_queue", show=False),
         Binding("question_mark", "help", "Help", id="help"),
@@ -139,6 +142,14 @@ class WorkspaceScreen(Screen[None]):
 
         dialog: QuickCreate
         catalog: Catalog
+
+    @dataclass
+    class MacroFilled(Message, bubble=False):
+        """A macro's text, filled in for the ticket the open reply or note dialog is on."""
+
+        dialog: ComposeText
+        name: str
+        text: str
 
     class MeKnown(Message, bubble=False):
         """My role and team are read: the keys on offer follow them."""
@@ -242,6 +253,8 @@ class WorkspaceScreen(Screen[None]):
         return self.offers(action)
 
     def offers(self, action: str) -> bool:
+        if action == "bulk":
+            return bool(self.queue_view.marked)
         need = NEEDS.get(action)
         if need is None or not self._me_known or (ticket := self._under()) is None:
             return True
@@ -289,6 +302,8 @@ class WorkspaceScreen(Screen[None]):
         view = self.views_titles.get(self.view_name, self.view_name)
         shown = f"{len(self.queue_view.numbers)}{'' if self._complete else '+'}"
         filtered = f" · filter “{self.filter_text}”" if self.filter_text else ""
+        if self.queue_view.marked:
+            filtered += f" · {len(self.queue_view.marked)} marked (B acts)"
         for name in self.query("#view-name").results(Static):
             name.update(Content(visible(f"{view} ({shown}){filtered}")), layout=False)
 
@@ -665,7 +680,7 @@ class WorkspaceScreen(Screen[None]):
         title = f"{t.key}: priority {t.priority} → {priority}, because"
         self.app.push_screen(TextEntry(title, value=typed), save)
 
-    def _text_action(self, kind: str, typed: str = "") -> None:
+    def _text_action(self, kind: str, typed: str = "", macro: str | None = None) -> None:
         if not (t := self._selected()):
             return
         use_case = self.desk.reply if kind == "reply" else self.desk.note
@@ -674,16 +689,44 @@ class WorkspaceScreen(Screen[None]):
             if kind == "reply"
             else (f"Internal note on {t.key}")
         )
+        canned = [m for m in self.desk.policy.macros if m.kind == kind]
 
-        def save(text: str | None) -> None:
-            if text:
-                self.act(
-                    f"{kind} added",
-                    lambda: use_case(t.key, text),  # comments never conflict with others
-                    retry=lambda: self._text_action(kind, text),
-                )
+        def save(done: Composed | None) -> None:
+            if done is None:
+                return
+            text, name = done.text, done.macro
+            # A macro's field changes are checked against the ticket as shown; comments
+            # never conflict with others.
+            sets = any(m.name == name and m.sets() for m in canned)
+            version = t.version if sets else None
 
-        self.app.push_screen(TextEntry(title, value=typed), save)
+            def change() -> TicketView:
+                if name is None:
+                    return use_case(t.key, text)
+                return self.desk.apply_macro(t.key, name, text=text, expected_version=version)
+
+            self.act(
+                f"{kind} added" + (f" (macro {name})" if name else ""),
+                change,
+                retry=lambda: self._text_action(kind, text, name),
+            )
+
+        dialog = ComposeText(title, value=typed, macros=canned, macro=macro)
+        dialog.on_macro = lambda box, name: self.fill_macro(box, t.key, name)
+        self.app.push_screen(dialog, save)
+
+    @work(thread=True, group="choices")
+    def fill_macro(self, dialog: ComposeText, key: str, name: str) -> None:
+        try:
+            text = self.desk.fill_macro(key, name)
+        except DesklineError as exc:
+            self.post_message(self.Refused("macro", str(exc)))
+            return
+        self.post_message(self.MacroFilled(dialog, name, text))
+
+    @on(MacroFilled)
+    def macro_filled(self, message: MacroFilled) -> None:
+        message.dialog.insert_macro(message.name, message.text)
 
     def action_reply(self) -> None:
         self._text_action("reply")
@@ -793,6 +836,18 @@ class WorkspaceScreen(Screen[None]):
                 self.load_queue(quick=True)
 
         self.app.push_screen(Choose("Saved views", choices), chosen)
+
+    @on(QueueView.Marked)
+    def marks_changed(self) -> None:
+        self.show_header()
+        self.refresh_bindings()
+
+    def action_bulk(self) -> None:
+        numbers = self.queue_view.marked_in_order
+        if not numbers:
+            self.notify("mark tickets first: space marks one, V a range", severity="warning")
+            return
+        BulkFlow(self, numbers).start()
 
     def action_focus_detail(self) -> None:
         self.query_one(DetailPane).focus()
