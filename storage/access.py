@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 from deskline.storage.models import Agent
 
 # What a ticket's work writes (create, assign, reply, route, alert, deliver, surge, lease;
-# a requester and CCs, mail taken in, a reply's outbox row); the change feed's table is
-# also locked IN EXCLUSIVE MODE, which takes UPDATE.
+# a requester and CCs, mail taken in, a reply's outbox row, a link or a merge); the change
+# feed's table is also locked IN EXCLUSIVE MODE, which takes UPDATE.
 TICKET_WORK = (
     "ticket",
     "comment",
@@ -37,7 +37,9 @@ TICKET_WORK = (
     "ticket_cc",
     "mail_message",
     "outbox",
+    "ticket_link",
 )
+UNLINK = ("ticket_link",)  # taking a related link away deletes its row
 # Columns of an agent row each role's use cases change (the rest, and new agents: admins).
 OWN_AGENT_COLUMNS = ("on_duty", "last_routed", "notify")  # one's own duty and preferences;
 # routing writes last_routed of whoever it gives a ticket to
@@ -55,14 +57,14 @@ class Privileges:
     delete: tuple[str, ...] = ()
 
 
-WORKER = Privileges(TICKET_WORK, ("event",), OWN_AGENT_COLUMNS)
-MANAGER = Privileges((*TICKET_WORK, "team"), ("event",), MANAGED_AGENT_COLUMNS)
+WORKER = Privileges(TICKET_WORK, ("event",), OWN_AGENT_COLUMNS, UNLINK)
+MANAGER = Privileges((*TICKET_WORK, "team"), ("event",), MANAGED_AGENT_COLUMNS, UNLINK)
 PRIVILEGES: dict[str, Privileges] = {
     "agent": WORKER,
     "supervisor": MANAGER,
     "director": MANAGER,
     "admin": Privileges(
-        (*TICKET_WORK, "team", "agent"), ("event", "policy"), delete=("agent", "team")
+        (*TICKET_WORK, "team", "agent"), ("event", "policy"), delete=("agent", "team", *UNLINK)
     ),
     SERVICE: Privileges(TICKET_WORK, ("event",), ("last_routed",)),
 }

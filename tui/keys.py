@@ -18,6 +18,7 @@ REMAPPABLE = {
     "note": "internal note",
     "escalate": "escalate",
     "reopen": "reopen",
+    "merge": "merge into another ticket",
     "filter": "filter",
     "go_to": "go to a ticket",
     "views": "saved views",

@@ -37,9 +37,12 @@ from deskline.core.sla.defaults import default_rules
 from deskline.storage import alerts as alert_rows
 from deskline.storage import changes, queries, workload
 from deskline.storage import contacts as contact_rows
-from deskline.storage.models import Agent, Category, Contact, Customer, Team, Ticket
+from deskline.storage import links as ticket_links
+from deskline.storage.models import Agent, Category, Comment, Contact, Customer, Team, Ticket
 from deskline.storage.queries import TicketRow
 from deskline.storage.store import Store
+
+LINK_KINDS = ("related",)  # what `deskline link` makes; "merged" is made by a merge
 
 
 @dataclass
@@ -160,7 +163,8 @@ class Desk:
             events = tuple(EventView.from_row(*r) for r in queries.audit_trail(s, ticket.id))
             view = self._view(rows[0], self.now())
             people = self._people(s, ticket)
-        return replace(view, comments=comments, events=events, **people)
+            links = tuple(_link_words(*link) for link in ticket_links.links_of(s, ticket.id))
+        return replace(view, comments=comments, events=events, links=links, **people)
 
     @staticmethod
     def _people(s: Session, ticket: Ticket) -> dict[str, Any]:
@@ -736,6 +740,122 @@ class Desk:
                 then(c.session, t, comment.id)
         return self.get(key)
 
+    # -- merging and linking -------------------------------------------------------------
+
+    def merge(
+        self,
+        key: str,
+        into: str,
+        *,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> TicketView:
+        """Merge the ticket ``key`` into ``into``, which carries on: its conversation gets a
+        copy of every comment of ``key`` (their authors and times kept) and a system comment
+        saying what came from where, its requester and CCs are copied, its SLA stays its
+        own; ``key`` closes, pointing to ``into``. One transaction, both audited. Refused
+        into itself, into a closed ticket, from one already closed, and round in a cycle."""
+        with self._changes([key, into], [expected_version, None]) as (gone, kept):
+            source, target = gone.ticket, kept.ticket
+            if source.id == target.id:
+                raise InvalidInput(f"{source.key} cannot be merged into itself")
+            me = self._me(gone)
+            self._require(permissions.may_merge(me, self._held(gone), self._held(kept)))
+            for t, what in ((source, "merge it"), (target, "merge into it")):
+                if t.status == Status.CLOSED:
+                    why = _merged_words(gone.session, t)
+                    raise Refused(f"{t.key} is {why}: reopen it to {what}")
+            seen = {source.id}
+            step: int | None = target.id
+            while step is not None:  # where the target itself was merged (then reopened)
+                if step in seen:
+                    raise Refused(
+                        f"merging {source.key} into {target.key} would make a cycle: "
+                        f"{target.key} was merged into {source.key} before"
+                    )
+                seen.add(step)
+                step = ticket_links.merged_into(gone.session, step)
+            self._merge(gone, kept, reason.strip() if reason else None)
+        return self.get(into)
+
+    def _merge(self, gone: _Change, kept: _Change, reason: str | None) -> None:
+        s, source, target, now = gone.session, gone.ticket, kept.ticket, gone.now
+        assert source.id is not None and target.id is not None
+        copied = 0
+        for comment, _ in queries.conversation(s, source.id):
+            s.add(
+                Comment(
+                    ticket_id=target.id,
+                    author_id=comment.author_id,
+                    kind=comment.kind,
+                    body=comment.body,
+                    created_at=comment.created_at,
+                )
+            )
+            copied += 1
+        said = f"Merged {source.key} into this ticket: “{source.title}”"
+        if source.description:
+            said += f"\n{source.description}"
+        add_comment(s, target, kept.actor, now, "system", said)
+        people = [source.requester_id, *(c.id for c in contact_rows.ccs(s, source.id))]
+        cc = [
+            p
+            for p in dict.fromkeys(people)
+            if p is not None and p != target.requester_id and contact_rows.add_cc(s, target.id, p)
+        ]
+        ticket_links.add(
+            s, source.id, target.id, "merged", now, gone.actor.id if gone.actor else None
+        )
+        old = {"status": source.status}
+        if source.resolved_at is None:
+            source.resolved_at = now
+        source.status, source.closed_at = Status.CLOSED.value, now
+        add_comment(s, source, gone.actor, now, "system", f"Merged into {target.key}")
+        new = {"status": source.status, "merged_into": target.key}
+        record_event(s, source, gone.actor, now, "merged", old, new, reason)
+        into: dict[str, Any] = {"merged_from": source.key, "comments": copied}
+        if cc:
+            into["cc"] = cc
+        record_event(s, target, kept.actor, now, "merged_in", None, into, reason)
+
+    def link(self, key: str, other: str, *, kind: str = "related") -> TicketView:
+        """Link two tickets as related (either way); audited on both."""
+        if kind not in LINK_KINDS:
+            raise InvalidInput(f"unknown link kind {kind!r}: use {', '.join(LINK_KINDS)}")
+        with self._changes([key, other], [None, None]) as (a, b):
+            ids = self._linkable(a, b)
+            if ticket_links.find(a.session, *ids) is not None:
+                raise Refused(f"{a.ticket.key} and {b.ticket.key} are linked already")
+            by = a.actor.id if a.actor else None
+            ticket_links.add(a.session, min(ids), max(ids), kind, a.now, by)
+            for this, that in ((a, b), (b, a)):
+                new = {kind: that.ticket.key}
+                record_event(this.session, this.ticket, this.actor, this.now, "linked", None, new)
+        return self.get(key)
+
+    def unlink(self, key: str, other: str) -> TicketView:
+        """Take a related link away (a merge stays: it is the merged ticket's history)."""
+        with self._changes([key, other], [None, None]) as (a, b):
+            found = ticket_links.find(a.session, *self._linkable(a, b))
+            if found is None:
+                raise Refused(f"{a.ticket.key} and {b.ticket.key} are not linked")
+            if found.kind == "merged":
+                raise Refused(f"{a.ticket.key} and {b.ticket.key} were merged: that stays")
+            ticket_links.remove(a.session, found)
+            for this, that in ((a, b), (b, a)):
+                old = {found.kind: that.ticket.key}
+                record_event(this.session, this.ticket, this.actor, this.now, "unlinked", old, None)
+        return self.get(key)
+
+    def _linkable(self, a: _Change, b: _Change) -> tuple[int, int]:
+        """The two tickets' ids, once my role may link them."""
+        assert a.ticket.id is not None and b.ticket.id is not None
+        if a.ticket.id == b.ticket.id:
+            raise InvalidInput(f"{a.ticket.key} cannot be linked to itself")
+        me = self._me(a)
+        self._require(permissions.may_merge(me, self._held(a), self._held(b), what="link"))
+        return a.ticket.id, b.ticket.id
+
     # -- the alert engine's automatic steps (no acting agent) ---------------------------
 
     def hand_back(self, key: str, *, reason: str, reroute: bool = True) -> TicketView:
@@ -886,34 +1006,60 @@ class Desk:
     ) -> Iterator[_Change]:
         """One writing transaction on one ticket, refusing a stale edit; ``system``: done by
         the desk itself (no acting agent), for the alert engine's automatic steps."""
-        number = fields.ticket_number(key)
+        with self._changes([key], [expected_version], system=system) as (change,):
+            yield change
+
+    @contextmanager
+    def _changes(
+        self,
+        keys: Sequence[str],
+        expected_versions: Sequence[int | None],
+        *,
+        system: bool = False,
+    ) -> Iterator[tuple[_Change, ...]]:
+        """One writing transaction on these tickets (a merge: two), each row locked (in
+        number order, so two such changes never wait on each other), each refusing a stale
+        edit and each a new version with its clocks kept and its change row."""
+        numbers = [fields.ticket_number(key) for key in keys]
         try:
             with self._write() as s:
                 actor = None if system else self._actor(s)
-                ticket = queries.ticket_by_number(s, number, for_update=True)
-                if ticket is None:
-                    raise _not_found(key)
-                if expected_version is not None and ticket.version != expected_version:
-                    raise _stale(ticket.key, expected_version, ticket.version)
-                change = _Change(s, ticket, actor, self.now())
-                status_before, assignee_before = ticket.status, ticket.assignee_id
-                yield change
-                ticket.updated_at = change.now
-                if ticket.status != status_before:
-                    ticket.status_at = change.now
-                if ticket.assignee_id is not None and ticket.assignee_id != assignee_before:
-                    ticket.assigned_at = change.now
-                # Every use case is a new version, even when no column changes value (a
-                # comment, or two edits within one clock tick): that is what stale checks see.
-                flag_modified(ticket, "updated_at")
-                self._keep_clocks(change, status_before)
+                now = self.now()
+                found: dict[int, Ticket] = {}
+                for number in sorted(set(numbers)):
+                    ticket = queries.ticket_by_number(s, number, for_update=True)
+                    if ticket is None:
+                        raise _not_found(keys[numbers.index(number)])
+                    found[number] = ticket
+                for number, expected in zip(numbers, expected_versions, strict=True):
+                    ticket = found[number]
+                    if expected is not None and ticket.version != expected:
+                        raise _stale(ticket.key, expected, ticket.version)
+                made = tuple(_Change(s, found[n], actor, now) for n in numbers)
+                before = [(c.ticket.status, c.ticket.assignee_id) for c in made]
+                yield made
+                for change, (status_before, assignee_before) in zip(made, before, strict=True):
+                    self._changed(change, status_before, assignee_before)
                 s.flush()
-                changes.record(s, [ticket.id], "updated", change.now)
+                changes.record(s, [c.ticket.id for c in made], "updated", now)
         except StaleDataError:
             raise StaleEdit(
-                f"T-{number} was changed by someone else while you edited it; "
-                "nothing was saved: reload it and try again"
+                f"{', '.join(f'T-{n}' for n in numbers)} was changed by someone else while "
+                "you edited it; nothing was saved: reload it and try again"
             ) from None
+
+    def _changed(self, change: _Change, status_before: str, assignee_before: int | None) -> None:
+        """What every change does to its ticket at its end."""
+        ticket = change.ticket
+        ticket.updated_at = change.now
+        if ticket.status != status_before:
+            ticket.status_at = change.now
+        if ticket.assignee_id is not None and ticket.assignee_id != assignee_before:
+            ticket.assigned_at = change.now
+        # Every use case is a new version, even when no column changes value (a
+        # comment, or two edits within one clock tick): that is what stale checks see.
+        flag_modified(ticket, "updated_at")
+        self._keep_clocks(change, status_before)
 
     def _sla_clock(self, session: Session, ticket: Ticket) -> SlaClock:
         customer = session.get(Customer, ticket.customer_id) if ticket.customer_id else None
@@ -998,6 +1144,21 @@ def _stale(key: str, expected: int, actual: int) -> StaleEdit:
         f"{key} was changed by someone else (you had version {expected}, it is now "
         f"{actual}); nothing was saved: reload it and try again"
     )
+
+
+def _link_words(kind: str, outgoing: bool, other: str) -> str:
+    """One link as the detail shows it: "related T-3", "merged into T-1"."""
+    if kind == "merged":
+        return f"merged {'into' if outgoing else 'from'} {other}"
+    return f"{kind} {other}"
+
+
+def _merged_words(session: Session, ticket: Ticket) -> str:
+    """``closed``, or ``merged into T-1`` for a merged ticket."""
+    assert ticket.id is not None
+    into = ticket_links.merged_into(session, ticket.id)
+    target = session.get(Ticket, into) if into is not None else None
+    return f"merged into {target.key}" if target is not None else ticket.status
 
 
 def _require_open(ticket: Ticket, action: str) -> None:

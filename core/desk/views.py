@@ -76,6 +76,7 @@ class TicketView:
     requester: str | None = None  # "Name <address>" (read with the ticket's detail only)
     cc: tuple[str, ...] = ()  # the contacts copied on its mail, likewise
     requester_open: tuple[str, ...] = ()  # the requester's other open tickets: "T-9 title"
+    links: tuple[str, ...] = ()  # "related T-3", "merged into T-1", "merged from T-2" (detail)
 
     @classmethod
     def from_row(cls, row: TicketRow) -> TicketView:
@@ -138,6 +139,7 @@ class TicketView:
             data["requester"] = self.requester
             data["cc"] = list(self.cc)
             data["requester_open"] = list(self.requester_open)
+            data["links"] = list(self.links)
             data["comments"] = [c.to_json() for c in self.comments]
             data["events"] = [e.to_json() for e in self.events]
         return data

@@ -38,6 +38,7 @@ from deskline.tui.cli import (
     dashboard,
     db,
     demo,
+    links,
     log,
     macros,
     mail,
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 PROG = "deskline"
 GROUPS = (
     tickets,
+    links,
     macros,
     bulk,
     agents,

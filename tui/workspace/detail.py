@@ -53,6 +53,8 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
                 grid.add_row("cc", Text(visible(", ".join(t.cc))))
             if t.requester_open:
                 grid.add_row("their open", Text(visible("\n".join(t.requester_open))))
+    if t.links:
+        grid.add_row("links", Text(visible(", ".join(t.links))))
     parts: list[RenderableType] = [head, grid]
     if t.description:
         parts += [Text(""), Text(visible(t.description))]

@@ -56,6 +56,7 @@ NEEDS = {
     "note": "work",
     "escalate": "work",
     "reopen": "work",
+    "merge": "work",
 }
 
 
@@ -88,6 +89,7 @@ class WorkspaceScreen(Screen[None]):
         Binding("n", "note", "Note", id="note", tooltip="Internal note"),
         Binding("e", "escalate", "Escalate", id="escalate"),
         Binding("o", "reopen", "Reopen", id="reopen"),
+        Binding("M", "merge", "Merge", id="merge", tooltip="Merge into another ticket", show=False),
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter as you type"),
         Binding(
             "colon", "go_to", "Go to", id="go_to", tooltip="Go to a ticket by its key", show=False
@@ -751,6 +753,23 @@ class WorkspaceScreen(Screen[None]):
     def action_reopen(self) -> None:
         if t := self._selected():
             self.act("reopened", lambda: self.desk.reopen(t.key, expected_version=t.version))
+
+    def action_merge(self, typed: str = "") -> None:
+        """Merge the selected ticket into another (asked for by its key): that one carries
+        on with the conversation, this one closes pointing to it."""
+        if not (t := self._selected()):
+            return
+
+        def chosen(target: str | None) -> None:
+            if target and target.strip():
+                self.act(
+                    f"merge of {t.key}",
+                    lambda: self.desk.merge(t.key, target.strip(), expected_version=t.version),
+                    retry=lambda: self.action_merge(target),
+                )
+
+        title = f"Merge {t.key} into which ticket? (it closes; its comments go there)"
+        self.app.push_screen(TextEntry(title, value=typed, placeholder="T-1"), chosen)
 
     def action_quick_create(self) -> None:
         def save(values: dict[str, Any] | None) -> None:

@@ -1,0 +1,44 @@
+"""ticket links: related tickets and merges (a merged ticket points to the one it went into)
+
+Revision ID: 0012
+Revises: 0008
+Create Date: 2026-12-03
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel.sql.sqltypes.AutoString)
+from alembic import op
+
+revision = "0012"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+TEXT = sqlmodel.sql.sqltypes.AutoString
+
+
+def upgrade() -> None:
+    op.create_table(
+        "ticket_link",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("other_id", sa.Integer(), nullable=False),
+        sa.Column("kind", TEXT(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["created_by"], ["agent.id"]),
+        sa.ForeignKeyConstraint(["other_id"], ["ticket.id"]),
+        sa.ForeignKeyConstraint(["ticket_id"], ["ticket.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("ticket_id", "other_id", name="uq_ticket_link_pair"),
+    )
+    op.create_index("ix_ticket_link_ticket_id", "ticket_link", ["ticket_id"])
+    op.create_index("ix_ticket_link_other_id", "ticket_link", ["other_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_ticket_link_other_id", table_name="ticket_link")
+    op.drop_index("ix_ticket_link_ticket_id", table_name="ticket_link")
+    op.drop_table("ticket_link")
