@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 from deskline.storage.models import Agent
 
 # What a ticket's work writes (create, assign, reply, route, alert, deliver, surge, lease;
-# a requester and CCs, mail taken in, a reply's outbox row, a link or a merge); the change
-# feed's table is also locked IN EXCLUSIVE MODE, which takes UPDATE.
+# a requester and CCs, mail taken in, a reply's outbox row, a link or a merge, presence); the
+# change feed's table is also locked IN EXCLUSIVE MODE, which takes UPDATE.
 TICKET_WORK = (
     "ticket",
     "comment",
@@ -38,8 +38,10 @@ TICKET_WORK = (
     "mail_message",
     "outbox",
     "ticket_link",
+    "presence",
 )
-UNLINK = ("ticket_link",)  # taking a related link away deletes its row
+# Taking a related link away deletes its row; a lapsed presence row is deleted.
+UNLINK = ("ticket_link", "presence")
 # Columns of an agent row each role's use cases change (the rest, and new agents: admins).
 OWN_AGENT_COLUMNS = ("on_duty", "last_routed", "notify")  # one's own duty and preferences;
 # routing writes last_routed of whoever it gives a ticket to

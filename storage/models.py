@@ -172,6 +172,16 @@ class TicketLink(Table, table=True):
     created_by: int | None = Field(default=None, foreign_key="agent.id")
 
 
+class Presence(Table, table=True):
+    """Who has a ticket open in a workspace now, and whether they are writing a reply or a
+    note: a short lease the workspace renews while it stays; a lapsed row means nothing."""
+
+    ticket_id: int = Field(foreign_key="ticket.id", primary_key=True)
+    agent_id: int = Field(foreign_key="agent.id", primary_key=True)
+    state: str  # viewing, reply (writing one), note
+    expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
+
+
 class MailMessage(Table, table=True):
     """A message the desk received or sent, by its Message-ID (unique: one message is taken
     in once, however often it is fetched), and the ticket and comment it belongs to."""

@@ -38,11 +38,14 @@ from deskline.storage import alerts as alert_rows
 from deskline.storage import changes, queries, workload
 from deskline.storage import contacts as contact_rows
 from deskline.storage import links as ticket_links
+from deskline.storage import presence as presence_rows
 from deskline.storage.models import Agent, Category, Comment, Contact, Customer, Team, Ticket
 from deskline.storage.queries import TicketRow
 from deskline.storage.store import Store
 
 LINK_KINDS = ("related",)  # what `deskline link` makes; "merged" is made by a merge
+PRESENCE_STATES = ("viewing", "reply", "note")
+PRESENCE_SECONDS = 15  # a presence lapses this long after its last renewal
 
 
 @dataclass
@@ -855,6 +858,34 @@ class Desk:
         me = self._me(a)
         self._require(permissions.may_merge(me, self._held(a), self._held(b), what="link"))
         return a.ticket.id, b.ticket.id
+
+    # -- presence: who else has the ticket open ---------------------------------------------
+
+    def here(self, key: str, state: str = "viewing") -> builtins.list[tuple[str, str]]:
+        """I have this ticket open (``state``: viewing, or writing a "reply" or "note"), for
+        ``PRESENCE_SECONDS`` unless renewed; who else has it open now: (handle, state).
+        Not a change to the ticket: no version, no audit event, no change row."""
+        if state not in PRESENCE_STATES:
+            raise InvalidInput(f"presence {state!r}: one of {', '.join(PRESENCE_STATES)}")
+        number = fields.ticket_number(key)
+        with self._write() as s:
+            me = self._actor(s)
+            ticket = queries.ticket_by_number(s, number)
+            if ticket is None:
+                raise _not_found(key)
+            assert ticket.id is not None and me.id is not None
+            now = self.now()
+            presence_rows.renew(
+                s, ticket.id, me.id, state, now + timedelta(seconds=PRESENCE_SECONDS), now
+            )
+            return [p for p in presence_rows.present(s, ticket.id, now) if p[0] != me.handle]
+
+    def away(self) -> None:
+        """I have no ticket open any more (the workspace closes)."""
+        with self._write() as s:
+            me = self._actor(s)
+            assert me.id is not None
+            presence_rows.leave(s, me.id)
 
     # -- the alert engine's automatic steps (no acting agent) ---------------------------
 

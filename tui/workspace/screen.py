@@ -35,6 +35,7 @@ from deskline.tui.workspace.compose import Composed, ComposeText
 from deskline.tui.workspace.countdown import CountdownPane
 from deskline.tui.workspace.detail import DetailPane
 from deskline.tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
+from deskline.tui.workspace.presence import PresenceKeeper
 from deskline.tui.workspace.queue import QueueView
 
 TICK_SECONDS = 1.0
@@ -214,6 +215,7 @@ class WorkspaceScreen(Screen[None]):
         self._pinned: tuple[int, int] | None = None
         self._me_known = False  # my role read: until then every key shows (core decides)
         self._offered = frozenset(NEEDS)  # the ticket keys the footer shows now
+        self.presence = PresenceKeeper(self)  # who else has the detail's ticket open
 
     # -- layout --------------------------------------------------------------------
 
@@ -238,6 +240,7 @@ class WorkspaceScreen(Screen[None]):
         self.set_interval(FREEZE_SECONDS, self.set_aside)
         self.pump.changed.subscribe(self, self.apply_changes)
         self.read_me()
+        self.presence.start()
 
     @work(thread=True, group="me")
     def read_me(self) -> None:
@@ -456,6 +459,7 @@ class WorkspaceScreen(Screen[None]):
         for pane in self.query(DetailPane).results(DetailPane):  # none while closing
             pane.show(ticket)
         self.show_countdown()
+        self.presence.shown(ticket.number if ticket else None)
 
     @work(thread=True, exclusive=True, group="counts")
     def load_counts(self) -> None:
@@ -694,6 +698,7 @@ class WorkspaceScreen(Screen[None]):
         canned = [m for m in self.desk.policy.macros if m.kind == kind]
 
         def save(done: Composed | None) -> None:
+            self.presence.write(None)
             if done is None:
                 return
             text, name = done.text, done.macro
@@ -716,6 +721,7 @@ class WorkspaceScreen(Screen[None]):
         dialog = ComposeText(title, value=typed, macros=canned, macro=macro)
         dialog.on_macro = lambda box, name: self.fill_macro(box, t.key, name)
         self.app.push_screen(dialog, save)
+        self.presence.write(t.number, kind)
 
     @work(thread=True, group="choices")
     def fill_macro(self, dialog: ComposeText, key: str, name: str) -> None:

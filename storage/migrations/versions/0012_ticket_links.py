@@ -1,4 +1,5 @@
-"""ticket links: related tickets and merges (a merged ticket points to the one it went into)
+"""ticket links: related tickets and merges (a merged ticket points to the one it went into);
+presence: who has a ticket open or is writing on it (short leases)
 
 Revision ID: 0012
 Revises: 0008
@@ -36,9 +37,22 @@ def upgrade() -> None:
     )
     op.create_index("ix_ticket_link_ticket_id", "ticket_link", ["ticket_id"])
     op.create_index("ix_ticket_link_other_id", "ticket_link", ["other_id"])
+    op.create_table(
+        "presence",
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.Column("state", TEXT(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["agent_id"], ["agent.id"]),
+        sa.ForeignKeyConstraint(["ticket_id"], ["ticket.id"]),
+        sa.PrimaryKeyConstraint("ticket_id", "agent_id"),
+    )
+    op.create_index("ix_presence_expires_at", "presence", ["expires_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_presence_expires_at", table_name="presence")
+    op.drop_table("presence")
     op.drop_index("ix_ticket_link_other_id", table_name="ticket_link")
     op.drop_index("ix_ticket_link_ticket_id", table_name="ticket_link")
     op.drop_table("ticket_link")
