@@ -5,7 +5,7 @@ what was refused is listed with its reason, and stays marked to try again."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,9 +19,21 @@ from deskline.core.desk.bulk import Report
 from deskline.core.inert import visible
 from deskline.tui.workspace.dialogs import DIALOG_CSS, Choose, TextEntry
 
-if TYPE_CHECKING:
-    from deskline.core.desk.tickets import Desk
-    from deskline.tui.workspace.screen import WorkspaceScreen
+
+class Workspace(Protocol):
+    """What bulk work needs of the workspace screen (which imports this module)."""
+
+    desk: Any  # the Desk
+    queue_view: Any  # the QueueView, whose marks these are
+    pump: Any  # the ChangePump, told to look once the changes are in
+
+    @property
+    def app(self) -> Any: ...
+
+    def notify(self, message: str, **options: Any) -> None: ...
+
+    def run_worker(self, work: Callable[[], None], **options: Any) -> Any: ...
+
 
 ACTIONS = (
     ("assign", "assign to an agent"),
@@ -64,9 +76,9 @@ class BulkReport(ModalScreen[None]):
 class BulkFlow:
     """The dialogs of one bulk action on the screen's marked tickets, then the changes."""
 
-    def __init__(self, screen: WorkspaceScreen, numbers: Sequence[int]) -> None:
+    def __init__(self, screen: Workspace, numbers: Sequence[int]) -> None:
         self.screen = screen
-        self.desk: Desk = screen.desk
+        self.desk = screen.desk
         self.keys = [f"T-{n}" for n in numbers]
 
     def start(self) -> None:

@@ -4,16 +4,30 @@ shows who else has it open or is writing on it, as web helpdesks do."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from deskline.core.desk.database import StoreError
 from deskline.core.errors import DesklineError
 from deskline.tui.workspace.detail import DetailPane
 
-if TYPE_CHECKING:
-    from deskline.tui.workspace.screen import WorkspaceScreen
+
+class Workspace(Protocol):
+    """What the hint needs of the workspace screen (which imports this module)."""
+
+    desk: Any  # the Desk
+    detail: Any  # the TicketView the detail shows, or None
+
+    @property
+    def app(self) -> Any: ...
+
+    def query(self, selector: Any) -> Any: ...
+
+    def set_interval(self, interval: float, callback: Callable[[], None]) -> Any: ...
+
+    def run_worker(self, work: Callable[[], None], **options: Any) -> Any: ...
+
 
 RENEW_SECONDS = 5.0  # well inside the lease (Desk: PRESENCE_SECONDS)
 DOING = {"viewing": "has it open", "reply": "is writing a reply", "note": "is writing a note"}
@@ -27,7 +41,7 @@ def words(others: Sequence[tuple[str, str]]) -> str:
 class PresenceKeeper:
     """Renews my presence on the ticket the detail shows, and shows the others'."""
 
-    def __init__(self, screen: WorkspaceScreen) -> None:
+    def __init__(self, screen: Workspace) -> None:
         self.screen = screen
         self.writing: tuple[int, str] | None = None  # (ticket number, "reply" or "note")
         self._for: int | None = None  # the ticket the last renewal was for
