@@ -42,13 +42,19 @@ REMAPPABLE = {
 UNUSABLE = {"ctrl+m", "ctrl+i", "ctrl+[", "ctrl+up", "ctrl+down", "ctrl+left", "ctrl+right"}
 
 
+def known_ids() -> str:
+    """The remappable ids in a line short enough for an error: ``queue.*`` grouped."""
+    plain = sorted(k for k in REMAPPABLE if "." not in k)
+    queue = [k.removeprefix("queue.") for k in REMAPPABLE if k.startswith("queue.")]
+    return ", ".join(plain) + f", queue.({'/'.join(queue)})"
+
+
 def check_keymap(keys: Mapping[str, str], source: Path | None) -> dict[str, str]:
     """The keymap to give ``App.set_keymap``, or one ConfigError naming what is wrong."""
     where = f"{source}: " if source else ""
     for binding_id, value in keys.items():
         if binding_id not in REMAPPABLE:
-            known = ", ".join(sorted(REMAPPABLE))
-            raise ConfigError(f"{where}keys.{binding_id}: unknown action; known: {known}")
+            raise ConfigError(f"{where}keys.{binding_id}: unknown action; known: {known_ids()}")
         for key in (k.strip().lower() for k in value.split(",")):
             if key in UNUSABLE:
                 raise ConfigError(
