@@ -257,11 +257,11 @@ def reply(
     session = session_of(ctx)
     if macro is not None:
         if text is not None:
-            fail("give TEXT or --macro, not both: the macro writes the text")
+            fail("give TEXT or --macro, not both: the macro writes the text", 2)
         t = session.desk().apply_macro(key, macro, expected_version=if_version)
         note = f"macro {macro.strip()} applied ({t.status}, {t.priority})"
     elif text is None:
-        fail("give the reply's TEXT, or --macro NAME (see `deskline macros`)")
+        fail("give the reply's TEXT, or --macro NAME (see `deskline macros`)", 2)
     else:
         t = session.desk().reply(key, text, expected_version=if_version)
         note = "reply added"
