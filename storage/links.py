@@ -15,7 +15,7 @@ def links_of(session: Session, ticket_id: int) -> list[tuple[str, bool, str]]:
     """The ticket's links: (kind, outgoing, the other ticket's key), oldest first;
     ``outgoing``: this ticket is the link's first end (for a merge: the one merged)."""
     rows = session.execute(
-        sa_select(TicketLink, Ticket.number)
+        sa_select(TicketLink, col(Ticket.number))
         .join(
             Ticket,
             or_(

@@ -37,7 +37,7 @@ def leave(session: Session, agent_id: int) -> None:
 def present(session: Session, ticket_id: int, now: datetime) -> list[tuple[str, str]]:
     """Who holds an unexpired presence on the ticket: (handle, state), by handle."""
     rows = session.execute(
-        sa_select(Agent.handle, Presence.state)
+        sa_select(col(Agent.handle), col(Presence.state))
         .join(Agent, col(Agent.id) == Presence.agent_id)
         .where(col(Presence.ticket_id) == ticket_id, col(Presence.expires_at) > now)
         .order_by(col(Agent.handle))
