@@ -96,7 +96,14 @@ class WorkspaceScreen(Screen[None]):
             "colon", "go_to", "Go to", id="go_to", tooltip="Go to a ticket by its key", show=False
         ),
         Binding("v", "views", "Views", id="views", tooltip="Saved views"),
-        Binding("B", "bulk", "Bulk", id="bulk", tooltip="Act on the marked tickets (space, V)"),
+        Binding(
+            "B",
+            "bulk",
+            "Bulk",
+            id="bulk",
+            tooltip="Act on the marked tickets (space, V)",
+            show=False,
+        ),
         Binding("enter", "focus_detail", "Detail", id="focus_detail", show=False),
         Binding("escape", "focus_queue", "Queue", id="focus_queue", show=False),
         Binding("question_mark", "help", "Help", id="help"),
@@ -258,8 +265,6 @@ class WorkspaceScreen(Screen[None]):
         return self.offers(action)
 
     def offers(self, action: str) -> bool:
-        if action == "bulk":
-            return bool(self.queue_view.marked)
         need = NEEDS.get(action)
         if need is None or not self._me_known or (ticket := self._under()) is None:
             return True
@@ -864,8 +869,7 @@ class WorkspaceScreen(Screen[None]):
 
     @on(QueueView.Marked)
     def marks_changed(self) -> None:
-        self.show_header()
-        self.refresh_bindings()
+        self.show_header()  # "3 marked (B acts)"
 
     def action_bulk(self) -> None:
         numbers = self.queue_view.marked_in_order
