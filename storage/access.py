@@ -20,8 +20,8 @@ from deskline.storage.models import Agent
 from deskline.storage.reads import owns_desk as owns_desk  # the Core reads' own, named here too
 
 # What a ticket's work writes (create, assign, reply, route, alert, deliver, surge, lease;
-# a requester and CCs, mail taken in with its files, a reply's outbox row); the change
-# feed's table is also locked IN EXCLUSIVE MODE, which takes UPDATE.
+# a requester and CCs, mail taken in with its files, a reply's outbox row, a link or a merge,
+# presence); the change feed's table is also locked IN EXCLUSIVE MODE, which takes UPDATE.
 TICKET_WORK = (
     "ticket",
     "comment",
@@ -42,7 +42,11 @@ TICKET_WORK = (
     "kb_article",
     "ticket_text",  # the search index, kept by triggers on ticket and comment
     "saved_view",
+    "ticket_link",
+    "presence",
 )
+# Taking a related link away deletes its row; a lapsed presence row is deleted.
+UNLINK = ("ticket_link", "presence")
 # Columns of an agent row each role's use cases change (the rest, and new agents: admins).
 OWN_AGENT_COLUMNS = ("on_duty", "last_routed", "notify")  # one's own duty and preferences;
 # routing writes last_routed of whoever it gives a ticket to
@@ -61,8 +65,8 @@ class Privileges:
 
 
 VIEWS = ("saved_view",)  # one's own saved views are deleted too
-WORKER = Privileges(TICKET_WORK, ("event",), OWN_AGENT_COLUMNS, VIEWS)
-MANAGER = Privileges((*TICKET_WORK, "team"), ("event",), MANAGED_AGENT_COLUMNS, VIEWS)
+WORKER = Privileges(TICKET_WORK, ("event",), OWN_AGENT_COLUMNS, (*VIEWS, *UNLINK))
+MANAGER = Privileges((*TICKET_WORK, "team"), ("event",), MANAGED_AGENT_COLUMNS, (*VIEWS, *UNLINK))
 PRIVILEGES: dict[str, Privileges] = {
     "agent": WORKER,
     "supervisor": MANAGER,
@@ -70,7 +74,7 @@ PRIVILEGES: dict[str, Privileges] = {
     "admin": Privileges(
         (*TICKET_WORK, "team", "agent", "import_checkpoint"),
         ("event", "policy"),
-        delete=("agent", "team", *VIEWS),
+        delete=("agent", "team", *VIEWS, *UNLINK),
     ),
     SERVICE: Privileges(TICKET_WORK, ("event",), ("last_routed",)),
 }

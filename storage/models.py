@@ -161,6 +161,30 @@ class TicketCc(Table, table=True):
     contact_id: int = Field(foreign_key="contact.id", primary_key=True)
 
 
+class TicketLink(Table, table=True):
+    """Two tickets linked: ``related`` (either way: stored once, the lower id first) or
+    ``merged`` (``ticket_id`` was merged into ``other_id``, which carries on)."""
+
+    __tablename__ = "ticket_link"
+    __table_args__ = (UniqueConstraint("ticket_id", "other_id", name="uq_ticket_link_pair"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    other_id: int = Field(foreign_key="ticket.id", index=True)
+    kind: str  # related, merged
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="agent.id")
+
+
+class Presence(Table, table=True):
+    """Who has a ticket open in a workspace now, and whether they are writing a reply or a
+    note: a short lease the workspace renews while it stays; a lapsed row means nothing."""
+
+    ticket_id: int = Field(foreign_key="ticket.id", primary_key=True)
+    agent_id: int = Field(foreign_key="agent.id", primary_key=True)
+    state: str  # viewing, reply (writing one), note
+    expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
+
+
 class MailMessage(Table, table=True):
     """A message the desk received or sent, by its Message-ID (unique: one message is taken
     in once, however often it is fetched), and the ticket and comment it belongs to."""

@@ -336,3 +336,14 @@ async def workers_done(app) -> None:
                 await worker.wait()
             except WorkerCancelled:
                 pass
+
+
+async def settle(pilot) -> None:
+    """Let a pilot's app finish what its keys started: messages, the detail that follows the
+    cursor once it rests, and the workers that read and write."""
+    for _ in range(3):
+        await pilot.pause()
+        while getattr(pilot.app.screen, "_detail_timer", None) is not None:
+            await pilot.pause(0.05)
+        await workers_done(pilot.app)
+    await pilot.pause()

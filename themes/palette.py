@@ -75,6 +75,11 @@ def closed_mark() -> str:
     return "~" if ascii_only() else "☾"
 
 
+def marked_mark() -> str:
+    """The mark of a ticket marked for a bulk action, in the queue."""
+    return "*" if ascii_only() else "✓"
+
+
 def ascii_only() -> bool:
     return SLA_LOOK["ok"].glyph == _UNICODE["ok"].ascii
 

@@ -155,3 +155,24 @@ def array(value: Any) -> list[Any]:
     if not isinstance(value, list):
         raise ValueError(f"must be a list, not {value!r}")
     return value
+
+
+def named_entries(
+    read: Reader,
+    data: Mapping[str, Any],
+    section: str,
+    parse: Callable[[Reader, Mapping[str, Any], str], T],
+) -> tuple[T, ...]:
+    """An array of tables (``[[templates]]``, ``[[macro]]``), each read by ``parse`` and
+    named by its ``name``: a name given twice (in any case) is refused."""
+    entries = read.get(data, section, "", array) if section in data else []
+    found: list[T] = []
+    for i, entry in enumerate(entries):
+        path = f"{section}[{i}]"
+        item = parse(read, read.table(entry, path), path)
+        name = getattr(item, "name")  # noqa: B009 (T is any entry with a name)
+        for j, earlier in enumerate(found):
+            if getattr(earlier, "name").casefold() == name.casefold():  # noqa: B009
+                raise read.fail(f"{path}.name", f"{name!r} is already the name of {section}[{j}]")
+        found.append(item)
+    return tuple(found)

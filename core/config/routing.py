@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from deskline.core.config.reader import Reader, array, boolean, text, tier, wall_span
+from deskline.core.config.reader import (
+    Reader,
+    array,
+    boolean,
+    named_entries,
+    text,
+    tier,
+    wall_span,
+)
 from deskline.core.config.toml_text import span_text, toml_value
 from deskline.core.desk import fields
 from deskline.core.desk.templates import REQUIRABLE, Template
@@ -243,18 +251,7 @@ def _template(read: Reader, table: Mapping[str, Any], path: str) -> Template:
 
 
 def parse_templates(read: Reader, data: Mapping[str, Any]) -> tuple[Template, ...]:
-    entries = read.get(data, "templates", "", array) if "templates" in data else []
-    templates: list[Template] = []
-    for i, entry in enumerate(entries):
-        path = f"templates[{i}]"
-        template = _template(read, read.table(entry, path), path)
-        for j, earlier in enumerate(templates):
-            if earlier.name.casefold() == template.name.casefold():
-                raise read.fail(
-                    f"{path}.name", f"{template.name!r} is already the name of templates[{j}]"
-                )
-        templates.append(template)
-    return tuple(templates)
+    return named_entries(read, data, "templates", _template)
 
 
 # -- [surge] ----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from deskline.core.config import ui
 from deskline.core.config.mail import MailRules
 from deskline.core.config.reader import ConfigError, Reader
 from deskline.core.config.ui import NotifyPrefs, UiConfig
+from deskline.core.desk.macros import Macro
 from deskline.core.desk.templates import Template
 from deskline.core.policy.book import POLICY_SECTIONS, Rules, has_policy, parse_rules, rules_toml
 from deskline.core.routing.route import RoutingRules
@@ -46,6 +47,7 @@ SECTIONS = (
     "database",
     "notify",
     "mail",
+    "macro",
 )
 
 
@@ -70,12 +72,20 @@ class DeskConfig:
     notify: NotifyPrefs = field(default_factory=NotifyPrefs)
     policy_given: bool = False
     mail: MailRules = field(default_factory=MailRules)
+    macros: tuple[Macro, ...] = ()
 
     @property
     def rules(self) -> Rules:
         """The file's policy sections (defaults for those it leaves out)."""
         return Rules(
-            self.sla, self.routing, self.triage, self.templates, self.surge, self.alerts, self.mail
+            self.sla,
+            self.routing,
+            self.triage,
+            self.templates,
+            self.surge,
+            self.alerts,
+            self.mail,
+            self.macros,
         )
 
 
@@ -147,6 +157,7 @@ def parse_desk_config(
         notify=ui.parse_notify(read, data),
         policy_given=has_policy(data),
         mail=policy.mail,
+        macros=policy.macros,
     )
 
 

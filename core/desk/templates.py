@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from deskline.core.errors import InvalidInput
+
+T = TypeVar("T")
 
 # What a template may insist on; the option that gives each one on the command line.
 REQUIRABLE = {
@@ -60,11 +63,17 @@ class Draft:
 
 def find(templates: Sequence[Template], name: str) -> Template:
     """The template called ``name`` (any case)."""
-    for template in templates:
-        if template.name.casefold() == name.strip().casefold():
-            return template
-    known = ", ".join(t.name for t in templates) or "none are configured ([[templates]])"
-    raise InvalidInput(f"no template {name.strip()!r}; known: {known}")
+    return named(templates, name, "template", "none are configured ([[templates]])")
+
+
+def named(items: Sequence[T], name: str, what: str, none: str) -> T:
+    """The item (a template, a macro) called ``name``, in any case; else InvalidInput
+    naming the known ones (``none``: what to say when there are none)."""
+    for item in items:
+        if getattr(item, "name").casefold() == name.strip().casefold():  # noqa: B009
+            return item
+    known = ", ".join(getattr(i, "name") for i in items) or none  # noqa: B009
+    raise InvalidInput(f"no {what} {name.strip()!r}; known: {known}")
 
 
 def apply(template: Template, draft: Draft) -> Draft:

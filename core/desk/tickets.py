@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -15,7 +16,7 @@ from sqlmodel import Session
 
 from deskline.core import clock
 from deskline.core.alerts.ladder import AlertRules, Ladder
-from deskline.core.desk import edits, fields, reading, workflow
+from deskline.core.desk import edits, fields, macros, reading, workflow
 from deskline.core.desk.audit import add_comment, record_event
 from deskline.core.desk.edits import Edit
 from deskline.core.desk.facts import clock_facts, ladder_facts, queue_marks
@@ -38,9 +39,15 @@ from deskline.core.sla.defaults import default_rules
 from deskline.storage import alerts as alert_rows
 from deskline.storage import changes, queries, workload
 from deskline.storage import contacts as contact_rows
-from deskline.storage.models import Agent, Category, Contact, Customer, Ticket
+from deskline.storage import links as ticket_links
+from deskline.storage import presence as presence_rows
+from deskline.storage.models import Agent, Category, Comment, Contact, Customer, Team, Ticket
 from deskline.storage.queries import TicketRow
 from deskline.storage.store import Store
+
+LINK_KINDS = ("related",)  # what `deskline link` makes; "merged" is made by a merge
+PRESENCE_STATES = ("viewing", "reply", "note")
+PRESENCE_SECONDS = 15  # a presence lapses this long after its last renewal
 
 
 @dataclass
@@ -161,7 +168,8 @@ class Desk:
             events = tuple(EventView.from_row(*r) for r in queries.audit_trail(s, ticket.id))
             view = self._view(rows[0], self.now())
             people = self._people(s, ticket)
-        return replace(view, comments=comments, events=events, **people)
+            links = tuple(_link_words(*link) for link in ticket_links.links_of(s, ticket.id))
+        return replace(view, comments=comments, events=events, links=links, **people)
 
     @staticmethod
     def _people(s: Session, ticket: Ticket) -> dict[str, Any]:
@@ -434,71 +442,83 @@ class Desk:
         reason = reason.strip() if reason else None
         with self._change(key, expected_version) as c:
             self._may(c, "work")
-            t = c.ticket
-            current = Status(t.status)
-            workflow.check_transition(t.key, current, target)
-            if target in workflow.NEEDS_ASSIGNEE and t.assignee_id is None:
-                raise InvalidInput(
-                    f"{t.key} has no assignee: `deskline assign {t.key} HANDLE` "
-                    f"or `deskline take {t.key}` first"
-                )
-            if target == Status.ASSIGNED and current == Status.IN_PROGRESS:
-                raise InvalidInput(
-                    f"to hand {t.key} to someone else use `deskline assign {t.key} HANDLE`"
-                )
-            if target == Status.RESOLVED and not reason:
-                raise InvalidInput(
-                    f'resolving {t.key} needs a solution note: add --reason "what fixed it"'
-                )
-            old: dict[str, Any] = {"status": current.value}
-            new: dict[str, Any] = {"status": target.value}
-            t.status = target.value
-            if target == Status.NEW:  # handed back to the team queue
-                old["assignee"] = self._handle_of(c.session, t.assignee_id)
-                new["assignee"] = None
-                t.assignee_id = None
-            if target == Status.RESOLVED:
-                t.resolved_at = c.now
-            if target == Status.CLOSED:
-                t.closed_at = c.now
-            record_event(c.session, t, c.actor, c.now, "status", old, new, reason)
+            self._move(c, target, reason)
         return self.get(key)
+
+    def _move(self, c: _Change, target: Status, reason: str | None) -> None:
+        """The status change of ``transition`` (and of a macro), checked and audited."""
+        t = c.ticket
+        current = Status(t.status)
+        workflow.check_transition(t.key, current, target)
+        if target in workflow.NEEDS_ASSIGNEE and t.assignee_id is None:
+            raise InvalidInput(
+                f"{t.key} has no assignee: `deskline assign {t.key} HANDLE` "
+                f"or `deskline take {t.key}` first"
+            )
+        if target == Status.ASSIGNED and current == Status.IN_PROGRESS:
+            raise InvalidInput(
+                f"to hand {t.key} to someone else use `deskline assign {t.key} HANDLE`"
+            )
+        if target == Status.RESOLVED and not reason:
+            raise InvalidInput(
+                f'resolving {t.key} needs a solution note: add --reason "what fixed it"'
+            )
+        old: dict[str, Any] = {"status": current.value}
+        new: dict[str, Any] = {"status": target.value}
+        t.status = target.value
+        if target == Status.NEW:  # handed back to the team queue
+            old["assignee"] = self._handle_of(c.session, t.assignee_id)
+            new["assignee"] = None
+            t.assignee_id = None
+        if target == Status.RESOLVED:
+            t.resolved_at = c.now
+        if target == Status.CLOSED:
+            t.closed_at = c.now
+        record_event(c.session, t, c.actor, c.now, "status", old, new, reason)
 
     def reply(self, key: str, text: str, *, expected_version: int | None = None) -> TicketView:
         """A public reply to the customer; the first one stops the first-response clock."""
         body = fields.text_body(text, "the reply")
         with self._change(key, expected_version) as c:
             self._may(c, "work")
-            t = c.ticket
-            if t.status == Status.CLOSED:
-                raise InvalidInput(f"{t.key} is closed: reopen it before replying")
-            comment = add_comment(c.session, t, c.actor, c.now, "reply", body)
-            old: dict[str, Any] = {}
-            new: dict[str, Any] = {"comment": comment.id}
-            mailed = outgoing.queue_reply(c.session, t, comment, self.policy.mail, c.now)
-            if mailed is not None:
-                new["mail"] = mailed
-            if t.first_response_at is None:
-                old["first_response_at"] = None
-                t.first_response_at = c.now
-                new["first_response_at"] = clock.iso(c.now)
-            record_event(c.session, t, c.actor, c.now, "reply", old or None, new)
+            self._reply(c, body)
         return self.get(key)
+
+    def _reply(self, c: _Change, body: str, more: dict[str, Any] | None = None) -> None:
+        """The public reply of ``reply`` (and of a macro: ``more`` joins its event)."""
+        t = c.ticket
+        if t.status == Status.CLOSED:
+            raise InvalidInput(f"{t.key} is closed: reopen it before replying")
+        comment = add_comment(c.session, t, c.actor, c.now, "reply", body)
+        old: dict[str, Any] = {}
+        new: dict[str, Any] = {"comment": comment.id, **(more or {})}
+        mailed = outgoing.queue_reply(c.session, t, comment, self.policy.mail, c.now)
+        if mailed is not None:
+            new["mail"] = mailed
+        if t.first_response_at is None:
+            old["first_response_at"] = None
+            t.first_response_at = c.now
+            new["first_response_at"] = clock.iso(c.now)
+        record_event(c.session, t, c.actor, c.now, "reply", old or None, new)
 
     def note(self, key: str, text: str, *, expected_version: int | None = None) -> TicketView:
         """An internal note, never shown to the customer."""
         body = fields.text_body(text, "the note")
         with self._change(key, expected_version) as c:
             self._may(c, "work")
-            comment = add_comment(c.session, c.ticket, c.actor, c.now, "note", body)
-            old: dict[str, Any] | None = None
-            new: dict[str, Any] = {"comment": comment.id}
-            if self.rules.note_counts_as_response and c.ticket.first_response_at is None:
-                old = {"first_response_at": None}
-                c.ticket.first_response_at = c.now
-                new["first_response_at"] = clock.iso(c.now)
-            record_event(c.session, c.ticket, c.actor, c.now, "note", old, new)
+            self._note(c, body)
         return self.get(key)
+
+    def _note(self, c: _Change, body: str, more: dict[str, Any] | None = None) -> None:
+        """The internal note of ``note`` (and of a macro: ``more`` joins its event)."""
+        comment = add_comment(c.session, c.ticket, c.actor, c.now, "note", body)
+        old: dict[str, Any] | None = None
+        new: dict[str, Any] = {"comment": comment.id, **(more or {})}
+        if self.rules.note_counts_as_response and c.ticket.first_response_at is None:
+            old = {"first_response_at": None}
+            c.ticket.first_response_at = c.now
+            new["first_response_at"] = clock.iso(c.now)
+        record_event(c.session, c.ticket, c.actor, c.now, "note", old, new)
 
     def change_priority(
         self,
@@ -511,15 +531,7 @@ class Desk:
         priority = fields.priority(priority)
         with self._change(key, expected_version) as c:
             self._may(c, "work")
-            t = c.ticket
-            _require_open(t, "change its priority")
-            if t.priority == priority:
-                raise Refused(f"{t.key} is already {priority}")
-            old = {"priority": t.priority}
-            t.priority = priority
-            record_event(
-                c.session, t, c.actor, c.now, "priority", old, {"priority": priority}, reason
-            )
+            self._reprioritise(c, priority, reason)
         return self.get(key)
 
     def edit(self, key: str, edit: Edit, *, expected_version: int | None = None) -> TicketView:
@@ -573,6 +585,123 @@ class Desk:
             old[shown], new[shown] = _shown(s, name, before), _shown(s, name, value)
             setattr(t, name, value)
         return old, new
+
+    def _reprioritise(self, c: _Change, priority: str, reason: str | None) -> None:
+        t = c.ticket
+        _require_open(t, "change its priority")
+        if t.priority == priority:
+            raise Refused(f"{t.key} is already {priority}")
+        old = {"priority": t.priority}
+        t.priority = priority
+        record_event(c.session, t, c.actor, c.now, "priority", old, {"priority": priority}, reason)
+
+    def apply_macro(
+        self,
+        key: str,
+        name: str,
+        *,
+        text: str | None = None,
+        expected_version: int | None = None,
+    ) -> TicketView:
+        """A canned reply or note (``[[macro]]`` of the desk's policy), its placeholders
+        filled from the ticket, and the status, priority and tags it sets: one transaction,
+        so the comment and the field changes land together or not at all, each audited as
+        its own use case audits it (the events name the macro). ``text``: the macro's text
+        as the agent edited it (see ``fill_macro``), instead of the text filled now."""
+        with self._change(key, expected_version) as c:
+            macro = macros.find(self.policy.macros, name)  # the policy of this transaction
+            self._require(permissions.may_apply_macro(self._me(c), self._held(c), macro.sets()))
+            t = c.ticket
+            if text is None:
+                text = macros.fill(macro, self._placeholders(c.session, t, c.actor, macro))
+            body = fields.text_body(text, "the macro's text")
+            said = {"macro": macro.name}
+            if macro.kind == "reply":
+                self._reply(c, body, said)
+            else:
+                self._note(c, body, said)
+            if macro.priority and macro.priority != t.priority:
+                self._reprioritise(c, macro.priority, macro.why)
+            if macro.status and macro.status != t.status:
+                reason = body if macro.status == Status.RESOLVED else macro.why
+                self._move(c, Status(macro.status), reason)
+            self._retag(c, macro.add_tags, macro.remove_tags, macro.why)
+        return self.get(key)
+
+    def tag(
+        self,
+        key: str,
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+        *,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> TicketView:
+        """Add and remove tags (lower case); Refused when that would change nothing."""
+        with self._change(key, expected_version) as c:
+            self._may(c, "work")
+            if not self._retag(c, add, remove, reason):
+                raise Refused(f"{c.ticket.key} has those tags already (and not the removed ones)")
+        return self.get(key)
+
+    def _retag(
+        self, c: _Change, add: Sequence[str], remove: Sequence[str], reason: str | None
+    ) -> bool:
+        """Add and remove tags (audited as "tags"); False when nothing changed."""
+        t = c.ticket
+        before = tuple(x for x in t.tags.split(",") if x)
+        after = macros.retag(before, add, remove)
+        if after == before:
+            return False
+        t.tags = fields.tags(after)
+        old, new = {"tags": ", ".join(before)}, {"tags": ", ".join(after)}
+        record_event(c.session, t, c.actor, c.now, "tags", old, new, reason)
+        return True
+
+    def fill_macro(self, key: str, name: str) -> str:
+        """A macro's text filled in for this ticket as it is now, to edit before sending
+        (``apply_macro(..., text=...)``); changes nothing."""
+        number = fields.ticket_number(key)
+        with self._read() as s:
+            macro = macros.find(self.policy.macros, name)
+            ticket = queries.ticket_by_number(s, number)
+            if ticket is None:
+                raise _not_found(key)
+            return macros.fill(macro, self._placeholders(s, ticket, self._actor(s), macro))
+
+    def _placeholders(
+        self, s: Session, t: Ticket, actor: Agent | None, macro: macros.Macro
+    ) -> dict[str, str]:
+        """What a macro's placeholders stand for on this ticket, now."""
+        customer, category = self._parties(s, t)
+        asker = s.get(Contact, t.requester_id) if t.requester_id else None
+        requester = contacts.view_of(s, asker) if asker is not None else None
+        team = s.get(Team, t.team_id) if t.team_id else None
+        due = ""
+        if t.resolution_due_at is not None:
+            facts = clock_facts(
+                t, customer.tier if customer else None, category.path if category else None
+            )
+            target = self.rules.target_for(
+                facts.priority, tier=facts.tier, category=facts.category, channel=facts.channel
+            )
+            zone = ZoneInfo(self.rules.calendars[target.calendar].timezone)
+            due = t.resolution_due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+        return {
+            "key": t.key,
+            "title": t.title,
+            "customer": customer.name if customer else "",
+            "requester": (
+                (requester.name or (requester.emails[0] if requester.emails else ""))
+                if requester is not None
+                else (customer.name if customer else "")
+            ),
+            "agent": actor.name if actor is not None else "",
+            "due": due,
+            "status": (macro.status or t.status).replace("_", " "),
+            "priority": macro.priority or t.priority,
+            "team": team.name if team else "",
+        }
 
     def escalate(
         self,
@@ -666,6 +795,150 @@ class Desk:
                 assert comment.id is not None
                 then(c.session, t, comment.id)
         return self.get(key)
+
+    # -- merging and linking -------------------------------------------------------------
+
+    def merge(
+        self,
+        key: str,
+        into: str,
+        *,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> TicketView:
+        """Merge the ticket ``key`` into ``into``, which carries on: its conversation gets a
+        copy of every comment of ``key`` (their authors and times kept) and a system comment
+        saying what came from where, its requester and CCs are copied, its SLA stays its
+        own; ``key`` closes, pointing to ``into``. One transaction, both audited. Refused
+        into itself, into a closed ticket, from one already closed, and round in a cycle."""
+        with self._changes([key, into], [expected_version, None]) as (gone, kept):
+            source, target = gone.ticket, kept.ticket
+            if source.id == target.id:
+                raise InvalidInput(f"{source.key} cannot be merged into itself")
+            me = self._me(gone)
+            self._require(permissions.may_merge(me, self._held(gone), self._held(kept)))
+            for t, what in ((source, "merge it"), (target, "merge into it")):
+                if t.status == Status.CLOSED:
+                    why = _merged_words(gone.session, t)
+                    raise Refused(f"{t.key} is {why}: reopen it to {what}")
+            seen = {source.id}
+            step: int | None = target.id
+            while step is not None:  # where the target itself was merged (then reopened)
+                if step in seen:
+                    raise Refused(
+                        f"merging {source.key} into {target.key} would make a cycle: "
+                        f"{target.key} was merged into {source.key} before"
+                    )
+                seen.add(step)
+                step = ticket_links.merged_into(gone.session, step)
+            self._merge(gone, kept, reason.strip() if reason else None)
+        return self.get(into)
+
+    def _merge(self, gone: _Change, kept: _Change, reason: str | None) -> None:
+        s, source, target, now = gone.session, gone.ticket, kept.ticket, gone.now
+        assert source.id is not None and target.id is not None
+        copied = 0
+        for comment, _ in queries.conversation(s, source.id):
+            s.add(
+                Comment(
+                    ticket_id=target.id,
+                    author_id=comment.author_id,
+                    kind=comment.kind,
+                    body=comment.body,
+                    created_at=comment.created_at,
+                )
+            )
+            copied += 1
+        said = f"Merged {source.key} into this ticket: “{source.title}”"
+        if source.description:
+            said += f"\n{source.description}"
+        add_comment(s, target, kept.actor, now, "system", said)
+        people = [source.requester_id, *(c.id for c in contact_rows.ccs(s, source.id))]
+        cc = [
+            p
+            for p in dict.fromkeys(people)
+            if p is not None and p != target.requester_id and contact_rows.add_cc(s, target.id, p)
+        ]
+        ticket_links.add(
+            s, source.id, target.id, "merged", now, gone.actor.id if gone.actor else None
+        )
+        old = {"status": source.status}
+        if source.resolved_at is None:
+            source.resolved_at = now
+        source.status, source.closed_at = Status.CLOSED.value, now
+        add_comment(s, source, gone.actor, now, "system", f"Merged into {target.key}")
+        new = {"status": source.status, "merged_into": target.key}
+        record_event(s, source, gone.actor, now, "merged", old, new, reason)
+        into: dict[str, Any] = {"merged_from": source.key, "comments": copied}
+        if cc:
+            into["cc"] = cc
+        record_event(s, target, kept.actor, now, "merged_in", None, into, reason)
+
+    def link(self, key: str, other: str, *, kind: str = "related") -> TicketView:
+        """Link two tickets as related (either way); audited on both."""
+        if kind not in LINK_KINDS:
+            raise InvalidInput(f"unknown link kind {kind!r}: use {', '.join(LINK_KINDS)}")
+        with self._changes([key, other], [None, None]) as (a, b):
+            ids = self._linkable(a, b)
+            if ticket_links.find(a.session, *ids) is not None:
+                raise Refused(f"{a.ticket.key} and {b.ticket.key} are linked already")
+            by = a.actor.id if a.actor else None
+            ticket_links.add(a.session, min(ids), max(ids), kind, a.now, by)
+            for this, that in ((a, b), (b, a)):
+                new = {kind: that.ticket.key}
+                record_event(this.session, this.ticket, this.actor, this.now, "linked", None, new)
+        return self.get(key)
+
+    def unlink(self, key: str, other: str) -> TicketView:
+        """Take a related link away (a merge stays: it is the merged ticket's history)."""
+        with self._changes([key, other], [None, None]) as (a, b):
+            found = ticket_links.find(a.session, *self._linkable(a, b))
+            if found is None:
+                raise Refused(f"{a.ticket.key} and {b.ticket.key} are not linked")
+            if found.kind == "merged":
+                raise Refused(f"{a.ticket.key} and {b.ticket.key} were merged: that stays")
+            ticket_links.remove(a.session, found)
+            for this, that in ((a, b), (b, a)):
+                old = {found.kind: that.ticket.key}
+                record_event(this.session, this.ticket, this.actor, this.now, "unlinked", old, None)
+        return self.get(key)
+
+    def _linkable(self, a: _Change, b: _Change) -> tuple[int, int]:
+        """The two tickets' ids, once my role may link them."""
+        assert a.ticket.id is not None and b.ticket.id is not None
+        if a.ticket.id == b.ticket.id:
+            raise InvalidInput(f"{a.ticket.key} cannot be linked to itself")
+        me = self._me(a)
+        self._require(permissions.may_merge(me, self._held(a), self._held(b), what="link"))
+        return a.ticket.id, b.ticket.id
+
+    # -- presence: who else has the ticket open ---------------------------------------------
+
+    def here(self, key: str, state: str = "viewing") -> builtins.list[tuple[str, str]]:
+        """I have this ticket open (``state``: viewing, or writing a "reply" or "note"), for
+        ``PRESENCE_SECONDS`` unless renewed; who else has it open now: (handle, state).
+        Not a change to the ticket: no version, no audit event, no change row."""
+        if state not in PRESENCE_STATES:
+            raise InvalidInput(f"presence {state!r}: one of {', '.join(PRESENCE_STATES)}")
+        number = fields.ticket_number(key)
+        with self._write() as s:
+            me = self._actor(s)
+            ticket = queries.ticket_by_number(s, number)
+            if ticket is None:
+                raise _not_found(key)
+            assert ticket.id is not None and me.id is not None
+            now = self.now()
+            presence_rows.renew(
+                s, ticket.id, me.id, state, now + timedelta(seconds=PRESENCE_SECONDS), now
+            )
+            return [p for p in presence_rows.present(s, ticket.id, now) if p[0] != me.handle]
+
+    def away(self) -> None:
+        """I have no ticket open any more (the workspace closes)."""
+        with self._write() as s:
+            me = self._actor(s)
+            assert me.id is not None
+            presence_rows.leave(s, me.id)
 
     # -- the alert engine's automatic steps (no acting agent) ---------------------------
 
@@ -817,34 +1090,60 @@ class Desk:
     ) -> Iterator[_Change]:
         """One writing transaction on one ticket, refusing a stale edit; ``system``: done by
         the desk itself (no acting agent), for the alert engine's automatic steps."""
-        number = fields.ticket_number(key)
+        with self._changes([key], [expected_version], system=system) as (change,):
+            yield change
+
+    @contextmanager
+    def _changes(
+        self,
+        keys: Sequence[str],
+        expected_versions: Sequence[int | None],
+        *,
+        system: bool = False,
+    ) -> Iterator[tuple[_Change, ...]]:
+        """One writing transaction on these tickets (a merge: two), each row locked (in
+        number order, so two such changes never wait on each other), each refusing a stale
+        edit and each a new version with its clocks kept and its change row."""
+        numbers = [fields.ticket_number(key) for key in keys]
         try:
             with self._write() as s:
                 actor = None if system else self._actor(s)
-                ticket = queries.ticket_by_number(s, number, for_update=True)
-                if ticket is None:
-                    raise _not_found(key)
-                if expected_version is not None and ticket.version != expected_version:
-                    raise _stale(ticket.key, expected_version, ticket.version)
-                change = _Change(s, ticket, actor, self.now())
-                status_before, assignee_before = ticket.status, ticket.assignee_id
-                yield change
-                ticket.updated_at = change.now
-                if ticket.status != status_before:
-                    ticket.status_at = change.now
-                if ticket.assignee_id is not None and ticket.assignee_id != assignee_before:
-                    ticket.assigned_at = change.now
-                # Every use case is a new version, even when no column changes value (a
-                # comment, or two edits within one clock tick): that is what stale checks see.
-                flag_modified(ticket, "updated_at")
-                self._keep_clocks(change, status_before)
+                now = self.now()
+                found: dict[int, Ticket] = {}
+                for number in sorted(set(numbers)):
+                    ticket = queries.ticket_by_number(s, number, for_update=True)
+                    if ticket is None:
+                        raise _not_found(keys[numbers.index(number)])
+                    found[number] = ticket
+                for number, expected in zip(numbers, expected_versions, strict=True):
+                    ticket = found[number]
+                    if expected is not None and ticket.version != expected:
+                        raise _stale(ticket.key, expected, ticket.version)
+                made = tuple(_Change(s, found[n], actor, now) for n in numbers)
+                before = [(c.ticket.status, c.ticket.assignee_id) for c in made]
+                yield made
+                for change, (status_before, assignee_before) in zip(made, before, strict=True):
+                    self._changed(change, status_before, assignee_before)
                 s.flush()
-                changes.record(s, [ticket.id], "updated", change.now)
+                changes.record(s, [c.ticket.id for c in made], "updated", now)
         except StaleDataError:
             raise StaleEdit(
-                f"T-{number} was changed by someone else while you edited it; "
-                "nothing was saved: reload it and try again"
+                f"{', '.join(f'T-{n}' for n in numbers)} was changed by someone else while "
+                "you edited it; nothing was saved: reload it and try again"
             ) from None
+
+    def _changed(self, change: _Change, status_before: str, assignee_before: int | None) -> None:
+        """What every change does to its ticket at its end."""
+        ticket = change.ticket
+        ticket.updated_at = change.now
+        if ticket.status != status_before:
+            ticket.status_at = change.now
+        if ticket.assignee_id is not None and ticket.assignee_id != assignee_before:
+            ticket.assigned_at = change.now
+        # Every use case is a new version, even when no column changes value (a
+        # comment, or two edits within one clock tick): that is what stale checks see.
+        flag_modified(ticket, "updated_at")
+        self._keep_clocks(change, status_before)
 
     def _sla_clock(self, session: Session, ticket: Ticket) -> SlaClock:
         customer = session.get(Customer, ticket.customer_id) if ticket.customer_id else None
@@ -940,6 +1239,21 @@ def _stale(key: str, expected: int, actual: int) -> StaleEdit:
         f"{key} was changed by someone else (you had version {expected}, it is now "
         f"{actual}); nothing was saved: reload it and try again"
     )
+
+
+def _link_words(kind: str, outgoing: bool, other: str) -> str:
+    """One link as the detail shows it: "related T-3", "merged into T-1"."""
+    if kind == "merged":
+        return f"merged {'into' if outgoing else 'from'} {other}"
+    return f"{kind} {other}"
+
+
+def _merged_words(session: Session, ticket: Ticket) -> str:
+    """``closed``, or ``merged into T-1`` for a merged ticket."""
+    assert ticket.id is not None
+    into = ticket_links.merged_into(session, ticket.id)
+    target = session.get(Ticket, into) if into is not None else None
+    return f"merged into {target.key}" if target is not None else ticket.status
 
 
 def _require_open(ticket: Ticket, action: str) -> None:

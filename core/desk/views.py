@@ -79,6 +79,7 @@ class TicketView:
     cc: tuple[str, ...] = ()  # the contacts copied on its mail, likewise
     requester_open: tuple[str, ...] = ()  # the requester's other open tickets: "T-9 title"
     external_id: str | None = None  # its id in the desk it was imported from
+    links: tuple[str, ...] = ()  # "related T-3", "merged into T-1", "merged from T-2" (detail)
 
     @classmethod
     def from_row(cls, row: TicketRow) -> TicketView:
@@ -142,6 +143,7 @@ class TicketView:
             data["requester"] = self.requester
             data["cc"] = list(self.cc)
             data["requester_open"] = list(self.requester_open)
+            data["links"] = list(self.links)
             data["comments"] = [c.to_json() for c in self.comments]
             data["events"] = [e.to_json() for e in self.events]
         return data

@@ -20,9 +20,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from deskline.core.alerts.ladder import AlertRules
-from deskline.core.config import alerts, mail, routing, sla
+from deskline.core.config import alerts, macros, mail, routing, sla
 from deskline.core.config.mail import MailRules
 from deskline.core.config.reader import ConfigError, Reader
+from deskline.core.desk.macros import Macro
 from deskline.core.desk.templates import Template
 from deskline.core.errors import NotFound
 from deskline.core.routing.route import RoutingRules
@@ -39,7 +40,17 @@ if TYPE_CHECKING:
 
 # The desk's sections of a deskline.toml; the others ([ui], [keys], [database], [notify])
 # are the person's own.
-POLICY_SECTIONS = ("calendars", "sla", "routing", "triage", "templates", "surge", "alerts", "mail")
+POLICY_SECTIONS = (
+    "calendars",
+    "sla",
+    "routing",
+    "triage",
+    "templates",
+    "surge",
+    "alerts",
+    "mail",
+    "macro",
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,7 @@ class Rules:
     surge: SurgeRule = field(default_factory=SurgeRule)
     alerts: AlertRules = field(default_factory=AlertRules)
     mail: MailRules = field(default_factory=MailRules)
+    macros: tuple[Macro, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,10 @@ class Policy:
     def mail(self) -> MailRules:
         return self.rules.mail
 
+    @property
+    def macros(self) -> tuple[Macro, ...]:
+        return self.rules.macros
+
     def to_json(self) -> dict[str, Any]:
         return {
             "version": self.version,
@@ -117,6 +133,7 @@ def parse_rules(read: Reader, data: Mapping[str, Any]) -> Rules:
         surge=routing.parse_surge(read, data),
         alerts=alerts.parse_alerts(read, data),
         mail=mail.parse_mail(read, data),
+        macros=macros.parse_macros(read, data),
     )
 
 
@@ -129,6 +146,7 @@ def rules_toml(rules: Rules) -> str:
         + "\n"
         + alerts.to_toml(rules.alerts)
         + ("\n" + mail.to_toml(rules.mail) if rules.mail != MailRules() else "")
+        + ("\n" + macros.to_toml(rules.macros) if rules.macros else "")
     )
 
 

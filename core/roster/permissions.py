@@ -164,6 +164,25 @@ def may_take(actor: Person, ticket: Held, *, steal: bool) -> str | None:
     return may(actor, "take", ticket)
 
 
+def may_apply_macro(actor: Person, ticket: Held, sets: str) -> str | None:
+    """A macro (a canned reply or note, and the fields it ``sets``, in words) is work on
+    the ticket, all of it or none: whoever may reply and change its status may apply it."""
+    refusal = may(actor, "work", ticket)
+    if refusal is None:
+        return None
+    return f"{refusal} (the macro {'sets ' + sets if sets else 'adds a comment'})"
+
+
+def may_merge(actor: Person, ticket: Held, other: Held, *, what: str = "merge") -> str | None:
+    """Merging one ticket into another (or linking two) changes both: whoever may work on
+    each of them may."""
+    for held in (ticket, other):
+        refusal = may(actor, "work", held)
+        if refusal is not None:
+            return f"{refusal} (to {what} {ticket.key} and {other.key})"
+    return None
+
+
 def may_assign(actor: Person, ticket: Held, target: Person) -> str | None:
     """Giving ``ticket`` to ``target``. To myself it is a take (a steal when someone else
     holds it). Directors and admins: anything. A supervisor: tickets of their team or of no

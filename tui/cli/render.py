@@ -136,6 +136,8 @@ def ticket_detail(t: TicketView) -> None:
             facts.insert(5, ("cc", ", ".join(t.cc)))
         if t.requester_open:
             facts.insert(5, ("their open", "; ".join(t.requester_open)))
+    if t.links:
+        facts.append(("links", ", ".join(t.links)))
     if t.sla is not None:
         for name, reading in (
             ("first response", t.sla.first_response),

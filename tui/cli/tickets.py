@@ -236,21 +236,43 @@ def status(
 TextArg = Annotated[str, typer.Argument(metavar="TEXT", help="What to write.")]
 
 
+MacroOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--macro",
+        metavar="NAME",
+        help="Apply a [[macro]] of the desk's policy instead (its text, status, priority, "
+        "tags); see `deskline macros`.",
+    ),
+]
+
+
 @app.command()
 def reply(
     ctx: typer.Context,
     key: KeyArg,
-    text: TextArg,
+    text: Annotated[
+        str | None, typer.Argument(metavar="TEXT", help="What to write (none with --macro).")
+    ] = None,
+    macro: MacroOpt = None,
     if_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Reply to the customer (public); mailed to the requester and CCs when the desk has a
     mailbox (sent now, else retried by `deskline mail send` or `mail watch`)."""
     session = session_of(ctx)
-    t = session.desk().reply(key, text, expected_version=if_version)
+    if macro is not None:
+        if text is not None:
+            fail("give TEXT or --macro, not both: the macro writes the text", 2)
+        t = session.desk().apply_macro(key, macro, expected_version=if_version)
+        note = f"macro {macro.strip()} applied ({t.status}, {t.priority})"
+    elif text is None:
+        fail("give the reply's TEXT, or --macro NAME (see `deskline macros`)", 2)
+    else:
+        t = session.desk().reply(key, text, expected_version=if_version)
+        note = "reply added"
     replies = [e for e in t.events if e.kind == "reply"]
     mailed = replies[-1].new.get("mail") if replies and replies[-1].new else None
-    note = "reply added"
     if mailed:
         from deskline.core.mail.outgoing import Sender
 

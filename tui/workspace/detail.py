@@ -53,6 +53,8 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
                 grid.add_row("cc", Text(visible(", ".join(t.cc))))
             if t.requester_open:
                 grid.add_row("their open", Text(visible("\n".join(t.requester_open))))
+    if t.links:
+        grid.add_row("links", Text(visible(", ".join(t.links))))
     parts: list[RenderableType] = [head, grid]
     if t.description:
         parts += [Text(""), Text(visible(t.description))]
@@ -112,9 +114,12 @@ class DetailPane(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     DetailPane { height: 1fr; border-top: solid $primary-background; padding: 0 1; }
     DetailPane:focus { border-top: solid $accent; }
+    DetailPane .presence { display: none; color: $text-warning; text-style: bold; }
+    DetailPane .presence.here { display: block; }
     """
 
     def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("", id="detail-presence", classes="presence")
         yield Static("No ticket selected", id="detail-body")
 
     ticket: TicketView | None = None
@@ -122,6 +127,12 @@ class DetailPane(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         # Another theme: draw the same ticket again in its colours.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show(self.ticket))
+
+    def show_presence(self, line: str) -> None:
+        """Who else has this ticket open or is writing on it ("": nobody, no line)."""
+        box = self.query_one("#detail-presence", Static)
+        box.update(Text(visible(f"also here: {line}") if line else ""))
+        box.set_class(bool(line), "here")
 
     def show(self, ticket: TicketView | None) -> None:
         if ticket is None or self.ticket is None or ticket.number != self.ticket.number:

@@ -29,6 +29,7 @@ from deskline.themes.palette import (
     SLA_LOOK,
     closed_mark,
     colour_of,
+    marked_mark,
     priority_style,
     sla_style,
 )
@@ -77,6 +78,8 @@ class QueueView(ScrollView, can_focus=True):
         Binding("pageup", "page(-1)", "Page up", show=False, id="queue.page_up"),
         Binding("home,g", "jump(0)", "First", show=False, id="queue.first"),
         Binding("end,G", "jump(-1)", "Last", show=False, id="queue.last"),
+        Binding("space", "mark", "Mark", show=False, id="queue.mark"),
+        Binding("V", "mark_range", "Mark range", show=False, id="queue.mark_range"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
@@ -117,6 +120,10 @@ class QueueView(ScrollView, can_focus=True):
         self._line_cache: dict[tuple[Any, ...], Strip] = {}
         self._frame: tuple[Style, bool] | None = None  # base style and focus, once per frame
         self._key_width = 7
+        # Marked for a bulk action (ticket numbers), and the last one marked (V marks from
+        # there to the cursor).
+        self.marked: set[int] = set()
+        self._last_mark: int | None = None
 
     # -- what is shown ----------------------------------------------------------------
 
@@ -134,6 +141,7 @@ class QueueView(ScrollView, can_focus=True):
         """A new queue order; the selected ticket stays selected when it is still there."""
         keep = select or self.selected_number
         self.numbers = list(numbers)
+        self.marked &= set(self.numbers)  # a ticket that left the view is no longer marked
         self._asked.clear()
         key_width = max(7, len(f"T-{max(self.numbers, default=0)} "))  # keys stay a column
         if key_width != self._key_width:
@@ -195,6 +203,56 @@ class QueueView(ScrollView, can_focus=True):
     def visible_numbers(self) -> list[int]:
         top = self.scroll_offset.y
         return self.numbers[top : top + max(self.size.height, 1)]
+
+    # -- marking for a bulk action ---------------------------------------------------------
+
+    class Marked(Message):
+        """The marks changed: ``count`` tickets are marked now."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    @property
+    def marked_in_order(self) -> list[int]:
+        """The marked tickets, in queue order."""
+        return [n for n in self.numbers if n in self.marked]
+
+    def action_mark(self) -> None:
+        """Mark the ticket under the cursor (or unmark it), and move on to the next."""
+        if not self.numbers:
+            return
+        number = self.selected_number
+        if number in self.marked:
+            self.marked.discard(number)
+        else:
+            self.marked.add(number)
+            self._last_mark = number
+        self._marks_changed()
+        self.action_move(1)
+
+    def action_mark_range(self) -> None:
+        """Mark every ticket from the last one marked to the cursor (just the cursor's
+        when none was)."""
+        if not self.numbers:
+            return
+        start = self.cursor
+        if self._last_mark in self.numbers:
+            start = self.numbers.index(self._last_mark)
+        low, high = sorted((start, self.cursor))
+        self.marked.update(self.numbers[low : high + 1])
+        self._last_mark = self.selected_number
+        self._marks_changed()
+
+    def set_marks(self, numbers: set[int]) -> None:
+        """Mark exactly these (of this view's tickets)."""
+        self.marked = numbers & set(self.numbers)
+        self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self._drop_rendered()  # the mark column comes or goes on every row
+        self.refresh()
+        self.post_message(self.Marked(len(self.marked)))
 
     # -- moving ------------------------------------------------------------------------
 
@@ -297,14 +355,15 @@ class QueueView(ScrollView, can_focus=True):
             return Strip([Segment(loading, self.rich_style)], width)
         clock = self._clock.get(number) or self._cell(ticket, ticket.sla)
         # the escalation level moves without a new version (the alert engine raises it)
-        key = (number, ticket.version, ticket.escalation_level, width, selected, frame)
+        mark = number in self.marked if self.marked else None  # None: no mark column
+        key = (number, ticket.version, ticket.escalation_level, width, selected, frame, mark)
         line_key = (*key, clock.plain)
         line = self._line_cache.get(line_key)
         if line is not None:
             return line
         body = self._row_cache.get(key)
         if body is None:
-            body = self._render_body(ticket, width - SLA_WIDTH, selected, frame)
+            body = self._render_body(ticket, width - SLA_WIDTH, selected, frame, mark)
             if len(self._row_cache) > 2000:
                 self._row_cache.clear()
             self._row_cache[key] = body
@@ -315,9 +374,18 @@ class QueueView(ScrollView, can_focus=True):
         return line
 
     def _render_body(
-        self, t: TicketView, width: int, selected: bool, frame: tuple[Style, bool]
+        self,
+        t: TicketView,
+        width: int,
+        selected: bool,
+        frame: tuple[Style, bool],
+        mark: bool | None = None,
     ) -> Strip:
+        """``mark``: marked for a bulk action (True), or not (False) while some are; None
+        while none is (no mark column)."""
         row = Text(no_wrap=True, overflow="ellipsis")
+        if mark is not None:
+            row.append(f"{marked_mark() if mark else ' '} ", style="bold" if mark else "")
         # The key in the colour of the alert level the ticket reached (the detail says it)
         level = ESCALATION_STATE.get(min(t.escalation_level, 3))
         key_style = sla_style(self.app.theme_variables, level) if level else ""

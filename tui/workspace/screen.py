@@ -31,10 +31,13 @@ from deskline.core.inert import visible
 from deskline.themes.palette import SLA_LOOK
 from deskline.tui.pump import ChangePump
 from deskline.tui.workspace import countdown
+from deskline.tui.workspace.bulk import BulkFlow
+from deskline.tui.workspace.compose import Composed, ComposeText
 from deskline.tui.workspace.countdown import CountdownPane
 from deskline.tui.workspace.detail import DetailPane
 from deskline.tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
 from deskline.tui.workspace.edit_form import EditForm
+from deskline.tui.workspace.presence import PresenceKeeper
 from deskline.tui.workspace.queue import QueueView
 
 TICK_SECONDS = 1.0
@@ -57,6 +60,7 @@ NEEDS = {
     "escalate": "work",
     "reopen": "work",
     "edit": "edit",
+    "merge": "work",
 }
 
 
@@ -90,11 +94,20 @@ class WorkspaceScreen(Screen[None]):
         Binding("e", "escalate", "Escalate", id="escalate"),
         Binding("o", "reopen", "Reopen", id="reopen"),
         Binding("E", "edit", "Edit", id="edit", tooltip="Title, description, category, tags"),
+        Binding("M", "merge", "Merge", id="merge", tooltip="Merge into another ticket", show=False),
         Binding("slash", "filter", "Search", id="filter", tooltip="Search the view as you type"),
         Binding(
             "colon", "go_to", "Go to", id="go_to", tooltip="Go to a ticket by its key", show=False
         ),
         Binding("v", "views", "Views", id="views", tooltip="Saved views"),
+        Binding(
+            "B",
+            "bulk",
+            "Bulk",
+            id="bulk",
+            tooltip="Act on the marked tickets (space, V)",
+            show=False,
+        ),
         Binding("enter", "focus_detail", "Detail", id="focus_detail", show=False),
         Binding("escape", "focus_queue", "Queue", id="focus_queue", show=False),
         Binding("question_mark", "help", "Help", id="help"),
@@ -156,6 +169,14 @@ class WorkspaceScreen(Screen[None]):
 
         dialog: QuickCreate | EditForm
         catalog: Catalog
+
+    @dataclass
+    class MacroFilled(Message, bubble=False):
+        """A macro's text, filled in for the ticket the open reply or note dialog is on."""
+
+        dialog: ComposeText
+        name: str
+        text: str
 
     class MeKnown(Message, bubble=False):
         """My role and team are read: the keys on offer follow them."""
@@ -220,6 +241,7 @@ class WorkspaceScreen(Screen[None]):
         self._pinned: tuple[int, int] | None = None
         self._me_known = False  # my role read: until then every key shows (core decides)
         self._offered = frozenset(NEEDS)  # the ticket keys the footer shows now
+        self.presence = PresenceKeeper(self)  # who else has the detail's ticket open
 
     # -- layout --------------------------------------------------------------------
 
@@ -248,6 +270,7 @@ class WorkspaceScreen(Screen[None]):
         self.pump.changed.subscribe(self, self.apply_changes)
         self.read_me()
         self.read_views()
+        self.presence.start()
 
     @work(thread=True, group="me")
     def read_me(self) -> None:
@@ -312,6 +335,8 @@ class WorkspaceScreen(Screen[None]):
         view = self.views_titles.get(self.view_name, self.view_name)
         shown = f"{len(self.queue_view.numbers)}{'' if self._complete else '+'}"
         filtered = f" · search “{self.filter_text}”" if self.filter_text else ""
+        if self.queue_view.marked:
+            filtered += f" · {len(self.queue_view.marked)} marked (B acts)"
         line = f"{view} ({shown}){filtered}"
         if self.search_error:  # what is typed is no query yet: say why, first
             line = f"⚠ {self.search_error}"
@@ -479,6 +504,7 @@ class WorkspaceScreen(Screen[None]):
         for pane in self.query(DetailPane).results(DetailPane):  # none while closing
             pane.show(ticket)
         self.show_countdown()
+        self.presence.shown(ticket.number if ticket else None)
 
     @work(thread=True, exclusive=True, group="counts")
     def load_counts(self) -> None:
@@ -705,7 +731,7 @@ class WorkspaceScreen(Screen[None]):
         title = f"{t.key}: priority {t.priority} → {priority}, because"
         self.app.push_screen(TextEntry(title, value=typed), save)
 
-    def _text_action(self, kind: str, typed: str = "") -> None:
+    def _text_action(self, kind: str, typed: str = "", macro: str | None = None) -> None:
         if not (t := self._selected()):
             return
         use_case = self.desk.reply if kind == "reply" else self.desk.note
@@ -714,16 +740,46 @@ class WorkspaceScreen(Screen[None]):
             if kind == "reply"
             else (f"Internal note on {t.key}")
         )
+        canned = [m for m in self.desk.policy.macros if m.kind == kind]
 
-        def save(text: str | None) -> None:
-            if text:
-                self.act(
-                    f"{kind} added",
-                    lambda: use_case(t.key, text),  # comments never conflict with others
-                    retry=lambda: self._text_action(kind, text),
-                )
+        def save(done: Composed | None) -> None:
+            self.presence.write(None)
+            if done is None:
+                return
+            text, name = done.text, done.macro
+            # A macro's field changes are checked against the ticket as shown; comments
+            # never conflict with others.
+            sets = any(m.name == name and m.sets() for m in canned)
+            version = t.version if sets else None
 
-        self.app.push_screen(TextEntry(title, value=typed), save)
+            def change() -> TicketView:
+                if name is None:
+                    return use_case(t.key, text)
+                return self.desk.apply_macro(t.key, name, text=text, expected_version=version)
+
+            self.act(
+                f"{kind} added" + (f" (macro {name})" if name else ""),
+                change,
+                retry=lambda: self._text_action(kind, text, name),
+            )
+
+        dialog = ComposeText(title, value=typed, macros=canned, macro=macro)
+        dialog.on_macro = lambda box, name: self.fill_macro(box, t.key, name)
+        self.app.push_screen(dialog, save)
+        self.presence.write(t.number, kind)
+
+    @work(thread=True, group="choices")
+    def fill_macro(self, dialog: ComposeText, key: str, name: str) -> None:
+        try:
+            text = self.desk.fill_macro(key, name)
+        except DesklineError as exc:
+            self.post_message(self.Refused("macro", str(exc)))
+            return
+        self.post_message(self.MacroFilled(dialog, name, text))
+
+    @on(MacroFilled)
+    def macro_filled(self, message: MacroFilled) -> None:
+        message.dialog.insert_macro(message.name, message.text)
 
     def action_reply(self) -> None:
         self._text_action("reply")
@@ -748,6 +804,23 @@ class WorkspaceScreen(Screen[None]):
     def action_reopen(self) -> None:
         if t := self._selected():
             self.act("reopened", lambda: self.desk.reopen(t.key, expected_version=t.version))
+
+    def action_merge(self, typed: str = "") -> None:
+        """Merge the selected ticket into another (asked for by its key): that one carries
+        on with the conversation, this one closes pointing to it."""
+        if not (t := self._selected()):
+            return
+
+        def chosen(target: str | None) -> None:
+            if target and target.strip():
+                self.act(
+                    f"merge of {t.key}",
+                    lambda: self.desk.merge(t.key, target.strip(), expected_version=t.version),
+                    retry=lambda: self.action_merge(target),
+                )
+
+        title = f"Merge {t.key} into which ticket? (it closes; its comments go there)"
+        self.app.push_screen(TextEntry(title, value=typed, placeholder="T-1"), chosen)
 
     def action_quick_create(self) -> None:
         def save(values: dict[str, Any] | None) -> None:
@@ -883,6 +956,17 @@ class WorkspaceScreen(Screen[None]):
         self.app.call_from_thread(
             self.notify, visible(f"saved view {saved.name}: press v"), markup=False
         )
+
+    @on(QueueView.Marked)
+    def marks_changed(self) -> None:
+        self.show_header()  # "3 marked (B acts)"
+
+    def action_bulk(self) -> None:
+        numbers = self.queue_view.marked_in_order
+        if not numbers:
+            self.notify("mark tickets first: space marks one, V a range", severity="warning")
+            return
+        BulkFlow(self, numbers).start()
 
     def action_focus_detail(self) -> None:
         self.query_one(DetailPane).focus()

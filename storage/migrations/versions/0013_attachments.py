@@ -1,7 +1,7 @@
 """attachments: the files that come with mail, kept whole up to the desk's size limit
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel.sql.sqltypes.AutoSt
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

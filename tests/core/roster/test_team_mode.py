@@ -142,6 +142,19 @@ def test_an_agents_login_works_a_customers_ticket_with_mail(team, pg_url, tmp_pa
     assert queued == 1  # written in the reply's transaction, by bo's login
 
 
+def test_an_agents_login_links_merges_and_holds_presence_under_the_grants(team):
+    _, stores, _ = team
+    bo = Desk(stores["bo"], "bo")
+    for title in ("one", "two", "three"):
+        bo.create(title)
+    assert bo.link("T-1", "T-2").links == ("related T-2",)
+    assert bo.unlink("T-1", "T-2").links == ()  # a DELETE on ticket_link
+    assert bo.merge("T-3", "T-1").links == ("merged from T-3",)
+    assert bo.here("T-1", "reply") == []  # presence: insert, update, delete of lapsed rows
+    assert bo.here("T-2") == []
+    bo.away()
+
+
 def test_a_write_the_grants_refuse_is_one_line_naming_db_grant(team, pg_url):
     from deskline.storage.access import group_names
 

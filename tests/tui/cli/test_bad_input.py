@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from processes import deskline
 from sqlalchemy import create_engine, inspect, text
 
-from deskline.core.roster.agents import HANDLE
+from deskline.core.roster.handles import HANDLE
 
 FUZZ = settings(
     max_examples=40,  # the shapes above and every option of every command

@@ -70,7 +70,7 @@ async def test_an_action_core_refuses_meanwhile_is_a_toast_and_writes_nothing(de
         assert "note" in offered(app)
         Roster(store).update("bo", by="ada", team="Billing")  # behind the app's back
         before = Desk(store, "ana").get("T-1").version
-        await pilot.press("n", *"hello", "enter")
+        await pilot.press("n", *"hello", "ctrl+s")
         await settle(pilot)
         messages = [str(n.message) for n in app._notifications]
         assert any(m.startswith("only Service Desk's agents, its holder") for m in messages)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import DEMO_ME, DEMO_NOW, workers_done
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from deskline.core.desk.tickets import Desk
 from deskline.core.sla.defaults import default_rules
@@ -82,3 +82,24 @@ def test_search_as_you_type_in_chinese(snap_compare, app):
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=search)
+
+
+def test_reply_editor_with_several_lines(snap_compare, app):
+    async def write(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("r", *"Hello,", "enter", "enter", *"we are on it.")
+        await settled(pilot)
+        for box in pilot.app.screen.query(TextArea):
+            box.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=write)
+
+
+def test_marked_rows_and_the_bulk_menu(snap_compare, app):
+    async def mark(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("space", "j", "V", "B")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=mark)

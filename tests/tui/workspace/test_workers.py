@@ -93,7 +93,7 @@ async def wait_quiet(pilot, seconds: float) -> None:
     await settle(pilot)
 
 
-@pytest.mark.parametrize("keys", [("t",), ("r", *"on it", "enter")], ids=["take", "reply"])
+@pytest.mark.parametrize("keys", [("t",), ("r", *"on it", "ctrl+s")], ids=["take", "reply"])
 async def test_the_apps_own_write_reads_queue_detail_and_counts_once(ana, keys):
     heard = Heard()
     app = DesklineApp(ana)
@@ -219,7 +219,7 @@ async def test_no_key_reads_the_store_on_the_event_loop(ana):
                 ("a", "escape"),
                 ("ctrl+t", "escape"),
                 ("t",),
-                ("r", *"on it", "enter"),
+                ("r", *"on it", "ctrl+s"),
                 ("slash", *"vpn", "escape"),
                 ("v", "escape"),
                 ("exclamation_mark", "escape"),

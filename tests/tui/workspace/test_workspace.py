@@ -21,6 +21,7 @@ from deskline.core.sla.clocks import ClockState
 from deskline.tui.help import HelpScreen
 from deskline.tui.keys import REMAPPABLE
 from deskline.tui.workspace.app import DesklineApp
+from deskline.tui.workspace.compose import ComposeText
 from deskline.tui.workspace.countdown import CountdownPane
 from deskline.tui.workspace.detail import DetailPane
 from deskline.tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, TextEntry
@@ -173,10 +174,11 @@ async def test_r_replies_and_n_notes(ana, key, kind):
         await settle(pilot)
         await pilot.press(key)
         await settle(pilot)
-        await pilot.press(*"we are on it", "enter")
+        assert isinstance(app.screen, ComposeText)
+        await pilot.press(*"we are on it", "enter", *"second line", "ctrl+s")
         await settle(pilot)
     comment = ana.get("T-2").comments[-1]
-    assert (comment.kind, comment.body) == (kind, "we are on it")
+    assert (comment.kind, comment.body) == (kind, "we are on it\nsecond line")
 
 
 async def test_e_escalates_with_all_three_answers(ana):
@@ -477,10 +479,10 @@ async def test_a_comment_never_conflicts_with_another_comment(ana, store):
         await settle(pilot)
         await select(pilot, "T-2")
         Desk(store, "bo", now=lambda: NOW).note("T-2", "bo was here")  # behind the app's back
-        await pilot.press("r", *"my answer", "enter")
+        await pilot.press("r", *"my answer", "ctrl+s")
         await settle(pilot)
         assert not any("changed by someone else" in n.message for n in app._notifications)
-        assert not isinstance(app.screen, TextEntry)
+        assert not isinstance(app.screen, ComposeText)
     bodies = [c.body for c in ana.get("T-2").comments]
     assert bodies == ["bo was here", "my answer"]
 

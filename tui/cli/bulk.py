@@ -1,0 +1,138 @@
+"""``deskline bulk``: one change to many tickets, each its own audited change; the keys come
+as arguments or, with none (or ``-``) and a pipe, one a line on stdin (``deskline list``
+output works). Exit 0 when every ticket was changed, 1 when some were refused (one line each
+on stderr: key and reason)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+
+from deskline.tui.cli.context import Commands, fail, print_line, say, session_of
+
+app = Commands(name="bulk", help="One change to many tickets (keys as arguments or on stdin).")
+
+KeysArg = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="KEY...", help="Ticket keys; none or - : read them from stdin."),
+]
+ReasonOpt = Annotated[str | None, typer.Option(metavar="REASON", help="Why (audited).")]
+# Tag changes start with "-": taken as arguments, not as unknown options.
+LOOSE = {"ignore_unknown_options": True}
+
+
+def _keys(given: list[str] | None) -> list[str]:
+    from deskline.core.desk.bulk import keys_in
+
+    if given and given != ["-"]:
+        return given
+    if given != ["-"] and sys.stdin.isatty():
+        fail("no ticket keys: give them as arguments, or pipe them in (one a line)", 2)
+    keys = keys_in(sys.stdin)
+    if not keys:
+        fail("no ticket keys on stdin (one a line, like T-12)", 2)
+    return keys
+
+
+def _run(ctx: typer.Context, what: str, keys: list[str], change: Callable[..., object]) -> None:
+    """Do ``change`` to each ticket; the applied ones on stdout, the refused on stderr."""
+    from deskline.core.desk.bulk import each
+
+    desk = session_of(ctx).desk()
+    report = each(_keys(keys), lambda key: change(desk, key))
+    for key in report.applied:
+        print_line(f"{key}: {what}")
+    for outcome in report.refused:
+        say(f"{outcome.key}: {outcome.refused}")
+    say(report.summary(what))
+    if report.refused:
+        raise typer.Exit(1)
+
+
+@app.command("assign")
+def bulk_assign(
+    ctx: typer.Context,
+    handle: Annotated[str, typer.Argument(metavar="HANDLE", help="The agent to give them to.")],
+    keys: KeysArg = None,
+) -> None:
+    """Give every ticket to an agent."""
+    _run(ctx, f"assigned to {handle}", keys or [], lambda d, k: d.assign(k, handle))
+
+
+@app.command("status")
+def bulk_status(
+    ctx: typer.Context,
+    new_status: Annotated[str, typer.Argument(metavar="STATUS", help="in_progress, resolved, ...")],
+    keys: KeysArg = None,
+    reason: ReasonOpt = None,
+) -> None:
+    """Move every ticket to a status (resolved needs --reason, the solution)."""
+    from deskline.core.desk import workflow
+
+    target = workflow.parse_status(new_status).value
+    _run(ctx, f"now {target}", keys or [], lambda d, k: d.transition(k, target, reason=reason))
+
+
+@app.command("priority")
+def bulk_priority(
+    ctx: typer.Context,
+    new_priority: Annotated[str, typer.Argument(metavar="PRIORITY", help="P0 to P3.")],
+    keys: KeysArg = None,
+    reason: ReasonOpt = None,
+) -> None:
+    """Give every ticket a priority (it moves their SLA targets: --reason says why)."""
+    from deskline.core.desk import fields
+
+    wanted = fields.priority(new_priority)
+    if not reason or not reason.strip():
+        fail("a priority change moves SLA targets: give --reason", 2)
+    _run(
+        ctx,
+        f"priority {wanted}",
+        keys or [],
+        lambda d, k: d.change_priority(k, wanted, reason=reason),
+    )
+
+
+@app.command("tag", context_settings=LOOSE)
+def bulk_tag(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str],
+        typer.Argument(metavar="+TAG|-TAG... KEY...", help="Tags to add (+x) or remove (-y)."),
+    ],
+) -> None:
+    """Add (+x) and remove (-y) tags on every ticket: `bulk tag +vip -new T-1 T-2`."""
+    from deskline.core.desk.bulk import KEY
+    from deskline.core.desk.macros import tag_changes
+
+    changes = [w for w in words if not KEY.match(w) and w != "-"]
+    keys = [w for w in words if KEY.match(w) or w == "-"]
+    if not changes:
+        fail("no tag change: give +tag to add, -tag to remove", 2)
+    bare = next((w for w in changes if not w.startswith(("+", "-"))), None)
+    if bare is not None:
+        fail(f"{bare!r} is neither a ticket key nor a tag change: write +{bare} or -{bare}", 2)
+    try:
+        add, remove = tag_changes(changes)
+    except ValueError as exc:
+        fail(str(exc), 2)
+    said = " ".join([*(f"+{t}" for t in add), *(f"-{t}" for t in remove)])
+    _run(ctx, f"tags {said}", keys, lambda d, k: d.tag(k, add, remove))
+
+
+@app.command("macro")
+def bulk_macro(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A macro (`deskline macros`).")],
+    keys: KeysArg = None,
+) -> None:
+    """Apply a macro to every ticket: its reply or note, and what it sets."""
+    from deskline.core.desk import macros
+
+    desk = session_of(ctx).desk()
+    found = macros.find(desk.refresh_policy().macros, name)  # an unknown name: one line
+    _run(ctx, f"macro {found.name}", keys or [], lambda d, k: d.apply_macro(k, found.name))

@@ -1,0 +1,37 @@
+"""``deskline macros``: the canned replies and notes of the desk's policy ([[macro]]), for
+``deskline reply KEY --macro NAME``, ``deskline bulk macro NAME`` and ctrl+r in the app."""
+
+from __future__ import annotations
+
+import typer
+
+from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, session_of
+
+app = Commands()
+
+
+@app.command()
+def macros(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List the desk's macros: canned replies and notes, and what each sets."""
+    found = session_of(ctx).desk().refresh_policy().macros
+    data = [
+        {
+            "name": m.name,
+            "kind": m.kind,
+            "text": m.text,
+            "status": m.status,
+            "priority": m.priority,
+            "tags": list(m.tag_words),
+        }
+        for m in found
+    ]
+
+    def human() -> None:
+        if not found:
+            print_line("no macros: add [[macro]] to the desk's policy (`deskline policy apply`)")
+        for m in found:
+            sets = m.sets()
+            print_line(f"{m.name}  ({m.kind}{'; sets ' + sets if sets else ''})")
+            print_line("    " + m.text.replace("\n", "\n    "))
+
+    emit(data, as_json, human)

@@ -1,0 +1,207 @@
+"""Bulk work in the workspace: the tickets marked in the queue (space, V) get one action
+(assign, status, priority, tag, macro), each ticket its own change made by core in a thread;
+what was refused is listed with its reason, and stays marked to try again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from deskline.core.desk import bulk, fields, macros, workflow
+from deskline.core.desk.bulk import Report
+from deskline.core.inert import visible
+from deskline.tui.workspace.dialogs import DIALOG_CSS, Choose, TextEntry
+
+
+class Workspace(Protocol):
+    """What bulk work needs of the workspace screen (which imports this module)."""
+
+    desk: Any  # the Desk
+    queue_view: Any  # the QueueView, whose marks these are
+    pump: Any  # the ChangePump, told to look once the changes are in
+
+    @property
+    def app(self) -> Any: ...
+
+    def notify(self, message: str, **options: Any) -> None: ...
+
+    def run_worker(self, work: Callable[[], None], **options: Any) -> Any: ...
+
+
+ACTIONS = (
+    ("assign", "assign to an agent"),
+    ("status", "change status"),
+    ("priority", "change priority"),
+    ("tag", "add or remove tags"),
+    ("macro", "apply a macro"),
+    ("clear", "clear the marks"),
+)
+PRIORITY_WORDS = {"P0": "urgent", "P1": "high", "P2": "medium", "P3": "low"}
+
+
+class BulkReport(ModalScreen[None]):
+    """What a bulk action refused: each key with its reason."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="BulkReport")
+        + "BulkReport VerticalScroll { height: auto; max-height: 14; }"
+    )
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="dialog.cancel")]
+
+    def __init__(self, what: str, report: Report) -> None:
+        super().__init__()
+        self.what = what
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content(visible(self.report.summary(self.what))), classes="title")
+            with VerticalScroll():
+                for outcome in self.report.refused:
+                    line = f"{outcome.key}  {outcome.refused}"
+                    yield Static(Content(visible(line)), classes="refused")
+            yield Label("the refused stay marked · enter or esc closes", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class BulkFlow:
+    """The dialogs of one bulk action on the screen's marked tickets, then the changes."""
+
+    def __init__(self, screen: Workspace, numbers: Sequence[int]) -> None:
+        self.screen = screen
+        self.desk = screen.desk
+        self.keys = [f"T-{n}" for n in numbers]
+
+    def start(self) -> None:
+        title = f"{len(self.keys)} marked: do what?"
+        self.screen.app.push_screen(Choose(title, ACTIONS), self.chosen)
+
+    def chosen(self, action: str | None) -> None:
+        if action == "clear":
+            self.screen.queue_view.set_marks(set())
+        elif action is not None:
+            getattr(self, f"ask_{action}")()
+
+    def ask(self, title: str, choices: Sequence[tuple[str, str]], then: Callable[[str], None]):
+        def chosen(value: str | None) -> None:
+            if value:
+                then(value)
+
+        typed = len(choices) > 6
+        self.screen.app.push_screen(Choose(title, choices, typed=typed), chosen)
+
+    def why(self, title: str, then: Callable[[str], None]) -> None:
+        def given(reason: str | None) -> None:
+            if reason and reason.strip():
+                then(reason.strip())
+
+        self.screen.app.push_screen(TextEntry(title), given)
+
+    def ask_assign(self) -> None:
+        app = self.screen.app
+
+        def chosen(handle: str | None) -> None:
+            if handle:
+                self.run(f"assigned to {handle}", lambda key: self.desk.assign(key, handle))
+
+        # Open at once, so what is typed goes to it; the agents follow from a thread.
+        dialog = Choose(f"Assign {len(self.keys)} to", None, typed=True)
+        app.push_screen(dialog, chosen)
+
+        def read() -> None:
+            agents = app.roster()  # type: ignore[attr-defined]
+            choices = [(a.handle, f"{a.handle} — {a.name} ({a.team or 'no team'})") for a in agents]
+            app.call_from_thread(dialog.fill, choices)
+
+        self.screen.run_worker(read, thread=True, group="choices")
+
+    def ask_status(self) -> None:
+        choices = [(s.value, s.value.replace("_", " ")) for s in workflow.Status]
+
+        def to(status: str) -> None:
+            def move(reason: str | None) -> None:
+                self.run(
+                    f"now {status}",
+                    lambda key: self.desk.transition(key, status, reason=reason),
+                )
+
+            if status == workflow.Status.RESOLVED.value:
+                self.why(f"Resolve {len(self.keys)}: the solution", move)
+            else:
+                move(None)
+
+        self.ask(f"{len(self.keys)} tickets →", choices, to)
+
+    def ask_priority(self) -> None:
+        choices = [(p, f"{p} {PRIORITY_WORDS[p]}") for p in fields.PRIORITIES]
+
+        def to(priority: str) -> None:
+            self.why(
+                f"{len(self.keys)} tickets → {priority}, because",
+                lambda reason: self.run(
+                    f"priority {priority}",
+                    lambda key: self.desk.change_priority(key, priority, reason=reason),
+                ),
+            )
+
+        self.ask(f"Priority of {len(self.keys)} →", choices, to)
+
+    def ask_tag(self) -> None:
+        def given(words: str | None) -> None:
+            if not words or not words.strip():
+                return
+            try:
+                add, remove = macros.tag_changes(words.split())
+            except ValueError as exc:
+                self.screen.notify(visible(str(exc)), severity="error", markup=False)
+                return
+            said = " ".join([*(f"+{t}" for t in add), *(f"-{t}" for t in remove)])
+            self.run(f"tags {said}", lambda key: self.desk.tag(key, add, remove))
+
+        entry = TextEntry(f"Tags of {len(self.keys)}", placeholder="+billing -new")
+        self.screen.app.push_screen(entry, given)
+
+    def ask_macro(self) -> None:
+        found = self.desk.policy.macros
+        if not found:
+            self.screen.notify("no macros: the desk's policy has no [[macro]]", timeout=4)
+            return
+        choices = [(m.name, f"{m.name}  ({m.kind}) {m.sets()}".strip()) for m in found]
+        self.ask(
+            f"Macro for {len(self.keys)}",
+            choices,
+            lambda name: self.run(f"macro {name}", lambda key: self.desk.apply_macro(key, name)),
+        )
+
+    def run(self, what: str, change: Callable[[str], object]) -> None:
+        """Each change in a thread of its own, the report shown when all are done."""
+        screen = self.screen
+
+        def work() -> None:
+            report = bulk.each(self.keys, change)
+            screen.app.call_from_thread(self.done, what, report)
+
+        screen.run_worker(work, thread=True, group="bulk", name=f"bulk {what}")
+
+    def done(self, what: str, report: Report) -> None:
+        screen = self.screen
+        refused = {fields.ticket_number(o.key) for o in report.refused if _is_key(o.key)}
+        screen.queue_view.set_marks(refused)
+        screen.pump.look_now()
+        if report.refused:
+            screen.app.push_screen(BulkReport(what, report))
+        else:
+            screen.notify(visible(report.summary(what)), timeout=4, markup=False)
+
+
+def _is_key(key: str) -> bool:
+    return bool(bulk.KEY.match(key))
