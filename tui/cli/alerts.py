@@ -75,13 +75,27 @@ def watch(
             help="Write the log here, not to stderr (info lines at least; -vv for debug).",
         ),
     ] = None,
+    no_mail: Annotated[
+        bool,
+        typer.Option("--no-mail", help="Leave the desk's mailboxes to `deskline mail watch`."),
+    ] = False,
+    mail_every: Annotated[
+        float,
+        typer.Option(
+            "--mail-every", metavar="SECONDS", min=1, help="Mail without IMAP IDLE: how often."
+        ),
+    ] = 30.0,
 ) -> None:
     """Run the alert watcher without a screen: fires every SLA and workflow alert when it
-    comes due, for the whole database (one watcher fires at a time; others stand by)."""
+    comes due, for the whole database (one watcher fires at a time; others stand by). With
+    mailboxes in the desk's policy it also takes mail in and sends the outbox, as `mail
+    watch` does (--no-mail: not)."""
     import asyncio
+    import threading
 
     from deskline.core.alerts.feed import AlertFeed
     from deskline.core.alerts.watcher import SlaWatcher
+    from deskline.tui.cli.mail import mail_rounds
 
     if since is not None and not jsonl:
         fail("--since goes with --jsonl: it resumes the JSON feed after that alert id", 2)
@@ -112,6 +126,7 @@ def watch(
             say(line)
 
     watcher = SlaWatcher(desk.store, desk, on_fire=show, on_event=tell)  # the desk's policy
+    mail = not no_mail and bool(desk.refresh_policy().mail.mailboxes)
     if once:
         logger.info("firing what is due on %s", desk.store.display_url)
         try:
@@ -124,9 +139,17 @@ def watch(
                 say("another watcher holds this database's lease; it fires the alerts")
         finally:  # even when stdout went away (``| head``): never keep the lease
             watcher.release()
+        if mail:
+            mail_rounds(desk.store, mail_every, once=True)
         return
     logger.info("watching %s", desk.store.display_url)
-    say(f"watching {desk.store.display_url} (ctrl+c stops)")
+    if mail:  # its own thread: a slow mail server never holds an alert back
+        rounds = threading.Thread(
+            target=mail_rounds, args=(desk.store, mail_every), name="mail", daemon=True
+        )
+        rounds.start()
+    also = " and its mailboxes" if mail else ""
+    say(f"watching {desk.store.display_url}{also} (ctrl+c stops)")
     asyncio.run(watch_until_stopped(watcher, feed))
 
 

@@ -4,11 +4,14 @@ or both in a loop (``watch``, a service)."""
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, say, session_of
+
+if TYPE_CHECKING:
+    from deskline.storage.store import Store
 
 app = Commands(
     name="mail",
@@ -95,11 +98,17 @@ def mail_watch(
     mailbox whose server has IMAP IDLE is taken in as it arrives (each mailbox watched on
     its own connection); otherwise every SECONDS. A mailbox that fails is reported and
     tried again next round."""
+    mail_rounds(session_of(ctx).store, every, once=once)
+
+
+def mail_rounds(store: Store, every: float, *, once: bool = False) -> None:
+    """Fetch every mailbox and send the outbox, round after round (``once``: one round);
+    between rounds, IMAP IDLE wakes it when mail comes, else it waits ``every`` seconds.
+    A failure is said and tried again next round. ``deskline watch`` runs it too."""
     from deskline.core.errors import DesklineError
     from deskline.core.mail.incoming import Fetcher, wait_for_any
     from deskline.core.mail.outgoing import Sender
 
-    store = session_of(ctx).store
     fetcher, sender = Fetcher(store), Sender(store)
     while True:
         started = time.monotonic()

@@ -230,11 +230,37 @@ def test_mail_watch_idles_on_every_mailbox(desk: Desk, imap: Dovecot, db_url: st
     _watch_takes_in(desk, db_url, to_sales)
 
 
-def _watch_takes_in(desk: Desk, db_url: str, second: Callable[[], None]) -> None:
-    """A ``mail watch`` that polls every 300 s takes in the message already there, then the
-    one ``second`` delivers, well within those 300 s."""
+def test_the_alert_watcher_takes_mail_in_too(desk: Desk, imap: Dovecot, db_url: str) -> None:
+    """``deskline watch`` (the one service a desk runs) fetches the mailboxes as ``mail
+    watch`` does, IMAP IDLE included."""
+    imap.append(corpus("plain"))
+    second = lambda: imap.append(corpus("multipart_alternative"))  # noqa: E731
+    _watch_takes_in(desk, db_url, second, ("watch", "--mail-every", "300"))
+
+
+def test_watch_once_does_one_mail_round_unless_told_not_to(
+    desk: Desk, imap: Dovecot, db_url: str
+) -> None:
+    imap.append(corpus("plain"))
+    once = [sys.executable, "-m", "deskline", "--db", db_url, "watch", "--once"]
+    done = subprocess.run([*once, "--no-mail"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert imap.unseen() == 1 and desk.list() == []
+    done = subprocess.run(once, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert imap.unseen() == 0 and [t.key for t in desk.list()] == ["T-1"]
+
+
+def _watch_takes_in(
+    desk: Desk,
+    db_url: str,
+    second: Callable[[], None],
+    command: tuple[str, ...] = ("mail", "watch", "--every", "300"),
+) -> None:
+    """A watcher that polls every 300 s takes in the message already there, then the one
+    ``second`` delivers, well within those 300 s."""
     watch = subprocess.Popen(
-        [sys.executable, "-m", "deskline", "--db", db_url, "mail", "watch", "--every", "300"],
+        [sys.executable, "-m", "deskline", "--db", db_url, *command],
         env=os.environ.copy(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
