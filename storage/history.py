@@ -102,8 +102,9 @@ def alerts_fired(
         .outerjoin(Ticket, col(Alert.ticket_id) == Ticket.id)
         .outerjoin(Team, col(Ticket.team_id) == Team.id)
         .where(col(Alert.fired_at) < until)
-        # an admin told a delivery was given up is no alert of the ladder: not counted
-        .where(col(Alert.rung) != "delivery_failed")
+        # an admin told a delivery was given up, or a supervisor of an article worth
+        # writing, is no alert of the ladder: not counted
+        .where(col(Alert.rung).not_in(("delivery_failed", "kb_suggested")))
     )
     if since is not None:
         stmt = stmt.where(col(Alert.fired_at) >= since)

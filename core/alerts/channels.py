@@ -49,6 +49,7 @@ RUNG_WORDS = {
     "surge": "began a surge of P0 tickets",
     "escalated": "escalated by hand",
     "delivery_failed": "alert not delivered",
+    "kb_suggested": "is one of a group of alike tickets no article covers",
 }
 
 

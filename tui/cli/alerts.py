@@ -24,6 +24,8 @@ from deskline.tui.cli.context import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from deskline.core.alerts.feed import AlertFeed
     from deskline.core.alerts.inbox import InboxItem
     from deskline.core.alerts.outbound import DeliveryView
@@ -95,6 +97,7 @@ def watch(
 
     from deskline.core.alerts.feed import AlertFeed
     from deskline.core.alerts.watcher import SlaWatcher
+    from deskline.core.kb.tell import daily
     from deskline.tui.cli.mail import mail_rounds
 
     if since is not None and not jsonl:
@@ -150,10 +153,16 @@ def watch(
         rounds.start()
     also = " and its mailboxes" if mail else ""
     say(f"watching {desk.store.display_url}{also} (ctrl+c stops)")
-    asyncio.run(watch_until_stopped(watcher, feed))
+
+    def failed(exc: Exception) -> None:
+        logger.error("knowledge-base suggestions failed: %s", exc)
+
+    jobs = [daily(desk.store, failed)]  # articles worth writing, told to supervisors
+    asyncio.run(watch_until_stopped(watcher, feed, jobs))
 
 
 FEED_POLL = 0.25  # seconds between two reads of the alert feed
+JOB_POLL = 600.0  # seconds between two looks at the daily jobs (knowledge-base suggestions)
 
 
 def print_feed(feed: AlertFeed) -> None:
@@ -163,9 +172,14 @@ def print_feed(feed: AlertFeed) -> None:
         sys.stdout.flush()
 
 
-async def watch_until_stopped(watcher: SlaWatcher, feed: AlertFeed | None = None) -> None:
+async def watch_until_stopped(
+    watcher: SlaWatcher,
+    feed: AlertFeed | None = None,
+    jobs: Sequence[Callable[[], None]] = (),
+) -> None:
     """Run the watcher until SIGINT or SIGTERM (systemd's stop), then let it finish; the
-    feed (``--jsonl``) is read every FEED_POLL seconds meanwhile, and once more at the end."""
+    feed (``--jsonl``) is read every FEED_POLL seconds meanwhile, and once more at the end;
+    ``jobs`` run at the start and every JOB_POLL seconds (each knows when it is due)."""
     import asyncio
     import contextlib
     import signal
@@ -176,6 +190,7 @@ async def watch_until_stopped(watcher: SlaWatcher, feed: AlertFeed | None = None
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     watcher.start(follow=True)  # a new policy version re-arms it at once
+    jobs_at = 0.0
     try:
         while not stop.is_set():
             if feed is not None:
@@ -183,8 +198,13 @@ async def watch_until_stopped(watcher: SlaWatcher, feed: AlertFeed | None = None
                     await asyncio.to_thread(print_feed, feed)
                 except Exception:  # a database hiccup: the next read catches up
                     logger.exception("reading the alert feed failed")
+            if jobs and loop.time() >= jobs_at:
+                jobs_at = loop.time() + JOB_POLL
+                for job in jobs:
+                    await asyncio.to_thread(job)
+            wait = FEED_POLL if feed is not None else (JOB_POLL if jobs else None)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), FEED_POLL if feed is not None else None)
+                await asyncio.wait_for(stop.wait(), wait)
     finally:
         await asyncio.to_thread(watcher.stop)
         if feed is not None:

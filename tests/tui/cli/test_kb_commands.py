@@ -119,3 +119,29 @@ def test_drafting_needs_a_resolved_ticket_and_bad_input_changes_nothing(cli, db_
         assert code in (1, 2) and said in err, (args, err)
         assert len(err.strip().splitlines()) == 1 and out == ""
     assert row_counts(db_url) == before
+
+
+def test_the_watcher_tells_supervisors_once_of_an_article_worth_writing(cli, db_url):
+    from deskline.core.kb.tell import daily, tell_suggestions
+
+    keys = [_solved(cli, t, d, "Replaced the worn pickup roller") for t, d in PRINTER]
+    store = Store.open(db_url)
+    try:
+        assert tell_suggestions(store) == 1
+        assert tell_suggestions(store) == 0  # once per group
+        [told] = [a for a in cli.json("alerts", as_="sue") if "kb draft" in a["summary"]]
+        assert keys[-1] in told["summary"] and "3 alike tickets" in told["summary"]
+        assert not [a for a in cli.json("alerts", as_="ana") if "kb draft" in a["summary"]]
+        errors: list[Exception] = []
+        calls: list[object] = []
+
+        def failing(store: Store, now: object) -> int:
+            calls.append(now)
+            raise RuntimeError("no suggestions today")
+
+        job = daily(store, errors.append, failing)  # fails, is said, waits its day
+        job()
+        job()
+        assert len(calls) == 1 and [str(e) for e in errors] == ["no suggestions today"]
+    finally:
+        store.close()
