@@ -15,6 +15,7 @@ from typing import Any
 from deskline.core import clock
 from deskline.core.alerts.channels import DeliveryFailed, DesktopChannel, Notice
 from deskline.storage import alerts as rows
+from deskline.storage import changes
 from deskline.storage.store import Store
 
 IN_APP, DESKTOP, WEBHOOK, EMAIL = "app", "desktop", "webhook", "email"
@@ -156,3 +157,56 @@ def _item(delivery: Any, alert: Any, number: int | None, title: str | None) -> I
         acknowledged_at=delivery.acknowledged_at,
         notice=notice,
     )
+
+
+def post(
+    s: Any,
+    *,
+    key: str,
+    ticket_id: int | None,
+    ticket: str,
+    title: str,
+    rung: str,
+    level: int,
+    recipients: Sequence[str],
+    note: str,
+    now: datetime,
+) -> int | None:
+    """A notice of the desk's own (no rung of the ladder: a delivery given up, an article
+    worth writing) in these people's alert centre, in the caller's transaction: stored as
+    an alert under ``key`` once (None: posted before), one in-app delivery each."""
+    told = Notice.compose(
+        ticket=ticket,
+        title=title,
+        rung=rung,
+        level=level,
+        clock=None,
+        due_at=None,
+        fired_at=now,
+        recipients=recipients,
+        notes=[note],
+    )
+    alert_id = rows.insert_alert(
+        s,
+        {
+            "dedupe_key": key,
+            "ticket_id": ticket_id,
+            "rung": rung,
+            "threshold": rung,
+            "clock": None,
+            "level": level,
+            "due_at": None,
+            "at": now,
+            "fired_at": now,
+            "late": False,
+            "recipients": list(recipients),
+            "summary": told.summary,
+        },
+    )
+    if alert_id is not None:
+        rows.add_deliveries(
+            s, [{"alert_id": alert_id, "recipient": h, "channel": IN_APP} for h in recipients]
+        )
+        if ticket_id is not None:
+            changes.record(s, [ticket_id], "updated", now)
+    return alert_id

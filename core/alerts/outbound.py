@@ -29,14 +29,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from deskline.core import clock
+from deskline.core.alerts import inbox
 from deskline.core.alerts.channels import DeliveryFailed, EmailChannel, Notice, WebhookChannel
-from deskline.core.alerts.inbox import EMAIL, IN_APP, WEBHOOK, notice_of
+from deskline.core.alerts.inbox import EMAIL, WEBHOOK, notice_of
 from deskline.core.alerts.ladder import AlertRules
 from deskline.core.errors import NotFound, Refused
 from deskline.core.inert import stripped
 from deskline.core.roster import access, permissions
 from deskline.storage import alerts as rows
-from deskline.storage import changes, queries
+from deskline.storage import queries
 from deskline.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -246,39 +247,18 @@ class Outbound:
                 return
             admins = rows.admins(s)
             what = f"{stripped(notice.summary)}: not delivered by {attempt.channel} to {target}"
-            told = Notice.compose(
+            inbox.post(
+                s,
+                key=f"{GAVE_UP}:{attempt.delivery_id}#{attempt.attempts}",
+                ticket_id=attempt.ticket_id,
                 ticket=notice.ticket,
                 title=notice.title,
                 rung=GAVE_UP,
                 level=2,
-                clock=None,
-                due_at=None,
-                fired_at=now,
                 recipients=admins,
-                notes=[f"{what}; {detail}"],
+                note=f"{what}; {detail}",
+                now=now,
             )
-            alert_id = rows.insert_alert(
-                s,
-                {
-                    "dedupe_key": f"{GAVE_UP}:{attempt.delivery_id}#{attempt.attempts}",
-                    "ticket_id": attempt.ticket_id,
-                    "rung": GAVE_UP,
-                    "threshold": GAVE_UP,
-                    "clock": None,
-                    "level": told.level,
-                    "due_at": None,
-                    "at": now,
-                    "fired_at": now,
-                    "late": False,
-                    "recipients": admins,
-                    "summary": told.summary,
-                },
-            )
-            if alert_id is not None:
-                wanted = [{"alert_id": alert_id, "recipient": h, "channel": IN_APP} for h in admins]
-                rows.add_deliveries(s, wanted)
-                if attempt.ticket_id is not None:
-                    changes.record(s, [attempt.ticket_id], "updated", now)
         self.tell(
             "failure",
             f"gave up on the {attempt.channel} delivery {attempt.delivery_id} to {target} "

@@ -9,11 +9,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from deskline.core import clock
-from deskline.core.alerts.channels import Notice
-from deskline.core.alerts.inbox import IN_APP
+from deskline.core.alerts import inbox
 from deskline.core.kb.articles import KnowledgeBase
 from deskline.storage import alerts as rows
-from deskline.storage import changes, queries
+from deskline.storage import queries
 from deskline.storage.store import Store
 
 RUNG = "kb_suggested"  # the supervisors' alert: an article is worth writing
@@ -40,41 +39,20 @@ def tell_suggestions(store: Store, now: datetime | None = None) -> int:
             if ticket is None or ticket.id is None:
                 continue
             about = ", ".join(group.about) or "one problem"
-            notice = Notice.compose(
+            posted = inbox.post(
+                s,
+                key=key,
+                ticket_id=ticket.id,
                 ticket=newest,
                 title=ticket.title,
                 rung=RUNG,
                 level=1,
-                clock=None,
-                due_at=None,
-                fired_at=now,
                 recipients=told,
-                notes=[
-                    f"{len(group.keys)} alike tickets about {about}: `deskline kb draft {newest}`"
-                ],
+                note=f"{len(group.keys)} alike tickets about {about}: `deskline kb draft {newest}`",
+                now=now,
             )
-            alert_id = rows.insert_alert(
-                s,
-                {
-                    "dedupe_key": key,
-                    "ticket_id": ticket.id,
-                    "rung": RUNG,
-                    "threshold": RUNG,
-                    "clock": None,
-                    "level": 1,
-                    "due_at": None,
-                    "at": now,
-                    "fired_at": now,
-                    "late": False,
-                    "recipients": told,
-                    "summary": notice.summary,
-                },
-            )
-            if alert_id is None:
+            if posted is None:
                 continue  # told before
-            wanted = [{"alert_id": alert_id, "recipient": h, "channel": IN_APP} for h in told]
-            rows.add_deliveries(s, wanted)
-            changes.record(s, [ticket.id], "updated", now)
             new += 1
     return new
 

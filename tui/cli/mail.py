@@ -11,7 +11,7 @@ import typer
 from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, say, session_of
 
 if TYPE_CHECKING:
-    from deskline.storage.store import Store
+    from deskline.core.desk.database import Store
 
 app = Commands(
     name="mail",
