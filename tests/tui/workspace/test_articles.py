@@ -3,6 +3,8 @@ listed in its detail (read in a thread), and ctrl+k in the reply editor puts one
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from conftest import settle
 from textual.widgets import Static, TextArea
@@ -10,6 +12,7 @@ from textual.widgets import Static, TextArea
 from deskline.core.desk.tickets import Desk
 from deskline.core.kb.articles import KnowledgeBase
 from deskline.tui.workspace.app import DesklineApp
+from deskline.tui.workspace.articles import line
 from deskline.tui.workspace.compose import ComposeText
 from deskline.tui.workspace.dialogs import Choose
 
@@ -71,3 +74,8 @@ async def test_no_section_for_a_ticket_no_article_resembles(ana):
         await settle(pilot)
         assert isinstance(app.screen, ComposeText)  # no picker: nothing to choose
         assert any("no published article" in str(n.message) for n in app._notifications)
+
+
+def test_an_article_line_is_inert_and_on_one_line():
+    article = SimpleNamespace(key="KB-7", title="[bold]Jams[/]\x1b[2J\nnext")
+    assert line(article) == "KB-7 [bold]Jams[/]\\x1b[2J\\nnext"  # type: ignore[arg-type]
