@@ -1,6 +1,7 @@
 """Writing a reply or a note: a multi-line editor, ctrl+s (or ctrl+enter, where the terminal
-sends it) to send, ctrl+r for a canned reply (a macro of the desk's policy), and escape that
-asks before it throws away what was typed: nothing a person wrote is lost silently."""
+sends it) to send, ctrl+r for a canned reply (a macro of the desk's policy), ctrl+k for the
+text of a knowledge base article the ticket resembles, and escape that asks before it throws
+away what was typed: nothing a person wrote is lost silently."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from deskline.core.desk.macros import Macro
-from deskline.core.inert import visible
+from deskline.core.inert import one_line, visible
+from deskline.core.kb.articles import ArticleView
 from deskline.tui.workspace.dialogs import DIALOG_CSS, Choose
 
 
@@ -50,7 +52,8 @@ class Discard(ModalScreen[bool]):
 class ComposeText(ModalScreen[Composed | None]):
     """A reply or a note, several lines long; ``macros``: the canned ones ctrl+r offers
     (their text is filled in for this ticket by ``insert_macro``, asked for by the screen
-    through ``on_macro``)."""
+    through ``on_macro``); ``articles``: the knowledge base's ones ctrl+k offers (read with
+    the detail, so their text is here already)."""
 
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ComposeText")
@@ -63,6 +66,7 @@ class ComposeText(ModalScreen[Composed | None]):
     BINDINGS = [
         Binding("ctrl+s,ctrl+enter", "send", "Send", id="compose.send", priority=True),
         Binding("ctrl+r", "macros", "Macros", id="compose.macros", priority=True),
+        Binding("ctrl+k", "articles", "Articles", id="compose.articles", priority=True),
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
     ]
 
@@ -73,11 +77,13 @@ class ComposeText(ModalScreen[Composed | None]):
         value: str = "",
         macros: Sequence[Macro] = (),
         macro: str | None = None,
+        articles: Sequence[ArticleView] = (),
     ) -> None:
         super().__init__()
         self.heading = title
         self.value = value
         self.macros = list(macros)
+        self.articles = list(articles)
         self.macro: str | None = macro  # the macro the text came from (sets fields too)
         # Set by the screen: called with (this dialog, a macro's name) to fill its text in.
         self.on_macro: Callable[[ComposeText, str], None] | None = None
@@ -87,7 +93,9 @@ class ComposeText(ModalScreen[Composed | None]):
             yield Label(self.heading, classes="title", markup=False)
             yield TextArea(self.value, id="body", soft_wrap=True, show_line_numbers=False)
             yield Label("", id="macro")
-            more = " · ctrl+r macros" if self.macros else ""
+            more = (" · ctrl+r macros" if self.macros else "") + (
+                " · ctrl+k articles" if self.articles else ""
+            )
             yield Label(f"ctrl+s sends · enter is a new line{more} · esc cancels", classes="hint")
 
     def on_mount(self) -> None:
@@ -130,11 +138,30 @@ class ComposeText(ModalScreen[Composed | None]):
 
         self.app.push_screen(Choose("Macros", choices, typed=True), chosen)
 
+    def action_articles(self) -> None:
+        if not self.articles:
+            self.notify("no published article resembles this ticket", timeout=4)
+            return
+        choices = [(a.key, one_line(f"{a.key}  {a.title}")) for a in self.articles]
+
+        def chosen(key: str | None) -> None:
+            found = next((a for a in self.articles if a.key == key), None)
+            if found is not None and self.is_attached:
+                self.put_in(found.body.strip())
+
+        self.app.push_screen(Choose("Knowledge base", choices, typed=True), chosen)
+
     def insert_macro(self, name: str, text: str) -> None:
-        """A macro's text, filled in for this ticket: it replaces an empty editor, else goes
-        in at the cursor (what was typed stays)."""
+        """A macro's text, filled in for this ticket (see ``put_in``)."""
         if not self.is_attached:
             return
+        self.put_in(text)
+        self.macro = name
+        self.show_macro()
+
+    def put_in(self, text: str) -> None:
+        """``text`` replaces an empty editor, else goes in at the cursor, on a line of its
+        own (what was typed stays)."""
         body = self.query_one("#body", TextArea)
         if body.text.strip():
             row, column = body.cursor_location
@@ -143,8 +170,6 @@ class ComposeText(ModalScreen[Composed | None]):
         else:
             body.load_text(text)
             body.move_cursor(body.document.end)
-        self.macro = name
-        self.show_macro()
         body.focus()
 
     @on(TextArea.Changed, "#body")

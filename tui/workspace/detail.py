@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rich.console import Group, RenderableType
 from rich.style import Style
@@ -116,10 +116,13 @@ class DetailPane(VerticalScroll, can_focus=True):
     DetailPane:focus { border-top: solid $accent; }
     DetailPane .presence { display: none; color: $text-warning; text-style: bold; }
     DetailPane .presence.here { display: block; }
+    DetailPane .articles { display: none; margin-bottom: 1; }
+    DetailPane .articles.found { display: block; }
     """
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("", id="detail-presence", classes="presence")
+        yield Static("", id="detail-articles", classes="articles")
         yield Static("No ticket selected", id="detail-body")
 
     ticket: TicketView | None = None
@@ -133,6 +136,14 @@ class DetailPane(VerticalScroll, can_focus=True):
         box = self.query_one("#detail-presence", Static)
         box.update(Text(visible(f"also here: {line}") if line else ""))
         box.set_class(bool(line), "here")
+
+    def show_articles(self, lines: Sequence[str]) -> None:
+        """The knowledge base's articles the ticket resembles, a line each (none: no
+        section); the lines are inert already, and never read as markup."""
+        box = self.query_one("#detail-articles", Static)
+        heading = Text("Knowledge base", style="bold underline")
+        box.update(Text("\n").join([heading, *(Text(f"  {x}") for x in lines)]) if lines else "")
+        box.set_class(bool(lines), "found")
 
     def show(self, ticket: TicketView | None) -> None:
         if ticket is None or self.ticket is None or ticket.number != self.ticket.number:

@@ -31,6 +31,7 @@ from deskline.core.inert import visible
 from deskline.themes.palette import SLA_LOOK
 from deskline.tui.pump import ChangePump
 from deskline.tui.workspace import countdown
+from deskline.tui.workspace.articles import ArticleKeeper
 from deskline.tui.workspace.bulk import BulkFlow
 from deskline.tui.workspace.compose import Composed, ComposeText
 from deskline.tui.workspace.countdown import CountdownPane
@@ -242,6 +243,7 @@ class WorkspaceScreen(Screen[None]):
         self._me_known = False  # my role read: until then every key shows (core decides)
         self._offered = frozenset(NEEDS)  # the ticket keys the footer shows now
         self.presence = PresenceKeeper(self)  # who else has the detail's ticket open
+        self.articles = ArticleKeeper(self)  # the knowledge base's, beside an open ticket
 
     # -- layout --------------------------------------------------------------------
 
@@ -505,6 +507,7 @@ class WorkspaceScreen(Screen[None]):
             pane.show(ticket)
         self.show_countdown()
         self.presence.shown(ticket.number if ticket else None)
+        self.articles.shown(ticket)
 
     @work(thread=True, exclusive=True, group="counts")
     def load_counts(self) -> None:
@@ -763,7 +766,8 @@ class WorkspaceScreen(Screen[None]):
                 retry=lambda: self._text_action(kind, text, name),
             )
 
-        dialog = ComposeText(title, value=typed, macros=canned, macro=macro)
+        found = self.articles.of(t.number)
+        dialog = ComposeText(title, value=typed, macros=canned, macro=macro, articles=found)
         dialog.on_macro = lambda box, name: self.fill_macro(box, t.key, name)
         self.app.push_screen(dialog, save)
         self.presence.write(t.number, kind)
