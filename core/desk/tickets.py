@@ -1108,13 +1108,13 @@ class Desk:
         try:
             with self._write() as s:
                 actor = None if system else self._actor(s)
-                now = self.now()
                 found: dict[int, Ticket] = {}
                 for number in sorted(set(numbers)):
                     ticket = queries.ticket_by_number(s, number, for_update=True)
                     if ticket is None:
                         raise _not_found(keys[numbers.index(number)])
                     found[number] = ticket
+                now = self.now()  # once the rows are held: changes are timed in lock order
                 for number, expected in zip(numbers, expected_versions, strict=True):
                     ticket = found[number]
                     if expected is not None and ticket.version != expected:
