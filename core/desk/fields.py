@@ -82,5 +82,10 @@ def ticket_number(key: str) -> int:
     if not value.isdigit() or int(value) == 0:
         raise InvalidInput(f"bad ticket key '{quoted(key)}': use the form T-42")
     if int(value) > MAX_TICKET:  # beyond any stored key (and the column's range)
-        raise NotFound(f"no ticket T-{value}: check the key with `deskline list`")
+        raise no_ticket(f"T-{value}")
     return int(value)
+
+
+def no_ticket(key: str) -> NotFound:
+    """The refusal for a key the desk has no ticket under."""
+    return NotFound(f"no ticket {key.strip().upper()}: check the key with `deskline list`")

@@ -1231,7 +1231,7 @@ def _shown(session: Session, name: str, value: Any) -> Any:
 
 
 def _not_found(key: str) -> NotFound:
-    return NotFound(f"no ticket {key.strip().upper()}: check the key with `deskline list`")
+    return fields.no_ticket(key)
 
 
 def _stale(key: str, expected: int, actual: int) -> StaleEdit:

@@ -16,7 +16,6 @@ from typing import Any
 
 from deskline.core.clock import iso
 from deskline.core.desk import fields
-from deskline.core.errors import NotFound
 from deskline.storage import queries, trail
 from deskline.storage.chain import event_hash
 from deskline.storage.models import Event
@@ -178,7 +177,7 @@ def log(store: Store, key: str | None = None) -> list[TrailEntry]:
         if key is not None:
             ticket = queries.ticket_by_number(s, fields.ticket_number(key))
             if ticket is None:
-                raise NotFound(f"no ticket {key}: check the key with `deskline list`")
+                raise fields.no_ticket(key)
             ticket_id = ticket.id
         return [
             TrailEntry(e.id or 0, e.at, actor, e.login, e.kind, e.old, e.new, e.reason, e.hash)

@@ -147,7 +147,7 @@ class KnowledgeBase:
         with self.store.read() as s:
             found = queries.ticket_rows(s, numbers=[number])
         if not found:
-            raise NotFound(f"no ticket T-{number}: check the key with `deskline list`")
+            raise fields.no_ticket(f"T-{number}")
         ticket = found[0].ticket
         wanted = weighted((ticket.title, 2), (ticket.description, 1))
         return self._ranked(wanted, limit=limit, least=FOUND_AT, category=found[0].category)
@@ -199,7 +199,7 @@ class KnowledgeBase:
             me = self._me(s)
             ticket = queries.ticket_by_number(s, number)
             if ticket is None or ticket.id is None:
-                raise NotFound(f"no ticket T-{number}: check the key with `deskline list`")
+                raise fields.no_ticket(f"T-{number}")
             if ticket.status not in ("resolved", "closed"):
                 raise Refused(
                     f"T-{number} is {ticket.status}: an article is drafted from a resolved "

@@ -117,5 +117,5 @@ class Attachments:
             raise unknown_agent(self.actor)
         ticket = queries.ticket_by_number(s, fields.ticket_number(key))
         if ticket is None or ticket.id is None:
-            raise NotFound(f"no ticket {key.strip().upper()}: check the key with `deskline list`")
+            raise fields.no_ticket(key)
         return ticket.id
