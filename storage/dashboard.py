@@ -61,9 +61,77 @@ def each_clock_row(
         stmt = stmt.where(next_due() <= due_before)
     if numbers is not None:
         stmt = stmt.where(col(Ticket.number).in_(numbers))
+    return _streamed(session, stmt)
+
+
+def _streamed(session: Session, stmt: Any) -> Iterator[ClockRow]:
     stmt = stmt.execution_options(stream_results=True, yield_per=reads.BATCH)
     for row in session.execute(stmt):
         yield ClockRow(*row)
+
+
+def _running(team: int | None) -> Any:
+    """Open tickets with a running clock (a stored ``next_due_at``: only open tickets have
+    one, so no status test leads the database away from the index on it)."""
+    stmt = queries.clock_select(listed=True).where(col(Ticket.next_due_at).is_not(None))
+    return _in_team(stmt, team)
+
+
+def _marked(stmt: Any, now: datetime, due_before: datetime | None) -> Any:
+    """Breached at ``now`` (``due_before`` None): the earliest running clock past its due
+    time; else at risk: not yet due (and due by ``due_before``), its at-risk instant come."""
+    due = col(Ticket.next_due_at)
+    if due_before is None:
+        return stmt.where(due <= now)
+    return stmt.where(due > now, due <= due_before, col(Ticket.at_risk_at) <= now)
+
+
+def marked_rows(
+    session: Session,
+    now: datetime,
+    *,
+    limit: int,
+    due_before: datetime | None = None,
+    team: int | None = None,
+) -> Iterator[ClockRow]:
+    """The first ``limit`` tickets breached at ``now`` (or at risk, ``_marked``) by their
+    stored instants, earliest due first (then by number): a list's head, by the index."""
+    stmt = _marked(_running(team), now, due_before)
+    order = (col(Ticket.next_due_at), col(Ticket.number))
+    return _streamed(session, stmt.order_by(*order).limit(limit))
+
+
+def marked_counts(
+    session: Session, now: datetime, *, due_before: datetime | None = None, team: int | None = None
+) -> list[tuple[str, str | None, int]]:
+    """(priority, assignee's handle, how many) of the tickets breached at ``now`` (or at
+    risk, ``_marked``) by their stored instants, counted by the database."""
+    handle = col(queries.Assignee.handle)
+    stmt = (
+        sa_select(col(Ticket.priority), handle, func.count())
+        .select_from(Ticket)
+        .outerjoin(queries.Assignee, col(Ticket.assignee_id) == queries.Assignee.id)
+        .group_by(col(Ticket.priority), handle)
+    )
+    stmt = _marked(_in_team(stmt, team), now, due_before)
+    return [(p, a, int(n)) for p, a, n in session.execute(stmt)]
+
+
+def unmarked_rows(
+    session: Session,
+    now: datetime,
+    warned_before: datetime,
+    due_before: datetime,
+    team: int | None = None,
+) -> Iterator[ClockRow]:
+    """The tickets not past due at ``now`` (due by ``due_before``) whose stored at-risk
+    instant has not come (or is not stored yet) and that may be in a warning: due before
+    ``warned_before`` (no warning lead has begun for a later one), or with no at-risk
+    instant stored; streamed, to be read one at a time."""
+    due, risk = col(Ticket.next_due_at), col(Ticket.at_risk_at)
+    later = or_(risk > now, risk.is_(None))
+    near = or_(due < warned_before, risk.is_(None))
+    return _streamed(session, _running(team).where(due > now, due <= due_before, later, near))
 
 
 class Signature(NamedTuple):
@@ -178,8 +246,8 @@ def finished_clocks(
         *_buckets(first_stop, bounds, first_met),
         *_buckets(resolved, bounds),
         *_buckets(resolved, bounds, resolution_met),
-    ).where(
-        or_(first_stop >= bounds[0], resolved >= bounds[0]),
+    ).where(  # a clock stopped in the spans: as ``first_stop >= start or resolved >= start``
+        or_(col(Ticket.first_response_at) >= bounds[0], resolved >= bounds[0]),
     )
     row = session.execute(_in_team(stmt, team)).one()
     values = [int(v or 0) for v in row]

@@ -35,7 +35,8 @@ from deskline.core.desk.tickets import Desk
 from deskline.core.errors import NotFound
 from deskline.core.routing.route import ROUTED_STATUSES
 from deskline.core.routing.surge import SurgeView
-from deskline.core.sla.clocks import ClockFacts, ClockReading, ClockState, SlaClock
+from deskline.core.sla.calendar import BusinessCalendar
+from deskline.core.sla.clocks import ClockFacts, ClockReading, ClockState, SlaClock, SlaRules
 from deskline.storage import dashboard as queries
 from deskline.storage.dashboard import Signature
 from deskline.storage.queries import ClockRow
@@ -295,15 +296,25 @@ class Board:
         ticket's clocks read once as it streams by, and only the counts and the first
         ``limit`` of each list kept, so memory holds a batch, whatever the desk's size."""
         tally = _Tally(limit)
+        rules = self.desk.rules
         with self.desk.store.read() as s:
             self._team_id = self._find_team(s)
             aggregates = self._aggregate(s, now)
-            rows = queries.each_clock_row(
-                s, statuses=OPEN, team=self._team_id, due_before=now + HORIZON
-            )
-            for row in rows:
-                sla = SlaClock(self.desk.rules, clock_facts(row, row.tier, row.category))
-                tally.add(row, sla, *sla.read(now).most_urgent())
+            # Breached, or at risk, by their stored instants: counted by the database, only
+            # each list's head read; of the others, those a warning lead may have reached
+            # are read one at a time (a warning counts in business time: not stored).
+            horizon, team = now + HORIZON, self._team_id
+            for which, due_before in ((BREACHED, None), (AT_RISK_LIST, horizon)):
+                for priority, assignee, n in queries.marked_counts(
+                    s, now, due_before=due_before, team=team
+                ):
+                    tally.count(which, priority, assignee, n)
+                for row in queries.marked_rows(
+                    s, now, limit=limit, due_before=due_before, team=team
+                ):
+                    tally.read(row, rules, now, counted=True)
+            for row in queries.unmarked_rows(s, now, warned_before(rules, now), horizon, team):
+                tally.read(row, rules, now)
         return self._figures(
             now, aggregates, tally, tally.entries(BREACHED, now), tally.entries(AT_RISK_LIST, now)
         )
@@ -465,15 +476,24 @@ class _Counted(Protocol):
     def agent_breaches(self) -> dict[str, int]: ...
 
 
-def _count(lists: _Counted, which: str, priority: str, assignee: str | None) -> None:
-    """One more ticket in a list: in the strip, and in its assignee's breaches."""
+def _count(lists: _Counted, which: str, priority: str, assignee: str | None, n: int = 1) -> None:
+    """``n`` more tickets in a list: in the strip, and in their assignee's breaches."""
     counts = lists.strip.setdefault(priority, [0, 0])
     if which == BREACHED:
-        counts[1] += 1
+        counts[1] += n
         if assignee:
-            lists.agent_breaches[assignee] = lists.agent_breaches.get(assignee, 0) + 1
+            lists.agent_breaches[assignee] = lists.agent_breaches.get(assignee, 0) + n
     else:
-        counts[0] += 1
+        counts[0] += n
+
+
+def warned_before(rules: SlaRules, now: datetime) -> datetime:
+    """An instant after which no clock due then is in a warning at ``now``: past the
+    longest warning lead from ``now`` in each calendar's business time (the at-risk
+    threshold is stored; a warning, in business time, is not)."""
+    lead = max(rules.warning_leads, default=timedelta(0)) + timedelta(minutes=1)
+    calendars = [*rules.calendars.values(), BusinessCalendar.always()]
+    return max(calendar.add(now, lead) for calendar in calendars)
 
 
 @dataclass(frozen=True)
@@ -523,18 +543,36 @@ class _Tally:
             AT_RISK_LIST: [],
         }
 
-    def add(self, row: ClockRow, sla: SlaClock, clock: str, reading: ClockReading) -> None:
+    def count(self, which: str, priority: str, assignee: str | None, n: int = 1) -> None:
+        if which == BREACHED:
+            self.breached_count += n
+        else:
+            self.at_risk_count += n
+        _count(self, which, priority, assignee, n)
+
+    def read(self, row: ClockRow, rules: SlaRules, now: datetime, *, counted: bool = False) -> None:
+        """A ticket's clocks read at ``now``, and added."""
+        sla = SlaClock(rules, clock_facts(row, row.tier, row.category))
+        self.add(row, sla, *sla.read(now).most_urgent(), counted=counted)
+
+    def add(
+        self,
+        row: ClockRow,
+        sla: SlaClock,
+        clock: str,
+        reading: ClockReading,
+        *,
+        counted: bool = False,
+    ) -> None:
+        """One ticket read; ``counted``: it is in the counts already (only kept)."""
         state = reading.state
         which = (
             BREACHED if state == ClockState.BREACHED else AT_RISK_LIST if state in AT_RISK else None
         )
         if which is None or reading.due_at is None:
             return
-        if which == BREACHED:
-            self.breached_count += 1
-        else:
-            self.at_risk_count += 1
-        _count(self, which, row.priority, row.assignee)
+        if not counted:
+            self.count(which, row.priority, row.assignee)
         # negated (due time in microseconds, number): the heap's top is the last kept
         item = (-((reading.due_at - _EPOCH) // _MICROSECOND), -row.number, row, clock, sla)
         heap = self.kept[which]

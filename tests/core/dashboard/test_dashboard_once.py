@@ -69,3 +69,24 @@ def test_once_of_one_team(busy):
     tracked = Board(desk, "Service Desk")
     tracked.load()
     assert shown(Board(desk, "Service Desk").once(clock.at)) == shown(tracked.figures(clock.at))
+
+
+@pytest.mark.parametrize("minutes", [0, 25, 95, 200, 370])
+def test_once_counts_warnings_and_clocks_without_a_stored_at_risk_instant(busy, minutes):
+    """Breached and at-risk tickets are counted from their stored instants, the others'
+    clocks read: a warning (in business time) and a ticket whose at-risk instant is not
+    stored (a desk upgraded before ``sla recompute``) are in the at-risk list all the same."""
+    from sqlalchemy import update
+
+    from deskline.storage.models import Ticket
+
+    desk, clock = busy
+    with desk.store.write() as s:  # half the tickets lose their stored at-risk instant
+        s.execute(update(Ticket).where(Ticket.number % 2 == 0).values(at_risk_at=None))
+    clock.at = T0 + timedelta(minutes=minutes)
+    tracked = Board(desk)
+    tracked.load()
+    expected = shown(tracked.figures(clock.at, limit=3))
+    assert shown(Board(desk).once(clock.at, limit=3)) == expected
+    if minutes == 95:  # the cases are there: something in each list
+        assert expected["counters"]["at_risk"] and expected["counters"]["breached"]

@@ -222,3 +222,35 @@ def test_queue_counts_open_at_risk_and_breached(ana, clock):
     ana.reply(late, "on it")  # first response met; its resolution is fine
     counts = Queue(ana).counts()
     assert (counts.open, counts.at_risk, counts.breached) == (4, 1, 1)
+
+
+def queue_key(desk: Desk, key: str) -> tuple[bool, bool, datetime, int]:
+    """Where a ticket goes in the queue, from its stored columns (``queue_order``)."""
+    t = stored(desk, key)
+    assert t.first_response_due_at is not None and t.resolution_due_at is not None
+    first_runs = t.first_response_at is None and t.first_response_due_at < t.resolution_due_at
+    due = t.first_response_due_at if first_runs else t.resolution_due_at
+    return (t.status in ("resolved", "closed"), t.paused_at is not None, due, t.number)
+
+
+def test_list_is_in_queue_order_running_then_paused_then_finished_at_any_limit(ana, clock):
+    keys = []
+    for minutes, priority in ((0, "P2"), (1, "P0"), (2, "P3"), (3, "P1"), (4, "P0"), (5, "P3")):
+        clock.at(minutes)
+        keys.append(ana.create(f"ticket {minutes}", priority=priority).key)
+    clock.at(6)
+    ana.take(keys[1])
+    ana.reply(keys[1], "on it")  # its resolution clock orders it now
+    for paused in (keys[2], keys[4]):
+        ana.take(paused)
+        ana.transition(paused, "pending")
+    ana.take(keys[0])
+    ana.transition(keys[0], "resolved", reason="done")
+    expected = sorted(keys, key=lambda k: queue_key(ana, k))
+    open_ = [k for k in expected if k != keys[0]]
+    assert [v.key for v in ana.list()] == open_
+    assert expected[-1] == keys[0] and queue_key(ana, open_[-1])[1]  # a paused one last
+    every = ["new", "assigned", "in_progress", "pending", "resolved"]
+    for limit in range(1, len(keys) + 1):  # the running part alone, and into the rest
+        assert [v.key for v in ana.list(statuses=every, limit=limit)] == expected[:limit]
+    assert [v.key for v in ana.list(statuses=["pending"], limit=1)] == open_[-2:-1]
