@@ -69,10 +69,9 @@ def admin_of(desk: Path) -> str:
     return str(handle)
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float] | None:
-    """Wall seconds, peak RSS (MB) and CPU seconds (user + system) of one process; None
-    when it failed (a command that revision lacks). Exit 2 of ``dashboard --once`` says
-    something is breached: it ran."""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float] | None:
+    """Wall seconds and peak RSS (MB) of one process; None when it failed (a command that
+    revision lacks). Exit 2 of ``dashboard --once`` says something is breached: it ran."""
     start = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert child.stderr is not None
@@ -83,7 +82,7 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float] |
     if child.returncode not in (0, 2) or (child.returncode == 2 and "dashboard" not in command):
         print(f"  ({' '.join(command[3:])} failed: {errors.decode(errors='replace')[:200]})")
         return None
-    return took, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # KiB on Linux
+    return took, usage.ru_maxrss / 1024  # KiB on Linux
 
 
 def main() -> None:
@@ -97,7 +96,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = sorted(args.sizes)
 
-    figures: dict[tuple[str, str, int], tuple[float, float, float] | None] = {}
+    figures: dict[tuple[str, str, int], tuple[float, float] | None] = {}
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         where = Path(tmp)
         os.chdir(where)
@@ -133,7 +132,7 @@ def main() -> None:
 
 
 def report(
-    figures: dict[tuple[str, str, int], tuple[float, float, float] | None],
+    figures: dict[tuple[str, str, int], tuple[float, float] | None],
     labels: list[str],
     sizes: list[int],
 ) -> None:

@@ -40,7 +40,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_memory import run as run_process
 from bench_startup import FROZEN
 
 PY = sys.executable
@@ -53,12 +52,17 @@ YEARS_DAYS = 3 * 365  # closed copies spread over this many days back
 SEARCH = importlib.import_module("deskline.storage.migrations.versions.0011_search_views")
 
 # Indexes proposed for a migration (``--indexes`` adds them to the desks before measuring):
-# the dashboard's trends and the reports read tickets by these instants in a recent span.
+# the dashboard's trends (and the reports) read tickets by these instants in a recent span.
 INDEXES = {
     "ix_ticket_first_response_at": "ticket (first_response_at)",
     "ix_ticket_resolved_at": "ticket (resolved_at)",
     "ix_ticket_first_response_due_at": "ticket (first_response_due_at)",
     "ix_ticket_resolution_due_at": "ticket (resolution_due_at)",
+    # an agent's running tickets in queue order (My tickets' head, the workspace's first
+    # paint): without it SQLite reads all of the agent's tickets by ix_ticket_assignee_id
+    # and sorts them
+    "ix_ticket_assignee_queue": "ticket (assignee_id, next_due_at, number) "
+    "WHERE next_due_at IS NOT NULL",
 }
 
 # name: (deskline arguments, what the target bounds: "s" wall time, "MB" peak RSS, "x" the
@@ -352,6 +356,24 @@ def grow(backend: Backend, size: int) -> None:
 Figure = tuple[float, float, float] | None  # (wall seconds, MB, CPU seconds)
 
 
+def run_process(command: list[str], env: dict[str, str]) -> Figure:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system) of one process, as
+    ``/usr/bin/time`` reports them: its own small process forks the command, so the
+    figure is the command's alone, not this benchmark's (a child forked from a big
+    process starts with its pages). None when it failed (exit 2 of ``dashboard --once``:
+    something is breached, it ran)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        timed = ["/usr/bin/time", "-q", "-o", report.name, "-f", "%e %M %U %S", *command]
+        done = subprocess.run(timed, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if done.returncode not in (0, 2) or (done.returncode == 2 and "dashboard" not in command):
+            print(
+                f"  ({' '.join(command[4:])} failed: {done.stderr.decode(errors='replace')[:300]})"
+            )
+            return None
+        wall, kib, user, system = (float(v) for v in report.read().split()[-4:])
+    return wall, kib / 1024, user + system
+
+
 def measure_commands(backend: Backend, size: int, only: set[str]) -> dict[str, Figure]:
     found: dict[str, Figure] = {}
     for name, (words, _, _) in COMMANDS.items():
@@ -375,7 +397,7 @@ def show(figure: Figure) -> str:
 
 
 def first_paint(
-    backend: Backend, size: int, home: Path, *, width: int = 160, height: int = 48
+    backend: Backend, size: int | str, home: Path, *, width: int = 160, height: int = 48
 ) -> float | None:
     """Seconds from starting ``deskline`` in tmux until its pane shows queue rows (a ticket
     key and an SLA figure on a line), polled every 10 ms; None if not within 60 s."""
@@ -467,6 +489,10 @@ def quiet_wake(backend: Backend, size: int) -> float | None:
             assert not fired, "a quiet cycle fired"
         watcher.stop()
         costs.sort()
+        print(
+            f"  quiet wake-up: fastest {costs[0] * 1000:.2f} ms, median "
+            f"{costs[len(costs) // 2] * 1000:.2f} ms (a busy machine shows in the median)"
+        )
         return costs[len(costs) // 2]
     finally:
         store.close()
@@ -562,6 +588,9 @@ def main() -> None:
                         grow(backend, size)
             if args.build_only:
                 continue
+            if not only or "workspace first paint" in only:  # the floor: a 2k-ticket desk
+                floor = first_paint(backend, "seed", home)
+                print(f"  {backend.name} the seed desk: first paint {floor}", flush=True)
             for size in sizes:
                 if args.indexes:
                     add_indexes(backend, size)

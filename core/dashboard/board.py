@@ -292,9 +292,10 @@ class Board:
             )
 
     def once(self, now: datetime, limit: int = LIST_LIMIT) -> Figures:
-        """The figures at ``now`` read straight from the store (``dashboard --once``): each
-        ticket's clocks read once as it streams by, and only the counts and the first
-        ``limit`` of each list kept, so memory holds a batch, whatever the desk's size."""
+        """The figures at ``now`` read straight from the store (``dashboard --once``): the
+        lists' counts by the database, from the stored instants; the clocks read only of
+        each list's first ``limit`` and of the tickets a warning may have reached, as they
+        stream by, so memory holds a batch and the time follows those, not the desk."""
         tally = _Tally(limit)
         rules = self.desk.rules
         with self.desk.store.read() as s:

@@ -133,6 +133,7 @@ class TicketList(Widget, can_focus=True):
         self.entries = entries
         self.readings = [e.reading for e in entries]
         self._next_read.clear()
+        self._rows.clear()  # the key column may have widened
         if not same:
             selected = self.entries[self.cursor].number if self.entries else None
             numbers = [e.number for e in entries]
@@ -202,9 +203,13 @@ class TicketList(Widget, can_focus=True):
         """Widths of the assignee column and of the countdown column."""
         return (12 if self.size.width >= 56 else 9), 10
 
+    def _key_width(self) -> int:
+        """The key column with its space: the longest key shown, never cut (T-1000000)."""
+        return max(7, *(len(e.key) + 1 for e in self.entries)) if self.entries else 7
+
     def _countdown_span(self) -> tuple[int, int]:
         # glyph, key and priority come first: "✖ T-1234 P1 "
-        return 2 + 7 + 3, self._columns()[1]
+        return 2 + self._key_width() + 3, self._columns()[1]
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -243,7 +248,7 @@ class TicketList(Widget, can_focus=True):
         assignee_width, clock_width = self._columns()
         before = Text(no_wrap=True, overflow="ellipsis", end="")
         before.append(f"{look.glyph} ", style)
-        before.append(f"{entry.key:<6} "[:7])
+        before.append(f"{entry.key:<{self._key_width()}}")
         before.append(f"{entry.priority} ", priority_style(colours, entry.priority))
         after = Text(no_wrap=True, overflow="ellipsis", end="")
         if assignee_width:

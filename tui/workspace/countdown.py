@@ -94,7 +94,7 @@ def describe(
                         f"{look.glyph} {countdown(clock.remaining_seconds):>10} ",
                         sla_style(colours, clock.state.value),
                     ),
-                    (f"{t.key:<7}", "bold"),
+                    (f"{t.key:<6} ", "bold"),  # a long key (T-100000) keeps its space
                     visible(t.title),
                     no_wrap=True,
                     overflow="ellipsis",

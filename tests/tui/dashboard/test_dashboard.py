@@ -354,3 +354,29 @@ async def test_reports_screen_by_keys(app, copy):
         await settled(pilot)
         assert isinstance(app.screen, DashboardScreen)
     assert store_state(copy) == before
+
+
+async def test_a_list_shows_long_keys_whole_in_one_column(tmp_path):
+    """Past T-999999 a key is longer than the column was: it is shown whole (not cut to
+    another ticket's key), and every row's countdown starts in the same place."""
+    from sqlalchemy import update
+
+    from deskline.storage.models import KeyCounter
+
+    store = Store.open(str(tmp_path / "big.db"))
+    Roster(store).add("ana", name="Ana Silva", role="supervisor", team="Service Desk")
+    desk = Desk(store, "ana", now=lambda: T0)
+    desk.create("Printer jam", priority="P1")
+    with store.write() as s:  # a desk of a million tickets
+        s.execute(update(KeyCounter).values(value=999_999))
+    desk.create("Mail down for everyone", priority="P0")
+    later = T0 + timedelta(days=3)
+    app = DashboardApp(Desk(store, "ana", now=lambda: later, rules=default_rules()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        listed = app.screen.query_one("#breached-list", TicketList)
+        assert [e.key for e in listed.entries] == ["T-1000000", "T-1"]
+        rows = [listed.render_line(y).text for y in range(2)]
+        assert "T-1000000 P0" in rows[0] and "T-1" in rows[1] and "T-1000000"[:7] not in rows[1]
+        assert rows[0].index("P0") == rows[1].index("P1")
+    store.close()
