@@ -40,7 +40,8 @@ class Language:
     translations: gettext.NullTranslations
 
     def gettext(self, message: str) -> str:
-        return self.translations.gettext(message)
+        # gettext's entry for "" is the catalogue's header: an empty text stays empty
+        return self.translations.gettext(message) if message else message
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.translations.ngettext(singular, plural, n)

@@ -68,6 +68,8 @@ def test_speaking_changes_the_language_for_a_block_only():
     finally:
         use(SOURCE)
     assert _("a text of no catalogue") == "a text of no catalogue"
+    with speaking("zh_CN"):
+        assert _("") == ""  # not the catalogue's header
 
 
 def test_dates_and_spans_read_as_the_language_writes_them():

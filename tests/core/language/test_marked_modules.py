@@ -34,6 +34,7 @@ TRANSLATED = (
     "tui/dashboard/widgets.py",
     "tui/dashboard/ticket.py",
     "tui/dashboard/look.py",
+    "tui/dashboard/once.py",
     "tui/help.py",
     "tui/keys.py",
     "tui/language.py",

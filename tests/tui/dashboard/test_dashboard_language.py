@@ -3,13 +3,20 @@ as Chinese writes them, and columns that keep their place with wide characters."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from conftest import DEMO_ME, DEMO_NOW
 from rich.cells import cell_len
-from test_dashboard import settled
+from test_dashboard import (
+    T0,
+    known_db,  # noqa: F401  (a fixture)
+    once,
+    settled,
+)
 
 from deskline.core.desk.tickets import Desk
 from deskline.core.language import SOURCE, use
@@ -106,3 +113,18 @@ def test_a_column_is_cut_and_padded_by_cells():
     assert cell_len(cells("未指派", 12)) == 12
     assert cell_len(cells("王小明王小明王小明", 12)) == 12
     assert cells("ana", 6) == "ana   "
+
+
+def test_once_prints_chinese_and_its_json_stays_english(known_db):  # noqa: F811
+    late = T0 + timedelta(hours=2, minutes=5)
+    told = once(known_db, late, LANG="zh_CN.UTF-8")
+    assert told.returncode == 2, told.stderr
+    lines = told.stdout.splitlines()
+    assert lines[0].startswith("deskline 看板 · 全部团队 · ")
+    assert "✖ 1 已超时" in lines[1] and "1 即将超时" not in lines[1]
+    head = next(line for line in lines if line.startswith("SLA"))
+    assert head.split() == ["SLA", "编号", "优先级", "剩余", "处理人", "标题"]
+    assert any("T-1" in line and "-0:05:00" in line and "bo" in line for line in lines)
+    data = json.loads(once(known_db, late, "--json", LANG="zh_CN.UTF-8").stdout)
+    english = json.loads(once(known_db, late, "--json").stdout)
+    assert data == english
