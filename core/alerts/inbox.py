@@ -40,7 +40,9 @@ class InboxItem:
     notice: Notice
 
     def to_json(self) -> dict[str, Any]:
-        data = self.notice.to_json()
+        """For scripts: in English, whatever language the person reads it in."""
+        english = self.notice if self.notice.language == SOURCE else self.notice.told_in(SOURCE)
+        data = english.to_json()
         data["acknowledged"] = self.acknowledged_at is not None
         return data
 

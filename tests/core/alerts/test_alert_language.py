@@ -53,8 +53,9 @@ def test_each_person_reads_the_same_toast_in_their_own_language(staff):
     assert "已通知：ana, dee" in breach_ana.notice.body
     assert breach_dee.summary == ENGLISH
     assert "Told: ana, dee" in breach_dee.notice.body
-    # the record and the feed's JSON: English, whoever reads it
-    assert breach_ana.to_json()["rung"] == "breach"
+    # the record and the JSON (alerts mine --json): English, whoever reads it
+    assert breach_ana.to_json()["summary"] == ENGLISH and breach_ana.to_json()["rung"] == "breach"
+    assert breach_ana.to_json() == {**breach_dee.to_json(), "acknowledged": False}
     recent = Inbox(staff.store, "dee").recent()
     assert [i.summary for i in recent if i.rung == "breach"] == [ENGLISH]
 
