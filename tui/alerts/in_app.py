@@ -29,6 +29,7 @@ from deskline.core.config.ui import NotifyPrefs
 from deskline.core.desk.tickets import Desk
 from deskline.core.inert import visible
 from deskline.core.language import _, speaking
+from deskline.tui.alerts.centre import level_word
 from deskline.tui.pace import Trouble, every
 from deskline.tui.pump import ChangePump
 
@@ -200,8 +201,3 @@ class AppAlerts:
                 timeout=30 if item.level >= 3 else 10,
                 markup=False,
             )
-
-
-def level_word(level: int) -> str:
-    """An alert's level as a toast's title says it: ``level 2``, ``reminder``."""
-    return _("reminder") if level == 0 else _("level {level}").format(level=level)

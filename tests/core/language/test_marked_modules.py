@@ -28,6 +28,7 @@ TRANSLATED = (
     "core/language/__init__.py",
     "core/language/dates.py",
     "tui/alerts/in_app.py",
+    "tui/alerts/centre.py",
     "tui/cli/main.py",
     "tui/dashboard/app.py",
     "tui/dashboard/screen.py",

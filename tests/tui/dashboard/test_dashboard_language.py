@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_ME, DEMO_NOW
+from conftest import DEMO_ME, DEMO_NOW, workers_done
 from rich.cells import cell_len
 from test_dashboard import (
     T0,
@@ -128,3 +128,19 @@ def test_once_prints_chinese_and_its_json_stays_english(known_db):  # noqa: F811
     data = json.loads(once(known_db, late, "--json", LANG="zh_CN.UTF-8").stdout)
     english = json.loads(once(known_db, late, "--json").stdout)
     assert data == english
+
+
+async def test_my_alert_centre_is_in_chinese(app):
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        await workers_done(pilot.app)
+        await pilot.pause()
+        centre = app.screen
+        title = str(centre.query_one("#alerts-title").render())
+        assert title.startswith("提醒中心 — ")
+        heads = [str(c.label) for c in centre.query_one("DataTable").columns.values()]
+        assert heads == ["", "时间", "工单", "级别", "", "提醒"]
+        footer = {b.description for _, b, _, _ in centre.active_bindings.values()}
+        assert {"确认", "全部确认", "关闭"} <= footer
