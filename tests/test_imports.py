@@ -69,7 +69,8 @@ def private_imports(root: Path, extra: tuple[Path, ...] = ()) -> list[str]:
     found = []
     for name, path in sources.items():
         for imp in imports(name, path, known):
-            private = imp.name is not None and imp.name.startswith("_")
+            # ``_`` is gettext's "in the current language" (core.language), public by custom
+            private = imp.name is not None and imp.name.startswith("_") and imp.name != "_"
             if private and not imp.name.startswith("__") and imp.target != name:
                 found.append(
                     f"{path.relative_to(root)}:{imp.line} takes {imp.name} from {imp.target}"

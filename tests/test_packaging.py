@@ -122,6 +122,18 @@ def test_the_installed_demo_fills_a_desk(installed):
     assert listed.stdout.count('"key": "T-') == 40
 
 
+def test_the_installed_command_speaks_chinese(installed):
+    """The compiled catalogue travels in the wheel: --lang and LANG find it."""
+    venv, env = installed
+    Path(env["HOME"]).mkdir(parents=True, exist_ok=True)
+    told = run(venv, env, "deskline", "--lang", "zh_CN", "--help")
+    assert told.returncode == 0, told.stderr
+    assert "用法：deskline" in told.stdout and "显示版本并退出。" in told.stdout
+    wrong = run(venv, {**env, "LANG": "zh_CN.UTF-8"}, "deskline", "show", "T-x")
+    assert wrong.returncode == 2
+    assert wrong.stderr.strip().endswith("工单编号 'T-x' 无效：请使用 T-42 这样的格式")
+
+
 def test_the_suite_leaves_nothing_in_the_checkout(pytestconfig):
     """A failed snapshot's report and hypothesis's examples go to the temporary directory."""
     from hypothesis.configuration import storage_directory

@@ -1,4 +1,5 @@
-"""The help screen: every key of the workspace as it is bound now (remaps included)."""
+"""The help screen: every key of the workspace as it is bound now (remaps included), said
+in the current language (what a key does is marked ``N_`` where it is listed)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from deskline.core.language import N_, _
+from deskline.tui.language import speak_bindings
+
 
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
@@ -20,11 +24,12 @@ class HelpScreen(ModalScreen[None]):
                                   border: thick $accent; background: $surface; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+        Binding("escape,question_mark,q", "close", N_("Close"), id="help.close"),
     ]
 
     def __init__(self, keys: Sequence[tuple[str, str]]) -> None:
         super().__init__()
+        speak_bindings(self)
         self.keys = keys
 
     def compose(self) -> ComposeResult:
@@ -32,11 +37,12 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for key, what in self.keys:
-            table.add_row(key, what)
+            table.add_row(key, _(what))
         with VerticalScroll():
             yield Static(
                 Text.assemble(
-                    ("deskline keys", "bold"), "  esc closes · remap under [keys] in deskline.toml"
+                    (_("deskline keys"), "bold"),
+                    _("  esc closes · remap under [keys] in deskline.toml"),
                 )
             )
             yield Static(table)

@@ -6,37 +6,39 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from deskline.core.config.reader import ConfigError
+from deskline.core.language import N_
 
-# Binding ids a user may remap, with what they do (the same ids the bindings carry).
+# Binding ids a user may remap, with what they do (the same ids the bindings carry; the
+# help screen says what they do in the current language).
 REMAPPABLE = {
-    "quick_create": "quick create",
-    "take": "take",
-    "assign": "assign",
-    "status": "change status",
-    "priority": "change priority",
-    "reply": "reply",
-    "note": "internal note",
-    "escalate": "escalate",
-    "reopen": "reopen",
-    "edit": "edit the ticket",
-    "merge": "merge into another ticket",
-    "filter": "search the view",
-    "go_to": "go to a ticket",
-    "views": "saved views",
-    "bulk": "act on the marked tickets",
-    "focus_detail": "focus the detail",
-    "focus_queue": "back to the queue",
-    "help": "help",
-    "alerts": "alert centre",
-    "quit": "quit",
-    "queue.down": "move down",
-    "queue.up": "move up",
-    "queue.page_down": "page down",
-    "queue.page_up": "page up",
-    "queue.first": "first ticket",
-    "queue.last": "last ticket",
-    "queue.mark": "mark for a bulk action",
-    "queue.mark_range": "mark from the last mark to here",
+    "quick_create": N_("quick create"),
+    "take": N_("take"),
+    "assign": N_("assign"),
+    "status": N_("change status"),
+    "priority": N_("change priority"),
+    "reply": N_("reply"),
+    "note": N_("internal note"),
+    "escalate": N_("escalate"),
+    "reopen": N_("reopen"),
+    "edit": N_("edit the ticket"),
+    "merge": N_("merge into another ticket"),
+    "filter": N_("search the view"),
+    "go_to": N_("go to a ticket"),
+    "views": N_("saved views"),
+    "bulk": N_("act on the marked tickets"),
+    "focus_detail": N_("focus the detail"),
+    "focus_queue": N_("back to the queue"),
+    "help": N_("help"),
+    "alerts": N_("alert centre"),
+    "quit": N_("quit"),
+    "queue.down": N_("move down"),
+    "queue.up": N_("move up"),
+    "queue.page_down": N_("page down"),
+    "queue.page_up": N_("page up"),
+    "queue.first": N_("first ticket"),
+    "queue.last": N_("last ticket"),
+    "queue.mark": N_("mark for a bulk action"),
+    "queue.mark_range": N_("mark from the last mark to here"),
 }
 
 # Keys tmux (or the terminal) swallows or cannot tell apart: ctrl+m is enter, ctrl+i is tab.

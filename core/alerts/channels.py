@@ -12,6 +12,7 @@ import html
 import importlib.util
 import json
 import os
+import re
 import shutil
 import signal
 import smtplib
@@ -34,22 +35,24 @@ from typing import Any
 from deskline.core.alerts.ladder import EmailSettings
 from deskline.core.clock import iso
 from deskline.core.inert import stripped, visible
+from deskline.core.language import N_, SOURCE, Language, _, speaking
 
-CLOCK_WORDS = {"first_response": "first response", "resolution": "resolution"}
+CLOCK_WORDS = {"first_response": N_("first response"), "resolution": N_("resolution")}
+CLOCK_TITLES = {"first_response": N_("First response"), "resolution": N_("Resolution")}
 SEVERITY_BY_LEVEL = {0: "information", 1: "warning", 2: "warning", 3: "error"}
 RUNG_WORDS = {
-    "breach": "breached",
-    "at_risk": "at risk",
-    "warning": "due soon",
-    "unassigned": "still unassigned",
-    "not_started": "not started",
-    "hand_back": "never started: handed back to the team queue",
-    "pending_close": "closed: no customer reply",
-    "resolved_close": "closed: resolved and not reopened",
-    "surge": "began a surge of P0 tickets",
-    "escalated": "escalated by hand",
-    "delivery_failed": "alert not delivered",
-    "kb_suggested": "is one of a group of alike tickets no article covers",
+    "breach": N_("breached"),
+    "at_risk": N_("at risk"),
+    "warning": N_("due soon"),
+    "unassigned": N_("still unassigned"),
+    "not_started": N_("not started"),
+    "hand_back": N_("never started: handed back to the team queue"),
+    "pending_close": N_("closed: no customer reply"),
+    "resolved_close": N_("closed: resolved and not reopened"),
+    "surge": N_("began a surge of P0 tickets"),
+    "escalated": N_("escalated by hand"),
+    "delivery_failed": N_("alert not delivered"),
+    "kb_suggested": N_("is one of a group of alike tickets no article covers"),
 }
 
 
@@ -63,22 +66,32 @@ def _one_line(text: str, limit: int = 200) -> str:
 
 
 def _clock_words(clock: str) -> str:
-    return CLOCK_WORDS.get(clock, clock.replace("_", " "))
+    return _(CLOCK_WORDS[clock]) if clock in CLOCK_WORDS else clock.replace("_", " ")
+
+
+def _clock_title(clock: str) -> str:
+    return _(CLOCK_TITLES[clock]) if clock in CLOCK_TITLES else clock.replace("_", " ").title()
 
 
 def _headline(ticket: str, rung: str, level: int, due_at: datetime | None, at: datetime) -> str:
     """What happened, in the support team's words: "T-12 breached — level 3"."""
     if rung == "warning" and due_at is not None and due_at > at:
         minutes = max(1, round((due_at - at).total_seconds() / 60))
-        what = f"due in {minutes} min" if minutes < 120 else f"due in {minutes // 60} h"
+        if minutes < 120:
+            what = _("due in {minutes} min").format(minutes=minutes)
+        else:
+            what = _("due in {hours} h").format(hours=minutes // 60)
     else:
-        what = RUNG_WORDS.get(rung, rung.replace("_", " "))
+        what = _(RUNG_WORDS[rung]) if rung in RUNG_WORDS else rung.replace("_", " ")
     if level > 0:
-        grade = f"level {level}"
+        grade = _("level {level}").format(level=level)
+    elif rung == "not_started":
+        grade = _("reminder")
+    elif rung in ("pending_close", "resolved_close"):
+        grade = _("automatic")
     else:
-        automatic = rung in ("pending_close", "resolved_close")
-        grade = "reminder" if rung == "not_started" else "automatic" if automatic else rung
-    return f"{ticket} {what} — {grade}"
+        grade = rung
+    return _("{ticket} {what} — {grade}").format(ticket=ticket, what=what, grade=grade)
 
 
 def _require_aware(**times: datetime | None) -> None:
@@ -87,9 +100,101 @@ def _require_aware(**times: datetime | None) -> None:
             raise ValueError(f"Notice.{name} must be timezone-aware, got {value!r}")
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note ending an alert's texts (held in quiet hours, where a handed-back ticket
+    went, whom an escalation names): a catalogue text and its values, so each person reads
+    it in their own language. ``text`` is one of NOTES, or a text of no catalogue (shown as
+    it is in every language)."""
+
+    text: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, text: str, **values: object) -> Note:
+        return cls(text, tuple((k, str(v)) for k, v in values.items()))
+
+    def said(self) -> str:
+        """The note in the current language."""
+        return _(self.text).format(**dict(self.values)) if self.values else _(self.text)
+
+    @property
+    def english(self) -> str:
+        return self.text.format(**dict(self.values)) if self.values else self.text
+
+    @classmethod
+    def read(cls, text: str) -> Note:
+        """A note as stored (in English): the catalogue text it was made from, with its
+        values; else the text itself."""
+        for template, pattern in _NOTE_PATTERNS:
+            found = pattern.fullmatch(text)
+            if found is not None:
+                return cls(template, tuple(found.groupdict().items()))
+        return cls(text)
+
+
+# Every note an alert can carry (the stored summary keeps them in English; ``Note.read``
+# finds which one it was, to say it in another language).
+HELD = N_("held from {time} (quiet hours)")
+TO = N_("to {handle}")
+ROUTED = N_("routed to {assignee}")
+ROUTED_TEAM = N_("routed to {assignee} ({team})")
+NO_ONE_FREE = N_("routing found no one free: waits in the queue")
+NO_ONE_FREE_TEAM = N_("routing found no one free: waits in the {team} queue")
+WAITS = N_("waits in the queue")
+WAITS_TEAM = N_("waits in the {team} queue")
+NOT_DELIVERED_ONCE = N_(
+    "{summary}: not delivered by {channel} to {target}; gave up after 1 attempt: {error}"
+)
+NOT_DELIVERED = N_(
+    "{summary}: not delivered by {channel} to {target}; gave up after {attempts} attempts: {error}"
+)
+ALIKE = N_("{count} alike tickets about {about}: `deskline kb draft {key}`")
+ALIKE_ONE = N_("{count} alike tickets about one problem: `deskline kb draft {key}`")
+NOTES = (
+    HELD,
+    TO,
+    ROUTED,
+    ROUTED_TEAM,
+    NO_ONE_FREE,
+    NO_ONE_FREE_TEAM,
+    WAITS,
+    WAITS_TEAM,
+    NOT_DELIVERED_ONCE,
+    NOT_DELIVERED,
+    ALIKE,
+    ALIKE_ONE,
+)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile(
+        "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+        ),
+        re.DOTALL,
+    )
+
+
+# The most literal text first: "routed to {assignee} ({team})" before "routed to {assignee}".
+_NOTE_PATTERNS = [
+    (t, _pattern(t)) for t in sorted(NOTES, key=lambda t: -len(re.sub(r"\{\w+\}", "", t)))
+]
+
+
+def _notes(notes: Sequence[Note | str]) -> tuple[Note, ...]:
+    return tuple(n if isinstance(n, Note) else Note.read(n) for n in notes)
+
+
 @dataclass(frozen=True)
 class Notice:
-    """One alert as a person reads it."""
+    """One alert as a person reads it, in one language (``told_in`` says it in another);
+    its facts and the JSON's keys are the same in every language."""
 
     ticket: str
     title: str
@@ -103,6 +208,8 @@ class Notice:
     recipients: tuple[str, ...]
     summary: str
     body: str
+    notes: tuple[Note, ...] = ()
+    language: str = SOURCE
 
     def __post_init__(self) -> None:
         _require_aware(due_at=self.due_at, fired_at=self.fired_at)
@@ -121,30 +228,45 @@ class Notice:
         late: bool = False,
         recipients: Sequence[str] = (),
         severity: str | None = None,
-        notes: Sequence[str] = (),
+        notes: Sequence[Note | str] = (),
+        language: Language | str | None = None,
     ) -> Notice:
-        """A notice with its summary and body written the standard way; ``notes`` (held in
-        quiet hours, where a handed-back ticket went, whom an escalation names) end both."""
+        """A notice with its summary and body written the standard way, in ``language``
+        (None: the current one); ``notes`` (held in quiet hours, where a handed-back ticket
+        went, whom an escalation names) end both."""
         _require_aware(due_at=due_at, fired_at=fired_at)
-        summary = _headline(ticket, rung, level, due_at, fired_at)
-        if clock:
-            summary += f" ({_clock_words(clock)})"
-        if late:
-            summary += " [late]"
-        for note in notes:
-            summary += f"; {note}"
-        lines = [title]
-        if due_at is not None:
+        told = _notes(notes)
+        with speaking(language) as lang:
+            summary = _headline(ticket, rung, level, due_at, fired_at)
             if clock:
-                verb = "was due" if due_at <= fired_at else "due"
-                lines.append(f"{_clock_words(clock).capitalize()} {verb} {_local(due_at)}")
-            else:  # the moment of the threshold itself (unassigned for 30 min, a surge's start)
-                lines.append(f"Alert time {_local(due_at)}")
-        if late:
-            lines.append(f"Late: raised at {_local(fired_at)}, after its moment had passed")
-        lines += [note[:1].upper() + note[1:] for note in notes]
-        if recipients:
-            lines.append("Told: " + ", ".join(recipients))
+                summary = _("{summary} ({clock})").format(
+                    summary=summary, clock=_clock_words(clock)
+                )
+            if late:
+                summary = _("{summary} [late]").format(summary=summary)
+            said = [note.said() for note in told]
+            for note in said:
+                summary = _("{summary}; {note}").format(summary=summary, note=note)
+            lines = [title]
+            if due_at is not None:
+                if clock:
+                    when = _local(due_at)
+                    if due_at <= fired_at:
+                        line = _("{clock} was due {at}").format(clock=_clock_title(clock), at=when)
+                    else:
+                        line = _("{clock} due {at}").format(clock=_clock_title(clock), at=when)
+                    lines.append(line)
+                else:  # the moment of the threshold itself (unassigned for 30 min, a surge)
+                    lines.append(_("Alert time {at}").format(at=_local(due_at)))
+            if late:
+                lines.append(
+                    _("Late: raised at {at}, after its moment had passed").format(
+                        at=_local(fired_at)
+                    )
+                )
+            lines += [_sentence(note) for note in said]
+            if recipients:
+                lines.append(_("Told: {people}").format(people=", ".join(recipients)))
         return cls(
             ticket=ticket,
             title=title,
@@ -158,15 +280,30 @@ class Notice:
             recipients=tuple(recipients),
             summary=summary,
             body="\n".join(lines),
+            notes=told,
+            language=lang.code,
         )
 
-    def with_note(self, note: str) -> Notice:
-        """The same notice with one more note (as ``compose``'s ``notes`` add it)."""
-        return replace(
-            self,
-            summary=f"{self.summary}; {note}",
-            body=f"{self.body}\n{note[:1].upper() + note[1:]}",
+    def told_in(self, language: Language | str | None) -> Notice:
+        """The same notice in another language (None: the current one)."""
+        return Notice.compose(
+            ticket=self.ticket,
+            title=self.title,
+            rung=self.rung,
+            level=self.level,
+            clock=self.clock,
+            due_at=self.due_at,
+            fired_at=self.fired_at,
+            late=self.late,
+            recipients=self.recipients,
+            severity=self.severity,
+            notes=self.notes,
+            language=language,
         )
+
+    def with_note(self, note: Note | str) -> Notice:
+        """The same notice with one more note (as ``compose``'s ``notes`` add it)."""
+        return replace(self, notes=(*self.notes, *_notes([note]))).told_in(self.language)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -226,14 +363,18 @@ def _session_bus_problem(env: dict[str, str] | os._Environ[str]) -> str | None:
         if first.startswith("unix:path="):
             path = first.removeprefix("unix:path=").split(",")[0]
             if not os.path.exists(path):
-                return f"the D-Bus session bus at {path} is gone"
+                return _("the D-Bus session bus at {path} is gone").format(path=path)
         return None
     runtime = env.get("XDG_RUNTIME_DIR")
     if runtime and os.path.exists(os.path.join(runtime, "bus")):
         return None
     if env.get("DISPLAY") and shutil.which("dbus-launch"):
         return None  # libdbus autolaunches a session bus for this X display
-    return "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)"
+    return _("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)")
+
+
+def _off(why: str) -> str:
+    return _("{why}: desktop notifications are off").format(why=why)
 
 
 def markup_free(text: str) -> str:
@@ -259,9 +400,8 @@ class DesktopChannel:
 
     def check(self) -> str | None:
         """None when notifications can be tried, else one line saying why they are off."""
-        off = ": desktop notifications are off"
         if importlib.util.find_spec("plyer") is None:
-            return "plyer is not installed" + off
+            return _off(_("plyer is not installed"))
         if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
             if os.path.isdir("/app"):  # inside Flatpak plyer goes through the portal (gdbus)
                 tool_missing = shutil.which("gdbus") is None
@@ -270,12 +410,12 @@ class DesktopChannel:
                     importlib.util.find_spec("dbus") is None and shutil.which("notify-send") is None
                 )
             if tool_missing:
-                return "neither notify-send (libnotify-bin) nor python-dbus is installed" + off
+                return _off(_("neither notify-send (libnotify-bin) nor python-dbus is installed"))
             problem = _session_bus_problem(os.environ)
             if problem:
-                return problem + off
+                return _off(problem)
         elif sys.platform == "darwin" and importlib.util.find_spec("pyobjus") is None:
-            return "pyobjus is not installed (plyer needs it on macOS)" + off
+            return _off(_("pyobjus is not installed (plyer needs it on macOS)"))
         return None
 
     def spec(self, notice: Notice) -> dict[str, Any]:

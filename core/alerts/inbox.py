@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from deskline.core import clock
-from deskline.core.alerts.channels import DeliveryFailed, DesktopChannel, Notice
+from deskline.core.alerts.channels import NOTES, DeliveryFailed, DesktopChannel, Note, Notice
+from deskline.core.alerts.preferences import language_of
+from deskline.core.language import SOURCE, Language, current
 from deskline.storage import alerts as rows
 from deskline.storage import changes
 from deskline.storage.store import Store
@@ -38,20 +40,33 @@ class InboxItem:
     notice: Notice
 
     def to_json(self) -> dict[str, Any]:
-        data = self.notice.to_json()
+        """For scripts: in English, whatever language the person reads it in."""
+        english = self.notice if self.notice.language == SOURCE else self.notice.told_in(SOURCE)
+        data = english.to_json()
         data["acknowledged"] = self.acknowledged_at is not None
         return data
 
 
 class Inbox:
-    """The alerts addressed to one agent, as one client sees them."""
+    """The alerts addressed to one agent, as one client sees them: in the language they
+    chose for their alerts (``deskline me notify --language``), else ``language`` (the
+    app's: None, the current one when read)."""
 
     def __init__(
-        self, store: Store, handle: str, *, now: Callable[[], datetime] = clock.now
+        self,
+        store: Store,
+        handle: str,
+        *,
+        now: Callable[[], datetime] = clock.now,
+        language: Language | None = None,
     ) -> None:
         self.store = store
         self.handle = handle
         self.now = now
+        self.language = language
+
+    def _speaks(self, s: Any) -> Language | str:
+        return language_of(s, [self.handle]).get(self.handle) or self.language or current()
 
     def waiting(self) -> set[str]:
         """The channels with deliveries waiting for me: a read, so a client can look every
@@ -111,7 +126,8 @@ class Inbox:
     def recent(self, limit: int = 200) -> list[InboxItem]:
         with self.store.read() as s:
             found = rows.deliveries(s, recipient=self.handle, channel=IN_APP, limit=limit)
-            return [_item(*row) for row in found]
+            lang = self._speaks(s)
+            return [_item(d, a, n, t, language=lang) for d, a, n, t in found]
 
     def acknowledge(self, delivery_id: int) -> bool:
         with self.store.write() as s:
@@ -119,13 +135,19 @@ class Inbox:
 
     def _items(self, ids: Sequence[int]) -> list[InboxItem]:
         with self.store.read() as s:
-            return [_item(*row) for row in rows.deliveries(s, ids=ids, limit=len(ids))]
+            lang = self._speaks(s)
+            found = rows.deliveries(s, ids=ids, limit=len(ids))
+            return [_item(d, a, n, t, language=lang) for d, a, n, t in found]
 
 
-def notice_of(alert: Any, number: int | None, title: str | None) -> Notice:
-    """A stored alert as a person reads it (its stored summary keeps its notes)."""
+def notice_of(
+    alert: Any, number: int | None, title: str | None, language: Language | str = SOURCE
+) -> Notice:
+    """A stored alert as a person reads it, in ``language`` (English by default: the feed's
+    JSON). The stored summary is in English and keeps its notes (held, routed, target):
+    read back, they are said in ``language`` too."""
     key = f"T-{number}" if number is not None else None
-    notice = Notice.compose(
+    facts: dict[str, Any] = dict(
         ticket=key or "-",
         title=title or "",
         rung=alert.rung,
@@ -136,14 +158,35 @@ def notice_of(alert: Any, number: int | None, title: str | None) -> Notice:
         late=alert.late,
         recipients=tuple(alert.recipients),
     )
-    if alert.summary and alert.summary != notice.summary:  # its notes: held, routed, target
-        notice = replace(notice, summary=alert.summary)
-    return notice
+    notice = Notice.compose(**facts, language=SOURCE)
+    stored = alert.summary
+    if stored and stored != notice.summary:  # its notes
+        head = notice.summary + "; "
+        if not stored.startswith(head):  # written otherwise (an older wording): as it is
+            return replace(notice, summary=stored)
+        notice = Notice.compose(**facts, notes=stored_notes(stored[len(head) :]), language=SOURCE)
+    return notice if language == SOURCE else notice.told_in(language)
 
 
-def _item(delivery: Any, alert: Any, number: int | None, title: str | None) -> InboxItem:
+def stored_notes(text: str) -> list[Note]:
+    """The notes ending a stored summary, each read back as one of NOTES where it is one (a
+    note may hold "; " itself, a summary it quotes: then the whole is one note)."""
+    parts = [Note.read(part) for part in text.split("; ")]
+    if all(part.text in NOTES for part in parts):
+        return parts
+    whole = Note.read(text)
+    return [whole] if whole.text in NOTES else parts
+
+
+def _item(
+    delivery: Any,
+    alert: Any,
+    number: int | None,
+    title: str | None,
+    language: Language | str = SOURCE,
+) -> InboxItem:
     key = f"T-{number}" if number is not None else None
-    notice = notice_of(alert, number, title)
+    notice = notice_of(alert, number, title, language)
     return InboxItem(
         delivery_id=delivery.id,
         alert_id=alert.id,
@@ -153,7 +196,7 @@ def _item(delivery: Any, alert: Any, number: int | None, title: str | None) -> I
         level=alert.level,
         late=alert.late,
         fired_at=alert.fired_at,
-        summary=alert.summary or notice.summary,
+        summary=notice.summary,
         acknowledged_at=delivery.acknowledged_at,
         notice=notice,
     )
@@ -169,7 +212,7 @@ def post(
     rung: str,
     level: int,
     recipients: Sequence[str],
-    note: str,
+    note: Note | str,
     now: datetime,
 ) -> int | None:
     """A notice of the desk's own (no rung of the ladder: a delivery given up, an article
@@ -185,6 +228,7 @@ def post(
         fired_at=now,
         recipients=recipients,
         notes=[note],
+        language=SOURCE,  # stored: in English, said in each reader's language
     )
     alert_id = rows.insert_alert(
         s,

@@ -30,9 +30,18 @@ from typing import Any
 
 from deskline.core import clock
 from deskline.core.alerts import inbox
-from deskline.core.alerts.channels import DeliveryFailed, EmailChannel, Notice, WebhookChannel
+from deskline.core.alerts.channels import (
+    NOT_DELIVERED,
+    NOT_DELIVERED_ONCE,
+    DeliveryFailed,
+    EmailChannel,
+    Note,
+    Notice,
+    WebhookChannel,
+)
 from deskline.core.alerts.inbox import EMAIL, WEBHOOK, notice_of
 from deskline.core.alerts.ladder import AlertRules
+from deskline.core.alerts.preferences import language_of
 from deskline.core.errors import NotFound, Refused
 from deskline.core.inert import stripped
 from deskline.core.roster import access, permissions
@@ -203,7 +212,8 @@ class Outbound:
         self.tell("failure", f"{attempt.channel} delivery failed: {error} (will retry)")
 
     def _what(self, attempt: Attempt) -> tuple[Notice, str | None]:
-        """The notice to send (as fired here, else as stored) and the email address."""
+        """The notice to send (as fired here, else as stored) and the email address; an
+        email is in the language its recipient chose for alerts (the webhook's, English)."""
         with self._lock:
             notice = self._notices.get(attempt.alert_id)
         with self.store.read() as s:
@@ -213,6 +223,9 @@ class Outbound:
             address = None
             if attempt.channel == EMAIL:
                 address = rows.emails(s, [attempt.recipient]).get(attempt.recipient)
+                speaks = language_of(s, [attempt.recipient]).get(attempt.recipient)
+                if speaks is not None:
+                    notice = notice.told_in(speaks)
         return notice, address
 
     def _send(
@@ -246,7 +259,11 @@ class Outbound:
             if not rows.give_up(s, attempt.delivery_id, error, detail, now):
                 return
             admins = rows.admins(s)
-            what = f"{stripped(notice.summary)}: not delivered by {attempt.channel} to {target}"
+            said = dict(summary=stripped(notice.summary), channel=attempt.channel, target=target)
+            if attempt.attempts == 1:
+                note = Note.of(NOT_DELIVERED_ONCE, error=error, **said)
+            else:
+                note = Note.of(NOT_DELIVERED, attempts=attempt.attempts, error=error, **said)
             inbox.post(
                 s,
                 key=f"{GAVE_UP}:{attempt.delivery_id}#{attempt.attempts}",
@@ -256,7 +273,7 @@ class Outbound:
                 rung=GAVE_UP,
                 level=2,
                 recipients=admins,
-                note=f"{what}; {detail}",
+                note=note,
                 now=now,
             )
         self.tell(

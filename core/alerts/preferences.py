@@ -3,8 +3,11 @@ their quiet hours. The rules are pure (``now`` is an argument); ``show`` and ``c
 and write them (only the person themselves or an admin changes them).
 
 Stored as JSON: ``{"channels": ["app", "desktop", "email"], "quiet": "22:00-07:00",
-"timezone": "Europe/Lisbon"}``. A channel left out is never delivered to them; in their
-quiet hours desktop and email deliveries below breach level are skipped (in-app stays).
+"timezone": "Europe/Lisbon", "language": "zh_CN"}``. A channel left out is never delivered
+to them; in their quiet hours desktop and email deliveries below breach level are skipped
+(in-app stays). ``language``: the language of their alert texts (toast, desktop
+notification, email); absent, their app's own language (the webhook's JSON is the desk's,
+in no one's language).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from deskline.core.errors import Forbidden, InvalidInput
+from deskline.core.language import _, normalise, shipped
 from deskline.core.roster.agents import unknown_agent
 from deskline.storage import alerts as rows
 from deskline.storage import queries
@@ -29,6 +33,7 @@ class Preferences:
     channels: frozenset[str] = frozenset(CHANNELS)
     quiet: tuple[time, time] | None = None  # from, to (may cross midnight)
     timezone: str = "UTC"
+    language: str | None = None  # a catalogue code (zh_CN); None: the app's own
 
     def wants(self, channel: str) -> bool:
         return channel not in CHANNELS or channel in self.channels
@@ -46,6 +51,7 @@ class Preferences:
         data: dict[str, Any] = {"channels": [c for c in CHANNELS if c in self.channels]}
         data["quiet"] = quiet_text(self.quiet) if self.quiet else None
         data["timezone"] = self.timezone
+        data["language"] = self.language
         return data
 
 
@@ -66,8 +72,9 @@ def parse_channels(text: str | Sequence[str]) -> frozenset[str]:
     bad = [c for c in names if c not in CHANNELS]
     if bad or not names:
         raise InvalidInput(
-            f"--channels {','.join(names) or '(none)'}: give one or more of "
-            f"{', '.join(CHANNELS)}, like app,desktop"
+            _("--channels {given}: give one or more of {known}, like app,desktop").format(
+                given=",".join(names) or _("(none)"), known=", ".join(CHANNELS)
+            )
         )
     return frozenset(names)
 
@@ -80,10 +87,14 @@ def parse_quiet(text: str) -> tuple[time, time] | None:
         start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
     except ValueError:
         raise InvalidInput(
-            f"--quiet {text}: give the hours as HH:MM-HH:MM, like 22:00-07:00, or off"
+            _("--quiet {given}: give the hours as HH:MM-HH:MM, like 22:00-07:00, or off").format(
+                given=text
+            )
         ) from None
     if start == end:
-        raise InvalidInput(f"--quiet {text}: the start and the end are the same time")
+        raise InvalidInput(
+            _("--quiet {given}: the start and the end are the same time").format(given=text)
+        )
     return start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)
 
 
@@ -91,8 +102,24 @@ def parse_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(f"--tz {name}: not a time zone; use a name like Europe/Lisbon") from None
+        raise InvalidInput(
+            _("--tz {given}: not a time zone; use a name like Europe/Lisbon").format(given=name)
+        ) from None
     return name
+
+
+def parse_language(text: str) -> str | None:
+    """``zh_CN`` (a locale name like ``zh_CN.UTF-8`` is fine), or ``off`` (the app's own)."""
+    if text.strip().lower() in ("off", "none", ""):
+        return None
+    code = normalise(text)
+    if code is None:
+        raise InvalidInput(
+            _("--language {given}: deskline speaks {known}; or off for the app's own").format(
+                given=text, known=", ".join(shipped())
+            )
+        )
+    return code
 
 
 def from_json(data: Mapping[str, Any] | None) -> Preferences:
@@ -104,9 +131,10 @@ def from_json(data: Mapping[str, Any] | None) -> Preferences:
         channels = frozenset(c for c in data.get("channels") or () if c in CHANNELS)
         quiet = parse_quiet(data["quiet"]) if data.get("quiet") else None
         zone = str(data.get("timezone") or "UTC")
+        language = normalise(str(data["language"])) if data.get("language") else None
     except (InvalidInput, TypeError, AttributeError):
         return prefs
-    return Preferences(channels or prefs.channels, quiet, zone)
+    return Preferences(channels or prefs.channels, quiet, zone, language)
 
 
 _KEEP: Any = object()  # a setting not given: left as it is
@@ -128,6 +156,7 @@ def change(
     channels: frozenset[str] | None = None,
     quiet: Any = _KEEP,  # (from, to), None (off), or left as it is
     timezone: str | None = None,
+    language: Any = _KEEP,  # a code, None (the app's own), or left as it is
 ) -> Preferences:
     """Set ``handle``'s own preferences; ``by`` is who asks: themselves or an admin."""
     with store.write() as s:
@@ -139,18 +168,27 @@ def change(
             raise unknown_agent(handle)
         if agent.id != asker.id and asker.role != "admin":
             raise Forbidden(
-                f"only {handle} or an admin can change {handle}'s notification preferences"
+                _(
+                    "only {handle} or an admin can change {handle}'s notification preferences"
+                ).format(handle=handle)
             )
         prefs = from_json(agent.notify)
         prefs = Preferences(
             channels if channels is not None else prefs.channels,
             prefs.quiet if quiet is _KEEP else quiet,
             timezone or prefs.timezone,
+            prefs.language if language is _KEEP else language,
         )
         rows.set_notify(s, handle, prefs.to_json())
     return prefs
 
 
 def keep() -> Any:
-    """The value meaning "leave the quiet hours as they are" for ``change``."""
+    """The value meaning "leave it as it is" for ``change``'s quiet hours and language."""
     return _KEEP
+
+
+def language_of(s: Any, handles: Sequence[str]) -> dict[str, str]:
+    """The alert language each of these people chose (those who chose one), in ``s``."""
+    found = {h: from_json(n).language for h, n in rows.preferences(s, list(handles)).items()}
+    return {h: code for h, code in found.items() if code}

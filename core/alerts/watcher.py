@@ -31,7 +31,18 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from deskline.core import clock
-from deskline.core.alerts.channels import Notice
+from deskline.core.alerts.channels import (
+    HELD,
+    NO_ONE_FREE,
+    NO_ONE_FREE_TEAM,
+    ROUTED,
+    ROUTED_TEAM,
+    TO,
+    WAITS,
+    WAITS_TEAM,
+    Note,
+    Notice,
+)
 from deskline.core.alerts.inbox import DESKTOP, EMAIL, IN_APP, WEBHOOK
 from deskline.core.alerts.ladder import RUNGS, SUPERVISORS, TARGET, AlertRules, Ladder, Mark
 from deskline.core.alerts.outbound import Outbound
@@ -39,6 +50,7 @@ from deskline.core.alerts.preferences import from_json
 from deskline.core.desk.facts import clock_facts, ladder_facts
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.workflow import Status
+from deskline.core.language import SOURCE
 from deskline.core.sla.clocks import SlaClock
 from deskline.storage import alerts as rows
 from deskline.storage import changes
@@ -339,9 +351,9 @@ class SlaWatcher:
         due_at = mark.base if mark.clock else None
         notes = []
         if mark.held_from is not None:
-            notes.append(f"held from {mark.held_from.astimezone():%H:%M} (quiet hours)")
+            notes.append(Note.of(HELD, time=f"{mark.held_from.astimezone():%H:%M}"))
         if mark.rung == "escalated":
-            notes.append(f"to {ticket.escalated_to}")
+            notes.append(Note.of(TO, handle=ticket.escalated_to))
         notice = Notice.compose(
             ticket=ticket.key,
             title=ticket.title,
@@ -353,6 +365,7 @@ class SlaWatcher:
             late=late,
             recipients=recipients,
             notes=notes,
+            language=SOURCE,  # the record's: each person reads it in their own
         )
         alert_id = rows.insert_alert(
             s,
@@ -441,6 +454,7 @@ class SlaWatcher:
                 Mark("surge", "surge", None, surge.started_at, surge.started_at), now
             ),
             recipients=recipients,
+            language=SOURCE,
         )
         alert_id = rows.insert_alert(
             s,
@@ -474,19 +488,21 @@ class SlaWatcher:
         if action is None or item.number is None:
             return self._tell_deferred(item, None)
         r = self.rules
-        note = None
+        note: Note | None = None
         try:
             if action == "hand_back" and r.not_started_after is not None:
                 span = _span(2 * r.not_started_after)
                 reason = f"assigned {span} ago and not started: back to the team queue"
                 view = self.desk.hand_back(f"T-{item.number}", reason=reason)
-                queue = f"the {view.team} queue" if view.team else "the queue"
-                if view.assignee:
-                    note = f"routed to {view.assignee}" + (f" ({view.team})" if view.team else "")
+                if view.assignee and view.team:
+                    note = Note.of(ROUTED_TEAM, assignee=view.assignee, team=view.team)
+                elif view.assignee:
+                    note = Note.of(ROUTED, assignee=view.assignee)
                 elif self.desk.routing.enabled:
-                    note = f"routing found no one free: waits in {queue}"
+                    free = Note.of(NO_ONE_FREE_TEAM, team=view.team) if view.team else None
+                    note = free or Note.of(NO_ONE_FREE)
                 else:
-                    note = f"waits in {queue}"
+                    note = Note.of(WAITS_TEAM, team=view.team) if view.team else Note.of(WAITS)
             elif item.rung == "pending_close" and r.pending_close_after is not None:
                 reason = f"no customer reply for {_span(r.pending_close_after)} while pending"
                 self.desk.auto_close(f"T-{item.number}", reason=reason)
@@ -497,7 +513,7 @@ class SlaWatcher:
             log.info("alert %s: %s not done: %s", item.alert_id, action, exc)
         return self._tell_deferred(item, note)
 
-    def _tell_deferred(self, item: Fired, note: str | None) -> Fired:
+    def _tell_deferred(self, item: Fired, note: Note | None) -> Fired:
         """Store the deliveries of an alert that waited for its step, with ``note`` added."""
         waiting = self._deferred.pop(item.alert_id, None)
         if waiting is None:

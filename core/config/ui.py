@@ -5,14 +5,19 @@ names and the colours, which it alone knows), ``[database]`` (the desk to open) 
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
+
+from platformdirs import user_config_dir
 
 from deskline.core.config.reader import Reader, boolean, text
 from deskline.core.config.toml_text import toml_value
+from deskline.core.language import normalise, shipped
 
-UI_KEYS = ("theme", "ascii", "themes")
+UI_KEYS = ("theme", "ascii", "themes", "language")
 DATABASE_KEYS = ("url",)
 NOTIFY_KEYS = ("bell", "desktop")
 LEVELS = frozenset({0, 1, 2, 3})
@@ -28,11 +33,13 @@ class NotifyPrefs:
 
 @dataclass(frozen=True)
 class UiConfig:
-    """``[ui]``: the theme, ASCII glyphs, and users' own themes (checked by the app)."""
+    """``[ui]``: the theme, ASCII glyphs, the language, and users' own themes (checked by
+    the app)."""
 
     theme: str | None = None
     ascii: bool = False
     themes: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> slot -> colour
+    language: str | None = None  # a catalogue code; None: the locale's (LC_ALL, LANG, ...)
 
 
 def parse_keys(read: Reader, data: Mapping[str, Any]) -> dict[str, str]:
@@ -52,10 +59,35 @@ def parse_ui(read: Reader, data: Mapping[str, Any]) -> UiConfig:
     return UiConfig(
         theme=read.get(ui, "theme", "ui", text) if "theme" in ui else None,
         ascii=read.get(ui, "ascii", "ui", boolean) if "ascii" in ui else False,
+        language=read.get(ui, "language", "ui", _language) if "language" in ui else None,
         themes={
             name: dict(read.table(table, f"ui.themes.{name}")) for name, table in themes.items()
         },
     )
+
+
+def _language(value: Any) -> str:
+    code = normalise(value) if isinstance(value, str) else None
+    if code is None:
+        known = ", ".join(shipped())
+        raise ValueError(f"must be a language deskline speaks ({known}), not {value!r}")
+    return code
+
+
+def language_setting(explicit: str | None, env: Mapping[str, str]) -> str | None:
+    """``[ui] language`` of the file ``find_config`` would read (``--config``, else
+    DESKLINE_CONFIG, else the user config dir), read before anything else so ``--help``
+    speaks it: None when there is no such file or setting, or it cannot be read (reading
+    the whole file later says why)."""
+    given = explicit or env.get("DESKLINE_CONFIG")
+    path = (
+        Path(given).expanduser() if given else Path(user_config_dir("deskline")) / "deskline.toml"
+    )
+    try:
+        ui = tomllib.loads(path.read_text(encoding="utf-8")).get("ui", {})
+        return normalise(ui.get("language")) if isinstance(ui, dict) else None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, TypeError):
+        return None
 
 
 def parse_database(read: Reader, data: Mapping[str, Any]) -> str | None:
@@ -97,8 +129,10 @@ def to_toml(keys: Mapping[str, str], ui: UiConfig) -> str:
     defaults are the app's; empty when it set nothing. Each table starts on a blank line."""
     rows = "".join(f"{name} = {toml_value(value)}\n" for name, value in keys.items())
     written = f"\n[keys]\n{rows}" if rows else ""
-    ui_lines = ([f"theme = {toml_value(ui.theme)}\n"] if ui.theme else []) + (
-        ["ascii = true\n"] if ui.ascii else []
+    ui_lines = (
+        ([f"theme = {toml_value(ui.theme)}\n"] if ui.theme else [])
+        + (["ascii = true\n"] if ui.ascii else [])
+        + ([f"language = {toml_value(ui.language)}\n"] if ui.language else [])
     )
     written += f"\n[ui]\n{''.join(ui_lines)}" if ui_lines else ""
     for name, table in ui.themes.items():

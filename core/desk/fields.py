@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from deskline.core.errors import InvalidInput, NotFound
 from deskline.core.inert import quoted
+from deskline.core.language import _
 
 PRIORITIES = ("P0", "P1", "P2", "P3")
 CHANNELS = ("email", "phone", "chat", "web", "api", "walk-in")
@@ -80,7 +81,7 @@ def ticket_number(key: str) -> int:
     if value.startswith("T-"):
         value = value[2:]
     if not value.isdigit() or int(value) == 0:
-        raise InvalidInput(f"bad ticket key '{quoted(key)}': use the form T-42")
+        raise InvalidInput(_("bad ticket key '{key}': use the form T-42").format(key=quoted(key)))
     if int(value) > MAX_TICKET:  # beyond any stored key (and the column's range)
         raise no_ticket(f"T-{value}")
     return int(value)
@@ -88,4 +89,6 @@ def ticket_number(key: str) -> int:
 
 def no_ticket(key: str) -> NotFound:
     """The refusal for a key the desk has no ticket under."""
-    return NotFound(f"no ticket {key.strip().upper()}: check the key with `deskline list`")
+    return NotFound(
+        _("no ticket {key}: check the key with `deskline list`").format(key=key.strip().upper())
+    )

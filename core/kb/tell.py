@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from deskline.core import clock
 from deskline.core.alerts import inbox
+from deskline.core.alerts.channels import ALIKE, ALIKE_ONE, Note
 from deskline.core.kb.articles import KnowledgeBase
 from deskline.storage import alerts as rows
 from deskline.storage import queries
@@ -38,7 +39,11 @@ def tell_suggestions(store: Store, now: datetime | None = None) -> int:
             ticket = queries.ticket_by_number(s, int(newest.removeprefix("T-")))
             if ticket is None or ticket.id is None:
                 continue
-            about = ", ".join(group.about) or "one problem"
+            count = len(group.keys)
+            if group.about:
+                note = Note.of(ALIKE, count=count, about=", ".join(group.about), key=newest)
+            else:
+                note = Note.of(ALIKE_ONE, count=count, key=newest)
             posted = inbox.post(
                 s,
                 key=key,
@@ -48,7 +53,7 @@ def tell_suggestions(store: Store, now: datetime | None = None) -> int:
                 rung=RUNG,
                 level=1,
                 recipients=told,
-                note=f"{len(group.keys)} alike tickets about {about}: `deskline kb draft {newest}`",
+                note=note,
                 now=now,
             )
             if posted is None:

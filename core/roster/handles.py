@@ -10,6 +10,7 @@ import re
 
 from deskline.core.errors import InvalidInput, UnknownAgent
 from deskline.core.inert import quoted
+from deskline.core.language import _
 
 HANDLE_ENV = "DESKLINE_AS"
 
@@ -32,14 +33,18 @@ def check_handle(handle: str) -> str:
     value = handle.strip()
     if HANDLE.fullmatch(value) is None:
         raise InvalidInput(
-            f"bad handle {quoted(handle)}: use one word of at most 32 lower-case letters, "
-            "digits, '.', '_' or '-', like alice or li.wei"
+            _(
+                "bad handle {handle}: use one word of at most 32 lower-case letters, "
+                "digits, '.', '_' or '-', like alice or li.wei"
+            ).format(handle=quoted(handle))
         )
     return value
 
 
 def unknown_agent(handle: str) -> UnknownAgent:
     return UnknownAgent(
-        f"unknown agent '{quoted(handle)}': add them with "
-        f'`deskline agents add {quoted(handle)} --name "Full Name"`'
+        _(
+            "unknown agent '{handle}': add them with "
+            '`deskline agents add {handle} --name "Full Name"`'
+        ).format(handle=quoted(handle))
     )

@@ -15,8 +15,13 @@ from textual.widgets import DataTable, Footer, Static
 
 from deskline.core.alerts.inbox import Inbox, InboxItem
 from deskline.core.inert import visible
+from deskline.core.language import N_, _
+from deskline.tui.language import speak_bindings
 
-LEVEL_WORD = {0: "reminder", 1: "level 1", 2: "level 2", 3: "level 3"}
+
+def level_word(level: int) -> str:
+    """An alert's level as the centre and a toast say it: ``level 2``, ``reminder``."""
+    return _("reminder") if level == 0 else _("level {level}").format(level=level)
 
 
 class AlertCentre(ModalScreen[str | None]):
@@ -24,11 +29,11 @@ class AlertCentre(ModalScreen[str | None]):
     closes the centre on the alert's ticket (its key is the result)."""
 
     BINDINGS = [
-        Binding("space", "acknowledge", "Acknowledge", id="alerts.acknowledge"),
-        Binding("a", "acknowledge_all", "Acknowledge all", id="alerts.acknowledge_all"),
-        Binding("j", "cursor('down')", "Down", show=False),
-        Binding("k", "cursor('up')", "Up", show=False),
-        Binding("escape,q,exclamation_mark", "dismiss", "Close", id="alerts.close"),
+        Binding("space", "acknowledge", N_("Acknowledge"), id="alerts.acknowledge"),
+        Binding("a", "acknowledge_all", N_("Acknowledge all"), id="alerts.acknowledge_all"),
+        Binding("j", "cursor('down')", N_("Down"), show=False),
+        Binding("k", "cursor('up')", N_("Up"), show=False),
+        Binding("escape,q,exclamation_mark", "dismiss", N_("Close"), id="alerts.close"),
     ]
     DEFAULT_CSS = """
     AlertCentre { align: center middle; }
@@ -48,14 +53,17 @@ class AlertCentre(ModalScreen[str | None]):
 
     def __init__(self, inbox: Inbox) -> None:
         super().__init__()
+        speak_bindings(self)
         self.inbox = inbox
         self.items: list[InboxItem] = []
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                "Alert centre — enter opens the ticket, space acknowledges, a acknowledges all, "
-                "esc closes",
+                _(
+                    "Alert centre — enter opens the ticket, space acknowledges, a acknowledges "
+                    "all, esc closes"
+                ),
                 id="alerts-title",
             )
             yield DataTable(cursor_type="row", zebra_stripes=True)
@@ -63,7 +71,7 @@ class AlertCentre(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("", "time", "ticket", "level", "", "alert")
+        table.add_columns("", _("time"), _("ticket"), _("level"), "", _("alert"))
         self.load()
 
     def load(self) -> None:
@@ -80,13 +88,15 @@ class AlertCentre(ModalScreen[str | None]):
         for item in items:
             table.add_row(*self._cells(item), key=str(item.delivery_id))
         if not items:
-            self.query_one("#alerts-title", Static).update("Alert centre — no alerts for you yet")
+            self.query_one("#alerts-title", Static).update(
+                _("Alert centre — no alerts for you yet")
+            )
         elif 0 <= row < len(items):
             table.move_cursor(row=row)
 
     @staticmethod
     def _cells(item: InboxItem) -> tuple[Text | str, ...]:
-        level = Text(LEVEL_WORD.get(item.level, str(item.level)))
+        level = Text(level_word(item.level))
         if item.level >= 3:
             level.stylize("bold")
         return (
@@ -94,7 +104,7 @@ class AlertCentre(ModalScreen[str | None]):
             f"{item.fired_at.astimezone():%m-%d %H:%M}",
             Text(visible(item.ticket or "")),
             level,
-            "late" if item.late else "",
+            _("late") if item.late else "",
             Text(visible(item.summary)),  # a Text: DataTable reads a str as markup
         )
 
@@ -105,7 +115,7 @@ class AlertCentre(ModalScreen[str | None]):
             if key and key != "-":
                 self.dismiss(key)
                 return
-        self.notify("this alert is about no one ticket", timeout=3)
+        self.notify(_("this alert is about no one ticket"), timeout=3)
 
     def action_cursor(self, where: str) -> None:
         table = self.query_one(DataTable)
@@ -114,7 +124,7 @@ class AlertCentre(ModalScreen[str | None]):
     def action_acknowledge_all(self) -> None:
         todo = [item.delivery_id for item in self.items if item.acknowledged_at is None]
         if not todo:
-            self.notify("Nothing left to acknowledge", timeout=3)
+            self.notify(_("Nothing left to acknowledge"), timeout=3)
             return
         self.run_worker(lambda: self._acknowledge_all(todo), thread=True)
 
@@ -129,7 +139,7 @@ class AlertCentre(ModalScreen[str | None]):
             return
         item = self.items[table.cursor_row]
         if item.acknowledged_at is not None:
-            self.notify("Already acknowledged", timeout=3)
+            self.notify(_("Already acknowledged"), timeout=3)
             return
         self.run_worker(lambda: self._acknowledge(item), thread=True)
 

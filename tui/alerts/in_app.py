@@ -28,7 +28,8 @@ from deskline.core.alerts.watcher import Fired, SlaWatcher
 from deskline.core.config.ui import NotifyPrefs
 from deskline.core.desk.tickets import Desk
 from deskline.core.inert import visible
-from deskline.tui.alerts.centre import LEVEL_WORD
+from deskline.core.language import _, speaking
+from deskline.tui.alerts.centre import level_word
 from deskline.tui.pace import Trouble, every
 from deskline.tui.pump import ChangePump
 
@@ -92,9 +93,9 @@ class AppAlerts:
         self.watcher.policy_moved()
 
     def _follow(self) -> None:
-        trouble = Trouble(self.app, "Alerts")
+        trouble = Trouble(self.app, _("Alerts"))
         try:
-            for _ in every(SAFETY_SECONDS, self._wake):
+            for _tick in every(SAFETY_SECONDS, self._wake):
                 if self._stopping.is_set():  # (stop() sets _wake too: no wait for it)
                     return
                 try:
@@ -102,7 +103,7 @@ class AppAlerts:
                 except RuntimeError:  # the app is closing
                     return
                 except Exception as exc:  # the store is away: say so once, keep looking
-                    trouble.tell(f"cannot read my alerts: {exc}")
+                    trouble.tell(_("cannot read my alerts: {error}").format(error=exc))
                     continue
                 trouble.over()
         except RuntimeError:  # the app closed while telling
@@ -120,7 +121,7 @@ class AppAlerts:
                 self.app.call_from_thread(
                     self.app.notify,
                     visible(line),
-                    title="Alerts",
+                    title=_("Alerts"),
                     severity="warning",
                     timeout=15,
                     markup=False,
@@ -136,14 +137,14 @@ class AppAlerts:
         if not self._checked:
             self._checked = True
             if not self.notify.desktop_levels:  # turned off in deskline.toml: nothing to say
-                self.desktop_off = "turned off in deskline.toml ([notify] desktop = [])"
+                self.desktop_off = _("turned off in deskline.toml ([notify] desktop = [])")
             else:
                 self.desktop_off = self.desktop.check()
             if self.desktop_off is not None and self.notify.desktop_levels:
                 self.app.call_from_thread(
                     self.app.notify,
                     self.desktop_off,
-                    title="Alerts",
+                    title=_("Alerts"),
                     severity="warning",
                     timeout=15,
                 )
@@ -162,7 +163,12 @@ class AppAlerts:
             )
 
     def show(self, items: list[InboxItem]) -> None:
-        """Toasts coloured by severity, and the bell for a breach."""
+        """Toasts coloured by severity, and the bell for a breach, in the language of my
+        alerts (the inbox's: my own choice, else the app's)."""
+        with speaking(items[0].notice.language if items else None):
+            self._show(items)
+
+    def _show(self, items: list[InboxItem]) -> None:
         if self.notify.bell and any(item.level >= 3 for item in items):
             self.app.bell()
         worst = max(items, key=lambda item: item.level)
@@ -171,10 +177,17 @@ class AppAlerts:
         if len(items) + len(self._shown) > MAX_TOASTS:  # a burst: one toast, not a wall
             self._shown.append(now)
             late = sum(1 for item in items if item.late)
-            note = f" ({late} fired late)" if late else ""
+            if late:
+                text = _(
+                    "{count} new alerts for you ({late} fired late): press ! for the alert centre"
+                ).format(count=len(items), late=late)
+            else:
+                text = _("{count} new alerts for you: press ! for the alert centre").format(
+                    count=len(items)
+                )
             self.app.notify(
-                f"{len(items)} new alerts for you{note}: press ! for the alert centre",
-                title="Alerts",
+                text,
+                title=_("Alerts"),
                 severity=worst.notice.severity,  # type: ignore[arg-type]
                 timeout=20,
             )
@@ -183,7 +196,7 @@ class AppAlerts:
             self._shown.append(now)
             self.app.notify(
                 visible(item.summary),
-                title=f"Alert · {LEVEL_WORD.get(item.level, item.level)}",
+                title=_("Alert · {level}").format(level=level_word(item.level)),
                 severity=item.notice.severity,  # type: ignore[arg-type]
                 timeout=30 if item.level >= 3 else 10,
                 markup=False,

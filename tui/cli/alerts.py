@@ -362,19 +362,28 @@ def me_notify(
         str | None,
         typer.Option("--tz", metavar="ZONE", help="The time zone of my quiet hours."),
     ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            metavar="LANG|off",
+            help="The language of my alert texts (toast, desktop, email), e.g. zh_CN; "
+            "off: my app's own.",
+        ),
+    ] = None,
     agent: Annotated[
         str | None,
         typer.Option("--agent", metavar="HANDLE", help="Another agent's (admins only)."),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show or set how alerts reach me: my channels and my quiet hours."""
+    """Show or set how alerts reach me: my channels, my quiet hours and their language."""
     from deskline.core.alerts import preferences
 
     session = session_of(ctx)
     desk = session.desk()
     handle = agent or desk.actor
-    if channels is None and quiet is None and tz is None:
+    if channels is None and quiet is None and tz is None and language is None:
         prefs = preferences.show(desk.store, handle)
     else:
         chosen = preferences.parse_channels(channels) if channels is not None else None
@@ -382,14 +391,24 @@ def me_notify(
         zone = preferences.parse_timezone(tz) if tz is not None else None
         if zone is None and quiet is not None and quiet.strip().lower() != "off":
             zone = local_zone()
+        speaks = (
+            preferences.parse_language(language) if language is not None else preferences.keep()
+        )
         prefs = preferences.change(
-            desk.store, handle, by=desk.actor, channels=chosen, quiet=hours, timezone=zone
+            desk.store,
+            handle,
+            by=desk.actor,
+            channels=chosen,
+            quiet=hours,
+            timezone=zone,
+            language=speaks,
         )
     data = dict(prefs.to_json(), agent=handle)
 
     def human() -> None:
         hours = f"{data['quiet']} ({data['timezone']})" if data["quiet"] else "none"
-        print_line(f"{handle}: channels {', '.join(data['channels'])}; quiet hours {hours}")
+        speaks = f"; alerts in {data['language']}" if data["language"] else ""
+        print_line(f"{handle}: channels {', '.join(data['channels'])}; quiet hours {hours}{speaks}")
 
     emit(data, as_json, human)
 

@@ -19,6 +19,7 @@ import typer
 from typer.core import TyperCommand
 
 from deskline.core.inert import visible
+from deskline.core.language import _
 
 if TYPE_CHECKING:
     from typer._click import Context, HelpFormatter
@@ -178,7 +179,7 @@ def say(message: str) -> None:
     line = visible(message).replace("\n", " ")
     if len(line) > MESSAGE_MAX:
         line = line[: MESSAGE_MAX - 1] + "…"
-    typer.echo(f"deskline: {line}", err=True)
+    typer.echo(_("deskline: {message}").format(message=line), err=True)
 
 
 def print_line(text: str, *, err: bool = False) -> None:

@@ -9,6 +9,7 @@ no database or screen library.
 from __future__ import annotations
 
 import inspect
+import os
 import sys
 from collections.abc import Iterator, MutableMapping
 from typing import TYPE_CHECKING, Annotated, Any
@@ -25,8 +26,10 @@ from typer.models import CommandInfo, TyperInfo
 
 from deskline import __version__
 from deskline.core.clock import ClockError
+from deskline.core.config.ui import language_setting
 from deskline.core.errors import DesklineError
 from deskline.core.inert import quoted
+from deskline.core.language import N_, _, choose, normalise, shipped, use
 from deskline.tui.cli import (
     agents,
     alerts,
@@ -152,10 +155,27 @@ class OnDemand(TyperGroup):
     def list_commands(self, ctx: Context) -> list[str]:
         return list(self.commands)
 
+    def format_help_text(self, ctx: Context, formatter: HelpFormatter) -> None:
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(_(HELP))
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+    def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """The global options (their help in the current language), then the commands."""
+        rows = [row for param in self.get_params(ctx) if (row := param.get_help_record(ctx))]
+        if rows:
+            with formatter.section(_("Options")):
+                formatter.write_dl([(name, _(what)) for name, what in rows])
+        self.format_commands(ctx, formatter)
+
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
         listed = {name: TyperCommand(name=name, help=help_of(e)) for name, e in ENTRIES.items()}
         limit = formatter.width - 6 - max(len(name) for name in listed)
-        with formatter.section("Commands"):
+        with formatter.section(_("Commands")):
             formatter.write_dl([(n, c.get_short_help_str(limit)) for n, c in listed.items()])
 
 
@@ -170,9 +190,17 @@ def help_of(entry: CommandInfo | TyperInfo) -> str | None:
 UsageError: type[Exception] = typer.BadParameter.__mro__[1]
 assert UsageError.__name__ == "UsageError"
 
+HELP = N_("A keyboard-first helpdesk in the terminal. Run with no command to open the workspace.")
+# Click's and Typer's own option helps, said in the current language on ``--help``.
+LIBRARY_HELPS = (
+    N_("Show this message and exit."),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+)
+
 app = typer.Typer(
     name=PROG,
-    help="A keyboard-first helpdesk in the terminal. Run with no command to open the workspace.",
+    help=HELP,
     no_args_is_help=False,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -180,6 +208,20 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     cls=OnDemand,
 )
+
+
+def check_language(given: str | None) -> str | None:
+    """``--lang``: one of the languages deskline speaks (``main`` chose it already; an app
+    run otherwise, by a test, chooses it here)."""
+    if given is not None and normalise(given) is None:
+        known = ", ".join(shipped())
+        raise typer.BadParameter(
+            _("deskline speaks {known}, not {given}").format(known=known, given=given),
+            param_hint="'--lang'",
+        )
+    if given is not None:
+        use(given)
+    return given
 
 
 def show_version(wanted: bool) -> None:
@@ -194,13 +236,13 @@ def main_options(
     db: Annotated[
         str | None,
         typer.Option(
-            "--db", metavar="PATH|URL", help="SQLite file or database URL (env DESKLINE_DB)."
+            "--db", metavar="PATH|URL", help=N_("SQLite file or database URL (env DESKLINE_DB).")
         ),
     ] = None,
     config: Annotated[
         str | None,
         typer.Option(
-            "--config", metavar="FILE", help="deskline.toml to use (env DESKLINE_CONFIG)."
+            "--config", metavar="FILE", help=N_("deskline.toml to use (env DESKLINE_CONFIG).")
         ),
     ] = None,
     handle: Annotated[
@@ -208,14 +250,26 @@ def main_options(
         typer.Option(
             "--as",
             metavar="HANDLE",
-            help="Act as this agent (default: your OS user; on PostgreSQL your login's agent, "
-            "others for admins only).",
+            help=N_(
+                "Act as this agent (default: your OS user; on PostgreSQL your login's agent, "
+                "others for admins only)."
+            ),
         ),
     ] = None,
     theme: Annotated[
         str | None,
         typer.Option(
-            "--theme", metavar="NAME", help="Theme, e.g. deskline-light (default: [ui] theme)."
+            "--theme", metavar="NAME", help=N_("Theme, e.g. deskline-light (default: [ui] theme).")
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            callback=check_language,
+            is_eager=True,
+            help=N_("Language of the interface, e.g. zh_CN (default: [ui] language, else LANG)."),
         ),
     ] = None,
     verbose: Annotated[
@@ -225,13 +279,16 @@ def main_options(
             "-v",
             count=True,
             show_default=False,
-            help="Log what deskline does to stderr; -vv for every library's debug lines.",
+            help=N_("Log what deskline does to stderr; -vv for every library's debug lines."),
         ),
     ] = 0,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=show_version, is_eager=True, help="Print the version and exit."
+            "--version",
+            callback=show_version,
+            is_eager=True,
+            help=N_("Print the version and exit."),
         ),
     ] = False,
 ) -> None:
@@ -250,17 +307,55 @@ def utf8(text: str) -> bool:
     return True
 
 
+GLOBAL_VALUED = ("--db", "--config", "--as", "--theme", "--lang")
+
+
+def given(argv: list[str], option: str) -> str | None:
+    """The value of one of the global options (``--lang X`` or ``--lang=X``), read before
+    the command's name (what follows is the command's)."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == option:
+            return argv[i + 1] if i + 1 < len(argv) else None
+        if arg.startswith(option + "="):
+            return arg.partition("=")[2]
+        if arg in GLOBAL_VALUED:
+            i += 2
+            continue
+        if arg == "--" or not arg.startswith("-"):
+            return None
+        i += 1
+    return None
+
+
+def choose_language(argv: list[str]) -> None:
+    """``--lang``, else ``[ui] language``, else LC_ALL / LC_MESSAGES / LANG: chosen before
+    the options are read, so ``--help`` and the errors about them speak it too."""
+    setting = language_setting(given(argv, "--config"), os.environ)
+    use(choose(given(argv, "--lang"), setting, os.environ))
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr and a non-zero exit."""
+    choose_language(sys.argv[1:])
     undecodable = next((a for a in sys.argv[1:] if not a.isascii() and not utf8(a)), None)
     if undecodable is not None:  # bytes the terminal did not send as UTF-8 (surrogateescape)
-        say(f"argument {quoted(undecodable)} is not valid UTF-8: retype it or fix the locale")
+        say(
+            _("argument {argument} is not valid UTF-8: retype it or fix the locale").format(
+                argument=quoted(undecodable)
+            )
+        )
         sys.exit(2)
     try:
         code = app(prog_name=PROG, standalone_mode=False)
     except UsageError as exc:  # Click's own block is several lines; one is enough
         command = exc.ctx.command_path if exc.ctx else PROG
-        say(f"{exc.format_message()} (see `{command} --help`)")
+        say(
+            _("{message} (see `{command} --help`)").format(
+                message=exc.format_message(), command=command
+            )
+        )
         sys.exit(2)
     except typer.Abort:
         sys.exit(130)

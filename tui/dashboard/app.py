@@ -11,10 +11,12 @@ from deskline.core.config.settings import DeskConfig
 from deskline.core.config.ui import NotifyPrefs
 from deskline.core.dashboard.board import Board
 from deskline.core.desk.tickets import Desk
+from deskline.core.language import N_, _
 from deskline.tui.alerts.centre import AlertCentre
 from deskline.tui.alerts.in_app import AppAlerts
 from deskline.tui.dashboard.screen import DashboardScreen
 from deskline.tui.help import HelpScreen
+from deskline.tui.language import speak_bindings
 from deskline.tui.look import Look, look_of
 from deskline.tui.pump import ChangePump
 from deskline.tui.themed import ThemedApp
@@ -28,18 +30,18 @@ class DashboardApp(ThemedApp):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="dashboard.quit", tooltip="Leave the dashboard"),
-        Binding("exclamation_mark", "alerts", "Alerts", id="dashboard.alerts"),
+        Binding("q", "quit", N_("Quit"), id="dashboard.quit", tooltip=N_("Leave the dashboard")),
+        Binding("exclamation_mark", "alerts", N_("Alerts"), id="dashboard.alerts"),
     ]
-    KEYS = [
-        ("q", "quit"),
-        ("?", "this help"),
-        ("t", "next team (all teams, then each team)"),
-        ("tab / shift+tab", "breached list, at-risk list"),
-        ("j k ↓ ↑", "move in a list"),
-        ("enter", "open the ticket, read-only (esc closes)"),
-        ("r", "reports: yesterday or last week (d, w), grouped (g) by priority, team, ..."),
-        ("!", "my alerts (space acknowledges one; tickets stay untouched)"),
+    KEYS = [  # what each key does, said in the current language by the help screen
+        ("q", N_("quit")),
+        ("?", N_("this help")),
+        ("t", N_("next team (all teams, then each team)")),
+        ("tab / shift+tab", N_("breached list, at-risk list")),
+        ("j k ↓ ↑", N_("move in a list")),
+        ("enter", N_("open the ticket, read-only (esc closes)")),
+        ("r", N_("reports: yesterday or last week (d, w), grouped (g) by priority, team, ...")),
+        ("!", N_("my alerts (space acknowledges one; tickets stay untouched)")),
     ]
 
     def __init__(
@@ -55,12 +57,13 @@ class DashboardApp(ThemedApp):
         """``alerts``: run a watcher (it fires only while no other watcher holds the
         database's lease) and show my alerts: toast, bell, desktop notification."""
         super().__init__()
+        speak_bindings(self)
         self.desk = desk
         self.board = Board(desk, team)
         self.use_look(look or look_of(config))
         notify = config.notify if config is not None else NotifyPrefs()
         # ``refresh``: seconds between the pump's looks at the change feed
-        self.pump = ChangePump(self, desk, every=refresh, title="Dashboard")
+        self.pump = ChangePump(self, desk, every=refresh, title=_("Dashboard"))
         on = alerts and desk.refresh_policy().alerts.enabled  # the desk's policy says
         self.alerts = AppAlerts(self, desk, notify, self.pump) if on else None
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from rich.style import Style
 
+from deskline.core.language import _
 from deskline.themes.palette import SLA_LOOK, SLA_STATES, sla_style, sla_variable
 
 
@@ -15,9 +16,10 @@ def state_style(variables: Mapping[str, str], state: str) -> Style:
 
 
 def state_label(state: str) -> str:
-    """Glyph and word, shown beside every colour (never colour alone)."""
+    """Glyph and word, shown beside every colour (never colour alone), in the current
+    language."""
     look = SLA_LOOK[state]
-    return f"{look.glyph} {look.word}"
+    return f"{look.glyph} {_(look.word)}"
 
 
 # TCSS classes per state (``-sla-at_risk`` ...) for widgets styled by CSS.

@@ -29,6 +29,8 @@ from deskline.core.dashboard.figures import Figures
 from deskline.core.desk.views import TicketView
 from deskline.core.errors import DesklineError
 from deskline.core.inert import visible
+from deskline.core.language import N_, _
+from deskline.core.language.dates import time_and_day
 from deskline.core.routing.surge import SurgeView
 from deskline.themes.palette import SLA_LOOK
 from deskline.tui.dashboard.look import STATE_CSS
@@ -41,6 +43,7 @@ from deskline.tui.dashboard.widgets import (
     PriorityStrip,
     TicketList,
 )
+from deskline.tui.language import speak_bindings
 from deskline.tui.pace import give_back_memory
 from deskline.tui.pump import ChangePump
 
@@ -73,10 +76,12 @@ class DashboardScreen(Screen[None]):
     )
 
     BINDINGS = [
-        Binding("t", "next_team", "Team", id="dashboard.team", tooltip="Show the next team"),
-        Binding("question_mark", "help", "Help", id="dashboard.help"),
+        Binding(
+            "t", "next_team", N_("Team"), id="dashboard.team", tooltip=N_("Show the next team")
+        ),
+        Binding("question_mark", "help", N_("Help"), id="dashboard.help"),
         # Listed in help (?), not the footer, which keeps to the breach view's own keys.
-        Binding("r", "reports", "Reports", id="dashboard.reports", show=False),
+        Binding("r", "reports", N_("Reports"), id="dashboard.reports", show=False),
     ]
 
     # What the thread workers bring back: the UI never waits on the store.
@@ -114,6 +119,7 @@ class DashboardScreen(Screen[None]):
 
     def __init__(self, board: Board, pump: ChangePump) -> None:
         super().__init__()
+        speak_bindings(self)
         self.board = board
         self.desk = board.desk
         self.pump = pump
@@ -132,17 +138,17 @@ class DashboardScreen(Screen[None]):
         yield Static(id="title")
         yield Static(id="surge")
         with Horizontal(id="counters"):
-            yield CounterTile("BREACHED", id="breached")
-            yield CounterTile("AT RISK", id="at-risk")
-            yield CounterTile("OPEN", id="open")
-            yield CounterTile("UNASSIGNED", id="unassigned")
-            yield CounterTile("MET TODAY", id="attainment")
+            yield CounterTile(_("BREACHED"), id="breached")
+            yield CounterTile(_("AT RISK"), id="at-risk")
+            yield CounterTile(_("OPEN"), id="open")
+            yield CounterTile(_("UNASSIGNED"), id="unassigned")
+            yield CounterTile(_("MET TODAY"), id="attainment")
         yield PriorityStrip(id="strip")
         with Horizontal(id="middle"):
             with Vertical(id="breached-box", classes="box"):
-                yield TicketList("nothing breached", id="breached-list")
+                yield TicketList(_("nothing breached"), id="breached-list")
             with Vertical(id="at-risk-box", classes="box"):
-                yield TicketList("nothing at risk", id="at-risk-list")
+                yield TicketList(_("nothing at risk"), id="at-risk-list")
             with Vertical(id="load-box", classes="box"):
                 yield AgentLoadPane(id="load")
         with Horizontal(id="trends"):
@@ -153,10 +159,10 @@ class DashboardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#breached-box").border_title = "Breached · most overdue first"
-        self.query_one("#at-risk-box").border_title = "At risk · least time left first"
+        self.query_one("#breached-box").border_title = _("Breached · most overdue first")
+        self.query_one("#at-risk-box").border_title = _("At risk · least time left first")
         for box in self.query("#load-box, #load-box-narrow"):
-            box.border_title = "Agent load · active / cap"
+            box.border_title = _("Agent load · active / cap")
         self.show_title()
         self._lists = list(self.query(TicketList).results(TicketList))  # ticked each second
         self.query_one("#breached-list").focus()
@@ -170,14 +176,16 @@ class DashboardScreen(Screen[None]):
         return self.app.screen is not self
 
     def show_title(self) -> None:
-        team = self.board.team or "all teams"
+        team = self.board.team or _("all teams")
         where = self.desk.store.short_name
-        shown = ""
+        title = _("deskline dashboard · {team} · {agent} @ {desk}").format(
+            team=team, agent=self.desk.actor, desk=where
+        )
         if self.figures is not None:
-            shown = f" · as of {self.figures.now.astimezone():%H:%M:%S}"
+            when = time_and_day(self.figures.now)
+            title = _("{title} · as of {when}").format(title=title, when=when)
         self.query_one("#title", Static).update(
-            Content(visible(f"deskline dashboard · {team} · {self.desk.actor} @ {where}{shown}"))
-            + " · read-only",
+            Content(visible(title)) + _(" · read-only"),
             layout=False,  # one line, full width: no new layout each time it changes
         )
 
@@ -309,8 +317,14 @@ class DashboardScreen(Screen[None]):
         self.query_one(PriorityStrip).show(f.priorities)
         self.query_one("#breached-list", TicketList).show(f.breached)
         self.query_one("#at-risk-list", TicketList).show(f.at_risk)
-        self._title_box("#breached-box", f"Breached ({c.breached}) · most overdue first")
-        self._title_box("#at-risk-box", f"At risk ({c.at_risk}) · least time left first")
+        self._title_box(
+            "#breached-box",
+            _("Breached ({count}) · most overdue first").format(count=c.breached),
+        )
+        self._title_box(
+            "#at-risk-box",
+            _("At risk ({count}) · least time left first").format(count=c.at_risk),
+        )
         for pane in self.query(AgentLoadPane).results(AgentLoadPane):
             pane.show(f.agents)
         self.query_one(AttainmentChart).show(f.attainment)
@@ -347,7 +361,7 @@ class DashboardScreen(Screen[None]):
         self.board = Board(self.desk, team)
         self.show_title()
         self.load()
-        self.notify(f"showing {team or 'all teams'}", timeout=2)
+        self.notify(_("showing {team}").format(team=team or _("all teams")), timeout=2)
 
     def action_help(self) -> None:
         self.app.action_help()  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import set_cell_size
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,8 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from deskline.core.desk.views import TicketView
+from deskline.core.language import N_, _
 from deskline.core.sla.clocks import ClockReading
 from deskline.tui.dashboard.look import state_label, state_style
+from deskline.tui.language import speak_bindings
 from deskline.tui.times import countdown, local
 from deskline.tui.workspace.detail import describe
 
@@ -25,10 +28,11 @@ class TicketScreen(ModalScreen[None]):
     TicketScreen > VerticalScroll { width: 100; max-width: 95%; height: 90%;
                                     border: thick $accent; background: $surface; padding: 0 1; }
     """
-    BINDINGS = [Binding("escape,q,enter", "close", "Close", id="dashboard.ticket.close")]
+    BINDINGS = [Binding("escape,q,enter", "close", N_("Close"), id="dashboard.ticket.close")]
 
     def __init__(self, ticket: TicketView) -> None:
         super().__init__()
+        speak_bindings(self)
         self.ticket = ticket
 
     def compose(self) -> ComposeResult:
@@ -37,16 +41,18 @@ class TicketScreen(ModalScreen[None]):
         clocks = []
         if t.sla is not None:
             for name, reading in (
-                ("first response", t.sla.first_response),
-                ("resolution", t.sla.resolution),
+                (_("first response"), t.sla.first_response),
+                (_("resolution"), t.sla.resolution),
             ):
                 clocks.append(_clock_line(name, reading, colours))
         with VerticalScroll():
-            yield Static(Text("read-only · esc closes", style="dim"))
+            yield Static(Text(_("read-only · esc closes"), style="dim"))
             yield Static(Group(*clocks, Text(""), describe(t, colours)))
 
     def on_mount(self) -> None:
-        self.query_one(VerticalScroll).border_title = f"{self.ticket.key} (read-only)"
+        self.query_one(VerticalScroll).border_title = _("{key} (read-only)").format(
+            key=self.ticket.key
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -55,12 +61,13 @@ class TicketScreen(ModalScreen[None]):
 def _clock_line(name: str, reading: ClockReading, colours) -> Text:  # type: ignore[no-untyped-def]
     state = reading.state.value
     if state in ("met", "missed"):
-        when = "stopped"
+        when = _("stopped")
+    elif reading.remaining_seconds < 0:
+        when = _("{time} over").format(time=countdown(reading.remaining_seconds))
     else:
-        word = "over" if reading.remaining_seconds < 0 else "left"
-        when = f"{countdown(reading.remaining_seconds)} {word}"
+        when = _("{time} left").format(time=countdown(reading.remaining_seconds))
     return Text.assemble(
-        (f"{name:<15}", "bold"),
+        (set_cell_size(name, 15), "bold"),
         (f"{state_label(state)}  {when}", state_style(colours, state)),
-        f"  due {local(reading.due_at)}",
+        _("  due {at}").format(at=local(reading.due_at)),
     )

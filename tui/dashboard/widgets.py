@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -28,9 +29,11 @@ from deskline.core.dashboard.figures import (
     PriorityLine,
 )
 from deskline.core.inert import visible
+from deskline.core.language import N_, _
 from deskline.core.sla.clocks import ClockReading, ClockState
 from deskline.themes.palette import SLA_LOOK, priority_style
-from deskline.tui.dashboard.look import STATE_CLASSES, state_class, state_style
+from deskline.tui.dashboard.look import STATE_CLASSES, state_class, state_label, state_style
+from deskline.tui.language import speak_bindings
 from deskline.tui.times import countdown
 
 _SECOND = timedelta(seconds=1)
@@ -65,7 +68,7 @@ class CounterTile(Vertical):
         self.remove_class(*STATE_CLASSES)
         if state is not None:
             self.add_class(state_class(state))
-            note = note or SLA_LOOK[state].label
+            note = note or state_label(state)
         self.border_subtitle = note or ""
 
 
@@ -84,7 +87,7 @@ class PriorityStrip(Static):
             if i:
                 text.append(" │ ", "dim")
             text.append(line.priority, priority_style(colours, line.priority))
-            text.append(f" {line.open} open ")
+            text.append(_(" {count} open ").format(count=line.open))
             for state, count in (("at_risk", line.at_risk), ("breached", line.breached)):
                 style = state_style(colours, state) if count else Style(dim=True)
                 text.append(f"{SLA_LOOK[state].glyph}{count} ", style)
@@ -102,9 +105,9 @@ class TicketList(Widget, can_focus=True):
     TicketList { height: 1fr; }
     """
     BINDINGS = [
-        Binding("down,j", "move(1)", "Down", show=False, id="dashboard.down"),
-        Binding("up,k", "move(-1)", "Up", show=False, id="dashboard.up"),
-        Binding("enter", "open", "Open", id="dashboard.open", tooltip="Open it, read-only"),
+        Binding("down,j", "move(1)", N_("Down"), show=False, id="dashboard.down"),
+        Binding("up,k", "move(-1)", N_("Up"), show=False, id="dashboard.up"),
+        Binding("enter", "open", N_("Open"), id="dashboard.open", tooltip=N_("Open it, read-only")),
     ]
 
     class Opened(Message):
@@ -114,6 +117,7 @@ class TicketList(Widget, can_focus=True):
 
     def __init__(self, empty: str, *, id: str) -> None:
         super().__init__(id=id)
+        speak_bindings(self)
         self.empty = empty
         self.entries: tuple[Entry, ...] = ()
         self.readings: list[ClockReading] = []
@@ -252,10 +256,8 @@ class TicketList(Widget, can_focus=True):
         before.append(f"{entry.priority} ", priority_style(colours, entry.priority))
         after = Text(no_wrap=True, overflow="ellipsis", end="")
         if assignee_width:
-            who = visible(entry.assignee or "unassigned")
-            after.append(
-                f"{who[: assignee_width - 1]:<{assignee_width}}", "" if entry.assignee else "dim"
-            )
+            who = visible(entry.assignee or _("unassigned"))
+            after.append(cells(who, assignee_width), "" if entry.assignee else "dim")
         after.append(visible(entry.title))
         reverse = Style(reverse=True)
         if current:
@@ -294,6 +296,12 @@ def clock_text(reading: ClockReading) -> str:
     return countdown(reading.remaining_seconds)
 
 
+def cells(text: str, width: int) -> str:
+    """``text`` in a column ``width`` cells wide, one cell left blank after it: cut and
+    padded by terminal cells, so a name of wide (CJK) characters keeps the column."""
+    return set_cell_size(set_cell_size(text, width - 1), width)
+
+
 def _strip(widget: Widget, text: Text, width: int) -> Strip:
     segments = list(text.render(widget.app.console, end=""))
     return Strip(segments).crop_extend(0, width, None).simplify()
@@ -318,7 +326,7 @@ class AgentLoadPane(Widget):
         colours = self.app.theme_variables
         text = Text(no_wrap=True, overflow="ellipsis")
         if self.agents is not None and not self.agents:
-            text.append("nobody on duty", "dim")
+            text.append(_("nobody on duty"), "dim")
         wide = self.size.width >= 40
         for i, a in enumerate(self.agents or ()):
             if i:
@@ -326,11 +334,11 @@ class AgentLoadPane(Widget):
             state = "breached" if a.active > a.cap else "at_risk" if a.active == a.cap else "ok"
             style = state_style(colours, state)
             filled = min(self.BAR, round(a.load * self.BAR))
-            text.append(f"{visible(a.handle)[:12]:<12} ")
+            text.append(cells(visible(a.handle), 13))
             text.append("█" * filled + "░" * (self.BAR - filled), style)
             text.append(f" {a.active}/{a.cap}", style)
             if wide:
-                text.append(f" {a.open} open", "dim")
+                text.append(_(" {count} open").format(count=a.open), "dim")
             if a.breaches:
                 text.append(
                     f" {SLA_LOOK['breached'].glyph}{a.breaches}", state_style(colours, "breached")
@@ -361,12 +369,27 @@ class Chart(PlotextPlot):
     def _chart(self) -> Text:
         plt = Plot()
         width, height = self.size
-        plt.plotsize(width, height)
-        plt._set_size(width, height)  # as PlotextPlot does: resizing needs both
+        title = self.heading()
+        # plotext lays a title out by characters, not cells: one of wide (CJK) characters
+        # overflows its line, so it is drawn here, centred above the plot, instead.
+        wide = cell_len(title) != len(title)
+        plot_height = max(1, height - 1) if wide else height
+        plt.plotsize(width, plot_height)
+        plt._set_size(width, plot_height)  # as PlotextPlot does: resizing needs both
         plt.theme(self._get_plotext_theme_name(self.app.theme))
+        if not wide:
+            plt.title(title)
         if self.data:
             self.draw(plt)
-        return Text.from_ansi(plt.build())
+        chart = Text.from_ansi(plt.build())
+        if not wide:
+            return chart
+        head = set_cell_size(title, width) if cell_len(title) >= width else title
+        pad = max(0, (width - cell_len(head)) // 2)
+        return Text.assemble(" " * pad, (head, "bold"), "\n", chart)
+
+    def heading(self) -> str:
+        raise NotImplementedError
 
     def draw(self, plt: Plot) -> None:
         raise NotImplementedError
@@ -394,7 +417,9 @@ class AttainmentChart(Chart):
         plt.xticks(x[::step], labels[::step])
         plt.ylim(0, 100)
         plt.yticks([0, 50, 100])
-        plt.title("SLA met per day, %")
+
+    def heading(self) -> str:
+        return _("SLA met per day, %")
 
 
 class BreachChart(Chart):
@@ -411,7 +436,9 @@ class BreachChart(Chart):
         plt.yticks(sorted({0, top}))
         step = tick_step(len(x), self.size.width)
         plt.xticks(x[::step], labels[::step])
-        plt.title("Breaches per hour")
+
+    def heading(self) -> str:
+        return _("Breaches per hour")
 
 
 __all__ = [

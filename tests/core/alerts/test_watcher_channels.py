@@ -8,6 +8,8 @@ import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -52,9 +54,11 @@ def hook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
 class Mailbox:
     def __init__(self) -> None:
         self.rcpt: list[list[str]] = []
+        self.messages: list[EmailMessage] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.rcpt.append(list(envelope.rcpt_tos))
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
 
