@@ -112,8 +112,10 @@ def ticket_select(
     statuses: Sequence[str] | None = None,
     priorities: Sequence[str] | None = None,
     assignee_id: int | None = None,
+    archived: bool | None = None,
 ) -> Any:
-    """A SELECT of ``TicketRow``'s columns, narrowed as asked, in no order yet."""
+    """A SELECT of ``TicketRow``'s columns, narrowed as asked, in no order yet; ``archived``
+    True: archived tickets only, False: live ones only, None: either."""
     stmt = (
         select(
             ticket,
@@ -136,6 +138,9 @@ def ticket_select(
         stmt = stmt.where(ticket.c.priority.in_(priorities))
     if assignee_id is not None:
         stmt = stmt.where(ticket.c.assignee_id == assignee_id)
+    if archived is not None:
+        kept = ticket.c.archived_at
+        stmt = stmt.where(kept.is_not(None) if archived else kept.is_(None))
     return stmt
 
 
@@ -148,8 +153,10 @@ def ticket_rows(session: Reader, *, limit: int | None = None, **where: Any) -> I
     """Tickets with the names of what they point at (narrowed as ``ticket_select``), most
     urgent first (``queue_order``), streamed: the database hands them over ``BATCH`` at a
     time (a server-side cursor on PostgreSQL), so reading them all holds a batch in memory,
-    not the desk."""
-    stmt = ticket_select(**where).order_by(*queue_order())
+    not the desk. Archived tickets only (``archived=True``): the newest first instead (the
+    archive is closed tickets, in no queue; the index on the number reads it in order)."""
+    order = (ticket.c.number.desc(),) if where.get("archived") else queue_order()
+    stmt = ticket_select(**where).order_by(*order)
     if limit is not None:
         stmt = stmt.limit(limit)
     stmt = stmt.execution_options(stream_results=True, yield_per=BATCH)
