@@ -30,6 +30,7 @@ from deskline.core.inert import quoted
 from deskline.tui.cli import (
     agents,
     alerts,
+    archive,
     attachments,
     audit,
     bulk,
@@ -72,6 +73,7 @@ GROUPS = (
     mail,
     attachments,
     kb,
+    archive,
     rules,
     alerts,
     policy,
