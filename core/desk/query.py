@@ -90,10 +90,12 @@ def parse(text: str) -> Query:
 
 def within(base: Query, typed: Query) -> Query:
     """``typed`` narrowing ``base`` (a view): words add up; a field typed replaces the
-    view's (``status:closed`` in a view of open tickets shows closed ones)."""
+    view's (``status:closed`` in a view of open tickets shows closed ones; ``is:archived``
+    there, the archive's, whatever their status)."""
+    statuses = typed.statuses or (() if typed.archived else base.statuses)
     return Query(
         terms=tuple(dict.fromkeys((*base.terms, *typed.terms))),
-        statuses=typed.statuses or base.statuses,
+        statuses=statuses,
         priorities=typed.priorities or base.priorities,
         assignees=typed.assignees or base.assignees,
         teams=typed.teams or base.teams,

@@ -36,7 +36,7 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
     customer = (t.customer or "—") + (" ★ VIP" if t.vip else "")
     status = t.status.replace("_", " ")
     if t.archived_at is not None:
-        status += f", archived {local(t.archived_at)}: reopen it to change it"
+        status += f", archived {local(t.archived_at)} (read-only)"
     for name, value in (
         ("status", status),
         ("assignee", t.assignee or "— unassigned"),

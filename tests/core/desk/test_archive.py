@@ -147,6 +147,9 @@ def test_the_live_desk_leaves_archived_tickets_out_and_the_archive_lists_them(an
     assert [t.key for t in ana.list(archived=True)] == [old]
     queue = Queue(ana)
     assert f"T-{queue.numbers('open')[0]}" == live and queue.counts().open == 1
+    # typed in a view of open tickets, is:archived shows the archive's (as status:closed would)
+    assert [f"T-{n}" for n in queue.numbers("open", "vpn is:archived")] == [old]
+    assert [f"T-{n}" for n in queue.numbers("mine", "is:archived")] == [old]
 
     # search finds the archive's tickets too, marked; is:archived only them
     found = {t.key: t.archived_at for t in search.search(ana, "VPN")}
