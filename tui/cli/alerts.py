@@ -97,7 +97,7 @@ def watch(
 
     from deskline.core.alerts.feed import AlertFeed
     from deskline.core.alerts.watcher import SlaWatcher
-    from deskline.core.desk.archive import nightly
+    from deskline.core.desk.archive import ArchiveRun, nightly
     from deskline.core.kb.tell import daily
     from deskline.tui.cli.mail import mail_rounds
 
@@ -161,11 +161,14 @@ def watch(
     def archive_failed(exc: Exception) -> None:
         logger.error("the nightly archive run failed: %s", exc)
 
+    def archived(done: ArchiveRun) -> None:
+        logger.info("%s", done.summary())
+        if done.archived:
+            say(done.summary())
+
     jobs = [
         daily(desk.store, failed),  # articles worth writing, told to supervisors
-        nightly(  # old closed tickets into the archive
-            desk.store, archive_failed, lambda done: logger.info("%s", done.summary())
-        ),
+        nightly(desk.store, archive_failed, archived),  # old closed tickets into the archive
     ]
     asyncio.run(watch_until_stopped(watcher, feed, jobs))
 
