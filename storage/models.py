@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Integer, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, LargeBinary, UniqueConstraint, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
@@ -86,9 +86,23 @@ class KeyCounter(Table, table=True):
     value: int = 0
 
 
+# A partial index's condition: tickets not archived (``ticket.archived_at`` None).
+LIVE: dict[str, Any] = {
+    "sqlite_where": text("archived_at IS NULL"),
+    "postgresql_where": text("archived_at IS NULL"),
+}
+
+
 class Ticket(Table, table=True):
-    # The queue in order, read from the index alone: running clocks by next due time.
-    __table_args__ = (Index("ix_ticket_queue", "next_due_at", "number", "paused_at", "at_risk_at"),)
+    # The queue in order, read from the index alone: running clocks by next due time. Two
+    # leave the archive out (``storage.archive``): an agent's own queue ("My tickets", ``list
+    # --mine``) by next due time, and the closed tickets by when they closed, what the
+    # nightly archive run reads.
+    __table_args__ = (
+        Index("ix_ticket_queue", "next_due_at", "number", "paused_at", "at_risk_at"),
+        Index("ix_ticket_assignee_live", "assignee_id", "next_due_at", **LIVE),
+        Index("ix_ticket_closed_live", "closed_at", **LIVE),
+    )
     id: int | None = Field(default=None, primary_key=True)
     number: int = Field(unique=True, index=True)
     title: str
@@ -132,6 +146,9 @@ class Ticket(Table, table=True):
     # Brought in by ``deskline import``: its id in the desk it came from (unique, so an
     # import run twice adds nothing the second time); None for tickets made here.
     external_id: str | None = Field(default=None, unique=True)
+    # Archived (``core.desk.archive``): closed long enough ago that the queue, the lists and
+    # the views leave it out; still searched, reported and replayed, read-only until reopened.
+    archived_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     version: int = Field(default=1, sa_column=Column("version", Integer, nullable=False))
 
     @declared_attr  # type: ignore[arg-type]

@@ -194,8 +194,8 @@ def _queue(
                 and_(col(Ticket.at_risk_at).is_(None), col(Ticket.next_due_at).is_not(None)),
             )
         )
-    if assignee_id is not None:
-        stmt = stmt.where(col(Ticket.assignee_id) == assignee_id)
+    if assignee_id is not None:  # live ones: the partial index on them, not every one ever
+        stmt = stmt.where(col(Ticket.assignee_id) == assignee_id, col(Ticket.archived_at).is_(None))
     if team_id is not None:
         stmt = stmt.where(col(Ticket.team_id) == team_id)
     if unassigned:

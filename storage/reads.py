@@ -112,8 +112,10 @@ def ticket_select(
     statuses: Sequence[str] | None = None,
     priorities: Sequence[str] | None = None,
     assignee_id: int | None = None,
+    archived: bool | None = None,
 ) -> Any:
-    """A SELECT of ``TicketRow``'s columns, narrowed as asked, in no order yet."""
+    """A SELECT of ``TicketRow``'s columns, narrowed as asked, in no order yet; ``archived``
+    True: archived tickets only, False: live ones only, None: either."""
     stmt = (
         select(
             ticket,
@@ -136,6 +138,9 @@ def ticket_select(
         stmt = stmt.where(ticket.c.priority.in_(priorities))
     if assignee_id is not None:
         stmt = stmt.where(ticket.c.assignee_id == assignee_id)
+    if archived is not None:
+        kept = ticket.c.archived_at
+        stmt = stmt.where(kept.is_not(None) if archived else kept.is_(None))
     return stmt
 
 
@@ -162,14 +167,19 @@ def ticket_rows(session: Reader, *, limit: int | None = None, **where: Any) -> I
 
     Read in two parts, each in order: the running tickets by the index on next_due_at
     (the first ``limit`` cost the same at any size, no sort of every open ticket), then
-    the others (paused, finished) by ``queue_order``."""
-    head = ticket_select(**where)
-    if OPEN_STATUSES <= set(where.get("statuses") or ()):  # running ones are all open
-        head = ticket_select(**dict(where, statuses=None))
-    parts = [
-        head.where(running()).order_by(ticket.c.next_due_at, ticket.c.number),
-        ticket_select(**where).where(~running()).order_by(*queue_order()),
-    ]
+    the others (paused, finished) by ``queue_order``. Archived tickets only
+    (``archived=True``): the newest first instead (the archive is closed tickets, in no
+    queue; the index on the number reads it in order)."""
+    if where.get("archived"):
+        parts = [ticket_select(**where).order_by(ticket.c.number.desc())]
+    else:
+        head = ticket_select(**where)
+        if OPEN_STATUSES <= set(where.get("statuses") or ()):  # running ones are all open
+            head = ticket_select(**dict(where, statuses=None))
+        parts = [
+            head.where(running()).order_by(ticket.c.next_due_at, ticket.c.number),
+            ticket_select(**where).where(~running()).order_by(*queue_order()),
+        ]
     given = 0
     for stmt in parts:
         if limit is not None:

@@ -65,6 +65,7 @@ class Where:
     breached_at: datetime | None = None  # a running clock past its due time at this instant
     risky_at: datetime | None = None  # at risk (or breached) at this instant
     nothing: bool = False  # a name that matches no row: no ticket can match
+    archived: bool = False  # archived tickets only (else every ticket, archived too)
 
 
 def ticket_numbers(
@@ -193,6 +194,8 @@ def _filters(where: Where) -> list[ColumnElement[bool]]:
                 col(Ticket.next_due_at) <= where.risky_at,
             )
         )
+    if where.archived:
+        found.append(col(Ticket.archived_at).is_not(None))
     return found or [true()]
 
 

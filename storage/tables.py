@@ -109,6 +109,7 @@ ticket = Table(
     Column("escalated_to", String),
     Column("requester_id", Integer),
     Column("external_id", String),
+    _at("archived_at"),
     Column("version", Integer, nullable=False),
 )
 

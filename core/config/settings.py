@@ -20,6 +20,7 @@ from platformdirs import user_config_dir
 
 from deskline.core.alerts.ladder import AlertRules
 from deskline.core.config import ui
+from deskline.core.config.archive import ArchiveRules
 from deskline.core.config.mail import MailRules
 from deskline.core.config.reader import ConfigError, Reader
 from deskline.core.config.ui import NotifyPrefs, UiConfig
@@ -48,6 +49,7 @@ SECTIONS = (
     "notify",
     "mail",
     "macro",
+    "archive",
 )
 
 
@@ -73,6 +75,7 @@ class DeskConfig:
     policy_given: bool = False
     mail: MailRules = field(default_factory=MailRules)
     macros: tuple[Macro, ...] = ()
+    archive: ArchiveRules = field(default_factory=ArchiveRules)
 
     @property
     def rules(self) -> Rules:
@@ -86,6 +89,7 @@ class DeskConfig:
             self.alerts,
             self.mail,
             self.macros,
+            self.archive,
         )
 
 
@@ -158,6 +162,7 @@ def parse_desk_config(
         policy_given=has_policy(data),
         mail=policy.mail,
         macros=policy.macros,
+        archive=policy.archive,
     )
 
 

@@ -1,7 +1,7 @@
 """The search language: words and quoted phrases, and field filters.
 
 ``sales "double payment" status:open,pending priority:P1 assignee:me team:Billing tag:vpn
-customer:globex created:>2026-11-01 is:breached``
+customer:globex created:>2026-11-01 is:breached``; ``is:archived`` keeps the archive's.
 
 Every word and phrase must be found (as a substring, any case) in the title, the
 description or a comment; filters narrow by field. A filter typed halfway (``status:``)
@@ -20,7 +20,7 @@ from deskline.core.errors import InvalidInput
 from deskline.core.inert import quoted
 
 FILTERS = ("status", "priority", "assignee", "team", "tag", "customer", "created", "is")
-STATES = ("breached", "at_risk", "open", "closed", "unassigned", "mine")
+STATES = ("breached", "at_risk", "open", "closed", "unassigned", "mine", "archived")
 TOKEN = re.compile(
     r'(?P<name>\w+):(?:"(?P<quoted>[^"]*)"?|(?P<value>\S*))|"(?P<phrase>[^"]*)"?|(?P<word>\S+)'
 )
@@ -42,6 +42,7 @@ class Query:
     created_before: datetime | None = None
     breached: bool = False
     at_risk: bool = False  # at risk or breached
+    archived: bool = False  # archived ones only (a search finds archived tickets too)
 
     @property
     def has_text(self) -> bool:
@@ -83,15 +84,18 @@ def parse(text: str) -> Query:
         created_before=created_before,
         breached="breached" in states,
         at_risk="at_risk" in states,
+        archived="archived" in states,
     )
 
 
 def within(base: Query, typed: Query) -> Query:
     """``typed`` narrowing ``base`` (a view): words add up; a field typed replaces the
-    view's (``status:closed`` in a view of open tickets shows closed ones)."""
+    view's (``status:closed`` in a view of open tickets shows closed ones; ``is:archived``
+    there, the archive's, whatever their status)."""
+    statuses = typed.statuses or (() if typed.archived else base.statuses)
     return Query(
         terms=tuple(dict.fromkeys((*base.terms, *typed.terms))),
-        statuses=typed.statuses or base.statuses,
+        statuses=statuses,
         priorities=typed.priorities or base.priorities,
         assignees=typed.assignees or base.assignees,
         teams=typed.teams or base.teams,
@@ -101,6 +105,7 @@ def within(base: Query, typed: Query) -> Query:
         created_before=typed.created_before or base.created_before,
         breached=typed.breached or base.breached,
         at_risk=typed.at_risk or base.at_risk,
+        archived=typed.archived or base.archived,
     )
 
 

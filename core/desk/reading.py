@@ -30,12 +30,14 @@ def view_of(row: TicketRow, rules: SlaRules, now: datetime) -> TicketView:
 
 
 def wanted(
-    statuses: Sequence[str] | None, priorities: Sequence[str] | None
+    statuses: Sequence[str] | None, priorities: Sequence[str] | None, archived: bool = False
 ) -> tuple[list[str], list[str] | None]:
-    """The statuses (default: every open one) and priorities asked for, checked."""
+    """The statuses (default: every open one; in the archive, every one) and priorities
+    asked for, checked."""
     found = [workflow.parse_status(s).value for s in statuses] if statuses else None
     prios = [fields.priority(p) for p in priorities] if priorities else None
-    return found or [s.value for s in workflow.OPEN], prios
+    every = workflow.Status if archived else workflow.OPEN
+    return found or [s.value for s in every], prios
 
 
 def actor_id(session: Any, handle: str) -> int:
@@ -55,10 +57,17 @@ def queue(
     priorities: list[str] | None = None,
     assignee_id: int | None = None,
     limit: int | None = None,
+    archived: bool = False,
 ) -> Iterator[TicketView]:
-    """The tickets of a queue in its order, each read as it comes from the database."""
+    """The tickets of a queue in its order, each read as it comes from the database; live
+    ones, or (``archived``) the archive's, newest first."""
     rows = reads.ticket_rows(
-        session, statuses=statuses, priorities=priorities, assignee_id=assignee_id, limit=limit
+        session,
+        statuses=statuses,
+        priorities=priorities,
+        assignee_id=assignee_id,
+        limit=limit,
+        archived=archived,
     )
     for row in rows:
         yield view_of(row, rules, now)
@@ -81,10 +90,12 @@ class Reader:
         priorities: Sequence[str] | None = None,
         mine: bool = False,
         limit: int | None = None,
+        archived: bool = False,
     ) -> Iterator[TicketView]:
         """Tickets in queue order (by default every open one), as ``Desk.list`` gives them,
-        one at a time: the transaction stays open until the last is read."""
-        found, prios = wanted(statuses, priorities)  # bad input fails before any read
+        one at a time: the transaction stays open until the last is read. ``archived``: the
+        archive's tickets instead, newest first."""
+        found, prios = wanted(statuses, priorities, archived)  # bad input fails before a read
         with self.store.read_rows() as s:
             self.book.check(s)
             assignee = actor_id(s, self.actor) if mine else None
@@ -96,4 +107,5 @@ class Reader:
                 priorities=prios,
                 assignee_id=assignee,
                 limit=limit,
+                archived=archived,
             )

@@ -86,6 +86,7 @@ def where_of(s: Session, query: Query, me: str, now: datetime) -> Where:
         created_before=query.created_before,
         breached_at=now if query.breached else None,
         risky_at=now if query.at_risk else None,
+        archived=query.archived,
         nothing=bool(query.customers) and not customer_ids,
     )
 

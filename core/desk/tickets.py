@@ -208,9 +208,11 @@ class Desk:
         priorities: Sequence[str] | None = None,
         mine: bool = False,
         limit: int | None = None,
+        archived: bool = False,
     ) -> list[TicketView]:
-        """Tickets in queue order; by default every open one."""
-        wanted, prios = reading.wanted(statuses, priorities)
+        """Tickets in queue order; by default every open one (``archived``: the archive's
+        tickets instead, newest first)."""
+        wanted, prios = reading.wanted(statuses, priorities, archived)
         with self._read() as s:
             assignee_id = reading.actor_id(s, self.actor) if mine else None
             return builtins.list(
@@ -222,6 +224,7 @@ class Desk:
                     priorities=prios,
                     assignee_id=assignee_id,
                     limit=limit,
+                    archived=archived,
                 )
             )
 
@@ -740,11 +743,20 @@ class Desk:
     def reopen(
         self, key: str, *, reason: str | None = None, expected_version: int | None = None
     ) -> TicketView:
-        """Bring a resolved or closed ticket back: in_progress, or new when unassigned."""
-        with self._change(key, expected_version) as c:
+        """Bring a resolved or closed ticket back: in_progress, or new when unassigned; an
+        archived one is restored first (out of the archive, audited as "restored")."""
+        with self._change(key, expected_version, archived_ok=True) as c:
             self._may(c, "work")
+            if c.ticket.archived_at is not None:
+                self._restore(c, reason)
             self._reopen(c, reason)
         return self.get(key)
+
+    def _restore(self, c: _Change, reason: str | None) -> None:
+        t = c.ticket
+        old = {"archived_at": clock.iso(t.archived_at)}
+        t.archived_at = None
+        record_event(c.session, t, c.actor, c.now, "restored", old, {"archived_at": None}, reason)
 
     def _reopen(self, c: _Change, reason: str | None) -> None:
         t = c.ticket
@@ -774,10 +786,10 @@ class Desk:
         """The customer answered (by mail): their words join the conversation, a resolved
         ticket reopens and a pending one goes back to work, so its clock runs again; done by
         the desk itself (no acting agent). A closed ticket stays closed: Refused (the caller
-        opens a new one). ``then``: more to write in the transaction (session, ticket,
-        comment id)."""
+        opens a new one), an archived one too (archived tickets are closed ones). ``then``:
+        more to write in the transaction (session, ticket, comment id)."""
         body = text.strip() or "(no text)"
-        with self._change(key, None, system=True) as c:
+        with self._change(key, None, system=True, archived_ok=True) as c:
             t = c.ticket
             if t.status == Status.CLOSED:
                 raise Refused(f"{t.key} is closed: the customer's message opens a new ticket")
@@ -1086,11 +1098,19 @@ class Desk:
 
     @contextmanager
     def _change(
-        self, key: str, expected_version: int | None, *, system: bool = False
+        self,
+        key: str,
+        expected_version: int | None,
+        *,
+        system: bool = False,
+        archived_ok: bool = False,
     ) -> Iterator[_Change]:
         """One writing transaction on one ticket, refusing a stale edit; ``system``: done by
-        the desk itself (no acting agent), for the alert engine's automatic steps."""
-        with self._changes([key], [expected_version], system=system) as (change,):
+        the desk itself (no acting agent), for the alert engine's automatic steps;
+        ``archived_ok``: the use case handles an archived ticket itself (reopen)."""
+        with self._changes([key], [expected_version], system=system, archived_ok=archived_ok) as (
+            change,
+        ):
             yield change
 
     @contextmanager
@@ -1100,10 +1120,12 @@ class Desk:
         expected_versions: Sequence[int | None],
         *,
         system: bool = False,
+        archived_ok: bool = False,
     ) -> Iterator[tuple[_Change, ...]]:
         """One writing transaction on these tickets (a merge: two), each row locked (in
         number order, so two such changes never wait on each other), each refusing a stale
-        edit and each a new version with its clocks kept and its change row."""
+        edit and an archived ticket (read-only until reopened, unless ``archived_ok``), and
+        each a new version with its clocks kept and its change row."""
         numbers = [fields.ticket_number(key) for key in keys]
         try:
             with self._write() as s:
@@ -1113,6 +1135,8 @@ class Desk:
                     ticket = queries.ticket_by_number(s, number, for_update=True)
                     if ticket is None:
                         raise _not_found(keys[numbers.index(number)])
+                    if ticket.archived_at is not None and not archived_ok:
+                        raise Refused(f"{ticket.key} is archived; reopen it to change it")
                     found[number] = ticket
                 now = self.now()  # once the rows are held: changes are timed in lock order
                 for number, expected in zip(numbers, expected_versions, strict=True):

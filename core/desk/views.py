@@ -80,6 +80,7 @@ class TicketView:
     requester_open: tuple[str, ...] = ()  # the requester's other open tickets: "T-9 title"
     external_id: str | None = None  # its id in the desk it was imported from
     links: tuple[str, ...] = ()  # "related T-3", "merged into T-1", "merged from T-2" (detail)
+    archived_at: datetime | None = None  # in the archive since then: read-only until reopened
 
     @classmethod
     def from_row(cls, row: TicketRow) -> TicketView:
@@ -109,6 +110,7 @@ class TicketView:
             impact=ticket.impact,
             escalated_to=ticket.escalated_to,
             external_id=ticket.external_id,
+            archived_at=ticket.archived_at,
         )
 
     def to_json(self, *, detail: bool = False) -> dict[str, Any]:
@@ -136,6 +138,7 @@ class TicketView:
             "version": self.version,
             "impact": self.impact,
             "escalated_to": self.escalated_to,
+            "archived_at": iso(self.archived_at),
         }
         if self.sla is not None:
             data["sla"] = self.sla.to_json()

@@ -20,7 +20,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from deskline.core.alerts.ladder import AlertRules
-from deskline.core.config import alerts, macros, mail, routing, sla
+from deskline.core.config import alerts, archive, macros, mail, routing, sla
+from deskline.core.config.archive import ArchiveRules
 from deskline.core.config.mail import MailRules
 from deskline.core.config.reader import ConfigError, Reader
 from deskline.core.desk.macros import Macro
@@ -50,6 +51,7 @@ POLICY_SECTIONS = (
     "alerts",
     "mail",
     "macro",
+    "archive",
 )
 
 
@@ -65,6 +67,7 @@ class Rules:
     alerts: AlertRules = field(default_factory=AlertRules)
     mail: MailRules = field(default_factory=MailRules)
     macros: tuple[Macro, ...] = ()
+    archive: ArchiveRules = field(default_factory=ArchiveRules)
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,10 @@ class Policy:
     def macros(self) -> tuple[Macro, ...]:
         return self.rules.macros
 
+    @property
+    def archive(self) -> ArchiveRules:
+        return self.rules.archive
+
     def to_json(self) -> dict[str, Any]:
         return {
             "version": self.version,
@@ -134,6 +141,7 @@ def parse_rules(read: Reader, data: Mapping[str, Any]) -> Rules:
         alerts=alerts.parse_alerts(read, data),
         mail=mail.parse_mail(read, data),
         macros=macros.parse_macros(read, data),
+        archive=archive.parse_archive(read, data),
     )
 
 
@@ -147,6 +155,7 @@ def rules_toml(rules: Rules) -> str:
         + alerts.to_toml(rules.alerts)
         + ("\n" + mail.to_toml(rules.mail) if rules.mail != MailRules() else "")
         + ("\n" + macros.to_toml(rules.macros) if rules.macros else "")
+        + ("\n" + archive.to_toml(rules.archive) if rules.archive != ArchiveRules() else "")
     )
 
 

@@ -83,6 +83,8 @@ DESK_MATRIX: dict[str, dict[str, str]] = {
     # admins only. Export reads every ticket, customer and address: directors and admins.
     "import": {"agent": "no", "supervisor": "no", "director": "no", "admin": "yes"},
     "export": {"agent": "no", "supervisor": "no", "director": "yes", "admin": "yes"},
+    # Archiving old closed tickets (``archive run``): the desk's housekeeping, supervisors up.
+    "archive": {"agent": "no", "supervisor": "yes", "director": "yes", "admin": "yes"},
 }
 
 # What a ticket action is called in a refusal.
@@ -241,6 +243,11 @@ def may_change_policy(actor: Person) -> str | None:
     return may_manage(actor, "policy")
 
 
+def may_archive(actor: Person) -> str | None:
+    """Supervisors, directors and admins archive the desk's old closed tickets."""
+    return may_manage(actor, "archive")
+
+
 def may_change_agents(actor: Person) -> str | None:
     """Only admins add and remove agents and change their role or team."""
     return may_manage(actor, "agents")
@@ -284,6 +291,8 @@ def _desk_refusal(actor: Person, action: str, target: Person | None) -> str:
         return f"only an admin can import tickets; {you}"
     if action == "export":
         return f"only a director or an admin can export the desk's tickets; {you}"
+    if action == "archive":
+        return f"only a supervisor, director or admin can archive tickets; {you}"
     return f"only an admin can change the desk's policy; {you}"
 
 

@@ -200,3 +200,52 @@ def test_0009_keeps_pending_deliveries_due_now_with_no_attempt(db_url):
         assert "ix_delivery_outbound" in indexes
     finally:
         store.close()
+
+
+def test_0015_upgrades_a_desk_with_tickets_to_none_archived_and_downgrades(db_url):
+    """The archive's column comes in empty (nothing archived by the upgrade) with its index,
+    the tickets and their search index as they were; going back to 0014 drops both and
+    leaves the search triggers working."""
+    from alembic import command
+
+    from deskline.storage.migrate import alembic_config
+
+    engine = make_engine(db_url)
+    upgrade(engine, "0014")
+    at = datetime(2026, 1, 2, 9, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ticket (number, title, description, priority, status, channel, tags, "
+                "created_at, updated_at, closed_at, pause_credit_seconds, escalation_level, "
+                "reopen_count, version) VALUES "
+                "(1, 'printer jams', '', 'P2', 'closed', 'web', '', :t, :t, :t, 0, 0, 0, 1)"
+            ),
+            {"t": at},
+        )
+    engine.dispose()
+
+    store = Store.open(db_url)
+    try:
+        assert current_revision(store.engine) == head_revision()
+        with store.read() as s:
+            kept = s.execute(text("SELECT title, archived_at FROM ticket")).one()
+        assert tuple(kept) == ("printer jams", None)
+        indexes = {i["name"] for i in inspect(store.engine).get_indexes("ticket")}
+        assert "ix_ticket_closed_live" in indexes
+    finally:
+        store.close()
+
+    with engine.connect() as conn, conn.begin():
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0014")
+    columns = {c["name"] for c in inspect(engine).get_columns("ticket")}
+    indexes = {i["name"] for i in inspect(engine).get_indexes("ticket")}
+    assert "archived_at" not in columns and "ix_ticket_closed_live" not in indexes
+    with engine.begin() as conn:  # the search index still follows the ticket
+        conn.execute(text("UPDATE ticket SET title = 'scanner jams' WHERE number = 1"))
+        table = "ticket_text"
+        found = conn.execute(text(f"SELECT count(*) FROM {table} WHERE title LIKE '%scanner%'"))
+        assert found.scalar_one() == 1
+    engine.dispose()

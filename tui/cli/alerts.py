@@ -97,6 +97,7 @@ def watch(
 
     from deskline.core.alerts.feed import AlertFeed
     from deskline.core.alerts.watcher import SlaWatcher
+    from deskline.core.desk.archive import ArchiveRun, nightly
     from deskline.core.kb.tell import daily
     from deskline.tui.cli.mail import mail_rounds
 
@@ -157,12 +158,23 @@ def watch(
     def failed(exc: Exception) -> None:
         logger.error("knowledge-base suggestions failed: %s", exc)
 
-    jobs = [daily(desk.store, failed)]  # articles worth writing, told to supervisors
+    def archive_failed(exc: Exception) -> None:
+        logger.error("the nightly archive run failed: %s", exc)
+
+    def archived(done: ArchiveRun) -> None:
+        logger.info("%s", done.summary())
+        if done.archived:
+            say(done.summary())
+
+    jobs = [
+        daily(desk.store, failed),  # articles worth writing, told to supervisors
+        nightly(desk.store, archive_failed, archived),  # old closed tickets into the archive
+    ]
     asyncio.run(watch_until_stopped(watcher, feed, jobs))
 
 
 FEED_POLL = 0.25  # seconds between two reads of the alert feed
-JOB_POLL = 600.0  # seconds between two looks at the daily jobs (knowledge-base suggestions)
+JOB_POLL = 600.0  # seconds between two looks at the daily jobs (suggestions, the archive)
 
 
 def print_feed(feed: AlertFeed) -> None:

@@ -33,6 +33,7 @@ from deskline.core.language import N_, _, choose, normalise, shipped, use
 from deskline.tui.cli import (
     agents,
     alerts,
+    archive,
     attachments,
     audit,
     bulk,
@@ -75,6 +76,7 @@ GROUPS = (
     mail,
     attachments,
     kb,
+    archive,
     rules,
     alerts,
     policy,

@@ -76,7 +76,7 @@ def ticket_table(tickets: Sequence[TicketView], colours: Mapping[str, str]) -> N
             sla_cell(t, colours),
             t.key,
             t.priority,
-            t.status,
+            "archived" if t.archived_at else t.status,
             visible(t.assignee or ""),
             visible(f"{t.customer} ★" if t.vip else (t.customer or "")),
             visible(t.title),
@@ -113,8 +113,11 @@ def ticket_detail(t: TicketView) -> None:
         Text.assemble((f"{t.key} ", "bold"), (f"[{t.priority}] ", "bold"), visible(t.title))
     )
     customer = (t.customer or "—") + (" (VIP)" if t.vip else "")
+    status = t.status
+    if t.archived_at is not None:
+        status += f", archived {local(t.archived_at)} (read-only until reopened)"
     facts = [
-        ("status", t.status),
+        ("status", status),
         ("assignee", t.assignee or "—"),
         ("team", t.team or "—"),
         ("customer", customer),

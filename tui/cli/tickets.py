@@ -136,14 +136,20 @@ def list_(
         typer.Option("--priority", "-p", metavar="PRIORITY", help="Only this priority; repeat."),
     ] = None,
     mine: Annotated[bool, typer.Option("--mine", help="Only tickets assigned to me.")] = False,
-    all_: Annotated[bool, typer.Option("--all", help="Every status, closed included.")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every status, closed included (archived: not).")
+    ] = False,
+    archived: Annotated[
+        bool, typer.Option("--archived", help="The archive's tickets instead, newest first.")
+    ] = False,
     limit: Annotated[
         int | None, typer.Option(metavar="N", help="At most this many.", min=1, max=COUNT_MAX)
     ] = None,
     as_json: JsonOpt = False,
     as_jsonl: JsonlOpt = False,
 ) -> None:
-    """List tickets in queue order (open ones unless --status or --all)."""
+    """List tickets in queue order (open ones unless --status or --all; archived ones
+    only with --archived)."""
     statuses = status
     if all_ and status:
         fail("give either --all or --status, not both", 2)
@@ -153,7 +159,9 @@ def list_(
         statuses = list(STATUSES)
     session = session_of(ctx)
     # Streamed from the database (Core reads, no ORM): memory holds a batch, not the desk.
-    tickets = session.reader().list(statuses=statuses, priorities=priority, mine=mine, limit=limit)
+    tickets = session.reader().list(
+        statuses=statuses, priorities=priority, mine=mine, limit=limit, archived=archived
+    )
 
     def human() -> None:
         from deskline.tui.cli import render  # Rich loads for people, not for --json

@@ -34,8 +34,11 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
     customer = (t.customer or "—") + (" ★ VIP" if t.vip else "")
+    status = t.status.replace("_", " ")
+    if t.archived_at is not None:
+        status += f", archived {local(t.archived_at)} (read-only)"
     for name, value in (
-        ("status", t.status.replace("_", " ")),
+        ("status", status),
         ("assignee", t.assignee or "— unassigned"),
         ("team", t.team or "—"),
         ("customer", customer),

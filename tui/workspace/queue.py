@@ -393,7 +393,8 @@ class QueueView(ScrollView, can_focus=True):
         row.append(f"{t.priority} ", style=priority_style(self.app.theme_variables, t.priority))
         narrow = width < NARROW - SLA_WIDTH
         if not narrow:
-            row.append(set_cell_size(t.status.replace("_", " "), 12))
+            status = "archived" if t.archived_at else t.status.replace("_", " ")
+            row.append(set_cell_size(status, 12))
         customer = visible(t.customer or "") + (" ★" if t.vip else "")
         tail_width = 0 if narrow else 26
         title_width = max(width - row.cell_len - tail_width, 4)

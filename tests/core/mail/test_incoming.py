@@ -316,6 +316,26 @@ def test_mail_to_a_closed_ticket_opens_a_new_one(desk: Desk, imap: Dovecot) -> N
     assert desk.get("T-1").status == "closed"
 
 
+def test_mail_to_an_archived_ticket_opens_a_new_one_and_leaves_it_archived(
+    desk: Desk, imap: Dovecot
+) -> None:
+    from deskline.core.desk import archive
+
+    imap.append(corpus("plain"))
+    fetch(desk)
+    desk.take("T-1")
+    desk.transition("T-1", "resolved", reason="done")
+    desk.transition("T-1", "closed")
+    later = Desk(desk.store, "ana", now=lambda: datetime.now(UTC) + timedelta(days=100))
+    assert archive.run(later).archived == 1
+    imap.append(corpus("gmail_references_only", SUBJECT="x", REFERENCES="plain-1@acme.example"))
+    [taken] = fetch(desk)
+    assert (taken.outcome, taken.ticket) == ("new", "T-2")
+    assert taken.note is not None and "T-1 is closed" in taken.note
+    old = desk.get("T-1")
+    assert old.status == "closed" and old.archived_at is not None
+
+
 def test_two_fetchers_racing_for_one_message_make_one_ticket(
     desk: Desk, imap: Dovecot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import func, select
 
+from deskline.core.desk import archive
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import DesklineError, Forbidden, Refused
 from deskline.core.roster import permissions
@@ -239,6 +240,11 @@ def test_who_changes_agents_customers_and_policy(store, roster, role):
             role == "admin",
             lambda: Desk(store, actor, now=lambda: T0).recompute_sla(),
         ),
+        (
+            "archive run",
+            role != "agent",
+            lambda: archive.run(Desk(store, actor, now=lambda: T0), dry_run=True),
+        ),
     ]
     wrong = []
     for name, allowed, call in checks:
@@ -253,6 +259,15 @@ def test_who_changes_agents_customers_and_policy(store, roster, role):
             if not allowed:
                 wrong.append(f"{name}: allowed")
     assert not wrong, f"{role}: {wrong}"
+
+
+def test_may_archive_is_a_supervisors_and_up():
+    for role in ROLES:
+        refusal = permissions.may_archive(permissions.Person("x", role))
+        assert (refusal is None) == (role != "agent"), role
+    assert "only a supervisor, director or admin can archive tickets; you (x) are agent" == (
+        permissions.may_archive(permissions.Person("x", "agent"))
+    )
 
 
 def test_may_change_policy_is_an_admins():

@@ -147,7 +147,7 @@ def test_policy_apply_errors_are_one_line_and_write_nothing(env, tmp_path):
     none = deskline(env, "policy", "apply", str(personal), "--yes", check=False)
     assert none.returncode == 2 and none.stderr == (
         f"deskline: {personal}: no policy section in it (calendars, sla, routing, triage, "
-        "templates, surge, alerts, mail, macro): nothing to use\n"
+        "templates, surge, alerts, mail, macro, archive): nothing to use\n"
     )
     bad = tmp_path / "bad.toml"
     bad.write_text('[sla.P2]\ncalendar = "weekdayz"\n')
