@@ -363,6 +363,7 @@ class SlaWatcher:
         recipients = people.for_rung(
             rung.audience, ticket.assignee_id, ticket.team_id, ticket.escalated_to
         )
+        assert ticket.id is not None  # a stored ticket
         late = self.ladder.is_late(mark, now)
         notice = mark_notice(
             mark, ticket.key, ticket.title, now, late, recipients, ticket.escalated_to
