@@ -5,8 +5,10 @@ in to a real Dovecot with it, and the one-line refusals when the keyring cannot 
 from __future__ import annotations
 
 import io
+import shlex
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from mail_servers import IMAP_PASSWORD, IMAP_USER, dovecot
 from test_parse import corpus
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "tui" / "cli"))
-from conftest import need_tool, no_desktop_session  # noqa: E402
+from conftest import need_tool, no_desktop_session, poll  # noqa: E402
 from in_process import ADMIN, Cli, plain_desk  # noqa: E402
 from test_mail_commands import POLICY as COMMANDS_POLICY  # noqa: E402
 
@@ -68,6 +70,49 @@ def test_the_password_stored_in_the_keyring_logs_in_to_imap(
         assert keyring_get(secret_service.env, "deskline-test", "support") == IMAP_PASSWORD
         [box] = cli.json("mail", "fetch")
         assert [(m["outcome"], m["ticket"]) for m in box["messages"]] == [("new", "T-1")]
+
+
+def test_the_password_is_asked_twice_in_a_terminal_and_never_shown(
+    cli: Cli, tmp_path: Path, secret_service
+) -> None:
+    tmux = need_tool("tmux")
+    with_policy(cli, tmp_path)
+    socket = f"deskline-keyring-{uuid.uuid4().hex[:8]}"
+
+    def run(*args: str) -> str:
+        return subprocess.run([tmux, "-L", socket, *args], capture_output=True, text=True).stdout
+
+    def screen() -> str:
+        return run("capture-pane", "-p", "-J", "-S", "-", "-t", "k")
+
+    command = " ".join(
+        shlex.quote(part)
+        for part in (
+            "env",
+            f"DBUS_SESSION_BUS_ADDRESS={secret_service.env['DBUS_SESSION_BUS_ADDRESS']}",
+            sys.executable,
+            "-m",
+            "deskline",
+            "--db",
+            cli.db,
+            "--as",
+            ADMIN,
+            "mail",
+            "password",
+            "support",
+        )
+    )
+    try:
+        run("new-session", "-d", "-s", "k", "-x", "120", "-y", "20", f"{command}; sleep 60")
+        assert poll(lambda: "Password for deskline-test/support:" in screen()), screen()
+        run("send-keys", "-t", "k", "typed-pa55", "Enter")
+        assert poll(lambda: "Repeat for confirmation:" in screen()), screen()
+        run("send-keys", "-t", "k", "typed-pa55", "Enter")
+        assert poll(lambda: "kept in the keyring as deskline-test/support" in screen()), screen()
+        assert "typed-pa55" not in screen()
+    finally:
+        run("kill-server")
+    assert keyring_get(secret_service.env, "deskline-test", "support") == "typed-pa55"
 
 
 def test_a_wrong_password_in_the_keyring_is_the_servers_refusal(
