@@ -6,7 +6,11 @@ history (created, taken, replied, sometimes pending, resolved, closed, some reop
 spread evenly over WEEKS weeks, straight into the tables (the desk's use cases would take
 hours), then times ``report weekly`` for the last week (every ticket in it played through its
 history) and the 30-day what-if replay, with peak memory (ru_maxrss) after each. With
-``--big`` it does the same at that size and prints the ratio.
+``--big`` it does the same at that size and prints the ratio. Each time is given as wall
+clock and as the process's CPU time: on a shared machine the wall clock also counts the
+others' work, the CPU time is what the report itself costs (the ratio is given for both).
+``--keep DIR`` keeps the desks there and reuses them on the next run (writing the million
+takes minutes).
 """
 
 from __future__ import annotations
@@ -129,13 +133,13 @@ def fill(path: Path, count: int, weeks: int) -> None:
     store.close()
 
 
-def measure(path: Path, replay: bool) -> tuple[float, float | None, int, float]:
+def measure(path: Path, replay: bool) -> tuple[tuple[float, float], float | None, int, float]:
     store = Store.open(str(path))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     built = report.build(
         store, "boss", DEFAULT.sla, 0, kind="weekly", now=NOW, zone=UTC, start=None
     )
-    weekly = time.perf_counter() - t0
+    weekly = (time.perf_counter() - t0, time.process_time() - c0)
     played = built.table("summary").to_json()[0]
     replayed = None
     if replay:
@@ -148,19 +152,23 @@ def measure(path: Path, replay: bool) -> tuple[float, float | None, int, float]:
     return weekly, replayed, played["created"] + played["backlog"], rss
 
 
-def run(count: int, weeks: int, folder: Path, replay: bool = True) -> float:
-    path = folder / f"desk-{count}.db"
-    t0 = time.perf_counter()
-    fill(path, count, weeks)
-    print(f"{count:>9,} tickets: desk written in {time.perf_counter() - t0:.1f} s", flush=True)
-    weekly, replayed, seen, rss = measure(path, replay)
+def run(count: int, weeks: int, folder: Path, replay: bool = True) -> tuple[float, float]:
+    path = folder / f"desk-{count}-{weeks}w.db"
+    if path.exists():
+        print(f"{count:>9,} tickets: the desk kept in {path}", flush=True)
+    else:
+        t0 = time.perf_counter()
+        fill(path, count, weeks)
+        print(f"{count:>9,} tickets: desk written in {time.perf_counter() - t0:.1f} s", flush=True)
+    (wall, cpu), replayed, seen, rss = measure(path, replay)
     replay_text = f"{replayed:.2f} s" if replayed is not None else "not run"
     print(
-        f"{count:>9,} tickets: weekly report {weekly:.2f} s (created + open in it: {seen:,}), "
-        f"30-day replay under two policies {replay_text}, peak RSS {rss:.0f} MB",
+        f"{count:>9,} tickets: weekly report {wall:.2f} s wall, {cpu:.2f} s CPU (created + "
+        f"open in it: {seen:,}), 30-day replay under two policies {replay_text}, "
+        f"peak RSS {rss:.0f} MB",
         flush=True,
     )
-    return weekly
+    return wall, cpu
 
 
 def main() -> None:
@@ -169,12 +177,18 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=0, help="also this many (say 1000000)")
     parser.add_argument("--weeks", type=int, default=10, help="weeks the tickets span")
     parser.add_argument("--no-replay", action="store_true", help="time the report only")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep (and reuse) the desks")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        small = run(args.tickets, args.weeks, Path(tmp), not args.no_replay)
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        small = run(args.tickets, args.weeks, folder, not args.no_replay)
         if args.big:  # the same weeks: ten times the tickets in the reported week too
-            big = run(args.big, args.weeks, Path(tmp), False)
-            print(f"ratio {args.big:,} / {args.tickets:,}: {big / small:.2f}x")
+            big = run(args.big, args.weeks, folder, False)
+            print(
+                f"ratio {args.big:,} / {args.tickets:,}: {big[0] / small[0]:.2f}x wall, "
+                f"{big[1] / small[1]:.2f}x CPU (goal: at most 10x; 3 s at 100k)"
+            )
 
 
 if __name__ == "__main__":

@@ -304,6 +304,30 @@ def desktop(bus: DesktopSession, monkeypatch: pytest.MonkeyPatch) -> DesktopSess
     return bus
 
 
+@pytest.fixture
+def secret_service(bus: DesktopSession, tmp_path_factory) -> DesktopSession:
+    """The bus plus gnome-keyring's Secret Service, its login keyring made and unlocked
+    (with a password of the test's own, from stdin: no prompt), in a home of its own."""
+    need_tool("gnome-keyring-daemon")
+    home = tmp_path_factory.mktemp("keyring-home")
+    runtime = tmp_path_factory.mktemp("keyring-run")
+    runtime.chmod(0o700)
+    env = {**bus.env, "HOME": str(home), "XDG_RUNTIME_DIR": str(runtime)}
+    daemon = subprocess.Popen(
+        ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    bus.processes.append(daemon)
+    assert daemon.stdin is not None
+    daemon.stdin.write(b"test-login-keyring")
+    daemon.stdin.close()
+    wait_for("the Secret Service on the bus", lambda: bus.has_owner("org.freedesktop.secrets"))
+    return bus
+
+
 def dunst_history(session: DesktopSession, timeout: float = 10.0) -> list[dict[str, Any]]:
     """What dunst has shown, read back once it has shown something."""
     deadline = time.monotonic() + timeout

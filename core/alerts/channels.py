@@ -565,7 +565,8 @@ class WebhookChannel:
 
 
 class EmailChannel:
-    """One message per notice over SMTP; the password comes from an environment variable."""
+    """One message per notice over SMTP; the password comes from an environment variable or
+    an entry of the system keyring (``"service/user"``)."""
 
     name = "email"
 
@@ -579,14 +580,19 @@ class EmailChannel:
         sender: str = "deskline@localhost",
         timeout: float = 10.0,
         tls: bool = False,
+        password_keyring: str | None = None,
+        keyring_hint: str = "the keyring command",
     ) -> None:
-        """``tls``: TLS from the first byte (SMTPS, port 465); else ``starttls`` or plain."""
+        """``tls``: TLS from the first byte (SMTPS, port 465); else ``starttls`` or plain.
+        ``keyring_hint``: the command that stores the keyring entry, said when it is missing."""
         self.host = host
         self.port = port
         self.starttls = starttls and not tls
         self.tls = tls
         self.user = user
         self.password_env = password_env
+        self.password_keyring = password_keyring
+        self.keyring_hint = keyring_hint
         self.sender = sender
         self.timeout = timeout
 
@@ -617,6 +623,15 @@ class EmailChannel:
     def _password(self) -> str | None:
         if not self.user:
             return None
+        if self.password_keyring:
+            from deskline.core.mail.secret import SecretError, read_password
+
+            try:
+                return read_password(
+                    self.password_keyring, f"email: SMTP user {self.user}", self.keyring_hint
+                )
+            except SecretError as exc:
+                raise DeliveryFailed(str(exc), permanent=True) from None
         if not self.password_env:
             raise DeliveryFailed(
                 f"email: SMTP user {self.user} is set but no password variable (password_env)",

@@ -9,10 +9,10 @@ priority change, a pause) is a new mark and the old one is never fired.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from deskline.core.desk.workflow import Status
 from deskline.core.sla.clocks import SlaClock
@@ -161,6 +161,32 @@ class Mark(NamedTuple):
 
     def key(self, ticket_id: int) -> str:
         return f"{ticket_id}:{self.clock or '-'}:{self.threshold}:{self.base.isoformat()}"
+
+    def row(
+        self,
+        ticket_id: int,
+        fired_at: datetime,
+        *,
+        late: bool,
+        recipients: Sequence[str],
+        summary: str,
+    ) -> dict[str, Any]:
+        """The alert this mark fires for a ticket, as stored (``storage.alerts.insert_alert``)."""
+        return {
+            "dedupe_key": self.key(ticket_id),
+            "ticket_id": ticket_id,
+            "rung": self.rung,
+            "threshold": self.threshold,
+            "clock": self.clock,
+            "level": self.level,
+            "due_at": self.base if self.clock else None,
+            "at": self.at,
+            "fired_at": fired_at,
+            "late": late,
+            "held": self.held_from is not None,
+            "recipients": list(recipients),
+            "summary": summary,
+        }
 
 
 @dataclass

@@ -110,6 +110,36 @@ SCHEDULER_LOG = logging.getLogger("apscheduler.executors.default")
 SCHEDULER_LOG.addFilter(PassCutShort())
 
 
+def mark_notice(
+    mark: Mark,
+    key: str,
+    title: str,
+    fired_at: datetime,
+    late: bool,
+    recipients: Sequence[str],
+    escalated_to: str | None,
+) -> Notice:
+    """The notice of a mark fired for ticket ``key`` at ``fired_at`` (its stored summary)."""
+    notes = []
+    if mark.held_from is not None:
+        notes.append(Note.of(HELD, time=f"{mark.held_from.astimezone():%H:%M}"))
+    if mark.rung == "escalated":
+        notes.append(Note.of(TO, handle=escalated_to))
+    return Notice.compose(
+        ticket=key,
+        title=title,
+        rung=mark.rung,
+        level=mark.level,
+        clock=mark.clock,
+        due_at=mark.base if mark.clock else mark.at,
+        fired_at=fired_at,
+        late=late,
+        recipients=recipients,
+        notes=notes,
+        language=SOURCE,  # the record's: each person reads it in their own
+    )
+
+
 class SlaWatcher:
     """Fires the alerts of one database. Thread-safe: passes never overlap."""
 
@@ -313,7 +343,7 @@ class SlaWatcher:
                         continue
                     done[ticket.id].add(key)
                     at = mark.at if history else now
-                    item = self._fire(s, ticket, mark, key, at, people, tell)
+                    item = self._fire(s, ticket, mark, at, people, tell)
                     if item is not None:
                         fired.append(item)
                         if history:
@@ -337,7 +367,6 @@ class SlaWatcher:
         s: Any,
         ticket: Ticket,
         mark: Mark,
-        key: str,
         now: datetime,
         people: _People,
         tell: list[dict[str, Any]] | None,
@@ -347,43 +376,14 @@ class SlaWatcher:
         recipients = people.for_rung(
             rung.audience, ticket.assignee_id, ticket.team_id, ticket.escalated_to
         )
+        assert ticket.id is not None  # a stored ticket
         late = self.ladder.is_late(mark, now)
-        due_at = mark.base if mark.clock else None
-        notes = []
-        if mark.held_from is not None:
-            notes.append(Note.of(HELD, time=f"{mark.held_from.astimezone():%H:%M}"))
-        if mark.rung == "escalated":
-            notes.append(Note.of(TO, handle=ticket.escalated_to))
-        notice = Notice.compose(
-            ticket=ticket.key,
-            title=ticket.title,
-            rung=mark.rung,
-            level=mark.level,
-            clock=mark.clock,
-            due_at=due_at if mark.clock else mark.at,
-            fired_at=now,
-            late=late,
-            recipients=recipients,
-            notes=notes,
-            language=SOURCE,  # the record's: each person reads it in their own
+        notice = mark_notice(
+            mark, ticket.key, ticket.title, now, late, recipients, ticket.escalated_to
         )
         alert_id = rows.insert_alert(
             s,
-            {
-                "dedupe_key": key,
-                "ticket_id": ticket.id,
-                "rung": mark.rung,
-                "threshold": mark.threshold,
-                "clock": mark.clock,
-                "level": mark.level,
-                "due_at": due_at,
-                "at": mark.at,
-                "fired_at": now,
-                "late": late,
-                "held": mark.held_from is not None,
-                "recipients": list(recipients),
-                "summary": notice.summary,
-            },
+            mark.row(ticket.id, now, late=late, recipients=recipients, summary=notice.summary),
         )
         if alert_id is None:  # fired already by someone else
             return None

@@ -1,6 +1,7 @@
 """``[mail]``: the desk's mailboxes (``[[mail.mailbox]]``), a policy section: where mail comes
 in (IMAP) and goes out (SMTP), from which address, into which team. Passwords never: each
-mailbox names the environment variable that holds its password (``password_env``)."""
+mailbox names the environment variable that holds its password (``password_env``) or its
+entry in the system keyring (``password_keyring = "service/user"``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from deskline.core.config.reader import (
     array,
     email_address,
     env_name,
+    keyring_entry,
     number_in,
     text,
 )
@@ -29,12 +31,14 @@ MAILBOX_KEYS = (
     "imap_tls",
     "user",
     "password_env",
+    "password_keyring",
     "folder",
     "smtp_host",
     "smtp_port",
     "smtp_tls",
     "smtp_user",
     "smtp_password_env",
+    "smtp_password_keyring",
 )
 TLS = ("ssl", "starttls", "none")
 PORTS = {
@@ -55,12 +59,21 @@ class Mailbox:
     imap_tls: str = "ssl"
     user: str | None = None
     password_env: str | None = None
+    password_keyring: str | None = None  # "service/user": the entry in the system keyring
     folder: str = "INBOX"
     smtp_host: str | None = None  # None: the mailbox only receives
     smtp_port: int = 587
     smtp_tls: str = "starttls"
     smtp_user: str | None = None  # None: ``user``
-    smtp_password_env: str | None = None  # None: ``password_env``
+    smtp_password_env: str | None = None  # None (and no smtp_password_keyring): IMAP's
+    smtp_password_keyring: str | None = None
+
+    @property
+    def smtp_password(self) -> tuple[str | None, str | None]:
+        """(environment variable, keyring entry) of the SMTP password: its own, else IMAP's."""
+        if self.smtp_password_env or self.smtp_password_keyring:
+            return self.smtp_password_env, self.smtp_password_keyring
+        return self.password_env, self.password_keyring
 
     @property
     def domain(self) -> str:
@@ -137,7 +150,8 @@ def _mailbox(read: Reader, table: Mapping[str, Any], path: str) -> Mailbox:
             raise read.fail(
                 f"{path}.{secret}",
                 "never put a password in the policy: set password_env to the name of an "
-                "environment variable that holds it",
+                'environment variable that holds it, or password_keyring = "service/user" '
+                "to an entry of the system keyring (deskline mail password NAME stores it)",
             )
     read.only(table, path, MAILBOX_KEYS)
     for needed in ("name", "address"):
@@ -156,6 +170,8 @@ def _mailbox(read: Reader, table: Mapping[str, Any], path: str) -> Mailbox:
         "smtp_user": text,
         "password_env": env_name,
         "smtp_password_env": env_name,
+        "password_keyring": keyring_entry,
+        "smtp_password_keyring": keyring_entry,
     }
     for key, convert in strings.items():
         if key in table:
@@ -166,13 +182,25 @@ def _mailbox(read: Reader, table: Mapping[str, Any], path: str) -> Mailbox:
         given[f"{side}_port"] = PORTS[side][tls]
         if f"{side}_port" in table:
             given[f"{side}_port"] = int(read.get(table, f"{side}_port", path, number_in(1, 65535)))
+    for side in ("", "smtp_"):
+        if f"{side}password_env" in given and f"{side}password_keyring" in given:
+            raise read.fail(
+                f"{path}.{side}password_keyring",
+                f"give {side}password_env or {side}password_keyring, not both",
+            )
     box = Mailbox(**given)
     if box.imap_host is None and box.smtp_host is None:
         raise read.fail(path, "needs imap_host (to receive), smtp_host (to send), or both")
-    if box.imap_host is not None and (box.user is None or box.password_env is None):
-        raise read.fail(path, "needs user and password_env to log in to imap_host")
-    if box.smtp_user is not None and box.smtp_password_env is None and box.password_env is None:
-        raise read.fail(f"{path}.smtp_user", "needs smtp_password_env (or password_env)")
+    if box.imap_host is not None and (
+        box.user is None or (box.password_env is None and box.password_keyring is None)
+    ):
+        raise read.fail(
+            path, "needs user and password_env (or password_keyring) to log in to imap_host"
+        )
+    if box.smtp_user is not None and box.smtp_password == (None, None):
+        raise read.fail(
+            f"{path}.smtp_user", "needs smtp_password_env or smtp_password_keyring (or IMAP's)"
+        )
     return box
 
 

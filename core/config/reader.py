@@ -123,6 +123,18 @@ def env_name(value: Any) -> str:
     return given
 
 
+def keyring_entry(value: Any) -> str:
+    """An entry of the system keyring as ``"service/user"`` (the service: before the first /)."""
+    given = text(value)
+    service, slash, user = given.partition("/")
+    if not slash or not service.strip() or not user.strip():
+        raise ValueError(
+            f'must name a keyring entry as "service/user" (like "deskline/support@desk.example"), '
+            f"not {given!r}: the password itself never goes in the file"
+        )
+    return given
+
+
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"must be true or false, not {value!r}")

@@ -16,6 +16,7 @@ from sqlmodel import func, select
 
 from deskline.core.alerts.watcher import SlaWatcher
 from deskline.core.demo.cast import enrol
+from deskline.core.demo.past import record_past_alerts
 from deskline.core.demo.plan import plan_tickets
 from deskline.core.demo.play import play_plans
 from deskline.core.demo.summary import DemoSummary, summarise
@@ -62,8 +63,11 @@ def fill(
     staff = enrol(store, me)
     plans = plan_tickets(random.Random(seed), now, tickets, staff, me, rules)
     play_plans(store, now, plans, rules)
-    # The stories' past alerts, as if a watcher had run all along: opening the demo does
-    # not raise that whole past as late news, nor close or hand back its tickets at once.
+    # The stories' past alerts, as a watcher running all along would have fired them (the
+    # replay's own code over each history), so a replay under the policy gives them back;
+    # then the watcher arms its next checks (finding nothing more due): opening the demo
+    # does not raise that whole past as late news, nor close or hand back tickets at once.
+    record_past_alerts(store, now, rules)
     desk = Desk(store, next(iter(staff)), now=lambda: now, rules=rules)
     SlaWatcher(store, desk, now=lambda: now).record_history(now)
     return summarise(store, now, staff, me, rules)

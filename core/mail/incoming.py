@@ -224,8 +224,23 @@ class MailError(DesklineError):
 
 
 def password_of(box: Mailbox) -> str:
+    """The IMAP password: from its environment variable, or its entry in the system keyring."""
+    if box.password_keyring is not None:
+        from deskline.core.mail.secret import SecretError, read_password
+
+        try:
+            return read_password(
+                box.password_keyring,
+                f"mailbox {box.name}",
+                f"deskline mail password {box.name}",
+            )
+        except SecretError as exc:
+            raise MailError(str(exc)) from None
     if box.password_env is None:
-        raise MailError(f"mailbox {box.name}: no password_env in the policy's [[mail.mailbox]]")
+        raise MailError(
+            f"mailbox {box.name}: no password_env or password_keyring in the policy's "
+            "[[mail.mailbox]]"
+        )
     value = os.environ.get(box.password_env)
     if value is None:
         raise MailError(

@@ -145,12 +145,15 @@ def channel_of(box: Mailbox, timeout: float = 10.0) -> EmailChannel:
     # The login: smtp_user, else the mailbox's user, but over TLS only (never a password in
     # the clear unless smtp_user says so).
     login = box.smtp_user or (box.user if box.smtp_tls != "none" else None)
+    env, entry = box.smtp_password
     return EmailChannel(
         box.smtp_host,
         box.smtp_port,
         starttls=box.smtp_tls == "starttls",
         user=login,
-        password_env=(box.smtp_password_env or box.password_env) if login else None,
+        password_env=env if login else None,
+        password_keyring=entry if login else None,
+        keyring_hint=f"deskline mail password {box.name} --smtp",
         sender=box.address,
         timeout=timeout,
         tls=box.smtp_tls == "ssl",

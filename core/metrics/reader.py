@@ -3,13 +3,43 @@ engine (``engine``, ``history``) takes them: memory stays flat in the desk's siz
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlmodel import Session
 
 from deskline.core.metrics.history import Step, TicketHistory
 from deskline.storage import history as rows
+
+STREAMING_GC = 50_000  # allocations between two young-generation passes while streaming
+_streams = 0
+_streams_lock = threading.Lock()
+_threshold: tuple[int, int, int] = gc.get_threshold()
+
+
+@contextmanager
+def streaming() -> Iterator[None]:
+    """Fewer passes of the garbage collector while tickets stream past: every batch makes
+    tens of thousands of short-lived objects, in no cycle (memory stays as it is), and at the
+    default threshold the collector's passes over them are a tenth of a report's time, a
+    growing share on a bigger desk. Reports running at once in threads share one setting;
+    the last to finish puts the threshold back."""
+    global _streams, _threshold
+    with _streams_lock:
+        if _streams == 0:
+            _threshold = gc.get_threshold()
+            gc.set_threshold(max(_threshold[0], STREAMING_GC), *_threshold[1:])
+        _streams += 1
+    try:
+        yield
+    finally:
+        with _streams_lock:
+            _streams -= 1
+            if _streams == 0:
+                gc.set_threshold(*_threshold)
 
 
 def histories(

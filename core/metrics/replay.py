@@ -47,6 +47,8 @@ class Fired:
     recipients: tuple[str, ...]
     too_late: bool = False
     fired_at: datetime | None = None  # later than ``at`` when it fires late
+    mark: Mark | None = field(default=None, compare=False, repr=False)  # the ladder's own
+    escalated_to: str | None = field(default=None, compare=False)  # whom an escalation named
 
     def key(self) -> tuple[int, str, str, str | None, datetime]:
         return (self.ticket, self.rung, self.threshold, self.clock, self.at)
@@ -167,6 +169,8 @@ def alerts_of(
                     recipients,
                     _too_late(mark, act_within),
                     max(mark.at, start),  # a mark already past when the stretch began: late
+                    mark,
+                    state.escalated_to,
                 )
             )
 

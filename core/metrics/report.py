@@ -158,7 +158,7 @@ def measure_store(
     if drill is not None and drill not in engine.DRILLS:
         raise InvalidInput(f"--tickets {drill}: use one of {', '.join(engine.DRILLS)}")
     m = Measures(period, drill)
-    with store.read() as s:
+    with store.read() as s, reader.streaming():
         for ticket in reader.histories(
             s, since=period.start, until=period.end, team=scope.team, agent=scope.agent
         ):
@@ -238,7 +238,7 @@ def what_if(
 ) -> tuple[Scope, replay.Side, replay.Side]:
     """Every ticket of the period under the desk's policy and ``proposed``; reads only."""
     scope = scope_for(store, handle, team, agent)
-    with store.read() as s:
+    with store.read() as s, reader.streaming():
         people = replay.People(reader.roster(s))
         name, versions = _as_applied(read_history(s), current, period)
         histories = reader.histories(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, say, session_of
+from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, print_line, say, session_of
 
 if TYPE_CHECKING:
     from deskline.core.desk.database import Store
@@ -84,6 +84,37 @@ def mail_outbox(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             )
 
     emit(rows, as_json, human)
+
+
+@app.command("password")
+def mail_password(
+    ctx: typer.Context,
+    mailbox: Annotated[str, typer.Argument(metavar="MAILBOX", help="The [[mail.mailbox]] name.")],
+    smtp: Annotated[
+        bool, typer.Option("--smtp", help="The SMTP login's password (smtp_password_keyring).")
+    ] = False,
+    stdin: Annotated[
+        bool, typer.Option("--stdin", help="Read it from the first line of stdin (scripts).")
+    ] = False,
+) -> None:
+    """Keep a mailbox's password in the system keyring, in the entry its password_keyring
+    (or smtp_password_keyring) names: asked twice, never shown. Run it as the user that runs
+    the mail service, where its keyring (Secret Service, Keychain) is unlocked."""
+    import sys
+
+    from deskline.core.mail.secret import mailbox_entry, store_password
+
+    entry = mailbox_entry(session_of(ctx).store, mailbox, smtp)
+    if stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(
+            f"Password for {entry}", hide_input=True, confirmation_prompt=True, err=True
+        )
+    if not password:
+        fail("no password given: nothing was stored")
+    store_password(entry, password, f"mailbox {mailbox}")
+    say(f"mailbox {mailbox}: the password is kept in the keyring as {entry}")
 
 
 @app.command("watch")

@@ -531,3 +531,29 @@ def test_a_slow_channel_does_not_hold_up_the_others(hook: Hook) -> None:
     outcome = deliver_all(notice, [("slow", slow), ("fast", fast)])
     assert outcome == {"slow": None, "fast": None}
     assert order == ["fast", "slow"]
+
+
+def test_email_logs_in_with_the_password_from_the_keyring(
+    tls_smtp: tuple[Inbox, int, Path, list[str]], monkeypatch: pytest.MonkeyPatch, secret_service
+) -> None:
+    from deskline.core.mail.secret import store_password
+
+    inbox, port, cert, logins = tls_smtp
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    monkeypatch.delenv("DESKLINE_SMTP_PASSWORD", raising=False)
+    channel = EmailChannel(
+        "127.0.0.1",
+        port,
+        user="deskline",
+        password_keyring="deskline-test/smtp",
+        keyring_hint="deskline mail password support --smtp",
+    )
+    with pytest.raises(DeliveryFailed) as failed:  # nothing kept yet
+        channel.send(breach(), ["bo@desk.example"])
+    assert str(failed.value) == (
+        "email: SMTP user deskline: the keyring has no entry deskline-test/smtp: "
+        "store it with deskline mail password support --smtp"
+    )
+    store_password("deskline-test/smtp", "pa55 word", "smtp")
+    channel.send(breach(), ["bo@desk.example"])
+    assert logins == ["deskline"] and inbox.tls == [True]

@@ -207,3 +207,16 @@ def test_groups_read_in_order_priorities_p0_first_the_busiest_first_the_rest_las
         "Network/VPN",
         engine.OTHER,
     ]
+
+
+def test_streaming_sets_the_collector_threshold_aside_and_puts_it_back():
+    import gc
+
+    from deskline.core.metrics import reader
+
+    before = gc.get_threshold()
+    with reader.streaming():
+        with reader.streaming():  # a second report at once
+            assert gc.get_threshold()[0] >= reader.STREAMING_GC
+        assert gc.get_threshold()[0] >= reader.STREAMING_GC  # the first one still streams
+    assert gc.get_threshold() == before

@@ -232,3 +232,51 @@ def test_a_replay_follows_the_policy_versions_as_the_desk_applied_them(tmp_path)
     late = Period(T0 + timedelta(hours=2), end, UTC)
     assert report.what_if(store, "ada", history[1], first, "p.toml", late)[1].name == "version 2"
     store.close()
+
+
+def test_replay_of_the_demo_desk_under_its_policy_reproduces_its_recorded_alerts(demo_file):
+    """``deskline replay``'s own path (the desk's policy as applied, the whole history) gives
+    back every alert the demo recorded (ticket, rung, people, moment, when it fired) and
+    every clock's outcome, the stored desk's own SlaClock read at the same instant."""
+    from conftest import DEMO_NOW
+
+    from deskline.core.desk.facts import clock_facts
+    from deskline.core.metrics import report
+    from deskline.core.metrics.history import play
+    from deskline.core.policy.book import PolicyBook
+    from deskline.core.sla.clocks import SlaClock
+    from deskline.storage.models import Category, Customer
+
+    store = Store.open(str(demo_file))
+    with store.read() as s:
+        recorded = sorted(
+            (n, a.rung, a.threshold, a.clock, a.at, a.fired_at, tuple(a.recipients))
+            for a, n in s.exec(select(Alert, Ticket.number).join(Ticket))
+        )
+        current = PolicyBook().check(s)
+        live = {}
+        for t in s.exec(select(Ticket)):
+            tier = s.get(Customer, t.customer_id).tier if t.customer_id else None
+            path = s.get(Category, t.category_id).path if t.category_id else None
+            clock = SlaClock(current.rules.sla, clock_facts(t, tier, path))
+            live[t.number] = tuple(
+                clock.read_clock(c, DEMO_NOW).state for c in (FIRST_RESPONSE, RESOLUTION)
+            )
+        histories = list(reader.histories(s, since=None, until=DEMO_NOW))
+    period = Period(None, DEMO_NOW, UTC)
+    _, side, _ = report.what_if(
+        store, "maria.garcia", current, current.rules, "same", period, keep=True
+    )
+    store.close()
+    replayed = sorted(
+        (f.ticket, f.rung, f.threshold, f.clock, f.at, f.fired_at, f.recipients) for f in side.fired
+    )
+    assert len(recorded) > 50 and {"breach", "warning", "at_risk"} <= {r[1] for r in recorded}
+    assert any(r[5] > r[4] for r in recorded)  # some fired late: when their stretch began
+    assert replayed == recorded
+    for h in histories:
+        played = play(h, current.rules.sla, DEMO_NOW)
+        states = tuple(
+            played.sla.read_clock(c, DEMO_NOW).state for c in (FIRST_RESPONSE, RESOLUTION)
+        )
+        assert states == live[h.number], h.key
