@@ -40,7 +40,7 @@ FTS = table(INDEX, column("rowid"), *(column(name) for name in COLUMNS))
 PG = table(INDEX, column("ticket_id"), column("body"), *(column(name) for name in COLUMNS))
 SHORT = 3  # the trigram index finds terms of at least this many characters
 TERMS = "ticket_text_terms"  # SQLite: the index's trigrams (fts5vocab)
-RANK_WINDOW = 500  # by relevance, the best of the newest this many matches
+RANK_WINDOW = 200  # by relevance, the best of the newest this many matches
 SORTS = ("relevance", "due", "newest", "oldest", "updated", "priority")
 
 
