@@ -11,10 +11,12 @@ migration 0011 makes the triggers and fills it). A term is a substring, any case
   trigrams that begin with it (read from its fts5vocab table, ``ticket_text_terms``); one
   of one character, a LIKE over the index's text.
 - PostgreSQL: a table with the text (``body``: title, description, comments and labels, a
-  line each), a ``pg_trgm`` GIN index on it for ILIKE, and a ``simple`` tsvector for ranking.
+  line each), a ``pg_trgm`` GIN index on it for ILIKE (its ``simple`` tsvector, ``doc``,
+  is not read).
 
-Ranking: SQLite's bm25 (a title counts most); PostgreSQL's ts_rank plus the terms found in
-the title. Then the newest ticket first.
+Ranking, the same on both: each term counts by the columns it is found in (``WEIGHTS``: a
+title most), then the newest ticket first; with a limit, among the newest RANK_WINDOW
+matches (``ticket_numbers``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, column, func, literal_column, or_, table, true
+from sqlalchemy import ColumnElement, case, column, literal_column, or_, table, true
 from sqlalchemy import select as sa_select
 from sqlalchemy import text as sql
 from sqlmodel import Session, col
@@ -35,10 +37,10 @@ from deskline.storage.queries import next_due, queue_order
 INDEX = "ticket_text"
 COLUMNS = ("title", "description", "comments", "labels")  # labels: key, tags, customer
 FTS = table(INDEX, column("rowid"), *(column(name) for name in COLUMNS))
-PG = table(INDEX, column("ticket_id"), column("title"), column("body"), column("doc"))
+PG = table(INDEX, column("ticket_id"), column("body"), *(column(name) for name in COLUMNS))
 SHORT = 3  # the trigram index finds terms of at least this many characters
 TERMS = "ticket_text_terms"  # SQLite: the index's trigrams (fts5vocab)
-RANK_WINDOW = 500  # by relevance, the best of the newest this many matches
+RANK_WINDOW = 200  # by relevance, the best of the newest this many matches
 SORTS = ("relevance", "due", "newest", "oldest", "updated", "priority")
 
 
@@ -74,39 +76,61 @@ def ticket_numbers(
     """The numbers of the tickets that match, best first (``sort``), at most ``limit``.
 
     By relevance with a ``limit``, the best are picked among the newest RANK_WINDOW
-    matches (a common word matches a good part of a big desk: scoring every match would
-    cost as much as a scan); without a limit, every match is scored."""
+    matches, read newest first from the index and scored alone (a common word matches a
+    good part of a big desk: scoring every match would cost as much as a scan); without a
+    limit, every match is scored."""
     if where.nothing:
         return []
     sqlite = session.get_bind().dialect.name == "sqlite"
     terms = [t for t in where.terms if t]
     stmt = sa_select(col(Ticket.number))
-    score: Found | None = None
     if terms:
         found = (_sqlite_text if sqlite else _pg_text)(session, stmt, terms)
         if found is None:
             return []  # a word no ticket holds
-        stmt, score = found
+        stmt = found
     stmt = stmt.where(*_filters(where))
-    if sort == "relevance" and score is not None and limit is not None:
+    by_score = sort == "relevance" and bool(terms)
+    if by_score and limit is not None:
         newest = FTS.c.rowid if sqlite else PG.c.ticket_id  # the index leads, newest first
         window = (
-            stmt.add_columns(score.label("score"))
+            stmt.add_columns(_score(terms, FTS if sqlite else PG, sqlite).label("score"))
             .order_by(newest.desc())
             .limit(RANK_WINDOW)
             .subquery()
         )
-        best = window.c.score if sqlite else window.c.score.desc()
-        ranked = sa_select(window.c.number).order_by(best, window.c.number.desc()).limit(limit)
+        ranked = (
+            sa_select(window.c.number)
+            .order_by(window.c.score.desc(), window.c.number.desc())
+            .limit(limit)
+        )
         return list(session.execute(ranked).scalars().all())
-    rank = [] if score is None else [score if sqlite else score.desc()]
+    rank = [_score(terms, FTS if sqlite else PG, sqlite).desc()] if by_score else []
     stmt = stmt.order_by(*_order(sort, rank), col(Ticket.number).desc())
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.execute(stmt).scalars().all())
 
 
-Found = Any  # a statement narrowed to the matches, and its score (SQL expressions)
+# How much a term found in each of the index's short columns counts (a title most): the
+# score is the sum over the terms of the columns each is in; a term found only in the
+# comments (the longest text, not read for this) adds nothing. No frequency across the desk
+# (bm25's or ts_rank's): reading it costs a pass over every match of the term, which grows
+# with the desk; every term is in every match anyway, and ties go to the newest ticket.
+WEIGHTS = {"title": 10, "labels": 3, "description": 2}
+
+
+def _score(terms: list[str], index: Any, sqlite: bool) -> Any:
+    """A ticket's relevance, from the text of its row in the index (any case: SQLite's
+    LIKE folds ASCII letters; PostgreSQL's ILIKE all)."""
+    score: Any = literal_column("0")
+    for term in terms:
+        pattern = _like(term)
+        for name, weight in WEIGHTS.items():
+            text = index.c[name]
+            found = text.like(pattern, escape="\\") if sqlite else text.ilike(pattern, escape="\\")
+            score = score + case((found, weight), else_=0)
+    return score
 
 
 def _like(term: str) -> str:
@@ -118,7 +142,7 @@ def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _sqlite_text(session: Session, stmt: Any, terms: list[str]) -> tuple[Any, Any] | None:
+def _sqlite_text(session: Session, stmt: Any, terms: list[str]) -> Any | None:
     """Terms of three characters or more: phrases of the trigram index. Two: any of the
     index's trigrams that begin with them (every text in it ends with a line break, so
     each pair of characters begins one). One: a LIKE over the index's text."""
@@ -135,10 +159,9 @@ def _sqlite_text(session: Session, stmt: Any, terms: list[str]) -> tuple[Any, An
         else:
             pattern = _like(term)
             stmt = stmt.where(or_(*(FTS.c[name].like(pattern, escape="\\") for name in COLUMNS)))
-    if not match:
-        return stmt, None
-    stmt = stmt.where(sql(f"{INDEX} MATCH :match").bindparams(match=" AND ".join(match)))
-    return stmt, literal_column(f"bm25({INDEX}, 10.0, 2.0, 1.0, 3.0)")
+    if match:
+        stmt = stmt.where(sql(f"{INDEX} MATCH :match").bindparams(match=" AND ".join(match)))
+    return stmt
 
 
 def _trigrams_from(session: Session, pair: str) -> list[str]:
@@ -151,15 +174,12 @@ def _trigrams_from(session: Session, pair: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _pg_text(_session: Session, stmt: Any, terms: list[str]) -> tuple[Any, Any]:
+def _pg_text(session: Session, stmt: Any, terms: list[str]) -> Any:
+    # Planned for the words given each time: a plan made once for any pattern (after a few
+    # runs of a prepared statement) reads every match of a common word, seconds on 1M.
+    session.execute(sql("SET LOCAL plan_cache_mode = force_custom_plan"))
     stmt = stmt.join(PG, PG.c.ticket_id == Ticket.id)
-    body, title = PG.c.body, PG.c.title
-    stmt = stmt.where(*(body.ilike(_like(t), escape="\\") for t in terms))
-    words = func.plainto_tsquery(literal_column("'simple'::regconfig"), " ".join(terms))
-    score: Any = func.ts_rank(PG.c.doc, words)
-    for term in terms:  # a term in the title counts more than one in the text
-        score = score + case((title.ilike(_like(term), escape="\\"), 1), else_=0)
-    return stmt, score
+    return stmt.where(*(PG.c.body.ilike(_like(t), escape="\\") for t in terms))
 
 
 def _filters(where: Where) -> list[ColumnElement[bool]]:

@@ -380,6 +380,8 @@ class WorkspaceScreen(Screen[None]):
             # a big view (or one not read yet): its head now, the rest next
             if self._full_read.get(view, float("inf")) > FULL_READ_QUICK:
                 self.post_message(self.QueueLoaded(head, first, complete=False))
+            if worker.is_cancelled:  # a key typed since: its query runs, not the rest of this
+                return
         began = time.monotonic()
         numbers = self.queue.numbers(view, text)
         self._full_read[view] = time.monotonic() - began

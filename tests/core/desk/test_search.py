@@ -96,6 +96,87 @@ def test_search_finds_what_reading_every_ticket_finds(corpus, terms):
     assert set(search.numbers(corpus, query, limit=None)) == oracle(corpus, terms)
 
 
+COLUMNS: dict[int, dict[int, tuple[str, str, str, str, str]]] = {}  # id(desk) -> number ->
+
+
+def columns(desk: Desk) -> dict[int, tuple[str, str, str, str, str]]:
+    """Each ticket's title, description, comments, labels (key, tags, customer), status."""
+    if id(desk) not in COLUMNS:
+        COLUMNS.clear()
+        every = ["new", "assigned", "in_progress", "resolved", "closed"]
+        COLUMNS[id(desk)] = {
+            whole.number: (
+                whole.title,
+                whole.description,
+                "\n".join(c.body for c in whole.comments),
+                f"{whole.key} {' '.join(whole.tags)} {whole.customer or ''}",
+                whole.status,
+            )
+            for whole in (desk.get(v.key) for v in desk.list(statuses=every))
+        }
+    return COLUMNS[id(desk)]
+
+
+def best_first(desk: Desk, terms: list[str], statuses=(), newest: int | None = None) -> list[int]:
+    """The matches (``oracle``) in a status, each scored by the columns its terms are in
+    (title 10, labels 3, description 2), best first, then the newest; ``newest``: only
+    that many of the newest matches are scored."""
+    found = sorted(oracle(desk, terms), reverse=True)
+    rows = columns(desk)
+    found = [n for n in found if not statuses or rows[n][4] in statuses][:newest]
+
+    def score(number: int) -> int:
+        title, description, _, labels, _ = (x.lower() for x in rows[number])
+        return sum(
+            10 * (t.lower() in title) + 3 * (t.lower() in labels) + 2 * (t.lower() in description)
+            for t in terms
+        )
+
+    return sorted(found, key=lambda n: (-score(n), -n))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    terms=st.lists(TERM.filter(bool), min_size=1, max_size=2),
+    limit=st.integers(1, 12),
+    closed=st.booleans(),
+)
+def test_the_first_page_is_the_best_matches_in_order(corpus, terms, limit, closed):
+    """With a limit, by relevance: the best of every match (fewer than the rank window
+    here), ties newest first, a status filter applied before the limit."""
+    query = " ".join(phrase(t) for t in terms) + (" status:closed" if closed else "")
+    want = best_first(corpus, terms, ("closed",) if closed else ())[:limit]
+    assert search.numbers(corpus, query, limit=limit) == want
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(terms=st.lists(TERM.filter(bool), min_size=1, max_size=2), window=st.integers(1, 8))
+def test_the_best_are_picked_among_the_newest_matches(corpus, terms, window):
+    query = " ".join(phrase(t) for t in terms)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index, "RANK_WINDOW", window)
+        got = search.numbers(corpus, query, limit=5)
+    assert got == best_first(corpus, terms, newest=window)[:5]
+
+
+def test_ties_go_to_the_newest_and_a_title_counts_most(desk):
+    ana = Desk(desk.store, "ana", now=lambda: T0)
+    first, second, third = (ana.create("vpn down", description="floor 3").key for _ in range(3))
+    in_text = ana.create("network", description="the vpn is down").key
+    in_note = ana.create("network").key
+    ana.note(in_note, "vpn down again")
+    tagged = ana.create("network", tags=["vpn"]).key
+    n = [int(k[2:]) for k in (third, second, first, tagged, in_text, in_note)]
+    assert search.numbers(ana, "vpn") == n
+    assert search.numbers(ana, "vpn", limit=2) == n[:2]
+    assert search.numbers(ana, "vpn", limit=None) == n
+    assert search.numbers(ana, "VPN floor", limit=None) == n[:3]
+
+
 def test_an_edit_moves_the_ticket_in_the_index(corpus):
     key = corpus.create("printer jams", description="third floor").key
     assert search.numbers(corpus, "printer jams") == [int(key[2:])]
