@@ -24,6 +24,14 @@ def ana(desk) -> Desk:
     return ana
 
 
+async def in_open_view(pilot, key: str) -> None:
+    """The workspace settled on All open, with ``key`` selected."""
+    await settle(pilot)
+    pilot.app.screen.show_view("open")
+    await settle(pilot)
+    await select(pilot, key)
+
+
 def header(app) -> str:
     return str(app.screen.query_one("#view-name", Static).render())
 
@@ -31,10 +39,7 @@ def header(app) -> str:
 async def test_E_edits_the_selected_ticket_and_sends_only_what_changed(ana):
     app, running = await open_app(ana)
     async with running as pilot:
-        await settle(pilot)
-        app.screen.show_view("open")
-        await settle(pilot)
-        await select(pilot, "T-1")
+        await in_open_view(pilot, "T-1")
         await pilot.press("E")
         await settle(pilot)
         form = app.screen
@@ -52,10 +57,7 @@ async def test_E_edits_the_description_on_several_lines_and_ctrl_s_saves(ana):
     ana.edit("T-1", Edit(description="Paper jams\n\ton tray 2"))
     app, running = await open_app(ana)
     async with running as pilot:
-        await settle(pilot)
-        app.screen.show_view("open")
-        await settle(pilot)
-        await select(pilot, "T-1")
+        await in_open_view(pilot, "T-1")
         await pilot.press("E", "tab")
         await settle(pilot)
         text = app.screen.query_one("#edit-description", TextArea)
@@ -76,10 +78,7 @@ async def test_a_hostile_description_is_inert_in_the_editor_and_kept_when_untouc
     ana.edit("T-1", Edit(description="see \x1b[2J\u202eevil\nline two"))
     app, running = await open_app(ana)
     async with running as pilot:
-        await settle(pilot)
-        app.screen.show_view("open")
-        await settle(pilot)
-        await select(pilot, "T-1")
+        await in_open_view(pilot, "T-1")
         await pilot.press("E")
         await settle(pilot)
         shown = app.screen.query_one("#edit-description", TextArea).text
@@ -94,10 +93,7 @@ async def test_a_hostile_description_is_inert_in_the_editor_and_kept_when_untouc
 async def test_an_edit_to_an_unknown_customer_is_a_toast_and_writes_nothing(ana):
     app, running = await open_app(ana)
     async with running as pilot:
-        await settle(pilot)
-        app.screen.show_view("open")
-        await settle(pilot)
-        await select(pilot, "T-2")
+        await in_open_view(pilot, "T-2")
         version = ana.get("T-2").version
         await pilot.press("E", "tab", "tab", "tab", "tab", "ctrl+u", *"Nobody Inc", "enter")
         await settle(pilot)
