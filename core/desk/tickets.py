@@ -538,7 +538,8 @@ class Desk:
         """Change the ticket's title, description, category, tags, customer or channel (one
         audited event with what each was); its SLA targets follow a new category or
         customer tier. An unknown category or customer is refused, as is an edit that
-        changes nothing."""
+        changes nothing. A new category of another team by the routing rules moves an open,
+        unassigned ticket there as routing would a new one (``_follow_category``)."""
         edit = edit.checked()
         if edit.is_empty():
             raise InvalidInput("nothing to edit: give --title, --description, --category, ...")
@@ -548,7 +549,26 @@ class Desk:
             if not new:
                 raise Refused(f"{c.ticket.key} already has what the edit says: nothing changed")
             record_event(c.session, c.ticket, c.actor, c.now, "edited", old, new)
+            if "category" in new:
+                self._follow_category(c, new["category"])
         return self.get(key)
+
+    def _follow_category(self, c: _Change, category: str | None) -> None:
+        """After a category edit: an open ticket nobody holds is routed again, as it would
+        be if it had come in with that category, when the rules send it to another team
+        (audited ``routed``, in the edit's transaction). One someone holds stays with them
+        and in their team: they decide whether to hand it on."""
+        t = c.ticket
+        if not self.routing.enabled or t.assignee_id is not None:
+            return
+        if Status(t.status) not in workflow.OPEN:
+            return
+        decision = intake.decide(c.session, t, *self._parties(c.session, t), self.routing)
+        if decision.team in (None, workload.team_name(c.session, t.team_id)):
+            return
+        why = f"category {category or 'none'}: {decision.reason}"
+        done = intake.apply(c.session, t, replace(decision, reason=why))
+        record_event(c.session, t, c.actor, c.now, done.kind, done.old, done.new, done.reason)
 
     @staticmethod
     def _edited(c: _Change, edit: Edit) -> tuple[dict[str, Any], dict[str, Any]]:
