@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -171,12 +171,36 @@ class TextEntry(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class FormField(Input):
+    """A one-line answer of a form. A paste keeps every line of it here, on one line (an
+    Input keeps its first line only), so nothing pasted is lost or lands in another field."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        line = " ".join(part.strip() for part in event.text.splitlines() if part.strip())
+        if line:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(line)
+            else:
+                self.replace(line, *self.selection)
+        event.stop()
+        event.prevent_default()  # not Input's own handler too
+
+
 class EscalateForm(ModalScreen[dict[str, str] | None]):
     """Why escalate, what was done so far, what help is needed (all three required), and
-    whom to tell (empty: the next role up)."""
+    whom to tell (empty: the next role up).
+
+    Enter moves on to the next field at once, in the order the keys came: it is a priority
+    binding, so the app runs it before it hands the next key or paste to a field, and
+    whatever follows it goes to the next field however fast it comes (a paste, then enter,
+    then more). Enter on the last field saves, once each field has taken what was sent to it,
+    or goes back to the first answer missing."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="EscalateForm")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [
+        Binding("enter", "next_field", "Next", id="escalate.next", show=False, priority=True),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
     FIELDS = (
         ("reason", "Why escalate?"),
         ("progress", "What has been done so far?"),
@@ -194,27 +218,35 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
             yield Label(self.heading, classes="title", markup=False)
             for name, prompt in (*self.FIELDS, self.TARGET):
                 yield Label(prompt, markup=False)
-                yield Input(value=self.values.get(name) or "", id=name)
+                yield FormField(value=self.values.get(name) or "", id=name)
             yield Label("enter moves on and saves on the last field · esc cancels", classes="hint")
 
-    @on(Input.Submitted)
-    def next_or_save(self, event: Input.Submitted) -> None:
+    def action_next_field(self) -> None:
+        fields = list(self.query(FormField))
+        here = self.focused
+        if here in fields and here is not fields[-1]:
+            self.set_focus(fields[fields.index(here) + 1])  # now: the next key goes there
+            return
+        self._once_taken(fields, self._save)
+
+    def _once_taken(self, fields: list[FormField], then: Callable[[], None]) -> None:
+        """``then``, after each field handled the keys and pastes already sent to it."""
+        if not fields:
+            then()
+            return
+        fields[0].call_later(self._once_taken, fields[1:], then)
+
+    def _save(self) -> None:
+        if not self.is_attached:
+            return
         values = {name: self.query_one(f"#{name}", Input).value for name, _ in self.FIELDS}
         missing = [name for name, value in values.items() if not value.strip()]
-        if (
-            event.input.id != self.TARGET[0]
-            and event.value.strip()
-            and (event.input.id != self.FIELDS[-1][0] or not missing)
-        ):
-            self.focus_next()
-        elif not missing:
-            target = self.query_one(f"#{self.TARGET[0]}", Input).value.strip()
-            self.dismiss(dict(values, to=target) if target else values)
-        elif event.input.id in (self.FIELDS[-1][0], self.TARGET[0]) or not event.value.strip():
-            self.query_one(f"#{missing[0]}", Input).focus()
+        if missing:
+            self.set_focus(self.query_one(f"#{missing[0]}", Input))
             self.notify("all three are needed", severity="warning")
-        else:
-            self.focus_next()
+            return
+        target = self.query_one(f"#{self.TARGET[0]}", Input).value.strip()
+        self.dismiss(dict(values, to=target) if target else values)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import workers_done
 from rich.console import Console
+from textual import events
 from textual.widgets import Input, Select
 
 from deskline.core.desk.queue import Queue, QueueCounts
@@ -188,11 +189,7 @@ async def test_e_escalates_with_all_three_answers(ana):
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, EscalateForm)
-        await pilot.press(*"VIP down", "enter")
-        await pilot.press("enter")  # progress is empty: the form insists
-        await settle(pilot)
-        assert isinstance(app.screen, EscalateForm)
-        await pilot.press(*"restarted", "enter", *"DBA", "enter")
+        await pilot.press(*"VIP down", "enter", *"restarted", "enter", *"DBA", "enter")
         await settle(pilot)
         assert isinstance(app.screen, EscalateForm)  # whom to tell: empty is the next role up
         await pilot.press("enter")
@@ -200,6 +197,54 @@ async def test_e_escalates_with_all_three_answers(ana):
     t = ana.get("T-2")
     assert t.escalation_level == 1 and t.events[-1].new["help_needed"] == "DBA"
     assert t.escalated_to == "role:director"  # ana is a supervisor
+
+
+def paste_and_enter(app, *texts: str) -> None:
+    """Each text pasted, then enter, all at once: as a terminal sends a paste and a key."""
+    for text in texts:
+        if text:
+            app.post_message(events.Paste(text))
+        app.post_message(events.Key("enter", None))
+
+
+async def test_e_keeps_each_answer_in_its_field_when_pastes_and_enters_come_at_once(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EscalateForm)
+        paste_and_enter(app, "VIP down\nsince 9", "restarted twice", "DBA", "bo")
+        await settle(pilot)
+        assert not isinstance(app.screen, EscalateForm)
+    t = ana.get("T-2")
+    last = t.events[-1]
+    assert last.reason == "VIP down since 9"  # a pasted line break stays in its field
+    assert (last.new["progress"], last.new["help_needed"]) == ("restarted twice", "DBA")
+    assert t.escalated_to == "bo"
+
+
+async def test_e_an_empty_answer_is_asked_for_when_saving(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        paste_and_enter(app, "VIP down", "", "DBA", "")  # progress left empty
+        await settle(pilot)
+        assert app.screen is form and app.focused is form.query_one("#progress", Input)
+        assert any("all three are needed" in str(n.message) for n in app._notifications)
+        paste_and_enter(app, "restarted", "", "")  # enter moves on; the last one saves
+        await settle(pilot)
+        assert app.screen is not form
+    last = ana.get("T-2").events[-1]
+    assert (last.reason, last.new["progress"], last.new["help_needed"]) == (
+        "VIP down",
+        "restarted",
+        "DBA",
+    )
 
 
 async def test_e_escalates_to_the_target_typed(ana):
