@@ -255,11 +255,17 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
 class QuickCreate(ModalScreen[dict[str, Any] | None]):
     """A new ticket from a phone call or a chat: title and enter is enough."""
 
+    # One line a field, each named on its left (compact widgets, as the edit dialog's), so
+    # the whole form and its hint fit 80x24 with a template picker too.
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="QuickCreate")
         + """
-    QuickCreate Horizontal { height: auto; }
-    QuickCreate Horizontal > * { width: 1fr; }
+    QuickCreate > Vertical { width: 76; }
+    QuickCreate Horizontal { height: 1; margin-bottom: 1; }
+    QuickCreate Label.field { width: 10; color: $text-muted; }
+    QuickCreate Label.beside { width: 9; padding-left: 1; color: $text-muted; }
+    QuickCreate Input, QuickCreate Select { width: 1fr; }
+    QuickCreate Checkbox { width: auto; margin-left: 1; }
     """
     )
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -285,39 +291,61 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
                 box.suggester = SuggestFromList(values, case_sensitive=False)
 
     def compose(self) -> ComposeResult:
+        def named(text: str, classes: str = "field") -> Label:
+            return Label(text, classes=classes)
+
         with Vertical():
             yield Label("New ticket", classes="title")
             if self.templates:
-                yield Select(
-                    [(name, name) for name in self.templates], prompt="template", id="template"
-                )
-            yield Input(placeholder="title (required)", id="title")
+                with Horizontal():
+                    yield named("template")
+                    yield Select(
+                        [(name, name) for name in self.templates],
+                        prompt="none",
+                        compact=True,
+                        id="template",
+                    )
             with Horizontal():
+                yield named("title")
+                # the cursor after a template's prefix, not all of it selected to type over
+                yield Input(placeholder="required", compact=True, select_on_focus=False, id="title")
+            with Horizontal():
+                yield named("priority")
                 yield Select(
-                    [("priority: by triage", AUTO), *[(p, p) for p in fields.PRIORITIES]],
+                    [("by triage", AUTO), *[(p, p) for p in fields.PRIORITIES]],
                     value=AUTO,
                     allow_blank=False,
+                    compact=True,
                     id="priority",
                 )
+                yield named("channel", "beside")
                 yield Select(
                     [(c, c) for c in fields.CHANNELS],
                     value="phone",
                     allow_blank=False,
+                    compact=True,
                     id="channel",
                 )
-            yield Input(
-                placeholder="category, e.g. Account/Login/Locked",
-                suggester=SuggestFromList(self.categories, case_sensitive=False),
-                id="category",
-            )
             with Horizontal():
+                yield named("category")
                 yield Input(
-                    placeholder="customer",
+                    placeholder="e.g. Account/Login/Locked",
+                    suggester=SuggestFromList(self.categories, case_sensitive=False),
+                    compact=True,
+                    id="category",
+                )
+            with Horizontal():
+                yield named("customer")
+                yield Input(
+                    placeholder="a known one is suggested",
                     suggester=SuggestFromList(self.customers, case_sensitive=False),
+                    compact=True,
                     id="customer",
                 )
-                yield Checkbox("VIP", id="vip")
-            yield Input(placeholder="description", id="description")
+                yield Checkbox("VIP", compact=True, id="vip")
+            with Horizontal():
+                yield named("text")
+                yield Input(placeholder="description", compact=True, id="description")
             yield Label("enter creates · tab moves · esc cancels", classes="hint")
 
     def on_mount(self) -> None:
@@ -340,7 +368,8 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
             self.query_one("#priority", Select).value = template.priority
         if template.channel:
             self.query_one("#channel", Select).value = template.channel
-        title.focus()
+        # Focus stays on the picker, where the agent is: tab goes on to the title, next.
+        title.cursor_position = len(title.value)
 
     def _complete_half_typed(self) -> bool:
         """A customer or category typed in part, that the field suggests whole ("Glo" for

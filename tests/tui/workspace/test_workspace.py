@@ -438,6 +438,28 @@ async def test_a_template_needing_a_field_says_so_in_words_and_goes_there(ana):
         assert app.focused is dialog.query_one("#customer", Input)
 
 
+async def test_tab_after_picking_a_template_goes_to_the_title(ana):
+    templates = (Template("bug", title_prefix="[Bug] ", category="Software/Bug"),)
+    app, running = await open_app(ana, size=(80, 24))
+    async with running as pilot:
+        await settle(pilot)
+        app.templates = lambda: templates  # as the desk's policy would have them
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        dialog = app.screen
+        await pilot.press("shift+tab")  # from the title up to the template picker
+        assert app.focused is dialog.query_one("#template", Select)
+        await pilot.press("enter", "down", "enter")  # open it, pick "bug"
+        await settle(pilot)
+        await pilot.press("tab", *"Save fails")
+        await settle(pilot)
+        assert dialog.query_one("#title", Input).value == "[Bug] Save fails"
+        await pilot.press("enter")
+        await settle(pilot)
+    t = ana.get("T-4")
+    assert (t.title, t.category) == ("[Bug] Save fails", "Software/Bug")
+
+
 async def test_enter_focuses_detail_and_escape_returns(ana):
     app, running = await open_app(ana)
     async with running as pilot:
