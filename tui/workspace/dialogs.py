@@ -294,6 +294,10 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
         def named(text: str, classes: str = "field") -> Label:
             return Label(text, classes=classes)
 
+        def suggesting(name: str, placeholder: str, values: Sequence[str]) -> Input:
+            suggester = SuggestFromList(values, case_sensitive=False)
+            return Input(placeholder=placeholder, suggester=suggester, compact=True, id=name)
+
         with Vertical():
             yield Label("New ticket", classes="title")
             if self.templates:
@@ -328,20 +332,10 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
                 )
             with Horizontal():
                 yield named("category")
-                yield Input(
-                    placeholder="e.g. Account/Login/Locked",
-                    suggester=SuggestFromList(self.categories, case_sensitive=False),
-                    compact=True,
-                    id="category",
-                )
+                yield suggesting("category", "e.g. Account/Login/Locked", self.categories)
             with Horizontal():
                 yield named("customer")
-                yield Input(
-                    placeholder="a known one is suggested",
-                    suggester=SuggestFromList(self.customers, case_sensitive=False),
-                    compact=True,
-                    id="customer",
-                )
+                yield suggesting("customer", "a known one is suggested", self.customers)
                 yield Checkbox("VIP", compact=True, id="vip")
             with Horizontal():
                 yield named("text")
