@@ -34,6 +34,7 @@ from deskline.core.routing.route import Decision, RoutingRules
 from deskline.core.routing.surge import SurgeRule, SurgeView
 from deskline.core.routing.triage import TriageRules, parse_impact
 from deskline.core.routing.triage import triage as triage_ticket
+from deskline.core.sla.calendar import BusinessCalendar
 from deskline.core.sla.clocks import SlaClock, SlaReading, SlaRules
 from deskline.core.sla.defaults import default_rules
 from deskline.storage import alerts as alert_rows
@@ -240,16 +241,25 @@ class Desk:
     def opens_at(self, view: TicketView, now: datetime) -> datetime | None:
         """When the ticket's SLA calendar opens, if it is closed at ``now`` (its business-time
         clocks stand still until then); None while it is open, or for a 24x7 calendar."""
+        calendar = self._calendar_of(view)
+        if calendar is None or calendar.is_always_open or calendar.is_open(now):
+            return None
+        return calendar.next_open(now)
+
+    def on_business_time(self, view: TicketView) -> bool:
+        """Whether the ticket's clocks count business time (a calendar that closes), so its
+        time left is no wall-clock time."""
+        calendar = self._calendar_of(view)
+        return calendar is not None and not calendar.is_always_open
+
+    def _calendar_of(self, view: TicketView) -> BusinessCalendar | None:
         facts = view.clock
         if facts is None:
             return None
         target = self.rules.target_for(
             facts.priority, tier=facts.tier, category=facts.category, channel=facts.channel
         )  # the calendar only: no clock worked out (this runs every second per visible row)
-        calendar = self.rules.calendars[target.calendar]
-        if calendar.is_always_open or calendar.is_open(now):
-            return None
-        return calendar.next_open(now)
+        return self.rules.calendars[target.calendar]
 
     def next_step(self, view: TicketView, now: datetime) -> tuple[str, str, datetime] | None:
         """The ticket's next SLA threshold after ``now``: (clock, threshold, instant)."""

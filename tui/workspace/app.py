@@ -14,6 +14,7 @@ from deskline.core.desk.templates import Template
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.views import AgentView
 from deskline.core.roster.agents import Roster
+from deskline.themes.palette import clock_legend
 from deskline.tui.alerts.centre import AlertCentre
 from deskline.tui.alerts.in_app import AppAlerts
 from deskline.tui.help import HelpScreen
@@ -103,4 +104,4 @@ class DesklineApp(ThemedApp):
                 by_action.setdefault(binding.id, []).append(self.get_key_display(binding))
         keys = [(" / ".join(shown), REMAPPABLE[action]) for action, shown in by_action.items()]
         keys.append((self.get_key_display(Binding("ctrl+p", "")), "command palette"))
-        self.push_screen(HelpScreen(keys))
+        self.push_screen(HelpScreen(keys, legend=clock_legend()))

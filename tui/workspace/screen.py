@@ -234,7 +234,9 @@ class WorkspaceScreen(Screen[None]):
         self._full_read: dict[str, float] = {}  # seconds the last whole read of each view took
         self._step: tuple[tuple[int, int], tuple[str, str, datetime] | None] | None = None
         # Held, not queried: worker threads and late callbacks may use it while closing.
-        self.queue_view = QueueView(self.desk.read_sla, self.desk.opens_at, self.desk.now)
+        self.queue_view = QueueView(
+            self.desk.read_sla, self.desk.opens_at, self.desk.now, self.desk.on_business_time
+        )
         self._changes_seen = 0  # how many times the pump brought changes
         self._detail_coming: int | None = None  # the ticket whose detail is being read
         # Gone to by its key, outside the view: (that ticket, the row the cursor rests on);
@@ -552,11 +554,15 @@ class WorkspaceScreen(Screen[None]):
         ticket = self.detail
         reading = self.desk.read_sla(ticket, now) if ticket else None
         step = self._next_step(ticket, now) if ticket else None
-        upcoming = [(t, self.desk.read_sla(t, now)) for t in self.upcoming]
+        upcoming = [
+            (t, self.desk.read_sla(t, now), self.queue_view.clock_mark(t, now))
+            for t in self.upcoming
+        ]
         for pane in self.query(CountdownPane).results(CountdownPane):  # none while closing
             opens = self.desk.opens_at(ticket, now) if ticket else None
+            business = self.desk.on_business_time(ticket) if ticket else False
             content = countdown.describe(
-                now, ticket, reading, step, upcoming, self.app.theme_variables, opens
+                now, ticket, reading, step, upcoming, self.app.theme_variables, opens, business
             )
             pane.update(content, layout=False)
 

@@ -342,6 +342,31 @@ async def test_a_business_time_clock_before_opening_is_marked_as_waiting(ana):
         assert "closed until" not in pane_text(pane)
 
 
+async def test_business_time_is_marked_and_the_queue_is_in_real_due_order(desk):
+    # Thursday 17:30 UTC: the business calendar (P2, P3) is open until 18:00
+    at = NOW.replace(hour=17, minute=30)
+    ana = Desk(desk.store, "ana", now=lambda: at)
+    ana.create("Printer offline", priority="P2")  # 1 h business time: due Friday 09:30
+    ana.create("Mail slow", priority="P1")  # 24x7
+    ana.reply("T-2", "looking")  # its resolution leads: 4 h, due 21:30 today
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        view = queue(app)
+        cells = {n: view._clock[n].plain.strip() for n in (1, 2)}
+        assert cells == {1: "● 1:00:00☀", 2: "● 4:00:00"}
+        assert keys_of(app) == ["T-2", "T-1"]  # 21:30 today before Friday 09:30
+        await select(pilot, "T-1")
+        shown = pane_text(app.screen.query_one(CountdownPane))
+        assert "1:00:00☀ left" in shown and "business time: it counts in business hours" in shown
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        legend = dict(app.screen.legend)
+        assert "counts in business hours only" in legend["1:45:10☀"]
+        assert "waits" in legend["1:00:00☾"]
+
+
 async def test_a_ticket_gone_to_stays_in_the_detail_while_others_change(ana, store):
     ana.take("T-1")
     ana.transition("T-1", "resolved", reason="fixed")  # in no open view
