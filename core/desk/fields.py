@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from deskline.core.errors import InvalidInput, NotFound
+from deskline.core.errors import InvalidInput, NotFound, Said
 from deskline.core.inert import quoted
 
 PRIORITIES = ("P0", "P1", "P2", "P3")
@@ -24,7 +24,10 @@ def priority(text: str) -> str:
 def title(text: str) -> str:
     value = " ".join(text.split())
     if not value:
-        raise InvalidInput("a ticket needs a title: give --title with some words")
+        raise InvalidInput(
+            "a ticket needs a title: ",
+            Said("give --title with some words", "type some words in the title"),
+        )
     if len(value) > TITLE_MAX:
         raise InvalidInput(f"title is {len(value)} characters; keep it to {TITLE_MAX}")
     return value
@@ -67,10 +70,12 @@ def role(text: str) -> str:
     return value
 
 
-def text_body(text: str, what: str) -> str:
+def text_body(text: str, what: str | Said) -> str:
+    """``text`` stripped; empty is refused naming ``what`` it is (an option on the command
+    line, a field in a form)."""
     value = text.strip()
     if not value:
-        raise InvalidInput(f"{what} is empty: write something")
+        raise InvalidInput(what, " is empty: write something")
     return value
 
 
@@ -88,4 +93,7 @@ def ticket_number(key: str) -> int:
 
 def no_ticket(key: str) -> NotFound:
     """The refusal for a key the desk has no ticket under."""
-    return NotFound(f"no ticket {key.strip().upper()}: check the key with `deskline list`")
+    return NotFound(
+        f"no ticket {key.strip().upper()}: check the key",
+        Said(" with `deskline list`", ""),
+    )

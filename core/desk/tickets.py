@@ -22,7 +22,15 @@ from deskline.core.desk.edits import Edit
 from deskline.core.desk.facts import clock_facts, ladder_facts, queue_marks
 from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView
 from deskline.core.desk.workflow import Status
-from deskline.core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
+from deskline.core.errors import (
+    DesklineError,
+    InvalidInput,
+    NotFound,
+    Refused,
+    Said,
+    StaleEdit,
+    Step,
+)
 from deskline.core.inert import quoted
 from deskline.core.mail import outgoing
 from deskline.core.policy.book import Policy, PolicyBook, Rules, policy_of
@@ -309,7 +317,12 @@ class Desk:
         path = fields.category_path(category) if category else None
         customer = customer.strip() if customer else None
         if vip and not customer:
-            raise InvalidInput("--vip needs --customer: a VIP is a customer")
+            raise InvalidInput(
+                Said("--vip", "VIP"),
+                " needs ",
+                Said("--customer", "a customer"),
+                ": a VIP is a customer",
+            )
         with self._write() as s:
             actor = None if system else self._actor(s)
             now = self.now()
@@ -462,16 +475,21 @@ class Desk:
         workflow.check_transition(t.key, current, target)
         if target in workflow.NEEDS_ASSIGNEE and t.assignee_id is None:
             raise InvalidInput(
-                f"{t.key} has no assignee: `deskline assign {t.key} HANDLE` "
-                f"or `deskline take {t.key}` first"
+                f"{t.key} has no assignee: ",
+                Step(f"`deskline assign {t.key} HANDLE`", "assign"),
+                " or ",
+                Step(f"`deskline take {t.key}`", "take"),
+                " first",
             )
         if target == Status.ASSIGNED and current == Status.IN_PROGRESS:
             raise InvalidInput(
-                f"to hand {t.key} to someone else use `deskline assign {t.key} HANDLE`"
+                f"to hand {t.key} to someone else use ",
+                Step(f"`deskline assign {t.key} HANDLE`", "assign"),
             )
         if target == Status.RESOLVED and not reason:
             raise InvalidInput(
-                f'resolving {t.key} needs a solution note: add --reason "what fixed it"'
+                f"resolving {t.key} needs a solution note: ",
+                Said('add --reason "what fixed it"', "write what fixed it"),
             )
         old: dict[str, Any] = {"status": current.value}
         new: dict[str, Any] = {"status": target.value}
@@ -552,7 +570,10 @@ class Desk:
         unassigned ticket there as routing would a new one (``_follow_category``)."""
         edit = edit.checked()
         if edit.is_empty():
-            raise InvalidInput("nothing to edit: give --title, --description, --category, ...")
+            raise InvalidInput(
+                "nothing to edit: ",
+                Said("give --title, --description, --category, ...", "change a field"),
+            )
         with self._change(key, expected_version) as c:
             self._may(c, "edit")
             old, new = self._edited(c, edit)
@@ -602,7 +623,8 @@ class Desk:
             cust = queries.customer_named(s, edit.customer) if edit.customer else None
             if edit.customer and cust is None:
                 raise NotFound(
-                    f"no customer '{quoted(edit.customer)}': see `deskline customers list`"
+                    f"no customer '{quoted(edit.customer)}': ",
+                    Said("see `deskline customers list`", "pick one the field suggests"),
                 )
             wanted["customer_id"] = cust.id if cust else None
         old: dict[str, Any] = {}
@@ -746,9 +768,13 @@ class Desk:
         """Raise the escalation level by hand: why, what was tried, what help is needed, and
         whom it goes to (``to``: a handle, ``team:NAME``, ``role:supervisor`` or
         ``role:director``; None: the next role up). The alert engine tells them at once."""
-        reason = fields.text_body(reason, "--reason (why escalate)")
-        progress = fields.text_body(progress, "--progress (what was done so far)")
-        help_needed = fields.text_body(help_needed, "--help-needed (what help is needed)")
+        reason = fields.text_body(reason, Said("--reason (why escalate)", "why escalate"))
+        progress = fields.text_body(
+            progress, Said("--progress (what was done so far)", "what was done so far")
+        )
+        help_needed = fields.text_body(
+            help_needed, Said("--help-needed (what help is needed)", "what help is needed")
+        )
         with self._change(key, expected_version) as c:
             self._may(c, "work")
             t = c.ticket
@@ -1235,18 +1261,25 @@ def escalation_target(session: Session, to: str | None, actor: Agent | None) -> 
         return to
     if kind == "role":
         raise InvalidInput(
-            f"--to {to}: the roles to escalate to are role:supervisor, role:director"
+            _whom(to), ": the roles to escalate to are role:supervisor, role:director"
         )
     if kind == "team" and name:
         if queries.team_named(session, name) is None:
-            raise NotFound(f"--to {to}: no team {name!r}: see `deskline agents list`")
+            raise NotFound(
+                _whom(to), f": no team {name!r}", Said(": see `deskline agents list`", "")
+            )
         return to
     if queries.agent_by_handle(session, to) is None:
         raise NotFound(
-            f"--to {to}: no agent {to!r}; give a handle, team:NAME, role:supervisor or "
-            "role:director"
+            _whom(to),
+            f": no agent {to!r}; give a handle, team:NAME, role:supervisor or role:director",
         )
     return to
+
+
+def _whom(to: str) -> Said:
+    """The escalation target given, as each surface names where it was given."""
+    return Said(f"--to {to}", f"tell whom: {to}")
 
 
 def _shown(session: Session, name: str, value: Any) -> Any:

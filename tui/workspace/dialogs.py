@@ -410,12 +410,14 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
                 try:
                     draft = apply(template, draft)  # presets, tags and required fields
                 except TemplateNeeds as exc:
-                    self.notify(exc.in_words, severity="warning")
+                    said = self.app.in_app(exc)  # type: ignore[attr-defined]
+                    self.notify(visible(said), severity="warning", markup=False)
                     for box in self.query(f"#{exc.missing[0]}").results(Input):
                         box.focus()
                     return
                 except DesklineError as exc:
-                    self.notify(visible(str(exc)), severity="warning", markup=False)
+                    said = self.app.in_app(exc)  # type: ignore[attr-defined]
+                    self.notify(visible(said), severity="warning", markup=False)
                     return
         self.dismiss(
             {

@@ -365,7 +365,7 @@ class WorkspaceScreen(Screen[None]):
             self._read_queue(view, text, quick)
         except DesklineError as exc:  # a query typed halfway: the rows stay, the header says
             if not worker.is_cancelled:
-                self.post_message(self.SearchRefused(str(exc)))
+                self.post_message(self.SearchRefused(self.said(exc)))
 
     def _read_queue(self, view: str, text: str, quick: bool) -> None:
         worker = get_current_worker()
@@ -610,7 +610,7 @@ class WorkspaceScreen(Screen[None]):
             self.post_message(self.Stale(str(exc), fresh, retry))
             return
         except DesklineError as exc:
-            self.post_message(self.Refused(what, str(exc)))
+            self.post_message(self.Refused(what, self.said(exc)))
             return
         self.post_message(self.Written(what, ticket))
 
@@ -646,6 +646,11 @@ class WorkspaceScreen(Screen[None]):
         self.load_queue()
         if message.retry is not None:
             message.retry()
+
+    def said(self, error: DesklineError) -> str:
+        """A refusal in the workspace's words: the field to fill in or the key to press, where
+        the command line names an option or a command."""
+        return self.app.in_app(error)  # type: ignore[attr-defined,no-any-return]
 
     def action_take(self) -> None:
         if t := self._selected():
@@ -783,7 +788,7 @@ class WorkspaceScreen(Screen[None]):
         try:
             text = self.desk.fill_macro(key, name)
         except DesklineError as exc:
-            self.post_message(self.Refused("macro", str(exc)))
+            self.post_message(self.Refused("macro", self.said(exc)))
             return
         self.post_message(self.MacroFilled(dialog, name, text))
 
@@ -881,7 +886,7 @@ class WorkspaceScreen(Screen[None]):
         try:
             ticket = self.desk.get(key)
         except DesklineError as exc:
-            self.post_message(self.Refused("go to", str(exc)))
+            self.post_message(self.Refused("go to", self.said(exc)))
             return
         self.post_message(self.Reached(ticket))
 
@@ -960,7 +965,7 @@ class WorkspaceScreen(Screen[None]):
         try:
             saved = saved_views.save(self.desk, name, query)
         except DesklineError as exc:
-            self.post_message(self.Refused("save view", str(exc)))
+            self.post_message(self.Refused("save view", self.said(exc)))
             return
         self.post_message(self.ViewsLoaded(self.queue.read_searches()))
         self.app.call_from_thread(
