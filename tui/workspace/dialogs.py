@@ -196,7 +196,10 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
     then more). Enter on the last field saves, once each field has taken what was sent to it,
     or goes back to the first answer missing."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="EscalateForm")
+    # compact fields, a line each under its question: the form and its hint fit 80x24
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="EscalateForm") + "EscalateForm FormField { margin-bottom: 1; }"
+    )
     BINDINGS = [
         Binding("enter", "next_field", "Next", id="escalate.next", show=False, priority=True),
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
@@ -218,7 +221,7 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
             yield Label(self.heading, classes="title", markup=False)
             for name, prompt in (*self.FIELDS, self.TARGET):
                 yield Label(prompt, markup=False)
-                yield FormField(value=self.values.get(name) or "", id=name)
+                yield FormField(value=self.values.get(name) or "", compact=True, id=name)
             yield Label("enter moves on and saves on the last field · esc cancels", classes="hint")
 
     def action_next_field(self) -> None:
