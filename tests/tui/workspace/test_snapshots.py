@@ -64,6 +64,15 @@ def test_quick_create_with_a_template_fits_80x24_with_its_hint(snap_compare, app
     assert snap_compare(app, terminal_size=(80, 24), run_before=pick)
 
 
+def test_escalate_form_fits_80x24_with_its_hint(snap_compare, app):
+    async def escalate(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("e", *"VIP down", "enter", *"restarted twice")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=escalate)
+
+
 def test_help_screen(snap_compare, app):
     async def open_help(pilot) -> None:
         await settled(pilot)
