@@ -81,6 +81,26 @@ def closed_mark() -> str:
     return "~" if ascii_only() else "☾"
 
 
+def business_mark() -> str:
+    """Beside a business-time countdown while its calendar is open: the time left counts
+    in business hours only, so it is no wall-clock time (its due instant may be days on)."""
+    return "'" if ascii_only() else "☀"
+
+
+def clock_legend() -> list[tuple[str, str]]:
+    """What the marks beside a countdown say (the help screen's legend)."""
+    return [
+        ("1:45:10", N_("time left on a 24x7 clock; -0:12:07 overdue")),
+        (f"1:45:10{business_mark()}", N_("business time left: counts in business hours only")),
+        (
+            f"1:00:00{closed_mark()}",
+            N_("business time, the desk's hours are over: it waits for them"),
+        ),
+        (SLA_LOOK["paused"].label, N_("the clock stands still (pending)")),
+        ("", N_("the queue is in order of the real due instant, whatever the clock counts")),
+    ]
+
+
 def marked_mark() -> str:
     """The mark of a ticket marked for a bulk action, in the queue."""
     return "*" if ascii_only() else "✓"

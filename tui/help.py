@@ -22,15 +22,20 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 72; max-width: 95%; height: auto; max-height: 90%;
                                   border: thick $accent; background: $surface; padding: 0 1; }
+    HelpScreen .legend { margin-top: 1; }
     """
     BINDINGS = [
         Binding("escape,question_mark,q", "close", N_("Close"), id="help.close"),
     ]
 
-    def __init__(self, keys: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self, keys: Sequence[tuple[str, str]], legend: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """``legend``: what the screen's marks mean (the countdowns' ☀ and ☾), under the keys."""
         super().__init__()
         speak_bindings(self)
         self.keys = keys
+        self.legend = legend
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2))
@@ -46,6 +51,14 @@ class HelpScreen(ModalScreen[None]):
                 )
             )
             yield Static(table)
+            if self.legend:
+                marks = Table(box=None, show_header=False, padding=(0, 2))
+                marks.add_column(style="bold", no_wrap=True)
+                marks.add_column()
+                for mark, what in self.legend:
+                    marks.add_row(mark, _(what))
+                yield Static(Text(_("countdowns"), style="bold"), classes="legend")
+                yield Static(marks)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from deskline.core.desk import fields
 from deskline.core.errors import DesklineError
@@ -16,10 +16,12 @@ KEY = re.compile(r"^(?:[Tt]-)?\d+$")
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one ticket: ``refused`` None when the change was made."""
+    """What became of one ticket: ``refused`` None when the change was made (``error``:
+    the refusal, for a surface that words it its own way)."""
 
     key: str
     refused: str | None = None
+    error: DesklineError | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def each(keys: Sequence[str], change: Callable[[str], object]) -> Report:
         try:
             change(key)
         except DesklineError as exc:
-            outcomes.append(Outcome(key, str(exc).replace("\n", " ")))
+            outcomes.append(Outcome(key, str(exc).replace("\n", " "), exc))
         else:
             outcomes.append(Outcome(key))
     return Report(tuple(outcomes))

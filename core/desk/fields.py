@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from deskline.core.errors import InvalidInput, NotFound
+from deskline.core.errors import InvalidInput, NotFound, Said
 from deskline.core.inert import quoted
 from deskline.core.language import _
 
@@ -25,7 +25,10 @@ def priority(text: str) -> str:
 def title(text: str) -> str:
     value = " ".join(text.split())
     if not value:
-        raise InvalidInput("a ticket needs a title: give --title with some words")
+        raise InvalidInput(
+            "a ticket needs a title: ",
+            Said("give --title with some words", "type some words in the title"),
+        )
     if len(value) > TITLE_MAX:
         raise InvalidInput(f"title is {len(value)} characters; keep it to {TITLE_MAX}")
     return value
@@ -68,10 +71,12 @@ def role(text: str) -> str:
     return value
 
 
-def text_body(text: str, what: str) -> str:
+def text_body(text: str, what: str | Said) -> str:
+    """``text`` stripped; empty is refused naming ``what`` it is (an option on the command
+    line, a field in a form)."""
     value = text.strip()
     if not value:
-        raise InvalidInput(f"{what} is empty: write something")
+        raise InvalidInput(what, " is empty: write something")
     return value
 
 
@@ -89,6 +94,10 @@ def ticket_number(key: str) -> int:
 
 def no_ticket(key: str) -> NotFound:
     """The refusal for a key the desk has no ticket under."""
+    shown = key.strip().upper()
     return NotFound(
-        _("no ticket {key}: check the key with `deskline list`").format(key=key.strip().upper())
+        Said(
+            _("no ticket {key}: check the key with `deskline list`").format(key=shown),
+            _("no ticket {key}: check the key").format(key=shown),
+        )
     )

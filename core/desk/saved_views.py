@@ -1,5 +1,7 @@
 """Saved views of one's own: a search (``core.desk.query``) kept under a name with its
-order, for oneself or (a supervisor's) shared with one's team."""
+order, for oneself or (a supervisor's) shared with one's team. Saving and deleting one are
+events of the desk's own audit chain (``view_saved``, ``view_deleted``): who changed what a
+team's queue shows, and when."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, or_, select
 
 from deskline.core.desk import search
+from deskline.core.desk.audit import record_desk_event
 from deskline.core.desk.query import parse
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import InvalidInput, NotFound
@@ -72,13 +75,19 @@ def save(
         row = s.exec(
             select(SavedView).where(SavedView.owner_id == me.id, SavedView.name == name)
         ).first()
+        now = desk.now()
+        old = None
         if row is None:
             assert me.id is not None
-            row = SavedView(name=name, owner_id=me.id, query="", sort="", created_at=desk.now())
+            row = SavedView(name=name, owner_id=me.id, query="", sort="", created_at=now)
+        else:
+            old = _audited(row.name, row.query, row.sort, _team_name(s, row.team_id))
         row.query, row.sort = query.strip(), order
         row.team_id = me.team_id if shared else None
         s.add(row)
-        return ViewInfo(name, row.query, order, desk.actor, person.team if shared else None)
+        team = person.team if shared else None
+        record_desk_event(s, me, now, "view_saved", old, _audited(name, row.query, order, team))
+        return ViewInfo(name, row.query, order, desk.actor, team)
 
 
 def delete(desk: Desk, name: str) -> ViewInfo:
@@ -92,6 +101,8 @@ def delete(desk: Desk, name: str) -> ViewInfo:
         row, owner, team = found[0]
         access.require(permissions.may_drop_view(access.person(s, me), owner, team))
         s.delete(row)
+        old = {**_audited(row.name, row.query, row.sort, team), "owner": owner}
+        record_desk_event(s, me, desk.now(), "view_deleted", old, None)
         return ViewInfo(row.name, row.query, row.sort, owner, team)
 
 
@@ -112,6 +123,16 @@ def _visible(s: Session, me: Agent, name: str | None = None) -> Found:
     if name is not None:
         stmt = stmt.where(SavedView.name == " ".join(name.split()))
     return [(v, owner, team) for v, owner, team in s.exec(stmt).all()]
+
+
+def _audited(name: str, query: str, sort: str, team: str | None) -> dict[str, object]:
+    """A view as its audit event holds it."""
+    return {"view": name, "query": query, "sort": sort, "shared_with": team}
+
+
+def _team_name(s: Session, team_id: int | None) -> str | None:
+    team = s.get(Team, team_id) if team_id is not None else None
+    return team.name if team else None
 
 
 def _me(s: Session, desk: Desk) -> Agent:

@@ -12,7 +12,7 @@ from deskline.core.desk.query import Query, parse
 from deskline.core.desk.query import within as narrowed
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.views import TicketView
-from deskline.core.errors import InvalidInput, NotFound
+from deskline.core.errors import InvalidInput, NotFound, Said
 from deskline.core.inert import quoted
 from deskline.storage import queries
 from deskline.storage.models import Customer, Team
@@ -65,7 +65,10 @@ def where_of(s: Session, query: Query, me: str, now: datetime) -> Where:
             continue
         agent = queries.agent_by_handle(s, me if handle == "me" else handle)
         if agent is None or agent.id is None:
-            raise NotFound(f"assignee:{quoted(handle)}: no such agent (see `deskline agents list`)")
+            raise NotFound(
+                f"assignee:{quoted(handle)}: no such agent",
+                Said(" (see `deskline agents list`)", ""),
+            )
         assignee_ids.append(agent.id)
     team_ids = [_team_id(s, name) for name in query.teams]
     customer_ids: list[int] = []
@@ -94,5 +97,7 @@ def where_of(s: Session, query: Query, me: str, now: datetime) -> Where:
 def _team_id(s: Session, name: str) -> int:
     team = s.exec(select(Team).where(func.lower(col(Team.name)) == name.lower())).first()
     if team is None or team.id is None:
-        raise NotFound(f"team:{quoted(name)}: no such team (see `deskline agents list`)")
+        raise NotFound(
+            f"team:{quoted(name)}: no such team", Said(" (see `deskline agents list`)", "")
+        )
     return team.id

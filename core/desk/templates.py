@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from deskline.core.errors import InvalidInput
+from deskline.core.errors import InvalidInput, Said
 
 T = TypeVar("T")
 
@@ -21,17 +21,18 @@ REQUIRABLE = {
 
 
 class TemplateNeeds(InvalidInput):
-    """A template's required fields left empty; the message names the command's options
-    (``in_words`` says it for a form)."""
+    """A template's required fields left empty; the command line is told the options to
+    give, a form the fields to fill in."""
 
     def __init__(self, template: str, missing: tuple[str, ...]) -> None:
         self.template, self.missing = template, missing
         options = ", ".join(REQUIRABLE[name] for name in missing)
-        super().__init__(f"template {template!r} needs {', '.join(missing)}: give {options}")
-
-    @property
-    def in_words(self) -> str:
-        return f"template {self.template!r} needs {' and '.join(self.missing)}: fill them in"
+        super().__init__(
+            f"template {template!r} needs ",
+            Said(", ".join(missing), " and ".join(missing)),
+            ": ",
+            Said(f"give {options}", "fill them in"),
+        )
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,15 @@ from deskline.core.desk.edits import Edit
 from deskline.core.desk.facts import clock_facts, ladder_facts, queue_marks
 from deskline.core.desk.views import AgentView, CommentView, EventView, TicketView
 from deskline.core.desk.workflow import Status
-from deskline.core.errors import DesklineError, InvalidInput, NotFound, Refused, StaleEdit
+from deskline.core.errors import (
+    DesklineError,
+    InvalidInput,
+    NotFound,
+    Refused,
+    Said,
+    StaleEdit,
+    Step,
+)
 from deskline.core.inert import quoted
 from deskline.core.mail import outgoing
 from deskline.core.policy.book import Policy, PolicyBook, Rules, policy_of
@@ -34,6 +42,7 @@ from deskline.core.routing.route import Decision, RoutingRules
 from deskline.core.routing.surge import SurgeRule, SurgeView
 from deskline.core.routing.triage import TriageRules, parse_impact
 from deskline.core.routing.triage import triage as triage_ticket
+from deskline.core.sla.calendar import BusinessCalendar
 from deskline.core.sla.clocks import SlaClock, SlaReading, SlaRules
 from deskline.core.sla.defaults import default_rules
 from deskline.storage import alerts as alert_rows
@@ -243,16 +252,25 @@ class Desk:
     def opens_at(self, view: TicketView, now: datetime) -> datetime | None:
         """When the ticket's SLA calendar opens, if it is closed at ``now`` (its business-time
         clocks stand still until then); None while it is open, or for a 24x7 calendar."""
+        calendar = self._calendar_of(view)
+        if calendar is None or calendar.is_always_open or calendar.is_open(now):
+            return None
+        return calendar.next_open(now)
+
+    def on_business_time(self, view: TicketView) -> bool:
+        """Whether the ticket's clocks count business time (a calendar that closes), so its
+        time left is no wall-clock time."""
+        calendar = self._calendar_of(view)
+        return calendar is not None and not calendar.is_always_open
+
+    def _calendar_of(self, view: TicketView) -> BusinessCalendar | None:
         facts = view.clock
         if facts is None:
             return None
         target = self.rules.target_for(
             facts.priority, tier=facts.tier, category=facts.category, channel=facts.channel
         )  # the calendar only: no clock worked out (this runs every second per visible row)
-        calendar = self.rules.calendars[target.calendar]
-        if calendar.is_always_open or calendar.is_open(now):
-            return None
-        return calendar.next_open(now)
+        return self.rules.calendars[target.calendar]
 
     def next_step(self, view: TicketView, now: datetime) -> tuple[str, str, datetime] | None:
         """The ticket's next SLA threshold after ``now``: (clock, threshold, instant)."""
@@ -302,7 +320,12 @@ class Desk:
         path = fields.category_path(category) if category else None
         customer = customer.strip() if customer else None
         if vip and not customer:
-            raise InvalidInput("--vip needs --customer: a VIP is a customer")
+            raise InvalidInput(
+                Said("--vip", "VIP"),
+                " needs ",
+                Said("--customer", "a customer"),
+                ": a VIP is a customer",
+            )
         with self._write() as s:
             actor = None if system else self._actor(s)
             now = self.now()
@@ -455,16 +478,21 @@ class Desk:
         workflow.check_transition(t.key, current, target)
         if target in workflow.NEEDS_ASSIGNEE and t.assignee_id is None:
             raise InvalidInput(
-                f"{t.key} has no assignee: `deskline assign {t.key} HANDLE` "
-                f"or `deskline take {t.key}` first"
+                f"{t.key} has no assignee: ",
+                Step(f"`deskline assign {t.key} HANDLE`", "assign"),
+                " or ",
+                Step(f"`deskline take {t.key}`", "take"),
+                " first",
             )
         if target == Status.ASSIGNED and current == Status.IN_PROGRESS:
             raise InvalidInput(
-                f"to hand {t.key} to someone else use `deskline assign {t.key} HANDLE`"
+                f"to hand {t.key} to someone else use ",
+                Step(f"`deskline assign {t.key} HANDLE`", "assign"),
             )
         if target == Status.RESOLVED and not reason:
             raise InvalidInput(
-                f'resolving {t.key} needs a solution note: add --reason "what fixed it"'
+                f"resolving {t.key} needs a solution note: ",
+                Said('add --reason "what fixed it"', "write what fixed it"),
             )
         old: dict[str, Any] = {"status": current.value}
         new: dict[str, Any] = {"status": target.value}
@@ -541,17 +569,40 @@ class Desk:
         """Change the ticket's title, description, category, tags, customer or channel (one
         audited event with what each was); its SLA targets follow a new category or
         customer tier. An unknown category or customer is refused, as is an edit that
-        changes nothing."""
+        changes nothing. A new category of another team by the routing rules moves an open,
+        unassigned ticket there as routing would a new one (``_follow_category``)."""
         edit = edit.checked()
         if edit.is_empty():
-            raise InvalidInput("nothing to edit: give --title, --description, --category, ...")
+            raise InvalidInput(
+                "nothing to edit: ",
+                Said("give --title, --description, --category, ...", "change a field"),
+            )
         with self._change(key, expected_version) as c:
             self._may(c, "edit")
             old, new = self._edited(c, edit)
             if not new:
                 raise Refused(f"{c.ticket.key} already has what the edit says: nothing changed")
             record_event(c.session, c.ticket, c.actor, c.now, "edited", old, new)
+            if "category" in new:
+                self._follow_category(c, new["category"])
         return self.get(key)
+
+    def _follow_category(self, c: _Change, category: str | None) -> None:
+        """After a category edit: an open ticket nobody holds is routed again, as it would
+        be if it had come in with that category, when the rules send it to another team
+        (audited ``routed``, in the edit's transaction). One someone holds stays with them
+        and in their team: they decide whether to hand it on."""
+        t = c.ticket
+        if not self.routing.enabled or t.assignee_id is not None:
+            return
+        if Status(t.status) not in workflow.OPEN:
+            return
+        decision = intake.decide(c.session, t, *self._parties(c.session, t), self.routing)
+        if decision.team in (None, workload.team_name(c.session, t.team_id)):
+            return
+        why = f"category {category or 'none'}: {decision.reason}"
+        done = intake.apply(c.session, t, replace(decision, reason=why))
+        record_event(c.session, t, c.actor, c.now, done.kind, done.old, done.new, done.reason)
 
     @staticmethod
     def _edited(c: _Change, edit: Edit) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -575,7 +626,8 @@ class Desk:
             cust = queries.customer_named(s, edit.customer) if edit.customer else None
             if edit.customer and cust is None:
                 raise NotFound(
-                    f"no customer '{quoted(edit.customer)}': see `deskline customers list`"
+                    f"no customer '{quoted(edit.customer)}': ",
+                    Said("see `deskline customers list`", "pick one the field suggests"),
                 )
             wanted["customer_id"] = cust.id if cust else None
         old: dict[str, Any] = {}
@@ -719,9 +771,13 @@ class Desk:
         """Raise the escalation level by hand: why, what was tried, what help is needed, and
         whom it goes to (``to``: a handle, ``team:NAME``, ``role:supervisor`` or
         ``role:director``; None: the next role up). The alert engine tells them at once."""
-        reason = fields.text_body(reason, "--reason (why escalate)")
-        progress = fields.text_body(progress, "--progress (what was done so far)")
-        help_needed = fields.text_body(help_needed, "--help-needed (what help is needed)")
+        reason = fields.text_body(reason, Said("--reason (why escalate)", "why escalate"))
+        progress = fields.text_body(
+            progress, Said("--progress (what was done so far)", "what was done so far")
+        )
+        help_needed = fields.text_body(
+            help_needed, Said("--help-needed (what help is needed)", "what help is needed")
+        )
         with self._change(key, expected_version) as c:
             self._may(c, "work")
             t = c.ticket
@@ -1229,18 +1285,25 @@ def escalation_target(session: Session, to: str | None, actor: Agent | None) -> 
         return to
     if kind == "role":
         raise InvalidInput(
-            f"--to {to}: the roles to escalate to are role:supervisor, role:director"
+            _whom(to), ": the roles to escalate to are role:supervisor, role:director"
         )
     if kind == "team" and name:
         if queries.team_named(session, name) is None:
-            raise NotFound(f"--to {to}: no team {name!r}: see `deskline agents list`")
+            raise NotFound(
+                _whom(to), f": no team {name!r}", Said(": see `deskline agents list`", "")
+            )
         return to
     if queries.agent_by_handle(session, to) is None:
         raise NotFound(
-            f"--to {to}: no agent {to!r}; give a handle, team:NAME, role:supervisor or "
-            "role:director"
+            _whom(to),
+            f": no agent {to!r}; give a handle, team:NAME, role:supervisor or role:director",
         )
     return to
+
+
+def _whom(to: str) -> Said:
+    """The escalation target given, as each surface names where it was given."""
+    return Said(f"--to {to}", f"tell whom: {to}")
 
 
 def _shown(session: Session, name: str, value: Any) -> Any:

@@ -410,10 +410,14 @@ def edit(
     as_json: JsonOpt = False,
 ) -> None:
     """Edit a ticket's title, description, category, tags, customer or channel (its SLA
-    follows a new category or customer)."""
+    follows a new category or customer; an unassigned ticket follows a new category to the
+    team routing sends it to)."""
     from deskline.core.desk.edits import Edit
 
     change = Edit(title, description, category, tuple(tag or ()), customer, channel)
     t = session_of(ctx).desk().edit(key, change, expected_version=if_version)
-    edited = t.events[-1].new or {}
-    changed(t, as_json, "edited " + ", ".join(edited))
+    last = next(e for e in reversed(t.events) if e.kind == "edited")
+    said = "edited " + ", ".join(last.new or {})
+    if t.events[-1].kind == "routed":  # a new category took it to another team
+        said += f"; routed to {t.team}" + (f", assigned to {t.assignee}" if t.assignee else "")
+    changed(t, as_json, said)

@@ -13,7 +13,9 @@ from deskline.core.desk.queue import BUILT_IN, Queue
 from deskline.core.desk.templates import Template
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.views import AgentView
+from deskline.core.errors import DesklineError
 from deskline.core.roster.agents import Roster
+from deskline.themes.palette import clock_legend
 from deskline.tui.alerts.centre import AlertCentre
 from deskline.tui.alerts.in_app import AppAlerts
 from deskline.tui.help import HelpScreen
@@ -23,6 +25,7 @@ from deskline.tui.pump import ChangePump
 from deskline.tui.themed import ThemedApp
 from deskline.tui.workspace.commands import WorkspaceCommands
 from deskline.tui.workspace.screen import WorkspaceScreen
+from deskline.tui.workspace.wording import in_app
 
 
 class DesklineApp(ThemedApp):
@@ -48,8 +51,10 @@ class DesklineApp(ThemedApp):
         self.desk = desk
         self.config = config
         self.queue = Queue(desk)
+        self.keymap: dict[str, str] = {}  # binding id -> keys, as [keys] remaps them
         if config is not None and config.keys:
-            self.set_keymap(check_keymap(config.keys, config.source))
+            self.keymap = check_keymap(config.keys, config.source)
+            self.set_keymap(self.keymap)
         self.use_look(look or look_of(config))
         notify = config.notify if config is not None else NotifyPrefs()
         self.pump = ChangePump(self, desk, title="Workspace")
@@ -92,6 +97,20 @@ class DesklineApp(ThemedApp):
     def templates(self) -> list[Template]:
         return list(self.desk.policy.templates)  # the desk's, as the pump keeps it: no read
 
+    # -- keys, as refusals and help name them ------------------------------------------
+
+    def key_for(self, action: str) -> str | None:
+        """The key of the workspace's binding ``action`` (its id), as bound now."""
+        for binding in (*WorkspaceScreen.BINDINGS, *self.BINDINGS):
+            if isinstance(binding, Binding) and binding.id == action:
+                keys = self.keymap.get(action, binding.key)
+                return self.get_key_display(Binding(keys.split(",")[0].strip(), ""))
+        return None
+
+    def in_app(self, error: DesklineError) -> str:
+        """A refusal in the workspace's words (fields and keys, not options and commands)."""
+        return in_app(error, self.key_for)
+
     # -- help ---------------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -103,4 +122,4 @@ class DesklineApp(ThemedApp):
                 by_action.setdefault(binding.id, []).append(self.get_key_display(binding))
         keys = [(" / ".join(shown), REMAPPABLE[action]) for action, shown in by_action.items()]
         keys.append((self.get_key_display(Binding("ctrl+p", "")), "command palette"))
-        self.push_screen(HelpScreen(keys))
+        self.push_screen(HelpScreen(keys, legend=clock_legend()))

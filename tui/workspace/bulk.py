@@ -65,7 +65,10 @@ class BulkReport(ModalScreen[None]):
             yield Label(Content(visible(self.report.summary(self.what))), classes="title")
             with VerticalScroll():
                 for outcome in self.report.refused:
-                    line = f"{outcome.key}  {outcome.refused}"
+                    why = outcome.refused
+                    if outcome.error is not None:
+                        why = self.app.in_app(outcome.error).replace("\n", " ")  # type: ignore[attr-defined]
+                    line = f"{outcome.key}  {why}"
                     yield Static(Content(visible(line)), classes="refused")
             yield Label("the refused stay marked · enter or esc closes", classes="hint")
 

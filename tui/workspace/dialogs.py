@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -171,12 +171,39 @@ class TextEntry(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class FormField(Input):
+    """A one-line answer of a form. A paste keeps every line of it here, on one line (an
+    Input keeps its first line only), so nothing pasted is lost or lands in another field."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        line = " ".join(part.strip() for part in event.text.splitlines() if part.strip())
+        if line:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(line)
+            else:
+                self.replace(line, *self.selection)
+        event.stop()
+        event.prevent_default()  # not Input's own handler too
+
+
 class EscalateForm(ModalScreen[dict[str, str] | None]):
     """Why escalate, what was done so far, what help is needed (all three required), and
-    whom to tell (empty: the next role up)."""
+    whom to tell (empty: the next role up).
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="EscalateForm")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    Enter moves on to the next field at once, in the order the keys came: it is a priority
+    binding, so the app runs it before it hands the next key or paste to a field, and
+    whatever follows it goes to the next field however fast it comes (a paste, then enter,
+    then more). Enter on the last field saves, once each field has taken what was sent to it,
+    or goes back to the first answer missing."""
+
+    # compact fields, a line each under its question: the form and its hint fit 80x24
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="EscalateForm") + "EscalateForm FormField { margin-bottom: 1; }"
+    )
+    BINDINGS = [
+        Binding("enter", "next_field", "Next", id="escalate.next", show=False, priority=True),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
     FIELDS = (
         ("reason", "Why escalate?"),
         ("progress", "What has been done so far?"),
@@ -194,27 +221,35 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
             yield Label(self.heading, classes="title", markup=False)
             for name, prompt in (*self.FIELDS, self.TARGET):
                 yield Label(prompt, markup=False)
-                yield Input(value=self.values.get(name) or "", id=name)
+                yield FormField(value=self.values.get(name) or "", compact=True, id=name)
             yield Label("enter moves on and saves on the last field · esc cancels", classes="hint")
 
-    @on(Input.Submitted)
-    def next_or_save(self, event: Input.Submitted) -> None:
+    def action_next_field(self) -> None:
+        fields = list(self.query(FormField))
+        here = self.focused
+        if here in fields and here is not fields[-1]:
+            self.set_focus(fields[fields.index(here) + 1])  # now: the next key goes there
+            return
+        self._once_taken(fields, self._save)
+
+    def _once_taken(self, fields: list[FormField], then: Callable[[], None]) -> None:
+        """``then``, after each field handled the keys and pastes already sent to it."""
+        if not fields:
+            then()
+            return
+        fields[0].call_later(self._once_taken, fields[1:], then)
+
+    def _save(self) -> None:
+        if not self.is_attached:
+            return
         values = {name: self.query_one(f"#{name}", Input).value for name, _ in self.FIELDS}
         missing = [name for name, value in values.items() if not value.strip()]
-        if (
-            event.input.id != self.TARGET[0]
-            and event.value.strip()
-            and (event.input.id != self.FIELDS[-1][0] or not missing)
-        ):
-            self.focus_next()
-        elif not missing:
-            target = self.query_one(f"#{self.TARGET[0]}", Input).value.strip()
-            self.dismiss(dict(values, to=target) if target else values)
-        elif event.input.id in (self.FIELDS[-1][0], self.TARGET[0]) or not event.value.strip():
-            self.query_one(f"#{missing[0]}", Input).focus()
+        if missing:
+            self.set_focus(self.query_one(f"#{missing[0]}", Input))
             self.notify("all three are needed", severity="warning")
-        else:
-            self.focus_next()
+            return
+        target = self.query_one(f"#{self.TARGET[0]}", Input).value.strip()
+        self.dismiss(dict(values, to=target) if target else values)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -223,11 +258,17 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
 class QuickCreate(ModalScreen[dict[str, Any] | None]):
     """A new ticket from a phone call or a chat: title and enter is enough."""
 
+    # One line a field, each named on its left (compact widgets, as the edit dialog's), so
+    # the whole form and its hint fit 80x24 with a template picker too.
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="QuickCreate")
         + """
-    QuickCreate Horizontal { height: auto; }
-    QuickCreate Horizontal > * { width: 1fr; }
+    QuickCreate > Vertical { width: 76; }
+    QuickCreate Horizontal { height: 1; margin-bottom: 1; }
+    QuickCreate Label.field { width: 10; color: $text-muted; }
+    QuickCreate Label.beside { width: 9; padding-left: 1; color: $text-muted; }
+    QuickCreate Input, QuickCreate Select { width: 1fr; }
+    QuickCreate Checkbox { width: auto; margin-left: 1; }
     """
     )
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -253,39 +294,55 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
                 box.suggester = SuggestFromList(values, case_sensitive=False)
 
     def compose(self) -> ComposeResult:
+        def named(text: str, classes: str = "field") -> Label:
+            return Label(text, classes=classes)
+
+        def suggesting(name: str, placeholder: str, values: Sequence[str]) -> Input:
+            suggester = SuggestFromList(values, case_sensitive=False)
+            return Input(placeholder=placeholder, suggester=suggester, compact=True, id=name)
+
         with Vertical():
             yield Label("New ticket", classes="title")
             if self.templates:
-                yield Select(
-                    [(name, name) for name in self.templates], prompt="template", id="template"
-                )
-            yield Input(placeholder="title (required)", id="title")
+                with Horizontal():
+                    yield named("template")
+                    yield Select(
+                        [(name, name) for name in self.templates],
+                        prompt="none",
+                        compact=True,
+                        id="template",
+                    )
             with Horizontal():
+                yield named("title")
+                # the cursor after a template's prefix, not all of it selected to type over
+                yield Input(placeholder="required", compact=True, select_on_focus=False, id="title")
+            with Horizontal():
+                yield named("priority")
                 yield Select(
-                    [("priority: by triage", AUTO), *[(p, p) for p in fields.PRIORITIES]],
+                    [("by triage", AUTO), *[(p, p) for p in fields.PRIORITIES]],
                     value=AUTO,
                     allow_blank=False,
+                    compact=True,
                     id="priority",
                 )
+                yield named("channel", "beside")
                 yield Select(
                     [(c, c) for c in fields.CHANNELS],
                     value="phone",
                     allow_blank=False,
+                    compact=True,
                     id="channel",
                 )
-            yield Input(
-                placeholder="category, e.g. Account/Login/Locked",
-                suggester=SuggestFromList(self.categories, case_sensitive=False),
-                id="category",
-            )
             with Horizontal():
-                yield Input(
-                    placeholder="customer",
-                    suggester=SuggestFromList(self.customers, case_sensitive=False),
-                    id="customer",
-                )
-                yield Checkbox("VIP", id="vip")
-            yield Input(placeholder="description", id="description")
+                yield named("category")
+                yield suggesting("category", "e.g. Account/Login/Locked", self.categories)
+            with Horizontal():
+                yield named("customer")
+                yield suggesting("customer", "a known one is suggested", self.customers)
+                yield Checkbox("VIP", compact=True, id="vip")
+            with Horizontal():
+                yield named("text")
+                yield Input(placeholder="description", compact=True, id="description")
             yield Label("enter creates · tab moves · esc cancels", classes="hint")
 
     def on_mount(self) -> None:
@@ -308,7 +365,8 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
             self.query_one("#priority", Select).value = template.priority
         if template.channel:
             self.query_one("#channel", Select).value = template.channel
-        title.focus()
+        # Focus stays on the picker, where the agent is: tab goes on to the title, next.
+        title.cursor_position = len(title.value)
 
     def _complete_half_typed(self) -> bool:
         """A customer or category typed in part, that the field suggests whole ("Glo" for
@@ -355,12 +413,14 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
                 try:
                     draft = apply(template, draft)  # presets, tags and required fields
                 except TemplateNeeds as exc:
-                    self.notify(exc.in_words, severity="warning")
+                    said = self.app.in_app(exc)  # type: ignore[attr-defined]
+                    self.notify(visible(said), severity="warning", markup=False)
                     for box in self.query(f"#{exc.missing[0]}").results(Input):
                         box.focus()
                     return
                 except DesklineError as exc:
-                    self.notify(visible(str(exc)), severity="warning", markup=False)
+                    said = self.app.in_app(exc)  # type: ignore[attr-defined]
+                    self.notify(visible(said), severity="warning", markup=False)
                     return
         self.dismiss(
             {

@@ -1,5 +1,6 @@
-"""The edit dialog (``E``): the selected ticket's title, description, category, tags,
-customer and channel, given back as an Edit of what was changed only."""
+"""The edit dialog (``E``): the selected ticket's title, description (several lines, as the
+reply editor), category, tags, customer and channel, given back as an Edit of what was
+changed only."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label, Select, TextArea
 
 from deskline.core.desk import fields
 from deskline.core.desk.edits import Edit
 from deskline.core.desk.views import TicketView
-from deskline.core.inert import one_line
+from deskline.core.inert import one_line, visible
 from deskline.tui.workspace.dialogs import DIALOG_CSS
 
 TEXTS = ("title", "description", "category", "tags", "customer")
@@ -24,10 +25,10 @@ TEXTS = ("title", "description", "category", "tags", "customer")
 
 def shown(ticket: TicketView) -> dict[str, str]:
     """What the fields start with: the ticket's text made inert (a customer's words), on one
-    line; a field left as it was is not sent back."""
+    line (the description keeps its lines); a field left as it was is not sent back."""
     return {
         "title": one_line(ticket.title),
-        "description": one_line(ticket.description),
+        "description": visible(ticket.description),
         "category": one_line(ticket.category or ""),
         "tags": one_line(", ".join(ticket.tags)),
         "customer": one_line(ticket.customer or ""),
@@ -36,7 +37,7 @@ def shown(ticket: TicketView) -> dict[str, str]:
 
 def edit_of(before: dict[str, str], after: dict[str, str], channels: tuple[str, str]) -> Edit:
     """The Edit of the fields whose text changed (tags: what was added and removed)."""
-    changed = {name: after[name] for name in TEXTS if after[name].strip() != before[name]}
+    changed = {name: after[name] for name in TEXTS if after[name].strip() != before[name].strip()}
     tags: list[str] = []
     if "tags" in changed:
         old = [t.strip().lower() for t in before["tags"].split(",") if t.strip()]
@@ -53,18 +54,25 @@ def edit_of(before: dict[str, str], after: dict[str, str], channels: tuple[str, 
 
 
 class EditForm(ModalScreen[Edit | None]):
-    """Edit a ticket's fields; enter saves what changed (category and customer: ones the desk
-    has, suggested as typed; empty: none)."""
+    """Edit a ticket's fields; enter saves what changed (in the description enter is a new
+    line: ctrl+s saves there, and anywhere); category and customer: ones the desk has,
+    suggested as typed; empty: none."""
 
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="EditForm")
         + """
-    EditForm Horizontal { height: 1; margin-bottom: 1; }
+    EditForm > Vertical { width: 76; }
+    EditForm Horizontal { height: 1; }
+    EditForm Horizontal.text { height: 5; margin: 1 0; }
     EditForm Label.field { width: 10; color: $text-muted; }
-    EditForm Input, EditForm Select, EditForm .hint { width: 1fr; }
+    EditForm Input, EditForm Select, EditForm TextArea, EditForm .hint { width: 1fr; }
+    EditForm TextArea { height: 5; }
     """
     )
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="edit.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
     PROMPTS = {
         "title": "title",
         "description": "text",
@@ -85,6 +93,16 @@ class EditForm(ModalScreen[Edit | None]):
         with Vertical():
             yield Label(f"Edit {self.ticket.key}", classes="title")
             for name, prompt in self.PROMPTS.items():
+                if name == "description":
+                    with Horizontal(classes="text"):
+                        yield Label(prompt, classes="field")
+                        yield TextArea(
+                            self.before[name],
+                            soft_wrap=True,
+                            compact=True,
+                            id=f"edit-{name}",
+                        )
+                    continue
                 with Horizontal():
                     yield Label(prompt, classes="field")
                     yield Input(
@@ -103,8 +121,8 @@ class EditForm(ModalScreen[Edit | None]):
                     id="edit-channel",
                 )
             yield Label(
-                "enter saves · tab moves · tags: comma-separated · empty category or "
-                "customer: none · esc cancels",
+                "enter saves (in the text a new line: ctrl+s saves) · tab moves · tags: "
+                "comma-separated · empty category or customer: none · esc cancels",
                 classes="hint",
             )
 
@@ -119,9 +137,19 @@ class EditForm(ModalScreen[Edit | None]):
             for box in self.query(f"#edit-{name}").results(Input):  # none once it closed
                 box.suggester = SuggestFromList(values, case_sensitive=False)
 
+    def typed(self) -> dict[str, str]:
+        """Each text field as it is now (the description with its lines)."""
+        after = {
+            name: self.query_one(f"#edit-{name}", Input).value
+            for name in TEXTS
+            if name != "description"
+        }
+        after["description"] = self.query_one("#edit-description", TextArea).text
+        return after
+
     @on(Input.Submitted)
-    def save(self) -> None:
-        after = {name: self.query_one(f"#edit-{name}", Input).value for name in TEXTS}
+    def action_save(self) -> None:
+        after = self.typed()
         channel = str(self.query_one("#edit-channel", Select).value)
         edit = edit_of(self.before, after, (self.ticket.channel, channel))
         if edit.is_empty():

@@ -27,6 +27,7 @@ from deskline.core.inert import visible
 from deskline.core.sla.clocks import SlaReading
 from deskline.themes.palette import (
     SLA_LOOK,
+    business_mark,
     closed_mark,
     colour_of,
     marked_mark,
@@ -40,11 +41,10 @@ NARROW = 70  # below this many cells the queue shows SLA, key, priority and titl
 ESCALATION_STATE = {1: "warning", 2: "at_risk", 3: "breached"}  # level -> its SLA colour
 
 
-def sla_text(
-    reading: SlaReading | None, colours: Mapping[str, str], *, closed: bool = False
-) -> Text:
-    """The countdown cell: glyph, then time left (``-0:12:07`` overdue); never colour alone;
-    ``closed``: its business hours are over for now, so the time left waits (marked ☾).
+def sla_text(reading: SlaReading | None, colours: Mapping[str, str], mark: str = "") -> Text:
+    """The countdown cell: glyph, then time left (``-0:12:07`` overdue), then ``mark``
+    (``QueueView.clock_mark``: business time, or business time waiting for its hours); never
+    colour alone.
 
     ``colours`` are the theme's variables (``app.theme_variables``).
     """
@@ -57,7 +57,7 @@ def sla_text(
     elif clock.paused:
         body = "paused"
     else:
-        body = countdown(clock.remaining_seconds) + (closed_mark() if closed else "")
+        body = countdown(clock.remaining_seconds) + mark
     # A span, not Text's base style: Text.render (used for the strips) leaves that out.
     cell = set_cell_size(f"{look.glyph} {body}", SLA_WIDTH - 1) + " "
     return Text.assemble((cell, sla_style(colours, clock.state.value)))
@@ -103,13 +103,16 @@ class QueueView(ScrollView, can_focus=True):
         read_sla: Callable[[TicketView, datetime], SlaReading | None],
         opens_at: Callable[[TicketView, datetime], datetime | None] | None = None,
         now: Callable[[], datetime] | None = None,
+        business: Callable[[TicketView], bool] | None = None,
     ) -> None:
         """``read_sla`` reads a ticket's clocks at an instant; ``opens_at`` says when its
-        calendar opens if it is closed then (its countdown waits), at ``now``."""
+        calendar opens if it is closed then (its countdown waits), at ``now``; ``business``
+        whether its clocks count business time."""
         super().__init__()
         self.read_sla = read_sla
         self.opens_at = opens_at
         self.now = now
+        self.business = business
         self.numbers: list[int] = []
         self.tickets: dict[int, TicketView] = {}
         self._clock: dict[int, Text] = {}  # the countdown cell of each loaded ticket
@@ -182,8 +185,15 @@ class QueueView(ScrollView, can_focus=True):
     ) -> Text:
         if now is None and self.now is not None:
             now = self.now()
-        closed = bool(self.opens_at and now and self.opens_at(ticket, now) is not None)
-        return sla_text(reading, self.app.theme_variables, closed=closed)
+        return sla_text(reading, self.app.theme_variables, self.clock_mark(ticket, now))
+
+    def clock_mark(self, ticket: TicketView, now: datetime | None) -> str:
+        """What stands beside the ticket's countdown: ☾ while its business hours are over
+        (the time left waits for them), ☀ while they run (it is business time, no wall-clock
+        time), nothing for a 24x7 clock."""
+        if self.opens_at and now and self.opens_at(ticket, now) is not None:
+            return closed_mark()
+        return business_mark() if self.business and self.business(ticket) else ""
 
     def tick(self, now: datetime) -> None:
         """Recompute the visible countdowns; repaint only the cells whose text changed."""

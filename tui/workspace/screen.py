@@ -234,7 +234,9 @@ class WorkspaceScreen(Screen[None]):
         self._full_read: dict[str, float] = {}  # seconds the last whole read of each view took
         self._step: tuple[tuple[int, int], tuple[str, str, datetime] | None] | None = None
         # Held, not queried: worker threads and late callbacks may use it while closing.
-        self.queue_view = QueueView(self.desk.read_sla, self.desk.opens_at, self.desk.now)
+        self.queue_view = QueueView(
+            self.desk.read_sla, self.desk.opens_at, self.desk.now, self.desk.on_business_time
+        )
         self._changes_seen = 0  # how many times the pump brought changes
         self._detail_coming: int | None = None  # the ticket whose detail is being read
         # Gone to by its key, outside the view: (that ticket, the row the cursor rests on);
@@ -363,7 +365,7 @@ class WorkspaceScreen(Screen[None]):
             self._read_queue(view, text, quick)
         except DesklineError as exc:  # a query typed halfway: the rows stay, the header says
             if not worker.is_cancelled:
-                self.post_message(self.SearchRefused(str(exc)))
+                self.post_message(self.SearchRefused(self.said(exc)))
 
     def _read_queue(self, view: str, text: str, quick: bool) -> None:
         worker = get_current_worker()
@@ -554,11 +556,15 @@ class WorkspaceScreen(Screen[None]):
         ticket = self.detail
         reading = self.desk.read_sla(ticket, now) if ticket else None
         step = self._next_step(ticket, now) if ticket else None
-        upcoming = [(t, self.desk.read_sla(t, now)) for t in self.upcoming]
+        upcoming = [
+            (t, self.desk.read_sla(t, now), self.queue_view.clock_mark(t, now))
+            for t in self.upcoming
+        ]
         for pane in self.query(CountdownPane).results(CountdownPane):  # none while closing
             opens = self.desk.opens_at(ticket, now) if ticket else None
+            business = self.desk.on_business_time(ticket) if ticket else False
             content = countdown.describe(
-                now, ticket, reading, step, upcoming, self.app.theme_variables, opens
+                now, ticket, reading, step, upcoming, self.app.theme_variables, opens, business
             )
             pane.update(content, layout=False)
 
@@ -606,7 +612,7 @@ class WorkspaceScreen(Screen[None]):
             self.post_message(self.Stale(str(exc), fresh, retry))
             return
         except DesklineError as exc:
-            self.post_message(self.Refused(what, str(exc)))
+            self.post_message(self.Refused(what, self.said(exc)))
             return
         self.post_message(self.Written(what, ticket))
 
@@ -642,6 +648,11 @@ class WorkspaceScreen(Screen[None]):
         self.load_queue()
         if message.retry is not None:
             message.retry()
+
+    def said(self, error: DesklineError) -> str:
+        """A refusal in the workspace's words: the field to fill in or the key to press, where
+        the command line names an option or a command."""
+        return self.app.in_app(error)  # type: ignore[attr-defined,no-any-return]
 
     def action_take(self) -> None:
         if t := self._selected():
@@ -779,7 +790,7 @@ class WorkspaceScreen(Screen[None]):
         try:
             text = self.desk.fill_macro(key, name)
         except DesklineError as exc:
-            self.post_message(self.Refused("macro", str(exc)))
+            self.post_message(self.Refused("macro", self.said(exc)))
             return
         self.post_message(self.MacroFilled(dialog, name, text))
 
@@ -877,7 +888,7 @@ class WorkspaceScreen(Screen[None]):
         try:
             ticket = self.desk.get(key)
         except DesklineError as exc:
-            self.post_message(self.Refused("go to", str(exc)))
+            self.post_message(self.Refused("go to", self.said(exc)))
             return
         self.post_message(self.Reached(ticket))
 
@@ -956,7 +967,7 @@ class WorkspaceScreen(Screen[None]):
         try:
             saved = saved_views.save(self.desk, name, query)
         except DesklineError as exc:
-            self.post_message(self.Refused("save view", str(exc)))
+            self.post_message(self.Refused("save view", self.said(exc)))
             return
         self.post_message(self.ViewsLoaded(self.queue.read_searches()))
         self.app.call_from_thread(

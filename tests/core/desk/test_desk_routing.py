@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
+from deskline.core.desk.edits import Edit
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import DesklineError, Forbidden, InvalidInput, Refused
 from deskline.core.roster.agents import Roster
@@ -245,3 +246,47 @@ def test_concurrent_creates_never_push_an_agent_past_the_cap(store, team):
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(create, range(8)))
     assert Counter(got) == {"bo": 3, None: 5}
+
+
+def test_a_category_edit_routes_an_unassigned_ticket_to_the_new_team(store, team, clock):
+    Roster(store).set_duty("dee", False, by="zoe")  # eve is Billing's one on duty
+    for handle in ("bo", "cy"):
+        Roster(store).set_duty(handle, False, by="ana")
+    desk = desk_of(store, clock)
+    desk.create("Old", category="Billing/Refund")  # the category exists; eve holds this one
+    key = desk.create("Charged twice", category="Account/Login").key
+    assert (desk.get(key).team, desk.get(key).assignee) == ("Service Desk", None)
+    clock.tick(5)
+    t = desk.edit(key, Edit(category="Billing/Refund"))
+    assert (t.team, t.assignee, t.status) == ("Billing", "eve", "assigned")
+    edited, routed = t.events[-2:]
+    assert (edited.kind, edited.new) == ("edited", {"category": "Billing/Refund"})
+    assert (routed.kind, routed.actor, routed.at) == ("routed", "ana", clock.t)
+    assert routed.old["team"] == "Service Desk" and routed.new["team"] == "Billing"
+    assert routed.reason.startswith('category Billing/Refund: rule "Billing": assigned to eve')
+    # a category the rules keep in its team: nothing is routed
+    desk.create("Other", category="Account/Password")
+    other = desk.create("Locked out", category="Account/Login").key
+    same = desk.edit(other, Edit(category="Account/Password"))
+    assert (same.team, same.assignee) == ("Service Desk", None)
+    assert same.events[-1].kind == "edited"
+
+
+def test_a_category_edit_leaves_a_held_ticket_with_its_assignee_and_team(store, team, clock):
+    desk = desk_of(store, clock)
+    desk.create("Old", category="Billing/Refund")
+    key = desk.create("Charged twice", category="Account/Login").key
+    held = desk.get(key)
+    assert held.team == "Service Desk" and held.assignee in ("bo", "cy")
+    t = desk.edit(key, Edit(category="Billing/Refund"))
+    assert (t.team, t.assignee, t.status) == ("Service Desk", held.assignee, "assigned")
+    assert t.events[-1].kind == "edited"
+
+
+def test_a_category_edit_without_routing_moves_no_team(store, team, clock):
+    desk = Desk(store, "ana", now=clock)
+    desk.create("Old", category="Billing/Refund")
+    key = desk.create("Charged twice").key
+    t = desk.edit(key, Edit(category="Billing/Refund"))
+    assert (t.team, t.assignee) == ("Service Desk", None)
+    assert t.events[-1].kind == "edited"

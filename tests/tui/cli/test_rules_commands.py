@@ -67,6 +67,18 @@ def test_rules_explain_a_ticket_left_unassigned(cli):
     assert cli.json("route", "T-1")["assignee"] == "bo"
 
 
+def test_edit_of_the_category_says_where_the_ticket_went(cli):
+    cli("new", "--title", "Invoice wrong", "--category", "Billing/Invoice")  # dee has one
+    for handle in ("bo", "cy"):
+        cli("agents", "duty", "off", handle)
+    cli("new", "--title", "Charged twice")  # unassigned in Service Desk
+    code, out, err = cli("edit", "T-2", "--category", "Billing/Invoice")
+    assert code == 0, err
+    assert out == "T-2: edited category; routed to Billing, assigned to dee\n"
+    code, out, _ = cli("edit", "T-1", "--category", "")  # dee holds it: it stays
+    assert out == "T-1: edited category\n"
+
+
 def test_rules_explain_without_routing_says_why(cli, tmp_path):
     plain = tmp_path / "plain.toml"
     plain.write_text("[triage]\nenabled = true\n")  # the defaults: triage, no routing

@@ -217,3 +217,35 @@ def test_a_forbidden_take_is_one_line_exit_1_and_changes_nothing(cli, db_url):
     assert got["assignee"] == ADMIN
     taken = cli.json("show", "T-1")["events"][-1]
     assert (taken["kind"], taken["new"]["stolen_from"]) == ("taken", "bo")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("new", "--title", "x", "--vip"), "--vip needs --customer: a VIP is a customer"),
+        (("new", "--title", " "), "a ticket needs a title: give --title with some words"),
+        (
+            ("status", "T-1", "resolved"),
+            'resolving T-1 needs a solution note: add --reason "what fixed it"',
+        ),
+        (
+            ("status", "T-2", "in_progress"),
+            "T-2 has no assignee: `deskline assign T-2 HANDLE` or `deskline take T-2` first",
+        ),
+        (
+            ("escalate", "T-1", "--reason", " ", "--progress", "x", "--help-needed", "y"),
+            "--reason (why escalate) is empty: write something",
+        ),
+        (
+            ("edit", "T-1", "--customer", "Nobody"),
+            "no customer 'Nobody': see `deskline customers list`",
+        ),
+        (("show", "T-9"), "no ticket T-9: check the key with `deskline list`"),
+    ],
+)
+def test_refusals_name_the_options_and_commands_to_use(cli, args, message):
+    cli("new", "--title", "Printer jam")
+    cli("take", "T-1")
+    cli("new", "--title", "Unassigned")
+    code, _, err = cli(*args)
+    assert code in (1, 2) and err == f"deskline: {message}\n"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 from test_workspace import NOW, keys_of, open_app, select, settle
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 
 from deskline.core.desk import saved_views
+from deskline.core.desk.edits import Edit
 from deskline.core.desk.tickets import Desk
 from deskline.tui.workspace.dialogs import Choose, TextEntry
 from deskline.tui.workspace.edit_form import EditForm
@@ -23,6 +24,14 @@ def ana(desk) -> Desk:
     return ana
 
 
+async def in_open_view(pilot, key: str) -> None:
+    """The workspace settled on All open, with ``key`` selected."""
+    await settle(pilot)
+    pilot.app.screen.show_view("open")
+    await settle(pilot)
+    await select(pilot, key)
+
+
 def header(app) -> str:
     return str(app.screen.query_one("#view-name", Static).render())
 
@@ -30,10 +39,7 @@ def header(app) -> str:
 async def test_E_edits_the_selected_ticket_and_sends_only_what_changed(ana):
     app, running = await open_app(ana)
     async with running as pilot:
-        await settle(pilot)
-        app.screen.show_view("open")
-        await settle(pilot)
-        await select(pilot, "T-1")
+        await in_open_view(pilot, "T-1")
         await pilot.press("E")
         await settle(pilot)
         form = app.screen
@@ -47,13 +53,47 @@ async def test_E_edits_the_selected_ticket_and_sends_only_what_changed(ana):
     assert edited.kind == "edited" and set(edited.new) == {"title", "tags"}
 
 
+async def test_E_edits_the_description_on_several_lines_and_ctrl_s_saves(ana):
+    ana.edit("T-1", Edit(description="Paper jams\n\ton tray 2"))
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await in_open_view(pilot, "T-1")
+        await pilot.press("E", "tab")
+        await settle(pilot)
+        text = app.screen.query_one("#edit-description", TextArea)
+        assert app.focused is text and text.text == "Paper jams\n\ton tray 2"
+        text.move_cursor(text.document.end)
+        await pilot.press("enter", *"since Monday", "enter")  # enter: a new line, no save
+        await settle(pilot)
+        assert isinstance(app.screen, EditForm)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, EditForm)
+    ticket = ana.get("T-1")
+    assert ticket.description == "Paper jams\n\ton tray 2\nsince Monday"
+    assert set(ticket.events[-1].new) == {"description"}
+
+
+async def test_a_hostile_description_is_inert_in_the_editor_and_kept_when_untouched(ana):
+    ana.edit("T-1", Edit(description="see \x1b[2J\u202eevil\nline two"))
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await in_open_view(pilot, "T-1")
+        await pilot.press("E")
+        await settle(pilot)
+        shown = app.screen.query_one("#edit-description", TextArea).text
+        assert shown == "see \\x1b[2J\\u202eevil\nline two"
+        await pilot.press(*" again", "enter")  # the title only
+        await settle(pilot)
+    ticket = ana.get("T-1")
+    assert ticket.description == "see \x1b[2J\u202eevil\nline two"
+    assert set(ticket.events[-1].new) == {"title"}
+
+
 async def test_an_edit_to_an_unknown_customer_is_a_toast_and_writes_nothing(ana):
     app, running = await open_app(ana)
     async with running as pilot:
-        await settle(pilot)
-        app.screen.show_view("open")
-        await settle(pilot)
-        await select(pilot, "T-2")
+        await in_open_view(pilot, "T-2")
         version = ana.get("T-2").version
         await pilot.press("E", "tab", "tab", "tab", "tab", "ctrl+u", *"Nobody Inc", "enter")
         await settle(pilot)

@@ -6,10 +6,12 @@ import pytest
 from conftest import DEMO_ME, DEMO_NOW, workers_done
 from textual.widgets import Input, TextArea
 
+from deskline.core.desk.templates import Template
 from deskline.core.desk.tickets import Desk
 from deskline.core.sla.defaults import default_rules
 from deskline.storage.store import Store
 from deskline.tui.workspace.app import DesklineApp
+from deskline.tui.workspace.dialogs import QuickCreate
 
 NOW, ME = DEMO_NOW, DEMO_ME
 
@@ -44,6 +46,31 @@ def test_quick_create_modal(snap_compare, app):
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_modal)
+
+
+def test_quick_create_with_a_template_fits_80x24_with_its_hint(snap_compare, app):
+    templates = (
+        Template("bug", title_prefix="[Bug] ", category="Software/Bug", priority="P2"),
+        Template("incident", priority="P1"),
+    )
+
+    async def pick(pilot) -> None:
+        await settled(pilot)
+        await pilot.app.push_screen(QuickCreate(customers=["Globex"], templates=templates))
+        await settled(pilot)
+        await pilot.press("shift+tab", "enter", "down", "enter", "tab", *"Save fails")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=pick)
+
+
+def test_escalate_form_fits_80x24_with_its_hint(snap_compare, app):
+    async def escalate(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("e", *"VIP down", "enter", *"restarted twice")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=escalate)
 
 
 def test_help_screen(snap_compare, app):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import workers_done
 from rich.console import Console
+from textual import events
 from textual.widgets import Input, Select
 
 from deskline.core.desk.queue import Queue, QueueCounts
@@ -188,11 +189,7 @@ async def test_e_escalates_with_all_three_answers(ana):
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, EscalateForm)
-        await pilot.press(*"VIP down", "enter")
-        await pilot.press("enter")  # progress is empty: the form insists
-        await settle(pilot)
-        assert isinstance(app.screen, EscalateForm)
-        await pilot.press(*"restarted", "enter", *"DBA", "enter")
+        await pilot.press(*"VIP down", "enter", *"restarted", "enter", *"DBA", "enter")
         await settle(pilot)
         assert isinstance(app.screen, EscalateForm)  # whom to tell: empty is the next role up
         await pilot.press("enter")
@@ -200,6 +197,54 @@ async def test_e_escalates_with_all_three_answers(ana):
     t = ana.get("T-2")
     assert t.escalation_level == 1 and t.events[-1].new["help_needed"] == "DBA"
     assert t.escalated_to == "role:director"  # ana is a supervisor
+
+
+def paste_and_enter(app, *texts: str) -> None:
+    """Each text pasted, then enter, all at once: as a terminal sends a paste and a key."""
+    for text in texts:
+        if text:
+            app.post_message(events.Paste(text))
+        app.post_message(events.Key("enter", None))
+
+
+async def test_e_keeps_each_answer_in_its_field_when_pastes_and_enters_come_at_once(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EscalateForm)
+        paste_and_enter(app, "VIP down\nsince 9", "restarted twice", "DBA", "bo")
+        await settle(pilot)
+        assert not isinstance(app.screen, EscalateForm)
+    t = ana.get("T-2")
+    last = t.events[-1]
+    assert last.reason == "VIP down since 9"  # a pasted line break stays in its field
+    assert (last.new["progress"], last.new["help_needed"]) == ("restarted twice", "DBA")
+    assert t.escalated_to == "bo"
+
+
+async def test_e_an_empty_answer_is_asked_for_when_saving(ana):
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        paste_and_enter(app, "VIP down", "", "DBA", "")  # progress left empty
+        await settle(pilot)
+        assert app.screen is form and app.focused is form.query_one("#progress", Input)
+        assert any("all three are needed" in str(n.message) for n in app._notifications)
+        paste_and_enter(app, "restarted", "", "")  # enter moves on; the last one saves
+        await settle(pilot)
+        assert app.screen is not form
+    last = ana.get("T-2").events[-1]
+    assert (last.reason, last.new["progress"], last.new["help_needed"]) == (
+        "VIP down",
+        "restarted",
+        "DBA",
+    )
 
 
 async def test_e_escalates_to_the_target_typed(ana):
@@ -297,6 +342,31 @@ async def test_a_business_time_clock_before_opening_is_marked_as_waiting(ana):
         assert "closed until" not in pane_text(pane)
 
 
+async def test_business_time_is_marked_and_the_queue_is_in_real_due_order(desk):
+    # Thursday 17:30 UTC: the business calendar (P2, P3) is open until 18:00
+    at = NOW.replace(hour=17, minute=30)
+    ana = Desk(desk.store, "ana", now=lambda: at)
+    ana.create("Printer offline", priority="P2")  # 1 h business time: due Friday 09:30
+    ana.create("Mail slow", priority="P1")  # 24x7
+    ana.reply("T-2", "looking")  # its resolution leads: 4 h, due 21:30 today
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        view = queue(app)
+        cells = {n: view._clock[n].plain.strip() for n in (1, 2)}
+        assert cells == {1: "● 1:00:00☀", 2: "● 4:00:00"}
+        assert keys_of(app) == ["T-2", "T-1"]  # 21:30 today before Friday 09:30
+        await select(pilot, "T-1")
+        shown = pane_text(app.screen.query_one(CountdownPane))
+        assert "1:00:00☀ left" in shown and "business time: it counts in business hours" in shown
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        legend = dict(app.screen.legend)
+        assert "counts in business hours only" in legend["1:45:10☀"]
+        assert "waits" in legend["1:00:00☾"]
+
+
 async def test_a_ticket_gone_to_stays_in_the_detail_while_others_change(ana, store):
     ana.take("T-1")
     ana.transition("T-1", "resolved", reason="fixed")  # in no open view
@@ -391,6 +461,28 @@ async def test_a_template_needing_a_field_says_so_in_words_and_goes_there(ana):
         assert "template 'incident' needs customer: fill them in" in said
         assert not any("--customer" in m for m in said)
         assert app.focused is dialog.query_one("#customer", Input)
+
+
+async def test_tab_after_picking_a_template_goes_to_the_title(ana):
+    templates = (Template("bug", title_prefix="[Bug] ", category="Software/Bug"),)
+    app, running = await open_app(ana, size=(80, 24))
+    async with running as pilot:
+        await settle(pilot)
+        app.templates = lambda: templates  # as the desk's policy would have them
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        dialog = app.screen
+        await pilot.press("shift+tab")  # from the title up to the template picker
+        assert app.focused is dialog.query_one("#template", Select)
+        await pilot.press("enter", "down", "enter")  # open it, pick "bug"
+        await settle(pilot)
+        await pilot.press("tab", *"Save fails")
+        await settle(pilot)
+        assert dialog.query_one("#title", Input).value == "[Bug] Save fails"
+        await pilot.press("enter")
+        await settle(pilot)
+    t = ana.get("T-4")
+    assert (t.title, t.category) == ("[Bug] Save fails", "Software/Bug")
 
 
 async def test_enter_focuses_detail_and_escape_returns(ana):

@@ -1,0 +1,23 @@
+"""Refusals in the workspace's own words. Where the command line names an option or a
+command (``--customer``, `deskline assign T-1 HANDLE`), the workspace names the field to
+fill in or the key that does it, as bound now (``[keys]`` remaps included)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from deskline.core.errors import DesklineError, Said, Step
+from deskline.tui.keys import REMAPPABLE
+
+
+def in_app(error: DesklineError, key_for: Callable[[str], str | None]) -> str:
+    """``error`` as the workspace says it; ``key_for`` names the key of a binding id."""
+
+    def say(part: Said | Step) -> str:
+        if isinstance(part, Said):
+            return part.app
+        what = REMAPPABLE.get(part.action, part.action)
+        key = key_for(part.action)
+        return f"{what} ({key})" if key else what
+
+    return error.said(say)
