@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -127,6 +128,69 @@ def widen_cache(session: Session) -> None:
     table's many indexes stay in memory while a bulk of rows goes in."""
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("PRAGMA cache_size=-65536")
+
+
+# -- the search index -------------------------------------------------------------------
+
+# SQLite: the trigger that indexes a ticket made (migration 0011). The index is an FTS5
+# table, one row per ticket, and each comment added rewrites its ticket's whole row (taken
+# out, tokenized again): a ticket indexed when made and then given three comments costs
+# seven rows' indexing. A ticket not yet indexed costs its comments nothing (the comment's
+# trigger finds no row), and indexed once with them all, one.
+SQLITE_INDEXERS = ("ticket_text_made",)
+
+# A ticket's row of the index as the triggers leave it: its comments in the order they
+# were added, each text ending in a line break (``storage.search``).
+SQLITE_INDEX = """
+INSERT INTO ticket_text (rowid, title, description, comments, labels)
+SELECT t.id, t.title || char(10), t.description || char(10), coalesce(
+  (SELECT group_concat(b, '') FROM (
+    SELECT c.body || char(10) AS b FROM comment c WHERE c.ticket_id = t.id ORDER BY c.id)), ''),
+  'T-' || t.number || ' ' || replace(t.tags, ',', ' ') || ' ' ||
+  coalesce((SELECT name FROM customer WHERE id = t.customer_id), '') || char(10)
+FROM ticket t
+WHERE t.id > ? AND t.id <= ?
+  AND t.id NOT IN (SELECT rowid FROM ticket_text WHERE rowid > ? AND rowid <= ?)
+"""
+
+
+@contextmanager
+def unindexed(session: Session) -> Iterator[None]:
+    """SQLite: the tickets written inside are not indexed for search yet (the trigger
+    dropped for the caller's transaction and made again, as it was, before it commits:
+    SQLite's schema changes are transactional, and the write lock is held throughout, so
+    no other writer meets the desk without it); ``index_tickets`` indexes each such ticket
+    later, once, with the comments it has by then (the comment trigger adds any after
+    that). PostgreSQL: nothing changes."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    marks = ", ".join("?" * len(SQLITE_INDEXERS))
+    found = conn.exec_driver_sql(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+        SQLITE_INDEXERS,
+    ).all()
+    for name, _ in found:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _, sql in found:
+        conn.exec_driver_sql(sql)
+
+
+def index_tickets(session: Session, after_id: int, count: int) -> int | None:
+    """SQLite: the search index's rows of the tickets with ids in (after_id, after_id +
+    count] that have none (as ``unindexed`` left them); returns the last id looked at, None
+    past the newest ticket. PostgreSQL: None (its triggers indexed them)."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return None
+    newest = newest_ticket_id(session)
+    if after_id >= newest:
+        return None
+    upto = min(after_id + count, newest)
+    conn.exec_driver_sql(SQLITE_INDEX, (after_id, upto, after_id, upto))
+    return upto
 
 
 def reserve_numbers(session: Session, count: int) -> int:

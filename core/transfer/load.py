@@ -10,7 +10,10 @@ Two passes over the files, each a record at a time (memory stays flat):
    reserved at once, SLA due times worked out from the past timestamps as they were, the
    audit events (marked imported, at their historical times, chained), and the
    checkpoint row, so a run killed anywhere continues after the last batch that
-   committed. Then the comments, the same way.
+   committed. Then the comments, the same way. Last, on SQLite, the tickets made are
+   indexed for search, each once with all its comments (a batch of ids a transaction,
+   checkpointed too): indexed as they were made, each comment would rewrite its
+   ticket's row of the index.
 
 Idempotent by external id: a ticket whose external id is here already is left as it was
 (and its comments in the file are not added again).
@@ -305,11 +308,17 @@ class Importer:
         self.base_id = int(mark["base_id"])
         result.created, result.existing = int(mark["created"]), int(mark["existing"])
         result.comments = int(mark["comments"])
-        if mark["phase"] == "tickets":
-            self._tickets(source, int(mark["line"]), result, total)
-            mark["line"] = 0
-        if self.o.comments is not None:
-            self._comments(source, int(mark["line"]), result)
+        phase, line = mark["phase"], int(mark["line"])
+        if phase == "tickets":
+            self._tickets(source, line, result, total)
+            phase, line = "comments", 0
+        if phase == "comments":
+            if self.o.comments is not None:
+                self._comments(source, line, result)
+            with store.write() as s:
+                bulk.save_checkpoint(s, source, phase="index", line=0, updated_at=self.now())
+            line = 0
+        self._index(source, max(line, self.base_id))
         with store.write() as s:
             bulk.save_checkpoint(s, source, phase="done", updated_at=self.now())
         return result
@@ -363,7 +372,8 @@ class Importer:
             )
             rows.append(row)
             plans.append(plan)
-        bulk.insert_rows(s, bulk.TICKETS, rows)
+        with bulk.unindexed(s):  # indexed for search once their comments are in
+            bulk.insert_rows(s, bulk.TICKETS, rows)
         ids = bulk.tickets_by_external_id(s, [t.external_id for t in todo])
         events, alerts = [], []
         login, name = login_of(s), self.o.path.name
@@ -584,6 +594,21 @@ class Importer:
                     s, source, line=fresh[-1].line, comments=result.comments, updated_at=self.now()
                 )
             self.progress("comments", result.comments, 0)
+
+    # -- the search index ------------------------------------------------------------
+
+    def _index(self, source: str, after: int) -> None:
+        """The tickets made, indexed for search with their comments, a batch of ids per
+        transaction (the checkpoint's line: the last id done)."""
+        start = after
+        while True:
+            with self.desk.store.write() as s:
+                upto = bulk.index_tickets(s, after, self.batch)
+                if upto is None:
+                    return
+                bulk.save_checkpoint(s, source, line=upto, updated_at=self.now())
+            after = upto
+            self.progress("indexing", after - start, 0)
 
 
 def _named(bad: Sequence[tuple[int, str]], room: int = 150) -> str:
