@@ -87,6 +87,8 @@ def insert_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]]) ->
 
 def _sqlite_time(value: datetime) -> str:
     """As SQLAlchemy stores a naive UTC time in SQLite: microseconds always written."""
+    if value.tzinfo is UTC:  # most: the text without its offset
+        return value.isoformat(" ", "microseconds")[:26]
     if value.tzinfo is not UTC:
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r} given to the store; use UTC")
@@ -94,8 +96,12 @@ def _sqlite_time(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
+class Json(str):
+    """A value's JSON text, made already (``storage.chain.encoded``): stored as it is."""
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value)
+    return value if isinstance(value, Json) else json.dumps(value)
 
 
 def _converter(kind: Any, dialect: str) -> Callable[[Any], Any] | None:

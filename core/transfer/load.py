@@ -60,7 +60,7 @@ from deskline.core.transfer.rows import (
     Warnings,
 )
 from deskline.storage import bulk
-from deskline.storage.chain import event_hash
+from deskline.storage.chain import encoded, linked_hash
 from deskline.storage.queries import login_of
 
 BATCH = 5000  # tickets per transaction
@@ -167,6 +167,7 @@ class Importer:
         self.desk, self.o = desk, options
         self.progress = progress or (lambda phase, done, total: None)
         self.batch, self.comment_batch, self.now = batch, comment_batch, now
+        self._shared: tuple[tuple[str, str], str, str, dict[str, str]] | None = None
         sources.check_file(options.path)
         if options.comments is not None:
             sources.check_file(options.comments, "the comments file")
@@ -481,7 +482,6 @@ class Importer:
 
     def _events(self, ticket_id: int, t: TicketIn, login: str, name: str) -> list[dict[str, Any]]:
         """The ticket's audit trail as it was lived, each event marked imported."""
-        why = f"imported from {name}"
         steps: list[tuple[datetime, str, dict[str, Any] | None, dict[str, Any]]] = [
             (
                 t.created_at,
@@ -534,21 +534,51 @@ class Importer:
                 )
             )
         steps.sort(key=lambda step: step[0])
+        return self._chained(ticket_id, steps, login, f"imported from {name}")
+
+    def _chained(
+        self,
+        ticket_id: int,
+        steps: Sequence[tuple[datetime, str, dict[str, Any] | None, dict[str, Any]]],
+        login: str,
+        why: str,
+    ) -> list[dict[str, Any]]:
+        """The steps as the ticket's chain of events: each hashed after the one before,
+        from parts encoded once (what every event of the import shares, once)."""
+        shared = self._shared
+        if shared is None or shared[0] != (login, why):
+            shared = self._shared = ((login, why), encoded(login), encoded(why), {})
+        _, login_json, why_json, kinds = shared
         out: list[dict[str, Any]] = []
         prev: str | None = None
         for at, kind, old, new in steps:
-            content: dict[str, Any] = {
-                "ticket_id": ticket_id,
-                "actor_id": self.actor_id,
-                "at": at,
-                "kind": kind,
-                "old": old,
-                "new": new,
-                "reason": why,
-                "login": login,
-            }
-            digest = event_hash(prev, **content)
-            out.append({**content, "prev_hash": prev, "hash": digest})
+            kind_json = kinds.get(kind) or kinds.setdefault(kind, encoded(kind))
+            old_json, new_json = bulk.Json(encoded(old)), bulk.Json(encoded(new))
+            digest = linked_hash(
+                prev,
+                ticket_id,
+                self.actor_id,
+                at.isoformat(),  # a UTC time (rows.parse_time)
+                kind_json,
+                old_json,
+                new_json,
+                why_json,
+                login_json,
+            )
+            out.append(
+                {
+                    "ticket_id": ticket_id,
+                    "actor_id": self.actor_id,
+                    "at": at,
+                    "kind": kind,
+                    "old": old_json if old is not None else None,
+                    "new": new_json,
+                    "reason": why,
+                    "login": login,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
             prev = digest
         return out
 
