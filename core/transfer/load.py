@@ -1,19 +1,20 @@
 """``deskline import``: another desk's tickets (and their comments) brought in as history.
 
-Two passes over the files, each a record at a time (memory stays flat):
+Two passes, each a record at a time (memory stays flat):
 
 1. **Check**: every record shaped (``rows``); a bad one is named by its line, and the whole
    import is refused before anything is written, unless ``skip_bad`` (then the bad records
    go to a rejects file beside the input). Unknown values are warned of once per column.
-2. **Write**: tickets in batches, one transaction each, through the set-based path
+   The good records, shaped, are spooled to a temporary file for pass 2.
+2. **Write**: the spooled tickets in batches, one transaction each, through the set-based path
    (``storage.bulk``): customers, categories and contacts made as needed, ticket numbers
    reserved at once, SLA due times worked out from the past timestamps as they were, the
    audit events (marked imported, at their historical times, chained), and the
    checkpoint row, so a run killed anywhere continues after the last batch that
-   committed. Then the comments, the same way. Last, on SQLite, the tickets made are
-   indexed for search, each once with all its comments (a batch of ids a transaction,
-   checkpointed too): indexed as they were made, each comment would rewrite its
-   ticket's row of the index.
+   committed. Then the comments, the same way. Last, the tickets made are indexed for
+   search, each once with all its comments (a batch of ids a transaction, checkpointed
+   too): indexed as they were made, each comment would rewrite its ticket's row of the
+   index (``bulk.unindexed``).
 
 Idempotent by external id: a ticket whose external id is here already is left as it was
 (and its comments in the file are not added again).
@@ -30,6 +31,8 @@ from __future__ import annotations
 
 import csv
 import json
+import pickle
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,7 +55,6 @@ from deskline.core.sla.clocks import ClockFacts, SlaClock
 from deskline.core.transfer import presets, sources
 from deskline.core.transfer.rows import (
     BadRecord,
-    CommentIn,
     CommentShaper,
     People,
     Shaper,
@@ -223,10 +225,11 @@ class Importer:
         bad: list[tuple[int, str]] = []
         rejects = _Rejects(rejects_path(self.o.path)) if self.o.skip_bad else None
         total = 0
+        self.spooled, self.spooled_comments = _Spool(), _Spool()
         for line, record in sources.records(self.o.path, self.o.kind):
             total += 1
             try:
-                shaper.ticket(line, record)
+                self.spooled.add(shaper.ticket(line, record))
             except BadRecord as exc:
                 result.rejected += 1
                 if len(bad) < SHOWN_BAD:
@@ -239,7 +242,7 @@ class Importer:
             shape = CommentShaper(self.people, warnings)
             for line, record in sources.records(self.o.comments, self._comment_kind()):
                 try:
-                    shape.comment(line, record)
+                    self.spooled_comments.add(shape.comment(line, record))
                 except BadRecord as exc:
                     result.rejected += 1
                     if len(bad) < SHOWN_BAD:
@@ -255,16 +258,8 @@ class Importer:
         assert self.o.comments is not None
         return sources.kind_of(self.o.comments, None)
 
-    def _good(self, shaper: Shaper) -> Iterator[TicketIn]:
-        for line, record in sources.records(self.o.path, self.o.kind):
-            try:
-                yield shaper.ticket(line, record)
-            except BadRecord:
-                continue
-
     def _dry(self, result: Result, total: int) -> Result:
-        shaper = Shaper(self.o.preset, self.o.mapping, self.people, Warnings())
-        good = self._good(shaper)
+        good = self.spooled.read()
         with self.desk.store.read() as s:
             while chunk := list(islice(good, self.batch)):
                 here = bulk.tickets_by_external_id(s, [t.external_id for t in chunk])
@@ -325,8 +320,7 @@ class Importer:
         return result
 
     def _tickets(self, source: str, after: int, result: Result, total: int) -> None:
-        shaper = Shaper(self.o.preset, self.o.mapping, self.people, Warnings())
-        good = self._good(shaper)
+        good = self.spooled.read()
         done = 0
         while chunk := list(islice(good, self.batch)):
             done += len(chunk)
@@ -585,18 +579,7 @@ class Importer:
     # -- comments --------------------------------------------------------------------
 
     def _comments(self, source: str, after: int, result: Result) -> None:
-        assert self.o.comments is not None
-        shape = CommentShaper(self.people, Warnings())
-
-        def good() -> Iterator[CommentIn]:
-            assert self.o.comments is not None
-            for line, record in sources.records(self.o.comments, self._comment_kind()):
-                try:
-                    yield shape.comment(line, record)
-                except BadRecord:
-                    continue
-
-        stream = good()
+        stream = self.spooled_comments.read()
         while chunk := list(islice(stream, self.comment_batch)):
             fresh = [c for c in chunk if c.line > after]
             if not fresh:
@@ -669,6 +652,38 @@ def _alert(ticket_id: int, t: TicketIn, mark: Any) -> dict[str, Any]:
         "recipients": [],
         "summary": f"{mark.rung.replace('_', ' ')} before the import (no one told)",
     }
+
+
+class _Spool:
+    """The good records of pass 1, as shaped, in order, in a temporary file (pickled a
+    batch at a time: memory stays flat), for pass 2 to read instead of shaping them again."""
+
+    SIZE = 2000
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # gone when closed, or the process ends
+        self.held: list[Any] = []
+
+    def add(self, record: Any) -> None:
+        self.held.append(record)
+        if len(self.held) >= self.SIZE:
+            pickle.dump(self.held, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.held = []
+
+    def read(self) -> Iterator[Any]:
+        """Every record added, oldest first (once: the spool is closed after)."""
+        if self.held:
+            pickle.dump(self.held, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.held = []
+        self.file.seek(0)
+        try:
+            while True:
+                try:
+                    yield from pickle.load(self.file)
+                except EOFError:
+                    return
+        finally:
+            self.file.close()
 
 
 class _Rejects:
