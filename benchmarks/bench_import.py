@@ -130,8 +130,11 @@ def fresh_desk(backend: str, work: Path, name: str) -> tuple[str, object]:
     return url, drop
 
 
-def run_import(url: str, tickets: Path, comments: Path, work: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak MB of the child (its own ``ru_maxrss``), its first output line."""
+def run_import(
+    url: str, tickets: Path, comments: Path, work: Path
+) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds and peak MB of the child (its own rusage), its first
+    output line."""
     cmd = [sys.executable, "-m", "deskline", "--db", url, "--as", "ada", "import", str(tickets)]
     cmd += ["--comments", str(comments)]
     out, err = work / "import.out", work / "import.err"
@@ -143,7 +146,8 @@ def run_import(url: str, tickets: Path, comments: Path, work: Path) -> tuple[flo
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"import failed: {err.read_text()[-500:]}")
-    return wall, usage.ru_maxrss / 1024, out.read_text().strip().splitlines()[0]
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024, out.read_text().strip().splitlines()[0]
 
 
 # What the import wrote, table by table (in an order their references allow).
@@ -232,7 +236,8 @@ def main() -> None:
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     for backend in backends:
         url, dropped = fresh_desk(backend, work, "import")
-        wall, peak, said = run_import(url, tickets, comments, work)
+        load = os.getloadavg()[0]
+        wall, cpu, peak, said = run_import(url, tickets, comments, work)
         written = written_rows(backend, url)
         raw_url, raw_drop = fresh_desk(backend, work, "raw")
         raw = run_raw(backend, raw_url, written)
@@ -242,6 +247,11 @@ def main() -> None:
         print(
             f"{backend}: import {wall:.1f} s = {rate:,.0f} tickets/s (target >= 5,000); "
             f"peak memory {peak:.0f} MB (target <= 300)"
+        )
+        print(
+            f"{backend}: the import's own CPU {cpu:.1f} s = {n / cpu:,.0f} tickets per CPU "
+            f"second (the database server's not counted); load average "
+            f"{load:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
         print(
             f"{backend}: raw executemany of the same {count:,} rows into the same tables "
