@@ -76,10 +76,19 @@ def insert_rows(
     columns = f"{quote(table.name)} ({', '.join(quote(n) for n in names)})"
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {columns} VALUES ({', '.join([mark] * len(names))})"
-    todo = [(i, f) for i, f in enumerate(convert) if f is not None]
+    times = [i for i, f in enumerate(convert) if f is _sqlite_time]
+    todo = [(i, f) for i, f in enumerate(convert) if f is not None and f is not _sqlite_time]
+    made: dict[datetime, str] = {}  # a time repeats (a ticket's in its row): written once
     params = []
     for row in rows:
         values = list(row.values())  # every row has the keys in one order
+        for i in times:
+            at = values[i]
+            if at is not None:
+                text = made.get(at)
+                if text is None:
+                    text = made[at] = _sqlite_time(at)
+                values[i] = text
         for i, f in todo:
             if values[i] is not None:
                 values[i] = f(values[i])

@@ -55,6 +55,7 @@ from deskline.core.sla.clocks import ClockFacts, SlaClock
 from deskline.core.transfer import presets, sources
 from deskline.core.transfer.rows import (
     BadRecord,
+    CommentIn,
     CommentShaper,
     People,
     Shaper,
@@ -169,7 +170,7 @@ class Importer:
         self.desk, self.o = desk, options
         self.progress = progress or (lambda phase, done, total: None)
         self.batch, self.comment_batch, self.now = batch, comment_batch, now
-        self._shared: tuple[tuple[str, str], str, str, dict[str, str]] | None = None
+        self._shared: tuple[tuple[str, str], str, str, dict[Any, Any]] | None = None
         sources.check_file(options.path)
         if options.comments is not None:
             sources.check_file(options.comments, "the comments file")
@@ -225,7 +226,7 @@ class Importer:
         bad: list[tuple[int, str]] = []
         rejects = _Rejects(rejects_path(self.o.path)) if self.o.skip_bad else None
         total = 0
-        self.spooled, self.spooled_comments = _Spool(), _Spool()
+        self.spooled, self.spooled_comments = _Spool(TicketIn), _Spool(CommentIn)
         for line, record in sources.records(self.o.path, self.o.kind):
             total += 1
             try:
@@ -542,12 +543,14 @@ class Importer:
         shared = self._shared
         if shared is None or shared[0] != (login, why):
             shared = self._shared = ((login, why), encoded(login), encoded(why), {})
-        _, login_json, why_json, kinds = shared
+        _, login_json, why_json, known = shared
         out: list[dict[str, Any]] = []
         prev: str | None = None
         for at, kind, old, new in steps:
-            kind_json = kinds.get(kind) or kinds.setdefault(kind, encoded(kind))
-            old_json, new_json = bulk.Json(encoded(old)), bulk.Json(encoded(new))
+            kind_json = known.get(kind) or known.setdefault(kind, encoded(kind))
+            old_json = _encoded_once(known, old)
+            # a status's new side is one of a few (status, assignee); the others unique
+            new_json = _encoded_once(known, new) if kind == "status" else bulk.Json(encoded(new))
             digest = linked_hash(
                 prev,
                 ticket_id,
@@ -624,6 +627,15 @@ class Importer:
             self.progress("indexing", after - start, 0)
 
 
+def _encoded_once(known: dict[Any, Any], value: dict[str, Any] | None) -> bulk.Json:
+    """``value`` encoded, once for each such value (the few the import's events repeat)."""
+    key = None if value is None else tuple(value.items())
+    found = known.get(key)
+    if found is None:
+        found = known[key] = bulk.Json(encoded(value))
+    return found
+
+
 def _named(bad: Sequence[tuple[int, str]], room: int = 150) -> str:
     """The first bad records by line and why, as many as fit in ``room`` (one fits always)."""
     text = ""
@@ -660,12 +672,13 @@ class _Spool:
 
     SIZE = 2000
 
-    def __init__(self) -> None:
+    def __init__(self, kind: Callable[..., Any]) -> None:
+        self.kind = kind  # a dataclass: its fields are pickled, a tuple a record
         self.file = tempfile.TemporaryFile()  # gone when closed, or the process ends
-        self.held: list[Any] = []
+        self.held: list[tuple[Any, ...]] = []
 
     def add(self, record: Any) -> None:
-        self.held.append(record)
+        self.held.append(tuple(vars(record).values()))
         if len(self.held) >= self.SIZE:
             pickle.dump(self.held, self.file, protocol=pickle.HIGHEST_PROTOCOL)
             self.held = []
@@ -676,12 +689,15 @@ class _Spool:
             pickle.dump(self.held, self.file, protocol=pickle.HIGHEST_PROTOCOL)
             self.held = []
         self.file.seek(0)
+        kind = self.kind
         try:
             while True:
                 try:
-                    yield from pickle.load(self.file)
+                    held = pickle.load(self.file)
                 except EOFError:
                     return
+                for values in held:
+                    yield kind(*values)
         finally:
             self.file.close()
 
