@@ -96,8 +96,8 @@ def insert_rows(
     if dialect.name == "postgresql" and copy is not False:
         raw: Any = conn.connection.dbapi_connection  # psycopg's, in this transaction
         with raw.cursor() as cursor, cursor.copy(f"COPY {columns} FROM STDIN") as out:
-            for values in params:
-                out.write_row(values)
+            for written in params:
+                out.write_row(written)
         return
     conn.exec_driver_sql(sql, params)
 
