@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, func, insert, or_, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from deskline.storage.changes import CHANNEL
@@ -56,11 +58,14 @@ def _chunks(values: Sequence[Any], size: int = LOOKUP) -> Iterator[Sequence[Any]
         yield values[i : i + size]
 
 
-def insert_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """``rows`` (all with the same keys) into ``table`` in one executemany of the driver's
-    own: each value made what the column type would make of it (UTC timestamps naive on
-    SQLite, JSON as text), without SQLAlchemy's per-value processing, which cost an
-    import more than the inserts themselves."""
+def insert_rows(
+    session: Session, table: Any, rows: Sequence[dict[str, Any]], *, copy: bool | None = None
+) -> None:
+    """``rows`` (all with the same keys) into ``table``: on PostgreSQL one COPY (psycopg's
+    ``cursor.copy``; ``copy=False``: an executemany), on SQLite one executemany of the
+    driver's own; each value made what the column type would make of it (UTC timestamps
+    naive on SQLite, JSON as text), without SQLAlchemy's per-value processing, which cost
+    an import more than the inserts themselves."""
     if not rows:
         return
     conn = session.connection()
@@ -68,24 +73,39 @@ def insert_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]]) ->
     names = list(rows[0])
     convert = [_converter(table.c[name].type, dialect.name) for name in names]
     quote = dialect.identifier_preparer.quote
+    columns = f"{quote(table.name)} ({', '.join(quote(n) for n in names)})"
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join([mark] * len(names))})"
-    )
-    todo = [(i, f) for i, f in enumerate(convert) if f is not None]
+    sql = f"INSERT INTO {columns} VALUES ({', '.join([mark] * len(names))})"
+    times = [i for i, f in enumerate(convert) if f is _sqlite_time]
+    todo = [(i, f) for i, f in enumerate(convert) if f is not None and f is not _sqlite_time]
+    made: dict[datetime, str] = {}  # a time repeats (a ticket's in its row): written once
     params = []
     for row in rows:
         values = list(row.values())  # every row has the keys in one order
+        for i in times:
+            at = values[i]
+            if at is not None:
+                text = made.get(at)
+                if text is None:
+                    text = made[at] = _sqlite_time(at)
+                values[i] = text
         for i, f in todo:
             if values[i] is not None:
                 values[i] = f(values[i])
         params.append(tuple(values))
+    if dialect.name == "postgresql" and copy is not False:
+        raw: Any = conn.connection.dbapi_connection  # psycopg's, in this transaction
+        with raw.cursor() as cursor, cursor.copy(f"COPY {columns} FROM STDIN") as out:
+            for written in params:
+                out.write_row(written)
+        return
     conn.exec_driver_sql(sql, params)
 
 
 def _sqlite_time(value: datetime) -> str:
     """As SQLAlchemy stores a naive UTC time in SQLite: microseconds always written."""
+    if value.tzinfo is UTC:  # most: the text without its offset
+        return value.isoformat(" ", "microseconds")[:26]
     if value.tzinfo is not UTC:
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r} given to the store; use UTC")
@@ -93,8 +113,12 @@ def _sqlite_time(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
+class Json(str):
+    """A value's JSON text, made already (``storage.chain.encoded``): stored as it is."""
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value)
+    return value if isinstance(value, Json) else json.dumps(value)
 
 
 def _converter(kind: Any, dialect: str) -> Callable[[Any], Any] | None:
@@ -127,6 +151,91 @@ def widen_cache(session: Session) -> None:
     table's many indexes stay in memory while a bulk of rows goes in."""
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("PRAGMA cache_size=-65536")
+
+
+# -- the search index -------------------------------------------------------------------
+
+# The trigger that indexes a ticket made (migration 0011), on both backends. The index is
+# one row per ticket, and each comment added rewrites its ticket's whole row (SQLite's
+# FTS5 row taken out and tokenized again; PostgreSQL's row written anew, its tsvector and
+# trigram index entries with it): a ticket indexed when made and then given three comments
+# costs its indexing four times over or more. A ticket not indexed yet costs its comments
+# nothing (the comment trigger finds no row to change), and indexed once with them, once.
+INDEXER = "ticket_text_made"
+
+# A ticket's row of the index as the triggers leave it: its comments in the order they
+# were added (SQLite: each text ending in a line break, ``storage.search``; PostgreSQL:
+# each comment after one).
+SQLITE_INDEX = """
+INSERT INTO ticket_text (rowid, title, description, comments, labels)
+SELECT t.id, t.title || char(10), t.description || char(10), coalesce(
+  (SELECT group_concat(b, '') FROM (
+    SELECT c.body || char(10) AS b FROM comment c WHERE c.ticket_id = t.id ORDER BY c.id)), ''),
+  'T-' || t.number || ' ' || replace(t.tags, ',', ' ') || ' ' ||
+  coalesce((SELECT name FROM customer WHERE id = t.customer_id), '') || char(10)
+FROM ticket t
+WHERE t.id > ? AND t.id <= ?
+  AND t.id NOT IN (SELECT rowid FROM ticket_text WHERE rowid > ? AND rowid <= ?)
+"""
+PG_INDEX = """
+INSERT INTO ticket_text (ticket_id, title, description, comments, labels)
+SELECT t.id, t.title, t.description, coalesce(
+  (SELECT string_agg(E'\\n' || c.body, '' ORDER BY c.id) FROM comment c
+   WHERE c.ticket_id = t.id), ''),
+  'T-' || t.number || ' ' || replace(t.tags, ',', ' ') || ' ' ||
+  coalesce((SELECT name FROM customer WHERE id = t.customer_id), '')
+FROM ticket t
+WHERE t.id > %s AND t.id <= %s
+  AND NOT EXISTS (SELECT 1 FROM ticket_text x WHERE x.ticket_id = t.id)
+ON CONFLICT (ticket_id) DO NOTHING
+"""
+
+
+@contextmanager
+def unindexed(session: Session) -> Iterator[None]:
+    """The tickets written inside are not indexed for search yet; ``index_tickets`` indexes
+    each such ticket later, once, with the comments it has by then (the comment trigger
+    adds any after that). The trigger is off for the caller's transaction only, and on
+    again, as it was, before it commits (both backends' schema changes are transactional).
+    SQLite: dropped and made again (the write lock is held throughout: no other writer
+    meets the desk without it). PostgreSQL: ``ALTER TABLE ticket DISABLE TRIGGER``, which
+    only a login that owns the table may do (it locks out other writers of tickets, not
+    readers, to the commit); any other login writes through the trigger."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        found = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (INDEXER,)
+        ).scalar()
+        if found is not None:
+            conn.exec_driver_sql(f'DROP TRIGGER "{INDEXER}"')
+        yield
+        if found is not None:
+            conn.exec_driver_sql(found)
+        return
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql(f'ALTER TABLE ticket DISABLE TRIGGER "{INDEXER}"')
+    except DBAPIError:  # not the table's owner: the trigger indexes them
+        yield
+        return
+    yield
+    conn.exec_driver_sql(f'ALTER TABLE ticket ENABLE TRIGGER "{INDEXER}"')
+
+
+def index_tickets(session: Session, after_id: int, count: int) -> int | None:
+    """The search index's rows of the tickets with ids in (after_id, after_id + count]
+    that have none (as ``unindexed`` left them); returns the last id looked at, None past
+    the newest ticket."""
+    newest = newest_ticket_id(session)
+    if after_id >= newest:
+        return None
+    upto = min(after_id + count, newest)
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(SQLITE_INDEX, (after_id, upto, after_id, upto))
+    else:
+        conn.exec_driver_sql(PG_INDEX, (after_id, upto))
+    return upto
 
 
 def reserve_numbers(session: Session, count: int) -> int:

@@ -29,21 +29,47 @@ def event_hash(
     """sha256 (hex) of the event's content after its predecessor's hash."""
     if at.tzinfo is None:  # read back from SQLite without an offset: it is UTC
         at = at.replace(tzinfo=UTC)
-    content = [
+    return linked_hash(
         prev_hash,
         ticket_id,
         actor_id,
         at.astimezone(UTC).isoformat(),
-        kind,
-        old,
-        new,
-        reason,
-        login,
-    ]
-    text = _ENCODER.encode(content)
+        encoded(kind),
+        encoded(old),
+        encoded(new),
+        encoded(reason),
+        encoded(login),
+    )
+
+
+def linked_hash(
+    prev_hash: str | None,
+    ticket_id: int | None,
+    actor_id: int | None,
+    at: str,
+    kind: str,
+    old: str,
+    new: str,
+    reason: str,
+    login: str,
+) -> str:
+    """``event_hash`` of an event whose parts are encoded already (``encoded``; ``at`` the
+    UTC time's ISO text), for a bulk of events that share most of them: the text hashed
+    is that of the list [prev_hash, ticket_id, actor_id, at, kind, old, new, reason,
+    login], as ``encoded`` writes it."""
+    link = "null" if prev_hash is None else f'"{prev_hash}"'  # hex: nothing to escape
+    text = (
+        f'[{link},{_number(ticket_id)},{_number(actor_id)},"{at}",{kind},{old},{new},'
+        f"{reason},{login}]"
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
 
 
 # json.dumps with options builds a new encoder every call; one, made once, writes the same
 # text (an import hashes hundreds of thousands of events).
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+encoded = _ENCODER.encode  # a value as the hash reads it (a valid JSON text of it)

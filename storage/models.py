@@ -411,7 +411,7 @@ class ImportCheckpoint(Table, table=True):
     __tablename__ = "import_checkpoint"
     source: str = Field(primary_key=True)
     name: str  # the file imported, for people
-    phase: str = "tickets"  # tickets, comments, done
+    phase: str = "tickets"  # tickets, comments, index, done
     line: int = 0  # the last source line written (of the phase's file)
     base_id: int = 0
     created: int = 0  # tickets made so far

@@ -10,6 +10,7 @@ creation (``play``) and the result counted (``summary``).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlmodel import func, select
@@ -39,12 +40,14 @@ def fill(
     seed: int = 7,
     me: str | None = None,
     rules: SlaRules | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DemoSummary:
     """Fill an empty store with agents, customers and ``tickets`` tickets of history up to
     ``now``; ``me`` (a handle) joins the first team and gets a share of the open tickets.
 
     ``rules`` are the desk's SLA rules (default: the built-in ones); the tickets placed near
-    or past a deadline are placed by them.
+    or past a deadline are placed by them. ``progress`` is told (tickets written, total)
+    now and then.
     """
     if now.tzinfo is None:
         raise InvalidInput("the demo needs a time with an offset, like 2026-04-02T16:30:00Z")
@@ -62,7 +65,7 @@ def fill(
     rules = rules or default_rules()
     staff = enrol(store, me)
     plans = plan_tickets(random.Random(seed), now, tickets, staff, me, rules)
-    play_plans(store, now, plans, rules)
+    play_plans(store, now, plans, rules, progress)
     # The stories' past alerts, as a watcher running all along would have fired them (the
     # replay's own code over each history), so a replay under the policy gives them back;
     # then the watcher arms its next checks (finding nothing more due): opening the demo

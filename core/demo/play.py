@@ -7,6 +7,7 @@ moment; plans are played in order of creation so that ticket numbers grow with a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from deskline.core.demo.cast import VIP
@@ -50,8 +51,15 @@ class _Scribe(Desk):
         return TicketView.from_row(TicketRow(ticket, None, None, None, None, None))
 
 
-def play_plans(store: Store, now: datetime, plans: list[Plan], rules: SlaRules) -> None:
-    """Write the planned tickets and every step of their stories to the store."""
+def play_plans(
+    store: Store,
+    now: datetime,
+    plans: list[Plan],
+    rules: SlaRules,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Write the planned tickets and every step of their stories to the store;
+    ``progress`` is told (done, total) now and then."""
     clock = _Clock(now)
     desks: dict[str, Desk] = {}
 
@@ -60,7 +68,10 @@ def play_plans(store: Store, now: datetime, plans: list[Plan], rules: SlaRules) 
             desks[handle] = _Scribe(store, handle, now=clock, rules=rules)
         return desks[handle]
 
-    for plan in sorted(plans, key=lambda p: (p.created_at, p.index)):
+    every = max(1, len(plans) // 200)
+    for done, plan in enumerate(sorted(plans, key=lambda p: (p.created_at, p.index))):
+        if progress is not None and done % every == 0:
+            progress(done, len(plans))
         first, *rest = plan.steps
         clock.at = plan.created_at
         view = desk(first.actor).create(
@@ -76,6 +87,8 @@ def play_plans(store: Store, now: datetime, plans: list[Plan], rules: SlaRules) 
         for step in rest:
             clock.at = plan.created_at + step.after
             view = _act(desk(step.actor), view.key, step)
+    if progress is not None:
+        progress(len(plans), len(plans))
 
 
 def _act(desk: Desk, key: str, step: Step) -> TicketView:

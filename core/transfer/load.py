@@ -1,16 +1,20 @@
 """``deskline import``: another desk's tickets (and their comments) brought in as history.
 
-Two passes over the files, each a record at a time (memory stays flat):
+Two passes, each a record at a time (memory stays flat):
 
 1. **Check**: every record shaped (``rows``); a bad one is named by its line, and the whole
    import is refused before anything is written, unless ``skip_bad`` (then the bad records
    go to a rejects file beside the input). Unknown values are warned of once per column.
-2. **Write**: tickets in batches, one transaction each, through the set-based path
+   The good records, shaped, are spooled to a temporary file for pass 2.
+2. **Write**: the spooled tickets in batches, one transaction each, through the set-based path
    (``storage.bulk``): customers, categories and contacts made as needed, ticket numbers
    reserved at once, SLA due times worked out from the past timestamps as they were, the
    audit events (marked imported, at their historical times, chained), and the
    checkpoint row, so a run killed anywhere continues after the last batch that
-   committed. Then the comments, the same way.
+   committed. Then the comments, the same way. Last, the tickets made are indexed for
+   search, each once with all its comments (a batch of ids a transaction, checkpointed
+   too): indexed as they were made, each comment would rewrite its ticket's row of the
+   index (``bulk.unindexed``).
 
 Idempotent by external id: a ticket whose external id is here already is left as it was
 (and its comments in the file are not added again).
@@ -27,6 +31,8 @@ from __future__ import annotations
 
 import csv
 import json
+import pickle
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,7 +63,7 @@ from deskline.core.transfer.rows import (
     Warnings,
 )
 from deskline.storage import bulk
-from deskline.storage.chain import event_hash
+from deskline.storage.chain import encoded, linked_hash
 from deskline.storage.queries import login_of
 
 BATCH = 5000  # tickets per transaction
@@ -164,6 +170,7 @@ class Importer:
         self.desk, self.o = desk, options
         self.progress = progress or (lambda phase, done, total: None)
         self.batch, self.comment_batch, self.now = batch, comment_batch, now
+        self._shared: tuple[tuple[str, str], str, str, dict[Any, Any]] | None = None
         sources.check_file(options.path)
         if options.comments is not None:
             sources.check_file(options.comments, "the comments file")
@@ -219,10 +226,11 @@ class Importer:
         bad: list[tuple[int, str]] = []
         rejects = _Rejects(rejects_path(self.o.path)) if self.o.skip_bad else None
         total = 0
+        self.spooled, self.spooled_comments = _Spool(TicketIn), _Spool(CommentIn)
         for line, record in sources.records(self.o.path, self.o.kind):
             total += 1
             try:
-                shaper.ticket(line, record)
+                self.spooled.add(shaper.ticket(line, record))
             except BadRecord as exc:
                 result.rejected += 1
                 if len(bad) < SHOWN_BAD:
@@ -235,7 +243,7 @@ class Importer:
             shape = CommentShaper(self.people, warnings)
             for line, record in sources.records(self.o.comments, self._comment_kind()):
                 try:
-                    shape.comment(line, record)
+                    self.spooled_comments.add(shape.comment(line, record))
                 except BadRecord as exc:
                     result.rejected += 1
                     if len(bad) < SHOWN_BAD:
@@ -251,16 +259,8 @@ class Importer:
         assert self.o.comments is not None
         return sources.kind_of(self.o.comments, None)
 
-    def _good(self, shaper: Shaper) -> Iterator[TicketIn]:
-        for line, record in sources.records(self.o.path, self.o.kind):
-            try:
-                yield shaper.ticket(line, record)
-            except BadRecord:
-                continue
-
     def _dry(self, result: Result, total: int) -> Result:
-        shaper = Shaper(self.o.preset, self.o.mapping, self.people, Warnings())
-        good = self._good(shaper)
+        good = self.spooled.read()
         with self.desk.store.read() as s:
             while chunk := list(islice(good, self.batch)):
                 here = bulk.tickets_by_external_id(s, [t.external_id for t in chunk])
@@ -305,18 +305,23 @@ class Importer:
         self.base_id = int(mark["base_id"])
         result.created, result.existing = int(mark["created"]), int(mark["existing"])
         result.comments = int(mark["comments"])
-        if mark["phase"] == "tickets":
-            self._tickets(source, int(mark["line"]), result, total)
-            mark["line"] = 0
-        if self.o.comments is not None:
-            self._comments(source, int(mark["line"]), result)
+        phase, line = mark["phase"], int(mark["line"])
+        if phase == "tickets":
+            self._tickets(source, line, result, total)
+            phase, line = "comments", 0
+        if phase == "comments":
+            if self.o.comments is not None:
+                self._comments(source, line, result)
+            with store.write() as s:
+                bulk.save_checkpoint(s, source, phase="index", line=0, updated_at=self.now())
+            line = 0
+        self._index(source, max(line, self.base_id))
         with store.write() as s:
             bulk.save_checkpoint(s, source, phase="done", updated_at=self.now())
         return result
 
     def _tickets(self, source: str, after: int, result: Result, total: int) -> None:
-        shaper = Shaper(self.o.preset, self.o.mapping, self.people, Warnings())
-        good = self._good(shaper)
+        good = self.spooled.read()
         done = 0
         while chunk := list(islice(good, self.batch)):
             done += len(chunk)
@@ -363,7 +368,8 @@ class Importer:
             )
             rows.append(row)
             plans.append(plan)
-        bulk.insert_rows(s, bulk.TICKETS, rows)
+        with bulk.unindexed(s):  # indexed for search once their comments are in
+            bulk.insert_rows(s, bulk.TICKETS, rows)
         ids = bulk.tickets_by_external_id(s, [t.external_id for t in todo])
         events, alerts = [], []
         login, name = login_of(s), self.o.path.name
@@ -471,7 +477,6 @@ class Importer:
 
     def _events(self, ticket_id: int, t: TicketIn, login: str, name: str) -> list[dict[str, Any]]:
         """The ticket's audit trail as it was lived, each event marked imported."""
-        why = f"imported from {name}"
         steps: list[tuple[datetime, str, dict[str, Any] | None, dict[str, Any]]] = [
             (
                 t.created_at,
@@ -524,39 +529,60 @@ class Importer:
                 )
             )
         steps.sort(key=lambda step: step[0])
+        return self._chained(ticket_id, steps, login, f"imported from {name}")
+
+    def _chained(
+        self,
+        ticket_id: int,
+        steps: Sequence[tuple[datetime, str, dict[str, Any] | None, dict[str, Any]]],
+        login: str,
+        why: str,
+    ) -> list[dict[str, Any]]:
+        """The steps as the ticket's chain of events: each hashed after the one before,
+        from parts encoded once (what every event of the import shares, once)."""
+        shared = self._shared
+        if shared is None or shared[0] != (login, why):
+            shared = self._shared = ((login, why), encoded(login), encoded(why), {})
+        _, login_json, why_json, known = shared
         out: list[dict[str, Any]] = []
         prev: str | None = None
         for at, kind, old, new in steps:
-            content: dict[str, Any] = {
-                "ticket_id": ticket_id,
-                "actor_id": self.actor_id,
-                "at": at,
-                "kind": kind,
-                "old": old,
-                "new": new,
-                "reason": why,
-                "login": login,
-            }
-            digest = event_hash(prev, **content)
-            out.append({**content, "prev_hash": prev, "hash": digest})
+            kind_json = known.get(kind) or known.setdefault(kind, encoded(kind))
+            old_json = _encoded_once(known, old)
+            # a status's new side is one of a few (status, assignee); the others unique
+            new_json = _encoded_once(known, new) if kind == "status" else bulk.Json(encoded(new))
+            digest = linked_hash(
+                prev,
+                ticket_id,
+                self.actor_id,
+                at.isoformat(),  # a UTC time (rows.parse_time)
+                kind_json,
+                old_json,
+                new_json,
+                why_json,
+                login_json,
+            )
+            out.append(
+                {
+                    "ticket_id": ticket_id,
+                    "actor_id": self.actor_id,
+                    "at": at,
+                    "kind": kind,
+                    "old": old_json if old is not None else None,
+                    "new": new_json,
+                    "reason": why,
+                    "login": login,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
             prev = digest
         return out
 
     # -- comments --------------------------------------------------------------------
 
     def _comments(self, source: str, after: int, result: Result) -> None:
-        assert self.o.comments is not None
-        shape = CommentShaper(self.people, Warnings())
-
-        def good() -> Iterator[CommentIn]:
-            assert self.o.comments is not None
-            for line, record in sources.records(self.o.comments, self._comment_kind()):
-                try:
-                    yield shape.comment(line, record)
-                except BadRecord:
-                    continue
-
-        stream = good()
+        stream = self.spooled_comments.read()
         while chunk := list(islice(stream, self.comment_batch)):
             fresh = [c for c in chunk if c.line > after]
             if not fresh:
@@ -584,6 +610,30 @@ class Importer:
                     s, source, line=fresh[-1].line, comments=result.comments, updated_at=self.now()
                 )
             self.progress("comments", result.comments, 0)
+
+    # -- the search index ------------------------------------------------------------
+
+    def _index(self, source: str, after: int) -> None:
+        """The tickets made, indexed for search with their comments, a batch of ids per
+        transaction (the checkpoint's line: the last id done)."""
+        start = after
+        while True:
+            with self.desk.store.write() as s:
+                upto = bulk.index_tickets(s, after, self.batch)
+                if upto is None:
+                    return
+                bulk.save_checkpoint(s, source, line=upto, updated_at=self.now())
+            after = upto
+            self.progress("indexing", after - start, 0)
+
+
+def _encoded_once(known: dict[Any, Any], value: dict[str, Any] | None) -> bulk.Json:
+    """``value`` encoded, once for each such value (the few the import's events repeat)."""
+    key = None if value is None else tuple(value.items())
+    found = known.get(key)
+    if found is None:
+        found = known[key] = bulk.Json(encoded(value))
+    return found
 
 
 def _named(bad: Sequence[tuple[int, str]], room: int = 150) -> str:
@@ -614,6 +664,42 @@ def _alert(ticket_id: int, t: TicketIn, mark: Any) -> dict[str, Any]:
         "recipients": [],
         "summary": f"{mark.rung.replace('_', ' ')} before the import (no one told)",
     }
+
+
+class _Spool:
+    """The good records of pass 1, as shaped, in order, in a temporary file (pickled a
+    batch at a time: memory stays flat), for pass 2 to read instead of shaping them again."""
+
+    SIZE = 2000
+
+    def __init__(self, kind: Callable[..., Any]) -> None:
+        self.kind = kind  # a dataclass: its fields are pickled, a tuple a record
+        self.file = tempfile.TemporaryFile()  # gone when closed, or the process ends
+        self.held: list[tuple[Any, ...]] = []
+
+    def add(self, record: Any) -> None:
+        self.held.append(tuple(vars(record).values()))
+        if len(self.held) >= self.SIZE:
+            pickle.dump(self.held, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.held = []
+
+    def read(self) -> Iterator[Any]:
+        """Every record added, oldest first (once: the spool is closed after)."""
+        if self.held:
+            pickle.dump(self.held, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.held = []
+        self.file.seek(0)
+        kind = self.kind
+        try:
+            while True:
+                try:
+                    held = pickle.load(self.file)
+                except EOFError:
+                    return
+                for values in held:
+                    yield kind(*values)
+        finally:
+            self.file.close()
 
 
 class _Rejects:

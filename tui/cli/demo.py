@@ -89,8 +89,17 @@ def _whole_demo(session: Session, path: Path, tickets: int | None) -> bool:
 def _fill(session: Session, tickets: int) -> None:
     from deskline.core import clock
     from deskline.core.demo import fill
+    from deskline.tui.cli.progress import bar
 
     rules = session.service_desk().refresh_policy().sla  # the demo desk's policy
-    summary = fill(session.store, now=clock.now(), tickets=tickets, me=session.me, rules=rules)
+    with bar("demo") as show:
+        summary = fill(
+            session.store,
+            now=clock.now(),
+            tickets=tickets,
+            me=session.me,
+            rules=rules,
+            progress=lambda done, total: show("tickets", done, total),
+        )
     for line in summary.lines():
         say(line)

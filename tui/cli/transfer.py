@@ -4,8 +4,6 @@ and this desk's written out in the same columns."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -13,36 +11,11 @@ from typing import Annotated
 import typer
 
 from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, print_line, say, session_of
+from deskline.tui.cli.progress import bar
 
 app = Commands()
 
 FORMATS = ("csv", "xlsx", "jsonl", "zendesk", "freshdesk")
-
-
-@contextmanager
-def _bar(label: str) -> Iterator[Callable[[str, int, int], None]]:
-    """A rich.progress bar on a terminal (stderr); nothing in a pipe."""
-    if not sys.stderr.isatty():
-        yield lambda phase, done, total: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        tasks: dict[str, int] = {}
-
-        def show(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(f"{label} {phase}", total=total or None)
-            bar.update(tasks[phase], completed=done, total=total or None)
-
-        yield show
 
 
 @app.command("import")
@@ -103,7 +76,7 @@ def import_(
     options = Options(file, kind, preset, comments, pairs, skip_bad, dry_run)
     session = session_of(ctx)
     desk = session.desk()
-    with _bar("import") as show:
+    with bar("import") as show:
         importer = Importer(desk, options, progress=show)
         result = importer.run()
 
@@ -149,7 +122,7 @@ def export_(
     if since is not None:
         when = _since(since)
     desk = session_of(ctx).desk()
-    with _bar("export") as show:
+    with bar("export") as show:
         done = export(
             desk,
             out if out is not None else sys.stdout,

@@ -366,3 +366,31 @@ def test_the_watcher_runs_as_a_service_login_acting_as_nobody(team, login, pg_ur
     with owner.read() as s:
         assert s.execute(text("SELECT count(*) FROM alert")).scalar_one() == len(fired)
     assert verify(owner).holds
+
+
+def test_an_admins_login_imports_under_the_grants_and_its_tickets_are_found(team, tmp_path):
+    """A login that does not own the tables cannot turn the search index's trigger off for
+    the import: its tickets are indexed as they go in, and found all the same."""
+    from deskline.core.desk.search import numbers
+    from deskline.core.transfer import presets
+    from deskline.core.transfer.load import Importer, Options
+
+    _, stores, _ = team
+    tickets, comments = tmp_path / "t.csv", tmp_path / "c.csv"
+    tickets.write_text(
+        "external_id,subject,status,priority,created_at\n"
+        "A-1,Printer jams on tray two,new,P2,2026-11-02 09:00\n"
+        "A-2,Badge reader offline,new,P1,2026-11-02 10:00\n"
+    )
+    comments.write_text(
+        "external_id,author,public,created_at,body\n"
+        "A-1,boss,true,2026-11-02 09:30,Replaced the pickup roller\n"
+    )
+    desk = Desk(stores["boss"], "boss")
+    options = Options(tickets, "csv", presets.DESKLINE, comments)
+    result = Importer(desk, options).run()
+    assert (result.created, result.comments) == (2, 1)
+    found = {t.external_id: t.number for t in desk.list(statuses=["new"])}
+    assert numbers(desk, "pickup roller") == [found["A-1"]]
+    assert numbers(desk, "badge reader") == [found["A-2"]]
+    assert verify(stores["boss"]).holds

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from deskline.core.alerts.watcher import SlaWatcher
+from deskline.core.desk.search import numbers
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.trail import verify
 from deskline.core.errors import Forbidden, InvalidInput
@@ -82,6 +83,41 @@ def test_a_zendesk_export_comes_in_with_its_words(desk, store):
     assert (odd.priority, odd.status, odd.channel) == ("P2", "new", "web")
     assert any("column Priority" in w and "'weird'" in w and "P2" in w for w in result.warnings)
     assert any("column Via" in w and "'Twitter'" in w for w in result.warnings)
+
+
+def test_imported_tickets_are_found_by_their_words_and_comments(desk, store):
+    run(desk, SAMPLES / "zendesk.csv", "zendesk", comments=SAMPLES / "comments.csv")
+    key = {t.external_id: t.number for t in (desk.get(f"T-{n}") for n in range(1, 6))}
+    assert numbers(desk, "link says expired") == [key["3501"]]  # a comment's words
+    assert numbers(desk, "raised to 24h") == [key["3501"]]  # an internal note's
+    assert key["3501"] in numbers(desk, "password_reset")  # a tag
+    # the index's row, as the triggers make it (each backend its own way)
+    one = key["3501"]
+    bodies = [
+        "The reset mail arrives, the link says expired.",
+        "Sent a new link that lasts a day.",
+        "Token lifetime was 5 minutes: raised to 24h.",
+    ]
+    if store.engine.dialect.name == "sqlite":
+        found = rows(
+            store,
+            "SELECT x.comments, x.labels FROM ticket_text x JOIN ticket t ON t.id = x.rowid "
+            f"WHERE t.number = {one}",
+        )
+        want = ("".join(f"{b}\n" for b in bodies), f"T-{one} login password_reset Acme\n")
+    else:
+        found = rows(
+            store,
+            "SELECT x.comments, x.labels FROM ticket_text x JOIN ticket t ON t.id = x.ticket_id "
+            f"WHERE t.number = {one}",
+        )
+        want = ("".join(f"\n{b}" for b in bodies), f"T-{one} login password_reset Acme")
+    assert found == [want]
+    # the desk's own indexing goes on as before: a ticket made, a note added
+    made = desk.create("Printer on fire in room 12", priority="P2")
+    desk.note(f"T-{key['3502']}", "Spoke to facilities about the ventilation")
+    assert numbers(desk, "printer on fire") == [made.number]
+    assert numbers(desk, "about the ventilation") == [key["3502"]]
 
 
 def test_a_freshdesk_export_comes_in_with_its_codes(desk, store):

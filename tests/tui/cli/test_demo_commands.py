@@ -82,3 +82,62 @@ def test_a_killed_demo_is_never_taken_for_a_whole_one(tmp_path, where):
     assert len(json.loads(listed.stdout)) == 120
     again = deskline(env, *db, "demo", "--no-open", "--tickets", "50")
     assert "the demo desk exists (120 tickets); --tickets is for a new one" in again.stderr
+
+
+def _demo_env(tmp_path) -> dict[str, str]:
+    import os
+
+    return dict(
+        os.environ,
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        DESKLINE_NOW="2026-04-02T16:30:00+02:00",
+        DESKLINE_AS="root",
+    )
+
+
+def test_in_a_pipe_the_demo_shows_no_progress_bar(tmp_path):
+    from processes import deskline
+
+    done = deskline(_demo_env(tmp_path), "demo", "--no-open", "--tickets", "30")
+    assert "30 tickets" in done.stderr
+    assert "\r" not in done.stderr and "━" not in done.stderr and "demo tickets" not in done.stderr
+
+
+def test_on_a_terminal_the_demo_shows_its_progress(tmp_path, require):
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+    import uuid
+
+    from conftest import poll
+
+    exe = shutil.which("tmux")
+    require("tmux", exe is not None)
+    socket = f"deskline-test-{uuid.uuid4().hex[:8]}"
+    env = _demo_env(tmp_path)
+    line = " ".join(
+        [
+            *(f"{k}={shlex.quote(env[k])}" for k in ("XDG_DATA_HOME", "DESKLINE_NOW")),
+            *(f"{k}={shlex.quote(env.get(k, ''))}" for k in ("DESKLINE_AS", "PYTHONPATH")),
+            shlex.quote(sys.executable),
+            "-m deskline demo --no-open --tickets 400; sleep 60",
+        ]
+    )
+
+    def tmux(*args: str) -> str:
+        return subprocess.run([exe, "-L", socket, *args], capture_output=True, text=True).stdout
+
+    tmux("new", "-d", "-s", "demo", "-x", "100", "-y", "24", line)
+    try:
+
+        def bar() -> str:
+            screen = tmux("capture-pane", "-p")
+            return screen if "demo tickets" in screen else ""
+
+        seen = poll(bar, timeout=120)
+        assert "/400" in seen and "━" in seen  # a bar, with how many of how many
+        done = poll(lambda: "400 tickets" in tmux("capture-pane", "-p"), timeout=300)
+        assert done and "demo tickets" not in tmux("capture-pane", "-p")  # gone at the end
+    finally:
+        tmux("kill-server")
