@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from conftest import FrozenClock
+from conftest import FrozenClock, wait_for
 from sqlmodel import select
 
 from deskline.core.alerts.watcher import SlaWatcher
@@ -142,7 +142,13 @@ def test_the_feed_reports_a_desk_level_policy_change(admin):
     feed = Feed(admin.store)
     try:
         apply.apply(admin.store, rules(FAST_P0), actor="root", now=T0)
-        assert feed.poll() == [] and feed.desk_kinds == {"policy"}
+
+        def heard() -> bool:  # PostgreSQL's NOTIFY reaches the listener a moment later
+            assert feed.poll() == []
+            return bool(feed.desk_kinds)
+
+        wait_for("policy change in the feed", heard)
+        assert feed.desk_kinds == {"policy"}
         assert feed.poll() == [] and feed.desk_kinds == set()
     finally:
         feed.close()
