@@ -116,7 +116,7 @@ class Ticket(Table, table=True):
     assignee_id: int | None = Field(default=None, foreign_key="agent.id", index=True)
     team_id: int | None = Field(default=None, foreign_key="team.id")
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
-    updated_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    updated_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
     first_response_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
@@ -348,7 +348,7 @@ class Alert(Table, table=True):
     level: int  # 0 reminder/warning, 1, 2, 3 (breach)
     due_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # the clock's due time
     at: datetime = Field(sa_type=UtcDateTime, nullable=False)  # when the rung came due
-    fired_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    fired_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
     late: bool = False
     held: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})  # quiet hours
     recipients: list[str] = Field(default_factory=list, sa_type=JSON)  # agent handles

@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from deskline.core import clock
 from deskline.core.config.mail import Mailbox, MailRules
+from deskline.core.desk.audit import record_event
 from deskline.core.desk.fields import TITLE_MAX
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import DesklineError, Refused
@@ -34,6 +35,7 @@ from deskline.core.mail.parse import InMail, parse
 from deskline.core.policy.book import PolicyBook
 from deskline.storage import attachments as attachment_rows
 from deskline.storage import contacts as contact_rows
+from deskline.storage import links as ticket_links
 from deskline.storage import mail as rows
 from deskline.storage import queries
 from deskline.storage.models import Ticket
@@ -130,10 +132,10 @@ class Intake:
                     ),
                 )
                 return Taken(mail.message_id, "reply", view.key, how)
-            except Refused as exc:  # closed: a new ticket
-                first = f"{exc}"
+            except Refused as exc:  # closed: a new ticket, linked to the one it answers
+                first, follows = f"{exc}", key
         else:
-            first = None
+            first = follows = None
         view = self.desk.create(
             _title(mail.subject),
             channel="email",
@@ -143,16 +145,30 @@ class Intake:
             cc=[a for a in mail.cc if a not in ours and a != mail.sender],
             team=box.team,
             system=True,
-            then=lambda s, t: self._opened(s, mail, box, t, rules, first or "new"),
+            then=lambda s, t: self._opened(s, mail, box, t, rules, first or "new", follows),
         )
         return Taken(mail.message_id, "new", view.key, first)
 
     def _opened(
-        self, s: Session, mail: InMail, box: Mailbox, ticket: Ticket, rules: MailRules, note: str
+        self,
+        s: Session,
+        mail: InMail,
+        box: Mailbox,
+        ticket: Ticket,
+        rules: MailRules,
+        note: str,
+        follows: str | None = None,
     ) -> None:
-        """A ticket opened from ``mail``: its message stored, the acknowledgement queued."""
+        """A ticket opened from ``mail``: its message stored, the acknowledgement queued, and
+        when the mail answered a closed or archived ticket, the two linked as related. The old
+        ticket is not changed (an archived one is read-only): the link and the new ticket's
+        ``linked`` event are written, and the old one shows the link among its own."""
         self._record(s, mail, box, ticket, None, "in", note, keep=rules.attachment_limit)
         outgoing.queue_acknowledgement(s, ticket, rules, self.now())
+        old = queries.ticket_by_number(s, int(follows[2:])) if follows else None
+        if old is not None and old.id is not None and ticket.id is not None:
+            ticket_links.add(s, old.id, ticket.id, "related", self.now(), None)
+            record_event(s, ticket, None, self.now(), "linked", None, {"related": old.key})
 
     def _thread(self, s: Session, mail: InMail) -> tuple[str, str] | None:
         """The ticket a message answers, and how that was found."""

@@ -249,3 +249,47 @@ def test_0015_upgrades_a_desk_with_tickets_to_none_archived_and_downgrades(db_ur
         found = conn.execute(text(f"SELECT count(*) FROM {table} WHERE title LIKE '%scanner%'"))
         assert found.scalar_one() == 1
     engine.dispose()
+
+
+def test_0016_indexes_tickets_by_change_and_alerts_by_firing_and_downgrades(db_url):
+    """A period's report reads tickets changed since its start and alerts fired in it: 0016
+    indexes both columns on a desk that has rows, and going back to 0015 drops them."""
+    from alembic import command
+
+    from deskline.storage.migrate import alembic_config
+
+    engine = make_engine(db_url)
+    upgrade(engine, "0015")
+    at = datetime(2026, 1, 2, 9, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ticket (number, title, description, priority, status, channel, tags, "
+                "created_at, updated_at, pause_credit_seconds, escalation_level, "
+                "reopen_count, version) VALUES "
+                "(1, 'printer jams', '', 'P2', 'open', 'web', '', :t, :t, 0, 0, 0, 1)"
+            ),
+            {"t": at},
+        )
+    engine.dispose()
+
+    def indexes(table: str) -> set[str]:
+        return {i["name"] for i in inspect(engine).get_indexes(table)}
+
+    store = Store.open(db_url)
+    try:
+        assert current_revision(store.engine) == head_revision()
+        with store.read() as s:
+            assert s.execute(text("SELECT title FROM ticket")).scalar_one() == "printer jams"
+    finally:
+        store.close()
+    assert "ix_ticket_updated_at" in indexes("ticket")
+    assert "ix_alert_fired_at" in indexes("alert")
+
+    with engine.connect() as conn, conn.begin():
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0015")
+    assert "ix_ticket_updated_at" not in indexes("ticket")
+    assert "ix_alert_fired_at" not in indexes("alert")
+    engine.dispose()

@@ -314,6 +314,8 @@ def test_mail_to_a_closed_ticket_opens_a_new_one(desk: Desk, imap: Dovecot) -> N
     assert (taken.outcome, taken.ticket) == ("new", "T-2")
     assert taken.note is not None and "T-1 is closed" in taken.note
     assert desk.get("T-1").status == "closed"
+    assert desk.get("T-2").links == ("related T-1",)
+    assert desk.get("T-1").links == ("related T-2",)
 
 
 def test_mail_to_an_archived_ticket_opens_a_new_one_and_leaves_it_archived(
@@ -334,6 +336,10 @@ def test_mail_to_an_archived_ticket_opens_a_new_one_and_leaves_it_archived(
     assert taken.note is not None and "T-1 is closed" in taken.note
     old = desk.get("T-1")
     assert old.status == "closed" and old.archived_at is not None
+    # linked, the old one unchanged: no event of its own, its version as it was
+    assert old.links == ("related T-2",)
+    assert [e.new for e in desk.get("T-2").events if e.kind == "linked"] == [{"related": "T-1"}]
+    assert "linked" not in [e.kind for e in old.events]
 
 
 def test_two_fetchers_racing_for_one_message_make_one_ticket(
