@@ -50,7 +50,7 @@ def fill(
 
     ``rules`` are the desk's SLA rules (default: the built-in ones); the tickets placed near
     or past a deadline are placed by them. ``progress`` is told (tickets written, total)
-    now and then. The plans are written as sets (``sets``, one transaction); with
+    now and then. The plans are written as sets (``sets``, a batch a transaction); with
     ``through_desk`` through the Desk instead, a use case at a time (``play``: the same
     desk, some hundred times slower).
     """

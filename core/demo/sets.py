@@ -8,8 +8,8 @@ the same hash), comments, pause credit, and at the end the SLA columns and next 
 the Desk's last change left them. What the Desk reads back from the store while playing
 (the team's P0 arrivals for a surge, the customer's tier, the holder's team) is kept
 here instead. The past alerts are those ``past.record_past_alerts`` would store, from the
-same histories, made in memory. Everything goes in one transaction: a desk filled in
-place is all or nothing, as a new demo file is (``build_whole``).
+same histories, made in memory. A batch of tickets goes in a transaction, as the Desk's
+tickets went one a transaction: a new demo file is whole or not there (``build_whole``).
 
 What differs from the Desk's desk, on purpose: the change feed gets one ``created`` row a
 ticket (a client opening the desk reads it whole anyway), not one a change; and the
@@ -44,13 +44,19 @@ from deskline.core.routing.triage import triage as triage_ticket
 from deskline.core.sla.clocks import SlaClock, SlaRules
 from deskline.storage import bulk, workload
 from deskline.storage.chain import encoded, linked_hash
-from deskline.storage.models import Agent
 from deskline.storage.queries import agent_by_handle, login_of
 from deskline.storage.store import Store
 
 BATCH = 2000  # tickets a batch of inserts
 
 Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Agent:
+    id: int
+    handle: str
+    team_id: int | None
 
 
 @dataclass(slots=True)
@@ -101,16 +107,13 @@ class _Player:
         pinned = Desk(store, "", now=lambda: now, rules=rules)  # the policy play's desks act under
         self.policy: Policy = pinned.policy
         self.rules, self.ladder = rules, pinned.ladder
-        self.agents: dict[str, Agent] = {}
-        self.by_id: dict[int, Agent] = {}
-        for row in bulk.agents(s):
-            agent = agent_by_handle(s, row[1])
-            assert agent is not None and agent.id is not None
-            self.agents[agent.handle], self.by_id[agent.id] = agent, agent
+        self.agents: dict[str, _Agent] = {}
+        self.by_id: dict[int, _Agent] = {}
+        self.targets: dict[str, str] = {}  # whom each one escalates to (the next role up)
+        for agent_id, handle, _, _, team_id in bulk.agents(s):
+            self.agents[handle] = self.by_id[agent_id] = _Agent(agent_id, handle, team_id)
+            self.targets[handle] = escalation_target(s, None, agent_by_handle(s, handle))
         self.team_names = {i: n for n, i in bulk.team_ids(s).items()}
-        self.targets = {
-            h: escalation_target(s, None, a) for h, a in self.agents.items()
-        }  # whom each one's escalation goes to (no --to: the next role up)
         self.recipients = {i: workload.surge_recipients(s, i) for i in [None, *self.team_names]}
         self.comment_id = last_comment
         self.login = login_of(s)
@@ -277,7 +280,7 @@ class _Player:
         holder = self.by_id[t.assignee_id].handle if t.assignee_id is not None else None
         return {"status": t.status, "assignee": holder}
 
-    def _assign(self, t: _Ticket, actor: Agent, target: Agent, now: datetime) -> None:
+    def _assign(self, t: _Ticket, actor: _Agent, target: _Agent, now: datetime) -> None:
         was_team = self.team_names.get(t.team_id) if t.team_id is not None else None
         old, moves = self._holder(t), target.team_id not in (None, t.team_id)
         t.status = workflow.after_assign(t.key, Status(t.status)).value
@@ -289,7 +292,7 @@ class _Player:
             old["team"], new["team"] = was_team, self.team_names.get(target.team_id or -1)
         self._event(t, actor, now, "assigned", old, new)
 
-    def _take(self, t: _Ticket, actor: Agent, now: datetime) -> None:
+    def _take(self, t: _Ticket, actor: _Agent, now: datetime) -> None:
         was = self.by_id[t.assignee_id].handle if t.assignee_id is not None else None
         status = workflow.after_take(t.key, Status(t.status))
         old = self._holder(t)
@@ -304,7 +307,7 @@ class _Player:
         self._event(t, actor, now, "taken", old, new)
 
     def _move(
-        self, t: _Ticket, actor: Agent, now: datetime, target: Status, reason: str | None
+        self, t: _Ticket, actor: _Agent, now: datetime, target: Status, reason: str | None
     ) -> None:
         """``Desk._move`` of the moves a story makes (never back to new)."""
         workflow.check_transition(t.key, Status(t.status), target)
@@ -316,7 +319,7 @@ class _Player:
             t.closed_at = now
         self._event(t, actor, now, "status", old, new, reason)
 
-    def _comment(self, t: _Ticket, actor: Agent, now: datetime, kind: str, body: str) -> None:
+    def _comment(self, t: _Ticket, actor: _Agent, now: datetime, kind: str, body: str) -> None:
         """``Desk._reply`` and ``Desk._note`` (no mail: a demo ticket has no requester)."""
         if kind == "reply" and t.status == Status.CLOSED:
             raise AssertionError(f"{t.key} is closed: a story never replies then")
@@ -341,7 +344,7 @@ class _Player:
         self._event(t, actor, now, kind, old, new)
 
     def _escalate(
-        self, t: _Ticket, actor: Agent, now: datetime, text: str, args: dict[str, str]
+        self, t: _Ticket, actor: _Agent, now: datetime, text: str, args: dict[str, str]
     ) -> None:
         reason = fields.text_body(text, "why escalate")
         old = {"escalation_level": t.escalation_level}
@@ -355,7 +358,7 @@ class _Player:
         }
         self._event(t, actor, now, "escalated", old, new, reason)
 
-    def _reopen(self, t: _Ticket, actor: Agent, now: datetime, reason: str) -> None:
+    def _reopen(self, t: _Ticket, actor: _Agent, now: datetime, reason: str) -> None:
         target = workflow.reopen_to(t.key, Status(t.status), assigned=t.assignee_id is not None)
         old = {"status": t.status, "reopen_count": t.reopen_count}
         sla = self._clock(t)
@@ -375,7 +378,7 @@ class _Player:
     def _event(
         self,
         t: _Ticket,
-        actor: Agent | None,
+        actor: _Agent | None,
         at: datetime,
         kind: str,
         old: dict[str, Any] | None,
@@ -494,12 +497,12 @@ def write_plans(
     batch: int = BATCH,
 ) -> None:
     """Write the planned tickets, every step of their stories and their past alerts to the
-    store, as ``play.play_plans`` then ``past.record_past_alerts`` would; one transaction.
-    ``progress`` is told (done, total) a batch at a time."""
+    store, as ``play.play_plans`` then ``past.record_past_alerts`` would: a batch of
+    tickets a transaction (worked out before it begins), then the search index a batch of
+    ids a transaction. ``progress`` is told (done, total) a batch at a time."""
     ordered = sorted(plans, key=lambda p: (p.created_at, p.index))
     total = len(ordered)
     with store.write() as s:
-        bulk.widen_cache(s)
         names = [p.customer.strip() for p in ordered]
         customers = bulk.ids_by(s, bulk.CUSTOMERS, "name", names)
         tiers = bulk.customer_tiers(s, list(customers.values()))
@@ -519,33 +522,40 @@ def write_plans(
         player = _Player(store, s, now, rules, bulk.newest_id(s, bulk.COMMENTS))
         first_id = bulk.newest_id(s, bulk.TICKETS) + 1
         first_number = bulk.reserve_numbers(s, total)
-        with bulk.unindexed(s):  # indexed once, with their comments, at the end
-            for start in range(0, total, batch):
-                if progress is not None:
-                    progress(start, total)
-                tickets, events, comments, alerts = [], [], [], []
-                for i in range(start, min(start + batch, total)):
-                    plan = ordered[i]
-                    t, evs, cms, steps = player.play(
-                        plan,
-                        first_id + i,
-                        first_number + i,
-                        (customer := customers[plan.customer.strip()], tiers[customer]),
-                        categories[fields.category_path(plan.category)],
-                    )
-                    tickets.append(player.row(t))
-                    events += evs
-                    comments += cms
-                    alerts += past_alerts(player.history_of(t, steps), policy, now, people, ladder)
+    for start in range(0, total, batch):
+        if progress is not None:
+            progress(start, total)
+        tickets, events, comments, alerts = [], [], [], []
+        for i in range(start, min(start + batch, total)):
+            plan = ordered[i]
+            t, evs, cms, steps = player.play(
+                plan,
+                first_id + i,
+                first_number + i,
+                (customer := customers[plan.customer.strip()], tiers[customer]),
+                categories[fields.category_path(plan.category)],
+            )
+            tickets.append(player.row(t))
+            events += evs
+            comments += cms
+            alerts += past_alerts(player.history_of(t, steps), policy, now, people, ladder)
+        with store.write() as s:
+            bulk.widen_cache(s)
+            with bulk.unindexed(s):  # indexed once, with their comments, at the end
                 bulk.insert_rows(s, bulk.TICKETS, tickets)
-                bulk.insert_rows(s, bulk.COMMENTS, comments)
-                bulk.insert_rows(s, bulk.EVENTS, events)
-                bulk.insert_rows(s, bulk.ALERTS, alerts)
-        bulk.insert_rows(s, bulk.SURGES, player.surge_rows)
-        bulk.follow_ids(s, [bulk.TICKETS, bulk.COMMENTS])
-        after = first_id - 1
-        while (upto := bulk.index_tickets(s, after, 10 * batch)) is not None:
-            after = upto
-        bulk.record_changes(s, list(range(first_id, first_id + total)), "created", now)
+            bulk.insert_rows(s, bulk.COMMENTS, comments)
+            bulk.insert_rows(s, bulk.EVENTS, events)
+            bulk.insert_rows(s, bulk.ALERTS, alerts)
+            if start + batch >= total:  # a surge's count grows with the P0s after it
+                bulk.insert_rows(s, bulk.SURGES, player.surge_rows)
+            bulk.follow_ids(s, [bulk.TICKETS, bulk.COMMENTS])
+            bulk.record_changes(s, [t["id"] for t in tickets], "created", now)
+    after = first_id - 1
+    while True:
+        with store.write() as s:
+            upto = bulk.index_tickets(s, after, 10 * batch)
+        if upto is None:
+            break
+        after = upto
     if progress is not None:
         progress(total, total)

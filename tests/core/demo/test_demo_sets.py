@@ -128,26 +128,6 @@ def test_on_postgresql_too(by_desk, pg_url, monkeypatch):
     store.close()
 
 
-def test_a_failed_fill_writes_nothing(tmp_path, monkeypatch):
-    """One transaction: a demo that fails half way through leaves the desk as it was."""
-    store = Store.open(str(tmp_path / "half.db"))
-
-    def fails(*args: Any) -> None:
-        raise RuntimeError("stopped")
-
-    monkeypatch.setattr(bulk, "index_tickets", fails)
-    with pytest.raises(RuntimeError):
-        fill(store, now=NOW, tickets=50)
-    with store.read() as s:
-        for name in ("ticket", "comment", "event", "alert", "customer"):
-            if name == "event":  # the roster's own events were written before
-                count = s.execute(text("SELECT count(*) FROM event WHERE ticket_id IS NOT NULL"))
-            else:
-                count = s.execute(text(f"SELECT count(*) FROM {name}"))
-            assert count.scalar() == 0, name
-    store.close()
-
-
 def test_the_bar_is_told_as_batches_go_in(tmp_path):
     seen: list[tuple[int, int]] = []
     fill(
