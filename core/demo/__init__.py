@@ -22,7 +22,7 @@ from deskline.core.demo.past import record_past_alerts
 from deskline.core.demo.plan import plan_tickets
 from deskline.core.demo.play import play_plans
 from deskline.core.demo.sets import write_plans
-from deskline.core.demo.summary import DemoSummary, summarise
+from deskline.core.demo.summary import DemoSummary, count, summarise
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import InvalidInput
 from deskline.core.roster.agents import check_handle
@@ -74,14 +74,17 @@ def fill(
     # them (the replay's own code over each history), so a replay under the policy gives
     # them back; then the watcher arms its next checks (finding nothing more due): opening
     # the demo does not raise that whole past as late news, nor close or hand back tickets.
+    seen = None
     if through_desk:
         play_plans(store, now, plans, rules, progress)
         record_past_alerts(store, now, rules)
     else:
-        write_plans(store, now, plans, rules, progress)
+        seen = write_plans(store, now, plans, rules, progress)
     desk = Desk(store, next(iter(staff)), now=lambda: now, rules=rules)
     SlaWatcher(store, desk, now=lambda: now).record_history(now)
-    return summarise(store, now, staff, me, rules)
+    if seen is None:
+        return summarise(store, now, staff, me, rules)
+    return count(seen, now, staff, me)  # what it wrote: no need to read the desk back
 
 
 def _ticket_count(store: Store) -> int:

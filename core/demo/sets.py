@@ -32,6 +32,7 @@ from deskline.core.demo.cast import VIP
 from deskline.core.demo.past import past_alerts
 from deskline.core.demo.plan import Plan
 from deskline.core.demo.story import Step
+from deskline.core.demo.summary import Seen
 from deskline.core.desk import fields, workflow
 from deskline.core.desk.facts import clock_facts, ladder_facts, queue_marks
 from deskline.core.desk.tickets import Desk, escalation_target
@@ -469,6 +470,22 @@ class _Player:
             "version": t.version,
         }
 
+    def seen(self, t: _Ticket, customer: str, now: datetime) -> Seen:
+        """What the summary counts of the ticket, as it reads the Desk's list at ``now``
+        (the clocks of an open ticket: the others' are not counted)."""
+        return Seen(
+            t.status,
+            t.priority,
+            t.channel,
+            customer,
+            t.title,
+            t.reopen_count,
+            t.escalation_level,
+            self.by_id[t.assignee_id].handle if t.assignee_id is not None else None,
+            t.created_at,
+            self._clock(t).read(now) if Status(t.status) in workflow.OPEN else None,
+        )
+
     def history_of(self, t: _Ticket, steps: Sequence[history.Step]) -> history.TicketHistory:
         """The ticket as ``reader.histories`` reads it back."""
         holder = self.by_id[t.assignee_id].handle if t.assignee_id is not None else None
@@ -495,13 +512,15 @@ def write_plans(
     progress: Progress | None = None,
     *,
     batch: int = BATCH,
-) -> None:
+) -> list[Seen]:
     """Write the planned tickets, every step of their stories and their past alerts to the
     store, as ``play.play_plans`` then ``past.record_past_alerts`` would: a batch of
     tickets a transaction (worked out before it begins), then the search index a batch of
-    ids a transaction. ``progress`` is told (done, total) a batch at a time."""
+    ids a transaction; what the summary counts of each. ``progress`` is told (done,
+    total) a batch at a time."""
     ordered = sorted(plans, key=lambda p: (p.created_at, p.index))
     total = len(ordered)
+    seen: list[Seen] = []
     with store.write() as s:
         names = [p.customer.strip() for p in ordered]
         customers = bulk.ids_by(s, bulk.CUSTOMERS, "name", names)
@@ -536,6 +555,7 @@ def write_plans(
                 categories[fields.category_path(plan.category)],
             )
             tickets.append(player.row(t))
+            seen.append(player.seen(t, plan.customer.strip(), now))
             events += evs
             comments += cms
             alerts += past_alerts(player.history_of(t, steps), policy, now, people, ladder)
@@ -559,3 +579,4 @@ def write_plans(
         after = upto
     if progress is not None:
         progress(total, total)
+    return seen

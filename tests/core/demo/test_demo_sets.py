@@ -4,6 +4,7 @@ surges, customers, categories and search index, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import select, text
 
 import deskline.core.demo as demo
-from deskline.core.demo import fill
+from deskline.core.demo import DemoSummary, fill
 from deskline.core.demo.plan import plan_tickets
 from deskline.core.desk.search import search
 from deskline.core.desk.tickets import Desk
@@ -46,12 +47,14 @@ def _bursting(*args: Any) -> list[Any]:
     return [replace(p, created_at=burst[p.index]) if p.index in burst else p for p in plans]
 
 
-def _fill(url: str, *, through_desk: bool, monkeypatch: pytest.MonkeyPatch) -> Store:
+def _fill(
+    url: str, *, through_desk: bool, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Store, DemoSummary]:
     store = Store.open(url)
     with monkeypatch.context() as m:
         m.setattr(demo, "plan_tickets", _bursting)
-        fill(store, now=NOW, tickets=TICKETS, me="alice", through_desk=through_desk)
-    return store
+        summary = fill(store, now=NOW, tickets=TICKETS, me="alice", through_desk=through_desk)
+    return store, summary
 
 
 def _tables(store: Store) -> dict[str, list[dict[str, Any]]]:
@@ -69,12 +72,12 @@ def _searched(store: Store) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def by_desk(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[str, Any]]:
+def by_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Any, Any]]:
     """The demo played through the Desk, on SQLite (made once: it takes a while)."""
     path = tmp_path_factory.mktemp("by-desk") / "demo.db"
     with pytest.MonkeyPatch.context() as m:
-        store = _fill(str(path), through_desk=True, monkeypatch=m)
-    yield store, _tables(store)
+        store, summary = _fill(str(path), through_desk=True, monkeypatch=m)
+    yield store, _tables(store), summary
     store.close()
 
 
@@ -91,8 +94,9 @@ def _versions(desk: dict[str, Any], sets: dict[str, Any]) -> None:
 
 
 def test_the_demo_as_sets_is_the_desk_the_desk_writes(by_desk, tmp_path, monkeypatch):
-    desk_store, desk = by_desk
-    store = _fill(str(tmp_path / "sets.db"), through_desk=False, monkeypatch=monkeypatch)
+    desk_store, desk, told = by_desk
+    store, summary = _fill(str(tmp_path / "sets.db"), through_desk=False, monkeypatch=monkeypatch)
+    assert summary == told  # counted from what it wrote, as the Desk's desk reads back
     sets = _tables(store)
     assert sets["surge"] and sets["alert"] and len(sets["ticket"]) == TICKETS  # all exercised
     desk = {name: [dict(r) for r in rows] for name, rows in desk.items()}
@@ -110,8 +114,9 @@ def test_the_demo_as_sets_is_the_desk_the_desk_writes(by_desk, tmp_path, monkeyp
 def test_on_postgresql_too(by_desk, pg_url, monkeypatch):
     """The same desk but for who wrote it (the PostgreSQL login is in every event, so in
     its hash): the chains hold, and search finds what it finds on the Desk's."""
-    desk_store, desk = by_desk
-    store = _fill(pg_url, through_desk=False, monkeypatch=monkeypatch)
+    desk_store, desk, told = by_desk
+    store, summary = _fill(pg_url, through_desk=False, monkeypatch=monkeypatch)
+    assert summary == told
     sets = _tables(store)
     desk = {name: [dict(r) for r in rows] for name, rows in desk.items()}
     _versions(desk, sets)
