@@ -32,6 +32,7 @@ from deskline.storage.models import (
     Event,
     ImportCheckpoint,
     KeyCounter,
+    Surge,
     Team,
     Ticket,
 )
@@ -49,6 +50,7 @@ TEAMS: Any = Team.__table__  # type: ignore[attr-defined]
 AGENTS: Any = Agent.__table__  # type: ignore[attr-defined]
 CHECKPOINTS: Any = ImportCheckpoint.__table__  # type: ignore[attr-defined]
 COUNTER: Any = KeyCounter.__table__  # type: ignore[attr-defined]
+SURGES: Any = Surge.__table__  # type: ignore[attr-defined]
 
 LOOKUP = 500  # values per IN (...): well under SQLite's bound-parameter limit
 
@@ -254,6 +256,25 @@ def newest_ticket_id(session: Session) -> int:
     return int(
         session.connection().execute(select(func.coalesce(func.max(TICKETS.c.id), 0))).scalar_one()
     )
+
+
+def newest_id(session: Session, table: Any) -> int:
+    """The highest id in ``table`` (0: none), for rows given their ids by the caller."""
+    found = select(func.coalesce(func.max(table.c.id), 0))
+    return int(session.connection().execute(found).scalar_one())
+
+
+def follow_ids(session: Session, tables: Sequence[Any]) -> None:
+    """After rows went in with ids of the caller's: PostgreSQL's id sequences of these
+    tables moved past them (SQLite takes the highest id there by itself)."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+            f'coalesce((SELECT max(id) FROM "{table.name}"), 0) + 1, false)'
+        )
 
 
 def tickets_by_external_id(

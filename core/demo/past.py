@@ -14,8 +14,9 @@ from typing import Any
 from deskline.core.alerts.ladder import Ladder
 from deskline.core.alerts.watcher import mark_notice
 from deskline.core.metrics import reader
+from deskline.core.metrics.history import TicketHistory
 from deskline.core.metrics.replay import Fired, People, alerts_of
-from deskline.core.policy.book import PolicyBook
+from deskline.core.policy.book import PolicyBook, Rules
 from deskline.core.sla.clocks import SlaRules
 from deskline.storage import alerts as rows
 from deskline.storage.store import Store
@@ -30,13 +31,18 @@ def record_past_alerts(store: Store, now: datetime, sla: SlaRules) -> int:
         ladder = Ladder(policy.alerts)
         people = People(reader.roster(s))
         for ticket in reader.histories(s, since=None, until=now):
-            _, fired = alerts_of(ticket, policy, now, people)
-            for f in fired:
-                stored += (
-                    rows.insert_alert(s, _row(ticket.id, ticket.key, ticket.title, f, ladder))
-                    is not None
-                )
+            for row in past_alerts(ticket, policy, now, people, ladder):
+                stored += rows.insert_alert(s, row) is not None
     return stored
+
+
+def past_alerts(
+    ticket: TicketHistory, policy: Rules, now: datetime, people: People, ladder: Ladder
+) -> list[dict[str, Any]]:
+    """The rows of the alerts ``ticket``'s history fired up to ``now`` under ``policy``
+    (its ladder: ``ladder``), as ``record_past_alerts`` stores them."""
+    _, fired = alerts_of(ticket, policy, now, people)
+    return [_row(ticket.id, ticket.key, ticket.title, f, ladder) for f in fired]
 
 
 def _row(ticket_id: int, key: str, title: str, f: Fired, ladder: Ladder) -> dict[str, Any]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from deskline.core.demo.cast import STAFF, TEAMS, Member
 from deskline.core.desk import fields
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.views import TicketView
 from deskline.core.desk.workflow import OPEN, Status
-from deskline.core.sla.clocks import ClockReading, ClockState, SlaRules
+from deskline.core.sla.clocks import ClockReading, ClockState, SlaReading, SlaRules
 from deskline.storage.store import Store
 
 _NEAR = timedelta(hours=1)  # a deadline this close is "near"
@@ -59,12 +61,33 @@ class DemoSummary:
         return out
 
 
+class Seen(NamedTuple):
+    """What the summary counts of a ticket (a ``TicketView`` has these too)."""
+
+    status: str
+    priority: str
+    channel: str
+    customer: str | None
+    title: str
+    reopen_count: int
+    escalation_level: int
+    assignee: str | None
+    created_at: datetime
+    sla: SlaReading | None
+
+
 def summarise(
     store: Store, now: datetime, staff: dict[str, Member], me: str | None, rules: SlaRules
 ) -> DemoSummary:
     """Count what is on the desk at ``now``."""
     reader = Desk(store, STAFF[0].handle, now=lambda: now, rules=rules)
-    views = reader.list(statuses=[s.value for s in Status])
+    return count(reader.list(statuses=[s.value for s in Status]), now, staff, me)
+
+
+def count(
+    views: Sequence[Seen | TicketView], now: datetime, staff: dict[str, Member], me: str | None
+) -> DemoSummary:
+    """Count these tickets (the whole desk, its clocks read at ``now``)."""
     open_ = [v for v in views if v.status in OPEN]
     return DemoSummary(
         tickets=len(views),
@@ -85,16 +108,16 @@ def summarise(
     )
 
 
-def _clocks(view: TicketView) -> tuple[ClockReading, ...]:
+def _clocks(view: Seen | TicketView) -> tuple[ClockReading, ...]:
     return (view.sla.first_response, view.sla.resolution) if view.sla else ()
 
 
-def _due_within(view: TicketView, now: datetime, ahead: timedelta) -> bool:
+def _due_within(view: Seen | TicketView, now: datetime, ahead: timedelta) -> bool:
     """Whether a running clock of the ticket falls due after ``now`` but within ``ahead``."""
     return any(c.state not in _STOPPED and now < c.due_at <= now + ahead for c in _clocks(view))
 
 
-def _breached(view: TicketView) -> bool:
+def _breached(view: Seen | TicketView) -> bool:
     return any(c.state == ClockState.BREACHED for c in _clocks(view))
 
 

@@ -142,6 +142,7 @@ def alerts_of(
     versions = Versions.of(rules)
     fired: list[Fired] = []
     keys: set[str] = set()
+    last: list[Any] = [None, None, None, []]  # ladder, facts, clock and their marks
 
     def segment(state: State, clock: SlaClock, start: datetime, end: datetime) -> None:
         now = versions.at(start)
@@ -149,7 +150,11 @@ def alerts_of(
             return
         ladder = versions.ladder(now)
         sla = clock if state.status != "closed" else None
-        for mark in ladder.marks(ladder_facts_of(ticket, state), sla):
+        facts = ladder_facts_of(ticket, state)
+        if last[0] is not ladder or last[1] != facts or last[2] is not sla:
+            # most events (a note, a reply) change neither: the marks of the stretch before
+            last[:] = [ladder, facts, sla, ladder.marks(facts, sla)]
+        for mark in last[3]:
             if mark.at > end:
                 break
             if mark.rung == "surge":

@@ -166,17 +166,23 @@ def check_surge(session: Session, ticket: Ticket, now: datetime, rule: SurgeRule
         )
     )
     team = workload.team_name(session, ticket.team_id) or "no team"
+    return surge_record(team, seen.count, rule, recipients)
+
+
+def surge_record(team: str, count: int, rule: SurgeRule, recipients: list[str]) -> Record:
+    """The ``surge`` event of one that began: ``count`` P0 tickets in ``team`` (its name)."""
+    within = int(rule.within.total_seconds())
     span = str(Duration(seconds=within))
     new = {
         "team": team,
-        "p0_count": seen.count,
+        "p0_count": count,
         "more_than": rule.more_than,
         "within": span,
         "recipients": recipients,
     }
     to = ", ".join(recipients) or "nobody (no supervisor or director)"
     reason = (
-        f"{seen.count} P0 tickets in {team} within {span} (more than {rule.more_than}) "
+        f"{count} P0 tickets in {team} within {span} (more than {rule.more_than}) "
         f"began a surge; the alert for {to} waits for the alert engine"
     )
     return Record("surge", None, new, reason)

@@ -208,6 +208,7 @@ class SlaClock:
         self._resolution_due = self.calendar.add(start, credited)
         self._first_target = self.target_seconds(target.first_response)
         self._resolution_target = self.target_seconds(target.resolution)
+        self._thresholds: list[tuple[str, str, datetime]] | None = None
 
     # -- due times ---------------------------------------------------------------
 
@@ -292,8 +293,14 @@ class SlaClock:
     def thresholds(self) -> list[tuple[str, str, datetime]]:
         """Every threshold of the running clocks: (clock, name, instant), in time order.
 
-        Names: ``warning:<seconds before due>``, ``at_risk``, ``breach``.
+        Names: ``warning:<seconds before due>``, ``at_risk``, ``breach``. Worked out once
+        a clock (its rules and facts never change), a new list each call.
         """
+        if self._thresholds is None:
+            self._thresholds = self._all_thresholds()
+        return list(self._thresholds)
+
+    def _all_thresholds(self) -> list[tuple[str, str, datetime]]:
         found: list[tuple[str, str, datetime]] = []
         if self.facts.first_response_at is None and self.facts.resolved_at is None:
             found += self._clock_thresholds(FIRST_RESPONSE, self._first_target, 0, self._first_due)
