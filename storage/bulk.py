@@ -162,6 +162,7 @@ def widen_cache(session: Session) -> None:
 # costs its indexing four times over or more. A ticket not indexed yet costs its comments
 # nothing (the comment trigger finds no row to change), and indexed once with them, once.
 INDEXER = "ticket_text_made"
+COMMENT_INDEXER = "ticket_text_comment"  # a comment added (both backends)
 
 # A ticket's row of the index as the triggers leave it: its comments in the order they
 # were added (SQLite: each text ending in a line break, ``storage.search``; PostgreSQL:
@@ -192,7 +193,7 @@ ON CONFLICT (ticket_id) DO NOTHING
 
 
 @contextmanager
-def unindexed(session: Session) -> Iterator[None]:
+def unindexed(session: Session, table: str = "ticket", trigger: str = INDEXER) -> Iterator[None]:
     """The tickets written inside are not indexed for search yet; ``index_tickets`` indexes
     each such ticket later, once, with the comments it has by then (the comment trigger
     adds any after that). The trigger is off for the caller's transaction only, and on
@@ -200,26 +201,63 @@ def unindexed(session: Session) -> Iterator[None]:
     SQLite: dropped and made again (the write lock is held throughout: no other writer
     meets the desk without it). PostgreSQL: ``ALTER TABLE ticket DISABLE TRIGGER``, which
     only a login that owns the table may do (it locks out other writers of tickets, not
-    readers, to the commit); any other login writes through the trigger."""
+    readers, to the commit); any other login writes through the trigger.
+    (``table``, ``trigger``: another of the index's triggers, as ``comments_unindexed``.)"""
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         found = conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (INDEXER,)
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)
         ).scalar()
         if found is not None:
-            conn.exec_driver_sql(f'DROP TRIGGER "{INDEXER}"')
+            conn.exec_driver_sql(f'DROP TRIGGER "{trigger}"')
         yield
         if found is not None:
             conn.exec_driver_sql(found)
         return
     try:
         with conn.begin_nested():
-            conn.exec_driver_sql(f'ALTER TABLE ticket DISABLE TRIGGER "{INDEXER}"')
+            conn.exec_driver_sql(f'ALTER TABLE "{table}" DISABLE TRIGGER "{trigger}"')
     except DBAPIError:  # not the table's owner: the trigger indexes them
         yield
         return
     yield
-    conn.exec_driver_sql(f'ALTER TABLE ticket ENABLE TRIGGER "{INDEXER}"')
+    conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE TRIGGER "{trigger}"')
+
+
+# A ticket's comments in its row of the index read again, as the comment trigger leaves
+# them (and ``SQLITE_INDEX``/``PG_INDEX`` make them), for the tickets given that have a row.
+SQLITE_COMMENTS = """
+UPDATE ticket_text SET comments = coalesce(
+  (SELECT group_concat(b, '') FROM (
+    SELECT c.body || char(10) AS b FROM comment c WHERE c.ticket_id = ticket_text.rowid
+    ORDER BY c.id)), '')
+WHERE rowid IN ({marks})
+"""
+PG_COMMENTS = """
+UPDATE ticket_text x SET comments = coalesce(
+  (SELECT string_agg(E'\\n' || c.body, '' ORDER BY c.id) FROM comment c
+   WHERE c.ticket_id = x.ticket_id), '')
+WHERE x.ticket_id = ANY(%s)
+"""
+
+
+@contextmanager
+def comments_unindexed(session: Session, ticket_ids: Sequence[int]) -> Iterator[None]:
+    """Comments of ``ticket_ids`` written inside, without the comment trigger's update of
+    the index a comment at a time (which, for a ticket not indexed yet, finds no row and
+    does nothing, at a cost per comment): on the way out, those of the tickets that are
+    indexed already have their comments read again at once; the rest get theirs when
+    ``index_tickets`` indexes them. The trigger is off as ``unindexed`` turns it off."""
+    with unindexed(session, "comment", COMMENT_INDEXER):
+        yield
+        conn, ids = session.connection(), sorted(set(ticket_ids))
+        if conn.dialect.name != "sqlite":
+            conn.exec_driver_sql(PG_COMMENTS, (ids,))
+            return
+        for part in _chunks(ids):
+            conn.exec_driver_sql(
+                SQLITE_COMMENTS.format(marks=", ".join("?" * len(part))), tuple(part)
+            )
 
 
 def index_tickets(session: Session, after_id: int, count: int) -> int | None:
