@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, func, insert, or_, select, text, update
+from sqlalchemy import JSON, any_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -50,12 +51,23 @@ AGENTS: Any = Agent.__table__  # type: ignore[attr-defined]
 CHECKPOINTS: Any = ImportCheckpoint.__table__  # type: ignore[attr-defined]
 COUNTER: Any = KeyCounter.__table__  # type: ignore[attr-defined]
 
-LOOKUP = 500  # values per IN (...): well under SQLite's bound-parameter limit
+LOOKUP = 20_000  # values looked up per statement (``_among``: one bound value however many)
 
 
 def _chunks(values: Sequence[Any], size: int = LOOKUP) -> Iterator[Sequence[Any]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
+
+
+def _among(session: Session, column: Any, values: Sequence[Any]) -> Any:
+    """``column IN values`` with the values as ONE bound value: PostgreSQL's ``= ANY`` of an
+    array, SQLite's ``IN (SELECT value FROM json_each(?))`` of a JSON list. An IN list of
+    hundreds of placeholders cost more to build and parse, statement after statement (the
+    driver splits its text anew each time), than the lookup itself, and SQLite bounds them."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    listed = func.json_each(bindparam(None, json.dumps(list(values)))).table_valued("value")
+    return column.in_(select(listed.c.value))
 
 
 def insert_rows(
@@ -231,7 +243,7 @@ UPDATE ticket_text SET comments = coalesce(
   (SELECT group_concat(b, '') FROM (
     SELECT c.body || char(10) AS b FROM comment c WHERE c.ticket_id = ticket_text.rowid
     ORDER BY c.id)), '')
-WHERE rowid IN ({marks})
+WHERE rowid IN (SELECT value FROM json_each(?))
 """
 PG_COMMENTS = """
 UPDATE ticket_text x SET comments = coalesce(
@@ -251,13 +263,10 @@ def comments_unindexed(session: Session, ticket_ids: Sequence[int]) -> Iterator[
     with unindexed(session, "comment", COMMENT_INDEXER):
         yield
         conn, ids = session.connection(), sorted(set(ticket_ids))
-        if conn.dialect.name != "sqlite":
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(SQLITE_COMMENTS, (json.dumps(ids),))
+        else:
             conn.exec_driver_sql(PG_COMMENTS, (ids,))
-            return
-        for part in _chunks(ids):
-            conn.exec_driver_sql(
-                SQLITE_COMMENTS.format(marks=", ".join("?" * len(part))), tuple(part)
-            )
 
 
 def index_tickets(session: Session, after_id: int, count: int) -> int | None:
@@ -301,7 +310,7 @@ def tickets_by_external_id(
     found: dict[str, int] = {}
     for part in _chunks(list(dict.fromkeys(external_ids))):
         stmt = select(TICKETS.c.external_id, TICKETS.c.id).where(
-            TICKETS.c.external_id.in_(part), TICKETS.c.id > after_id
+            _among(session, TICKETS.c.external_id, part), TICKETS.c.id > after_id
         )
         found.update({e: i for e, i in session.connection().execute(stmt)})
     return found
@@ -311,7 +320,7 @@ def ids_by(session: Session, table: Any, column: str, values: Sequence[str]) -> 
     """Row ids of ``table`` by the value of its unique ``column``, for those there."""
     found: dict[str, int] = {}
     for part in _chunks(list(dict.fromkeys(values))):
-        stmt = select(table.c[column], table.c.id).where(table.c[column].in_(part))
+        stmt = select(table.c[column], table.c.id).where(_among(session, table.c[column], part))
         found.update({v: i for v, i in session.connection().execute(stmt)})
     return found
 
@@ -331,7 +340,7 @@ def ensure_named(
 def customer_tiers(session: Session, ids: Sequence[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     for part in _chunks(list(set(ids))):
-        stmt = select(CUSTOMERS.c.id, CUSTOMERS.c.tier).where(CUSTOMERS.c.id.in_(part))
+        stmt = select(CUSTOMERS.c.id, CUSTOMERS.c.tier).where(_among(session, CUSTOMERS.c.id, part))
         found.update(dict(session.connection().execute(stmt).all()))
     return found
 
@@ -340,7 +349,9 @@ def contacts_by_address(session: Session, addresses: Sequence[str]) -> dict[str,
     """Contact ids by (lower-case) address, for those known."""
     found: dict[str, int] = {}
     for part in _chunks(list(dict.fromkeys(addresses))):
-        stmt = select(EMAILS.c.address, EMAILS.c.contact_id).where(EMAILS.c.address.in_(part))
+        stmt = select(EMAILS.c.address, EMAILS.c.contact_id).where(
+            _among(session, EMAILS.c.address, part)
+        )
         found.update(dict(session.connection().execute(stmt).all()))
     return found
 
