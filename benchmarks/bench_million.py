@@ -281,7 +281,6 @@ def grow(backend: Backend, size: int) -> None:
     else:
         sql("SET session_replication_role = replica")  # no triggers, no FK checks
         sql("SET maintenance_work_mem = '1GB'")
-        sql("DROP INDEX IF EXISTS ix_ticket_text_doc")
         sql("DROP INDEX IF EXISTS ix_ticket_text_trigram")
         sql("BEGIN")
     for name, test in (("open", f"IN ({statuses})"), ("closed", f"NOT IN ({statuses})")):
@@ -328,7 +327,6 @@ def grow(backend: Backend, size: int) -> None:
         sql("PRAGMA wal_checkpoint(TRUNCATE)")
     else:
         sql("SET session_replication_role = origin")
-        sql("CREATE INDEX ix_ticket_text_doc ON ticket_text USING gin (doc)")
         (schema,) = sql(
             "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
             "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"

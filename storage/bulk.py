@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, func, insert, or_, select, text, update
+from sqlalchemy import JSON, any_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -52,12 +53,23 @@ CHECKPOINTS: Any = ImportCheckpoint.__table__  # type: ignore[attr-defined]
 COUNTER: Any = KeyCounter.__table__  # type: ignore[attr-defined]
 SURGES: Any = Surge.__table__  # type: ignore[attr-defined]
 
-LOOKUP = 500  # values per IN (...): well under SQLite's bound-parameter limit
+LOOKUP = 20_000  # values looked up per statement (``_among``: one bound value however many)
 
 
 def _chunks(values: Sequence[Any], size: int = LOOKUP) -> Iterator[Sequence[Any]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
+
+
+def _among(session: Session, column: Any, values: Sequence[Any]) -> Any:
+    """``column IN values`` with the values as ONE bound value: PostgreSQL's ``= ANY`` of an
+    array, SQLite's ``IN (SELECT value FROM json_each(?))`` of a JSON list. An IN list of
+    hundreds of placeholders cost more to build and parse, statement after statement (the
+    driver splits its text anew each time), than the lookup itself, and SQLite bounds them."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    listed = func.json_each(bindparam(None, json.dumps(list(values)))).table_valued("value")
+    return column.in_(select(listed.c.value))
 
 
 def insert_rows(
@@ -164,6 +176,7 @@ def widen_cache(session: Session) -> None:
 # costs its indexing four times over or more. A ticket not indexed yet costs its comments
 # nothing (the comment trigger finds no row to change), and indexed once with them, once.
 INDEXER = "ticket_text_made"
+COMMENT_INDEXER = "ticket_text_comment"  # a comment added (both backends)
 
 # A ticket's row of the index as the triggers leave it: its comments in the order they
 # were added (SQLite: each text ending in a line break, ``storage.search``; PostgreSQL:
@@ -194,7 +207,7 @@ ON CONFLICT (ticket_id) DO NOTHING
 
 
 @contextmanager
-def unindexed(session: Session) -> Iterator[None]:
+def unindexed(session: Session, table: str = "ticket", trigger: str = INDEXER) -> Iterator[None]:
     """The tickets written inside are not indexed for search yet; ``index_tickets`` indexes
     each such ticket later, once, with the comments it has by then (the comment trigger
     adds any after that). The trigger is off for the caller's transaction only, and on
@@ -202,26 +215,60 @@ def unindexed(session: Session) -> Iterator[None]:
     SQLite: dropped and made again (the write lock is held throughout: no other writer
     meets the desk without it). PostgreSQL: ``ALTER TABLE ticket DISABLE TRIGGER``, which
     only a login that owns the table may do (it locks out other writers of tickets, not
-    readers, to the commit); any other login writes through the trigger."""
+    readers, to the commit); any other login writes through the trigger.
+    (``table``, ``trigger``: another of the index's triggers, as ``comments_unindexed``.)"""
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         found = conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (INDEXER,)
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)
         ).scalar()
         if found is not None:
-            conn.exec_driver_sql(f'DROP TRIGGER "{INDEXER}"')
+            conn.exec_driver_sql(f'DROP TRIGGER "{trigger}"')
         yield
         if found is not None:
             conn.exec_driver_sql(found)
         return
     try:
         with conn.begin_nested():
-            conn.exec_driver_sql(f'ALTER TABLE ticket DISABLE TRIGGER "{INDEXER}"')
+            conn.exec_driver_sql(f'ALTER TABLE "{table}" DISABLE TRIGGER "{trigger}"')
     except DBAPIError:  # not the table's owner: the trigger indexes them
         yield
         return
     yield
-    conn.exec_driver_sql(f'ALTER TABLE ticket ENABLE TRIGGER "{INDEXER}"')
+    conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE TRIGGER "{trigger}"')
+
+
+# A ticket's comments in its row of the index read again, as the comment trigger leaves
+# them (and ``SQLITE_INDEX``/``PG_INDEX`` make them), for the tickets given that have a row.
+SQLITE_COMMENTS = """
+UPDATE ticket_text SET comments = coalesce(
+  (SELECT group_concat(b, '') FROM (
+    SELECT c.body || char(10) AS b FROM comment c WHERE c.ticket_id = ticket_text.rowid
+    ORDER BY c.id)), '')
+WHERE rowid IN (SELECT value FROM json_each(?))
+"""
+PG_COMMENTS = """
+UPDATE ticket_text x SET comments = coalesce(
+  (SELECT string_agg(E'\\n' || c.body, '' ORDER BY c.id) FROM comment c
+   WHERE c.ticket_id = x.ticket_id), '')
+WHERE x.ticket_id = ANY(%s)
+"""
+
+
+@contextmanager
+def comments_unindexed(session: Session, ticket_ids: Sequence[int]) -> Iterator[None]:
+    """Comments of ``ticket_ids`` written inside, without the comment trigger's update of
+    the index a comment at a time (which, for a ticket not indexed yet, finds no row and
+    does nothing, at a cost per comment): on the way out, those of the tickets that are
+    indexed already have their comments read again at once; the rest get theirs when
+    ``index_tickets`` indexes them. The trigger is off as ``unindexed`` turns it off."""
+    with unindexed(session, "comment", COMMENT_INDEXER):
+        yield
+        conn, ids = session.connection(), sorted(set(ticket_ids))
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(SQLITE_COMMENTS, (json.dumps(ids),))
+        else:
+            conn.exec_driver_sql(PG_COMMENTS, (ids,))
 
 
 def index_tickets(session: Session, after_id: int, count: int) -> int | None:
@@ -284,7 +331,7 @@ def tickets_by_external_id(
     found: dict[str, int] = {}
     for part in _chunks(list(dict.fromkeys(external_ids))):
         stmt = select(TICKETS.c.external_id, TICKETS.c.id).where(
-            TICKETS.c.external_id.in_(part), TICKETS.c.id > after_id
+            _among(session, TICKETS.c.external_id, part), TICKETS.c.id > after_id
         )
         found.update({e: i for e, i in session.connection().execute(stmt)})
     return found
@@ -294,7 +341,7 @@ def ids_by(session: Session, table: Any, column: str, values: Sequence[str]) -> 
     """Row ids of ``table`` by the value of its unique ``column``, for those there."""
     found: dict[str, int] = {}
     for part in _chunks(list(dict.fromkeys(values))):
-        stmt = select(table.c[column], table.c.id).where(table.c[column].in_(part))
+        stmt = select(table.c[column], table.c.id).where(_among(session, table.c[column], part))
         found.update({v: i for v, i in session.connection().execute(stmt)})
     return found
 
@@ -314,7 +361,7 @@ def ensure_named(
 def customer_tiers(session: Session, ids: Sequence[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     for part in _chunks(list(set(ids))):
-        stmt = select(CUSTOMERS.c.id, CUSTOMERS.c.tier).where(CUSTOMERS.c.id.in_(part))
+        stmt = select(CUSTOMERS.c.id, CUSTOMERS.c.tier).where(_among(session, CUSTOMERS.c.id, part))
         found.update(dict(session.connection().execute(stmt).all()))
     return found
 
@@ -323,7 +370,9 @@ def contacts_by_address(session: Session, addresses: Sequence[str]) -> dict[str,
     """Contact ids by (lower-case) address, for those known."""
     found: dict[str, int] = {}
     for part in _chunks(list(dict.fromkeys(addresses))):
-        stmt = select(EMAILS.c.address, EMAILS.c.contact_id).where(EMAILS.c.address.in_(part))
+        stmt = select(EMAILS.c.address, EMAILS.c.contact_id).where(
+            _among(session, EMAILS.c.address, part)
+        )
         found.update(dict(session.connection().execute(stmt).all()))
     return found
 

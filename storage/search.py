@@ -11,8 +11,8 @@ migration 0011 makes the triggers and fills it). A term is a substring, any case
   trigrams that begin with it (read from its fts5vocab table, ``ticket_text_terms``); one
   of one character, a LIKE over the index's text.
 - PostgreSQL: a table with the text (``body``: title, description, comments and labels, a
-  line each), a ``pg_trgm`` GIN index on it for ILIKE (its ``simple`` tsvector, ``doc``,
-  is not read).
+  line each), a ``pg_trgm`` GIN index on it for ILIKE (the ``simple`` tsvector 0011 made
+  beside it was never read: 0017 dropped it).
 
 Ranking, the same on both: each term counts by the columns it is found in (``WEIGHTS``: a
 title most), then the newest ticket first; with a limit, among the newest RANK_WINDOW

@@ -11,10 +11,11 @@ Two passes, each a record at a time (memory stays flat):
    reserved at once, SLA due times worked out from the past timestamps as they were, the
    audit events (marked imported, at their historical times, chained), and the
    checkpoint row, so a run killed anywhere continues after the last batch that
-   committed. Then the comments, the same way. Last, the tickets made are indexed for
-   search, each once with all its comments (a batch of ids a transaction, checkpointed
-   too): indexed as they were made, each comment would rewrite its ticket's row of the
-   index (``bulk.unindexed``).
+   committed. Then the comments, the same way (the index's comment trigger off for them:
+   their tickets are not indexed yet, ``bulk.comments_unindexed``). Last, the tickets
+   made are indexed for search, each once with all its comments (a batch of ids a
+   transaction, checkpointed too): indexed as they were made, each comment would rewrite
+   its ticket's row of the index (``bulk.unindexed``).
 
 Idempotent by external id: a ticket whose external id is here already is left as it was
 (and its comments in the file are not added again).
@@ -44,7 +45,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from deskline.core import clock
-from deskline.core.alerts.ladder import RUNGS, Ladder, LadderFacts
+from deskline.core.alerts.ladder import Ladder, LadderFacts, Mark
 from deskline.core.desk.facts import queue_marks
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import Forbidden, InvalidInput, Refused
@@ -376,7 +377,7 @@ class Importer:
         for t, plan in zip(todo, plans, strict=True):
             ticket_id = ids[t.external_id]
             events += self._events(ticket_id, t, login, name)
-            alerts += [_alert(ticket_id, t, m) for m in plan]
+            alerts += [_alert(ticket_id, m) for m in plan]
         bulk.insert_rows(s, bulk.EVENTS, events)
         bulk.insert_rows(s, bulk.ALERTS, alerts)
         bulk.record_changes(s, list(ids.values()), "created", now)
@@ -406,7 +407,7 @@ class Importer:
         categories: dict[str, int],
         contacts: dict[str, int],
         now: datetime,
-    ) -> tuple[dict[str, Any], list[Any]]:
+    ) -> tuple[dict[str, Any], list[Mark]]:
         """The ticket's row with its SLA columns, and the ladder's past marks (to store as
         fired: nobody is told of them)."""
         paused = t.updated_at if t.status in self.rules.pause_on else None
@@ -603,7 +604,8 @@ class Importer:
                     for c in fresh
                     if c.external_id in ids
                 ]
-                bulk.insert_rows(s, bulk.COMMENTS, rows)
+                with bulk.comments_unindexed(s, [r["ticket_id"] for r in rows]):
+                    bulk.insert_rows(s, bulk.COMMENTS, rows)
                 result.comments += len(rows)
                 result.comments_left_out += len(fresh) - len(rows)
                 bulk.save_checkpoint(
@@ -647,23 +649,10 @@ def _named(bad: Sequence[tuple[int, str]], room: int = 150) -> str:
     return text
 
 
-def _alert(ticket_id: int, t: TicketIn, mark: Any) -> dict[str, Any]:
+def _alert(ticket_id: int, mark: Mark) -> dict[str, Any]:
     """A past rung stored as fired at its moment: no one told, nothing done."""
-    return {
-        "dedupe_key": mark.key(ticket_id),
-        "ticket_id": ticket_id,
-        "rung": mark.rung,
-        "threshold": mark.threshold,
-        "clock": mark.clock,
-        "level": RUNGS[mark.rung].level,
-        "due_at": mark.base if mark.clock else None,
-        "at": mark.at,
-        "fired_at": mark.at,
-        "late": False,
-        "held": mark.held_from is not None,
-        "recipients": [],
-        "summary": f"{mark.rung.replace('_', ' ')} before the import (no one told)",
-    }
+    summary = f"{mark.rung.replace('_', ' ')} before the import (no one told)"
+    return mark.row(ticket_id, mark.at, late=False, recipients=(), summary=summary)
 
 
 class _Spool:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from hostile import CORPUS
 from sqlalchemy import select
+from sqlalchemy import text as sql
 
 from deskline.core.desk.tickets import Desk
 from deskline.core.roster.agents import Roster
@@ -109,4 +110,55 @@ def test_copy_writes_exactly_the_rows_an_executemany_does(pg_url):
             select(bulk.COMMENTS.c.body).where(bulk.COMMENTS.c.ticket_id == one.id)
         ).scalars()
         assert list(bodies) == TEXTS  # not escaped, not cut
+    store.close()
+
+
+def _key(s) -> str:
+    return "rowid" if s.get_bind().dialect.name == "sqlite" else "ticket_id"
+
+
+def _index_of(s, ticket_id: int) -> str | None:
+    """The comments in a ticket's row of the search index (None: no row)."""
+    found = s.execute(
+        sql(f"SELECT comments FROM ticket_text WHERE {_key(s)} = :t"), {"t": ticket_id}
+    )
+    return found.scalar()
+
+
+def test_comments_written_without_their_trigger_index_as_the_trigger_does(db_url):
+    """``comments_unindexed``: an indexed ticket's row of the index ends as the trigger
+    leaves it (comment by comment), a ticket not indexed yet stays so until
+    ``index_tickets``, which reads them, and the trigger is on again afterwards."""
+    store = Store.open(db_url)
+    Roster(store).add("ana", name="Ana Silva", role="admin", team="Service Desk")
+    desk = Desk(store, "ana")
+    numbers = [desk.create(title).number for title in ("Triggered", "Bulk", "Later")]
+    with store.write() as s:
+        ids = dict(s.execute(select(bulk.TICKETS.c.number, bulk.TICKETS.c.id)).all())
+        triggered, at_once, later = (ids[n] for n in numbers)
+        s.execute(sql(f"DELETE FROM ticket_text WHERE {_key(s)} = :t"), {"t": later})
+
+    def rows(ticket_id: int) -> list[dict]:
+        return [
+            {"ticket_id": ticket_id, "author_id": None, "kind": "note", "body": body}
+            | {"created_at": AT}
+            for body in TEXTS
+        ]
+
+    with store.write() as s:
+        bulk.insert_rows(s, bulk.COMMENTS, rows(triggered))  # the trigger, a row at a time
+    with store.write() as s, bulk.comments_unindexed(s, [at_once, later]):
+        bulk.insert_rows(s, bulk.COMMENTS, rows(at_once) + rows(later))
+    with store.read() as s:
+        before = _index_of(s, triggered)
+        assert before is not None and TEXTS[-2] in before
+        assert _index_of(s, at_once) == before
+        assert _index_of(s, later) is None
+    with store.write() as s:
+        bulk.index_tickets(s, later - 1, 1)
+        bulk.insert_rows(s, bulk.COMMENTS, rows(triggered)[:1] + rows(at_once)[:1])
+    with store.read() as s:
+        assert _index_of(s, later) == before  # indexed once, with its comments
+        after = _index_of(s, at_once)
+        assert after == _index_of(s, triggered) != before  # the trigger is on again
     store.close()

@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 
 from deskline.storage.engine import StoreError, make_engine
 from deskline.storage.migrate import (
@@ -202,6 +202,25 @@ def test_0009_keeps_pending_deliveries_due_now_with_no_attempt(db_url):
         store.close()
 
 
+def _with_a_ticket(db_url: str, revision: str, status: str, description: str = "") -> Engine:
+    """A database at ``revision`` holding one ticket, T-1 'printer jams' (closed: closed
+    at its making)."""
+    engine = make_engine(db_url)
+    upgrade(engine, revision)
+    at = datetime(2026, 1, 2, 9, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ticket (number, title, description, priority, status, channel, tags, "
+                "created_at, updated_at, closed_at, pause_credit_seconds, escalation_level, "
+                "reopen_count, version) VALUES "
+                "(1, 'printer jams', :d, 'P2', :s, 'web', '', :t, :t, :c, 0, 0, 0, 1)"
+            ),
+            {"t": at, "d": description, "s": status, "c": at if status == "closed" else None},
+        )
+    return engine
+
+
 def test_0015_upgrades_a_desk_with_tickets_to_none_archived_and_downgrades(db_url):
     """The archive's column comes in empty (nothing archived by the upgrade) with its index,
     the tickets and their search index as they were; going back to 0014 drops both and
@@ -210,19 +229,7 @@ def test_0015_upgrades_a_desk_with_tickets_to_none_archived_and_downgrades(db_ur
 
     from deskline.storage.migrate import alembic_config
 
-    engine = make_engine(db_url)
-    upgrade(engine, "0014")
-    at = datetime(2026, 1, 2, 9, 0, tzinfo=UTC)
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO ticket (number, title, description, priority, status, channel, tags, "
-                "created_at, updated_at, closed_at, pause_credit_seconds, escalation_level, "
-                "reopen_count, version) VALUES "
-                "(1, 'printer jams', '', 'P2', 'closed', 'web', '', :t, :t, :t, 0, 0, 0, 1)"
-            ),
-            {"t": at},
-        )
+    engine = _with_a_ticket(db_url, "0014", "closed")
     engine.dispose()
 
     store = Store.open(db_url)
@@ -258,19 +265,7 @@ def test_0016_indexes_tickets_by_change_and_alerts_by_firing_and_downgrades(db_u
 
     from deskline.storage.migrate import alembic_config
 
-    engine = make_engine(db_url)
-    upgrade(engine, "0015")
-    at = datetime(2026, 1, 2, 9, 0, tzinfo=UTC)
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO ticket (number, title, description, priority, status, channel, tags, "
-                "created_at, updated_at, pause_credit_seconds, escalation_level, "
-                "reopen_count, version) VALUES "
-                "(1, 'printer jams', '', 'P2', 'open', 'web', '', :t, :t, 0, 0, 0, 1)"
-            ),
-            {"t": at},
-        )
+    engine = _with_a_ticket(db_url, "0015", "open")
     engine.dispose()
 
     def indexes(table: str) -> set[str]:
@@ -292,4 +287,46 @@ def test_0016_indexes_tickets_by_change_and_alerts_by_firing_and_downgrades(db_u
         command.downgrade(cfg, "0015")
     assert "ix_ticket_updated_at" not in indexes("ticket")
     assert "ix_alert_fired_at" not in indexes("alert")
+    engine.dispose()
+
+
+def test_0017_takes_the_unread_tsvector_from_the_search_index_and_gives_it_back(db_url):
+    """PostgreSQL: ``ticket_text.doc`` and its GIN index go (search never read them), the
+    rows and the trigram index stay; going back to 0016 makes them again, worked out for
+    every row. SQLite's index has no such column: searched as before either way."""
+    from alembic import command
+
+    from deskline.storage.migrate import alembic_config
+
+    engine = _with_a_ticket(db_url, "0016", "new", "paper tray")
+    postgres = engine.dialect.name == "postgresql"
+
+    def shape() -> tuple[set[str], set[str]]:
+        if not postgres:
+            return set(), set()
+        found = inspect(engine)
+        found.clear_cache()
+        columns = {c["name"] for c in found.get_columns("ticket_text")}
+        return columns, {i["name"] for i in found.get_indexes("ticket_text")}
+
+    columns, indexes = shape()
+    assert ("doc" in columns and "ix_ticket_text_doc" in indexes) == postgres
+    upgrade(engine, "0017")
+    columns, indexes = shape()
+    assert "doc" not in columns and "ix_ticket_text_doc" not in indexes
+    assert ("body" in columns and "ix_ticket_text_trigram" in indexes) == postgres
+    with engine.begin() as conn:
+        like = "body" if postgres else "title"
+        found = conn.execute(text(f"SELECT count(*) FROM ticket_text WHERE {like} LIKE '%jams%'"))
+        assert found.scalar_one() == 1
+    with engine.connect() as conn, conn.begin():
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0016")
+    columns, indexes = shape()
+    assert ("doc" in columns and "ix_ticket_text_doc" in indexes) == postgres
+    if postgres:
+        with engine.begin() as conn:
+            found = conn.execute(text("SELECT doc FROM ticket_text")).scalar_one()
+            assert "'printer':1A" in found and "'tray':4B" in found
     engine.dispose()
