@@ -75,13 +75,14 @@ def keys_of(text: str) -> list[tuple[str, str]]:
     return [(names.get(c, c), text[: i + 1]) for i, c in enumerate(text)]
 
 
-async def type_in(store: Store, view_name: str) -> list[tuple[str, float]]:
-    """(text after the key, seconds to the frame showing its queue) for every key typed."""
+async def type_in(store: Store, view_name: str) -> list[tuple[str, float, float]]:
+    """(text after the key, seconds to the frame showing its queue, CPU seconds of the
+    process meanwhile: both threads) for every key typed."""
     desk = Desk(store, search_desk.ME, now=lambda: search_desk.NOW, rules=default_rules())
     app = DesklineApp(desk)
     frames = Frames(app)
     frames.until(lambda: shown(queue_of(app)))
-    samples: list[tuple[str, float]] = []
+    samples: list[tuple[str, float, float]] = []
     async with app.run_test(size=SIZE):
         await frames.wait(time.perf_counter())
         screen = app.screen
@@ -114,12 +115,13 @@ async def type_in(store: Store, view_name: str) -> list[tuple[str, float]]:
 
                 frames.until(answered)
                 screen.search_error = None  # the last key's refusal is not this one's
-                began = time.perf_counter()
+                began, cpu = time.perf_counter(), time.process_time()
                 press(app, key)
                 try:
-                    samples.append((text, await frames.wait(began, KEY_TIMEOUT)))
+                    took = await frames.wait(began, KEY_TIMEOUT)
                 except TimeoutError:
-                    samples.append((text, KEY_TIMEOUT))
+                    took = KEY_TIMEOUT
+                samples.append((text, took, time.process_time() - cpu))
                 await settle(app)
             press(app, "escape")  # the box emptied and closed: the view again
             await settle(app)
@@ -127,13 +129,16 @@ async def type_in(store: Store, view_name: str) -> list[tuple[str, float]]:
     return samples
 
 
-def store_alone(store: Store, view_name: str) -> list[tuple[str, float, float]]:
-    """(text, seconds for the head, seconds for the whole) of each key's query, in core."""
+def store_alone(store: Store, view_name: str) -> list[tuple[str, float, float, float]]:
+    """(text, seconds for the head, seconds for the whole, seconds for the head read as the
+    workspace reads it: words narrowing the view's rows held, ``Queue.narrowed``, where it
+    can) of each key's query, in core."""
     app_desk = Desk(store, search_desk.ME, now=lambda: search_desk.NOW, rules=default_rules())
     from deskline.core.desk.queue import Queue
     from deskline.core.errors import DesklineError
 
     queue = Queue(app_desk)
+    held = queue.numbers(view_name)
     found = []
     for typed in TYPED:
         for _, text in keys_of(typed):
@@ -144,9 +149,13 @@ def store_alone(store: Store, view_name: str) -> list[tuple[str, float, float]]:
                 began = time.perf_counter()
                 queue.numbers(view_name, text.strip())
                 whole = time.perf_counter() - began
+                began = time.perf_counter()
+                if queue.narrowed(view_name, held, text.strip(), limit=HEAD) is None:
+                    queue.numbers(view_name, text.strip(), limit=HEAD)
+                read = time.perf_counter() - began
             except DesklineError:
-                head = whole = 0.0
-            found.append((text, head, whole))
+                head = whole = read = 0.0
+            found.append((text, head, whole, read))
     return found
 
 
@@ -176,21 +185,29 @@ async def main() -> None:
         try:
             for view_name in args.views.split(","):
                 samples = await type_in(store, view_name)
-                times = [s for _, s in samples]
+                times = [s for _, s, _ in samples]
+                cpus = [c for _, _, c in samples]
                 result[tickets, view_name] = p95(times)
                 slow = sorted(samples, key=lambda s: -s[1])[:4]
                 print(
                     f"  {view_name:5} per key ({len(times)} keys):"
                     f" p50 {ms(statistics.median(times))}"
                     f"  p95 {ms(p95(times))}  max {ms(max(times))} ms;  slowest: "
-                    + ", ".join(f"{t!r} {ms(s).strip()}" for t, s in slow)
+                    + ", ".join(f"{t!r} {ms(s).strip()}" for t, s, _ in slow)
+                )
+                print(
+                    f"        CPU per key (both threads): p50 {ms(statistics.median(cpus))}"
+                    f"  p95 {ms(p95(cpus))}  max {ms(max(cpus))} ms"
                 )
                 alone = store_alone(store, view_name)
-                heads = [h for _, h, _ in alone]
-                wholes = [w for _, _, w in alone]
+                heads = [h for _, h, _, _ in alone]
+                wholes = [w for _, _, w, _ in alone]
+                reads = [r for _, _, _, r in alone]
                 print(
                     f"        the query alone: head p95 {ms(p95(heads))}  max {ms(max(heads))};"
-                    f"  whole p95 {ms(p95(wholes))}  max {ms(max(wholes))} ms"
+                    f"  whole p95 {ms(p95(wholes))}  max {ms(max(wholes))} ms;"
+                    f"  as the workspace reads the head: p95 {ms(p95(reads))}"
+                    f"  max {ms(max(reads))} ms"
                 )
         finally:
             search_desk.discard(store, "sqlite", keep=args.keep, pg="")

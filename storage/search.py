@@ -14,6 +14,11 @@ migration 0011 makes the triggers and fills it). A term is a substring, any case
   line each), a ``pg_trgm`` GIN index on it for ILIKE (the ``simple`` tsvector 0011 made
   beside it was never read: 0017 dropped it).
 
+A held order (a queue's rows, most urgent first) is narrowed by walking it
+(``held_matching``): a slice at a time, each row's text tested with LIKE (PostgreSQL:
+ILIKE, as its search does), so a common word is answered from the first few hundred rows
+instead of sorting every match; a rare one stops the walk, and the index answers it.
+
 Ranking, the same on both: each term counts by the columns it is found in (``WEIGHTS``: a
 title most), then the newest ticket first; with a limit, among the newest RANK_WINDOW
 matches (``ticket_numbers``).
@@ -41,6 +46,11 @@ PG = table(INDEX, column("ticket_id"), column("body"), *(column(name) for name i
 SHORT = 3  # the trigram index finds terms of at least this many characters
 TERMS = "ticket_text_terms"  # SQLite: the index's trigrams (fts5vocab)
 RANK_WINDOW = 200  # by relevance, the best of the newest this many matches
+WALK_FIRST = 200  # a held order is walked this many rows first, twice as many each step,
+WALK_MOST = 1600  # and this many at most before the index answers for the rest
+# The only characters SQLite's index folds to an ASCII letter (KELVIN SIGN, LONG S), which
+# its LIKE does not: a row holding one is asked of the index.
+FOLDS_TO_ASCII = "\u212a\u017f"
 SORTS = ("relevance", "due", "newest", "oldest", "updated", "priority")
 
 
@@ -118,6 +128,84 @@ def ticket_numbers(
 # (bm25's or ts_rank's): reading it costs a pass over every match of the term, which grows
 # with the desk; every term is in every match anyway, and ties go to the newest ticket.
 WEIGHTS = {"title": 10, "labels": 3, "description": 2}
+
+
+def walkable(terms: Sequence[str], sqlite: bool) -> bool:
+    """Whether LIKE finds what the index finds for these terms (PostgreSQL: always, its
+    search is ILIKE; SQLite: its index folds every letter's case, LIKE only ASCII ones, so
+    a term with another cased letter is not)."""
+    return not sqlite or all(c.isascii() or c.lower() == c.upper() for t in terms for c in t)
+
+
+def held_matching(
+    session: Session, numbers: Sequence[int], terms: Sequence[str], limit: int
+) -> list[int]:
+    """The first ``limit`` of ``numbers`` (in their order) whose text holds every term (as
+    ``ticket_numbers`` finds it; ``walkable`` terms), read by walking them: a slice at a
+    time, each row tested, until ``limit`` are found. Past WALK_MOST rows (a rare term), the
+    index finds the rows with the longer terms and the walk goes on over those alone, for
+    the one-character terms (which the index would test on every row of the desk)."""
+    terms = [t for t in terms if t]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    found: list[int] = []
+    start, step = 0, WALK_FIRST
+    while start < len(numbers) and len(found) < limit:
+        longer = [t for t in terms if len(t) > 1]
+        if start >= WALK_MOST and longer:  # rare: the index finds them, the walk goes on
+            matches = _matching(session, longer, sqlite)  # with the one-character terms
+            numbers = [n for n in numbers[start:] if n in matches]
+            terms, start = [t for t in terms if len(t) == 1], 0
+            if not terms:
+                found += numbers
+                break
+            continue
+        chunk = numbers[start : start + step]
+        hits = _walked(session, chunk, terms, sqlite)
+        found += [n for n in chunk if n in hits]
+        start, step = start + len(chunk), step * 2
+    return found[:limit]
+
+
+def _walked(session: Session, chunk: Sequence[int], terms: list[str], sqlite: bool) -> set[int]:
+    """Of ``chunk``, the numbers whose text holds every term, each row tested. Plain SQL,
+    the numbers written in (integers): binding a few hundred parameters costs more than
+    the test."""
+    numbers = ",".join(str(int(n)) for n in chunk)
+    likes = {f"t{i}": _like(t) for i, t in enumerate(terms)}
+    if not sqlite:
+        held = " AND ".join(f"f.body ILIKE :{name} ESCAPE '\\'" for name in likes)
+        stmt = (
+            f"SELECT t.number FROM ticket t JOIN {INDEX} f ON f.ticket_id = t.id"
+            f" WHERE t.number IN ({numbers}) AND {held}"
+        )
+        return set(session.execute(sql(stmt), likes).scalars())
+    held = " AND ".join(
+        "(" + " OR ".join(f"f.{c} LIKE :{name} ESCAPE '\\'" for c in COLUMNS) + ")"
+        for name in likes
+    )
+    odd = " OR ".join(f"instr(f.{c}, :odd{i}) > 0" for c in COLUMNS for i in range(2))
+    folds = {f"odd{i}": c for i, c in enumerate(FOLDS_TO_ASCII)}
+    stmt = (
+        f"SELECT t.number, {held} FROM ticket t JOIN {INDEX} f ON f.rowid = t.id"
+        f" WHERE t.number IN ({numbers}) AND ({held} OR {odd})"
+    )
+    rows = session.execute(sql(stmt), {**likes, **folds}).all()
+    hits = {n for n, held_all in rows if held_all}
+    unsure = [n for n, held_all in rows if not held_all]
+    if unsure:  # what LIKE misses there, the index says
+        hits |= _matching(session, terms, sqlite, within=unsure)
+    return hits
+
+
+def _matching(
+    session: Session, terms: list[str], sqlite: bool, within: Sequence[int] | None = None
+) -> set[int]:
+    """The numbers of every ticket whose text holds every term, as the index finds them."""
+    stmt = sa_select(col(Ticket.number))
+    if within is not None:
+        stmt = stmt.where(col(Ticket.number).in_(within))
+    found = (_sqlite_text if sqlite else _pg_text)(session, stmt, terms)
+    return set() if found is None else set(session.execute(found).scalars())
 
 
 def _score(terms: list[str], index: Any, sqlite: bool) -> Any:

@@ -17,6 +17,7 @@ from deskline.core.desk import fields
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.views import TicketView
 from deskline.core.desk.workflow import Status
+from deskline.core.roster import permissions
 from deskline.core.sla.clocks import SlaRules
 from deskline.storage import queries
 from deskline.storage.queries import TicketRow
@@ -39,7 +40,7 @@ class _Scribe(Desk):
     end; reading every ticket back in full after each of its thousands of changes would
     take about half the time of a fill."""
 
-    def _require(self, refusal: str | None) -> None:
+    def _require(self, refusal: permissions.Refusal | None) -> None:
         """The made-up past is written as its stories tell it (the demo plays the desk's
         history, not a person's commands), even where a story bends the role matrix."""
 

@@ -3,6 +3,7 @@ type within a view, and the counts in the header."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -106,6 +107,23 @@ class Queue:
         return search.numbers(
             self.desk, text, sort=sort, limit=most, within=self.query_of(view_name)
         )
+
+    def narrowable(self, view_name: str) -> bool:
+        """Whether the view's own rows, in its order, hold every answer to words typed in
+        it (a built-in queue; not every ticket, nor a saved search with its own order)."""
+        return view_name not in self.searches and not self.views[view_name].every
+
+    def narrowed(
+        self, view_name: str, held: Sequence[int], text: str, limit: int | None = None
+    ) -> list[int] | None:
+        """``numbers(view_name, text, limit)`` read from ``held``, the view's numbers as
+        ``numbers(view_name)`` read them (kept by the caller, current): its rows that match
+        the words typed, in its order. None when ``text`` is more than words (a field typed
+        replaces the view's): ask ``numbers``."""
+        if not self.narrowable(view_name):
+            return None
+        most = SEARCH_MOST if limit is None else min(limit, SEARCH_MOST)
+        return search.within_held(self.desk, held, text, limit=most)
 
     def numbers(
         self, view_name: str = "open", text: str = "", limit: int | None = None

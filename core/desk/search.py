@@ -3,6 +3,7 @@ status, closed included, ranked (``storage.search``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func
@@ -16,7 +17,7 @@ from deskline.core.errors import InvalidInput, NotFound, Said
 from deskline.core.inert import quoted
 from deskline.storage import queries
 from deskline.storage.models import Customer, Team
-from deskline.storage.search import SORTS, Where, ticket_numbers
+from deskline.storage.search import SORTS, Where, held_matching, ticket_numbers, walkable
 
 DEFAULT_LIMIT = 50
 
@@ -47,6 +48,21 @@ def numbers(
     with desk.store.read() as s:
         where = where_of(s, query, desk.actor, desk.now())
         return ticket_numbers(s, where, sort=order, limit=limit)
+
+
+def within_held(desk: Desk, held: Sequence[int], text: str, *, limit: int) -> list[int] | None:
+    """The first ``limit`` of ``held`` (a view's numbers in its order) that match the words
+    of ``text``, in that order: what ``numbers`` finds for the view's query narrowed by
+    them, sorted as the view is, without sorting every match. None when ``text`` is no
+    query of words alone (a field typed: the view's rows do not hold the answer), or has
+    words the walk does not test as the index does (``storage.search.walkable``)."""
+    typed = parse(text)
+    if not typed.terms or typed != Query(terms=typed.terms):
+        return None
+    with desk.store.read() as s:
+        if not walkable(typed.terms, s.get_bind().dialect.name == "sqlite"):
+            return None
+        return held_matching(s, held, typed.terms, limit)
 
 
 def search(

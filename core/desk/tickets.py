@@ -1126,7 +1126,7 @@ class Desk:
     def _held(self, c: _Change) -> permissions.Held:
         return access.held(c.session, c.ticket)
 
-    def _require(self, refusal: str | None) -> None:
+    def _require(self, refusal: permissions.Refusal | None) -> None:
         """Raise a refusal of the role matrix (Forbidden), if there is one."""
         access.require(refusal)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from deskline.core.errors import Forbidden
-from deskline.core.roster.permissions import Held, Person
+from deskline.core.roster.permissions import Held, Person, Refusal
 from deskline.storage import queries
 from deskline.storage.models import Agent, Team, Ticket
 
@@ -21,7 +21,7 @@ def held(session: Session, ticket: Ticket) -> Held:
     return Held(ticket.key, team.name if team else None, holder.handle if holder else None)
 
 
-def require(refusal: str | None) -> None:
-    """Raise the refusal, if there is one."""
+def require(refusal: Refusal | None) -> None:
+    """Raise the refusal, if there is one (its parts said by each surface its own way)."""
     if refusal is not None:
-        raise Forbidden(refusal)
+        raise Forbidden(*((refusal,) if isinstance(refusal, str) else refusal))

@@ -273,7 +273,7 @@ def _keep_an_admin(session: Session, agent: Agent, what: str) -> None:
     stmt = select(Agent.id).where(col(Agent.role) == "admin").with_for_update()
     admins = len(session.exec(stmt).all())
     if admins <= 1:
-        raise Refused(permissions.last_admin(agent.handle, admins, what))
+        raise Refused(*permissions.last_admin(agent.handle, admins, what))
 
 
 def _has_history(session: Session, agent: Agent) -> bool:

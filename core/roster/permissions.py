@@ -1,8 +1,10 @@
 """Who may do what: the role matrix as data, and the one place that decides it.
 
 Pure: it knows people and tickets by handle and team name only (no storage). Every use case
-asks here inside its transaction, before it writes anything; a refusal is the message of a
-``Forbidden`` error. The system's own steps (the alert engine) are no actor and ask nothing.
+asks here inside its transaction, before it writes anything; a refusal (``Refusal``) is the
+message of a ``Forbidden`` error: a string, or parts (``core.errors``) where the command
+line names a command or an option and the workspace a key or a field. The system's own
+steps (the alert engine) are no actor and ask nothing.
 
 Where a ticket stands for the one acting (``relation``), one of:
 
@@ -16,6 +18,12 @@ Where a ticket stands for the one acting (``relation``), one of:
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from deskline.core.errors import Part, Said, Step
+from deskline.core.language import _
+
+# Why not, said whole; parts where a command or an option is named (each surface its words).
+Refusal = str | tuple[Part, ...]
 
 ROLES = ("agent", "supervisor", "director", "admin")
 RELATIONS = ("own", "team", "queue", "other_queue", "other")
@@ -132,7 +140,12 @@ def allowed(actor: Person, ticket: Held) -> frozenset[str]:
     )
 
 
-def may(actor: Person, action: str, ticket: Held) -> str | None:
+def then(refusal: Refusal, more: str) -> Refusal:
+    """``refusal`` with ``more`` said after it."""
+    return refusal + more if isinstance(refusal, str) else (*refusal, more)
+
+
+def may(actor: Person, action: str, ticket: Held) -> Refusal | None:
     """None if ``actor`` may do ``action`` ("work", "take", "steal") on ``ticket``, else why
     not, as a Forbidden message."""
     where = relation(actor, ticket)
@@ -156,7 +169,7 @@ def may(actor: Person, action: str, ticket: Held) -> str | None:
     )
 
 
-def may_take(actor: Person, ticket: Held, *, steal: bool) -> str | None:
+def may_take(actor: Person, ticket: Held, *, steal: bool) -> Refusal | None:
     """``take`` (``steal``: ``take --steal``): a ticket someone else holds is refused for
     everybody unless stolen, and only a supervisor of its team, a director or an admin may."""
     if ticket.assignee is not None and ticket.assignee != actor.handle:
@@ -166,26 +179,26 @@ def may_take(actor: Person, ticket: Held, *, steal: bool) -> str | None:
     return may(actor, "take", ticket)
 
 
-def may_apply_macro(actor: Person, ticket: Held, sets: str) -> str | None:
+def may_apply_macro(actor: Person, ticket: Held, sets: str) -> Refusal | None:
     """A macro (a canned reply or note, and the fields it ``sets``, in words) is work on
     the ticket, all of it or none: whoever may reply and change its status may apply it."""
     refusal = may(actor, "work", ticket)
     if refusal is None:
         return None
-    return f"{refusal} (the macro {'sets ' + sets if sets else 'adds a comment'})"
+    return then(refusal, f" (the macro {'sets ' + sets if sets else 'adds a comment'})")
 
 
-def may_merge(actor: Person, ticket: Held, other: Held, *, what: str = "merge") -> str | None:
+def may_merge(actor: Person, ticket: Held, other: Held, *, what: str = "merge") -> Refusal | None:
     """Merging one ticket into another (or linking two) changes both: whoever may work on
     each of them may."""
     for held in (ticket, other):
         refusal = may(actor, "work", held)
         if refusal is not None:
-            return f"{refusal} (to {what} {ticket.key} and {other.key})"
+            return then(refusal, f" (to {what} {ticket.key} and {other.key})")
     return None
 
 
-def may_assign(actor: Person, ticket: Held, target: Person) -> str | None:
+def may_assign(actor: Person, ticket: Held, target: Person) -> Refusal | None:
     """Giving ``ticket`` to ``target``. To myself it is a take (a steal when someone else
     holds it). Directors and admins: anything. A supervisor: tickets of their team or of no
     team, to anyone (moving it to another team is theirs to do, as its team's supervisor).
@@ -253,12 +266,12 @@ def may_change_agents(actor: Person) -> str | None:
     return may_manage(actor, "agents")
 
 
-def last_admin(handle: str, admins: int, what: str) -> str:
+def last_admin(handle: str, admins: int, what: str) -> tuple[Part, ...]:
     """The refusal to remove or demote the desk's last admin."""
     return (
         f"{handle} is the desk's last admin: {what} them would leave nobody to manage "
-        f"agents and policy; make another agent admin first "
-        f"(`deskline agents set HANDLE --role admin`)"
+        f"agents and policy; make another agent admin first",
+        Said(" (`deskline agents set HANDLE --role admin`)", ""),
     )
 
 
@@ -330,14 +343,14 @@ def _workers(ticket: Held) -> str:
     return "its holder, a director or an admin"
 
 
-def _held(actor: Person, ticket: Held) -> str:
-    could = may(actor, "steal", ticket) is None
-    hint = (
-        f": take it from them with `deskline take {ticket.key} --steal`"
-        if could
-        else f"; only {_managers(ticket.team)} can take it from them"
-    )
-    return f"{ticket.key} is held by {ticket.assignee}{hint}"
+def _held(actor: Person, ticket: Held) -> Refusal:
+    """A take of a ticket someone else holds: who may take it from them, and how (here a
+    steal on the command line, an assign to oneself in the workspace)."""
+    held = f"{ticket.key} is held by {ticket.assignee}"
+    if may(actor, "steal", ticket) is not None:
+        return f"{held}; only {_managers(ticket.team)} can take it from them"
+    steal = Step(f"`deskline take {ticket.key} --steal`", "assign")
+    return (f"{held}: take it from them with ", steal, Said("", _(" to yourself")))
 
 
 def report_scope(actor: Person) -> tuple[str | None, str | None]:
@@ -350,7 +363,7 @@ def report_scope(actor: Person) -> tuple[str | None, str | None]:
     return None, None
 
 
-def may_report(actor: Person, team: str | None, agent: Person | None) -> str | None:
+def may_report(actor: Person, team: str | None, agent: Person | None) -> Refusal | None:
     """Who may see which numbers (``deskline report``, ``replay``, ``staffing``): an agent
     their own, a supervisor their team's (and its agents'), directors and admins all."""
     if actor.role in ("director", "admin"):
@@ -359,7 +372,11 @@ def may_report(actor: Person, team: str | None, agent: Person | None) -> str | N
     if actor.role == "agent":
         if agent is not None and agent.handle == actor.handle and team in (None, actor.team):
             return None
-        return f"an agent sees only their own numbers (--agent {actor.handle}); {you}"
+        return (
+            "an agent sees only their own numbers",
+            Said(f" (--agent {actor.handle})", ""),
+            f"; {you}",
+        )
     mine = actor.team
     if mine is None:
         return f"a supervisor with no team sees only their own numbers; {you}"

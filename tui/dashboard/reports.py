@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from deskline.core.errors import DesklineError
+from deskline.tui.workspace.wording import without_keys
 
 if TYPE_CHECKING:
     from deskline.core.desk.tickets import Desk
@@ -83,7 +84,7 @@ class ReportsScreen(ModalScreen[None]):
                 team=self.team,
             )
         except DesklineError as exc:
-            self.post_message(self.Failed(str(exc)))
+            self.post_message(self.Failed(without_keys(exc)))
             return
         self.post_message(self.Built(built))
 

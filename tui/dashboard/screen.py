@@ -46,6 +46,7 @@ from deskline.tui.dashboard.widgets import (
 from deskline.tui.language import speak_bindings
 from deskline.tui.pace import give_back_memory
 from deskline.tui.pump import ChangePump
+from deskline.tui.workspace.wording import without_keys
 
 TICK_SECONDS = 1.0
 TRIM_SECONDS = 60.0  # freed memory goes back to the system this often
@@ -197,7 +198,7 @@ class DashboardScreen(Screen[None]):
             self.board.load()
             teams = self.board.teams()
         except DesklineError as exc:
-            self.post_message(self.Failed(str(exc)))
+            self.post_message(self.Failed(without_keys(exc)))
             return
         self.post_message(self.Loaded(teams))
 
@@ -380,7 +381,7 @@ class DashboardScreen(Screen[None]):
         try:
             ticket = self.desk.get(f"T-{number}")
         except DesklineError as exc:
-            self.post_message(self.Failed(str(exc)))
+            self.post_message(self.Failed(without_keys(exc)))
             return
         self.post_message(self.TicketRead(ticket))
 

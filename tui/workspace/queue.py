@@ -123,6 +123,7 @@ class QueueView(ScrollView, can_focus=True):
         self._line_cache: dict[tuple[Any, ...], Strip] = {}
         self._frame: tuple[Style, bool] | None = None  # base style and focus, once per frame
         self._key_width = 7
+        self._rendered_width = 0  # the width the cached rows were rendered at
         # Marked for a bulk action (ticket numbers), and the last one marked (V marks from
         # there to the cursor).
         self.marked: set[int] = set()
@@ -321,7 +322,9 @@ class QueueView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.numbers))
-        self._drop_rendered()
+        if self.size.width != self._rendered_width:  # a row is as wide as the pane, no taller
+            self._rendered_width = self.size.width
+            self._drop_rendered()
         self._ask_for_window()
 
     def watch_scroll_y(self, old: float, new: float) -> None:
@@ -358,6 +361,8 @@ class QueueView(ScrollView, can_focus=True):
             return Strip.blank(width, frame[0])
         number = self.numbers[index]
         selected = index == self.cursor
+        if not selected:  # the focus shows on the selected row only: the others stay cached
+            frame = (frame[0], False)
         ticket = self.tickets.get(number)
         if ticket is None:
             # styled: NO_COLOR's monochrome filter fails on a segment without a style

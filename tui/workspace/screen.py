@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from deskline.core.desk import saved_views, workflow
@@ -28,6 +28,7 @@ from deskline.core.desk.views import AgentView, TicketView
 from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, StaleEdit
 from deskline.core.inert import visible
+from deskline.core.language import _
 from deskline.themes.palette import SLA_LOOK
 from deskline.tui.pump import ChangePump
 from deskline.tui.workspace import countdown
@@ -40,6 +41,7 @@ from deskline.tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, Te
 from deskline.tui.workspace.edit_form import EditForm
 from deskline.tui.workspace.presence import PresenceKeeper
 from deskline.tui.workspace.queue import QueueView
+from deskline.tui.workspace.typing import KeysFooter, SearchBox
 
 TICK_SECONDS = 1.0
 COUNTS_SECONDS = 10.0
@@ -50,6 +52,7 @@ WRITE_SECONDS = 2.0  # an own write whose change the pump has not brought by the
 HEAD = 100  # a new view or filter shows its first this many tickets at once, then the rest
 FULL_READ_QUICK = 0.03  # seconds: when a whole view reads slower, its head shows first
 DETAIL_DELAY = 0.1  # moving fast, the detail follows once the keys rest this long
+TYPING_REST = 0.5  # typing a search, the detail and the footer (a layout pass each) wait longer
 # What each key asks of my role on the selected ticket (core's Desk.allowed decides).
 NEEDS = {
     "take": "take",
@@ -124,6 +127,8 @@ class WorkspaceScreen(Screen[None]):
         numbers: list[int]
         first: list[TicketView]
         complete: bool = True
+        view: str | None = None  # what was read (complete ones)
+        text: str = ""
 
     @dataclass
     class SearchRefused(Message, bubble=False):
@@ -238,6 +243,11 @@ class WorkspaceScreen(Screen[None]):
             self.desk.read_sla, self.desk.opens_at, self.desk.now, self.desk.on_business_time
         )
         self._changes_seen = 0  # how many times the pump brought changes
+        # The view's rows as last read whole, unsearched: (view, changes seen then, numbers);
+        # words typed narrow them (Queue.narrowed) until the pump brings a change.
+        self._held: tuple[str, int, list[int]] | None = None
+        self._asked_for: tuple[str, str] | None = None  # the view and text last loaded
+        self._shown_for: tuple[str, str] | None = None  # ... and last shown whole
         self._detail_coming: int | None = None  # the ticket whose detail is being read
         # Gone to by its key, outside the view: (that ticket, the row the cursor rests on);
         # the detail keeps it until the cursor moves to another row.
@@ -255,14 +265,14 @@ class WorkspaceScreen(Screen[None]):
             with Vertical(id="queue-pane"):
                 yield Static(id="view-name")
                 yield self.queue_view
-                yield Input(
+                yield SearchBox(
                     placeholder='search: words, "a phrase", status: tag: assignee:me is:breached',
                     id="filter",
                 )
             with Vertical(id="right"):
                 yield DetailPane()
                 yield CountdownPane(id="countdown")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.queue_view.focus()
@@ -298,7 +308,10 @@ class WorkspaceScreen(Screen[None]):
         return need in self.desk.allowed(ticket)
 
     def sync_keys(self) -> None:
-        """Show the keys the selected ticket allows, redrawing the footer only on a change."""
+        """Show the keys the selected ticket allows, redrawing the footer only on a change;
+        not while a search is typed (the keys go to the box): once they rest, or it closes."""
+        if self.typing():
+            return
         offered = frozenset(a for a in NEEDS if self.offers(a))
         if offered != self._offered:
             self._offered = offered
@@ -317,7 +330,7 @@ class WorkspaceScreen(Screen[None]):
             now - self._full_pass_at >= FULL_PASS_SECONDS
             and now - self._moved_at >= QUIET_SECONDS
             and self.app.screen is self
-            and not any(box.has_focus for box in self.query("#filter").results(Input))
+            and not self.typing()
         ):
             self._full_pass_at = now
             gc.unfreeze()
@@ -356,6 +369,7 @@ class WorkspaceScreen(Screen[None]):
         all of it; a reload of the same view waits for all of it, so nothing jumps."""
         if select:
             self._want_select = select
+        self._asked_for = (self.view_name, self.filter_text)
         self._load_queue(self.view_name, self.filter_text, quick)
 
     @work(thread=True, exclusive=True, group="queue")
@@ -372,12 +386,12 @@ class WorkspaceScreen(Screen[None]):
         window = max(self.size.height, 24)
         first: list[TicketView] | None = None
         if quick:
-            head = self.queue.numbers(view, text, limit=HEAD)
+            head = self._numbers(view, text, HEAD)
             first = self.desk.tickets(head[:window])
             if worker.is_cancelled:
                 return
             if len(head) < HEAD:  # that was all of it
-                self.post_message(self.QueueLoaded(head, first))
+                self.post_message(self.QueueLoaded(head, first, view=view, text=text))
                 return
             # a big view (or one not read yet): its head now, the rest next
             if self._full_read.get(view, float("inf")) > FULL_READ_QUICK:
@@ -385,12 +399,31 @@ class WorkspaceScreen(Screen[None]):
             if worker.is_cancelled:  # a key typed since: its query runs, not the rest of this
                 return
         began = time.monotonic()
-        numbers = self.queue.numbers(view, text)
+        numbers = self._numbers(view, text, None)
         self._full_read[view] = time.monotonic() - began
         if first is None:
             first = self.desk.tickets(numbers[:window])
         if not worker.is_cancelled:
-            self.post_message(self.QueueLoaded(numbers, first))
+            self.post_message(self.QueueLoaded(numbers, first, view=view, text=text))
+
+    def _numbers(self, view: str, text: str, limit: int | None) -> list[int]:
+        """The view's numbers searched with ``text`` (in a worker): words alone narrow the
+        view's rows as held (no sort of every match), anything else asks the store."""
+        seen = self._changes_seen
+        if not text:
+            numbers = self.queue.numbers(view, limit=limit)
+            if limit is None:
+                self._held = (view, seen, numbers)
+            return numbers
+        if self.queue.narrowable(view):
+            held = self._held
+            if held is None or held[:2] != (view, seen):  # changed since: read once again
+                held = (view, seen, self.queue.numbers(view))
+                self._held = held
+            found = self.queue.narrowed(view, held[2], text, limit)
+            if found is not None:
+                return found
+        return self.queue.numbers(view, text, limit)
 
     @on(SearchRefused)
     def search_refused(self, message: SearchRefused) -> None:
@@ -400,6 +433,8 @@ class WorkspaceScreen(Screen[None]):
     @on(QueueLoaded)
     def queue_loaded(self, message: QueueLoaded) -> None:
         self.search_error = None
+        if message.view is not None:
+            self._shown_for = (message.view, message.text)
         self.show_queue(message.numbers, message.first, message.complete)
         self.sync_keys()
 
@@ -423,6 +458,9 @@ class WorkspaceScreen(Screen[None]):
             self.view_name, self.filter_text = "open", ""
             for box in self.query("#filter").results(Input):
                 box.value = ""
+                box.remove_class("visible")  # no search left to show: the box closes
+                if box.has_focus:
+                    self.queue_view.focus()
             self.load_queue(select, quick=True)
             return
         if not self._loaded_once:  # what was made to start lives as long as the app
@@ -462,17 +500,23 @@ class WorkspaceScreen(Screen[None]):
             self._detail_timer.stop()
             self._detail_timer = None
         resting = time.monotonic() - self._moved_at >= DETAIL_DELAY
-        typing = any(box.has_focus for box in self.query("#filter").results(Input))
+        typing = self.typing()
         self._moved_at = time.monotonic()
         if self._detail_of(event.number):
             return
-        if resting and not typing:  # while a filter is typed, the detail waits for a pause
+        if resting and not typing:
             self.load_detail(event.number)
-        else:
-            self._detail_timer = self.set_timer(DETAIL_DELAY, self._detail_after_moves)
+        else:  # while a search is typed, the detail waits for a longer pause
+            rest = TYPING_REST if typing else DETAIL_DELAY
+            self._detail_timer = self.set_timer(rest, self._detail_after_moves)
+
+    def typing(self) -> bool:
+        """Whether the search box has the keys."""
+        return any(box.has_focus for box in self.query("#filter").results(Input))
 
     def _detail_after_moves(self) -> None:
         self._detail_timer = None
+        self.sync_keys()
         if self._pinned is not None:
             return  # a ticket gone to holds the detail until the cursor moves
         number = self.queue_view.selected_number
@@ -602,8 +646,10 @@ class WorkspaceScreen(Screen[None]):
         what: str,
         change: Callable[[], TicketView],
         retry: Callable[[], None] | None = None,
+        refused: str | None = None,
     ) -> None:
-        """Run one Desk use case; errors become a toast, a stale edit reloads and retries."""
+        """Run one Desk use case; errors become a toast (titled ``refused``, else ``what``),
+        a stale edit reloads and retries."""
         try:
             ticket = change()
         except StaleEdit as exc:
@@ -612,7 +658,7 @@ class WorkspaceScreen(Screen[None]):
             self.post_message(self.Stale(str(exc), fresh, retry))
             return
         except DesklineError as exc:
-            self.post_message(self.Refused(what, self.said(exc)))
+            self.post_message(self.Refused(refused or what, self.said(exc)))
             return
         self.post_message(self.Written(what, ticket))
 
@@ -777,6 +823,7 @@ class WorkspaceScreen(Screen[None]):
                 f"{kind} added" + (f" (macro {name})" if name else ""),
                 change,
                 retry=lambda: self._text_action(kind, text, name),
+                refused=_("reply refused") if kind == "reply" else _("note refused"),
             )
 
         found = self.articles.of(t.number)
@@ -912,12 +959,19 @@ class WorkspaceScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
-        self.filter_text = event.value.strip()
+        text = event.value.strip()
+        if (self.view_name, text) == self._asked_for and self.filter_text == text:
+            # the same search (a space typed): what is shown, or on its way, answers it
+            if self._shown_for == self._asked_for and self.search_error is None:
+                self.show_queue(self.queue_view.numbers, [], self._complete)
+            return
+        self.filter_text = text
         self.load_queue(quick=True)
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
         self.queue_view.focus()
+        self.call_after_refresh(self.sync_keys)
 
     def action_focus_queue(self) -> None:
         box = self.query_one("#filter", Input)
@@ -925,6 +979,7 @@ class WorkspaceScreen(Screen[None]):
             box.value = ""
             box.remove_class("visible")
         self.queue_view.focus()
+        self.call_after_refresh(self.sync_keys)
 
     def action_views(self) -> None:
         choices = list(self.views_titles.items())

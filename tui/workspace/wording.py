@@ -21,3 +21,9 @@ def in_app(error: DesklineError, key_for: Callable[[str], str | None]) -> str:
         return f"{what} ({key})" if key else what
 
     return error.said(say)
+
+
+def without_keys(error: DesklineError) -> str:
+    """``error`` as a screen without the workspace's keys says it (the dashboard): the
+    field to fill in, the action by its name, never a command-line option or command."""
+    return in_app(error, lambda _action: None)

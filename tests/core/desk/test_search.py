@@ -13,6 +13,7 @@ from sqlalchemy import text as sql
 
 from deskline.core.desk import search
 from deskline.core.desk.edits import Edit
+from deskline.core.desk.queue import Queue
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import InvalidInput, NotFound
 from deskline.core.roster.agents import Roster
@@ -300,3 +301,47 @@ def test_the_migration_indexes_a_desk_that_has_tickets(db_url):
         for term in ("退款", "到账", "refund", "bank", "CALLED"):
             assert index.ticket_numbers(s, index.Where(terms=[term])) == [1], term
     store.close()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    terms=st.lists(TERM.filter(bool), min_size=1, max_size=3),
+    view=st.sampled_from(["open", "mine", "unassigned"]),
+    limit=st.sampled_from([1, 5, None]),
+    walk=st.sampled_from([(200, 1600), (2, 5)]),
+)
+def test_a_view_narrowed_by_walking_its_rows_is_the_view_searched(
+    corpus, terms, view, limit, walk, monkeypatch
+):
+    """Words typed in a queue view: its rows (in its order) that the brute force finds,
+    whether the walk answers alone or hands a rare term to the index (a short walk)."""
+    monkeypatch.setattr(index, "WALK_FIRST", walk[0])
+    monkeypatch.setattr(index, "WALK_MOST", walk[1])
+    queue = Queue(corpus)
+    held = queue.numbers(view)
+    matches = oracle(corpus, terms)
+    found = queue.narrowed(view, held, " ".join(phrase(t) for t in terms), limit=limit)
+    assert found == [n for n in held if n in matches][:limit]
+    assert set(found) <= set(search.numbers(corpus, " ".join(phrase(t) for t in terms), limit=None))
+
+
+def test_only_words_are_narrowed_and_letters_the_index_folds_are_found_alike(corpus):
+    """A field typed, or (SQLite) a cased letter LIKE does not fold, asks the store; a
+    KELVIN SIGN or a LONG S in a ticket, which the index folds to k and s, is found."""
+    queue = Queue(corpus)
+    odd = [int(corpus.create(title).key[2:]) for title in ("\u212aelvin probe", "cla\u017fs")]
+    held = queue.numbers("open")
+    assert queue.narrowed("open", held, "kelvin", limit=None) == [
+        n for n in held if n in search.numbers(corpus, "kelvin", limit=None)
+    ]
+    assert set(queue.narrowed("open", held, "class", limit=None) or ()) == set(
+        search.numbers(corpus, "class", limit=None)
+    )
+    sqlite = corpus.store.engine.dialect.name == "sqlite"
+    if sqlite:  # its index folds it (PostgreSQL's ILIKE as its locale does, both alike)
+        assert odd[0] in search.numbers(corpus, "kelvin", limit=None)
+    assert queue.narrowed("open", held, "a status:new", limit=None) is None
+    assert queue.narrowed("all", queue.numbers("all"), "a", limit=None) is None
+    assert (queue.narrowed("open", held, "Ärger", limit=None) is None) == sqlite

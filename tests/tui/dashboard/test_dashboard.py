@@ -380,3 +380,19 @@ async def test_a_list_shows_long_keys_whole_in_one_column(tmp_path):
         assert "T-1000000 P0" in rows[0] and "T-1" in rows[1] and "T-1000000"[:7] not in rows[1]
         assert rows[0].index("P0") == rows[1].index("P1")
     store.close()
+
+
+async def test_a_report_an_agent_may_not_see_says_why_without_options(copy):
+    """An agent's report of a team is refused in the dashboard's words (the command line
+    adds `(--agent HANDLE)`)."""
+    from deskline.tui.dashboard.reports import ReportsScreen
+
+    store = Store.open(str(copy))
+    Roster(store).add("newbie", team="Service Desk")
+    app = DashboardApp(Desk(store, "newbie", now=lambda: NOW, rules=default_rules()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        app.push_screen(ReportsScreen(app.screen.desk, "Service Desk"))
+        await settled(pilot)
+        title = str(app.screen.query_one("#report-title").render())
+        assert title == "an agent sees only their own numbers; you (newbie) are agent"

@@ -59,7 +59,7 @@ async def test_keys_follow_what_my_role_allows_on_the_selected_ticket(desk, stor
 
 async def test_an_action_core_refuses_meanwhile_is_a_toast_and_writes_nothing(desk, store):
     """bo was moved to Billing after the app read his team: the keys still offer a note on
-    Service Desk's ticket, and core refuses it."""
+    Service Desk's ticket, and core refuses it (the toast's title says so)."""
     Roster(store).add("ada", role="admin")
     Desk(store, "ana", now=lambda: NOW).create("Printer jam")  # T-1, Service Desk's
     Desk(store, "ana", now=lambda: NOW).take("T-1")
@@ -74,4 +74,25 @@ async def test_an_action_core_refuses_meanwhile_is_a_toast_and_writes_nothing(de
         await settle(pilot)
         messages = [str(n.message) for n in app._notifications]
         assert any(m.startswith("only Service Desk's agents, its holder") for m in messages)
+        # titled as refused (it said "note added")
+        assert [n.title for n in app._notifications if n.severity == "error"] == ["note refused"]
         assert Desk(store, "ana").get("T-1").version == before
+
+
+async def test_taking_a_ticket_someone_holds_names_the_key_that_steals_it(desk, store):
+    """A supervisor's take of a ticket ana holds (the key offered before the app knew):
+    refused, saying the workspace's way to take it from her, never `take --steal`."""
+    Roster(store).add("sue", role="supervisor", team="Service Desk")
+    Desk(store, "ana", now=lambda: NOW).create("Printer jam")  # T-1
+    Desk(store, "ana", now=lambda: NOW).take("T-1")
+    app = DesklineApp(Desk(store, "sue", now=lambda: NOW))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.screen.show_view("open")
+        await settle(pilot)
+        await select(pilot, "T-1")
+        app.screen.action_take()  # as the key does when offered
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert said == ["T-1 is held by ana: take it from them with assign (a) to yourself"]
+    assert Desk(store, "ana").get("T-1").assignee == "ana"

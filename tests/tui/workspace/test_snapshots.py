@@ -25,6 +25,9 @@ def app(demo_copy) -> DesklineApp:
 async def settled(pilot) -> None:
     for _ in range(4):
         await pilot.pause()
+        # the detail and the footer follow the selection once the keys rest
+        while getattr(pilot.app.screen, "_detail_timer", None) is not None:
+            await pilot.pause(0.05)
         await workers_done(pilot.app)
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False

@@ -704,3 +704,20 @@ def test_a_desk_without_stored_at_risk_instants_still_counts_right(desk):
     Roster(desk.store).add("ada", role="admin")  # only an admin recomputes
     assert Desk(desk.store, "ada", now=ana.now).recompute_sla() == 4  # the missing instants
     assert queue.counts() == counts
+
+
+async def test_a_quick_create_outside_the_search_closes_the_search_box(ana):
+    """The new ticket is not in My tickets searched: All open shows it, unsearched, and the
+    box that held the search closes (it stayed open and empty)."""
+    ana.take("T-1")
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"jam", "enter")
+        await settle(pilot)
+        box = app.screen.query_one("#filter", Input)
+        assert keys_of(app) == ["T-1"] and box.display
+        await pilot.press("ctrl+t", *"Caller cannot print", "enter")
+        await settle(pilot)
+        assert app.screen.view_name == "open" and app.screen.detail.key == "T-4"
+        assert (box.value, box.display, box.has_focus) == ("", False, False)
