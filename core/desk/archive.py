@@ -20,6 +20,7 @@ from deskline.core import clock
 from deskline.core.config.archive import MOST_DAYS
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import InvalidInput
+from deskline.core.language import _
 from deskline.core.roster import access, permissions
 from deskline.core.roster.agents import unknown_agent
 from deskline.storage import archive as rows
@@ -78,7 +79,9 @@ def run(
     it archives nothing more."""
     if older_than is not None and not 1 <= older_than <= MOST_DAYS:
         raise InvalidInput(
-            f"--older-than {older_than}: give a number of days from 1 to {MOST_DAYS}"
+            _("--older-than {days}: give a number of days from 1 to {most}").format(
+                days=older_than, most=MOST_DAYS
+            )
         )
     rules = desk.refresh_policy().archive
     days = older_than if older_than is not None else rules.after_days
