@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import overload
 
 from deskline.core.inert import quoted
+from deskline.core.language import _
 
 ENV = "DESKLINE_NOW"
 YEARS = (1970, 9000)  # the times deskline takes
@@ -23,14 +24,19 @@ def parse_instant(text: str) -> datetime:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise ClockError(
-            f"bad time '{quoted(text)}': use ISO 8601 with an offset, "
-            "like 2026-04-02T16:30:00+02:00"
+            _(
+                "bad time '{text}': use ISO 8601 with an offset, like 2026-04-02T16:30:00+02:00"
+            ).format(text=quoted(text))
         ) from None
     if value.tzinfo is None:
-        raise ClockError(f"time '{quoted(text)}' has no offset: add one, like +02:00 or Z")
+        raise ClockError(
+            _("time '{text}' has no offset: add one, like +02:00 or Z").format(text=quoted(text))
+        )
     if not YEARS[0] <= value.year <= YEARS[1]:  # due times lie years ahead: keep them in range
         raise ClockError(
-            f"time '{quoted(text)}' is out of range: use a year from {YEARS[0]} to {YEARS[1]}"
+            _("time '{text}' is out of range: use a year from {first} to {last}").format(
+                text=quoted(text), first=YEARS[0], last=YEARS[1]
+            )
         )
     return value.astimezone(UTC)
 

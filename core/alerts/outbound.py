@@ -44,6 +44,7 @@ from deskline.core.alerts.ladder import AlertRules
 from deskline.core.alerts.preferences import language_of
 from deskline.core.errors import NotFound, Refused
 from deskline.core.inert import stripped
+from deskline.core.language import _
 from deskline.core.roster import access, permissions
 from deskline.storage import alerts as rows
 from deskline.storage import queries
@@ -337,7 +338,9 @@ class DeliveryView:
 def _require_manager(s: Any, handle: str) -> None:
     agent = queries.agent_by_handle(s, handle)
     if agent is None:
-        raise NotFound(f"no agent {handle}: add one with `deskline agents add`")
+        raise NotFound(
+            _("no agent {handle}: add one with `deskline agents add`").format(handle=handle)
+        )
     access.require(permissions.may_manage(access.person(s, agent), "deliveries"))
 
 
@@ -376,10 +379,14 @@ def resend(store: Store, handle: str, delivery_ids: Sequence[int], now: datetime
             was = rows.resend(s, delivery_id, OUTBOUND, now)
             if was is None:
                 raise NotFound(
-                    f"no webhook or email delivery {delivery_id}: see `deskline alerts deliveries`"
+                    _("no webhook or email delivery {id}: see `deskline alerts deliveries`").format(
+                        id=delivery_id
+                    )
                 )
             if was != "failed":
                 raise Refused(
-                    f"delivery {delivery_id} is {was}, not failed: only a failed one is resent"
+                    _("delivery {id} is {status}, not failed: only a failed one is resent").format(
+                        id=delivery_id, status=was
+                    )
                 )
     return len(delivery_ids)

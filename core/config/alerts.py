@@ -30,6 +30,7 @@ from deskline.core.config.reader import email_address as _address
 from deskline.core.config.reader import env_name as _env_name
 from deskline.core.config.reader import number_in as _number
 from deskline.core.config.toml_text import span_text, toml_value
+from deskline.core.language import N_, _
 
 RUNG_KEYS = (
     "unassigned_after",
@@ -59,7 +60,7 @@ DELIVERY_KEYS = ("give_up_after", "first_retry", "max_retry", "workers")
 EMAIL_KEYS = ("host", "port", "starttls", "user", "password_env", "sender", "levels")
 
 
-_span = wall_span("give minutes or hours here, not business days")
+_span = wall_span(N_("give minutes or hours here, not business days"))
 
 
 def _span_or_off(value: Any) -> timedelta | None:
@@ -73,7 +74,11 @@ def _levels(value: Any) -> frozenset[int]:
     if not isinstance(value, list) or any(
         isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 3 for v in value
     ):
-        raise ValueError(f"must be a list of alert levels from 0 to 3, like [2, 3], not {value!r}")
+        raise ValueError(
+            _("must be a list of alert levels from 0 to 3, like [2, 3], not {value}").format(
+                value=repr(value)
+            )
+        )
     return frozenset(value)
 
 
@@ -81,7 +86,9 @@ def _url(value: Any) -> str:
     given = text(value)
     parsed = urlparse(given)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ValueError(f"must be an http:// or https:// URL, not {given!r}")
+        raise ValueError(
+            _("must be an http:// or https:// URL, not {given}").format(given=repr(given))
+        )
     return given
 
 
@@ -91,8 +98,10 @@ def parse_alerts(read: Reader, data: Mapping[str, Any]) -> AlertRules:
         if key in table:
             raise read.fail(
                 f"alerts.{key}",
-                f"is a person's own setting now: move it to [notify] {key} in their local "
-                "deskline.toml",
+                _(
+                    "is a person's own setting now: move it to [notify] {key} in their local "
+                    "deskline.toml"
+                ).format(key=key),
             )
     read.only(table, "alerts", ALERT_KEYS)
     rules = AlertRules()
@@ -120,8 +129,10 @@ def parse_alerts(read: Reader, data: Mapping[str, Any]) -> AlertRules:
     if rules.lease <= rules.sweep:
         raise read.fail(
             "alerts.lease",
-            f"must be longer than alerts.sweep ({rules.sweep.total_seconds():g} s): "
-            "a live watcher renews its lease on every sweep",
+            _(
+                "must be longer than alerts.sweep ({seconds} s): "
+                "a live watcher renews its lease on every sweep"
+            ).format(seconds=f"{rules.sweep.total_seconds():g}"),
         )
     return rules
 
@@ -136,10 +147,10 @@ def _repeat(read: Reader, table: Mapping[str, Any]) -> dict[str, Repeat]:
         cadence = read.table(value, path)
         read.only(cadence, path, REPEAT_KEYS)
         if "every" not in cadence or "times" not in cadence:
-            raise read.fail(path, 'needs every and times, e.g. { every = "30m", times = 4 }')
+            raise read.fail(path, _('needs every and times, e.g. { every = "30m", times = 4 }'))
         every = read.get(cadence, "every", path, _span)
         if every <= timedelta(0):
-            raise read.fail(f"{path}.every", "must be longer than 0 s")
+            raise read.fail(f"{path}.every", _("must be longer than 0 s"))
         times = int(read.get(cadence, "times", path, _whole(1, 100)))
         found[rung] = Repeat(every, times)
     return found
@@ -148,7 +159,11 @@ def _repeat(read: Reader, table: Mapping[str, Any]) -> dict[str, Repeat]:
 def _whole(low: int, high: int) -> Any:
     def convert(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"must be a whole number from {low} to {high}, not {value!r}")
+            raise ValueError(
+                _("must be a whole number from {low} to {high}, not {value}").format(
+                    low=low, high=high, value=repr(value)
+                )
+            )
         return value
 
     return convert
@@ -157,7 +172,11 @@ def _whole(low: int, high: int) -> Any:
 def _names(allowed: tuple[str, ...]) -> Any:
     def convert(value: Any) -> frozenset[str]:
         if not isinstance(value, list) or any(v not in allowed for v in value):
-            raise ValueError(f"must be a list of {', '.join(allowed)}, not {value!r}")
+            raise ValueError(
+                _("must be a list of {allowed}, not {value}").format(
+                    allowed=", ".join(allowed), value=repr(value)
+                )
+            )
         return frozenset(value)
 
     return convert
@@ -180,7 +199,7 @@ def _webhook(read: Reader, table: Mapping[str, Any]) -> WebhookSettings:
     path = "alerts.webhook"
     read.only(table, path, WEBHOOK_KEYS)
     if "url" not in table:
-        raise read.fail(path, 'needs a url, e.g. url = "https://chat.example.com/hooks/abc"')
+        raise read.fail(path, _('needs a url, e.g. url = "https://chat.example.com/hooks/abc"'))
     hook = WebhookSettings(url=read.get(table, "url", path, _url))
     if "levels" in table:
         hook = replace(hook, levels=read.get(table, "levels", path, _levels))
@@ -199,7 +218,7 @@ def _delivery(read: Reader, table: Mapping[str, Any]) -> DeliverySettings:
         if key in table:
             span = read.get(table, key, path, _span)
             if span <= timedelta(0):
-                raise read.fail(f"{path}.{key}", "must be longer than 0 s")
+                raise read.fail(f"{path}.{key}", _("must be longer than 0 s"))
             found[key] = span
     if "workers" in table:
         found["workers"] = read.get(table, "workers", path, _whole(1, 16))
@@ -207,8 +226,10 @@ def _delivery(read: Reader, table: Mapping[str, Any]) -> DeliverySettings:
     if settings.max_retry < settings.first_retry:
         raise read.fail(
             f"{path}.max_retry",
-            f"must be at least first_retry ({span_text(settings.first_retry)}): "
-            "the wait between two attempts doubles up to it",
+            _(
+                "must be at least first_retry ({first_retry}): "
+                "the wait between two attempts doubles up to it"
+            ).format(first_retry=span_text(settings.first_retry)),
         )
     return settings
 
@@ -218,12 +239,14 @@ def _email(read: Reader, table: Mapping[str, Any]) -> EmailSettings:
     if "password" in table:
         raise read.fail(
             f"{path}.password",
-            "never put a password in the file: set password_env to the name of an "
-            "environment variable that holds it",
+            _(
+                "never put a password in the file: set password_env to the name of an "
+                "environment variable that holds it"
+            ),
         )
     read.only(table, path, EMAIL_KEYS)
     if "host" not in table:
-        raise read.fail(path, 'needs the SMTP host, e.g. host = "smtp.example.com"')
+        raise read.fail(path, _('needs the SMTP host, e.g. host = "smtp.example.com"'))
     mail = EmailSettings(host=read.get(table, "host", path, text))
     if "port" in table:
         mail = replace(mail, port=int(read.get(table, "port", path, _number(1, 65535))))
@@ -238,7 +261,7 @@ def _email(read: Reader, table: Mapping[str, Any]) -> EmailSettings:
     if mail.user is not None and mail.password_env is None:
         raise read.fail(
             f"{path}.user",
-            "needs password_env: the name of the environment variable holding its password",
+            _("needs password_env: the name of the environment variable holding its password"),
         )
     if "levels" in table:
         mail = replace(mail, levels=read.get(table, "levels", path, _levels))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deskline.core.config.reader import Reader, boolean
+from deskline.core.language import _
 
 ARCHIVE_KEYS = ("after_days", "enabled")
 AFTER_DAYS = 90  # the default age
@@ -31,7 +32,11 @@ class ArchiveRules:
 def days(value: Any) -> int:
     """A whole number of days, from 0 (the default) to MOST_DAYS."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MOST_DAYS:
-        raise ValueError(f"must be a whole number of days from 0 to {MOST_DAYS}, not {value!r}")
+        raise ValueError(
+            _("must be a whole number of days from 0 to {most}, not {value}").format(
+                most=MOST_DAYS, value=repr(value)
+            )
+        )
     return value or AFTER_DAYS
 
 

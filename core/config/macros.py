@@ -19,6 +19,7 @@ from deskline.core.config.reader import Reader, named_entries, text
 from deskline.core.config.toml_text import toml_value
 from deskline.core.desk import fields, workflow
 from deskline.core.desk.macros import KINDS, Macro, placeholders_of, tag_changes
+from deskline.core.language import _
 
 SECTION = "macro"
 KEYS = ("name", "kind", "text", "status", "priority", "tags", "reason")
@@ -26,7 +27,11 @@ KEYS = ("name", "kind", "text", "status", "priority", "tags", "reason")
 
 def _kind(value: Any) -> str:
     if value not in KINDS:
-        raise ValueError(f"must be {' or '.join(repr(k) for k in KINDS)}, not {value!r}")
+        raise ValueError(
+            _("must be {kinds}, not {value}").format(
+                kinds=_(" or ").join(repr(k) for k in KINDS), value=repr(value)
+            )
+        )
     return str(value)
 
 
@@ -38,14 +43,18 @@ def _body(value: Any) -> str:
 
 def _status(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"must be a status text, not {value!r}")
+        raise ValueError(_("must be a status text, not {value}").format(value=repr(value)))
     return workflow.parse_status(value).value
 
 
 def _tags(value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
     words = value if isinstance(value, list) else [value]
     if not words or not all(isinstance(w, str) for w in words):
-        raise ValueError(f'must be tag changes like ["+billing", "-new"], not {value!r}')
+        raise ValueError(
+            _('must be tag changes like ["+billing", "-new"], not {value}').format(
+                value=repr(value)
+            )
+        )
     return tag_changes(words)
 
 
@@ -53,7 +62,10 @@ def _macro(read: Reader, table: Mapping[str, Any], path: str) -> Macro:
     read.only(table, path, KEYS)
     for needed, example in (("name", '"password-reset"'), ("text", '"Hello {requester}, ..."')):
         if needed not in table:
-            raise read.fail(path, f"needs a {needed}, e.g. {needed} = {example}")
+            raise read.fail(
+                path,
+                _("needs a {key}, e.g. {key} = {example}").format(key=needed, example=example),
+            )
     found: dict[str, Any] = {
         "name": read.get(table, "name", path, text),
         "text": read.get(table, "text", path, _body),

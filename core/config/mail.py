@@ -19,6 +19,7 @@ from deskline.core.config.reader import (
     text,
 )
 from deskline.core.config.toml_text import toml_value
+from deskline.core.language import _
 
 MAIL_KEYS = ("mailbox", "acknowledge", "max_attachment_mb")
 MAX_ATTACHMENT_MB = 10  # a bigger file is listed with its ticket, not kept
@@ -106,7 +107,9 @@ class MailRules:
 def _tls(value: Any) -> str:
     given = text(value).lower()
     if given not in TLS:
-        raise ValueError(f'must be "ssl", "starttls" or "none", not {value!r}')
+        raise ValueError(
+            _('must be "ssl", "starttls" or "none", not {value}').format(value=repr(value))
+        )
     return given
 
 
@@ -123,7 +126,10 @@ def parse_mail(read: Reader, data: Mapping[str, Any]) -> MailRules:
     names = [m.name for m in found]
     for name in names:
         if names.count(name) > 1:
-            raise read.fail("mail.mailbox", f"two mailboxes are named {name!r}: names are unique")
+            raise read.fail(
+                "mail.mailbox",
+                _("two mailboxes are named {name}: names are unique").format(name=repr(name)),
+            )
     acknowledge = None
     if "acknowledge" in table:
         acknowledge = read.get(table, "acknowledge", "mail", _template)
@@ -139,7 +145,9 @@ def _template(value: Any) -> str:
         given.format(key="T-1", title="t", name="n")
     except (KeyError, IndexError, ValueError) as exc:
         raise ValueError(
-            f"may name only {{key}}, {{title}} and {{name}} (write {{{{ for a brace): {exc}"
+            _(
+                "may name only {{key}}, {{title}} and {{name}} (write {{{{ for a brace): {error}"
+            ).format(error=exc)
         ) from None
     return given
 
@@ -149,14 +157,18 @@ def _mailbox(read: Reader, table: Mapping[str, Any], path: str) -> Mailbox:
         if secret in table:
             raise read.fail(
                 f"{path}.{secret}",
-                "never put a password in the policy: set password_env to the name of an "
-                'environment variable that holds it, or password_keyring = "service/user" '
-                "to an entry of the system keyring (deskline mail password NAME stores it)",
+                _(
+                    "never put a password in the policy: set password_env to the name of an "
+                    'environment variable that holds it, or password_keyring = "service/user" '
+                    "to an entry of the system keyring (deskline mail password NAME stores it)"
+                ),
             )
     read.only(table, path, MAILBOX_KEYS)
     for needed in ("name", "address"):
         if needed not in table:
-            raise read.fail(path, f'needs {needed}, e.g. {needed} = "support@example.com"')
+            raise read.fail(
+                path, _('needs {key}, e.g. {key} = "support@example.com"').format(key=needed)
+            )
     given: dict[str, Any] = {
         "name": read.get(table, "name", path, text),
         "address": read.get(table, "address", path, email_address).lower(),
@@ -186,20 +198,23 @@ def _mailbox(read: Reader, table: Mapping[str, Any], path: str) -> Mailbox:
         if f"{side}password_env" in given and f"{side}password_keyring" in given:
             raise read.fail(
                 f"{path}.{side}password_keyring",
-                f"give {side}password_env or {side}password_keyring, not both",
+                _("give {env} or {keyring}, not both").format(
+                    env=f"{side}password_env", keyring=f"{side}password_keyring"
+                ),
             )
     box = Mailbox(**given)
     if box.imap_host is None and box.smtp_host is None:
-        raise read.fail(path, "needs imap_host (to receive), smtp_host (to send), or both")
+        raise read.fail(path, _("needs imap_host (to receive), smtp_host (to send), or both"))
     if box.imap_host is not None and (
         box.user is None or (box.password_env is None and box.password_keyring is None)
     ):
         raise read.fail(
-            path, "needs user and password_env (or password_keyring) to log in to imap_host"
+            path, _("needs user and password_env (or password_keyring) to log in to imap_host")
         )
     if box.smtp_user is not None and box.smtp_password == (None, None):
         raise read.fail(
-            f"{path}.smtp_user", "needs smtp_password_env or smtp_password_keyring (or IMAP's)"
+            f"{path}.smtp_user",
+            _("needs smtp_password_env or smtp_password_keyring (or IMAP's)"),
         )
     return box
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from deskline.core.errors import DesklineError
+from deskline.core.language import _
 from deskline.core.sla.calendar import Duration, parse_duration
 
 T = TypeVar("T")
@@ -37,7 +38,7 @@ class Reader:
     def table(self, value: Any, path: str) -> Mapping[str, Any]:
         """``value`` as a table, or the error saying that ``path`` must be one."""
         if not isinstance(value, Mapping):
-            raise self.fail(path, "must be a table")
+            raise self.fail(path, _("must be a table"))
         return value
 
     def only(self, table: Mapping[str, Any], path: str, allowed: tuple[str, ...]) -> None:
@@ -45,7 +46,10 @@ class Reader:
         for key in table:
             if key not in allowed:
                 where = f"{path}.{key}" if path else key
-                raise self.fail(where, f"unknown key; expected one of {', '.join(allowed)}")
+                raise self.fail(
+                    where,
+                    _("unknown key; expected one of {keys}").format(keys=", ".join(allowed)),
+                )
 
     def get(self, table: Mapping[str, Any], key: str, path: str, convert: Callable[[Any], T]) -> T:
         """``table[key]`` through ``convert``; its complaint becomes one ConfigError."""
@@ -58,25 +62,31 @@ class Reader:
 def check_target(duration: Duration) -> Duration:
     """A target a desk can live with: not beyond 1000 business days or 10,000 hours."""
     if duration.business_days > MAX_TARGET.business_days or duration.seconds > MAX_TARGET.seconds:
-        raise ValueError(f"{duration} is too long: keep targets within 1000bd or 10000h")
+        raise ValueError(
+            _("{duration} is too long: keep targets within 1000bd or 10000h").format(
+                duration=duration
+            )
+        )
     return duration
 
 
 def duration(value: Any) -> Duration:
     """A duration text like "2h" or "3bd", within the longest target."""
     if not isinstance(value, str):
-        raise ValueError(f'must be a duration text like "2h", not {value!r}')
+        raise ValueError(
+            _('must be a duration text like "2h", not {value}').format(value=repr(value))
+        )
     return check_target(parse_duration(value))
 
 
 def wall_span(problem: str) -> Callable[[Any], timedelta]:
-    """A converter for a duration of wall-clock time; ``problem`` says why business days
-    do not belong where it is used."""
+    """A converter for a duration of wall-clock time; ``problem`` (marked with ``N_()``)
+    says why business days do not belong where it is used."""
 
     def convert(value: Any) -> timedelta:
         found = duration(value)
         if found.business_days:
-            raise ValueError(f"{value!r}: {problem}")
+            raise ValueError(f"{value!r}: {_(problem)}")
         return timedelta(seconds=found.seconds)
 
     return convert
@@ -85,7 +95,7 @@ def wall_span(problem: str) -> Callable[[Any], timedelta]:
 def text(value: Any) -> str:
     """A non-empty text, without the spaces around it."""
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"must be a non-empty text, not {value!r}")
+        raise ValueError(_("must be a non-empty text, not {value}").format(value=repr(value)))
     return value.strip()
 
 
@@ -98,7 +108,11 @@ def number_in(low: float, high: float) -> Callable[[Any], float]:
             or not isinstance(value, int | float)
             or not low <= value <= high
         ):
-            raise ValueError(f"must be a number from {low:g} to {high:g}, not {value!r}")
+            raise ValueError(
+                _("must be a number from {low} to {high}, not {value}").format(
+                    low=f"{low:g}", high=f"{high:g}", value=repr(value)
+                )
+            )
         return float(value)
 
     return convert
@@ -106,9 +120,13 @@ def number_in(low: float, high: float) -> Callable[[Any], float]:
 
 def email_address(value: Any) -> str:
     given = text(value)
-    name, _, domain = given.rpartition("@")
+    name, _at, domain = given.rpartition("@")
     if not name or not domain or " " in given:
-        raise ValueError(f"must be an email address like deskline@example.com, not {given!r}")
+        raise ValueError(
+            _("must be an email address like deskline@example.com, not {given}").format(
+                given=repr(given)
+            )
+        )
     return given
 
 
@@ -117,8 +135,10 @@ def env_name(value: Any) -> str:
     given = text(value)
     if not given.replace("_", "").isalnum() or given[0].isdigit():
         raise ValueError(
-            f"must be the name of an environment variable (like DESKLINE_SMTP_PASSWORD), "
-            f"not {given!r}: the password itself never goes in the file"
+            _(
+                "must be the name of an environment variable (like DESKLINE_SMTP_PASSWORD), "
+                "not {given}: the password itself never goes in the file"
+            ).format(given=repr(given))
         )
     return given
 
@@ -129,43 +149,52 @@ def keyring_entry(value: Any) -> str:
     service, slash, user = given.partition("/")
     if not slash or not service.strip() or not user.strip():
         raise ValueError(
-            f'must name a keyring entry as "service/user" (like "deskline/support@desk.example"), '
-            f"not {given!r}: the password itself never goes in the file"
+            _(
+                'must name a keyring entry as "service/user" (like '
+                '"deskline/support@desk.example"), not {given}: the password itself never '
+                "goes in the file"
+            ).format(given=repr(given))
         )
     return given
 
 
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"must be true or false, not {value!r}")
+        raise ValueError(_("must be true or false, not {value}").format(value=repr(value)))
     return value
 
 
 def percent(value: Any) -> float:
     """A share of a target: above 0, at most 100."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
-        raise ValueError(f"must be a number above 0 and at most 100, not {value!r}")
+        raise ValueError(
+            _("must be a number above 0 and at most 100, not {value}").format(value=repr(value))
+        )
     return float(value)
 
 
 def factor(value: Any) -> float:
     """What a policy multiplies the targets by: above 0, at most 10."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 10:
-        raise ValueError(f"must be a number above 0 and at most 10 (0.5 halves), not {value!r}")
+        raise ValueError(
+            _("must be a number above 0 and at most 10 (0.5 halves), not {value}").format(
+                value=repr(value)
+            )
+        )
     return float(value)
 
 
 def tier(value: Any) -> str:
     """A customer tier: "standard" or "vip"."""
     if value not in ("standard", "vip"):
-        raise ValueError(f'must be "standard" or "vip", not {value!r}')
+        raise ValueError(_('must be "standard" or "vip", not {value}').format(value=repr(value)))
     return str(value)
 
 
 def array(value: Any) -> list[Any]:
     """A TOML array (a list), its items still to be read."""
     if not isinstance(value, list):
-        raise ValueError(f"must be a list, not {value!r}")
+        raise ValueError(_("must be a list, not {value}").format(value=repr(value)))
     return value
 
 
@@ -185,6 +214,11 @@ def named_entries(
         name = getattr(item, "name")  # noqa: B009 (T is any entry with a name)
         for j, earlier in enumerate(found):
             if getattr(earlier, "name").casefold() == name.casefold():  # noqa: B009
-                raise read.fail(f"{path}.name", f"{name!r} is already the name of {section}[{j}]")
+                raise read.fail(
+                    f"{path}.name",
+                    _("{name} is already the name of {entry}").format(
+                        name=repr(name), entry=f"{section}[{j}]"
+                    ),
+                )
         found.append(item)
     return tuple(found)

@@ -23,6 +23,7 @@ from deskline.core.config.reader import (
 from deskline.core.config.toml_text import span_text, toml_value
 from deskline.core.desk import fields
 from deskline.core.desk.templates import REQUIRABLE, Template
+from deskline.core.language import N_, _
 from deskline.core.routing.route import ASSIGN_MODES, Conditions, RoutingRules, Rule
 from deskline.core.routing.surge import SurgeRule
 from deskline.core.routing.triage import IMPACTS, TriageRules, parse_impact
@@ -60,9 +61,17 @@ T = TypeVar("T")
 def _count(low: int, high: int | None = None) -> Callable[[Any], int]:
     def convert(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"must be a whole number of at least {low}, not {value!r}")
+            raise ValueError(
+                _("must be a whole number of at least {low}, not {value}").format(
+                    low=low, value=repr(value)
+                )
+            )
         if high is not None and value > high:
-            raise ValueError(f"must be a whole number from {low} to {high}, not {value!r}")
+            raise ValueError(
+                _("must be a whole number from {low} to {high}, not {value}").format(
+                    low=low, high=high, value=repr(value)
+                )
+            )
         return value
 
     return convert
@@ -71,17 +80,19 @@ def _count(low: int, high: int | None = None) -> Callable[[Any], int]:
 def _verbatim(value: Any) -> str:
     """Any text, spaces kept (a title prefix like "[Bug] ")."""
     if not isinstance(value, str):
-        raise ValueError(f"must be a text, not {value!r}")
+        raise ValueError(_("must be a text, not {value}").format(value=repr(value)))
     return value
 
 
 def _category(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"must be a category path like Billing/Invoice, not {value!r}")
+        raise ValueError(
+            _("must be a category path like Billing/Invoice, not {value}").format(value=repr(value))
+        )
     return fields.category_path(value.strip().rstrip("/"))  # "Billing/" means Billing and below
 
 
-_wall_span = wall_span("a surge window is minutes or hours, not business days")
+_wall_span = wall_span(N_("a surge window is minutes or hours, not business days"))
 
 
 def _many(
@@ -92,7 +103,7 @@ def _many(
     items = value if isinstance(value, list) else [value]
     where = f"{path}.{key}"
     if not items:
-        raise read.fail(where, "is an empty list: leave the key out instead")
+        raise read.fail(where, _("is an empty list: leave the key out instead"))
     return tuple(read.get({key: item}, key, path, convert) for item in items)
 
 
@@ -123,19 +134,22 @@ def _conditions(read: Reader, table: Mapping[str, Any], path: str) -> Conditions
 def _rule(read: Reader, table: Mapping[str, Any], path: str) -> Rule:
     read.only(table, path, RULE_KEYS)
     if "name" not in table:
-        raise read.fail(path, 'needs a name, e.g. name = "Billing questions"')
+        raise read.fail(path, _('needs a name, e.g. name = "Billing questions"'))
     when = _conditions(read, table, path)
     if "any" in table:
         groups = read.get(table, "any", path, array)
         if not groups:
-            raise read.fail(f"{path}.any", "is an empty list: leave the key out instead")
+            raise read.fail(f"{path}.any", _("is an empty list: leave the key out instead"))
         any_of = []
         for i, group in enumerate(groups):
             where = f"{path}.any[{i}]"
             group = read.table(group, where)
             read.only(group, where, CONDITION_KEYS)
             if not group:
-                raise read.fail(where, f"is empty: give one of {', '.join(CONDITION_KEYS)}")
+                raise read.fail(
+                    where,
+                    _("is empty: give one of {keys}").format(keys=", ".join(CONDITION_KEYS)),
+                )
             any_of.append(_conditions(read, group, where))
         when = Conditions(**{**when.__dict__, "any_of": tuple(any_of)})
     team = read.get(table, "team", path, text) if "team" in table else None
@@ -145,11 +159,14 @@ def _rule(read: Reader, table: Mapping[str, Any], path: str) -> Rule:
         assign = table["assign"]
         if assign not in ASSIGN_MODES:
             modes = ", ".join(f'"{m}"' for m in ASSIGN_MODES)
-            raise read.fail(f"{path}.assign", f"must be one of {modes}, not {assign!r}")
+            raise read.fail(
+                f"{path}.assign",
+                _("must be one of {modes}, not {value}").format(modes=modes, value=repr(assign)),
+            )
     if agent is not None and assign is not None:
-        raise read.fail(path, "give agent or assign, not both (agent names the one to assign)")
+        raise read.fail(path, _("give agent or assign, not both (agent names the one to assign)"))
     if agent is None and team is None and assign != "dedicated":
-        raise read.fail(path, 'needs a target: team = "NAME" (or agent = "HANDLE")')
+        raise read.fail(path, _('needs a target: team = "NAME" (or agent = "HANDLE")'))
     return Rule(read.get(table, "name", path, text), when, team, agent, assign)
 
 
@@ -177,7 +194,10 @@ def parse_routing(read: Reader, data: Mapping[str, Any]) -> RoutingRules:
         for j, earlier in enumerate(rules):
             if earlier.name.casefold() == rule.name.casefold():
                 raise read.fail(
-                    f"{path}.name", f"{rule.name!r} is already the name of routing.rules[{j}]"
+                    f"{path}.name",
+                    _("{name} is already the name of {entry}").format(
+                        name=repr(rule.name), entry=f"routing.rules[{j}]"
+                    ),
                 )
         rules.append(rule)
     return RoutingRules(rules=tuple(rules), **found)
@@ -222,14 +242,18 @@ def parse_triage(read: Reader, data: Mapping[str, Any]) -> TriageRules:
 
 def _required(value: Any) -> str:
     if value not in REQUIRABLE:
-        raise ValueError(f"{value!r} cannot be required; use {', '.join(REQUIRABLE)}")
+        raise ValueError(
+            _("{value} cannot be required; use {known}").format(
+                value=repr(value), known=", ".join(REQUIRABLE)
+            )
+        )
     return str(value)
 
 
 def _template(read: Reader, table: Mapping[str, Any], path: str) -> Template:
     read.only(table, path, TEMPLATE_KEYS)
     if "name" not in table:
-        raise read.fail(path, 'needs a name, e.g. name = "bug"')
+        raise read.fail(path, _('needs a name, e.g. name = "bug"'))
     found: dict[str, Any] = {"name": read.get(table, "name", path, text)}
     if "title_prefix" in table:
         found["title_prefix"] = read.get(table, "title_prefix", path, _verbatim)

@@ -26,6 +26,7 @@ from deskline.core.config.reader import ConfigError, Reader
 from deskline.core.config.ui import NotifyPrefs, UiConfig
 from deskline.core.desk.macros import Macro
 from deskline.core.desk.templates import Template
+from deskline.core.language import _
 from deskline.core.policy.book import POLICY_SECTIONS, Rules, has_policy, parse_rules, rules_toml
 from deskline.core.routing.route import RoutingRules
 from deskline.core.routing.surge import SurgeRule
@@ -100,7 +101,9 @@ def find_config(explicit: str | None = None) -> Path | None:
         if given:
             path = Path(given).expanduser()
             if not path.is_file():
-                raise ConfigError(f"{what}: config file {path} not found")
+                raise ConfigError(
+                    _("{option}: config file {path} not found").format(option=what, path=path)
+                )
             return path
     candidate = Path(user_config_dir("deskline")) / FILE_NAME
     return candidate if candidate.is_file() else None
@@ -115,11 +118,17 @@ def load_config(explicit: str | None = None) -> DeskConfig:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}{_toml_hint(text, exc)}") from None
+        raise ConfigError(
+            _("{path}: not valid TOML: {error}{hint}").format(
+                path=path, error=exc, hint=_toml_hint(text, exc)
+            )
+        ) from None
     except RecursionError:  # tomllib parses nested arrays and tables by recursion
-        raise ConfigError(f"{path}: not valid TOML: nested too deep") from None
+        raise ConfigError(_("{path}: not valid TOML: nested too deep").format(path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read it: {exc}") from None
+        raise ConfigError(
+            _("{path}: cannot read it: {error}").format(path=path, error=exc)
+        ) from None
     return parse_desk_config(data, str(path), path)
 
 
@@ -130,12 +139,18 @@ def load_policy_file(name: str, option: str | None = None) -> DeskConfig:
     said = f"{option} {name}" if option else name
     path = Path(name).expanduser()
     if not path.is_file():
-        what = "not a regular file" if path.exists() else "no such file"
-        raise ConfigError(f"{said}: {what} (a deskline.toml with the policy sections)")
+        what = _("not a regular file") if path.exists() else _("no such file")
+        raise ConfigError(
+            _("{file}: {what} (a deskline.toml with the policy sections)").format(
+                file=said, what=what
+            )
+        )
     found = load_config(str(path))
     if not found.policy_given:
         raise ConfigError(
-            f"{said}: no policy section in it ({', '.join(POLICY_SECTIONS)}): nothing to use"
+            _("{file}: no policy section in it ({sections}): nothing to use").format(
+                file=said, sections=", ".join(POLICY_SECTIONS)
+            )
         )
     return found
 
@@ -183,7 +198,7 @@ def _toml_hint(text: str, exc: tomllib.TOMLDecodeError) -> str:
     if match and 0 < int(match.group(1)) <= len(lines):
         line = lines[int(match.group(1)) - 1]
         if "{" in line and "}" not in line:
-            return (
+            return _(
                 "; an inline table { ... } must stay on one line: write it as a table,"
                 " e.g. [calendars.NAME.hours] with one weekday per line"
             )

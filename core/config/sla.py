@@ -23,6 +23,7 @@ from deskline.core.config.reader import (
 from deskline.core.config.toml_text import span_text, toml_value
 from deskline.core.desk import fields
 from deskline.core.desk.workflow import OPEN
+from deskline.core.language import N_, _
 from deskline.core.sla.calendar import BusinessCalendar, CalendarError, Duration, DurationError
 from deskline.core.sla.clocks import Policy, SlaRules, Target
 from deskline.core.sla.defaults import default_calendars, default_rules
@@ -40,7 +41,7 @@ SLA_KEYS = (
 )
 POLICY_KEYS = ("name", "tier", "category", "channel", "factor", "calendar", *fields.PRIORITIES)
 
-_lead = wall_span("a warning lead is hours or minutes, not business days")
+_lead = wall_span(N_("a warning lead is hours or minutes, not business days"))
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -49,10 +50,10 @@ _lead = wall_span("a warning lead is hours or minutes, not business days")
 def _calendar(table: Mapping[str, Any], path: str, read: Reader) -> BusinessCalendar:
     read.only(table, path, CALENDAR_KEYS)
     if "hours" not in table:
-        raise read.fail(path, 'needs hours: "24x7" or { mon = ["09:00-18:00"], ... }')
+        raise read.fail(path, _('needs hours: "24x7" or { mon = ["09:00-18:00"], ... }'))
     holidays = table.get("holidays", [])
     if not isinstance(holidays, list) or not all(isinstance(d, str | date) for d in holidays):
-        raise read.fail(f"{path}.holidays", "must be a list of dates like 2026-10-01")
+        raise read.fail(f"{path}.holidays", _("must be a list of dates like 2026-10-01"))
     try:
         return BusinessCalendar(
             timezone=table.get("timezone", "UTC" if table["hours"] == "24x7" else local_timezone()),
@@ -84,7 +85,10 @@ def _known_calendar(
     name = read.get(table, "calendar", path, text)
     if name not in calendars:
         known = ", ".join(sorted(calendars))
-        raise read.fail(f"{path}.calendar", f"unknown calendar {name!r}; known: {known}")
+        raise read.fail(
+            f"{path}.calendar",
+            _("unknown calendar {name}; known: {known}").format(name=repr(name), known=known),
+        )
     return name
 
 
@@ -93,7 +97,7 @@ def _policy(
 ) -> Policy:
     read.only(table, path, POLICY_KEYS)
     if "name" not in table:
-        raise read.fail(path, 'needs a name, e.g. name = "VIP customers"')
+        raise read.fail(path, _('needs a name, e.g. name = "VIP customers"'))
     return Policy(
         name=read.get(table, "name", path, text),
         tier=read.get(table, "tier", path, tier) if "tier" in table else None,
@@ -149,13 +153,21 @@ def parse_sla(read: Reader, data: Mapping[str, Any]) -> SlaRules:
         open_ = sorted(s.value for s in OPEN)
         for status in statuses:
             if status not in open_:
-                raise read.fail("sla.pause_on", f"{status!r} is not an open status; use {open_}")
+                raise read.fail(
+                    "sla.pause_on",
+                    _("{status} is not an open status; use {known}").format(
+                        status=repr(status), known=open_
+                    ),
+                )
         options["pause_on"] = frozenset(statuses)
     if "on_reopen" in sla:
         options["on_reopen"] = sla["on_reopen"]
         if sla["on_reopen"] not in ("resume", "restart"):
             raise read.fail(
-                "sla.on_reopen", f'must be "resume" or "restart", not {sla["on_reopen"]!r}'
+                "sla.on_reopen",
+                _('must be "resume" or "restart", not {value}').format(
+                    value=repr(sla["on_reopen"])
+                ),
             )
     if "note_counts_as_response" in sla:
         options["note_counts_as_response"] = read.get(
@@ -188,14 +200,17 @@ def _check_targets(rules: SlaRules, read: Reader) -> None:
                 value = getattr(target, name)
                 if not (value.seconds or value.business_days):
                     raise read.fail(
-                        f"{where}.{priority}", f"{name} comes to 0s; raise the factor or target"
+                        f"{where}.{priority}",
+                        _("{key} comes to 0s; raise the factor or target").format(key=name),
                     )
             first, resolution = target.first_response, target.resolution
             if not first.business_days and not resolution.business_days:
                 if first.seconds > resolution.seconds:
                     raise read.fail(
                         f"{where}.{priority}",
-                        f"first_response {first} is longer than resolution {resolution}",
+                        _("first_response {first} is longer than resolution {resolution}").format(
+                            first=first, resolution=resolution
+                        ),
                     )
 
 

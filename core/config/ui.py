@@ -15,7 +15,7 @@ from platformdirs import user_config_dir
 
 from deskline.core.config.reader import Reader, boolean, text
 from deskline.core.config.toml_text import toml_value
-from deskline.core.language import normalise, shipped
+from deskline.core.language import _, normalise, shipped
 
 UI_KEYS = ("theme", "ascii", "themes", "language")
 DATABASE_KEYS = ("url",)
@@ -47,7 +47,10 @@ def parse_keys(read: Reader, data: Mapping[str, Any]) -> dict[str, str]:
     keys = read.table(data.get("keys", {}), "keys")
     for name, value in keys.items():
         if not isinstance(value, str) or not value.strip():
-            raise read.fail(f"keys.{name}", f'must be a key text like "ctrl+n", not {value!r}')
+            raise read.fail(
+                f"keys.{name}",
+                _('must be a key text like "ctrl+n", not {value}').format(value=repr(value)),
+            )
     return {name: value.strip() for name, value in keys.items()}
 
 
@@ -70,7 +73,11 @@ def _language(value: Any) -> str:
     code = normalise(value) if isinstance(value, str) else None
     if code is None:
         known = ", ".join(shipped())
-        raise ValueError(f"must be a language deskline speaks ({known}), not {value!r}")
+        raise ValueError(
+            _("must be a language deskline speaks ({known}), not {value}").format(
+                known=known, value=repr(value)
+            )
+        )
     return code
 
 
@@ -99,7 +106,11 @@ def parse_database(read: Reader, data: Mapping[str, Any]) -> str | None:
 
 def _levels(value: Any) -> frozenset[int]:
     if not isinstance(value, list) or any(isinstance(v, bool) or v not in LEVELS for v in value):
-        raise ValueError(f"must be a list of alert levels from 0 to 3, like [2, 3], not {value!r}")
+        raise ValueError(
+            _("must be a list of alert levels from 0 to 3, like [2, 3], not {value}").format(
+                value=repr(value)
+            )
+        )
     return frozenset(value)
 
 

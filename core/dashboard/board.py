@@ -33,6 +33,7 @@ from deskline.core.desk import workflow
 from deskline.core.desk.facts import clock_facts
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import NotFound
+from deskline.core.language import _
 from deskline.core.routing.route import ROUTED_STATUSES
 from deskline.core.routing.surge import SurgeView
 from deskline.core.sla.calendar import BusinessCalendar
@@ -601,7 +602,11 @@ class _Tally:
 
 def _no_team(name: str, teams: Sequence[str]) -> NotFound:
     # exit 1, not 2: for --once, 2 means "something is breached"
-    return NotFound(f"no team {name!r}: the teams are {', '.join(teams) or 'none yet'}")
+    return NotFound(
+        _("no team {name}: the teams are {teams}").format(
+            name=repr(name), teams=", ".join(teams) or _("none yet")
+        )
+    )
 
 
 def check_team(desk: Desk, team: str | None) -> None:

@@ -25,6 +25,7 @@ from deskline.core.demo.sets import write_plans
 from deskline.core.demo.summary import DemoSummary, count, summarise
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import InvalidInput
+from deskline.core.language import _
 from deskline.core.roster.agents import check_handle
 from deskline.core.sla.clocks import SlaRules
 from deskline.core.sla.defaults import default_rules
@@ -55,17 +56,21 @@ def fill(
     desk, some hundred times slower).
     """
     if now.tzinfo is None:
-        raise InvalidInput("the demo needs a time with an offset, like 2026-04-02T16:30:00Z")
+        raise InvalidInput(_("the demo needs a time with an offset, like 2026-04-02T16:30:00Z"))
     now = now.astimezone(UTC)
     if tickets < 1:
-        raise InvalidInput(f"the demo needs at least one ticket, not {tickets}")
+        raise InvalidInput(
+            _("the demo needs at least one ticket, not {count}").format(count=tickets)
+        )
     if me is not None:
         me = check_handle(me)
     held = _ticket_count(store)
     if held:
         raise InvalidInput(
-            f"{store.display_url} already holds tickets ({held}): the demo only fills an "
-            "empty desk; point it at a new database file"
+            _(
+                "{desk} already holds tickets ({count}): the demo only fills an "
+                "empty desk; point it at a new database file"
+            ).format(desk=store.display_url, count=held)
         )
     rules = rules or default_rules()
     staff = enrol(store, me)

@@ -13,6 +13,7 @@ from deskline.core.desk import fields
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.views import TicketView
 from deskline.core.desk.workflow import OPEN, Status
+from deskline.core.language import _
 from deskline.core.sla.clocks import ClockReading, ClockState, SlaReading, SlaRules
 from deskline.storage.store import Store
 
@@ -47,17 +48,28 @@ class DemoSummary:
             return ", ".join(f"{k} {v}" for k, v in table.items())
 
         out = [
-            f"{self.tickets} tickets, {self.agents} agents in {self.teams} teams, "
-            f"{self.customers} customers",
-            f"status:   {counts(self.by_status)}",
-            f"priority: {counts(self.by_priority)}",
-            f"channel:  {counts(self.by_channel)}",
-            f"{self.chinese} with Chinese titles, {self.reopened} reopened, "
-            f"{self.escalated} escalated",
-            f"{self.near_deadline} open tickets near a deadline, {self.overdue} overdue",
+            _("{tickets} tickets, {agents} agents in {teams} teams, {customers} customers").format(
+                tickets=self.tickets,
+                agents=self.agents,
+                teams=self.teams,
+                customers=self.customers,
+            ),
+            _("status:   {counts}").format(counts=counts(self.by_status)),
+            _("priority: {counts}").format(counts=counts(self.by_priority)),
+            _("channel:  {counts}").format(counts=counts(self.by_channel)),
+            _("{chinese} with Chinese titles, {reopened} reopened, {escalated} escalated").format(
+                chinese=self.chinese, reopened=self.reopened, escalated=self.escalated
+            ),
+            _("{near} open tickets near a deadline, {overdue} overdue").format(
+                near=self.near_deadline, overdue=self.overdue
+            ),
         ]
         if self.me:
-            out.append(f"{self.mine} open tickets in {self.me}'s queue")
+            out.append(
+                _("{count} open tickets in {handle}'s queue").format(
+                    count=self.mine, handle=self.me
+                )
+            )
         return out
 
 

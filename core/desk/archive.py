@@ -20,6 +20,7 @@ from deskline.core import clock
 from deskline.core.config.archive import MOST_DAYS
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import InvalidInput
+from deskline.core.language import _, ngettext
 from deskline.core.roster import access, permissions
 from deskline.core.roster.agents import unknown_agent
 from deskline.storage import archive as rows
@@ -43,16 +44,25 @@ class ArchiveRun:
 
     def summary(self) -> str:
         if self.off:
-            return (
+            return _(
                 "archiving is off ([archive] enabled = false in the desk's policy): nothing "
                 "archived; --older-than DAYS archives anyway"
             )
-        which = (
-            f"ticket{'' if self.archived == 1 else 's'} closed {self.after_days} days ago or more"
-        )
         if self.dry_run:
-            return f"would archive {self.archived} {which} (dry run: nothing changed)"
-        return f"archived {self.archived} {which}"
+            said = ngettext(
+                "would archive {count} ticket closed {days} days ago or more "
+                "(dry run: nothing changed)",
+                "would archive {count} tickets closed {days} days ago or more "
+                "(dry run: nothing changed)",
+                self.archived,
+            )
+        else:
+            said = ngettext(
+                "archived {count} ticket closed {days} days ago or more",
+                "archived {count} tickets closed {days} days ago or more",
+                self.archived,
+            )
+        return said.format(count=self.archived, days=self.after_days)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,7 +88,9 @@ def run(
     it archives nothing more."""
     if older_than is not None and not 1 <= older_than <= MOST_DAYS:
         raise InvalidInput(
-            f"--older-than {older_than}: give a number of days from 1 to {MOST_DAYS}"
+            _("--older-than {days}: give a number of days from 1 to {most}").format(
+                days=older_than, most=MOST_DAYS
+            )
         )
     rules = desk.refresh_policy().archive
     days = older_than if older_than is not None else rules.after_days

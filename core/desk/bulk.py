@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from deskline.core.desk import fields
 from deskline.core.errors import DesklineError
+from deskline.core.language import _
 
 KEY = re.compile(r"^(?:[Tt]-)?\d+$")
 
@@ -38,8 +39,12 @@ class Report:
 
     def summary(self, what: str) -> str:
         """One line: how many got ``what`` and how many were refused."""
-        line = f"{what}: {len(self.applied)} of {len(self.outcomes)} ticket(s)"
-        return line + (f", {len(self.refused)} refused" if self.refused else "")
+        line = _("{what}: {done} of {count} ticket(s)").format(
+            what=what, done=len(self.applied), count=len(self.outcomes)
+        )
+        if self.refused:
+            line += _(", {count} refused").format(count=len(self.refused))
+        return line
 
 
 def each(keys: Sequence[str], change: Callable[[str], object]) -> Report:

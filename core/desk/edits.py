@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from deskline.core.desk import fields
 from deskline.core.errors import InvalidInput
 from deskline.core.inert import quoted
+from deskline.core.language import _
 
 CLEAR = ""  # --category "" / --customer "": the ticket has none any more
 
@@ -52,7 +53,11 @@ def retag(current: str, changes: Sequence[str]) -> str:
         sign, name = (change[0], change[1:]) if change[:1] in "+-" else ("+", change)
         tag = fields.tags([name])
         if not tag or "," in tag:
-            raise InvalidInput(f"bad tag change '{quoted(change)}': use +tag or -tag, one each")
+            raise InvalidInput(
+                _("bad tag change '{change}': use +tag or -tag, one each").format(
+                    change=quoted(change)
+                )
+            )
         if sign == "+" and tag not in tags:
             tags.append(tag)
         elif sign == "-" and tag in tags:

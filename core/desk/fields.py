@@ -18,7 +18,9 @@ MAX_TICKET = 2**31 - 1
 def priority(text: str) -> str:
     value = text.strip().upper()
     if value not in PRIORITIES:
-        raise InvalidInput(f"bad priority '{quoted(text)}': use P0, P1, P2 or P3")
+        raise InvalidInput(
+            _("bad priority '{text}': use P0, P1, P2 or P3").format(text=quoted(text))
+        )
     return value
 
 
@@ -26,18 +28,26 @@ def title(text: str) -> str:
     value = " ".join(text.split())
     if not value:
         raise InvalidInput(
-            "a ticket needs a title: ",
-            Said("give --title with some words", "type some words in the title"),
+            _("a ticket needs a title: "),
+            Said(_("give --title with some words"), _("type some words in the title")),
         )
     if len(value) > TITLE_MAX:
-        raise InvalidInput(f"title is {len(value)} characters; keep it to {TITLE_MAX}")
+        raise InvalidInput(
+            _("title is {length} characters; keep it to {most}").format(
+                length=len(value), most=TITLE_MAX
+            )
+        )
     return value
 
 
 def channel(text: str) -> str:
     value = text.strip().lower()
     if value not in CHANNELS:
-        raise InvalidInput(f"bad channel '{quoted(text)}': use one of {', '.join(CHANNELS)}")
+        raise InvalidInput(
+            _("bad channel '{text}': use one of {known}").format(
+                text=quoted(text), known=", ".join(CHANNELS)
+            )
+        )
     return value
 
 
@@ -45,10 +55,16 @@ def category_path(text: str) -> str:
     """``Account / Login/Locked`` -> ``Account/Login/Locked``; one to three levels."""
     parts = [part.strip() for part in text.split("/")]
     if not text.strip() or any(not part for part in parts):
-        raise InvalidInput(f"bad category '{quoted(text)}': use a path like Account/Login/Locked")
+        raise InvalidInput(
+            _("bad category '{text}': use a path like Account/Login/Locked").format(
+                text=quoted(text)
+            )
+        )
     if len(parts) > 3:
         raise InvalidInput(
-            f"category '{quoted(text)}' has {len(parts)} levels; at most 3 are allowed"
+            _("category '{text}' has {levels} levels; at most 3 are allowed").format(
+                text=quoted(text), levels=len(parts)
+            )
         )
     return "/".join(parts)
 
@@ -67,7 +83,11 @@ def tags(values: Iterable[str]) -> str:
 def role(text: str) -> str:
     value = text.strip().lower()
     if value not in ROLES:
-        raise InvalidInput(f"bad role '{quoted(text)}': use one of {', '.join(ROLES)}")
+        raise InvalidInput(
+            _("bad role '{text}': use one of {known}").format(
+                text=quoted(text), known=", ".join(ROLES)
+            )
+        )
     return value
 
 
@@ -76,7 +96,7 @@ def text_body(text: str, what: str | Said) -> str:
     line, a field in a form)."""
     value = text.strip()
     if not value:
-        raise InvalidInput(what, " is empty: write something")
+        raise InvalidInput(what, _(" is empty: write something"))
     return value
 
 

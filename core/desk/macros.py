@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from deskline.core.desk.templates import named
+from deskline.core.language import _
 
 KINDS = ("reply", "note")
 # Each placeholder, and what it stands for (``deskline macros`` lists them).
@@ -66,16 +67,20 @@ def placeholders_of(text: str) -> list[str]:
     try:
         pieces = list(string.Formatter().parse(text))
     except ValueError as exc:
-        raise ValueError(f"{exc}: write a literal brace as {{{{ or }}}}") from None
+        raise ValueError(
+            _("{error}: write a literal brace as {{{{ or }}}}").format(error=exc)
+        ) from None
     names = []
-    for _, name, spec, conversion in pieces:
+    for _text, name, spec, conversion in pieces:
         if name is None:
             continue
         if name not in PLACEHOLDERS or spec or conversion:
+            bang = "!" + conversion if conversion else ""
+            given = f"{{{name}{bang}{':' + spec if spec else ''}}}"
             raise ValueError(
-                f"unknown placeholder {{{name}{'!' + conversion if conversion else ''}"
-                f"{':' + spec if spec else ''}}}; known: "
-                + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+                _("unknown placeholder {given}; known: {known}").format(
+                    given=given, known=", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+                )
             )
         names.append(name)
     return names
@@ -99,12 +104,16 @@ def tag_changes(words: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]
             else:
                 bucket, tag = add, part.removeprefix("+").strip()
             if not tag or any(ch.isspace() for ch in tag):
-                raise ValueError(f"bad tag change {word!r}: write +tag to add, -tag to remove")
+                raise ValueError(
+                    _("bad tag change {word}: write +tag to add, -tag to remove").format(
+                        word=repr(word)
+                    )
+                )
             if tag not in bucket:
                 bucket.append(tag)
     both = set(add) & set(remove)
     if both:
-        raise ValueError(f"tag {sorted(both)[0]!r} is both added and removed")
+        raise ValueError(_("tag {tag} is both added and removed").format(tag=repr(sorted(both)[0])))
     return tuple(add), tuple(remove)
 
 
@@ -116,4 +125,4 @@ def retag(current: Sequence[str], add: Sequence[str], remove: Sequence[str]) -> 
 
 def find(macros: Sequence[Macro], name: str) -> Macro:
     """The macro called ``name`` (any case)."""
-    return named(macros, name, "macro", "none are configured ([[macro]] in the policy)")
+    return named(macros, name, _("macro"), _("none are configured ([[macro]] in the policy)"))

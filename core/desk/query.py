@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from deskline.core.desk import fields, workflow
 from deskline.core.errors import InvalidInput
 from deskline.core.inert import quoted
+from deskline.core.language import _
 
 FILTERS = ("status", "priority", "assignee", "team", "tag", "customer", "created", "is")
 STATES = ("breached", "at_risk", "open", "closed", "unassigned", "mine", "archived")
@@ -112,7 +113,11 @@ def within(base: Query, typed: Query) -> Query:
 def _state(text: str) -> str:
     value = text.lower()
     if value not in STATES:
-        raise InvalidInput(f"unknown is:{quoted(text)}: use is:{', is:'.join(STATES)}")
+        raise InvalidInput(
+            _("unknown is:{text}: use is:{known}").format(
+                text=quoted(text), known=", is:".join(STATES)
+            )
+        )
     return value
 
 
@@ -124,8 +129,10 @@ def _created(values: list[str]) -> tuple[datetime | None, datetime | None]:
         match = CREATED.match(value)
         if match is None:
             raise InvalidInput(
-                f"bad created:{quoted(value)}: use created:2026-11-01, created:>2026-11-01, "
-                "created:<=2026-11-30"
+                _(
+                    "bad created:{value}: use created:2026-11-01, created:>2026-11-01, "
+                    "created:<=2026-11-30"
+                ).format(value=quoted(value))
             )
         op, day = match.group(1) or "=", _day(match.group(2), value)
         after = day + timedelta(days=1)
@@ -142,4 +149,6 @@ def _day(text: str, value: str) -> datetime:
     try:
         return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=UTC)
     except ValueError:
-        raise InvalidInput(f"bad created:{quoted(value)}: no such day") from None
+        raise InvalidInput(
+            _("bad created:{value}: no such day").format(value=quoted(value))
+        ) from None

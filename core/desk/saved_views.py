@@ -15,6 +15,7 @@ from deskline.core.desk.query import parse
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import InvalidInput, NotFound
 from deskline.core.inert import quoted
+from deskline.core.language import _
 from deskline.core.roster import access, permissions
 from deskline.core.roster.agents import unknown_agent
 from deskline.storage import queries
@@ -61,7 +62,7 @@ def save(
     """Save (or replace) my view ``name``; ``shared``: for my team (a supervisor's)."""
     name = " ".join(name.split())
     if not name or len(name) > NAME_MAX:
-        raise InvalidInput(f"a view needs a name of 1 to {NAME_MAX} characters")
+        raise InvalidInput(_("a view needs a name of 1 to {most} characters").format(most=NAME_MAX))
     parsed = parse(query)  # bad filters are refused before anything is written
     order = search.sort_of(sort, parsed)
     with desk.store.write() as s:
@@ -71,7 +72,9 @@ def save(
         if shared:
             access.require(permissions.may_share_view(person))
             if me.team_id is None:
-                raise InvalidInput(f"{desk.actor} has no team to share a view with")
+                raise InvalidInput(
+                    _("{handle} has no team to share a view with").format(handle=desk.actor)
+                )
         row = s.exec(
             select(SavedView).where(SavedView.owner_id == me.id, SavedView.name == name)
         ).first()
@@ -97,7 +100,9 @@ def delete(desk: Desk, name: str) -> ViewInfo:
         named = _visible(s, me, name)
         found = [v for v in named if v[0].owner_id == me.id] or named
         if not found:
-            raise NotFound(f"no view '{quoted(name)}': see `deskline views list`")
+            raise NotFound(
+                _("no view '{name}': see `deskline views list`").format(name=quoted(name))
+            )
         row, owner, team = found[0]
         access.require(permissions.may_drop_view(access.person(s, me), owner, team))
         s.delete(row)

@@ -15,6 +15,7 @@ from deskline.core.desk.tickets import Desk
 from deskline.core.desk.views import TicketView
 from deskline.core.errors import InvalidInput, NotFound, Said
 from deskline.core.inert import quoted
+from deskline.core.language import _
 from deskline.storage import queries
 from deskline.storage.models import Customer, Team
 from deskline.storage.search import SORTS, Where, held_matching, ticket_numbers, walkable
@@ -28,7 +29,11 @@ def sort_of(text: str | None, query: Query) -> str:
         return "relevance" if query.has_text else "due"
     value = text.strip().lower()
     if value not in SORTS:
-        raise InvalidInput(f"bad sort '{quoted(text)}': use one of {', '.join(SORTS)}")
+        raise InvalidInput(
+            _("bad sort '{text}': use one of {known}").format(
+                text=quoted(text), known=", ".join(SORTS)
+            )
+        )
     return value
 
 
@@ -82,8 +87,8 @@ def where_of(s: Session, query: Query, me: str, now: datetime) -> Where:
         agent = queries.agent_by_handle(s, me if handle == "me" else handle)
         if agent is None or agent.id is None:
             raise NotFound(
-                f"assignee:{quoted(handle)}: no such agent",
-                Said(" (see `deskline agents list`)", ""),
+                _("assignee:{handle}: no such agent").format(handle=quoted(handle)),
+                Said(_(" (see `deskline agents list`)"), ""),
             )
         assignee_ids.append(agent.id)
     team_ids = [_team_id(s, name) for name in query.teams]
@@ -114,6 +119,7 @@ def _team_id(s: Session, name: str) -> int:
     team = s.exec(select(Team).where(func.lower(col(Team.name)) == name.lower())).first()
     if team is None or team.id is None:
         raise NotFound(
-            f"team:{quoted(name)}: no such team", Said(" (see `deskline agents list`)", "")
+            _("team:{name}: no such team").format(name=quoted(name)),
+            Said(_(" (see `deskline agents list`)"), ""),
         )
     return team.id

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from deskline.core.errors import InvalidInput, Said
+from deskline.core.language import _
 
 T = TypeVar("T")
 
@@ -28,10 +29,10 @@ class TemplateNeeds(InvalidInput):
         self.template, self.missing = template, missing
         options = ", ".join(REQUIRABLE[name] for name in missing)
         super().__init__(
-            f"template {template!r} needs ",
-            Said(", ".join(missing), " and ".join(missing)),
+            _("template {name} needs ").format(name=repr(template)),
+            Said(", ".join(missing), _(" and ").join(missing)),
             ": ",
-            Said(f"give {options}", "fill them in"),
+            Said(_("give {options}").format(options=options), _("fill them in")),
         )
 
 
@@ -64,7 +65,7 @@ class Draft:
 
 def find(templates: Sequence[Template], name: str) -> Template:
     """The template called ``name`` (any case)."""
-    return named(templates, name, "template", "none are configured ([[templates]])")
+    return named(templates, name, _("template"), _("none are configured ([[templates]])"))
 
 
 def named(items: Sequence[T], name: str, what: str, none: str) -> T:
@@ -74,7 +75,11 @@ def named(items: Sequence[T], name: str, what: str, none: str) -> T:
         if getattr(item, "name").casefold() == name.strip().casefold():  # noqa: B009
             return item
     known = ", ".join(getattr(i, "name") for i in items) or none  # noqa: B009
-    raise InvalidInput(f"no {what} {name.strip()!r}; known: {known}")
+    raise InvalidInput(
+        _("no {what} {name}; known: {known}").format(
+            what=what, name=repr(name.strip()), known=known
+        )
+    )
 
 
 def apply(template: Template, draft: Draft) -> Draft:

@@ -32,6 +32,7 @@ from deskline.core.errors import (
     Step,
 )
 from deskline.core.inert import quoted
+from deskline.core.language import N_, _
 from deskline.core.mail import outgoing
 from deskline.core.policy.book import Policy, PolicyBook, Rules, policy_of
 from deskline.core.policy.replan import replan
@@ -321,10 +322,10 @@ class Desk:
         customer = customer.strip() if customer else None
         if vip and not customer:
             raise InvalidInput(
-                Said("--vip", "VIP"),
-                " needs ",
-                Said("--customer", "a customer"),
-                ": a VIP is a customer",
+                Said("--vip", _("VIP")),
+                _(" needs "),
+                Said("--customer", _("a customer")),
+                _(": a VIP is a customer"),
             )
         with self._write() as s:
             actor = None if system else self._actor(s)
@@ -416,7 +417,11 @@ class Desk:
             if target is None:
                 raise unknown_agent(handle)
             if c.ticket.assignee_id == target.id:
-                raise Refused(f"{c.ticket.key} is already assigned to {handle}")
+                raise Refused(
+                    _("{key} is already assigned to {handle}").format(
+                        key=c.ticket.key, handle=handle
+                    )
+                )
             was, to = self._held(c), access.person(c.session, target)
             self._require(permissions.may_assign(self._me(c), was, to))
             old, moves = self._holder(c), target.team_id not in (None, c.ticket.team_id)
@@ -439,7 +444,11 @@ class Desk:
             status = workflow.after_take(c.ticket.key, Status(c.ticket.status))
             assert c.actor is not None
             if c.ticket.assignee_id == c.actor.id and status == c.ticket.status:
-                raise Refused(f"{c.ticket.key} is already yours and {status}")
+                raise Refused(
+                    _("{key} is already yours and {status}").format(
+                        key=c.ticket.key, status=status.value
+                    )
+                )
             was = self._held(c)
             self._require(permissions.may_take(self._me(c), was, steal=steal))
             old = self._holder(c)
@@ -478,21 +487,21 @@ class Desk:
         workflow.check_transition(t.key, current, target)
         if target in workflow.NEEDS_ASSIGNEE and t.assignee_id is None:
             raise InvalidInput(
-                f"{t.key} has no assignee: ",
+                _("{key} has no assignee: ").format(key=t.key),
                 Step(f"`deskline assign {t.key} HANDLE`", "assign"),
-                " or ",
+                _(" or "),
                 Step(f"`deskline take {t.key}`", "take"),
-                " first",
+                _(" first"),
             )
         if target == Status.ASSIGNED and current == Status.IN_PROGRESS:
             raise InvalidInput(
-                f"to hand {t.key} to someone else use ",
+                _("to hand {key} to someone else use ").format(key=t.key),
                 Step(f"`deskline assign {t.key} HANDLE`", "assign"),
             )
         if target == Status.RESOLVED and not reason:
             raise InvalidInput(
-                f"resolving {t.key} needs a solution note: ",
-                Said('add --reason "what fixed it"', "write what fixed it"),
+                _("resolving {key} needs a solution note: ").format(key=t.key),
+                Said(_('add --reason "what fixed it"'), _("write what fixed it")),
             )
         old: dict[str, Any] = {"status": current.value}
         new: dict[str, Any] = {"status": target.value}
@@ -509,7 +518,7 @@ class Desk:
 
     def reply(self, key: str, text: str, *, expected_version: int | None = None) -> TicketView:
         """A public reply to the customer; the first one stops the first-response clock."""
-        body = fields.text_body(text, "the reply")
+        body = fields.text_body(text, _("the reply"))
         with self._change(key, expected_version) as c:
             self._may(c, "work")
             self._reply(c, body)
@@ -519,7 +528,7 @@ class Desk:
         """The public reply of ``reply`` (and of a macro: ``more`` joins its event)."""
         t = c.ticket
         if t.status == Status.CLOSED:
-            raise InvalidInput(f"{t.key} is closed: reopen it before replying")
+            raise InvalidInput(_("{key} is closed: reopen it before replying").format(key=t.key))
         comment = add_comment(c.session, t, c.actor, c.now, "reply", body)
         old: dict[str, Any] = {}
         new: dict[str, Any] = {"comment": comment.id, **(more or {})}
@@ -534,7 +543,7 @@ class Desk:
 
     def note(self, key: str, text: str, *, expected_version: int | None = None) -> TicketView:
         """An internal note, never shown to the customer."""
-        body = fields.text_body(text, "the note")
+        body = fields.text_body(text, _("the note"))
         with self._change(key, expected_version) as c:
             self._may(c, "work")
             self._note(c, body)
@@ -574,14 +583,18 @@ class Desk:
         edit = edit.checked()
         if edit.is_empty():
             raise InvalidInput(
-                "nothing to edit: ",
-                Said("give --title, --description, --category, ...", "change a field"),
+                _("nothing to edit: "),
+                Said(_("give --title, --description, --category, ..."), _("change a field")),
             )
         with self._change(key, expected_version) as c:
             self._may(c, "edit")
             old, new = self._edited(c, edit)
             if not new:
-                raise Refused(f"{c.ticket.key} already has what the edit says: nothing changed")
+                raise Refused(
+                    _("{key} already has what the edit says: nothing changed").format(
+                        key=c.ticket.key
+                    )
+                )
             record_event(c.session, c.ticket, c.actor, c.now, "edited", old, new)
             if "category" in new:
                 self._follow_category(c, new["category"])
@@ -617,17 +630,19 @@ class Desk:
         if edit.category is not None:
             cat = queries.category_at(s, edit.category) if edit.category else None
             if edit.category and cat is None:
-                known = ", ".join(queries.category_paths(s)[:6]) or "none yet"
+                known = ", ".join(queries.category_paths(s)[:6]) or _("none yet")
                 raise NotFound(
-                    f"no category '{quoted(edit.category)}' on this desk (it has: {known})"
+                    _("no category '{category}' on this desk (it has: {known})").format(
+                        category=quoted(edit.category), known=known
+                    )
                 )
             wanted["category_id"] = cat.id if cat else None
         if edit.customer is not None:
             cust = queries.customer_named(s, edit.customer) if edit.customer else None
             if edit.customer and cust is None:
                 raise NotFound(
-                    f"no customer '{quoted(edit.customer)}': ",
-                    Said("see `deskline customers list`", "pick one the field suggests"),
+                    _("no customer '{customer}': ").format(customer=quoted(edit.customer)),
+                    Said(_("see `deskline customers list`"), _("pick one the field suggests")),
                 )
             wanted["customer_id"] = cust.id if cust else None
         old: dict[str, Any] = {}
@@ -643,9 +658,9 @@ class Desk:
 
     def _reprioritise(self, c: _Change, priority: str, reason: str | None) -> None:
         t = c.ticket
-        _require_open(t, "change its priority")
+        _require_open(t, _("change its priority"))
         if t.priority == priority:
-            raise Refused(f"{t.key} is already {priority}")
+            raise Refused(_("{key} is already {priority}").format(key=t.key, priority=priority))
         old = {"priority": t.priority}
         t.priority = priority
         record_event(c.session, t, c.actor, c.now, "priority", old, {"priority": priority}, reason)
@@ -669,7 +684,7 @@ class Desk:
             t = c.ticket
             if text is None:
                 text = macros.fill(macro, self._placeholders(c.session, t, c.actor, macro))
-            body = fields.text_body(text, "the macro's text")
+            body = fields.text_body(text, _("the macro's text"))
             said = {"macro": macro.name}
             if macro.kind == "reply":
                 self._reply(c, body, said)
@@ -696,7 +711,11 @@ class Desk:
         with self._change(key, expected_version) as c:
             self._may(c, "work")
             if not self._retag(c, add, remove, reason):
-                raise Refused(f"{c.ticket.key} has those tags already (and not the removed ones)")
+                raise Refused(
+                    _("{key} has those tags already (and not the removed ones)").format(
+                        key=c.ticket.key
+                    )
+                )
         return self.get(key)
 
     def _retag(
@@ -771,17 +790,19 @@ class Desk:
         """Raise the escalation level by hand: why, what was tried, what help is needed, and
         whom it goes to (``to``: a handle, ``team:NAME``, ``role:supervisor`` or
         ``role:director``; None: the next role up). The alert engine tells them at once."""
-        reason = fields.text_body(reason, Said("--reason (why escalate)", "why escalate"))
+        reason = fields.text_body(reason, Said(_("--reason (why escalate)"), _("why escalate")))
         progress = fields.text_body(
-            progress, Said("--progress (what was done so far)", "what was done so far")
+            progress,
+            Said(_("--progress (what was done so far)"), _("what was done so far")),
         )
         help_needed = fields.text_body(
-            help_needed, Said("--help-needed (what help is needed)", "what help is needed")
+            help_needed,
+            Said(_("--help-needed (what help is needed)"), _("what help is needed")),
         )
         with self._change(key, expected_version) as c:
             self._may(c, "work")
             t = c.ticket
-            _require_open(t, "escalate it")
+            _require_open(t, _("escalate it"))
             target = escalation_target(c.session, to, c.actor)
             old = {"escalation_level": t.escalation_level}
             t.escalation_level += 1
@@ -848,7 +869,11 @@ class Desk:
         with self._change(key, None, system=True, archived_ok=True) as c:
             t = c.ticket
             if t.status == Status.CLOSED:
-                raise Refused(f"{t.key} is closed: the customer's message opens a new ticket")
+                raise Refused(
+                    _("{key} is closed: the customer's message opens a new ticket").format(
+                        key=t.key
+                    )
+                )
             why = f"the customer replied by {how}"
             comment = add_comment(c.session, t, None, c.now, "customer", body)
             if t.status == Status.RESOLVED:
@@ -882,20 +907,26 @@ class Desk:
         with self._changes([key, into], [expected_version, None]) as (gone, kept):
             source, target = gone.ticket, kept.ticket
             if source.id == target.id:
-                raise InvalidInput(f"{source.key} cannot be merged into itself")
+                raise InvalidInput(_("{key} cannot be merged into itself").format(key=source.key))
             me = self._me(gone)
             self._require(permissions.may_merge(me, self._held(gone), self._held(kept)))
-            for t, what in ((source, "merge it"), (target, "merge into it")):
+            for t, what in ((source, _("merge it")), (target, _("merge into it"))):
                 if t.status == Status.CLOSED:
                     why = _merged_words(gone.session, t)
-                    raise Refused(f"{t.key} is {why}: reopen it to {what}")
+                    raise Refused(
+                        _("{key} is {why}: reopen it to {what}").format(
+                            key=t.key, why=why, what=what
+                        )
+                    )
             seen = {source.id}
             step: int | None = target.id
             while step is not None:  # where the target itself was merged (then reopened)
                 if step in seen:
                     raise Refused(
-                        f"merging {source.key} into {target.key} would make a cycle: "
-                        f"{target.key} was merged into {source.key} before"
+                        _(
+                            "merging {source} into {target} would make a cycle: "
+                            "{target} was merged into {source} before"
+                        ).format(source=source.key, target=target.key)
                     )
                 seen.add(step)
                 step = ticket_links.merged_into(gone.session, step)
@@ -906,7 +937,7 @@ class Desk:
         s, source, target, now = gone.session, gone.ticket, kept.ticket, gone.now
         assert source.id is not None and target.id is not None
         copied = 0
-        for comment, _ in queries.conversation(s, source.id):
+        for comment, _author in queries.conversation(s, source.id):
             s.add(
                 Comment(
                     ticket_id=target.id,
@@ -945,11 +976,19 @@ class Desk:
     def link(self, key: str, other: str, *, kind: str = "related") -> TicketView:
         """Link two tickets as related (either way); audited on both."""
         if kind not in LINK_KINDS:
-            raise InvalidInput(f"unknown link kind {kind!r}: use {', '.join(LINK_KINDS)}")
+            raise InvalidInput(
+                _("unknown link kind {kind}: use {known}").format(
+                    kind=repr(kind), known=", ".join(LINK_KINDS)
+                )
+            )
         with self._changes([key, other], [None, None]) as (a, b):
             ids = self._linkable(a, b)
             if ticket_links.find(a.session, *ids) is not None:
-                raise Refused(f"{a.ticket.key} and {b.ticket.key} are linked already")
+                raise Refused(
+                    _("{key} and {other} are linked already").format(
+                        key=a.ticket.key, other=b.ticket.key
+                    )
+                )
             by = a.actor.id if a.actor else None
             ticket_links.add(a.session, min(ids), max(ids), kind, a.now, by)
             for this, that in ((a, b), (b, a)):
@@ -962,9 +1001,17 @@ class Desk:
         with self._changes([key, other], [None, None]) as (a, b):
             found = ticket_links.find(a.session, *self._linkable(a, b))
             if found is None:
-                raise Refused(f"{a.ticket.key} and {b.ticket.key} are not linked")
+                raise Refused(
+                    _("{key} and {other} are not linked").format(
+                        key=a.ticket.key, other=b.ticket.key
+                    )
+                )
             if found.kind == "merged":
-                raise Refused(f"{a.ticket.key} and {b.ticket.key} were merged: that stays")
+                raise Refused(
+                    _("{key} and {other} were merged: that stays").format(
+                        key=a.ticket.key, other=b.ticket.key
+                    )
+                )
             ticket_links.remove(a.session, found)
             for this, that in ((a, b), (b, a)):
                 old = {found.kind: that.ticket.key}
@@ -975,9 +1022,9 @@ class Desk:
         """The two tickets' ids, once my role may link them."""
         assert a.ticket.id is not None and b.ticket.id is not None
         if a.ticket.id == b.ticket.id:
-            raise InvalidInput(f"{a.ticket.key} cannot be linked to itself")
+            raise InvalidInput(_("{key} cannot be linked to itself").format(key=a.ticket.key))
         me = self._me(a)
-        self._require(permissions.may_merge(me, self._held(a), self._held(b), what="link"))
+        self._require(permissions.may_merge(me, self._held(a), self._held(b), what=N_("link")))
         return a.ticket.id, b.ticket.id
 
     # -- presence: who else has the ticket open ---------------------------------------------
@@ -987,7 +1034,11 @@ class Desk:
         ``PRESENCE_SECONDS`` unless renewed; who else has it open now: (handle, state).
         Not a change to the ticket: no version, no audit event, no change row."""
         if state not in PRESENCE_STATES:
-            raise InvalidInput(f"presence {state!r}: one of {', '.join(PRESENCE_STATES)}")
+            raise InvalidInput(
+                _("presence {state}: one of {known}").format(
+                    state=repr(state), known=", ".join(PRESENCE_STATES)
+                )
+            )
         number = fields.ticket_number(key)
         with self._write() as s:
             me = self._actor(s)
@@ -1017,7 +1068,11 @@ class Desk:
         with self._change(key, None, system=True) as c:
             t = c.ticket
             if t.status != Status.ASSIGNED:
-                raise Refused(f"{t.key} is {t.status}, not waiting to be started")
+                raise Refused(
+                    _("{key} is {status}, not waiting to be started").format(
+                        key=t.key, status=t.status
+                    )
+                )
             old = self._holder(c)
             t.status = Status.NEW.value
             t.assignee_id = None
@@ -1032,7 +1087,11 @@ class Desk:
         with self._change(key, None, system=True) as c:
             t = c.ticket
             if t.status not in (Status.PENDING, Status.RESOLVED):
-                raise Refused(f"{t.key} is {t.status}: only pending or resolved tickets close")
+                raise Refused(
+                    _("{key} is {status}: only pending or resolved tickets close").format(
+                        key=t.key, status=t.status
+                    )
+                )
             old = {"status": t.status}
             if t.resolved_at is None:
                 t.resolved_at = c.now
@@ -1066,18 +1125,23 @@ class Desk:
         with self._change(key, expected_version, system=system) as c:
             if not self.routing.enabled:  # under the policy this transaction read
                 raise DesklineError(
-                    "no routing is configured: add [[routing.rules]] or [routing] fallback_team "
-                    "to the desk's policy (`deskline policy export`, edit, `deskline policy apply`)"
+                    _(
+                        "no routing is configured: add [[routing.rules]] or [routing] "
+                        "fallback_team to the desk's policy (`deskline policy export`, edit, "
+                        "`deskline policy apply`)"
+                    )
                 )
             if not system:
                 self._may(c, "work")
             t = c.ticket
-            _require_open(t, "route it")
+            _require_open(t, _("route it"))
             if t.assignee_id is not None:
                 holder = self._handle_of(c.session, t.assignee_id)
                 raise Refused(
-                    f"{t.key} is assigned to {holder}: hand it back to the queue first "
-                    f"(`deskline status {t.key} new`)"
+                    _(
+                        "{key} is assigned to {holder}: hand it back to the queue first "
+                        "(`deskline status {key} new`)"
+                    ).format(key=t.key, holder=holder)
                 )
             self._route(c)
         return self.get(key)
@@ -1192,7 +1256,9 @@ class Desk:
                     if ticket is None:
                         raise _not_found(keys[numbers.index(number)])
                     if ticket.archived_at is not None and not archived_ok:
-                        raise Refused(f"{ticket.key} is archived; reopen it to change it")
+                        raise Refused(
+                            _("{key} is archived; reopen it to change it").format(key=ticket.key)
+                        )
                     found[number] = ticket
                 now = self.now()  # once the rows are held: changes are timed in lock order
                 for number, expected in zip(numbers, expected_versions, strict=True):
@@ -1208,8 +1274,10 @@ class Desk:
                 changes.record(s, [c.ticket.id for c in made], "updated", now)
         except StaleDataError:
             raise StaleEdit(
-                f"{', '.join(f'T-{n}' for n in numbers)} was changed by someone else while "
-                "you edited it; nothing was saved: reload it and try again"
+                _(
+                    "{keys} was changed by someone else while you edited it; nothing was "
+                    "saved: reload it and try again"
+                ).format(keys=", ".join(f"T-{n}" for n in numbers))
             ) from None
 
     def _changed(self, change: _Change, status_before: str, assignee_before: int | None) -> None:
@@ -1280,30 +1348,34 @@ def escalation_target(session: Session, to: str | None, actor: Agent | None) -> 
         role = actor.role if actor is not None else "agent"
         return "role:supervisor" if role == "agent" else "role:director"
     to = to.strip()
-    kind, _, name = to.partition(":")
+    kind, _sep, name = to.partition(":")
     if kind == "role" and name in ("supervisor", "director"):
         return to
     if kind == "role":
         raise InvalidInput(
-            _whom(to), ": the roles to escalate to are role:supervisor, role:director"
+            _whom(to), _(": the roles to escalate to are role:supervisor, role:director")
         )
     if kind == "team" and name:
         if queries.team_named(session, name) is None:
             raise NotFound(
-                _whom(to), f": no team {name!r}", Said(": see `deskline agents list`", "")
+                _whom(to),
+                _(": no team {name}").format(name=repr(name)),
+                Said(_(": see `deskline agents list`"), ""),
             )
         return to
     if queries.agent_by_handle(session, to) is None:
         raise NotFound(
             _whom(to),
-            f": no agent {to!r}; give a handle, team:NAME, role:supervisor or role:director",
+            _(
+                ": no agent {handle}; give a handle, team:NAME, role:supervisor or role:director"
+            ).format(handle=repr(to)),
         )
     return to
 
 
 def _whom(to: str) -> Said:
     """The escalation target given, as each surface names where it was given."""
-    return Said(f"--to {to}", f"tell whom: {to}")
+    return Said(f"--to {to}", _("tell whom: {to}").format(to=to))
 
 
 def _shown(session: Session, name: str, value: Any) -> Any:
@@ -1323,8 +1395,10 @@ def _not_found(key: str) -> NotFound:
 
 def _stale(key: str, expected: int, actual: int) -> StaleEdit:
     return StaleEdit(
-        f"{key} was changed by someone else (you had version {expected}, it is now "
-        f"{actual}); nothing was saved: reload it and try again"
+        _(
+            "{key} was changed by someone else (you had version {expected}, it is now "
+            "{actual}); nothing was saved: reload it and try again"
+        ).format(key=key, expected=expected, actual=actual)
     )
 
 
@@ -1340,9 +1414,15 @@ def _merged_words(session: Session, ticket: Ticket) -> str:
     assert ticket.id is not None
     into = ticket_links.merged_into(session, ticket.id)
     target = session.get(Ticket, into) if into is not None else None
-    return f"merged into {target.key}" if target is not None else ticket.status
+    if target is None:
+        return ticket.status
+    return _("merged into {key}").format(key=target.key)
 
 
 def _require_open(ticket: Ticket, action: str) -> None:
     if ticket.status not in workflow.OPEN:
-        raise DesklineError(f"{ticket.key} is {ticket.status}: reopen it to {action}")
+        raise DesklineError(
+            _("{key} is {status}: reopen it to {action}").format(
+                key=ticket.key, status=ticket.status, action=action
+            )
+        )

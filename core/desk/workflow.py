@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from deskline.core.errors import IllegalTransition, InvalidInput
+from deskline.core.language import _
 
 
 class Status(StrEnum):
@@ -40,7 +41,9 @@ def parse_status(text: str) -> Status:
         return Status(value)
     except ValueError:
         names = ", ".join(s.value for s in Status)
-        raise InvalidInput(f"unknown status {text!r}: use one of {names}") from None
+        raise InvalidInput(
+            _("unknown status {text}: use one of {names}").format(text=repr(text), names=names)
+        ) from None
 
 
 def next_statuses(current: Status) -> tuple[Status, ...]:
@@ -52,7 +55,7 @@ def _legal_moves(current: Status) -> str:
     moves = [s.value for s in TRANSITIONS[current]]
     if current in REOPENABLE:
         moves.append("reopen")
-    return ", ".join(moves) if moves else "nothing"
+    return ", ".join(moves) if moves else _("nothing")
 
 
 def check_transition(key: str, current: Status, target: Status) -> None:
@@ -60,13 +63,23 @@ def check_transition(key: str, current: Status, target: Status) -> None:
     if target in TRANSITIONS[current]:
         return
     if current == target:
-        raise IllegalTransition(f"{key} is already {current.value}")
+        raise IllegalTransition(
+            _("{key} is already {status}").format(key=key, status=current.value)
+        )
     hint = ""
     if current in REOPENABLE and target in OPEN:
-        hint = " (use reopen to bring it back)"
+        hint = _(" (use reopen to bring it back)")
     raise IllegalTransition(
-        f"cannot move {key} from {current.value} to {target.value}; "
-        f"from {current.value} it can go to: {_legal_moves(current)}{hint}"
+        _(
+            "cannot move {key} from {current} to {target}; "
+            "from {current} it can go to: {moves}{hint}"
+        ).format(
+            key=key,
+            current=current.value,
+            target=target.value,
+            moves=_legal_moves(current),
+            hint=hint,
+        )
     )
 
 
@@ -74,8 +87,10 @@ def reopen_to(key: str, current: Status, *, assigned: bool) -> Status:
     """Where reopening leads: back to in_progress, or to new when nobody holds the ticket."""
     if current not in REOPENABLE:
         raise IllegalTransition(
-            f"cannot reopen {key}: it is {current.value}, and only resolved or closed "
-            "tickets can be reopened"
+            _(
+                "cannot reopen {key}: it is {status}, and only resolved or closed "
+                "tickets can be reopened"
+            ).format(key=key, status=current.value)
         )
     return Status.IN_PROGRESS if assigned else Status.NEW
 
@@ -83,7 +98,11 @@ def reopen_to(key: str, current: Status, *, assigned: bool) -> Status:
 def after_assign(key: str, current: Status) -> Status:
     """The status a ticket has once (re)assigned to someone."""
     if current in REOPENABLE:
-        raise IllegalTransition(f"cannot assign {key}: it is {current.value}; reopen it first")
+        raise IllegalTransition(
+            _("cannot assign {key}: it is {status}; reopen it first").format(
+                key=key, status=current.value
+            )
+        )
     if current in (Status.NEW, Status.IN_PROGRESS):
         return Status.ASSIGNED  # the new holder has not started yet
     return current
@@ -92,7 +111,11 @@ def after_assign(key: str, current: Status) -> Status:
 def after_take(key: str, current: Status) -> Status:
     """The status a ticket has once an agent takes it (assigns it to themself and starts)."""
     if current in REOPENABLE:
-        raise IllegalTransition(f"cannot take {key}: it is {current.value}; reopen it first")
+        raise IllegalTransition(
+            _("cannot take {key}: it is {status}; reopen it first").format(
+                key=key, status=current.value
+            )
+        )
     if current in (Status.NEW, Status.ASSIGNED):
         return Status.IN_PROGRESS
     return current

@@ -20,6 +20,7 @@ from deskline.core.errors import Forbidden, InvalidInput, NotFound, Refused
 from deskline.core.inert import quoted
 from deskline.core.kb import suggest
 from deskline.core.kb.text import Words, alike, weighted
+from deskline.core.language import _
 from deskline.core.roster import permissions
 from deskline.core.roster.agents import unknown_agent
 from deskline.storage import kb as rows
@@ -93,23 +94,31 @@ def article_number(key: str) -> int:
     """``KB-12``, ``kb-12`` or ``12`` -> 12."""
     value = key.strip().upper().removeprefix("KB-")
     if not value.isdigit() or not 0 < int(value) <= fields.MAX_TICKET:
-        raise InvalidInput(f"bad article key '{quoted(key)}': use the form KB-12")
+        raise InvalidInput(_("bad article key '{key}': use the form KB-12").format(key=quoted(key)))
     return int(value)
 
 
 def _title(text: str) -> str:
     value = " ".join(text.split())
     if not value:
-        raise InvalidInput("an article needs a title: give --title with some words")
+        raise InvalidInput(_("an article needs a title: give --title with some words"))
     if len(value) > fields.TITLE_MAX:
-        raise InvalidInput(f"title is {len(value)} characters; keep it to {fields.TITLE_MAX}")
+        raise InvalidInput(
+            _("title is {length} characters; keep it to {most}").format(
+                length=len(value), most=fields.TITLE_MAX
+            )
+        )
     return value
 
 
 def _body(text: str) -> str:
-    value = fields.text_body(text, "the article's text")
+    value = fields.text_body(text, _("the article's text"))
     if len(value) > BODY_MAX:
-        raise InvalidInput(f"the article is {len(value)} characters; keep it to {BODY_MAX}")
+        raise InvalidInput(
+            _("the article is {length} characters; keep it to {most}").format(
+                length=len(value), most=BODY_MAX
+            )
+        )
     return value
 
 
@@ -137,7 +146,7 @@ class KnowledgeBase:
 
     def search(self, query: str, *, drafts: bool = False, limit: int = 10) -> list[ArticleView]:
         """Articles whose words are like the query's, best first."""
-        wanted = weighted((fields.text_body(query, "the search"), 1))
+        wanted = weighted((fields.text_body(query, _("the search")), 1))
         return self._ranked(wanted, drafts=drafts, limit=limit, least=0.0)
 
     def for_ticket(self, key: str, *, limit: int = 3) -> list[ArticleView]:
@@ -184,7 +193,7 @@ class KnowledgeBase:
             self._me(s)
             solved = [
                 suggest.Solved(f"T-{number}", category, title, description)
-                for _, number, title, description, category, _ in rows.solved_since(s, since)
+                for _id, number, title, description, category, _at in rows.solved_since(s, since)
             ]
             articles = [ArticleView.from_row(r).words() for r in rows.articles(s, STATUSES)]
         return suggest.suggestions(solved, articles, least=least)
@@ -202,13 +211,18 @@ class KnowledgeBase:
                 raise fields.no_ticket(f"T-{number}")
             if ticket.status not in ("resolved", "closed"):
                 raise Refused(
-                    f"T-{number} is {ticket.status}: an article is drafted from a resolved "
-                    "ticket, once its solution is known"
+                    _(
+                        "T-{number} is {status}: an article is drafted from a resolved "
+                        "ticket, once its solution is known"
+                    ).format(number=number, status=ticket.status)
                 )
             known = rows.from_ticket(s, ticket.id)
             if known is not None:
                 raise Refused(
-                    f"KB-{known} was drafted from T-{number} already: `deskline kb show KB-{known}`"
+                    _(
+                        "KB-{known} was drafted from T-{number} already: "
+                        "`deskline kb show KB-{known}`"
+                    ).format(known=known, number=number)
                 )
             solution = rows.solutions(s, [ticket.id]).get(ticket.id, "(no solution note)")
             found = s.get(Category, ticket.category_id) if ticket.category_id else None
@@ -251,14 +265,16 @@ class KnowledgeBase:
         if tags is not None:
             changes["tags"] = fields.tags(tags)
         if not changes:
-            raise InvalidInput("nothing to change: give --title, --body, --category or --tag")
+            raise InvalidInput(_("nothing to change: give --title, --body, --category or --tag"))
         with self.store.write() as s:
             me = self._me(s)
-            row, author, _ = self._row(s, key)
+            row, author, _team = self._row(s, key)
             self._may_edit(s, me, row, author)
             old = {k: getattr(row, k) for k in changes if getattr(row, k) != changes[k]}
             if not old:
-                raise Refused(f"KB-{row.id} already says that: nothing changed")
+                raise Refused(
+                    _("KB-{number} already says that: nothing changed").format(number=row.id)
+                )
             for k, v in changes.items():
                 setattr(row, k, v)
             row.updated_at = self.now()
@@ -274,9 +290,9 @@ class KnowledgeBase:
             why = permissions.may_manage(self._person(s, me), "kb_publish")
             if why:
                 raise Forbidden(why)
-            row, _, _ = self._row(s, key)
+            row, _author, _team = self._row(s, key)
             if row.status == "published":
-                raise Refused(f"KB-{row.id} is published already")
+                raise Refused(_("KB-{number} is published already").format(number=row.id))
             row.status, row.updated_at = "published", self.now()
             record_desk_event(
                 s, me, row.updated_at, "kb_published", {"article": row.id, "status": "draft"},
@@ -323,7 +339,9 @@ class KnowledgeBase:
         number = article_number(key)
         found = rows.article(s, number)
         if found is None:
-            raise NotFound(f"no article KB-{number}: see `deskline kb list`")
+            raise NotFound(
+                _("no article KB-{number}: see `deskline kb list`").format(number=number)
+            )
         return found
 
     def _me(self, s: Session) -> Agent:

@@ -15,6 +15,7 @@ from deskline.core import clock
 from deskline.core.desk import fields
 from deskline.core.errors import InvalidInput, NotFound, Refused
 from deskline.core.inert import stripped
+from deskline.core.language import _
 from deskline.core.roster.agents import unknown_agent
 from deskline.storage import attachments as rows
 from deskline.storage import queries
@@ -80,17 +81,21 @@ class Attachments:
             ticket_id = self._ticket(s, key)
             found = rows.of_ticket(s, ticket_id)
             if not 1 <= number <= len(found):
-                shown = f"1 to {len(found)}" if found else "none"
+                shown = _("1 to {count}").format(count=len(found)) if found else _("none")
                 raise NotFound(
-                    f"{key.strip().upper()} has no attachment {number} (it has {shown}): "
-                    "see `deskline attachments list`"
+                    _(
+                        "{key} has no attachment {number} (it has {shown}): "
+                        "see `deskline attachments list`"
+                    ).format(key=key.strip().upper(), number=number, shown=shown)
                 )
             view = AttachmentView(number, *found[number - 1])
             data = rows.data(s, view.id)
         if data is None:
             raise Refused(
-                f"attachment {number} of {key.strip().upper()} was bigger than the desk keeps "
-                f"({view.size} bytes; [mail] max_attachment_mb): ask the sender for it again"
+                _(
+                    "attachment {number} of {key} was bigger than the desk keeps "
+                    "({size} bytes; [mail] max_attachment_mb): ask the sender for it again"
+                ).format(number=number, key=key.strip().upper(), size=view.size)
             )
         return view, data
 
@@ -104,10 +109,12 @@ class Attachments:
             fd = os.open(target, flags, 0o644)
         except FileExistsError:
             raise InvalidInput(
-                f"{target} exists: nothing was written (--force overwrites it)"
+                _("{path} exists: nothing was written (--force overwrites it)").format(path=target)
             ) from None
         except OSError as exc:
-            raise InvalidInput(f"cannot write {target}: {exc.strerror}") from None
+            raise InvalidInput(
+                _("cannot write {path}: {error}").format(path=target, error=exc.strerror)
+            ) from None
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         return target

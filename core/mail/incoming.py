@@ -30,6 +30,7 @@ from deskline.core.desk.audit import record_event
 from deskline.core.desk.fields import TITLE_MAX
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import DesklineError, Refused
+from deskline.core.language import _
 from deskline.core.mail import outgoing
 from deskline.core.mail.parse import InMail, parse
 from deskline.core.policy.book import PolicyBook
@@ -247,21 +248,24 @@ def password_of(box: Mailbox) -> str:
         try:
             return read_password(
                 box.password_keyring,
-                f"mailbox {box.name}",
+                _("mailbox {name}").format(name=box.name),
                 f"deskline mail password {box.name}",
             )
         except SecretError as exc:
             raise MailError(str(exc)) from None
     if box.password_env is None:
         raise MailError(
-            f"mailbox {box.name}: no password_env or password_keyring in the policy's "
-            "[[mail.mailbox]]"
+            _(
+                "mailbox {name}: no password_env or password_keyring in the policy's "
+                "[[mail.mailbox]]"
+            ).format(name=box.name)
         )
     value = os.environ.get(box.password_env)
     if value is None:
         raise MailError(
-            f"mailbox {box.name}: the environment variable {box.password_env} "
-            f"(the password of {box.user}) is not set"
+            _(
+                "mailbox {name}: the environment variable {env} (the password of {user}) is not set"
+            ).format(name=box.name, env=box.password_env, user=box.user)
         )
     return value
 
@@ -283,7 +287,11 @@ def connect(box: Mailbox, timeout: float = 30.0) -> Iterator[Any]:
             client = MailBoxUnencrypted(box.imap_host, box.imap_port, timeout=timeout)
         client.login(box.user, password, initial_folder=box.folder)
     except Exception as exc:  # imaplib, ssl and socket errors all say what went wrong
-        raise MailError(f"mailbox {box.name} at {where}: {type(exc).__name__}: {exc}") from None
+        raise MailError(
+            _("mailbox {name} at {where}: {kind}: {error}").format(
+                name=box.name, where=where, kind=type(exc).__name__, error=exc
+            )
+        ) from None
     try:
         yield client
     finally:
@@ -319,10 +327,12 @@ class Fetcher:
         boxes = [m for m in rules.mailboxes if m.imap_host and name in (None, m.name)]
         if not boxes:
             raise MailError(
-                f"no mailbox {name!r} receives mail"
+                _("no mailbox {name} receives mail").format(name=repr(name))
                 if name
-                else "no mailbox receives mail: add [[mail.mailbox]] with imap_host to the desk's "
-                "policy (`deskline policy export`, edit, `deskline policy apply`)"
+                else _(
+                    "no mailbox receives mail: add [[mail.mailbox]] with imap_host to the desk's "
+                    "policy (`deskline policy export`, edit, `deskline policy apply`)"
+                )
             )
         return [self.fetch_box(box, rules, limit) for box in boxes]
 
@@ -393,7 +403,9 @@ def wait_for_mail(box: Mailbox, timeout: float, stop: threading.Event | None = N
                     client.idle.stop()
         except Exception as exc:
             raise MailError(
-                f"mailbox {box.name}: IDLE failed: {type(exc).__name__}: {exc}"
+                _("mailbox {name}: IDLE failed: {kind}: {error}").format(
+                    name=box.name, kind=type(exc).__name__, error=exc
+                )
             ) from None
     return True
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from deskline.core.config.reader import keyring_entry
 from deskline.core.errors import DesklineError
+from deskline.core.language import _
 
 if TYPE_CHECKING:
     from deskline.storage.store import Store
@@ -24,8 +25,8 @@ def entry_of(value: str) -> tuple[str, str]:
     try:
         keyring_entry(value)
     except ValueError as exc:
-        raise SecretError(f"keyring entry {exc}") from None
-    service, _, user = value.partition("/")
+        raise SecretError(_("keyring entry {error}").format(error=exc)) from None
+    service, _slash, user = value.partition("/")
     return service, user
 
 
@@ -38,16 +39,20 @@ def mailbox_entry(store: Store, name: str, smtp: bool = False) -> str:
         rules = PolicyBook().check(s).mail
     box = rules.named(name)
     if box is None:
-        known = ", ".join(m.name for m in rules.mailboxes) or "none yet"
+        known = ", ".join(m.name for m in rules.mailboxes) or _("none yet")
         raise SecretError(
-            f"no mailbox named {name!r} in the policy's [[mail.mailbox]] (there: {known})"
+            _("no mailbox named {name} in the policy's [[mail.mailbox]] (there: {known})").format(
+                name=repr(name), known=known
+            )
         )
     key = "smtp_password_keyring" if smtp else "password_keyring"
     entry = box.smtp_password[1] if smtp else box.password_keyring
     if entry is None:
         raise SecretError(
-            f'mailbox {name}: the policy names no keyring entry: add {key} = "deskline/{name}" '
-            "to its [[mail.mailbox]] (deskline policy export, edit, apply), then run this again"
+            _(
+                'mailbox {name}: the policy names no keyring entry: add {key} = "deskline/{name}" '
+                "to its [[mail.mailbox]] (deskline policy export, edit, apply), then run this again"
+            ).format(name=name, key=key)
         )
     return entry
 
@@ -71,9 +76,11 @@ def _backend(entry: str, what: str) -> Any:
         usable = []
     if not usable:
         raise SecretError(
-            f"{what}: no keyring service to read {entry} from (start and unlock a Secret "
-            f"Service such as gnome-keyring in this session, or use an environment variable "
-            f"with password_env instead)"
+            _(
+                "{what}: no keyring service to read {entry} from (start and unlock a Secret "
+                "Service such as gnome-keyring in this session, or use an environment variable "
+                "with password_env instead)"
+            ).format(what=what, entry=entry)
         )
     return backend
 
@@ -89,9 +96,17 @@ def read_password(value: str, what: str, store_hint: str) -> str:
     try:
         password = backend.get_password(service, user)
     except KeyringError as exc:
-        raise SecretError(f"{what}: the keyring cannot read {value}: {_reason(exc)}") from None
+        raise SecretError(
+            _("{what}: the keyring cannot read {entry}: {reason}").format(
+                what=what, entry=value, reason=_reason(exc)
+            )
+        ) from None
     if password is None:
-        raise SecretError(f"{what}: the keyring has no entry {value}: store it with {store_hint}")
+        raise SecretError(
+            _("{what}: the keyring has no entry {entry}: store it with {hint}").format(
+                what=what, entry=value, hint=store_hint
+            )
+        )
     return password
 
 
@@ -104,7 +119,11 @@ def store_password(value: str, password: str, what: str) -> None:
     try:
         backend.set_password(service, user, password)
     except KeyringError as exc:
-        raise SecretError(f"{what}: the keyring cannot keep {value}: {_reason(exc)}") from None
+        raise SecretError(
+            _("{what}: the keyring cannot keep {entry}: {reason}").format(
+                what=what, entry=value, reason=_reason(exc)
+            )
+        ) from None
 
 
 def _reason(exc: Exception) -> str:

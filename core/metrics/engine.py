@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from deskline.core.language import N_, _
 from deskline.core.metrics import stats
 from deskline.core.metrics.history import (
     FINISHED,
@@ -288,11 +289,22 @@ class Table:
 
 
 GROUP_COLUMNS = tuple(Group().row())
+# The human forms' title of each grouping's table (its name, ``by_day``, is the machines').
+BY_TITLES = {
+    "day": N_("By day"),
+    "week": N_("By week"),
+    "team": N_("By team"),
+    "agent": N_("By agent"),
+    "priority": N_("By priority"),
+    "category": N_("By category"),
+    "channel": N_("By channel"),
+    "tier": N_("By tier"),
+}
 
 
 def tables(m: Measures, *, top: int = 10, by: tuple[str, ...] = DIMENSIONS) -> list[Table]:
     """The report's tables: the summary, one per grouping, backlog per day and alerts."""
-    out = [_group_table("summary", "Summary", {"all": m.total})]
+    out = [_group_table("summary", _("Summary"), {"all": m.total})]
     for dim in by:
         groups = dict(m.groups[dim])
         if dim == "category":
@@ -308,11 +320,12 @@ def tables(m: Measures, *, top: int = 10, by: tuple[str, ...] = DIMENSIONS) -> l
             groups = dict(sorted(groups.items()))
         else:  # the busiest first; the rest of the categories last
             groups = dict(sorted(groups.items(), key=lambda kv: (kv[0] == OTHER, *_busy(kv))))
-        out.append(_group_table(f"by_{dim}", f"By {dim}", groups))
+        title = _(BY_TITLES[dim]) if dim in BY_TITLES else _("By {dim}").format(dim=dim)
+        out.append(_group_table(f"by_{dim}", title, groups))
     out.append(
         Table(
             "backlog_by_day",
-            "Backlog at the end of each day",
+            _("Backlog at the end of each day"),
             ("day", "open"),
             tuple((day, m.backlog_by_day.get(day, 0)) for day in _days(m.period)),
         )
@@ -320,7 +333,7 @@ def tables(m: Measures, *, top: int = 10, by: tuple[str, ...] = DIMENSIONS) -> l
     out.append(
         Table(
             "alerts_by_rung",
-            "Alerts fired, by rung",
+            _("Alerts fired, by rung"),
             ("rung", "alerts"),
             tuple(sorted(m.alerts_by_rung.items(), key=lambda kv: (-kv[1], kv[0]))),
         )
@@ -328,7 +341,7 @@ def tables(m: Measures, *, top: int = 10, by: tuple[str, ...] = DIMENSIONS) -> l
     out.append(
         Table(
             "alerts_by_person",
-            "Alerts fired, by person",
+            _("Alerts fired, by person"),
             ("person", "alerts", "busiest_day", "busiest_day_alerts"),
             tuple(_people(m)),
         )
@@ -366,7 +379,7 @@ def _top(groups: dict[str, Group], top: int) -> dict[str, Group]:
     kept = dict(ranked[:top])
     if len(ranked) > top:
         rest = Group()
-        for _, g in ranked[top:]:
+        for _name, g in ranked[top:]:
             rest.merge(g)
         kept[OTHER] = rest
     return kept

@@ -16,25 +16,46 @@ from typing import Any
 from deskline.core.alerts.channels import DeliveryFailed, EmailChannel
 from deskline.core.alerts.ladder import EmailSettings
 from deskline.core.errors import DesklineError
+from deskline.core.language import N_, _, current
 from deskline.core.metrics.engine import Table
 from deskline.core.metrics.report import Report
 
-# What the human forms show of a group table (CSV and JSON have every column).
+# What the human forms show of a group table (CSV and JSON have every column), under the
+# headings they show (translated where shown; CSV headers and JSON keys stay the columns).
 SHOWN = (
-    ("group", "group"),
-    ("created", "created"),
-    ("solved", "solved"),
-    ("first_response_attainment", "FR met %"),
-    ("resolution_attainment", "res. met %"),
-    ("breaches", "breaches"),
-    ("reopen_rate", "reopen %"),
-    ("first_response_business_median", "FR median"),
-    ("first_response_business_p90", "FR p90"),
-    ("resolution_business_median", "res. median"),
-    ("resolution_business_p90", "res. p90"),
-    ("resolution_calendar_median", "res. median (cal.)"),
-    ("backlog", "backlog"),
+    ("group", N_("group")),
+    ("created", N_("created")),
+    ("solved", N_("solved")),
+    ("first_response_attainment", N_("FR met %")),
+    ("resolution_attainment", N_("res. met %")),
+    ("breaches", N_("breaches")),
+    ("reopen_rate", N_("reopen %")),
+    ("first_response_business_median", N_("FR median")),
+    ("first_response_business_p90", N_("FR p90")),
+    ("resolution_business_median", N_("res. median")),
+    ("resolution_business_p90", N_("res. p90")),
+    ("resolution_calendar_median", N_("res. median (cal.)")),
+    ("backlog", N_("backlog")),
 )
+# The headings of the other tables' columns in the human forms (in English, the columns).
+HEADINGS = {
+    "day": N_("day"),
+    "open": N_("open"),
+    "rung": N_("rung"),
+    "alerts": N_("alerts"),
+    "person": N_("person"),
+    "busiest_day": N_("busiest_day"),
+    "busiest_day_alerts": N_("busiest_day_alerts"),
+    "key": N_("key"),
+    "priority": N_("priority"),
+    "status": N_("status"),
+    "team": N_("team"),
+    "assignee": N_("assignee"),
+    "first_response": N_("first_response"),
+    "resolution": N_("resolution"),
+    "title": N_("title"),
+}
+KIND_WORDS = {"daily": N_("daily"), "weekly": N_("weekly"), "range": N_("range")}
 TIMED_SUFFIXES = ("_mean", "_median", "_p90")
 
 
@@ -72,20 +93,24 @@ def cell(column: str, value: Any) -> str:
 def shown(table: Table) -> tuple[list[str], list[list[str]]]:
     """The headers and cells the human forms show of a table."""
     if table.columns[:1] != ("group",):
-        return list(table.columns), [
+        heads = [_(HEADINGS[c]) if c in HEADINGS else c for c in table.columns]
+        return heads, [
             [cell(c, v) for c, v in zip(table.columns, row, strict=True)] for row in table.rows
         ]
     index = {c: i for i, c in enumerate(table.columns)}
-    heads = [h for _, h in SHOWN]
-    rows = [[cell(c, row[index[c]]) for c, _ in SHOWN] for row in table.rows]
+    heads = [_(h) for _c, h in SHOWN]
+    rows = [[cell(c, row[index[c]]) for c, _h in SHOWN] for row in table.rows]
     return heads, rows
 
 
 def title_of(report: Report) -> str:
     p = report.period
-    start = p.start.astimezone(p.zone).strftime("%Y-%m-%d %H:%M") if p.start else "the start"
+    start = p.start.astimezone(p.zone).strftime("%Y-%m-%d %H:%M") if p.start else _("the start")
     end = p.end.astimezone(p.zone).strftime("%Y-%m-%d %H:%M")
-    return f"deskline {report.kind} report: {start} to {end} ({p.zone}), {report.scope.text()}"
+    kind = _(KIND_WORDS[report.kind]) if report.kind in KIND_WORDS else report.kind
+    return _("deskline {kind} report: {start} to {end} ({zone}), {scope}").format(
+        kind=kind, start=start, end=end, zone=p.zone, scope=report.scope.text()
+    )
 
 
 # -- CSV ---------------------------------------------------------------------------------
@@ -123,7 +148,7 @@ def tickets_table(report: Report) -> Table:
         "title",
     )
     rows = tuple(tuple(t[c] for c in columns) for t in report.tickets)
-    return Table("tickets", f"Tickets behind {report.drill}", columns, rows)
+    return Table("tickets", _("Tickets behind {drill}").format(drill=report.drill), columns, rows)
 
 
 # -- Markdown ----------------------------------------------------------------------------
@@ -140,7 +165,7 @@ def markdown(report: Report) -> str:
         heads, rows = shown(table)
         lines += [f"## {table.title}", ""]
         if not rows:
-            lines += ["(none)", ""]
+            lines += [_("(none)"), ""]
             continue
         lines.append("| " + " | ".join(heads) + " |")
         lines.append("|" + "---|" * len(heads))
@@ -170,7 +195,7 @@ def bars_svg(
     height: int = 240,
 ) -> str:
     """A grouped bar chart as inline SVG: ``series`` is (name, colour, values per label)."""
-    top = max([v for _, _, values in series for v in values] + [1])
+    top = max([v for _name, _colour, values in series for v in values] + [1])
     left, bottom, pad = 48, 40, 24
     plot_w, plot_h = width - left - pad, height - bottom - pad - 16
     n = max(1, len(labels))
@@ -186,7 +211,7 @@ def bars_svg(
     ]
     for i, label in enumerate(labels):
         x0 = left + i * slot + slot * 0.1
-        for j, (_, colour, values) in enumerate(series):
+        for j, (_name, colour, values) in enumerate(series):
             v = values[i] if i < len(values) else 0
             h = plot_h * v / top
             y = pad + 16 + plot_h - h
@@ -200,7 +225,7 @@ def bars_svg(
                 f'<text x="{x0 + slot * 0.4:.1f}" y="{height - bottom + 14}" font-size="10" '
                 f'text-anchor="middle">{html.escape(label[:10])}</text>'
             )
-    for j, (name, colour, _) in enumerate(series):
+    for j, (name, colour, _values) in enumerate(series):
         x = left + j * 140
         parts.append(f'<rect x="{x}" y="{height - 14}" width="10" height="10" fill="{colour}"/>')
         parts.append(
@@ -220,11 +245,11 @@ def charts(report: Report) -> list[tuple[str, list[str], list[tuple[str, str, li
         labels = [str(r[0])[5:] for r in by_time.rows]  # 2026-04-02 as 04-02
         found.append(
             (
-                "Created and solved",
+                _("Created and solved"),
                 labels,
                 [
-                    ("created", "#4a7bd0", [float(r[i["created"]]) for r in by_time.rows]),
-                    ("solved", "#4caf50", [float(r[i["solved"]]) for r in by_time.rows]),
+                    (_("created"), "#4a7bd0", [float(r[i["created"]]) for r in by_time.rows]),
+                    (_("solved"), "#4caf50", [float(r[i["solved"]]) for r in by_time.rows]),
                 ],
             )
         )
@@ -234,15 +259,19 @@ def charts(report: Report) -> list[tuple[str, list[str], list[tuple[str, str, li
         rows = sorted(by_priority.rows, key=lambda r: str(r[0]))
         found.append(
             (
-                "SLA met (%) by priority",
+                _("SLA met (%) by priority"),
                 [str(r[0]) for r in rows],
                 [
                     (
-                        "first response",
+                        _("first response"),
                         "#4a7bd0",
                         [r[i["first_response_attainment"]] or 0.0 for r in rows],
                     ),
-                    ("resolution", "#e09030", [r[i["resolution_attainment"]] or 0.0 for r in rows]),
+                    (
+                        _("resolution"),
+                        "#e09030",
+                        [r[i["resolution_attainment"]] or 0.0 for r in rows],
+                    ),
                 ],
             )
         )
@@ -251,9 +280,9 @@ def charts(report: Report) -> list[tuple[str, list[str], list[tuple[str, str, li
         rows = list(people.rows[:20])
         found.append(
             (
-                "Alerts per person",
+                _("Alerts per person"),
                 [plain(r[0]) for r in rows],
-                [("alerts", "#d04a4a", [float(r[1]) for r in rows])],
+                [(_("alerts"), "#d04a4a", [float(r[1]) for r in rows])],
             )
         )
     return found
@@ -271,15 +300,16 @@ def html_page(report: Report) -> str:
         heads, rows = shown(table)
         body.append(f"<h2>{html.escape(table.title)}</h2>")
         if not rows:
-            body.append("<p>(none)</p>")
+            body.append(f"<p>{html.escape(_('(none)'))}</p>")
             continue
         body.append("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in heads) + "</tr>")
         body += [
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
         ]
         body.append("</table>")
+    lang = current().code.replace("_", "-")
     return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{title}</title><style>{_STYLE}</style></head><body>"
         + "\n".join(body)
         + "</body></html>\n"
@@ -303,8 +333,10 @@ def mail(report: Report, email: EmailSettings | None, to: Sequence[str], text: s
     """Send the report through the desk's SMTP settings (``[alerts.email]``)."""
     if email is None:
         raise DesklineError(
-            "no [alerts.email] in the desk's policy: add the SMTP settings there "
-            "(`deskline policy export`, edit, `deskline policy apply`) to mail reports"
+            _(
+                "no [alerts.email] in the desk's policy: add the SMTP settings there "
+                "(`deskline policy export`, edit, `deskline policy apply`) to mail reports"
+            )
         )
     channel = EmailChannel.from_settings(email)
     try:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from deskline.core import clock
 from deskline.core.errors import InvalidInput, NotFound
+from deskline.core.language import _
 from deskline.core.metrics import engine, reader, replay, staffing, stats
 from deskline.core.metrics.engine import Measures, Period, Table
 from deskline.core.metrics.history import play, time_in
@@ -28,9 +29,12 @@ class Scope:
     agent: str | None
 
     def text(self) -> str:
+        """The scope as the human forms say it (the JSON has its team and agent)."""
         if self.agent:
-            return f"agent {self.agent}"
-        return f"team {self.team}" if self.team else "the whole desk"
+            return _("agent {handle}").format(handle=self.agent)
+        if self.team:
+            return _("team {team}").format(team=self.team)
+        return _("the whole desk")
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,11 @@ class Report:
             if t.name == name:
                 return t
         names = ", ".join(t.name for t in self.tables)
-        raise InvalidInput(f"no table {name!r} in a report: the tables are {names}")
+        raise InvalidInput(
+            _("no table {name} in a report: the tables are {names}").format(
+                name=repr(name), names=names
+            )
+        )
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -72,7 +80,7 @@ def zone_named(name: str | None) -> tzinfo:
         return ZoneInfo(name or clock.local_timezone())
     except (KeyError, ValueError):
         raise InvalidInput(
-            f"--tz {name}: not a timezone; use an IANA name like Europe/Paris"
+            _("--tz {name}: not a timezone; use an IANA name like Europe/Paris").format(name=name)
         ) from None
 
 
@@ -87,8 +95,10 @@ def _day_or_instant(text: str, zone: tzinfo, what: str, *, end: bool) -> datetim
             return clock.parse_instant(text)
         except clock.ClockError:
             raise InvalidInput(
-                f"{what} {text!r}: give a date (2026-04-01) or a time with an offset "
-                "(2026-04-01T09:00:00+02:00)"
+                _(
+                    "{option} {text}: give a date (2026-04-01) or a time with an offset "
+                    "(2026-04-01T09:00:00+02:00)"
+                ).format(option=what, text=repr(text))
             ) from None
     if end:
         day += timedelta(days=1)
@@ -100,18 +110,24 @@ def period_of(kind: str, now: datetime, zone: tzinfo, start: str | None, end: st
     ``weekly`` the Monday-to-Sunday week holding ``start`` (default: last week), ``range``
     from ``start`` to ``end`` (dates are whole days, ``end`` included)."""
     if kind not in KINDS:
-        raise InvalidInput(f"unknown report {kind!r}: use daily, weekly or range")
+        raise InvalidInput(
+            _("unknown report {kind}: use daily, weekly or range").format(kind=repr(kind))
+        )
     today = now.astimezone(zone).date()
     if kind == "range":
         if start is None or end is None:
-            raise InvalidInput("a range report needs --from and --to")
+            raise InvalidInput(_("a range report needs --from and --to"))
         a = _day_or_instant(start, zone, "--from", end=False)
         b = _day_or_instant(end, zone, "--to", end=True)
         if b <= a:
-            raise InvalidInput(f"--to {end} is not after --from {start}")
+            raise InvalidInput(
+                _("--to {end} is not after --from {start}").format(end=end, start=start)
+            )
         return Period(a, b, zone)
     if end is not None:
-        raise InvalidInput(f"--to goes with a range report, not {kind} (give --from)")
+        raise InvalidInput(
+            _("--to goes with a range report, not {kind} (give --from)").format(kind=kind)
+        )
     first = _day_or_instant(start, zone, "--from", end=False) if start else None
     day = first.astimezone(zone).date() if first else today - timedelta(days=1)
     if kind == "weekly":
@@ -131,7 +147,9 @@ def scope_for(store: Store, handle: str, team: str | None, agent: str | None) ->
     with store.read() as s:
         me = queries.agent_by_handle(s, handle)
         if me is None:
-            raise NotFound(f"no agent {handle!r}: see `deskline agents list`")
+            raise NotFound(
+                _("no agent {handle}: see `deskline agents list`").format(handle=repr(handle))
+            )
         actor = access.person(s, me)
         if team is None and agent is None:
             team, agent = permissions.report_scope(actor)
@@ -139,10 +157,16 @@ def scope_for(store: Store, handle: str, team: str | None, agent: str | None) ->
         if agent is not None:
             found = queries.agent_by_handle(s, agent)
             if found is None:
-                raise NotFound(f"--agent {agent}: no such agent; see `deskline agents list`")
+                raise NotFound(
+                    _("--agent {handle}: no such agent; see `deskline agents list`").format(
+                        handle=agent
+                    )
+                )
             target = access.person(s, found)
         if team is not None and queries.team_named(s, team) is None:
-            raise NotFound(f"--team {team}: no such team; see `deskline agents list`")
+            raise NotFound(
+                _("--team {team}: no such team; see `deskline agents list`").format(team=team)
+            )
     access.require(permissions.may_report(actor, team, target))
     return Scope(team, agent)
 
@@ -156,7 +180,11 @@ def measure_store(
 ) -> Measures:
     """The engine over the store's tickets in scope, streamed, and the alerts fired."""
     if drill is not None and drill not in engine.DRILLS:
-        raise InvalidInput(f"--tickets {drill}: use one of {', '.join(engine.DRILLS)}")
+        raise InvalidInput(
+            _("--tickets {drill}: use one of {known}").format(
+                drill=drill, known=", ".join(engine.DRILLS)
+            )
+        )
     m = Measures(period, drill)
     with store.read() as s, reader.streaming():
         for ticket in reader.histories(
@@ -192,7 +220,11 @@ def build(
 ) -> Report:
     period = period_of(kind, now, zone, start, end)
     if period.start is not None and period.start >= now:
-        raise InvalidInput(f"the period begins after now ({clock.iso(now)}): nothing to count yet")
+        raise InvalidInput(
+            _("the period begins after now ({now}): nothing to count yet").format(
+                now=clock.iso(now)
+            )
+        )
     period = Period(period.start, min(period.end, now), period.zone)
     scope = scope_for(store, handle, team, agent)
     m = measure_store(store, rules, period, scope, drill)
@@ -219,7 +251,7 @@ def replay_period(
     if start is None and end is None:
         return Period(now - timedelta(days=days), now, zone)
     if start is None or end is None:
-        raise InvalidInput("give both --from and --to, or neither (the last 30 days)")
+        raise InvalidInput(_("give both --from and --to, or neither (the last 30 days)"))
     p = period_of("range", now, zone, start, end)
     return Period(p.start, min(p.end, now), zone)
 

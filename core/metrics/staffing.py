@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
+from deskline.core.language import _
 from deskline.core.sla.calendar import parse_duration
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -29,13 +30,15 @@ def parse_target(text: str) -> Target:
     """``80% in 30m`` (any duration deskline reads: 90s, 15m, 1h)."""
     found = _TARGET.match(text)
     if found is None:
-        raise ValueError(f'--target {text!r}: write it like "80% in 30m"')
+        raise ValueError(_('--target {text}: write it like "80% in 30m"').format(text=repr(text)))
     share = float(found.group(1)) / 100
     if not 0 < share < 1:
-        raise ValueError(f"--target {text!r}: the share must be above 0% and below 100%")
+        raise ValueError(
+            _("--target {text}: the share must be above 0% and below 100%").format(text=repr(text))
+        )
     duration = parse_duration(found.group(2))
     if duration.business_days:
-        raise ValueError(f"--target {text!r}: give the wait in s, m or h")
+        raise ValueError(_("--target {text}: give the wait in s, m or h").format(text=repr(text)))
     return Target(share, timedelta(seconds=duration.seconds))
 
 

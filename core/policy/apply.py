@@ -22,6 +22,7 @@ from deskline.core.alerts.ladder import Ladder
 from deskline.core.config.reader import ConfigError
 from deskline.core.desk.audit import record_desk_event
 from deskline.core.errors import Forbidden, StaleEdit
+from deskline.core.language import _
 from deskline.core.policy.book import DEFAULT, Policy, Rules, policy_of, read_current
 from deskline.core.policy.replan import Replan, replan
 from deskline.storage import changes, queries
@@ -81,8 +82,12 @@ def check_admin(store: Store, handle: str) -> None:
 def require_admin(session: Session, handle: str) -> Agent:
     agent = queries.agent_by_handle(session, handle)
     if agent is None or agent.role != "admin":
-        role = agent.role if agent else "not an agent of this desk"
-        raise Forbidden(f"only an admin can change the desk's policy; you ({handle}) are {role}")
+        role = agent.role if agent else _("not an agent of this desk")
+        raise Forbidden(
+            _("only an admin can change the desk's policy; you ({handle}) are {role}").format(
+                handle=handle, role=role
+            )
+        )
     return agent
 
 
@@ -105,8 +110,10 @@ def apply(
         found = _preview(s, rules, now)
         if expect_version is not None and found.old.version != expect_version:
             raise StaleEdit(
-                f"the desk's policy moved to version {found.old.version} since you looked "
-                f"(version {expect_version}); nothing was applied: look again"
+                _(
+                    "the desk's policy moved to version {found} since you looked "
+                    "(version {expected}); nothing was applied: look again"
+                ).format(found=found.old.version, expected=expect_version)
             )
         if not found.same:
             _write(s, found, agent, actor, now, source, note)
@@ -208,7 +215,9 @@ def adopt_local(
     if current.digest == wanted.digest:
         return None
     raise ConfigError(
-        f"{source}: its policy sections differ from the desk's policy (version "
-        f"{current.version}, in the database): remove them from the file, or make them "
-        f"the desk's with `deskline policy apply {source}`"
+        _(
+            "{source}: its policy sections differ from the desk's policy (version "
+            "{version}, in the database): remove them from the file, or make them "
+            "the desk's with `deskline policy apply {source}`"
+        ).format(source=source, version=current.version)
     )

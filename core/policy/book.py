@@ -27,6 +27,7 @@ from deskline.core.config.reader import ConfigError, Reader
 from deskline.core.desk.macros import Macro
 from deskline.core.desk.templates import Template
 from deskline.core.errors import NotFound
+from deskline.core.language import _
 from deskline.core.routing.route import RoutingRules
 from deskline.core.routing.surge import SurgeRule
 from deskline.core.routing.triage import TriageRules
@@ -179,7 +180,9 @@ def parse_policy_text(text: str, source: str) -> Rules:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+        raise ConfigError(
+            _("{path}: not valid TOML: {error}{hint}").format(path=source, error=exc, hint="")
+        ) from None
     read = Reader(source)
     read.only(data, "", POLICY_SECTIONS)
     return parse_rules(read, data)
@@ -269,7 +272,9 @@ def load(store: Store, version: int | None = None) -> Policy:
             return read_current(s)
         found = read_version(s, version)
     if found is None:
-        raise NotFound(f"no policy version {version}: see `deskline policy history`")
+        raise NotFound(
+            _("no policy version {version}: see `deskline policy history`").format(version=version)
+        )
     return found
 
 

@@ -13,6 +13,7 @@ from deskline.core.desk.audit import record_desk_event
 from deskline.core.desk.views import AgentView
 from deskline.core.errors import Forbidden, InvalidInput, Refused
 from deskline.core.inert import quoted
+from deskline.core.language import _
 from deskline.core.roster import access, permissions
 from deskline.core.roster.handles import HANDLE_ENV as HANDLE_ENV  # their home; named here too
 from deskline.core.roster.handles import check_handle, unknown_agent
@@ -35,7 +36,9 @@ def check_login(login: str) -> str:
         or any(c.isspace() or not c.isprintable() for c in value)
     ):
         raise InvalidInput(
-            f"bad database login '{quoted(login)}': use one word of at most 63 bytes"
+            _("bad database login '{login}': use one word of at most 63 bytes").format(
+                login=quoted(login)
+            )
         )
     return value
 
@@ -43,7 +46,11 @@ def check_login(login: str) -> str:
 def _login_free(session: Session, login: str) -> None:
     holder = logins.agent_by_login(session, login)
     if holder is not None:
-        raise Refused(f"database login {login!r} is already bound to agent {holder.handle}")
+        raise Refused(
+            _("database login {login} is already bound to agent {handle}").format(
+                login=repr(login), handle=holder.handle
+            )
+        )
 
 
 class Roster:
@@ -74,12 +81,14 @@ class Roster:
         role = fields.role(role)
         login = check_login(db_role) if db_role is not None else None
         if max_active < 1:
-            raise InvalidInput(f"--max-active must be at least 1, not {max_active}")
+            raise InvalidInput(
+                _("--max-active must be at least 1, not {value}").format(value=max_active)
+            )
         with self.store.write() as s:
             if by is not None:
                 access.require(permissions.may_change_agents(_person(s, by)))
             if queries.agent_by_handle(s, handle) is not None:
-                raise Refused(f"agent {handle!r} already exists")
+                raise Refused(_("agent {handle} already exists").format(handle=repr(handle)))
             if login is not None:
                 _login_free(s, login)
             team_row = queries.team_named(s, team.strip(), create=True) if team else None
@@ -98,7 +107,11 @@ class Roster:
             try:
                 s.flush()
             except IntegrityError:  # a concurrent add of the same handle (or login)
-                raise Refused(f"agent {handle!r} (or login {login!r}) already exists") from None
+                raise Refused(
+                    _("agent {handle} (or login {login}) already exists").format(
+                        handle=repr(handle), login=repr(login)
+                    )
+                ) from None
             return AgentView.from_row(agent, team_row.name if team_row else None, 0)
 
     def list(self) -> list[AgentView]:
@@ -121,7 +134,13 @@ class Roster:
         with self.store.write() as s:
             agent = _managed(s, handle, by, "duty")
             if agent.on_duty == on_duty:
-                raise Refused(f"{handle} is already {'on' if on_duty else 'off'} duty")
+                raise Refused(
+                    (
+                        _("{handle} is already on duty")
+                        if on_duty
+                        else _("{handle} is already off duty")
+                    ).format(handle=handle)
+                )
             agent.on_duty = on_duty
             s.add(agent)
             return AgentView.from_row(agent, queries.team_of(s, agent))
@@ -152,20 +171,22 @@ class Roster:
             and role is None
         ):
             raise InvalidInput(
-                "nothing to change: give --skill, --cap, --max-active, --team or --role"
+                _("nothing to change: give --skill, --cap, --max-active, --team or --role")
             )
         if cap is not None and default_cap:
-            raise InvalidInput("give --cap N or --cap default, not both")
+            raise InvalidInput(_("give --cap N or --cap default, not both"))
         if cap is not None and cap < 0:
-            raise InvalidInput(f"--cap must be 0 or more, not {cap}")
+            raise InvalidInput(_("--cap must be 0 or more, not {value}").format(value=cap))
         if max_active is not None and max_active < 1:
-            raise InvalidInput(f"--max-active must be at least 1, not {max_active}")
+            raise InvalidInput(
+                _("--max-active must be at least 1, not {value}").format(value=max_active)
+            )
         with self.store.write() as s:
             agent = _managed(s, handle, by, "agent_settings")
             if team or role is not None:
                 access.require(permissions.may_change_agents(_person(s, by)))
             if role is not None and role != "admin" and agent.role == "admin":
-                _keep_an_admin(s, agent, "demoting")
+                _keep_an_admin(s, agent, _("demoting"))
             if role is not None:
                 agent.role = role
             if skills is not None:
@@ -190,12 +211,14 @@ class Roster:
             if agent is None:
                 raise unknown_agent(handle)
             if agent.role == "admin":
-                _keep_an_admin(s, agent, "removing")
+                _keep_an_admin(s, agent, _("removing"))
             if _has_history(s, agent):
                 raise Refused(
-                    f"{handle} has history on this desk (tickets, comments or audit events), "
-                    f"which cannot be rewritten: take them off duty instead "
-                    f"(`deskline agents duty off {handle}`)"
+                    _(
+                        "{handle} has history on this desk (tickets, comments or audit events), "
+                        "which cannot be rewritten: take them off duty instead "
+                        "(`deskline agents duty off {handle}`)"
+                    ).format(handle=handle)
                 )
             s.delete(agent)
 
@@ -209,16 +232,21 @@ class Roster:
                 raise unknown_agent(by)
             if actor.role != "admin":
                 raise Forbidden(
-                    f"only an admin can bind agents to database logins; you ({by}) are {actor.role}"
+                    _(
+                        "only an admin can bind agents to database logins; "
+                        "you ({handle}) are {role}"
+                    ).format(handle=by, role=actor.role)
                 )
             agent = queries.agent_by_handle(s, handle)
             if agent is None:
                 raise unknown_agent(handle)
             if agent.db_role == login:
                 raise Refused(
-                    f"{handle} is already bound to login {login!r}"
+                    _("{handle} is already bound to login {login}").format(
+                        handle=handle, login=repr(login)
+                    )
                     if login
-                    else f"{handle} is bound to no login"
+                    else _("{handle} is bound to no login").format(handle=handle)
                 )
             if login is not None:
                 _login_free(s, login)

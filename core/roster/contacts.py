@@ -15,6 +15,7 @@ from sqlmodel import Session
 from deskline.core import clock
 from deskline.core.desk import workflow
 from deskline.core.errors import InvalidInput, NotFound, Refused
+from deskline.core.language import _
 from deskline.core.roster import access, permissions
 from deskline.core.roster.agents import unknown_agent
 from deskline.storage import contacts as rows
@@ -29,7 +30,9 @@ def address(text: str) -> str:
     """An email address as stored: trimmed, lower-case; bad: InvalidInput."""
     value = text.strip().lower()
     if not ADDRESS.fullmatch(value):
-        raise InvalidInput(f"bad email address {text!r}: give one like ana@example.com")
+        raise InvalidInput(
+            _("bad email address {text}: give one like ana@example.com").format(text=repr(text))
+        )
     return value
 
 
@@ -99,8 +102,14 @@ def requester(
     if customer is not None and found.customer_id not in (None, customer.id):
         other = session.get(Customer, found.customer_id)
         raise InvalidInput(
-            f"{given.strip()} is a contact of {other.name if other else 'another customer'}, "
-            f"not {customer.name}: leave --customer out, or give another address"
+            _(
+                "{address} is a contact of {other}, not {customer}: leave --customer out, "
+                "or give another address"
+            ).format(
+                address=given.strip(),
+                other=other.name if other else _("another customer"),
+                customer=customer.name,
+            )
         )
     if customer is not None and found.customer_id is None:
         found.customer_id = customer.id
@@ -128,7 +137,7 @@ class Contacts:
         the addresses are added to theirs). Any agent may (DESK_MATRIX "contacts")."""
         name = name.strip()
         if not name:
-            raise InvalidInput("a contact needs a name")
+            raise InvalidInput(_("a contact needs a name"))
         wanted = list(dict.fromkeys(address(e) for e in emails))
         phone = phone.strip() if phone and phone.strip() else None
         with self.store.write() as s:
@@ -141,7 +150,9 @@ class Contacts:
                 holder = rows.by_address(s, given)
                 if holder is not None and holder.name != name:
                     raise Refused(
-                        f"{given} already belongs to {holder.name}: an address is one person's"
+                        _("{address} already belongs to {name}: an address is one person's").format(
+                            address=given, name=holder.name
+                        )
                     )
             contact = rows.named(s, name, cust.id if cust else None)
             if contact is None:
@@ -202,4 +213,6 @@ class Contacts:
 
 
 def _no_customer(name: str) -> NotFound:
-    return NotFound(f"no customer {name.strip()!r}: see `deskline customers list`")
+    return NotFound(
+        _("no customer {name}: see `deskline customers list`").format(name=repr(name.strip()))
+    )

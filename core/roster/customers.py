@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from deskline.core.errors import InvalidInput
+from deskline.core.language import _
 from deskline.core.roster import access, permissions
 from deskline.core.roster.agents import unknown_agent
 from deskline.storage import queries
@@ -45,13 +46,13 @@ class Customers:
         """Set a customer's tier and dedicated agent (created if new); a supervisor or above."""
         name = name.strip()
         if not name:
-            raise InvalidInput("a customer needs a name")
+            raise InvalidInput(_("a customer needs a name"))
         if tier is not None and tier.strip().lower() not in TIERS:
-            raise InvalidInput(f"bad tier {tier!r}: use standard or vip")
+            raise InvalidInput(_("bad tier {tier}: use standard or vip").format(tier=repr(tier)))
         if dedicated and no_dedicated:
-            raise InvalidInput("give --dedicated HANDLE or --no-dedicated, not both")
+            raise InvalidInput(_("give --dedicated HANDLE or --no-dedicated, not both"))
         if tier is None and dedicated is None and not no_dedicated:
-            raise InvalidInput("nothing to change: give --tier, --dedicated or --no-dedicated")
+            raise InvalidInput(_("nothing to change: give --tier, --dedicated or --no-dedicated"))
         with self.store.write() as s:
             actor = queries.agent_by_handle(s, by)
             if actor is None:

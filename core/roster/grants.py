@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import DBAPIError
 
 from deskline.core.errors import Forbidden, InvalidInput, Refused
+from deskline.core.language import N_, _
 from deskline.core.roster.agents import check_login, unknown_agent
 from deskline.storage import access, queries
 from deskline.storage.store import Store
 
-SQLITE_BOUNDARY = (
+SQLITE_BOUNDARY = N_(
     "grants are for team mode (PostgreSQL); on a SQLite file the file's permissions are the "
     "boundary (deskline makes a new file readable by its owner only: chmod 600)"
 )
@@ -48,7 +49,7 @@ def grant(store: Store, *, by: str, service: Sequence[str] = ()) -> GrantReport:
     """Set the grants up (admin only). ``service``: the logins the watcher service runs as
     (none given: the service group keeps its members)."""
     if store.backend != "postgresql":
-        raise Refused(SQLITE_BOUNDARY)
+        raise Refused(_(SQLITE_BOUNDARY))
     service_logins = {check_login(login) for login in service}
     try:
         with store.write() as s:
@@ -56,7 +57,11 @@ def grant(store: Store, *, by: str, service: Sequence[str] = ()) -> GrantReport:
             if actor is None:
                 raise unknown_agent(by)
             if actor.role != "admin":
-                raise Forbidden(f"only an admin can set up the grants; you ({by}) are {actor.role}")
+                raise Forbidden(
+                    _("only an admin can set up the grants; you ({handle}) are {role}").format(
+                        handle=by, role=actor.role
+                    )
+                )
             groups = access.group_names(s)
             statements: list[str] = []
             for role, group in groups.items():
@@ -66,7 +71,9 @@ def grant(store: Store, *, by: str, service: Sequence[str] = ()) -> GrantReport:
             existing = access.existing_roles(s, logins)
             unknown = sorted(service_logins - existing)
             if unknown:
-                raise InvalidInput(f"no database login {unknown[0]!r} for --service")
+                raise InvalidInput(
+                    _("no database login {login} for --service").format(login=repr(unknown[0]))
+                )
             wanted: dict[str, set[str]] = {group: set() for group in groups.values()}
             missing: list[tuple[str, str]] = []
             for agent in bound:
@@ -83,8 +90,10 @@ def grant(store: Store, *, by: str, service: Sequence[str] = ()) -> GrantReport:
     except DBAPIError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise Refused(
-            "db grant needs the login that owns the desk's tables, with CREATEROLE (or a "
-            f"superuser): {reason}"
+            _(
+                "db grant needs the login that owns the desk's tables, with CREATEROLE (or a "
+                "superuser): {reason}"
+            ).format(reason=reason)
         ) from None
     return GrantReport(
         groups,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deskline.core.errors import Forbidden, UnknownAgent
+from deskline.core.language import _
 from deskline.core.roster.handles import check_handle, os_handle, unknown_agent
 from deskline.storage import reads
 from deskline.storage.store import Store
@@ -41,9 +42,11 @@ class Identity:
 
 def unbound_login(login: str) -> UnknownAgent:
     return UnknownAgent(
-        f"database login {login!r} is bound to no agent of this desk: an admin binds it with "
-        f"`deskline agents add HANDLE --db-role {login}` "
-        f"(or `deskline agents set-login HANDLE {login}`)"
+        _(
+            "database login {quoted} is bound to no agent of this desk: an admin binds it with "
+            "`deskline agents add HANDLE --db-role {login}` "
+            "(or `deskline agents set-login HANDLE {login}`)"
+        ).format(quoted=repr(login), login=login)
     )
 
 
@@ -76,8 +79,10 @@ def resolve(store: Store, requested: str | None, *, enrol: bool = True) -> Ident
         raise unbound_login(login)
     if not trusted and handle != bound_handle and bound_role != "admin":
         raise Forbidden(
-            f"you are connected as database login {login!r}, agent {bound_handle} "
-            f"({bound_role}): only an admin may act as another agent (--as {handle} refused)"
+            _(
+                "you are connected as database login {login}, agent {bound} ({role}): only "
+                "an admin may act as another agent (--as {handle} refused)"
+            ).format(login=repr(login), bound=bound_handle, role=bound_role, handle=handle)
         )
     if target is None:
         raise unknown_agent(handle)

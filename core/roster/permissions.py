@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from deskline.core.errors import Part, Said, Step
-from deskline.core.language import _
+from deskline.core.language import N_, _
 
 # Why not, said whole; parts where a command or an option is named (each surface its words).
 Refusal = str | tuple[Part, ...]
@@ -97,10 +97,10 @@ DESK_MATRIX: dict[str, dict[str, str]] = {
 
 # What a ticket action is called in a refusal.
 DOING = {
-    "work": "change",
-    "take": "take",
-    "steal": "take",
-    "edit": "edit",
+    "work": N_("change"),
+    "take": N_("take"),
+    "steal": N_("take"),
+    "edit": N_("edit"),
 }
 
 
@@ -153,19 +153,30 @@ def may(actor: Person, action: str, ticket: Held) -> Refusal | None:
         return None
     if action == "steal":
         if actor.role == "agent":
-            return (
-                f"{ticket.key} is held by {ticket.assignee}: only {_managers(ticket.team)} "
-                f"can take it from them; you ({actor.handle}) are agent"
+            return _(
+                "{key} is held by {holder}: only {managers} can take it from them; "
+                "you ({handle}) are agent"
+            ).format(
+                key=ticket.key,
+                holder=ticket.assignee,
+                managers=_managers(ticket.team),
+                handle=actor.handle,
             )
-        return (
-            f"only {_managers(ticket.team)} can take {ticket.key} from {ticket.assignee}; "
-            f"you ({actor.handle}) are {_who(actor)}"
+        return _("only {managers} can take {key} from {holder}; you ({handle}) are {who}").format(
+            managers=_managers(ticket.team),
+            key=ticket.key,
+            holder=ticket.assignee,
+            handle=actor.handle,
+            who=_who(actor),
         )
     if action == "take" and where in ("team", "other"):
         return _held(actor, ticket)
-    return (
-        f"only {_workers(ticket)} can {DOING[action]} {ticket.key}; "
-        f"you ({actor.handle}) are {_who(actor)}"
+    return _("only {workers} can {doing} {key}; you ({handle}) are {who}").format(
+        workers=_workers(ticket),
+        doing=_(DOING[action]),
+        key=ticket.key,
+        handle=actor.handle,
+        who=_who(actor),
     )
 
 
@@ -185,16 +196,25 @@ def may_apply_macro(actor: Person, ticket: Held, sets: str) -> Refusal | None:
     refusal = may(actor, "work", ticket)
     if refusal is None:
         return None
-    return then(refusal, f" (the macro {'sets ' + sets if sets else 'adds a comment'})")
+    if sets:
+        return then(refusal, _(" (the macro sets {sets})").format(sets=sets))
+    return then(refusal, _(" (the macro adds a comment)"))
 
 
-def may_merge(actor: Person, ticket: Held, other: Held, *, what: str = "merge") -> Refusal | None:
+def may_merge(
+    actor: Person, ticket: Held, other: Held, *, what: str = N_("merge")
+) -> Refusal | None:
     """Merging one ticket into another (or linking two) changes both: whoever may work on
     each of them may."""
     for held in (ticket, other):
         refusal = may(actor, "work", held)
         if refusal is not None:
-            return then(refusal, f" (to {what} {ticket.key} and {other.key})")
+            return then(
+                refusal,
+                _(" (to {what} {key} and {other})").format(
+                    what=_(what), key=ticket.key, other=other.key
+                ),
+            )
     return None
 
 
@@ -212,19 +232,35 @@ def may_assign(actor: Person, ticket: Held, target: Person) -> Refusal | None:
     if manages:
         return None
     if moves:
-        return (
-            f"only {_managers(ticket.team)} can move {ticket.key} to {target.team} "
-            f"(assigning it to {target.handle}); you ({actor.handle}) are {_who(actor)}"
+        return _(
+            "only {managers} can move {key} to {team} (assigning it to {target}); "
+            "you ({handle}) are {who}"
+        ).format(
+            managers=_managers(ticket.team),
+            key=ticket.key,
+            team=target.team,
+            target=target.handle,
+            handle=actor.handle,
+            who=_who(actor),
         )
     own = ticket.assignee == actor.handle
     teammate = actor.team is not None and target.team == actor.team
     if own and teammate:
         return None
-    why = "" if own or ticket.assignee is None else f" (held by {ticket.assignee})"
-    hint = "; you may hand your own tickets to a teammate" if actor.role == "agent" else ""
-    return (
-        f"only {_managers(ticket.team)} can assign {ticket.key}{why} to {target.handle}; "
-        f"you ({actor.handle}) are {_who(actor)}{hint}"
+    why = ""
+    if not own and ticket.assignee is not None:
+        why = _(" (held by {holder})").format(holder=ticket.assignee)
+    hint = _("; you may hand your own tickets to a teammate") if actor.role == "agent" else ""
+    return _(
+        "only {managers} can assign {key}{why} to {target}; you ({handle}) are {who}{hint}"
+    ).format(
+        managers=_managers(ticket.team),
+        key=ticket.key,
+        why=why,
+        target=target.handle,
+        handle=actor.handle,
+        who=_who(actor),
+        hint=hint,
     )
 
 
@@ -244,10 +280,10 @@ def may_manage(actor: Person, action: str, target: Person | None = None) -> str 
 def may_edit_article(actor: Person, author: Person, published: bool) -> str | None:
     """An agent changes their own draft; a supervisor, director or admin any article."""
     if published and actor.role == "agent":
-        return (
+        return _(
             "a published article is changed by a supervisor, a director or an admin; "
-            f"you ({actor.handle}) are agent"
-        )
+            "you ({handle}) are agent"
+        ).format(handle=actor.handle)
     return may_manage(actor, "kb_edit", author)
 
 
@@ -269,44 +305,48 @@ def may_change_agents(actor: Person) -> str | None:
 def last_admin(handle: str, admins: int, what: str) -> tuple[Part, ...]:
     """The refusal to remove or demote the desk's last admin."""
     return (
-        f"{handle} is the desk's last admin: {what} them would leave nobody to manage "
-        f"agents and policy; make another agent admin first",
+        _(
+            "{handle} is the desk's last admin: {what} them would leave nobody to manage "
+            "agents and policy; make another agent admin first"
+        ).format(handle=handle, what=what),
         Said(" (`deskline agents set HANDLE --role admin`)", ""),
     )
 
 
 def _desk_refusal(actor: Person, action: str, target: Person | None) -> str:
-    you = f"you ({actor.handle}) are {_who(actor)}"
-    if action == "duty":
-        whose = target.handle if target else "someone else"
-        team = f" of {target.team}" if target and target.team else ""
-        return (
-            f"only a supervisor{team}, a director or an admin can put {whose} on or off duty; {you}"
-        )
-    if action == "agent_settings":
-        name = target.handle if target else "an agent"
-        team = f" of {target.team}" if target and target.team else ""
-        return f"only a supervisor{team}, a director or an admin can change {name}; {you}"
-    if action == "customers":
-        return f"only a supervisor, director or admin can change a customer; {you}"
+    you = _("you ({handle}) are {who}").format(handle=actor.handle, who=_who(actor))
+    if action in ("duty", "agent_settings"):
+        team = _(" of {team}").format(team=target.team) if target and target.team else ""
+        if action == "duty":
+            text = _(
+                "only a supervisor{team}, a director or an admin can put {whose} on or off duty; "
+                "{you}"
+            )
+            whose = target.handle if target else _("someone else")
+        else:
+            text = _("only a supervisor{team}, a director or an admin can change {whose}; {you}")
+            whose = target.handle if target else _("an agent")
+        return text.format(team=team, whose=whose, you=you)
     if action == "kb_edit":
-        whose = f"{target.handle}'s" if target else "someone else's"
-        return f"only its author, a supervisor, director or admin can change {whose} draft; {you}"
-    if action == "kb_publish":
-        return f"only a supervisor, director or admin can publish an article; {you}"
-    if action == "deliveries":
-        return f"only a supervisor, director or admin can see or resend deliveries; {you}"
-    if action == "agents":
-        return f"only an admin can add or remove agents or change their role or team; {you}"
-    if action == "share_views":
-        return f"only a supervisor, director or admin can share a view with the team; {you}"
-    if action == "import":
-        return f"only an admin can import tickets; {you}"
-    if action == "export":
-        return f"only a director or an admin can export the desk's tickets; {you}"
-    if action == "archive":
-        return f"only a supervisor, director or admin can archive tickets; {you}"
-    return f"only an admin can change the desk's policy; {you}"
+        whose = _("{handle}'s").format(handle=target.handle) if target else _("someone else's")
+        return _(
+            "only its author, a supervisor, director or admin can change {whose} draft; {you}"
+        ).format(whose=whose, you=you)
+    refusals = {
+        "customers": _("only a supervisor, director or admin can change a customer; {you}"),
+        "kb_publish": _("only a supervisor, director or admin can publish an article; {you}"),
+        "deliveries": _("only a supervisor, director or admin can see or resend deliveries; {you}"),
+        "agents": _("only an admin can add or remove agents or change their role or team; {you}"),
+        "share_views": _(
+            "only a supervisor, director or admin can share a view with the team; {you}"
+        ),
+        "import": _("only an admin can import tickets; {you}"),
+        "export": _("only a director or an admin can export the desk's tickets; {you}"),
+        "archive": _("only a supervisor, director or admin can archive tickets; {you}"),
+    }
+    return refusals.get(action, _("only an admin can change the desk's policy; {you}")).format(
+        you=you
+    )
 
 
 def may_share_view(actor: Person) -> str | None:
@@ -320,37 +360,39 @@ def may_drop_view(actor: Person, owner: str, shared_team: str | None) -> str | N
         return None
     if shared_team is not None and actor.role == "supervisor" and actor.team == shared_team:
         return None
-    return f"the view is {owner}'s: only they (or {_managers(shared_team)}) can delete it"
+    return _("the view is {owner}'s: only they (or {managers}) can delete it").format(
+        owner=owner, managers=_managers(shared_team)
+    )
 
 
 def _who(actor: Person) -> str:
     if actor.role == "supervisor" and actor.team:
-        return f"supervisor of {actor.team}"
+        return _("supervisor of {team}").format(team=actor.team)
     return actor.role
 
 
 def _managers(team: str | None) -> str:
-    return (
-        f"a supervisor of {team}, a director or an admin"
-        if team
-        else ("a supervisor, a director or an admin")
-    )
+    if team:
+        return _("a supervisor of {team}, a director or an admin").format(team=team)
+    return _("a supervisor, a director or an admin")
 
 
 def _workers(ticket: Held) -> str:
     if ticket.team:
-        return f"{ticket.team}'s agents, its holder, a director or an admin"
-    return "its holder, a director or an admin"
+        return _("{team}'s agents, its holder, a director or an admin").format(team=ticket.team)
+    return _("its holder, a director or an admin")
 
 
 def _held(actor: Person, ticket: Held) -> Refusal:
     """A take of a ticket someone else holds: who may take it from them, and how (here a
     steal on the command line, an assign to oneself in the workspace)."""
-    held = f"{ticket.key} is held by {ticket.assignee}"
+    held = _("{key} is held by {holder}").format(key=ticket.key, holder=ticket.assignee)
     if may(actor, "steal", ticket) is not None:
-        return f"{held}; only {_managers(ticket.team)} can take it from them"
+        return held + _("; only {managers} can take it from them").format(
+            managers=_managers(ticket.team)
+        )
     steal = Step(f"`deskline take {ticket.key} --steal`", "assign")
-    return (f"{held}: take it from them with ", steal, Said("", _(" to yourself")))
+    return (held + _(": take it from them with "), steal, Said("", _(" to yourself")))
 
 
 def report_scope(actor: Person) -> tuple[str | None, str | None]:

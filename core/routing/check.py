@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from deskline.core.desk.templates import Template
+from deskline.core.language import _
 from deskline.core.routing.route import RoutingRules, Rule
 
 
@@ -43,7 +44,7 @@ def check(
 ) -> list[Problem]:
     """Everything wrong or doubtful in the rules, in file order."""
     problems: list[Problem] = []
-    known_teams = ", ".join(sorted(teams)) or "none yet"
+    known_teams = ", ".join(sorted(teams)) or _("none yet")
 
     def error(where: str, message: str) -> None:
         problems.append(Problem("error", where, message))
@@ -56,8 +57,10 @@ def check(
             return True
         error(
             where,
-            f"team {team!r} does not exist; teams: {known_teams} "
-            "(a team is made by `deskline agents add|set HANDLE --team NAME`)",
+            _(
+                "team {team} does not exist; teams: {known} "
+                "(a team is made by `deskline agents add|set HANDLE --team NAME`)"
+            ).format(team=repr(team), known=known_teams),
         )
         return False
 
@@ -70,22 +73,32 @@ def check(
         for j, earlier in enumerate(routing.rules[:i]):
             if earlier.when.covers(rule.when):
                 what = (
-                    "matches every ticket"
+                    _("matches every ticket")
                     if earlier.when.catch_all
-                    else f"matches every ticket this one does ({earlier.when.describe()})"
+                    else _("matches every ticket this one does ({conditions})").format(
+                        conditions=earlier.when.describe()
+                    )
                 )
                 error(
                     where,
-                    f'can never match: routing.rules[{j}] "{earlier.name}" above it {what}',
+                    _("can never match: {rule} above it {what}").format(
+                        rule=f'routing.rules[{j}] "{earlier.name}"', what=what
+                    ),
                 )
                 break
         if rule.team is not None and team_exists(where, rule.team):
             _check_team(rule, routing, agents, where, warning)
         if rule.agent is not None and rule.agent not in agents:
-            error(where, f"agent {rule.agent!r} is not an agent of this desk")
+            error(
+                where,
+                _("agent {handle} is not an agent of this desk").format(handle=repr(rule.agent)),
+            )
         for prefix in _all_categories(rule):
             if not has_category(prefix):
-                warning(where, f"no ticket has a category under {prefix!r} yet")
+                warning(
+                    where,
+                    _("no ticket has a category under {prefix} yet").format(prefix=repr(prefix)),
+                )
     if routing.fallback_team is not None:
         if team_exists("routing.fallback_team", routing.fallback_team):
             fallback = Rule(name="fallback", team=routing.fallback_team)
@@ -94,14 +107,18 @@ def check(
             if rule.when.catch_all:
                 warning(
                     "routing.fallback_team",
-                    f'never used: routing.rules[{i}] "{rule.name}" matches every ticket',
+                    _("never used: {rule} matches every ticket").format(
+                        rule=f'routing.rules[{i}] "{rule.name}"'
+                    ),
                 )
                 break
     for i, template in enumerate(templates):
         if template.category and not has_category(template.category):
             warning(
                 f'templates[{i}] "{template.name}"',
-                f"no ticket has the category {template.category!r} yet",
+                _("no ticket has the category {category} yet").format(
+                    category=repr(template.category)
+                ),
             )
     return problems
 
@@ -127,11 +144,19 @@ def _check_team(
     supervisors = [h for h, m in members.items() if m.role == "supervisor"]
     if rule.assign in (None, "team", "dedicated") and not routable and rule.agent is None:
         roles = "/".join(routing.team_roles)
-        warning(where, f"team {rule.team!r} has no {roles}: its tickets will wait unassigned")
+        warning(
+            where,
+            _("team {team} has no {roles}: its tickets will wait unassigned").format(
+                team=repr(rule.team), roles=roles
+            ),
+        )
     p0_possible = not rule.when.priorities or "P0" in rule.when.priorities
     wants_supervisor = rule.assign == "supervisor" or (
         rule.assign is None and rule.agent is None and routing.p0_to_supervisor and p0_possible
     )
     if wants_supervisor and not supervisors:
-        whose = "P0 tickets go" if rule.assign is None else "its tickets go"
-        warning(where, f"team {rule.team!r} has no supervisor: {whose} to its agents instead")
+        if rule.assign is None:
+            said = _("team {team} has no supervisor: P0 tickets go to its agents instead")
+        else:
+            said = _("team {team} has no supervisor: its tickets go to its agents instead")
+        warning(where, said.format(team=repr(rule.team)))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from deskline.core.clock import iso
+from deskline.core.language import _
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,15 @@ class SurgeView:
     def banner(self) -> str:
         """One line for the dashboard, times local."""
         minutes = max(1, round(self.within.total_seconds() / 60))
-        return (
-            f"SURGE · {self.team or 'no team'}: {self.p0_count} P0 tickets within {minutes} min"
-            f" (since {self.started_at.astimezone():%H:%M}, began with {self.began_with})"
+        return _(
+            "SURGE · {team}: {count} P0 tickets within {minutes} min"
+            " (since {since}, began with {first})"
+        ).format(
+            team=self.team or _("no team"),
+            count=self.p0_count,
+            minutes=minutes,
+            since=f"{self.started_at.astimezone():%H:%M}",
+            first=self.began_with,
         )
 
     def to_json(self) -> dict[str, Any]:

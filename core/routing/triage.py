@@ -15,6 +15,7 @@ from typing import Any
 
 from deskline.core.desk.fields import PRIORITIES
 from deskline.core.errors import InvalidInput
+from deskline.core.language import _
 
 IMPACTS = ("all", "some", "one")  # all users / some users / one user
 
@@ -158,5 +159,7 @@ def parse_impact(text: str) -> str:
     """``All`` -> ``all``; the users a problem affects: all, some or one."""
     value = text.strip().lower()
     if value not in IMPACTS:
-        raise InvalidInput(f"bad impact {text!r}: use all, some or one (users affected)")
+        raise InvalidInput(
+            _("bad impact {text}: use all, some or one (users affected)").format(text=repr(text))
+        )
     return value

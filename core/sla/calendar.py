@@ -21,6 +21,8 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from deskline.core.language import N_, _
+
 __all__ = [
     "BusinessCalendar",
     "CalendarError",
@@ -67,7 +69,7 @@ class CalendarError(ValueError):
 # --- durations ---------------------------------------------------------------
 
 _DURATION_RE = re.compile(r"(?:(\d+)bd)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
-_DURATION_HINT = "use a number with s, m, h or bd, like 90s, 15m, 2h, 1h30m or 3bd"
+_DURATION_HINT = N_("use a number with s, m, h or bd, like 90s, 15m, 2h, 1h30m or 3bd")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,34 +107,48 @@ def parse_duration(text: str) -> Duration:
     """Read "90s", "15m", "2h", "1h30m", "3bd" or "1bd4h" as a positive Duration."""
     match = _DURATION_RE.fullmatch(text.strip().lower()) if isinstance(text, str) else None
     if match is None or not any(match.groups()):
-        raise DurationError(f"bad duration {text!r}: {_DURATION_HINT}")
+        raise DurationError(
+            _("bad duration {text}: {hint}").format(text=repr(text), hint=_(_DURATION_HINT))
+        )
     days, hours, minutes, seconds = (int(group or 0) for group in match.groups())
     duration = Duration(seconds=hours * 3600 + minutes * 60 + seconds, business_days=days)
     if not (duration.seconds or duration.business_days):
-        raise DurationError(f"bad duration {text!r}: it must be more than zero; {_DURATION_HINT}")
+        raise DurationError(
+            _("bad duration {text}: it must be more than zero; {hint}").format(
+                text=repr(text), hint=_(_DURATION_HINT)
+            )
+        )
     return duration
 
 
 # --- reading the configuration -----------------------------------------------
 
 _WINDOW_RE = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
-_WINDOW_HINT = 'use "HH:MM-HH:MM", like "09:00-18:00"'
+_WINDOW_HINT = N_('use "HH:MM-HH:MM", like "09:00-18:00"')
 
 
 def _parse_window(text: object, day: str) -> Window:
     match = _WINDOW_RE.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None:
-        raise CalendarError(f"bad hours window {text!r} for {day}: {_WINDOW_HINT}")
+        raise CalendarError(
+            _("bad hours window {text} for {day}: {hint}").format(
+                text=repr(text), day=day, hint=_(_WINDOW_HINT)
+            )
+        )
     start_h, start_m, end_h, end_m = (int(group) for group in match.groups())
     start, end = start_h * 3600 + start_m * 60, end_h * 3600 + end_m * 60
     if start_h > 23 or start_m > 59 or end_m > 59 or end > _DAY_SECONDS:
         raise CalendarError(
-            f"bad hours window {text!r} for {day}: times run from 00:00 to 24:00; {_WINDOW_HINT}"
+            _("bad hours window {text} for {day}: times run from 00:00 to 24:00; {hint}").format(
+                text=repr(text), day=day, hint=_(_WINDOW_HINT)
+            )
         )
     if end <= start:
         raise CalendarError(
-            f"bad hours window {text!r} for {day}: it must end after it starts"
-            " (to run past midnight, end it at 24:00 and open the next day at 00:00)"
+            _(
+                "bad hours window {text} for {day}: it must end after it starts"
+                " (to run past midnight, end it at 24:00 and open the next day at 00:00)"
+            ).format(text=repr(text), day=day)
         )
     return start, end
 
@@ -147,20 +163,26 @@ def _parse_hours(hours: object) -> WeekHours:
         if hours.strip().lower() == ALWAYS:
             return (((0, _DAY_SECONDS),),) * 7
         raise CalendarError(
-            f'bad hours {hours!r}: use "24x7" or a table of weekday windows,'
-            ' like { mon = ["09:00-12:00", "13:00-18:00"] }'
+            _(
+                'bad hours {hours}: use "24x7" or a table of weekday windows,'
+                ' like {{ mon = ["09:00-12:00", "13:00-18:00"] }}'
+            ).format(hours=repr(hours))
         )
     if not isinstance(hours, Mapping):
         raise CalendarError(
-            f'bad hours {hours!r}: use "24x7" or a table of weekday windows,'
-            ' like { mon = ["09:00-18:00"] }'
+            _(
+                'bad hours {hours}: use "24x7" or a table of weekday windows,'
+                ' like {{ mon = ["09:00-18:00"] }}'
+            ).format(hours=repr(hours))
         )
     week: list[tuple[Window, ...]] = [()] * 7
     for name, texts in hours.items():
         day = name.strip().lower() if isinstance(name, str) else name
         if day not in WEEKDAYS:
             raise CalendarError(
-                f"unknown weekday {name!r} in hours: use mon, tue, wed, thu, fri, sat or sun"
+                _(
+                    "unknown weekday {name} in hours: use mon, tue, wed, thu, fri, sat or sun"
+                ).format(name=repr(name))
             )
         # A lone string is one window, not a sequence of characters.
         items: Sequence[object] = [texts] if isinstance(texts, str) else list(texts)
@@ -168,12 +190,18 @@ def _parse_hours(hours: object) -> WeekHours:
         for before, after in zip(windows, windows[1:], strict=False):
             if after[0] < before[1]:
                 raise CalendarError(
-                    f"hours for {day} overlap: {_format_window(before)!r} and"
-                    f" {_format_window(after)!r}; make each window end before the next starts"
+                    _(
+                        "hours for {day} overlap: {before} and {after}; make each window end "
+                        "before the next starts"
+                    ).format(
+                        day=day,
+                        before=repr(_format_window(before)),
+                        after=repr(_format_window(after)),
+                    )
                 )
         week[WEEKDAYS.index(day)] = tuple(windows)
     if not any(week):
-        raise CalendarError('hours has no open time: give at least one window, or use "24x7"')
+        raise CalendarError(_('hours has no open time: give at least one window, or use "24x7"'))
     return tuple(week)
 
 
@@ -186,24 +214,30 @@ def _parse_holiday(value: object) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise CalendarError(f"bad holiday {value!r}: use an ISO date, like 2026-10-01")
+    raise CalendarError(
+        _("bad holiday {value}: use an ISO date, like 2026-10-01").format(value=repr(value))
+    )
 
 
 def _load_zone(name: object) -> ZoneInfo:
-    hint = "use an IANA name, like 'Asia/Shanghai', 'Europe/Berlin' or 'UTC'"
+    unknown = _(
+        "unknown timezone {name}: use an IANA name, like 'Asia/Shanghai', 'Europe/Berlin' or 'UTC'"
+    ).format(name=repr(name))
     if not isinstance(name, str) or not name.strip():
-        raise CalendarError(f"unknown timezone {name!r}: {hint}")
+        raise CalendarError(unknown)
     try:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):
-        raise CalendarError(f"unknown timezone {name!r}: {hint}") from None
+        raise CalendarError(unknown) from None
 
 
 def _check_country(country: str | None, subdiv: str | None) -> None:
     if country is None:
         if subdiv is not None:
             raise CalendarError(
-                f"holiday_subdiv {subdiv!r} needs a holiday_country, like 'US' with 'CA'"
+                _("holiday_subdiv {subdiv} needs a holiday_country, like 'US' with 'CA'").format(
+                    subdiv=repr(subdiv)
+                )
             )
         return
     import holidays as holiday_tables  # here: the package costs ~25 ms to import
@@ -212,15 +246,24 @@ def _check_country(country: str | None, subdiv: str | None) -> None:
         holiday_tables.country_holidays(country, years=())
     except NotImplementedError:
         raise CalendarError(
-            f"unknown holiday_country {country!r}: use a country code the holidays package"
-            " knows, like 'CN', 'US' or 'DE'"
+            _(
+                "unknown holiday_country {country}: use a country code the holidays package"
+                " knows, like 'CN', 'US' or 'DE'"
+            ).format(country=repr(country))
         ) from None
     try:
         holiday_tables.country_holidays(country, subdiv=subdiv, years=())
     except NotImplementedError:
         known = holiday_tables.list_supported_countries().get(country, [])
-        hint = f"use one of {', '.join(known)}" if known else f"{country} has no subdivisions"
-        raise CalendarError(f"unknown holiday_subdiv {subdiv!r} for {country}: {hint}") from None
+        if known:
+            hint = _("use one of {known}").format(known=", ".join(known))
+        else:
+            hint = _("{country} has no subdivisions").format(country=country)
+        raise CalendarError(
+            _("unknown holiday_subdiv {subdiv} for {country}: {hint}").format(
+                subdiv=repr(subdiv), country=country, hint=hint
+            )
+        ) from None
 
 
 # --- the calendar ------------------------------------------------------------
@@ -298,8 +341,10 @@ class BusinessCalendar:
         _check_country(holiday_country, holiday_subdiv)
         if always and (dates or holiday_country):
             raise CalendarError(
-                'hours "24x7" is always open, so holidays cannot apply: drop the holidays,'
-                ' or give weekly hours such as { mon = ["00:00-24:00"], ... }'
+                _(
+                    'hours "24x7" is always open, so holidays cannot apply: drop the holidays,'
+                    ' or give weekly hours such as { mon = ["00:00-24:00"], ... }'
+                )
             )
         init = object.__setattr__  # the dataclass is frozen
         init(self, "timezone", timezone.strip())

@@ -50,6 +50,7 @@ from deskline.core.desk.facts import queue_marks
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import Forbidden, InvalidInput, Refused
 from deskline.core.inert import quoted
+from deskline.core.language import _, ngettext
 from deskline.core.roster import permissions
 from deskline.core.roster.permissions import Person
 from deskline.core.sla.clocks import ClockFacts, SlaClock
@@ -105,31 +106,45 @@ class Result:
     def lines(self) -> list[str]:
         if self.done_before is not None:
             return [
-                f"{self.name} was imported already ({clock.iso(self.done_before)}: "
-                f"{self.created} tickets made); nothing changed"
+                _(
+                    "{file} was imported already ({at}: {count} tickets made); nothing changed"
+                ).format(file=self.name, at=clock.iso(self.done_before), count=self.created)
             ]
-        verb = "would import" if self.dry_run else "imported"
         out = [*self.warnings]
         if self.resumed:
-            out.append("continued an import that was stopped (from its last checkpoint)")
-        out.append(
-            f"{verb} {self.created} ticket{'s' if self.created != 1 else ''} and "
-            f"{self.comments} comment{'s' if self.comments != 1 else ''} from {self.name}"
+            out.append(_("continued an import that was stopped (from its last checkpoint)"))
+        tickets = ngettext("{count} ticket", "{count} tickets", self.created).format(
+            count=self.created
         )
+        comments = ngettext("{count} comment", "{count} comments", self.comments).format(
+            count=self.comments
+        )
+        done = _("would import {tickets} and {comments} from {file}")
+        if not self.dry_run:
+            done = _("imported {tickets} and {comments} from {file}")
+        out.append(done.format(tickets=tickets, comments=comments, file=self.name))
         if self.existing:
             out.append(
-                f"{self.existing} ticket{'s were' if self.existing != 1 else ' was'} here "
-                "already (same external id): left as they were"
+                ngettext(
+                    "{count} ticket was here already (same external id): left as they were",
+                    "{count} tickets were here already (same external id): left as they were",
+                    self.existing,
+                ).format(count=self.existing)
             )
         if self.created == 0 and self.comments == 0 and not self.dry_run:
-            out.append("nothing changed")
+            out.append(_("nothing changed"))
         if self.comments_left_out:
             out.append(
-                f"{self.comments_left_out} comments left out: their ticket is not one this "
-                "import made"
+                _("{count} comments left out: their ticket is not one this import made").format(
+                    count=self.comments_left_out
+                )
             )
         if self.rejected:
-            out.append(f"{self.rejected} bad records skipped: written to {self.rejects}")
+            out.append(
+                _("{count} bad records skipped: written to {path}").format(
+                    count=self.rejected, path=self.rejects
+                )
+            )
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -174,12 +189,13 @@ class Importer:
         self._shared: tuple[tuple[str, str], str, str, dict[Any, Any]] | None = None
         sources.check_file(options.path)
         if options.comments is not None:
-            sources.check_file(options.comments, "the comments file")
+            sources.check_file(options.comments, _("the comments file"))
         for column, name in options.mapping.items():
             if name not in presets.FIELDS:
                 raise InvalidInput(
-                    f"--map {quoted(column)}={quoted(name)}: no field '{quoted(name)}'; the "
-                    f"fields are {', '.join(presets.FIELDS)}"
+                    _("--map {column}={name}: no field '{name}'; the fields are {fields}").format(
+                        column=quoted(column), name=quoted(name), fields=", ".join(presets.FIELDS)
+                    )
                 )
 
     # -- the whole import ------------------------------------------------------------
@@ -202,13 +218,17 @@ class Importer:
         total, bad = self._check(warnings, result)
         result.warnings = warnings.lines()
         if bad and not self.o.skip_bad:
-            shown = _named(bad)
-            rest = result.rejected - shown.count("line ")
-            more = f" (and {rest} more)" if rest else ""
+            shown, named = _named(bad)
+            rest = result.rejected - named
+            more = _(" (and {count} more)").format(count=rest) if rest else ""
             raise InvalidInput(
-                f"{self.o.path.name}: {result.rejected} bad record"
-                f"{'s' if result.rejected != 1 else ''}, nothing imported: {shown}{more}; "
-                "fix them, or --skip-bad imports the rest (the bad to a rejects file)"
+                ngettext(
+                    "{file}: {count} bad record, nothing imported: {shown}{more}; fix them, "
+                    "or --skip-bad imports the rest (the bad to a rejects file)",
+                    "{file}: {count} bad records, nothing imported: {shown}{more}; fix them, "
+                    "or --skip-bad imports the rest (the bad to a rejects file)",
+                    result.rejected,
+                ).format(file=self.o.path.name, count=result.rejected, shown=shown, more=more)
             )
         if self.o.dry_run:
             return self._dry(result, total)
@@ -216,8 +236,10 @@ class Importer:
             return self._write(result, total)
         except IntegrityError:  # PostgreSQL: another import wrote these very rows meanwhile
             raise Refused(
-                f"another import is bringing in the same tickets as {self.o.path.name}; "
-                "run this one again once it ends (it continues where the other left off)"
+                _(
+                    "another import is bringing in the same tickets as {file}; run this one "
+                    "again once it ends (it continues where the other left off)"
+                ).format(file=self.o.path.name)
             ) from None
 
     def _check(self, warnings: Warnings, result: Result) -> tuple[int, list[tuple[int, str]]]:
@@ -638,15 +660,16 @@ def _encoded_once(known: dict[Any, Any], value: dict[str, Any] | None) -> bulk.J
     return found
 
 
-def _named(bad: Sequence[tuple[int, str]], room: int = 150) -> str:
-    """The first bad records by line and why, as many as fit in ``room`` (one fits always)."""
-    text = ""
+def _named(bad: Sequence[tuple[int, str]], room: int = 150) -> tuple[str, int]:
+    """The first bad records by line and why, as many as fit in ``room`` (one fits always),
+    and how many that is."""
+    text, count = "", 0
     for line, why in bad:
-        part = f"line {line}: {why}"
+        part = _("line {line}: {why}").format(line=line, why=why)
         if text and len(text) + len(part) > room:
             break
-        text = f"{text}; {part}" if text else part
-    return text
+        text, count = (f"{text}; {part}" if text else part), count + 1
+    return text, count
 
 
 def _alert(ticket_id: int, mark: Mark) -> dict[str, Any]:

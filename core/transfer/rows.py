@@ -18,6 +18,7 @@ from deskline.core import clock
 from deskline.core.desk import fields
 from deskline.core.errors import InvalidInput
 from deskline.core.inert import quoted
+from deskline.core.language import _
 from deskline.core.roster.contacts import address
 from deskline.core.transfer import presets
 from deskline.core.transfer.presets import Preset
@@ -127,7 +128,7 @@ def _loose_time(text: str) -> datetime:
     try:
         return datetime.fromisoformat(loose)
     except ValueError:
-        raise BadRecord(f"'{quoted(text)}' is not a date and time") from None
+        raise BadRecord(_("'{text}' is not a date and time").format(text=quoted(text))) from None
 
 
 class Shaper:
@@ -153,7 +154,7 @@ class Shaper:
             raise BadRecord(record["\0bad"])
         if "\0extra" in record:
             cells = record["\0extra"]
-            raise BadRecord(f"{cells} cells, more than the header's columns")
+            raise BadRecord(_("{cells} cells, more than the header's columns").format(cells=cells))
         found: dict[str, Any] = {}
         named: dict[str, str] = {}
         for column, value in record.items():
@@ -179,18 +180,20 @@ class Shaper:
 
         external = text("external_id")
         if not external:
-            raise BadRecord("no external id (the source's ticket id)")
+            raise BadRecord(_("no external id (the source's ticket id)"))
         if external in self.seen:
-            raise BadRecord(f"external id '{quoted(external)}' is in the file twice")
+            raise BadRecord(
+                _("external id '{external}' is in the file twice").format(external=quoted(external))
+            )
         title = " ".join(text("subject").split())
         if not title:
-            raise BadRecord("no subject")
+            raise BadRecord(_("no subject"))
         if len(title) > fields.TITLE_MAX:
             self.warnings.add(col["subject"], title[:40], f"cut to {fields.TITLE_MAX} characters")
             title = title[: fields.TITLE_MAX - 1] + "…"
         created = when("created_at")
         if created is None:
-            raise BadRecord("no created time")
+            raise BadRecord(_("no created time"))
         times = {name: when(name) for name in presets.DATES[1:]}
         for name, at in times.items():
             if at is not None and at < created:
@@ -201,7 +204,9 @@ class Shaper:
             try:
                 times["first_response_at"] = created + timedelta(minutes=float(minutes))
             except (ValueError, OverflowError):
-                raise BadRecord(f"first reply time '{quoted(minutes)}' is not minutes") from None
+                raise BadRecord(
+                    _("first reply time '{minutes}' is not minutes").format(minutes=quoted(minutes))
+                ) from None
         email = text("requester_email") or None
         if email:
             try:
@@ -322,13 +327,13 @@ class CommentShaper:
                 v[name] = "" if value is None else value
         external = str(v.get("external_id", "")).strip()
         if not external:
-            raise BadRecord("no ticket external id")
+            raise BadRecord(_("no ticket external id"))
         body = str(v.get("body", "")).strip()
         if not body:
-            raise BadRecord("no body")
+            raise BadRecord(_("no body"))
         created = parse_time(v.get("created_at"))
         if created is None:
-            raise BadRecord("no created time")
+            raise BadRecord(_("no created time"))
         public = self._public(v)
         author = str(v.get("author", "")).strip()
         agent = self.people.agents.get(author.lower()) if author else None

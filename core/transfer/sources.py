@@ -14,6 +14,7 @@ from typing import Any
 
 from deskline.core.errors import InvalidInput
 from deskline.core.inert import quoted
+from deskline.core.language import _
 
 KINDS = ("csv", "xlsx", "jsonl")
 Record = tuple[int, dict[str, Any]]  # (line, column -> value)
@@ -31,11 +32,17 @@ def kind_of(path: Path, given: str | None) -> str:
     return "csv"
 
 
-def check_file(path: Path, what: str = "the file") -> None:
+def check_file(path: Path, what: str | None = None) -> None:
+    """Refuse a path that is not a file; ``what`` (translated): what it is, "the file"."""
+    what = what or _("the file")
     if not path.exists():
-        raise InvalidInput(f"{what} {quoted(str(path))} does not exist")
+        raise InvalidInput(
+            _("{what} {path} does not exist").format(what=what, path=quoted(str(path)))
+        )
     if not path.is_file():
-        raise InvalidInput(f"{what} {quoted(str(path))} is not a regular file")
+        raise InvalidInput(
+            _("{what} {path} is not a regular file").format(what=what, path=quoted(str(path)))
+        )
 
 
 def records(path: Path, kind: str) -> Iterator[Record]:
@@ -56,7 +63,9 @@ def _csv(path: Path) -> Iterator[Record]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InvalidInput(f"{path.name} line 1: not CSV ({exc})") from None
+            raise InvalidInput(
+                _("{file} line {line}: not CSV ({error})").format(file=path.name, line=1, error=exc)
+            ) from None
         names = [h.strip() for h in header]
         start = reader.line_num + 1
         while True:
@@ -65,7 +74,11 @@ def _csv(path: Path) -> Iterator[Record]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise InvalidInput(f"{path.name} line {start}: not CSV ({exc})") from None
+                raise InvalidInput(
+                    _("{file} line {line}: not CSV ({error})").format(
+                        file=path.name, line=start, error=exc
+                    )
+                ) from None
             if any(cell.strip() for cell in row):
                 yield start, _named(names, row, path.name, start)
             start = reader.line_num + 1
@@ -87,10 +100,10 @@ def _jsonl(path: Path) -> Iterator[Record]:
             try:
                 value = json.loads(text)
             except json.JSONDecodeError as exc:
-                yield number, {"\0bad": f"not JSON ({exc.msg})"}
+                yield number, {"\0bad": _("not JSON ({error})").format(error=exc.msg)}
                 continue
             if not isinstance(value, dict):
-                yield number, {"\0bad": "not a JSON object"}
+                yield number, {"\0bad": _("not a JSON object")}
                 continue
             yield number, value
 
@@ -101,7 +114,11 @@ def _xlsx(path: Path) -> Iterator[Record]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
-        raise InvalidInput(f"{path.name}: not an XLSX workbook ({type(exc).__name__})") from None
+        raise InvalidInput(
+            _("{file}: not an XLSX workbook ({error})").format(
+                file=path.name, error=type(exc).__name__
+            )
+        ) from None
     try:
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
