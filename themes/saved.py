@@ -12,6 +12,8 @@ import re
 import tomllib
 from pathlib import Path
 
+from deskline.themes.said import N_, Said
+
 _TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _THEME = re.compile(r"^(\s*theme\s*=\s*)(\"[^\"]*\"|'[^']*')(.*)$")
 
@@ -52,20 +54,26 @@ def save_theme(path: Path, name: str) -> None:
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
-        raise SaveProblem(f"{path}: cannot read it: {exc}") from None
+        raise SaveProblem(
+            Said(N_("{path}: cannot read it: {error}"), path=path, error=exc)
+        ) from None
     new = with_theme(text, name)
     try:
         before = tomllib.loads(text)
         after = tomllib.loads(new)
     except tomllib.TOMLDecodeError as exc:
-        raise SaveProblem(f"{path}: not valid TOML, theme not saved: {exc}") from None
+        line = N_("{path}: not valid TOML, theme not saved: {error}")
+        raise SaveProblem(Said(line, path=path, error=exc)) from None
     ui = after.get("ui")
     expected = dict(before)
     expected["ui"] = {**before.get("ui", {}), "theme": name}
     if not isinstance(ui, dict) or ui.get("theme") != name or after != expected:
-        raise SaveProblem(f"{path}: cannot set [ui] theme here without changing more; not saved")
+        line = N_("{path}: cannot set [ui] theme here without changing more; not saved")
+        raise SaveProblem(Said(line, path=path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(new, encoding="utf-8")
     except OSError as exc:
-        raise SaveProblem(f"{path}: cannot write it: {exc}") from None
+        raise SaveProblem(
+            Said(N_("{path}: cannot write it: {error}"), path=path, error=exc)
+        ) from None

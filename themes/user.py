@@ -22,6 +22,7 @@ from deskline.themes.colours import (
     ThemeColours,
     defaults_for,
 )
+from deskline.themes.said import N_, Said
 
 BASE_SLOTS = (
     "primary",
@@ -47,11 +48,13 @@ def _colour(value: Any, where: str) -> str:
     from textual.color import Color, ColorParseError  # only for a desk's own themes
 
     if not isinstance(value, str):
-        raise ThemeProblem(f'{where}: must be a colour text like "#1E2128", not {value!r}')
+        line = N_('{where}: must be a colour text like "#1E2128", not {value}')
+        raise ThemeProblem(Said(line, where=where, value=repr(value)))
     try:
         return Color.parse(value.strip()).hex
     except ColorParseError:
-        raise ThemeProblem(f'{where}: {value!r} is not a colour (try "#RRGGBB")') from None
+        line = N_('{where}: {value} is not a colour (try "#RRGGBB")')
+        raise ThemeProblem(Said(line, where=where, value=repr(value))) from None
 
 
 def _is_dark(colour: str) -> bool:
@@ -64,16 +67,19 @@ def user_theme(name: str, table: Mapping[str, Any], source: str = "deskline.toml
     """One ``[ui.themes.NAME]`` table as a theme; ThemeProblem when it is unusable."""
     where = f"{source}: ui.themes.{name}"
     if name in BUILT_IN_COLOURS:
-        raise ThemeProblem(f"{where}: {name} is a built-in theme; give yours another name")
+        line = N_("{where}: {name} is a built-in theme; give yours another name")
+        raise ThemeProblem(Said(line, where=where, name=name))
     for key in table:
         if key not in KEYS:
-            raise ThemeProblem(f"{where}.{key}: unknown key; expected one of {', '.join(KEYS)}")
+            line = N_("{where}.{key}: unknown key; expected one of {keys}")
+            raise ThemeProblem(Said(line, where=where, key=key, keys=", ".join(KEYS)))
     if "primary" not in table:
-        raise ThemeProblem(f"{where}: needs at least primary = a colour")
+        raise ThemeProblem(Said(N_("{where}: needs at least primary = a colour"), where=where))
     base = {slot: _colour(table[slot], f"{where}.{slot}") for slot in BASE_SLOTS if slot in table}
     if "dark" in table:
         if not isinstance(table["dark"], bool):
-            raise ThemeProblem(f"{where}.dark: must be true or false, not {table['dark']!r}")
+            line = N_("{where}.dark: must be true or false, not {value}")
+            raise ThemeProblem(Said(line, where=where, value=repr(table["dark"])))
         dark = table["dark"]
     elif "background" in base:
         dark = _is_dark(base["background"])
@@ -96,7 +102,8 @@ def user_themes(
         try:
             themes[name] = user_theme(name, table, source)
         except ThemeProblem as exc:
-            problems.append(f"{exc}; the default theme is used instead")
+            line = N_("{problem}; the default theme is used instead")
+            problems.append(Said(line, problem=exc.args[0]))
     return themes, problems
 
 
@@ -109,6 +116,7 @@ def choose(
     if requested in available:
         return requested, None
     names = ", ".join(available)
-    return DEFAULT_THEME, (
-        f"{source}: ui.theme: no theme named {requested!r} (one of {names}); using {DEFAULT_THEME}"
+    line = N_("{source}: ui.theme: no theme named {name} (one of {names}); using {default}")
+    return DEFAULT_THEME, Said(
+        line, source=source, name=repr(requested), names=names, default=DEFAULT_THEME
     )

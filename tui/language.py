@@ -12,7 +12,10 @@ from dataclasses import replace
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
-from deskline.core.language import _
+from deskline.core.language import N_, _
+
+# Textual's own key for the command palette (the app adds it), said with the app's keys.
+TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))
 
 
 def said(binding: Binding) -> Binding:
@@ -30,3 +33,44 @@ def speak_bindings(node: DOMNode) -> None:
     node._bindings = BindingsMap.from_keys(
         {key: [said(b) for b in bindings] for key, bindings in keys.items()}
     )
+
+
+# Statuses and priorities as a person reads them; the stored values (and what machines
+# read) stay English: these are said for display only.
+STATUS_WORDS = {
+    "new": N_("new"),
+    "assigned": N_("assigned"),
+    "in_progress": N_("in progress"),
+    "pending": N_("pending"),
+    "resolved": N_("resolved"),
+    "closed": N_("closed"),
+}
+PRIORITY_WORDS = {"P0": N_("urgent"), "P1": N_("high"), "P2": N_("medium"), "P3": N_("low")}
+
+
+def status_word(status: str) -> str:
+    """``in_progress`` as shown: "in progress" (处理中 in Chinese); an unknown one as it is."""
+    word = STATUS_WORDS.get(status)
+    return _(word) if word else status.replace("_", " ")
+
+
+def priority_word(priority: str) -> str:
+    """``P0`` as a word: "urgent" (紧急 in Chinese)."""
+    word = PRIORITY_WORDS.get(priority)
+    return _(word) if word else priority
+
+
+CHANNEL_WORDS = {
+    "email": N_("email"),
+    "phone": N_("phone"),
+    "chat": N_("chat"),
+    "web": N_("web"),
+    "api": N_("api"),
+    "walk-in": N_("walk-in"),
+}
+
+
+def channel_word(channel: str) -> str:
+    """A channel as shown in a picker or the detail: "phone" (电话 in Chinese)."""
+    word = CHANNEL_WORDS.get(channel)
+    return _(word) if word else channel

@@ -16,6 +16,7 @@ from platformdirs import user_config_dir
 from deskline.core.config.reader import ConfigError
 from deskline.core.config.settings import FILE_NAME, DeskConfig
 from deskline.core.config.ui import UiConfig
+from deskline.core.language import _
 from deskline.themes.colours import BUILT_IN_COLOURS, ThemeColours, printed_colours
 from deskline.themes.user import choose, user_themes
 
@@ -41,7 +42,8 @@ def look_of(config: DeskConfig | None, requested: str | None = None) -> Look:
     mine, problems = user_themes(ui.themes, source)
     themes = {**BUILT_IN_COLOURS, **mine}
     if requested is not None and requested not in themes:
-        raise ConfigError(f"--theme: no theme named {requested!r}; one of {', '.join(themes)}")
+        said = _("--theme: no theme named {name}; one of {names}")
+        raise ConfigError(said.format(name=repr(requested), names=", ".join(themes)))
     name, problem = choose(requested or ui.theme, themes, source)
     if problem:
         problems.append(problem)

@@ -19,6 +19,7 @@ from textual.signal import Signal
 
 from deskline.core.desk.feed import Feed
 from deskline.core.desk.tickets import Desk
+from deskline.core.language import _
 from deskline.tui.pace import Trouble, every
 
 FEED_SECONDS = 0.5  # changes from other processes show within a second
@@ -33,14 +34,14 @@ class ChangePump:
     """
 
     def __init__(
-        self, app: App[None], desk: Desk, *, every: float = FEED_SECONDS, title: str = "Changes"
+        self, app: App[None], desk: Desk, *, every: float = FEED_SECONDS, title: str = ""
     ) -> None:
         """``every``: seconds between looks; ``title``: of the toast when the feed fails."""
         self.app = app
         self.desk = desk
         self.store = desk.store
         self.seconds = every
-        self.title = title
+        self.title = title or _("Changes")
         self.changed: Signal[list[int]] = Signal(app, "changed")
         self.policy: Signal[int] = Signal(app, "policy")  # the desk's new policy version
         self._wake = threading.Event()
@@ -72,7 +73,7 @@ class ChangePump:
         trouble = Trouble(self.app, self.title)
         feed: Feed | None = None
         try:
-            for _ in every(self.seconds, self._wake):
+            for _tick in every(self.seconds, self._wake):
                 if self._stopping.is_set():
                     return
                 try:
@@ -82,7 +83,7 @@ class ChangePump:
                     if "policy" in feed.desk_kinds:  # a new version: read under it from now
                         self._policy_moved()
                 except Exception as exc:  # the store is away: say so once, keep looking
-                    trouble.tell(f"cannot read changes: {exc}")
+                    trouble.tell(_("cannot read changes: {error}").format(error=exc))
                     continue
                 trouble.over()
                 if numbers:

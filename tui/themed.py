@@ -5,9 +5,11 @@ from __future__ import annotations
 from textual.app import App
 from textual.theme import Theme
 
+from deskline.core.language import _
 from deskline.themes import palette
 from deskline.themes.builtin import textual_theme
 from deskline.themes.colours import defaults_for
+from deskline.themes.said import say
 from deskline.themes.saved import SaveProblem, save_theme
 from deskline.tui.look import Look
 
@@ -33,7 +35,7 @@ class ThemedApp(App[None]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         for problem in self.look.problems:
-            self.notify(problem, title="Theme", severity="error", timeout=10)
+            self.notify(say(problem, _), title=_("Theme"), severity="error", timeout=10)
 
     def _theme_chosen(self, theme: Theme) -> None:
         """A theme picked in the palette is remembered in the user's deskline.toml."""
@@ -43,4 +45,5 @@ class ThemedApp(App[None]):
         try:
             save_theme(self.look.save_to, theme.name)
         except SaveProblem as exc:
-            self.notify(str(exc), title="Theme not saved", severity="warning")
+            said = say(exc.args[0] if exc.args else str(exc), _)
+            self.notify(said, title=_("Theme not saved"), severity="warning")

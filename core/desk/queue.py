@@ -14,6 +14,7 @@ from deskline.core.desk import saved_views, search, workflow
 from deskline.core.desk.facts import clock_facts
 from deskline.core.desk.saved_views import ViewInfo
 from deskline.core.desk.tickets import Desk
+from deskline.core.language import N_
 from deskline.core.roster.agents import unknown_agent
 from deskline.core.sla.clocks import ClockState, SlaClock
 from deskline.storage import queries
@@ -36,13 +37,14 @@ class SavedView:
 
 
 BUILT_IN = (
-    SavedView("mine", "My tickets", mine=True),
-    SavedView("team", "My team", team=True),
-    SavedView("unassigned", "Unassigned", unassigned=True),
-    SavedView("breached", "Breached", state="breached"),
-    SavedView("at_risk", "At risk or breached", state="at_risk"),
-    SavedView("open", "All open"),
-    SavedView("all", "Every ticket, closed too", every=True),
+    # titles said in the person's language where shown (the names are the keys)
+    SavedView("mine", N_("My tickets"), mine=True),
+    SavedView("team", N_("My team"), team=True),
+    SavedView("unassigned", N_("Unassigned"), unassigned=True),
+    SavedView("breached", N_("Breached"), state="breached"),
+    SavedView("at_risk", N_("At risk or breached"), state="at_risk"),
+    SavedView("open", N_("All open")),
+    SavedView("all", N_("Every ticket, closed too"), every=True),
 )
 SEARCH_MOST = 1000  # a search in the queue shows at most this many tickets, best first
 MINE = "mine:"  # the name of a saved view of one's own in the queue: "mine:" + its name

@@ -31,7 +31,7 @@ from deskline.themes import palette
 from deskline.themes.builtin import BUILT_IN, DEFAULT_THEME, SLA_VARIABLES, variables_of
 from deskline.themes.palette import SLA_LOOK, SLA_STATES, priority_style, sla_style
 from deskline.themes.saved import SaveProblem, save_theme, with_theme
-from deskline.themes.user import user_theme
+from deskline.themes.user import user_theme, user_themes
 from deskline.tui.look import look_of
 from deskline.tui.workspace.app import DesklineApp
 
@@ -509,3 +509,20 @@ def test_dashboard_once_without_colour_has_no_colour_codes(demo_copy, tmp_path):
     assert ESCAPE_COLOUR.search(coloured.stdout)  # the check can fail: colours are there
     assert not ESCAPE_COLOUR.search(plain.stdout)
     assert SLA_LOOK["breached"].label in plain.stdout
+
+
+def test_a_theme_problem_is_english_text_and_said_in_the_person_s_language():
+    from deskline.core.language import _, speaking
+    from deskline.themes.said import say
+
+    _mine, problems = user_themes({"mine": {"primary": "nope"}}, "deskline.toml")
+    english = (
+        "deskline.toml: ui.themes.mine.primary: 'nope' is not a colour (try \"#RRGGBB\"); "
+        "the default theme is used instead"
+    )
+    assert problems == [english] and say(problems[0], _) == english
+    with speaking("zh_CN"):
+        said = say(problems[0], _)
+    assert said == (
+        "deskline.toml: ui.themes.mine.primary：'nope' 不是颜色（请用 \"#RRGGBB\"）；改用默认主题"
+    )

@@ -16,6 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from deskline.core.errors import DesklineError
+from deskline.core.language import N_, _
+from deskline.tui.language import speak_bindings
 from deskline.tui.workspace.wording import without_keys
 
 if TYPE_CHECKING:
@@ -24,6 +26,15 @@ if TYPE_CHECKING:
 
 GROUPINGS = ("priority", "team", "agent", "category", "channel", "tier", "day")
 KINDS = ("daily", "weekly")
+GROUPING_WORDS = {
+    "priority": N_("priority"),
+    "team": N_("team"),
+    "agent": N_("agent"),
+    "category": N_("category"),
+    "channel": N_("channel"),
+    "tier": N_("tier"),
+    "day": N_("day"),
+}
 
 
 class ReportsScreen(ModalScreen[None]):
@@ -37,10 +48,10 @@ class ReportsScreen(ModalScreen[None]):
     ReportsScreen DataTable { height: 1fr; }
     """
     BINDINGS = [
-        Binding("escape,q", "close", "Close", id="dashboard.reports.close"),
-        Binding("d", "kind('daily')", "Day", id="dashboard.reports.daily"),
-        Binding("w", "kind('weekly')", "Week", id="dashboard.reports.weekly"),
-        Binding("g", "next_grouping", "Group", id="dashboard.reports.group"),
+        Binding("escape,q", "close", N_("Close"), id="dashboard.reports.close"),
+        Binding("d", "kind('daily')", N_("Day"), id="dashboard.reports.daily"),
+        Binding("w", "kind('weekly')", N_("Week"), id="dashboard.reports.weekly"),
+        Binding("g", "next_grouping", N_("Group"), id="dashboard.reports.group"),
     ]
 
     @dataclass
@@ -53,6 +64,7 @@ class ReportsScreen(ModalScreen[None]):
 
     def __init__(self, desk: Desk, team: str | None) -> None:
         super().__init__()
+        speak_bindings(self)
         self.desk = desk
         self.team = team
         self.kind = "daily"
@@ -61,7 +73,7 @@ class ReportsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("reading…", id="report-title")
+            yield Static(_("reading…"), id="report-title")
             yield DataTable(zebra_stripes=True, cursor_type="row")
 
     def on_mount(self) -> None:
@@ -106,7 +118,10 @@ class ReportsScreen(ModalScreen[None]):
         tables = {t.name: t for t in self.report.tables}
         table = tables.get(name) or tables["by_priority"]
         title = Text(title_of(self.report))
-        title.append(f"\n{table.title} — d day, w week, g grouping ({self.grouping}), esc close")
+        keys = _("d day, w week, g grouping ({grouping}), esc close").format(
+            grouping=_(GROUPING_WORDS[self.grouping])
+        )
+        title.append(f"\n{table.title} — {keys}")
         self.query_one("#report-title", Static).update(title)
         grid = self.query_one(DataTable)
         grid.clear(columns=True)
@@ -121,7 +136,7 @@ class ReportsScreen(ModalScreen[None]):
     def action_kind(self, kind: str) -> None:
         if kind != self.kind:
             self.kind = kind
-            self.query_one("#report-title", Static).update("reading…")
+            self.query_one("#report-title", Static).update(_("reading…"))
             self.build()
 
     def action_next_grouping(self) -> None:

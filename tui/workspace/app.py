@@ -14,12 +14,14 @@ from deskline.core.desk.templates import Template
 from deskline.core.desk.tickets import Desk
 from deskline.core.desk.views import AgentView
 from deskline.core.errors import DesklineError
+from deskline.core.language import N_, _
 from deskline.core.roster.agents import Roster
 from deskline.themes.palette import clock_legend
 from deskline.tui.alerts.centre import AlertCentre
 from deskline.tui.alerts.in_app import AppAlerts
 from deskline.tui.help import HelpScreen
 from deskline.tui.keys import REMAPPABLE, check_keymap
+from deskline.tui.language import speak_bindings
 from deskline.tui.look import Look, look_of
 from deskline.tui.pump import ChangePump
 from deskline.tui.themed import ThemedApp
@@ -34,8 +36,8 @@ class DesklineApp(ThemedApp):
     TITLE = "deskline"
     COMMANDS = App.COMMANDS | {WorkspaceCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit", tooltip="Leave deskline"),
-        Binding("exclamation_mark", "alerts", "Alerts", id="alerts", tooltip="My alerts"),
+        Binding("q", "quit", N_("Quit"), id="quit", tooltip=N_("Leave deskline")),
+        Binding("exclamation_mark", "alerts", N_("Alerts"), id="alerts", tooltip=N_("My alerts")),
     ]
 
     def __init__(
@@ -48,6 +50,7 @@ class DesklineApp(ThemedApp):
     ) -> None:
         """``alerts``: run a watcher and show my alerts (the CLI does; tests choose)."""
         super().__init__()
+        speak_bindings(self)
         self.desk = desk
         self.config = config
         self.queue = Queue(desk)
@@ -57,13 +60,13 @@ class DesklineApp(ThemedApp):
             self.set_keymap(self.keymap)
         self.use_look(look or look_of(config))
         notify = config.notify if config is not None else NotifyPrefs()
-        self.pump = ChangePump(self, desk, title="Workspace")
+        self.pump = ChangePump(self, desk, title=_("Workspace"))
         on = alerts and desk.refresh_policy().alerts.enabled  # the desk's policy says
         self.alerts = AppAlerts(self, desk, notify, self.pump) if on else None
 
     def on_mount(self) -> None:
         self.pump.start()
-        titles = {view.name: view.title for view in BUILT_IN}
+        titles = {view.name: _(view.title) for view in BUILT_IN}
         self.push_screen(WorkspaceScreen(self.queue, titles, self.pump))
         if self.alerts is not None:
             self.alerts.start()
@@ -121,5 +124,5 @@ class DesklineApp(ThemedApp):
             if binding.id in REMAPPABLE:
                 by_action.setdefault(binding.id, []).append(self.get_key_display(binding))
         keys = [(" / ".join(shown), REMAPPABLE[action]) for action, shown in by_action.items()]
-        keys.append((self.get_key_display(Binding("ctrl+p", "")), "command palette"))
+        keys.append((self.get_key_display(Binding("ctrl+p", "")), N_("command palette")))
         self.push_screen(HelpScreen(keys, legend=clock_legend()))

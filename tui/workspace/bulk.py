@@ -17,6 +17,8 @@ from textual.widgets import Label, Static
 from deskline.core.desk import bulk, fields, macros, workflow
 from deskline.core.desk.bulk import Report
 from deskline.core.inert import visible
+from deskline.core.language import N_, _
+from deskline.tui.language import priority_word, speak_bindings, status_word
 from deskline.tui.workspace.dialogs import DIALOG_CSS, Choose, TextEntry
 
 
@@ -36,14 +38,23 @@ class Workspace(Protocol):
 
 
 ACTIONS = (
-    ("assign", "assign to an agent"),
-    ("status", "change status"),
-    ("priority", "change priority"),
-    ("tag", "add or remove tags"),
-    ("macro", "apply a macro"),
-    ("clear", "clear the marks"),
+    ("assign", N_("assign to an agent")),
+    ("status", N_("change status")),
+    ("priority", N_("change priority")),
+    ("tag", N_("add or remove tags")),
+    ("macro", N_("apply a macro")),
+    ("clear", N_("clear the marks")),
 )
-PRIORITY_WORDS = {"P0": "urgent", "P1": "high", "P2": "medium", "P3": "low"}
+
+
+def summary(what: str, report: Report) -> str:
+    """One line, in the workspace's language: how many got ``what``, how many were refused."""
+    line = _("{what}: {done} of {count} ticket(s)").format(
+        what=what, done=len(report.applied), count=len(report.outcomes)
+    )
+    if report.refused:
+        line += _(", {count} refused").format(count=len(report.refused))
+    return line
 
 
 class BulkReport(ModalScreen[None]):
@@ -53,16 +64,17 @@ class BulkReport(ModalScreen[None]):
         DIALOG_CSS.format(name="BulkReport")
         + "BulkReport VerticalScroll { height: auto; max-height: 14; }"
     )
-    BINDINGS = [Binding("escape,enter", "close", "Close", id="dialog.cancel")]
+    BINDINGS = [Binding("escape,enter", "close", N_("Close"), id="dialog.cancel")]
 
     def __init__(self, what: str, report: Report) -> None:
         super().__init__()
+        speak_bindings(self)
         self.what = what
         self.report = report
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(visible(self.report.summary(self.what))), classes="title")
+            yield Label(Content(visible(summary(self.what, self.report))), classes="title")
             with VerticalScroll():
                 for outcome in self.report.refused:
                     why = outcome.refused
@@ -70,7 +82,7 @@ class BulkReport(ModalScreen[None]):
                         why = self.app.in_app(outcome.error).replace("\n", " ")  # type: ignore[attr-defined]
                     line = f"{outcome.key}  {why}"
                     yield Static(Content(visible(line)), classes="refused")
-            yield Label("the refused stay marked · enter or esc closes", classes="hint")
+            yield Label(_("the refused stay marked · enter or esc closes"), classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -85,8 +97,9 @@ class BulkFlow:
         self.keys = [f"T-{n}" for n in numbers]
 
     def start(self) -> None:
-        title = f"{len(self.keys)} marked: do what?"
-        self.screen.app.push_screen(Choose(title, ACTIONS), self.chosen)
+        title = _("{count} marked: do what?").format(count=len(self.keys))
+        actions = [(action, _(label)) for action, label in ACTIONS]
+        self.screen.app.push_screen(Choose(title, actions), self.chosen)
 
     def chosen(self, action: str | None) -> None:
         if action == "clear":
@@ -114,49 +127,53 @@ class BulkFlow:
 
         def chosen(handle: str | None) -> None:
             if handle:
-                self.run(f"assigned to {handle}", lambda key: self.desk.assign(key, handle))
+                what = _("assigned to {handle}").format(handle=handle)
+                self.run(what, lambda key: self.desk.assign(key, handle))
 
         # Open at once, so what is typed goes to it; the agents follow from a thread.
-        dialog = Choose(f"Assign {len(self.keys)} to", None, typed=True)
+        dialog = Choose(_("Assign {count} to").format(count=len(self.keys)), None, typed=True)
         app.push_screen(dialog, chosen)
 
         def read() -> None:
             agents = app.roster()  # type: ignore[attr-defined]
-            choices = [(a.handle, f"{a.handle} — {a.name} ({a.team or 'no team'})") for a in agents]
+            nobody = _("no team")
+            choices = [(a.handle, f"{a.handle} — {a.name} ({a.team or nobody})") for a in agents]
             app.call_from_thread(dialog.fill, choices)
 
         self.screen.run_worker(read, thread=True, group="choices")
 
     def ask_status(self) -> None:
-        choices = [(s.value, s.value.replace("_", " ")) for s in workflow.Status]
+        choices = [(s.value, status_word(s.value)) for s in workflow.Status]
 
         def to(status: str) -> None:
             def move(reason: str | None) -> None:
                 self.run(
-                    f"now {status}",
+                    _("now {status}").format(status=status_word(status)),
                     lambda key: self.desk.transition(key, status, reason=reason),
                 )
 
             if status == workflow.Status.RESOLVED.value:
-                self.why(f"Resolve {len(self.keys)}: the solution", move)
+                self.why(_("Resolve {count}: the solution").format(count=len(self.keys)), move)
             else:
                 move(None)
 
-        self.ask(f"{len(self.keys)} tickets →", choices, to)
+        self.ask(_("{count} tickets →").format(count=len(self.keys)), choices, to)
 
     def ask_priority(self) -> None:
-        choices = [(p, f"{p} {PRIORITY_WORDS[p]}") for p in fields.PRIORITIES]
+        choices = [(p, f"{p} {priority_word(p)}") for p in fields.PRIORITIES]
 
         def to(priority: str) -> None:
             self.why(
-                f"{len(self.keys)} tickets → {priority}, because",
+                _("{count} tickets → {priority}, because").format(
+                    count=len(self.keys), priority=priority
+                ),
                 lambda reason: self.run(
-                    f"priority {priority}",
+                    _("priority {priority}").format(priority=priority),
                     lambda key: self.desk.change_priority(key, priority, reason=reason),
                 ),
             )
 
-        self.ask(f"Priority of {len(self.keys)} →", choices, to)
+        self.ask(_("Priority of {count} →").format(count=len(self.keys)), choices, to)
 
     def ask_tag(self) -> None:
         def given(words: str | None) -> None:
@@ -168,21 +185,26 @@ class BulkFlow:
                 self.screen.notify(visible(str(exc)), severity="error", markup=False)
                 return
             said = " ".join([*(f"+{t}" for t in add), *(f"-{t}" for t in remove)])
-            self.run(f"tags {said}", lambda key: self.desk.tag(key, add, remove))
+            what = _("tags {changes}").format(changes=said)
+            self.run(what, lambda key: self.desk.tag(key, add, remove))
 
-        entry = TextEntry(f"Tags of {len(self.keys)}", placeholder="+billing -new")
+        title = _("Tags of {count}").format(count=len(self.keys))
+        entry = TextEntry(title, placeholder="+billing -new")
         self.screen.app.push_screen(entry, given)
 
     def ask_macro(self) -> None:
         found = self.desk.policy.macros
         if not found:
-            self.screen.notify("no macros: the desk's policy has no [[macro]]", timeout=4)
+            said = _("no macros: the desk's policy has no [[macro]]")
+            self.screen.notify(said, timeout=4, markup=False)
             return
         choices = [(m.name, f"{m.name}  ({m.kind}) {m.sets()}".strip()) for m in found]
         self.ask(
-            f"Macro for {len(self.keys)}",
+            _("Macro for {count}").format(count=len(self.keys)),
             choices,
-            lambda name: self.run(f"macro {name}", lambda key: self.desk.apply_macro(key, name)),
+            lambda name: self.run(
+                _("macro {name}").format(name=name), lambda key: self.desk.apply_macro(key, name)
+            ),
         )
 
     def run(self, what: str, change: Callable[[str], object]) -> None:
@@ -203,7 +225,7 @@ class BulkFlow:
         if report.refused:
             screen.app.push_screen(BulkReport(what, report))
         else:
-            screen.notify(visible(report.summary(what)), timeout=4, markup=False)
+            screen.notify(visible(summary(what, report)), timeout=4, markup=False)
 
 
 def _is_key(key: str) -> bool:

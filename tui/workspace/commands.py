@@ -8,23 +8,33 @@ from typing import Any
 
 from textual.command import Hit, Hits, Provider
 
+from deskline.core.language import N_, _
+
 ACTIONS = (
-    ("quick_create", "New ticket", "Quick create a ticket"),
-    ("take", "Take ticket", "Assign the selected ticket to me and start"),
-    ("assign", "Assign ticket", "Give the selected ticket to an agent"),
-    ("status", "Change status", "Move the selected ticket along the workflow"),
-    ("priority", "Change priority", "P0 to P3"),
-    ("reply", "Reply", "Public reply to the customer"),
-    ("note", "Internal note", "A note the customer never sees"),
-    ("escalate", "Escalate", "Reason, progress and the help needed"),
-    ("reopen", "Reopen", "Bring a resolved or closed ticket back"),
-    ("edit", "Edit ticket", "Title, description, category, tags, customer, channel"),
-    ("filter", "Search the view", "Words in titles, descriptions, comments; status: tag: ..."),
-    ("go_to", "Go to ticket", "Any ticket by its key, resolved and closed ones too"),
-    ("views", "Saved views", "Mine, team, unassigned, breached, at risk, all, my own"),
-    ("save_view", "Save the search as a view", "The view and the search typed, under a name"),
-    ("help", "Help", "Every key"),
-    ("app.alerts", "Alert centre", "My alerts: read and acknowledge them"),
+    ("quick_create", N_("New ticket"), N_("Quick create a ticket")),
+    ("take", N_("Take ticket"), N_("Assign the selected ticket to me and start")),
+    ("assign", N_("Assign ticket"), N_("Give the selected ticket to an agent")),
+    ("status", N_("Change status"), N_("Move the selected ticket along the workflow")),
+    ("priority", N_("Change priority"), N_("P0 to P3")),
+    ("reply", N_("Reply"), N_("Public reply to the customer")),
+    ("note", N_("Internal note"), N_("A note the customer never sees")),
+    ("escalate", N_("Escalate"), N_("Reason, progress and the help needed")),
+    ("reopen", N_("Reopen"), N_("Bring a resolved or closed ticket back")),
+    ("edit", N_("Edit ticket"), N_("Title, description, category, tags, customer, channel")),
+    (
+        "filter",
+        N_("Search the view"),
+        N_("Words in titles, descriptions, comments; status: tag: ..."),
+    ),
+    ("go_to", N_("Go to ticket"), N_("Any ticket by its key, resolved and closed ones too")),
+    ("views", N_("Saved views"), N_("Mine, team, unassigned, breached, at risk, all, my own")),
+    (
+        "save_view",
+        N_("Save the search as a view"),
+        N_("The view and the search typed, under a name"),
+    ),
+    ("help", N_("Help"), N_("Every key")),
+    ("app.alerts", N_("Alert centre"), N_("My alerts: read and acknowledge them")),
 )
 
 
@@ -46,13 +56,14 @@ class WorkspaceCommands(Provider):
 def _commands(screen: Any) -> list[tuple[Callable[[], object], str, str]]:
     """The actions offered now, then a command per view (saved ones too): "View: NAME"."""
     found: list[tuple[Callable[[], object], str, str]] = [
-        (partial(screen.run_action, action), name, help_text)
+        (partial(screen.run_action, action), _(name), _(help_text))
         for action, name, help_text in _offered(screen)
     ]
     show = getattr(screen, "show_view", None)
     for view, title in getattr(screen, "views_titles", {}).items():
         if show is not None:
-            found.append((partial(show, view), f"View: {title}", "Show this view"))
+            name = _("View: {title}").format(title=title)
+            found.append((partial(show, view), name, _("Show this view")))
     return found
 
 

@@ -19,6 +19,8 @@ from textual.widgets import Label, TextArea
 from deskline.core.desk.macros import Macro
 from deskline.core.inert import one_line, visible
 from deskline.core.kb.articles import ArticleView
+from deskline.core.language import N_, _
+from deskline.tui.language import speak_bindings
 from deskline.tui.workspace.dialogs import DIALOG_CSS, Choose
 
 
@@ -36,14 +38,18 @@ class Discard(ModalScreen[bool]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="Discard") + "Discard > Vertical { width: 50; }"
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Discard", show=False),
-        Binding("n,escape", "answer(False)", "Keep writing", show=False),
+        Binding("y,enter", "answer(True)", N_("Discard"), show=False),
+        Binding("n,escape", "answer(False)", N_("Keep writing"), show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        speak_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Discard what you typed?", classes="title")
-            yield Label("y discards · n or esc goes back to it", classes="hint")
+            yield Label(_("Discard what you typed?"), classes="title")
+            yield Label(_("y discards · n or esc goes back to it"), classes="hint")
 
     def action_answer(self, discard: bool) -> None:
         self.dismiss(discard)
@@ -64,10 +70,10 @@ class ComposeText(ModalScreen[Composed | None]):
     """
     )
     BINDINGS = [
-        Binding("ctrl+s,ctrl+enter", "send", "Send", id="compose.send", priority=True),
-        Binding("ctrl+r", "macros", "Macros", id="compose.macros", priority=True),
-        Binding("ctrl+k", "articles", "Articles", id="compose.articles", priority=True),
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("ctrl+s,ctrl+enter", "send", N_("Send"), id="compose.send", priority=True),
+        Binding("ctrl+r", "macros", N_("Macros"), id="compose.macros", priority=True),
+        Binding("ctrl+k", "articles", N_("Articles"), id="compose.articles", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
     ]
 
     def __init__(
@@ -80,6 +86,7 @@ class ComposeText(ModalScreen[Composed | None]):
         articles: Sequence[ArticleView] = (),
     ) -> None:
         super().__init__()
+        speak_bindings(self)
         self.heading = title
         self.value = value
         self.macros = list(macros)
@@ -93,10 +100,11 @@ class ComposeText(ModalScreen[Composed | None]):
             yield Label(self.heading, classes="title", markup=False)
             yield TextArea(self.value, id="body", soft_wrap=True, show_line_numbers=False)
             yield Label("", id="macro")
-            more = (" · ctrl+r macros" if self.macros else "") + (
-                " · ctrl+k articles" if self.articles else ""
+            more = (_(" · ctrl+r macros") if self.macros else "") + (
+                _(" · ctrl+k articles") if self.articles else ""
             )
-            yield Label(f"ctrl+s sends · enter is a new line{more} · esc cancels", classes="hint")
+            hint = _("ctrl+s sends · enter is a new line{more} · esc cancels").format(more=more)
+            yield Label(hint, classes="hint", markup=False)
 
     def on_mount(self) -> None:
         body = self.query_one("#body", TextArea)
@@ -116,19 +124,22 @@ class ComposeText(ModalScreen[Composed | None]):
             label.display = False
             return
         sets = found.sets()
-        line = f"macro {found.name}" + (f": also sets {sets}" if sets else "")
+        line = _("macro {name}").format(name=found.name) + (
+            _(": also sets {changes}").format(changes=sets) if sets else ""
+        )
         label.update(Content(visible(line)))
         label.display = True
 
     def action_send(self) -> None:
         if not self.text.strip():
-            self.notify("write something first, or esc to cancel", severity="warning")
+            self.notify(_("write something first, or esc to cancel"), severity="warning")
             return
         self.dismiss(Composed(self.text, self.macro))
 
     def action_macros(self) -> None:
         if not self.macros:
-            self.notify("no macros: the desk's policy has no [[macro]] of this kind", timeout=4)
+            said = _("no macros: the desk's policy has no [[macro]] of this kind")
+            self.notify(said, timeout=4, markup=False)
             return
         choices = [(m.name, f"{m.name}  {m.sets()}".strip()) for m in self.macros]
 
@@ -136,11 +147,11 @@ class ComposeText(ModalScreen[Composed | None]):
             if name and self.on_macro is not None:
                 self.on_macro(self, name)
 
-        self.app.push_screen(Choose("Macros", choices, typed=True), chosen)
+        self.app.push_screen(Choose(_("Macros"), choices, typed=True), chosen)
 
     def action_articles(self) -> None:
         if not self.articles:
-            self.notify("no published article resembles this ticket", timeout=4)
+            self.notify(_("no published article resembles this ticket"), timeout=4)
             return
         choices = [(a.key, one_line(f"{a.key}  {a.title}")) for a in self.articles]
 
@@ -149,7 +160,7 @@ class ComposeText(ModalScreen[Composed | None]):
             if found is not None and self.is_attached:
                 self.put_in(found.body.strip())
 
-        self.app.push_screen(Choose("Knowledge base", choices, typed=True), chosen)
+        self.app.push_screen(Choose(_("Knowledge base"), choices, typed=True), chosen)
 
     def insert_macro(self, name: str, text: str) -> None:
         """A macro's text, filled in for this ticket (see ``put_in``)."""

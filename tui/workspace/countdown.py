@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
 from deskline.core.desk.views import TicketView
 from deskline.core.inert import visible
+from deskline.core.language import N_, _
 from deskline.core.sla.clocks import ClockReading, SlaReading
 from deskline.themes.palette import SLA_LOOK, business_mark, closed_mark, sla_style
 from deskline.tui.times import countdown, local_short
@@ -18,10 +20,17 @@ from deskline.tui.times import countdown, local_short
 BAR = 10
 # Who hears of each threshold (DESIGN.md's ladder; the alert engine makes it configurable).
 NOTIFIED = {
-    "warning": "warning → assignee notified",
-    "at_risk": "at risk → assignee and supervisor notified",
-    "breach": "breach → assignee, supervisor and director notified",
+    "warning": N_("warning → assignee notified"),
+    "at_risk": N_("at risk → assignee and supervisor notified"),
+    "breach": N_("breach → assignee, supervisor and director notified"),
 }
+NAME_CELLS = 8  # a clock's name, then its state: both clocks' states start in one column
+
+
+def padded(text: str, cells: int, *, right: bool = False) -> str:
+    """``text`` padded to ``cells`` terminal cells (a Chinese character takes two)."""
+    gap = " " * max(0, cells - cell_len(text))
+    return gap + text if right else text + gap
 
 
 def bar(percent: float) -> str:
@@ -37,17 +46,18 @@ def clock_lines(
     look = SLA_LOOK[reading.state.value]
     style = sla_style(colours, reading.state.value)
     if reading.state.value in ("met", "missed"):
-        left = "stopped"
+        left = _("stopped")
     else:
-        suffix = "over" if reading.remaining_seconds < 0 else "left"
-        left = f"{countdown(reading.remaining_seconds)}{mark} {suffix}"
+        said = _("{time} over") if reading.remaining_seconds < 0 else _("{time} left")
+        left = said.format(time=f"{countdown(reading.remaining_seconds)}{mark}")
     first = Text.assemble(
-        (f"{name:<8}", "bold"), (f"{look.glyph} {look.word} ", style), (left, style)
+        (padded(name, max(NAME_CELLS, cell_len(name) + 1)), "bold"),
+        (f"{look.glyph} {_(look.word)} ", style),
+        (left, style),
     )
+    due = _("due {at}").format(at=local_short(reading.due_at, now))
     second = Text.assemble(
-        "  ",
-        (bar(reading.percent_used), style),
-        f" {reading.percent_used:.0f}% · due {local_short(reading.due_at, now)}",
+        "  ", (bar(reading.percent_used), style), f" {reading.percent_used:.0f}% · {due}"
     )
     return [first, second]
 
@@ -69,36 +79,41 @@ def describe(
     parts: list[RenderableType] = []
     if ticket is not None and reading is not None:
         mark = closed_mark() if opens_at is not None else business_mark() if business else ""
-        parts += clock_lines("Respond", reading.first_response, now, colours, mark)
-        parts += clock_lines("Resolve", reading.resolution, now, colours, mark)
+        parts += clock_lines(_("Respond"), reading.first_response, now, colours, mark)
+        parts += clock_lines(_("Resolve"), reading.resolution, now, colours, mark)
         running = [c for c in reading if c.state.value not in ("met", "missed") and not c.paused]
         if opens_at is not None and running:
             when = local_short(opens_at, now)
-            parts.append(Text(f"{closed_mark()} closed until {when}: business time waits"))
+            said = _("closed until {when}: business time waits").format(when=when)
+            parts.append(Text(f"{closed_mark()} {said}"))
         elif business and running:
-            parts.append(Text(f"{business_mark()} business time: it counts in business hours"))
+            said = _("business time: it counts in business hours")
+            parts.append(Text(f"{business_mark()} {said}"))
         if next_step is not None:
             clock, name, at = next_step
             kind = name.split(":")[0]
-            which = "first response" if clock == "first_response" else "resolution"
-            parts.append(
-                Text(f"Next: {local_short(at, now)} {which} {NOTIFIED[kind]}", style="bold")
+            which = _("first response") if clock == "first_response" else _("resolution")
+            said = _("Next: {at} {clock} {who}").format(
+                at=local_short(at, now), clock=which, who=_(NOTIFIED[kind])
             )
+            parts.append(Text(said, style="bold"))
         else:
-            parts.append(Text("Next: no threshold ahead", style="dim"))
+            parts.append(Text(_("Next: no threshold ahead"), style="dim"))
     else:
-        parts.append(Text("No ticket selected", style="dim"))
+        parts.append(Text(_("No ticket selected"), style="dim"))
     if upcoming:
-        parts.append(Text("Next deadlines in the queue", style="bold underline"))
+        parts.append(Text(_("Next deadlines in the queue"), style="bold underline"))
         for t, r, marked in upcoming:
             if r is None:
                 continue
-            _, clock = r.most_urgent()
+            _state, clock = r.most_urgent()
             look = SLA_LOOK[clock.state.value]
             parts.append(
                 Text.assemble(
                     (
-                        f"{look.glyph} {countdown(clock.remaining_seconds) + marked:>10} ",
+                        f"{look.glyph} "
+                        + padded(countdown(clock.remaining_seconds) + marked, 10, right=True)
+                        + " ",
                         sla_style(colours, clock.state.value),
                     ),
                     (f"{t.key:<6} ", "bold"),  # a long key (T-100000) keeps its space

@@ -14,15 +14,70 @@ from textual.widgets import Static
 
 from deskline.core.desk.views import TicketView
 from deskline.core.inert import visible
+from deskline.core.language import N_, _
 from deskline.themes.palette import colour_of
+from deskline.tui.language import channel_word, speak_bindings, status_word
 from deskline.tui.times import local
 
 KIND_LABEL = {
-    "reply": "reply",
-    "note": "internal note",
-    "system": "system",
-    "customer": "from the customer",
+    "reply": N_("reply"),
+    "note": N_("internal note"),
+    "system": N_("system"),
+    "customer": N_("from the customer"),
 }
+# The timeline's events said as words (the stored kind stays as it is: its key).
+EVENT_WORDS = {
+    "created": N_("created"),
+    "triaged": N_("triaged"),
+    "assigned": N_("assigned"),
+    "taken": N_("taken"),
+    "status": N_("status"),
+    "reply": N_("reply"),
+    "note": N_("note"),
+    "edited": N_("edited"),
+    "priority": N_("priority"),
+    "tags": N_("tags"),
+    "escalated": N_("escalated"),
+    "restored": N_("restored"),
+    "reopened": N_("reopened"),
+    "customer_reply": N_("customer replied"),
+    "merged": N_("merged"),
+    "merged_in": N_("merged in"),
+    "linked": N_("linked"),
+    "unlinked": N_("unlinked"),
+    "handed_back": N_("handed back"),
+    "auto_closed": N_("closed automatically"),
+}
+# The fields an event changed, by their keys.
+FIELD_WORDS = {
+    "status": N_("status"),
+    "priority": N_("priority"),
+    "assignee": N_("assignee"),
+    "team": N_("team"),
+    "tags": N_("tags"),
+    "title": N_("title"),
+    "description": N_("description"),
+    "category": N_("category"),
+    "customer": N_("customer"),
+    "channel": N_("channel"),
+    "escalation_level": N_("escalation"),
+}
+
+
+def _word(table: Mapping[str, str], key: str) -> str:
+    word = table.get(key)
+    return _(word) if word else key.replace("_", " ")
+
+
+def _change(key: str, old: object, new: object) -> str:
+    """One field an event changed, ``status new → in progress``: statuses said as words."""
+
+    def said(value: object) -> str:
+        if not value:
+            return "—"
+        return status_word(str(value)) if key == "status" else str(value)
+
+    return f"{_word(FIELD_WORDS, key)} {said(old)} → {said(new)}"
 
 
 def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
@@ -34,38 +89,39 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
     customer = (t.customer or "—") + (" ★ VIP" if t.vip else "")
-    status = t.status.replace("_", " ")
+    status = status_word(t.status)
     if t.archived_at is not None:
-        status += f", archived {local(t.archived_at)} (read-only)"
-    for name, value in (
-        ("status", status),
-        ("assignee", t.assignee or "— unassigned"),
-        ("team", t.team or "—"),
-        ("customer", customer),
-        ("category", t.category or "—"),
-        ("channel", t.channel),
-        ("tags", ", ".join(t.tags) or "—"),
-        ("created", local(t.created_at)),
-        ("escalation", f"level {t.escalation_level}" if t.escalation_level else "none"),
-        ("reopened", f"{t.reopen_count}×" if t.reopen_count else "never"),
+        status += _(", archived {at} (read-only)").format(at=local(t.archived_at))
+    level = _("level {level}").format(level=t.escalation_level)
+    for name, label, value in (
+        ("status", _("status"), status),
+        ("assignee", _("assignee"), t.assignee or "— " + _("unassigned")),
+        ("team", _("team"), t.team or "—"),
+        ("customer", _("customer"), customer),
+        ("category", _("category"), t.category or "—"),
+        ("channel", _("channel"), channel_word(t.channel)),
+        ("tags", _("tags"), ", ".join(t.tags) or "—"),
+        ("created", _("created"), local(t.created_at)),
+        ("escalation", _("escalation"), level if t.escalation_level else _("none")),
+        ("reopened", _("reopened"), f"{t.reopen_count}×" if t.reopen_count else _("never")),
     ):
-        grid.add_row(name, Text(visible(value)))  # a Text: a str cell would be read as markup
+        grid.add_row(label, Text(visible(value)))  # a Text: a str cell would be read as markup
         if name == "customer" and t.requester:
-            grid.add_row("requester", Text(visible(t.requester)))
+            grid.add_row(_("requester"), Text(visible(t.requester)))
             if t.cc:
                 grid.add_row("cc", Text(visible(", ".join(t.cc))))
             if t.requester_open:
-                grid.add_row("their open", Text(visible("\n".join(t.requester_open))))
+                grid.add_row(_("their open"), Text(visible("\n".join(t.requester_open))))
     if t.links:
-        grid.add_row("links", Text(visible(", ".join(t.links))))
+        grid.add_row(_("links"), Text(visible(", ".join(t.links))))
     parts: list[RenderableType] = [head, grid]
     if t.description:
         parts += [Text(""), Text(visible(t.description))]
     if t.comments:
-        parts += [Text(""), Text("Conversation", style="bold underline")]
+        parts += [Text(""), Text(_("Conversation"), style="bold underline")]
         for c in t.comments:
             internal = c.kind == "note"
-            label = KIND_LABEL.get(c.kind, c.kind)
+            label = _word(KIND_LABEL, c.kind)
             marker = "▌" if internal else "│"
             parts.append(
                 Text.assemble(
@@ -81,18 +137,18 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
             body_style = note + Style(italic=True) if internal else ""
             parts.append(Text(visible(f"{marker} {c.body}"), style=body_style))
     if t.events:
-        parts += [Text(""), Text("Timeline", style="bold underline")]
+        parts += [Text(""), Text(_("Timeline"), style="bold underline")]
         for e in t.events:
             change = ""
             if e.old and e.new:
                 keys = [k for k in e.new if k in e.old]
-                change = "; ".join(f"{k} {e.old[k] or '—'} → {e.new[k] or '—'}" for k in keys)
+                change = "; ".join(_change(k, e.old[k], e.new[k]) for k in keys)
             why = f" — {e.reason}" if e.reason else ""
             parts.append(
                 Text.assemble(
                     (f"{local(e.at)} ", "dim"),
                     (visible(f"{e.actor or 'deskline'} "), ""),
-                    (e.kind, "bold"),
+                    (_word(EVENT_WORDS, e.kind), "bold"),
                     (visible(f" {change}") if change else "", ""),
                     (visible(why), "italic"),
                 )
@@ -102,7 +158,7 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
 
 def _nobody(kind: str, t: TicketView) -> str:
     """Who wrote a comment with no agent: the requester when it came from them."""
-    return (t.requester or "the customer") if kind == "customer" else "deskline"
+    return (t.requester or _("the customer")) if kind == "customer" else "deskline"
 
 
 class DetailPane(VerticalScroll, can_focus=True):
@@ -110,9 +166,13 @@ class DetailPane(VerticalScroll, can_focus=True):
     starts at its top whenever another ticket comes in."""
 
     BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
+        Binding("j", "scroll_down", N_("Down"), show=False),
+        Binding("k", "scroll_up", N_("Up"), show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        speak_bindings(self)
 
     DEFAULT_CSS = """
     DetailPane { height: 1fr; border-top: solid $primary-background; padding: 0 1; }
@@ -126,7 +186,7 @@ class DetailPane(VerticalScroll, can_focus=True):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("", id="detail-presence", classes="presence")
         yield Static("", id="detail-articles", classes="articles")
-        yield Static("No ticket selected", id="detail-body")
+        yield Static(_("No ticket selected"), id="detail-body")
 
     ticket: TicketView | None = None
 
@@ -137,14 +197,14 @@ class DetailPane(VerticalScroll, can_focus=True):
     def show_presence(self, line: str) -> None:
         """Who else has this ticket open or is writing on it ("": nobody, no line)."""
         box = self.query_one("#detail-presence", Static)
-        box.update(Text(visible(f"also here: {line}") if line else ""))
+        box.update(Text(visible(_("also here: {who}").format(who=line)) if line else ""))
         box.set_class(bool(line), "here")
 
     def show_articles(self, lines: Sequence[str]) -> None:
         """The knowledge base's articles the ticket resembles, a line each (none: no
         section); the lines are inert already, and never read as markup."""
         box = self.query_one("#detail-articles", Static)
-        heading = Text("Knowledge base", style="bold underline")
+        heading = Text(_("Knowledge base"), style="bold underline")
         box.update(Text("\n").join([heading, *(Text(f"  {x}") for x in lines)]) if lines else "")
         box.set_class(bool(lines), "found")
 
@@ -154,4 +214,4 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.ticket = ticket
         body = self.query_one("#detail-body", Static)
         colours = self.app.theme_variables
-        body.update(describe(ticket, colours) if ticket else "No ticket selected")
+        body.update(describe(ticket, colours) if ticket else _("No ticket selected"))

@@ -19,6 +19,8 @@ from deskline.core.desk import fields
 from deskline.core.desk.templates import Draft, Template, TemplateNeeds, apply
 from deskline.core.errors import DesklineError
 from deskline.core.inert import visible
+from deskline.core.language import N_, _
+from deskline.tui.language import channel_word, speak_bindings
 
 AUTO = "auto"  # the quick-create priority that lets triage decide
 
@@ -46,7 +48,7 @@ class Choose(ModalScreen[str | None]):
     ``fill`` brings them (an enter typed before then is answered then)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="Choose")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
 
     def __init__(
         self,
@@ -54,14 +56,15 @@ class Choose(ModalScreen[str | None]):
         choices: Sequence[tuple[str, str]] | None,
         *,
         typed: bool = False,
-        hint: str = "enter chooses · esc cancels",
+        hint: str = N_("enter chooses · esc cancels"),
     ) -> None:
         super().__init__()
+        speak_bindings(self)
         self.heading = title
         self.choices = list(choices or ())  # (value, label)
         self.filled = choices is not None
         self.typed = typed
-        self.hint = hint
+        self.hint = _(hint)
         self._entered: str | None = None  # enter pressed on this text before the choices came
 
     def compose(self) -> ComposeResult:
@@ -69,12 +72,12 @@ class Choose(ModalScreen[str | None]):
             yield Label(self.heading, classes="title", markup=False)
             if self.typed:
                 yield Input(
-                    placeholder="type to narrow, enter takes the first",
+                    placeholder=_("type to narrow, enter takes the first"),
                     suggester=SuggestFromList([v for v, _ in self.choices], case_sensitive=False),
                     id="choose-filter",
                 )
             yield OptionList(*[option(value, label) for value, label in self.choices])
-            yield Label(self.hint, classes="hint")
+            yield Label(self.hint, classes="hint", markup=False)
 
     def on_mount(self) -> None:
         if self.typed:
@@ -129,7 +132,8 @@ class Choose(ModalScreen[str | None]):
             index = options.highlighted or 0
             self.dismiss(options.get_option_at_index(index).id)
         else:
-            self.notify(visible(f"no match for {value!r}"), severity="warning", markup=False)
+            said = _("no match for {typed}").format(typed=repr(value))
+            self.notify(visible(said), severity="warning", markup=False)
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -143,10 +147,11 @@ class TextEntry(ModalScreen[str | None]):
     """One line of text: a reply, a note, a reason. What was typed can be given back."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="TextEntry")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
 
     def __init__(self, title: str, *, value: str = "", placeholder: str = "") -> None:
         super().__init__()
+        speak_bindings(self)
         self.heading = title
         self.value = value
         self.placeholder = placeholder
@@ -155,7 +160,7 @@ class TextEntry(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.heading, classes="title", markup=False)
             yield Input(value=self.value, placeholder=self.placeholder, id="entry")
-            yield Label("enter saves · esc cancels", classes="hint")
+            yield Label(_("enter saves · esc cancels"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#entry", Input).focus()
@@ -163,7 +168,7 @@ class TextEntry(ModalScreen[str | None]):
     @on(Input.Submitted, "#entry")
     def save(self, event: Input.Submitted) -> None:
         if not event.value.strip():
-            self.notify("write something first, or esc to cancel", severity="warning")
+            self.notify(_("write something first, or esc to cancel"), severity="warning")
             return
         self.dismiss(event.value)
 
@@ -201,18 +206,19 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
         DIALOG_CSS.format(name="EscalateForm") + "EscalateForm FormField { margin-bottom: 1; }"
     )
     BINDINGS = [
-        Binding("enter", "next_field", "Next", id="escalate.next", show=False, priority=True),
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("enter", "next_field", N_("Next"), id="escalate.next", show=False, priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
     ]
     FIELDS = (
-        ("reason", "Why escalate?"),
-        ("progress", "What has been done so far?"),
-        ("help_needed", "What help is needed?"),
+        ("reason", N_("Why escalate?")),
+        ("progress", N_("What has been done so far?")),
+        ("help_needed", N_("What help is needed?")),
     )
-    TARGET = ("to", "Tell whom? handle, team:NAME, role:director (empty: the next role up)")
+    TARGET = ("to", N_("Tell whom? handle, team:NAME, role:director (empty: the next role up)"))
 
     def __init__(self, title: str, values: dict[str, str] | None = None) -> None:
         super().__init__()
+        speak_bindings(self)
         self.heading = title
         self.values = values or {}
 
@@ -220,9 +226,10 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
         with Vertical():
             yield Label(self.heading, classes="title", markup=False)
             for name, prompt in (*self.FIELDS, self.TARGET):
-                yield Label(prompt, markup=False)
+                yield Label(_(prompt), markup=False)
                 yield FormField(value=self.values.get(name) or "", compact=True, id=name)
-            yield Label("enter moves on and saves on the last field · esc cancels", classes="hint")
+            hint = _("enter moves on and saves on the last field · esc cancels")
+            yield Label(hint, classes="hint")
 
     def action_next_field(self) -> None:
         fields = list(self.query(FormField))
@@ -246,7 +253,7 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
         missing = [name for name, value in values.items() if not value.strip()]
         if missing:
             self.set_focus(self.query_one(f"#{missing[0]}", Input))
-            self.notify("all three are needed", severity="warning")
+            self.notify(_("all three are needed"), severity="warning")
             return
         target = self.query_one(f"#{self.TARGET[0]}", Input).value.strip()
         self.dismiss(dict(values, to=target) if target else values)
@@ -271,7 +278,7 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
     QuickCreate Checkbox { width: auto; margin-left: 1; }
     """
     )
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
 
     def __init__(
         self,
@@ -282,6 +289,7 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
     ) -> None:
         """``categories`` and ``customers`` are suggested as typed (or later: ``suggest``)."""
         super().__init__()
+        speak_bindings(self)
         self.categories = list(categories)
         self.customers = list(customers)
         self.templates = {t.name: t for t in templates}
@@ -295,55 +303,57 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         def named(text: str, classes: str = "field") -> Label:
-            return Label(text, classes=classes)
+            return Label(text, classes=classes, markup=False)
 
         def suggesting(name: str, placeholder: str, values: Sequence[str]) -> Input:
             suggester = SuggestFromList(values, case_sensitive=False)
             return Input(placeholder=placeholder, suggester=suggester, compact=True, id=name)
 
         with Vertical():
-            yield Label("New ticket", classes="title")
+            yield Label(_("New ticket"), classes="title")
             if self.templates:
                 with Horizontal():
-                    yield named("template")
+                    yield named(_("template"))
                     yield Select(
                         [(name, name) for name in self.templates],
-                        prompt="none",
+                        prompt=_("none"),
                         compact=True,
                         id="template",
                     )
             with Horizontal():
-                yield named("title")
+                yield named(_("title"))
                 # the cursor after a template's prefix, not all of it selected to type over
-                yield Input(placeholder="required", compact=True, select_on_focus=False, id="title")
+                yield Input(
+                    placeholder=_("required"), compact=True, select_on_focus=False, id="title"
+                )
             with Horizontal():
-                yield named("priority")
+                yield named(_("priority"))
                 yield Select(
-                    [("by triage", AUTO), *[(p, p) for p in fields.PRIORITIES]],
+                    [(_("by triage"), AUTO), *[(p, p) for p in fields.PRIORITIES]],
                     value=AUTO,
                     allow_blank=False,
                     compact=True,
                     id="priority",
                 )
-                yield named("channel", "beside")
+                yield named(_("channel"), "beside")
                 yield Select(
-                    [(c, c) for c in fields.CHANNELS],
+                    [(channel_word(c), c) for c in fields.CHANNELS],
                     value="phone",
                     allow_blank=False,
                     compact=True,
                     id="channel",
                 )
             with Horizontal():
-                yield named("category")
-                yield suggesting("category", "e.g. Account/Login/Locked", self.categories)
+                yield named(_("category"))
+                yield suggesting("category", _("e.g. Account/Login/Locked"), self.categories)
             with Horizontal():
-                yield named("customer")
-                yield suggesting("customer", "a known one is suggested", self.customers)
+                yield named(_("customer"))
+                yield suggesting("customer", _("a known one is suggested"), self.customers)
                 yield Checkbox("VIP", compact=True, id="vip")
             with Horizontal():
-                yield named("text")
-                yield Input(placeholder="description", compact=True, id="description")
-            yield Label("enter creates · tab moves · esc cancels", classes="hint")
+                yield named(_("text"))
+                yield Input(placeholder=_("description"), compact=True, id="description")
+            yield Label(_("enter creates · tab moves · esc cancels"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
@@ -381,7 +391,9 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
             if whole is not None:
                 box.value = whole
                 box.cursor_position = len(whole)
-                self.notify(f"{name} completed to {whole}: enter again creates", timeout=4)
+                said = _("{field} completed to {whole}: enter again creates")
+                field = _("customer") if name == "customer" else _("category")
+                self.notify(visible(said.format(field=field, whole=whole)), timeout=4, markup=False)
                 return True
         return False
 
@@ -392,7 +404,7 @@ class QuickCreate(ModalScreen[dict[str, Any] | None]):
         title = self.query_one("#title", Input).value
         if not title.strip():
             self.query_one("#title", Input).focus()
-            self.notify("a ticket needs a title", severity="warning")
+            self.notify(_("a ticket needs a title"), severity="warning")
             return
         text = {
             n: self.query_one(f"#{n}", Input).value.strip()

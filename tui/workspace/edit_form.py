@@ -18,6 +18,8 @@ from deskline.core.desk import fields
 from deskline.core.desk.edits import Edit
 from deskline.core.desk.views import TicketView
 from deskline.core.inert import one_line, visible
+from deskline.core.language import N_, _
+from deskline.tui.language import channel_word, speak_bindings
 from deskline.tui.workspace.dialogs import DIALOG_CSS
 
 TEXTS = ("title", "description", "category", "tags", "customer")
@@ -70,32 +72,33 @@ class EditForm(ModalScreen[Edit | None]):
     """
     )
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="edit.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="edit.save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
     ]
     PROMPTS = {
-        "title": "title",
-        "description": "text",
-        "category": "category",
-        "tags": "tags",
-        "customer": "customer",
+        "title": N_("title"),
+        "description": N_("text"),
+        "category": N_("category"),
+        "tags": N_("tags"),
+        "customer": N_("customer"),
     }
 
     def __init__(
         self, ticket: TicketView, categories: Sequence[str] = (), customers: Sequence[str] = ()
     ) -> None:
         super().__init__()
+        speak_bindings(self)
         self.ticket = ticket
         self.before = shown(ticket)
         self.categories, self.customers = list(categories), list(customers)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Edit {self.ticket.key}", classes="title")
+            yield Label(_("Edit {key}").format(key=self.ticket.key), classes="title")
             for name, prompt in self.PROMPTS.items():
                 if name == "description":
                     with Horizontal(classes="text"):
-                        yield Label(prompt, classes="field")
+                        yield Label(_(prompt), classes="field")
                         yield TextArea(
                             self.before[name],
                             soft_wrap=True,
@@ -104,7 +107,7 @@ class EditForm(ModalScreen[Edit | None]):
                         )
                     continue
                 with Horizontal():
-                    yield Label(prompt, classes="field")
+                    yield Label(_(prompt), classes="field")
                     yield Input(
                         value=self.before[name],
                         compact=True,
@@ -112,17 +115,19 @@ class EditForm(ModalScreen[Edit | None]):
                         id=f"edit-{name}",
                     )
             with Horizontal():
-                yield Label("channel", classes="field")
+                yield Label(_("channel"), classes="field")
                 yield Select(
-                    [(c, c) for c in fields.CHANNELS],
+                    [(channel_word(c), c) for c in fields.CHANNELS],
                     value=self.ticket.channel,
                     allow_blank=False,
                     compact=True,
                     id="edit-channel",
                 )
             yield Label(
-                "enter saves (in the text a new line: ctrl+s saves) · tab moves · tags: "
-                "comma-separated · empty category or customer: none · esc cancels",
+                _(
+                    "enter saves (in the text a new line: ctrl+s saves) · tab moves · tags: "
+                    "comma-separated · empty category or customer: none · esc cancels"
+                ),
                 classes="hint",
             )
 
@@ -153,7 +158,8 @@ class EditForm(ModalScreen[Edit | None]):
         channel = str(self.query_one("#edit-channel", Select).value)
         edit = edit_of(self.before, after, (self.ticket.channel, channel))
         if edit.is_empty():
-            self.notify("nothing changed: edit a field, or esc to cancel", severity="warning")
+            said = _("nothing changed: edit a field, or esc to cancel")
+            self.notify(said, severity="warning")
             return
         self.dismiss(edit)
 

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from deskline.core.desk.database import StoreError
 from deskline.core.errors import DesklineError
+from deskline.core.language import N_, _
 from deskline.tui.workspace.detail import DetailPane
 
 
@@ -30,12 +31,17 @@ class Workspace(Protocol):
 
 
 RENEW_SECONDS = 5.0  # well inside the lease (Desk: PRESENCE_SECONDS)
-DOING = {"viewing": "has it open", "reply": "is writing a reply", "note": "is writing a note"}
+DOING = {
+    "viewing": N_("has it open"),
+    "reply": N_("is writing a reply"),
+    "note": N_("is writing a note"),
+}
 
 
 def words(others: Sequence[tuple[str, str]]) -> str:
     """Who else is here, in a line ("" for nobody)."""
-    return "; ".join(f"{handle} {DOING.get(state, state)}" for handle, state in others)
+    doing = {state: _(word) for state, word in DOING.items()}
+    return "; ".join(f"{handle} {doing.get(state, state)}" for handle, state in others)
 
 
 class PresenceKeeper:

@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from deskline.core.desk.views import TicketView
 from deskline.core.inert import visible
+from deskline.core.language import N_, _
 from deskline.core.sla.clocks import SlaReading
 from deskline.themes.palette import (
     SLA_LOOK,
@@ -34,6 +35,7 @@ from deskline.themes.palette import (
     priority_style,
     sla_style,
 )
+from deskline.tui.language import speak_bindings, status_word
 from deskline.tui.times import countdown
 
 SLA_WIDTH = 12
@@ -50,12 +52,12 @@ def sla_text(reading: SlaReading | None, colours: Mapping[str, str], mark: str =
     """
     if reading is None:
         return Text(" " * SLA_WIDTH)
-    _, clock = reading.most_urgent()
+    _state, clock = reading.most_urgent()
     look = SLA_LOOK[clock.state.value]
     if clock.state.value in ("met", "missed"):
-        body = look.word
+        body = _(look.word)
     elif clock.paused:
-        body = "paused"
+        body = _(SLA_LOOK["paused"].word)
     else:
         body = countdown(clock.remaining_seconds) + mark
     # A span, not Text's base style: Text.render (used for the strips) leaves that out.
@@ -72,14 +74,14 @@ class QueueView(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("j,down", "move(1)", "Down", show=False, id="queue.down"),
-        Binding("k,up", "move(-1)", "Up", show=False, id="queue.up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="queue.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="queue.page_up"),
-        Binding("home,g", "jump(0)", "First", show=False, id="queue.first"),
-        Binding("end,G", "jump(-1)", "Last", show=False, id="queue.last"),
-        Binding("space", "mark", "Mark", show=False, id="queue.mark"),
-        Binding("V", "mark_range", "Mark range", show=False, id="queue.mark_range"),
+        Binding("j,down", "move(1)", N_("Down"), show=False, id="queue.down"),
+        Binding("k,up", "move(-1)", N_("Up"), show=False, id="queue.up"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="queue.page_down"),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="queue.page_up"),
+        Binding("home,g", "jump(0)", N_("First"), show=False, id="queue.first"),
+        Binding("end,G", "jump(-1)", N_("Last"), show=False, id="queue.last"),
+        Binding("space", "mark", N_("Mark"), show=False, id="queue.mark"),
+        Binding("V", "mark_range", N_("Mark range"), show=False, id="queue.mark_range"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
@@ -109,6 +111,7 @@ class QueueView(ScrollView, can_focus=True):
         calendar opens if it is closed then (its countdown waits), at ``now``; ``business``
         whether its clocks count business time."""
         super().__init__()
+        speak_bindings(self)
         self.read_sla = read_sla
         self.opens_at = opens_at
         self.now = now
@@ -408,7 +411,7 @@ class QueueView(ScrollView, can_focus=True):
         row.append(f"{t.priority} ", style=priority_style(self.app.theme_variables, t.priority))
         narrow = width < NARROW - SLA_WIDTH
         if not narrow:
-            status = "archived" if t.archived_at else t.status.replace("_", " ")
+            status = _("archived") if t.archived_at else status_word(t.status)
             row.append(set_cell_size(status, 12))
         customer = visible(t.customer or "") + (" ★" if t.vip else "")
         tail_width = 0 if narrow else 26

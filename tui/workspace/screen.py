@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from deskline.core.desk import saved_views, workflow
+from deskline.core.desk import fields, saved_views, workflow
 from deskline.core.desk.catalog import Catalog
 from deskline.core.desk.edits import Edit
 from deskline.core.desk.queue import Queue, QueueCounts
@@ -28,8 +28,9 @@ from deskline.core.desk.views import AgentView, TicketView
 from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, StaleEdit
 from deskline.core.inert import visible
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.themes.palette import SLA_LOOK
+from deskline.tui.language import priority_word, speak_bindings, status_word
 from deskline.tui.pump import ChangePump
 from deskline.tui.workspace import countdown
 from deskline.tui.workspace.articles import ArticleKeeper
@@ -88,33 +89,49 @@ class WorkspaceScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+t", "quick_create", "New", id="quick_create", tooltip="Quick create"),
-        Binding("t", "take", "Take", id="take", tooltip="Assign to me and start"),
-        Binding("a", "assign", "Assign", id="assign"),
-        Binding("s", "status", "Status", id="status"),
-        Binding("p", "priority", "Priority", id="priority"),
-        Binding("r", "reply", "Reply", id="reply", tooltip="Public reply to the customer"),
-        Binding("n", "note", "Note", id="note", tooltip="Internal note"),
-        Binding("e", "escalate", "Escalate", id="escalate"),
-        Binding("o", "reopen", "Reopen", id="reopen"),
-        Binding("E", "edit", "Edit", id="edit", tooltip="Title, description, category, tags"),
-        Binding("M", "merge", "Merge", id="merge", tooltip="Merge into another ticket", show=False),
-        Binding("slash", "filter", "Search", id="filter", tooltip="Search the view as you type"),
+        Binding("ctrl+t", "quick_create", N_("New"), id="quick_create", tooltip=N_("Quick create")),
+        Binding("t", "take", N_("Take"), id="take", tooltip=N_("Assign to me and start")),
+        Binding("a", "assign", N_("Assign"), id="assign"),
+        Binding("s", "status", N_("Status"), id="status"),
+        Binding("p", "priority", N_("Priority"), id="priority"),
+        Binding("r", "reply", N_("Reply"), id="reply", tooltip=N_("Public reply to the customer")),
+        Binding("n", "note", N_("Note"), id="note", tooltip=N_("Internal note")),
+        Binding("e", "escalate", N_("Escalate"), id="escalate"),
+        Binding("o", "reopen", N_("Reopen"), id="reopen"),
         Binding(
-            "colon", "go_to", "Go to", id="go_to", tooltip="Go to a ticket by its key", show=False
+            "E", "edit", N_("Edit"), id="edit", tooltip=N_("Title, description, category, tags")
         ),
-        Binding("v", "views", "Views", id="views", tooltip="Saved views"),
+        Binding(
+            "M",
+            "merge",
+            N_("Merge"),
+            id="merge",
+            tooltip=N_("Merge into another ticket"),
+            show=False,
+        ),
+        Binding(
+            "slash", "filter", N_("Search"), id="filter", tooltip=N_("Search the view as you type")
+        ),
+        Binding(
+            "colon",
+            "go_to",
+            N_("Go to"),
+            id="go_to",
+            tooltip=N_("Go to a ticket by its key"),
+            show=False,
+        ),
+        Binding("v", "views", N_("Views"), id="views", tooltip=N_("Saved views")),
         Binding(
             "B",
             "bulk",
-            "Bulk",
+            N_("Bulk"),
             id="bulk",
-            tooltip="Act on the marked tickets (space, V)",
+            tooltip=N_("Act on the marked tickets (space, V)"),
             show=False,
         ),
-        Binding("enter", "focus_detail", "Detail", id="focus_detail", show=False),
-        Binding("escape", "focus_queue", "Queue", id="focus_queue", show=False),
-        Binding("question_mark", "help", "Help", id="help"),
+        Binding("enter", "focus_detail", N_("Detail"), id="focus_detail", show=False),
+        Binding("escape", "focus_queue", N_("Queue"), id="focus_queue", show=False),
+        Binding("question_mark", "help", N_("Help"), id="help"),
     ]
 
     # What the thread workers bring back: the UI never waits on the store.
@@ -217,6 +234,7 @@ class WorkspaceScreen(Screen[None]):
 
     def __init__(self, queue: Queue, views_titles: dict[str, str], pump: ChangePump) -> None:
         super().__init__()
+        speak_bindings(self)
         self.queue = queue
         self.pump = pump
         self.desk = queue.desk
@@ -266,7 +284,9 @@ class WorkspaceScreen(Screen[None]):
                 yield Static(id="view-name")
                 yield self.queue_view
                 yield SearchBox(
-                    placeholder='search: words, "a phrase", status: tag: assignee:me is:breached',
+                    placeholder=_(
+                        'search: words, "a phrase", status: tag: assignee:me is:breached'
+                    ),
                     id="filter",
                 )
             with Vertical(id="right"):
@@ -344,16 +364,18 @@ class WorkspaceScreen(Screen[None]):
         if self.counts is not None:
             c = self.counts
             risk, breach = SLA_LOOK["at_risk"].glyph, SLA_LOOK["breached"].glyph
-            counts = f" · {c.open} open · {risk} {c.at_risk} at risk"
-            counts += f" · {breach} {c.breached} breached"
+            counts = " · " + _("{count} open").format(count=c.open)
+            counts += f" · {risk} " + _("{count} at risk").format(count=c.at_risk)
+            counts += f" · {breach} " + _("{count} breached").format(count=c.breached)
         # One line each, always: no layout pass for new text.
         for bar in self.query("#bar").results(HeaderBar):  # none while closing
             bar.update(Content(visible(f"{me} @ {where}{counts}")), layout=False)
         view = self.views_titles.get(self.view_name, self.view_name)
         shown = f"{len(self.queue_view.numbers)}{'' if self._complete else '+'}"
-        filtered = f" · search “{self.filter_text}”" if self.filter_text else ""
+        filtered = _(" · search “{text}”").format(text=self.filter_text) if self.filter_text else ""
         if self.queue_view.marked:
-            filtered += f" · {len(self.queue_view.marked)} marked (B acts)"
+            count = len(self.queue_view.marked)
+            filtered += _(" · {count} marked (B acts)").format(count=count)
         line = f"{view} ({shown}){filtered}"
         if self.search_error:  # what is typed is no query yet: say why, first
             line = f"⚠ {self.search_error}"
@@ -637,7 +659,7 @@ class WorkspaceScreen(Screen[None]):
     def _selected(self) -> TicketView | None:
         ticket = self._under()
         if ticket is None:
-            self.notify("no ticket selected", severity="warning")
+            self.notify(_("no ticket selected"), severity="warning")
         return ticket
 
     @work(thread=True, group="act")
@@ -669,7 +691,7 @@ class WorkspaceScreen(Screen[None]):
         ticket = message.ticket
         self.notify(visible(f"{ticket.key}: {message.what}"), timeout=3, markup=False)
         self._want_select = ticket.number
-        self._want_new = message.what == "created"
+        self._want_new = message.what == _("created")
         self.pump.look_now()
         seen = self._changes_seen
         self.set_timer(WRITE_SECONDS, lambda: self._unless_changes_came(seen))
@@ -688,7 +710,7 @@ class WorkspaceScreen(Screen[None]):
 
     @on(Stale)
     def stale(self, message: Stale) -> None:
-        self.notify(visible(message.reason), title="Stale edit", severity="error", markup=False)
+        self.notify(visible(message.reason), title=_("Stale edit"), severity="error", markup=False)
         if message.fresh is not None:
             self.show_detail(message.fresh)
         self.load_queue()
@@ -702,7 +724,7 @@ class WorkspaceScreen(Screen[None]):
 
     def action_take(self) -> None:
         if t := self._selected():
-            self.act("taken", lambda: self.desk.take(t.key, expected_version=t.version))
+            self.act(_("taken"), lambda: self.desk.take(t.key, expected_version=t.version))
 
     def action_assign(self) -> None:
         if not (t := self._selected()):
@@ -711,12 +733,12 @@ class WorkspaceScreen(Screen[None]):
         def chosen(handle: str | None) -> None:
             if handle:
                 self.act(
-                    f"assigned to {handle}",
+                    _("assigned to {handle}").format(handle=handle),
                     lambda: self.desk.assign(t.key, handle, expected_version=t.version),
                 )
 
         # Open at once, so what is typed goes to it; the agents follow from a thread.
-        dialog = Choose(f"Assign {t.key} to", None, typed=True)
+        dialog = Choose(_("Assign {key} to").format(key=t.key), None, typed=True)
         self.app.push_screen(dialog, chosen)
         self.read_agents(dialog)
 
@@ -728,7 +750,7 @@ class WorkspaceScreen(Screen[None]):
     def agents_loaded(self, message: AgentsLoaded) -> None:
         agents = message.agents
         message.dialog.fill(
-            [(a.handle, f"{a.handle} — {a.name} ({a.team or 'no team'})") for a in agents]
+            [(a.handle, f"{a.handle} — {a.name} ({a.team or _('no team')})") for a in agents]
         )
 
     def action_status(self) -> None:
@@ -736,46 +758,49 @@ class WorkspaceScreen(Screen[None]):
             return
         moves = workflow.next_statuses(Status(t.status))
         if not moves:
-            self.notify(f"{t.key} is {t.status}: reopen it (o) to work on it", severity="warning")
+            said = _("{key} is {status}: reopen it (o) to work on it")
+            self.notify(said.format(key=t.key, status=status_word(t.status)), severity="warning")
             return
-        choices = [(s.value, s.value.replace("_", " ")) for s in moves]
+        choices = [(s.value, status_word(s.value)) for s in moves]
 
         def chosen(status: str | None) -> None:
             if status == Status.RESOLVED.value:
                 self.ask_resolution(t)
             elif status:
                 self.act(
-                    f"now {status}",
+                    _("now {status}").format(status=status_word(status)),
                     lambda: self.desk.transition(t.key, status, expected_version=t.version),
                 )
 
-        shown = t.status.replace("_", " ")
+        shown = status_word(t.status)
         self.app.push_screen(Choose(f"{t.key}: {shown} →", choices), chosen)
 
     def ask_resolution(self, t: TicketView, typed: str = "") -> None:
         def save(note: str | None) -> None:
             if note:
                 self.act(
-                    "resolved",
+                    _("resolved"),
                     lambda: self.desk.transition(
                         t.key, "resolved", reason=note, expected_version=t.version
                     ),
                     retry=lambda: self.ask_resolution(self.detail or t, note),
                 )
 
-        self.app.push_screen(TextEntry(f"Resolve {t.key}: the solution", value=typed), save)
+        self.app.push_screen(
+            TextEntry(_("Resolve {key}: the solution").format(key=t.key), value=typed), save
+        )
 
     def action_priority(self) -> None:
         if not (t := self._selected()):
             return
-        labels = {"P0": "urgent", "P1": "high", "P2": "medium", "P3": "low"}
-        choices = [(p, f"{p} {labels[p]}") for p in labels if p != t.priority]
+        choices = [(p, f"{p} {priority_word(p)}") for p in fields.PRIORITIES if p != t.priority]
 
         def chosen(priority: str | None) -> None:
             if priority:
                 self.ask_priority_reason(t, priority)
 
-        self.app.push_screen(Choose(f"{t.key}: priority {t.priority} →", choices), chosen)
+        title = _("{key}: priority {priority} →").format(key=t.key, priority=t.priority)
+        self.app.push_screen(Choose(title, choices), chosen)
 
     def ask_priority_reason(self, t: TicketView, priority: str, typed: str = "") -> None:
         """Why the priority moves: it changes the SLA targets, so the timeline says why."""
@@ -783,14 +808,16 @@ class WorkspaceScreen(Screen[None]):
         def save(reason: str | None) -> None:
             if reason:
                 self.act(
-                    f"priority {priority}",
+                    _("priority {priority}").format(priority=priority),
                     lambda: self.desk.change_priority(
                         t.key, priority, reason=reason, expected_version=t.version
                     ),
                     retry=lambda: self.ask_priority_reason(self.detail or t, priority, reason),
                 )
 
-        title = f"{t.key}: priority {t.priority} → {priority}, because"
+        title = _("{key}: priority {old} → {new}, because").format(
+            key=t.key, old=t.priority, new=priority
+        )
         self.app.push_screen(TextEntry(title, value=typed), save)
 
     def _text_action(self, kind: str, typed: str = "", macro: str | None = None) -> None:
@@ -798,10 +825,10 @@ class WorkspaceScreen(Screen[None]):
             return
         use_case = self.desk.reply if kind == "reply" else self.desk.note
         title = (
-            f"Reply to {t.key} (the customer sees this)"
+            _("Reply to {key} (the customer sees this)")
             if kind == "reply"
-            else (f"Internal note on {t.key}")
-        )
+            else _("Internal note on {key}")
+        ).format(key=t.key)
         canned = [m for m in self.desk.policy.macros if m.kind == kind]
 
         def save(done: Composed | None) -> None:
@@ -820,7 +847,8 @@ class WorkspaceScreen(Screen[None]):
                 return self.desk.apply_macro(t.key, name, text=text, expected_version=version)
 
             self.act(
-                f"{kind} added" + (f" (macro {name})" if name else ""),
+                (_("reply added") if kind == "reply" else _("note added"))
+                + (_(" (macro {name})").format(name=name) if name else ""),
                 change,
                 retry=lambda: self._text_action(kind, text, name),
                 refused=_("reply refused") if kind == "reply" else _("note refused"),
@@ -837,7 +865,7 @@ class WorkspaceScreen(Screen[None]):
         try:
             text = self.desk.fill_macro(key, name)
         except DesklineError as exc:
-            self.post_message(self.Refused("macro", self.said(exc)))
+            self.post_message(self.Refused(_("macro"), self.said(exc)))
             return
         self.post_message(self.MacroFilled(dialog, name, text))
 
@@ -858,16 +886,16 @@ class WorkspaceScreen(Screen[None]):
         def save(values: dict[str, str] | None) -> None:
             if values:
                 self.act(
-                    "escalated",
+                    _("escalated"),
                     lambda: self.desk.escalate(t.key, **values, expected_version=t.version),
                     retry=lambda: self.action_escalate(values),
                 )
 
-        self.app.push_screen(EscalateForm(f"Escalate {t.key}", typed), save)
+        self.app.push_screen(EscalateForm(_("Escalate {key}").format(key=t.key), typed), save)
 
     def action_reopen(self) -> None:
         if t := self._selected():
-            self.act("reopened", lambda: self.desk.reopen(t.key, expected_version=t.version))
+            self.act(_("reopened"), lambda: self.desk.reopen(t.key, expected_version=t.version))
 
     def action_merge(self, typed: str = "") -> None:
         """Merge the selected ticket into another (asked for by its key): that one carries
@@ -878,18 +906,19 @@ class WorkspaceScreen(Screen[None]):
         def chosen(target: str | None) -> None:
             if target and target.strip():
                 self.act(
-                    f"merge of {t.key}",
+                    _("merge of {key}").format(key=t.key),
                     lambda: self.desk.merge(t.key, target.strip(), expected_version=t.version),
                     retry=lambda: self.action_merge(target),
                 )
 
-        title = f"Merge {t.key} into which ticket? (it closes; its comments go there)"
+        title = _("Merge {key} into which ticket? (it closes; its comments go there)")
+        title = title.format(key=t.key)
         self.app.push_screen(TextEntry(title, value=typed, placeholder="T-1"), chosen)
 
     def action_quick_create(self) -> None:
         def save(values: dict[str, Any] | None) -> None:
             if values:
-                self.act("created", lambda: self.desk.create(**values))
+                self.act(_("created"), lambda: self.desk.create(**values))
 
         # Open at once (a caller is waiting); the suggestions follow from a thread.
         dialog = QuickCreate(templates=self.app.templates())  # type: ignore[attr-defined]
@@ -902,7 +931,9 @@ class WorkspaceScreen(Screen[None]):
 
         def save(edit: Edit | None) -> None:
             if edit is not None:
-                self.act("edited", lambda: self.desk.edit(t.key, edit, expected_version=t.version))
+                self.act(
+                    _("edited"), lambda: self.desk.edit(t.key, edit, expected_version=t.version)
+                )
 
         dialog = EditForm(t)
         self.app.push_screen(dialog, save)
@@ -923,7 +954,7 @@ class WorkspaceScreen(Screen[None]):
             if key:
                 self.go_to(key)
 
-        self.app.push_screen(TextEntry("Go to ticket", placeholder="T-42"), chosen)
+        self.app.push_screen(TextEntry(_("Go to ticket"), placeholder="T-42"), chosen)
 
     def go_to(self, key: str) -> None:
         """Select ``key`` in the queue; a ticket this view does not hold (resolved, say, or
@@ -935,7 +966,7 @@ class WorkspaceScreen(Screen[None]):
         try:
             ticket = self.desk.get(key)
         except DesklineError as exc:
-            self.post_message(self.Refused("go to", self.said(exc)))
+            self.post_message(self.Refused(_("go to"), self.said(exc)))
             return
         self.post_message(self.Reached(ticket))
 
@@ -949,8 +980,9 @@ class WorkspaceScreen(Screen[None]):
         self._pinned = (ticket.number, self.queue_view.selected_number)
         self.show_detail(ticket)
         view = self.views_titles.get(self.view_name, self.view_name)
-        status = ticket.status.replace("_", " ")
-        self.notify(f"{ticket.key} ({status}) is not in {view}: shown on the right", timeout=4)
+        said = _("{key} ({status}) is not in {view}: shown on the right")
+        status = status_word(ticket.status)
+        self.notify(said.format(key=ticket.key, status=status, view=view), timeout=4)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -983,7 +1015,7 @@ class WorkspaceScreen(Screen[None]):
 
     def action_views(self) -> None:
         choices = list(self.views_titles.items())
-        dialog = Choose("Saved views", choices)
+        dialog = Choose(_("Saved views"), choices)
         self.app.push_screen(dialog, self.show_view)
         self.read_views(dialog)  # my own, read again: saved elsewhere meanwhile
 
@@ -1014,7 +1046,8 @@ class WorkspaceScreen(Screen[None]):
                 self._save_view(name, view, text)
 
         shown = self.views_titles.get(view, view) + (f" · “{text}”" if text else "")
-        self.app.push_screen(TextEntry(f"Save {shown} as the view", placeholder="name"), chosen)
+        title = _("Save {view} as the view").format(view=shown)
+        self.app.push_screen(TextEntry(title, placeholder=_("name")), chosen)
 
     @work(thread=True, group="act")
     def _save_view(self, name: str, view: str, text: str) -> None:
@@ -1022,11 +1055,13 @@ class WorkspaceScreen(Screen[None]):
         try:
             saved = saved_views.save(self.desk, name, query)
         except DesklineError as exc:
-            self.post_message(self.Refused("save view", self.said(exc)))
+            self.post_message(self.Refused(_("save view"), self.said(exc)))
             return
         self.post_message(self.ViewsLoaded(self.queue.read_searches()))
         self.app.call_from_thread(
-            self.notify, visible(f"saved view {saved.name}: press v"), markup=False
+            self.notify,
+            visible(_("saved view {name}: press v").format(name=saved.name)),
+            markup=False,
         )
 
     @on(QueueView.Marked)
@@ -1036,7 +1071,8 @@ class WorkspaceScreen(Screen[None]):
     def action_bulk(self) -> None:
         numbers = self.queue_view.marked_in_order
         if not numbers:
-            self.notify("mark tickets first: space marks one, V a range", severity="warning")
+            said = _("mark tickets first: space marks one, V a range")
+            self.notify(said, severity="warning")
             return
         BulkFlow(self, numbers).start()
 

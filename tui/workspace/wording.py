@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from deskline.core.errors import DesklineError, Said, Step
+from deskline.core.language import _
 from deskline.tui.keys import REMAPPABLE
 
 
@@ -16,7 +17,7 @@ def in_app(error: DesklineError, key_for: Callable[[str], str | None]) -> str:
     def say(part: Said | Step) -> str:
         if isinstance(part, Said):
             return part.app
-        what = REMAPPABLE.get(part.action, part.action)
+        what = _(REMAPPABLE[part.action]) if part.action in REMAPPABLE else part.action
         key = key_for(part.action)
         return f"{what} ({key})" if key else what
 

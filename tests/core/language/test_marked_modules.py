@@ -88,6 +88,31 @@ TRANSLATED = (
     "tui/help.py",
     "tui/keys.py",
     "tui/language.py",
+    "tui/look.py",
+    "tui/pace.py",
+    "tui/pump.py",
+    "tui/themed.py",
+    "tui/times.py",
+    "tui/dashboard/reports.py",
+    "tui/workspace/app.py",
+    "tui/workspace/articles.py",
+    "tui/workspace/bulk.py",
+    "tui/workspace/commands.py",
+    "tui/workspace/compose.py",
+    "tui/workspace/countdown.py",
+    "tui/workspace/detail.py",
+    "tui/workspace/dialogs.py",
+    "tui/workspace/edit_form.py",
+    "tui/workspace/presence.py",
+    "tui/workspace/queue.py",
+    "tui/workspace/screen.py",
+    "tui/workspace/wording.py",
+    "themes/builtin.py",
+    "themes/colours.py",
+    "themes/palette.py",
+    "themes/said.py",
+    "themes/saved.py",
+    "themes/user.py",
 )
 
 # Literals in those places that are not for a person to read, by module.
@@ -127,6 +152,8 @@ NOT_WORDS: dict[str, set[str]] = {
         "date value out of range",
         "calendar {self!r} has no open time for ten years",
     },
+    # an example of the tag syntax (tags are the desk's data, said as typed)
+    "tui/workspace/bulk.py": {"+billing -new"},
     # a key's description in the config error is the binding id list, not prose
     "tui/keys.py": {
         "{where}keys.{binding_id}: unknown action; known: {known_ids()}",
