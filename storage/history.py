@@ -73,7 +73,8 @@ def ticket_batches(
     still_open = sa_select(col(Ticket.id)).where(
         col(Ticket.status).in_(OPEN), col(Ticket.created_at) < until
     )
-    ids = sorted(set(session.scalars(changed)) | set(session.scalars(still_open)))
+    found = set(session.scalars(changed)) | set(session.scalars(still_open))
+    ids = sorted(i for i in found if i is not None)
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         page = stmt.where(col(Ticket.id).in_(chunk)).order_by(col(Ticket.id))

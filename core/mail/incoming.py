@@ -122,6 +122,8 @@ class Intake:
             with self.store.write() as s:
                 self._record(s, mail, box, None, None, "ignored", why)
             return Taken(mail.message_id, "ignored", note=why)
+        first: str | None = None
+        follows: str | None = None
         if target is not None:
             key, how = target
             try:
@@ -135,8 +137,6 @@ class Intake:
                 return Taken(mail.message_id, "reply", view.key, how)
             except Refused as exc:  # closed: a new ticket, linked to the one it answers
                 first, follows = f"{exc}", key
-        else:
-            first = follows = None
         view = self.desk.create(
             _title(mail.subject),
             channel="email",
