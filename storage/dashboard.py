@@ -122,18 +122,26 @@ def marked_counts(
 def unmarked_rows(
     session: Session,
     now: datetime,
-    warned_before: datetime,
+    warned_before: Sequence[tuple[str, bool, datetime]],
     due_before: datetime,
     team: int | None = None,
 ) -> Iterator[tuple[ClockRow, datetime, datetime | None]]:
     """The tickets not past due at ``now`` (due by ``due_before``) whose stored at-risk
-    instant has not come (or is not stored yet) and that may be in a warning: due before
-    ``warned_before`` (no warning lead has begun for a later one), or with no at-risk
-    instant stored; streamed, to be read one at a time, each with its stored due and
-    at-risk instants."""
+    instant has not come (or is not stored yet) and that may be in a warning: with no
+    at-risk instant stored, or due before the bound given for their priority and whether
+    their first-response clock runs, ``warned_before``'s (priority, running, bound) (no
+    warning that can show before the at-risk instant has begun for a later one); streamed,
+    to be read one at a time, each with its stored due and at-risk instants."""
     due, risk = col(Ticket.next_due_at), col(Ticket.at_risk_at)
     later = or_(risk > now, risk.is_(None))
-    near = or_(due < warned_before, risk.is_(None))
+    waiting = and_(col(Ticket.first_response_at).is_(None), col(Ticket.resolved_at).is_(None))
+    near = or_(
+        risk.is_(None),
+        *(
+            and_(col(Ticket.priority) == priority, waiting if first else ~waiting, due < bound)
+            for priority, first, bound in warned_before
+        ),
+    )
     stmt = _running(team).add_columns(due, risk).where(due > now, due <= due_before, later, near)
     stmt = stmt.execution_options(stream_results=True, yield_per=reads.BATCH)
     for *row, due_at, at_risk in session.execute(stmt):

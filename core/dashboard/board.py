@@ -39,8 +39,7 @@ from deskline.core.desk.tickets import Desk
 from deskline.core.errors import NotFound
 from deskline.core.routing.route import ROUTED_STATUSES
 from deskline.core.routing.surge import SurgeView
-from deskline.core.sla.calendar import BusinessCalendar
-from deskline.core.sla.clocks import ClockReading, ClockState, SlaClock, SlaRules
+from deskline.core.sla.clocks import ClockReading, ClockState, SlaClock, SlaRules, Target
 from deskline.storage import dashboard as queries
 from deskline.storage.dashboard import Signature
 from deskline.storage.queries import ClockRow
@@ -258,7 +257,7 @@ class Board:
         )
 
     def _read_lists(
-        self, s: Any, now: datetime, limit: int = LIST_LIMIT, *, live: bool = True
+        self, s: Any, now: datetime, limit: int | None = None, *, live: bool = True
     ) -> _Read:
         """The two lists at ``now``: breached, or at risk, by their stored instants, counted
         by the database and only each list's head read; of the others, those a warning lead
@@ -266,7 +265,7 @@ class Board:
         as they stream by, so memory holds a batch and the time follows those, not the
         desk. ``live``: with the next instant the clock alone changes them (else, for one
         look, ``next_at`` is ``now``)."""
-        tally = _Tally(limit)
+        tally = _Tally(LIST_LIMIT if limit is None else limit)
         rules = self.desk.rules
         horizon, team = now + HORIZON, self._team_id
         for which, due_before in ((BREACHED, None), (AT_RISK_LIST, horizon)):
@@ -278,9 +277,7 @@ class Board:
                 tally.read(row, rules, now, counted=True)
         within = WARNING_WINDOW if live else timedelta(minutes=1)
         near = _Near(rules, now, within)
-        for row, due, at_risk in queries.unmarked_rows(
-            s, now, warned_before(rules, now, within), horizon, team
-        ):
+        for row, due, at_risk in queries.unmarked_rows(s, now, near.bounds(), horizon, team):
             if at_risk is None or near.may_warn(row, due):
                 tally.read(row, rules, now, watch=live)
         if not live:  # one look: no next change
@@ -486,18 +483,6 @@ def _count(lists: _Counted, which: str, priority: str, assignee: str | None, n: 
         counts[0] += n
 
 
-def warned_before(
-    rules: SlaRules, now: datetime, within: timedelta = timedelta(minutes=1)
-) -> datetime:
-    """An instant after which no clock due then is in a warning at ``now``, nor ``within``
-    after: past the longest warning lead from ``now``, and ``within``, in each calendar's
-    business time (the at-risk threshold is stored; a warning, in business time, is not;
-    business time passes no faster than the clock)."""
-    lead = max(rules.warning_leads, default=timedelta(0)) + within
-    calendars = [*rules.calendars.values(), BusinessCalendar.always()]
-    return max(calendar.add(now, lead) for calendar in calendars)
-
-
 class _Near:
     """Whether a ticket whose stored at-risk instant has not come may be in a warning at
     ``now`` or ``within`` after, told from its stored due time and its target, before
@@ -528,13 +513,48 @@ class _Near:
             self._bounds[found] = self.rules.calendars[calendar].add(self.now, lead + self.within)
         return due < self._bounds[found]
 
-    def _lead(self, row: ClockRow, first: bool, resolution: bool) -> tuple[str, timedelta] | None:
-        """The ticket's calendar and the longest lead that can show before its at-risk
-        threshold, of its running clocks; None when none can."""
+    def bounds(self) -> list[tuple[str, bool, datetime]]:
+        """(priority, whether the first-response clock runs, a due time before which a
+        ticket of them may warn): the widest of the targets of the priority and of each
+        policy, for the database to leave the others out before they are read."""
+        found = []
+        for priority in self.rules.targets:
+            for first in (True, False):
+                ends = []
+                for target in self._variants(priority):
+                    lead = self._longest(target, first, True)
+                    if lead is not None:
+                        calendar = self.rules.calendars[lead[0]]
+                        ends.append(calendar.add(self.now, lead[1] + self.within))
+                if ends:
+                    found.append((priority, first, max(ends)))
+        return found
+
+    def _variants(self, priority: str) -> list[Target]:
+        """The targets a ticket of ``priority`` can have: its own, and each policy's."""
         rules = self.rules
-        target = rules.target_for(
+        found = [rules.target_for(priority)]
+        for policy in rules.policies:
+            alone = dataclasses.replace(rules, policies=(policy,))
+            found.append(
+                alone.target_for(
+                    priority, tier=policy.tier, category=policy.category, channel=policy.channel
+                )
+            )
+        return found
+
+    def _lead(self, row: ClockRow, first: bool, resolution: bool) -> tuple[str, timedelta] | None:
+        target = self.rules.target_for(
             row.priority, tier=row.tier, category=row.category, channel=row.channel
         )
+        return self._longest(target, first, resolution)
+
+    def _longest(
+        self, target: Target, first: bool, resolution: bool
+    ) -> tuple[str, timedelta] | None:
+        """The target's calendar and the longest lead that can show before its at-risk
+        threshold, of the running clocks; None when none can."""
+        rules = self.rules
         running = [
             d for d, on in ((target.first_response, first), (target.resolution, resolution)) if on
         ]

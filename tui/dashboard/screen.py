@@ -218,6 +218,9 @@ class DashboardScreen(Screen[None]):
         self.teams = [None, *message.teams]
         self.recompute()
         self.check_surges()
+        shown = getattr(self.app, "figures_shown", None)
+        if shown is not None:
+            shown()  # the app's watcher waits for the first figures
         if not self._frozen:
             # What stays for the screen's life (the widgets, the first clocks) is set aside
             # from the collector's passes, once: it sits there for days.
