@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 import os
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from busy_desk import T0, Clock, utc
 
 from deskline.core.dashboard.board import Board, check_team, figures_once
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import NotFound
 from deskline.core.roster.agents import Roster
 
-T0 = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)  # a Thursday; P0/P1 clocks run 24x7
-
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
 
 @pytest.fixture(autouse=True)
 def _utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    time.tzset()
+    with utc(monkeypatch):
+        yield
 
 
 @pytest.fixture
