@@ -265,7 +265,8 @@ class Board:
         as they stream by, so memory holds a batch and the time follows those, not the
         desk. ``live``: with the next instant the clock alone changes them (else, for one
         look, ``next_at`` is ``now``)."""
-        tally = _Tally(LIST_LIMIT if limit is None else limit)
+        limit = LIST_LIMIT if limit is None else limit
+        tally = _Tally(limit)
         rules = self.desk.rules
         horizon, team = now + HORIZON, self._team_id
         for which, due_before in ((BREACHED, None), (AT_RISK_LIST, horizon)):
