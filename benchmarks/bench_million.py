@@ -189,7 +189,7 @@ def deskline(backend: Backend, size: int | str, *words: str) -> list[str]:
 
 
 def environment(**more: str) -> dict[str, str]:
-    env = dict(os.environ, DESKLINE_NOW=FROZEN, DESKLINE_AS=ADMIN, TZ="UTC", **more)
+    env = {**os.environ, "DESKLINE_NOW": FROZEN, "DESKLINE_AS": ADMIN, "TZ": "UTC", **more}
     env.pop("DESKLINE_CONFIG", None)
     return env
 

@@ -111,7 +111,9 @@ def marked_counts(
         sa_select(col(Ticket.priority), handle, func.count())
         .select_from(Ticket)
         .outerjoin(queries.Assignee, col(Ticket.assignee_id) == queries.Assignee.id)
-        .group_by(col(Ticket.priority), handle)
+        # the handle first: grouped by the priority first, SQLite reads the whole table by
+        # its index on the priority (for the grouping's order) instead of the due times'
+        .group_by(handle, col(Ticket.priority))
     )
     stmt = _marked(_in_team(stmt, team), now, due_before)
     return [(p, a, int(n)) for p, a, n in session.execute(stmt)]
@@ -120,18 +122,44 @@ def marked_counts(
 def unmarked_rows(
     session: Session,
     now: datetime,
-    warned_before: datetime,
+    warned_before: Sequence[tuple[str, bool, datetime]],
     due_before: datetime,
     team: int | None = None,
-) -> Iterator[ClockRow]:
+) -> Iterator[tuple[ClockRow, datetime, datetime | None]]:
     """The tickets not past due at ``now`` (due by ``due_before``) whose stored at-risk
-    instant has not come (or is not stored yet) and that may be in a warning: due before
-    ``warned_before`` (no warning lead has begun for a later one), or with no at-risk
-    instant stored; streamed, to be read one at a time."""
+    instant has not come (or is not stored yet) and that may be in a warning: with no
+    at-risk instant stored, or due before the bound given for their priority and whether
+    their first-response clock runs, ``warned_before``'s (priority, running, bound) (no
+    warning that can show before the at-risk instant has begun for a later one); streamed,
+    to be read one at a time, each with its stored due and at-risk instants."""
     due, risk = col(Ticket.next_due_at), col(Ticket.at_risk_at)
     later = or_(risk > now, risk.is_(None))
-    near = or_(due < warned_before, risk.is_(None))
-    return _streamed(session, _running(team).where(due > now, due <= due_before, later, near))
+    waiting = and_(col(Ticket.first_response_at).is_(None), col(Ticket.resolved_at).is_(None))
+    near = or_(
+        risk.is_(None),
+        *(
+            and_(col(Ticket.priority) == priority, waiting if first else ~waiting, due < bound)
+            for priority, first, bound in warned_before
+        ),
+    )
+    stmt = _running(team).add_columns(due, risk).where(due > now, due <= due_before, later, near)
+    stmt = stmt.execution_options(stream_results=True, yield_per=reads.BATCH)
+    for *row, due_at, at_risk in session.execute(stmt):
+        yield ClockRow(*row), due_at, at_risk
+
+
+def next_instants(
+    session: Session, now: datetime, due_before: datetime, team: int | None = None
+) -> tuple[datetime | None, datetime | None]:
+    """The earliest stored due time after ``now`` (a ticket breaches then), and the
+    earliest stored at-risk instant after ``now`` of a ticket not due by then, due by
+    ``due_before`` (it turns at risk then), of the running clocks: by the index."""
+    due, risk = col(Ticket.next_due_at), col(Ticket.at_risk_at)
+    first_due = _in_team(sa_select(func.min(due)).where(due > now), team)
+    first_risk = _in_team(
+        sa_select(func.min(risk)).where(due > now, due <= due_before, risk > now), team
+    )
+    return session.execute(first_due).scalar(), session.execute(first_risk).scalar()
 
 
 class Signature(NamedTuple):
@@ -148,15 +176,8 @@ class Signature(NamedTuple):
     resolution_due_at: datetime | None
 
 
-def signatures(
-    session: Session,
-    *,
-    statuses: Sequence[str] | None = None,
-    numbers: Sequence[int] | None = None,
-) -> dict[int, Signature]:
-    """{number: its signature}, of the tickets in ``statuses``, or of these ``numbers`` in
-    any."""
-    stmt = sa_select(
+def _signature_select() -> Any:
+    return sa_select(
         col(Ticket.number),  # then Signature's fields in order
         col(Ticket.status),
         col(Ticket.priority),
@@ -168,6 +189,26 @@ def signatures(
         col(Ticket.first_response_due_at),
         col(Ticket.resolution_due_at),
     )
+
+
+def each_signature(session: Session, *, statuses: Sequence[str]) -> Iterator[tuple[int, Signature]]:
+    """(number, signature) of the tickets in ``statuses``, by number, streamed
+    (``reads.BATCH`` at a time)."""
+    stmt = _signature_select().where(col(Ticket.status).in_(statuses)).order_by(col(Ticket.number))
+    stmt = stmt.execution_options(stream_results=True, yield_per=reads.BATCH)
+    for number, *rest in session.execute(stmt):
+        yield number, Signature._make(rest)
+
+
+def signatures(
+    session: Session,
+    *,
+    statuses: Sequence[str] | None = None,
+    numbers: Sequence[int] | None = None,
+) -> dict[int, Signature]:
+    """{number: its signature}, of the tickets in ``statuses``, or of these ``numbers`` in
+    any."""
+    stmt = _signature_select()
     if statuses is not None:
         stmt = stmt.where(col(Ticket.status).in_(statuses))
     if numbers is not None:
@@ -230,33 +271,35 @@ def _buckets(value: Any, bounds: Sequence[datetime], also: Any = None) -> list[A
     return sums
 
 
-def finished_clocks(
-    session: Session, bounds: Sequence[datetime], team: int | None = None
-) -> list[tuple[int, int]]:
-    """For each span between consecutive ``bounds``: (clocks that stopped in it, of them
-    met), both clocks of every ticket, from the stored due times. A first-response clock
-    stops at the first reply, or at resolving without one; a resolution clock at resolving."""
+class _Part(NamedTuple):
+    """One trend's share of a single scan: its sums, which rows it needs, how it reads."""
+
+    sums: list[Any]
+    where: ColumnElement[bool]
+    n: int  # spans
+
+
+def _finished_part(bounds: Sequence[datetime]) -> _Part:
     first_stop = func.coalesce(col(Ticket.first_response_at), col(Ticket.resolved_at))
     first_met = first_stop <= col(Ticket.first_response_due_at)
     resolved = col(Ticket.resolved_at)
     resolution_met = resolved <= col(Ticket.resolution_due_at)
-    n = len(bounds) - 1
-    stmt = sa_select(
+    sums = [
         *_buckets(first_stop, bounds),
         *_buckets(first_stop, bounds, first_met),
         *_buckets(resolved, bounds),
         *_buckets(resolved, bounds, resolution_met),
-    ).where(  # a clock stopped in the spans: as ``first_stop >= start or resolved >= start``
-        or_(col(Ticket.first_response_at) >= bounds[0], resolved >= bounds[0]),
-    )
-    row = session.execute(_in_team(stmt, team)).one()
-    values = [int(v or 0) for v in row]
+    ]
+    # a clock stopped in the spans: as ``first_stop >= start or resolved >= start``
+    where = or_(col(Ticket.first_response_at) >= bounds[0], resolved >= bounds[0])
+    return _Part(sums, where, len(bounds) - 1)
+
+
+def _finished_of(values: Sequence[int], n: int) -> list[tuple[int, int]]:
     return [(values[i] + values[2 * n + i], values[n + i] + values[3 * n + i]) for i in range(n)]
 
 
-def breaches(session: Session, bounds: Sequence[datetime], team: int | None = None) -> list[int]:
-    """For each span between consecutive ``bounds``: how many clocks breached in it (their
-    stored due time passed while they ran), both clocks of every ticket."""
+def _breach_part(bounds: Sequence[datetime]) -> _Part:
     first_due = col(Ticket.first_response_due_at)
     first_stop = func.coalesce(col(Ticket.first_response_at), col(Ticket.resolved_at))
     first_late = or_(first_stop.is_(None), first_stop > first_due)
@@ -265,13 +308,57 @@ def breaches(session: Session, bounds: Sequence[datetime], team: int | None = No
         or_(col(Ticket.resolved_at).is_(None), col(Ticket.resolved_at) > due),
         or_(col(Ticket.paused_at).is_(None), col(Ticket.paused_at) > due),
     )
-    n = len(bounds) - 1
-    stmt = sa_select(*_buckets(first_due, bounds, first_late), *_buckets(due, bounds, late)).where(
-        or_(
-            and_(first_due >= bounds[0], first_due < bounds[-1]),
-            and_(due >= bounds[0], due < bounds[-1]),
-        )
+    sums = [*_buckets(first_due, bounds, first_late), *_buckets(due, bounds, late)]
+    where = or_(
+        and_(first_due >= bounds[0], first_due < bounds[-1]),
+        and_(due >= bounds[0], due < bounds[-1]),
+    )
+    return _Part(sums, where, len(bounds) - 1)
+
+
+def _breaches_of(values: Sequence[int], n: int) -> list[int]:
+    return [values[i] + values[n + i] for i in range(n)]
+
+
+def _scan(session: Session, parts: Sequence[_Part], team: int | None) -> list[list[int]]:
+    """The parts' sums in one read of the tickets (no index serves these instants: one
+    pass over the table, not one a trend), each part's values apart."""
+    stmt = sa_select(*(s for part in parts for s in part.sums)).where(
+        or_(*(part.where for part in parts))
     )
     row = session.execute(_in_team(stmt, team)).one()
     values = [int(v or 0) for v in row]
-    return [values[i] + values[n + i] for i in range(n)]
+    found, at = [], 0
+    for part in parts:
+        found.append(values[at : at + len(part.sums)])
+        at += len(part.sums)
+    return found
+
+
+def finished_clocks(
+    session: Session, bounds: Sequence[datetime], team: int | None = None
+) -> list[tuple[int, int]]:
+    """For each span between consecutive ``bounds``: (clocks that stopped in it, of them
+    met), both clocks of every ticket, from the stored due times. A first-response clock
+    stops at the first reply, or at resolving without one; a resolution clock at resolving."""
+    part = _finished_part(bounds)
+    return _finished_of(_scan(session, [part], team)[0], part.n)
+
+
+def breaches(session: Session, bounds: Sequence[datetime], team: int | None = None) -> list[int]:
+    """For each span between consecutive ``bounds``: how many clocks breached in it (their
+    stored due time passed while they ran), both clocks of every ticket."""
+    part = _breach_part(bounds)
+    return _breaches_of(_scan(session, [part], team)[0], part.n)
+
+
+def trends(
+    session: Session,
+    day_bounds: Sequence[datetime],
+    hour_bounds: Sequence[datetime],
+    team: int | None = None,
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """``finished_clocks`` of the days and ``breaches`` of the hours, in one read."""
+    days, hours = _finished_part(day_bounds), _breach_part(hour_bounds)
+    finished, breached = _scan(session, [days, hours], team)
+    return _finished_of(finished, days.n), _breaches_of(breached, hours.n)

@@ -193,13 +193,12 @@ def ticket_rows(session: Reader, *, limit: int | None = None, **where: Any) -> I
 
 
 def ticket_batches(
-    session: Reader, *, size: int | None = None, **where: Any
+    session: Reader, *, size: int | None = None, after: int = 0, **where: Any
 ) -> Iterator[list[TicketRow]]:
-    """The same tickets in batches of ``size`` (``BATCH``) by id, each batch read whole
-    before it is given: the caller may write to the tickets between batches (``sla
-    recompute``)."""
+    """The same tickets in batches of ``size`` (``BATCH``) by id (those after ``after``),
+    each batch read whole before it is given: the caller may write to the tickets between
+    batches (``sla recompute``)."""
     size = size or BATCH
-    after = 0
     while True:
         stmt = ticket_select(**where).where(ticket.c.id > after).order_by(ticket.c.id)
         batch = [_row(row) for row in session.execute(stmt.limit(size))]

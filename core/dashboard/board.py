@@ -1,11 +1,14 @@
 """The supervisor's breach dashboard: what is breached, what is about to, who is overloaded.
 
-A ``Board`` keeps the SLA clocks of the open tickets that can be at risk or breached (due
-within ``HORIZON``) and knows, for each, the next instant its state changes (its next
-threshold). So the counters are exact at any instant without re-reading the store: the
-store is read again only for the tickets the change feed names (``changed``), for the
-counts and trends the database aggregates, and once an hour for the whole set (the
-horizon and the trend windows move on).
+A ``Board`` holds the database's counts and each list's first tickets, not the open tickets:
+the breached and at-risk tickets are counted by the database from their stored instants
+(``next_due_at``, ``at_risk_at``); only the tickets a warning may have reached (a warning
+counts in business time, not stored) are read one at a time as they stream by. It knows the
+next instant the clock alone moves a count (a stored instant, a threshold of a ticket read,
+or ``WARNING_WINDOW`` on), and reads the lists again then; between, the figures come from
+memory. The store is read again for the tickets the change feed names (``changed``: their
+counts only when what the counts are made of moved), and once an hour whole (the horizon
+and the trend windows move on). Memory stays flat as the desk grows.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import heapq
-import itertools
+import math
 import threading
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from deskline.core.dashboard.figures import (
     AgentLoad,
@@ -36,8 +40,7 @@ from deskline.core.errors import NotFound
 from deskline.core.language import _
 from deskline.core.routing.route import ROUTED_STATUSES
 from deskline.core.routing.surge import SurgeView
-from deskline.core.sla.calendar import BusinessCalendar
-from deskline.core.sla.clocks import ClockFacts, ClockReading, ClockState, SlaClock, SlaRules
+from deskline.core.sla.clocks import ClockReading, ClockState, SlaClock, SlaRules, Target
 from deskline.storage import dashboard as queries
 from deskline.storage.dashboard import Signature
 from deskline.storage.queries import ClockRow
@@ -57,21 +60,10 @@ BREACHED, AT_RISK_LIST = "breached", "at_risk"  # the two lists
 
 
 _INSTANT = timedelta(microseconds=1)  # spans end before their bound: this takes ``now`` in
-
-
-@dataclass
-class _Tracked:
-    """One open ticket's clocks and when their state next changes."""
-
-    number: int
-    title: str
-    priority: str
-    assignee: str | None
-    sla: SlaClock
-    marks: list[datetime]  # every threshold instant of its running clocks, in order
-    clock: str = "resolution"
-    reading: ClockReading | None = None
-    next_at: datetime | None = None  # the next threshold after the last reading
+# The tickets whose warning may begin within this of a read are read (streamed) with the
+# lists, so the lists are read again at least this often (a ticket due later than that
+# cannot turn at risk before).
+WARNING_WINDOW = timedelta(minutes=10)
 
 
 @dataclass
@@ -83,6 +75,18 @@ class _Aggregates:
     breaches: list[int]
     days: list[date]
     hours: list[datetime]
+
+
+@dataclass
+class _Read:
+    """The two lists as read at ``at``: their counts and first entries (a ``_Tally``), and
+    the next instant the clock alone changes them (a stored due or at-risk instant, or a
+    threshold of a ticket read: a warning comes in business time, and is not stored)."""
+
+    at: datetime
+    tally: _Tally
+    next_at: datetime
+    next_due: datetime | None  # the earliest stored due time after ``at``: a breach then
 
 
 def day_bounds(now: datetime, days: int = DAYS) -> tuple[list[date], list[datetime]]:
@@ -107,10 +111,15 @@ def hour_bounds(now: datetime, hours: int = HOURS) -> list[datetime]:
 class Board:
     """The dashboard's figures for one team (or every team), kept up to date cheaply.
 
-    ``load`` and ``changed`` read the store (call them from a worker thread);
-    ``figures`` and ``next_change`` work in memory, on the clocks whose state moved since
-    the last call only (a heap of each clock's next threshold), so a figure costs the same
-    with 50 tracked tickets or 50,000. One lock guards the state, so a worker may refresh
+    What it holds is bounded, whatever the desk's size: the database's counts (the lists'
+    lengths by priority and assignee, the aggregates), each list's first ``LIST_LIMIT``
+    tickets with their clocks, and a compact signature per open ticket (what the counts
+    are made of, so a note or a tag is seen to move nothing). ``load``, ``changed``,
+    ``recount`` and ``advance`` read the store (call them from a worker thread); the lists
+    are read again when a change moves a count, and when the clock alone does: at the next
+    stored due or at-risk instant, the next threshold of a ticket read, or after
+    ``WARNING_WINDOW``. ``figures`` works in memory between those instants (it reads the
+    lists itself if one has passed). One lock guards the state, so a worker may refresh
     while the UI reads.
     """
 
@@ -118,23 +127,15 @@ class Board:
         self.desk = desk
         self.team = team
         self._team_id: int | None = None
-        self._tracked: dict[int, _Tracked] = {}
-        self._clocks: dict[ClockFacts, tuple[SlaClock, list[datetime]]] = {}
         self._aggregates: _Aggregates | None = None
-        # What the aggregates are counted from, per ticket: a change that leaves it alone
-        # (a note, a tag, a title) cannot move a count, so the counts are not read again.
-        self._signatures: dict[int, Signature] = {}
+        self._lists: _Read | None = None
+        # What the aggregates are counted from, per open ticket (a hash of it): a change
+        # that leaves it alone (a note, a tag, a title) cannot move a count.
+        self._signatures = _Signatures()
         self._loaded_at: datetime | None = None
         self._new_breach = False
         self._p0_moved = False
         self._lock = threading.Lock()
-        # In memory, between changes: the clocks never read yet, a heap of (next threshold,
-        # order, clock), and the breached and at-risk ones; the lists sorted on demand.
-        self._unread: list[_Tracked] = []
-        self._heap: list[tuple[datetime, int, _Tracked]] = []
-        self._order = itertools.count()
-        self._places: dict[int, _Place] = {}  # the breached and at-risk tickets
-        self._sorted: _Lists | None = None
 
     # -- reading the store ---------------------------------------------------------------
 
@@ -142,31 +143,31 @@ class Board:
         with self.desk.store.read() as s:
             return queries.team_names(s)
 
-    def load(self) -> None:
-        """Read every ticket that can be at risk or breached, and the aggregates."""
+    def load(self, *, signatures: bool = True) -> None:
+        """Read the lists and the aggregates; ``signatures``: and what each open ticket's
+        counts are made of (``remember``; the screen shows the figures first)."""
         now = self.desk.now()
         with self.desk.store.read() as s:
             self._team_id = self._find_team(s)
-            rows = queries.clock_rows(
-                s, statuses=OPEN, team=self._team_id, due_before=now + HORIZON
-            )
-            signatures = queries.signatures(s, statuses=OPEN)
             aggregates = self._aggregate(s, now)
+            lists = self._read_lists(s, now)
         with self._lock:
-            self._tracked, self._unread, self._heap = {}, [], []
-            self._places, self._sorted = {}, None
-            self._track(rows)
-            self._aggregates = aggregates
-            self._signatures = signatures
+            self._aggregates, self._lists = aggregates, lists
             self._loaded_at = now
-            # clocks of tickets no longer tracked (or whose facts changed) are let go
-            used = {t.sla.facts for t in self._tracked.values()}
-            self._clocks = {f: c for f, c in self._clocks.items() if f in used}
+        if signatures:
+            self.remember()
+
+    def remember(self) -> None:
+        """Read what the counts are made of, of every open ticket (``changed`` compares)."""
+        with self.desk.store.read() as s:
+            found = _Signatures.of(queries.each_signature(s, statuses=OPEN))
+        with self._lock:
+            self._signatures = found
 
     def changed(self, numbers: Sequence[int]) -> bool:
-        """Read again the tickets the change feed named, and the aggregates when a change
-        can have moved them. False when nothing the figures are made of moved (a note, a
-        tag, a reply after the first): the figures need not be computed, nor shown, again."""
+        """Read again the tickets the change feed named, and the counts when a change can
+        have moved them. False when nothing the figures are made of moved (a note, a tag, a
+        reply after the first): the figures need not be computed, nor shown, again."""
         now = self.desk.now()
         if self._loaded_at is None or now - self._loaded_at >= RELOAD:
             self.load()
@@ -174,27 +175,30 @@ class Board:
         if not numbers:
             return False
         with self.desk.store.read() as s:
-            rows = queries.clock_rows(s, statuses=OPEN, team=self._team_id, numbers=list(numbers))
             signatures = queries.signatures(s, numbers=list(numbers))
-            moved = [n for n in numbers if self._signatures.get(n) != signatures.get(n)]
-            p0 = any(
-                sig.priority == "P0"
-                for n in moved
-                for sig in (self._signatures.get(n), signatures.get(n))
-                if sig is not None
-            )
+            with self._lock:
+                before = {n: self._signatures.get(n) for n in numbers}
+                kept = self._lists.tally.kept_rows(numbers) if self._lists else {}
+            after = {n: _digest(signatures.get(n)) for n in numbers}
+            moved = [n for n in numbers if before[n] != after[n]]
+            # a P0 before or after: only those can begin, feed or end a surge
+            p0 = any(d is not None and d[1] for n in moved for d in (before[n], after[n]))
             aggregates = self._aggregate(s, now, full=False) if moved else None
+            # a row shown in a list whose title changed (the rest is in the signature)
+            shown = bool(kept) and any(
+                kept[row.number].title != row.title
+                for row in queries.clock_rows(s, statuses=OPEN, numbers=list(kept))
+            )
+            lists = self._read_lists(s, now) if moved or shown else None
         with self._lock:
-            gone = (set(numbers) - {row.number for row in rows}) & self._tracked.keys()
-            for number in gone:
-                self._untrack(number)  # closed, moved to another team, ...
-            fresh = [row for row in rows if not self._same(row)]
-            self._track(fresh)
-            self._signatures.update(signatures)
+            for n in numbers:
+                self._signatures.put(n, after[n])
             self._p0_moved = self._p0_moved or p0
             if aggregates is not None:
                 self._aggregates = aggregates
-        return bool(gone or fresh or aggregates is not None)
+            if lists is not None:
+                self._lists = lists
+        return bool(moved or shown)
 
     def recount(self) -> None:
         """Only the aggregates again (a clock breached, or a new hour or day began)."""
@@ -203,6 +207,25 @@ class Board:
             aggregates = self._aggregate(s, now, full=False)
         with self._lock:
             self._aggregates = aggregates
+
+    def advance(self, now: datetime) -> None:
+        """The lists read again at ``now`` if the clock alone moved them since they were
+        read (``next_change`` came)."""
+        with self._lock:
+            lists = self._lists
+        if lists is not None and now < lists.next_at:
+            return
+        with self.desk.store.read() as s:
+            fresh = self._read_lists(s, now)
+        with self._lock:
+            self._take(fresh)
+
+    def _take(self, fresh: _Read) -> None:
+        """Lists read again as time went by: a stored due time that came is a new breach."""
+        before = self._lists
+        if before is not None and before.next_due is not None and before.next_due <= fresh.at:
+            self._new_breach = True
+        self._lists = fresh
 
     def _find_team(self, session: Any) -> int | None:
         if self.team is None:
@@ -219,11 +242,9 @@ class Board:
         hours = hour_bounds(now)
         before = self._aggregates
         if full or before is None or before.days != days or before.hours != hours[:-1]:
-            attainment = queries.finished_clocks(session, day_edges, self._team_id)
-            breaches = queries.breaches(session, hours, self._team_id)
+            attainment, breaches = queries.trends(session, day_edges, hours, self._team_id)
         else:
-            today = queries.finished_clocks(session, day_edges[-2:], self._team_id)
-            this_hour = queries.breaches(session, hours[-2:], self._team_id)
+            today, this_hour = queries.trends(session, day_edges[-2:], hours[-2:], self._team_id)
             attainment = [*before.attainment[:-1], *today]
             breaches = [*before.breaches[:-1], *this_hour]
         return _Aggregates(
@@ -236,87 +257,67 @@ class Board:
             hours=hours[:-1],
         )
 
-    def _same(self, row: ClockRow) -> bool:
-        """The ticket is tracked, and the row shows and times it as it did."""
-        t = self._tracked.get(row.number)
-        return (
-            t is not None
-            and (t.title, t.priority, t.assignee) == (row.title, row.priority, row.assignee)
-            and t.sla.facts == clock_facts(row, row.tier, row.category)
-        )
-
-    def _track(self, rows: Sequence[ClockRow]) -> None:
-        for row in rows:
-            facts = clock_facts(row, row.tier, row.category)
-            cached = self._clocks.get(facts)
-            if cached is None:
-                sla = SlaClock(self.desk.rules, facts)
-                cached = (sla, [at for _, _, at in sla.thresholds()])
-                self._clocks[facts] = cached
-            # its place in the lists: at its first read
-            t = _Tracked(row.number, row.title, row.priority, row.assignee, *cached)
-            self._tracked[row.number] = t
-            self._unread.append(t)
-
-    def _untrack(self, number: int) -> None:
-        """Forget a ticket (its heap entry goes stale: it no longer matches ``_tracked``)."""
-        self._tracked.pop(number, None)
-        self._place(number, None)
-
-    def _place(self, number: int, place: _Place | None) -> None:
-        """Put a ticket in a list (or in none); the lists are sorted again only when one
-        gains or loses a ticket, or when what they are sorted or counted by moved."""
-        if self._places.get(number) != place:
-            if place is None:
-                del self._places[number]
-            else:
-                self._places[number] = place
-            self._sorted = None
+    def _read_lists(
+        self, s: Any, now: datetime, limit: int | None = None, *, live: bool = True
+    ) -> _Read:
+        """The two lists at ``now``: breached, or at risk, by their stored instants, counted
+        by the database and only each list's head read; of the others, those a warning lead
+        may have reached (a warning counts in business time: not stored) read one at a time
+        as they stream by, so memory holds a batch and the time follows those, not the
+        desk. ``live``: with the next instant the clock alone changes them (else, for one
+        look, ``next_at`` is ``now``)."""
+        limit = LIST_LIMIT if limit is None else limit
+        tally = _Tally(limit)
+        rules = self.desk.rules
+        horizon, team = now + HORIZON, self._team_id
+        for which, due_before in ((BREACHED, None), (AT_RISK_LIST, horizon)):
+            for priority, assignee, n in queries.marked_counts(
+                s, now, due_before=due_before, team=team
+            ):
+                tally.count(which, priority, assignee, n)
+            for row in queries.marked_rows(s, now, limit=limit, due_before=due_before, team=team):
+                tally.read(row, rules, now, counted=True)
+        within = WARNING_WINDOW if live else timedelta(minutes=1)
+        near = _Near(rules, now, within)
+        for row, due, at_risk in queries.unmarked_rows(s, now, near.bounds(), horizon, team):
+            if at_risk is None or near.may_warn(row, due):
+                tally.read(row, rules, now, watch=live)
+        if not live:  # one look: no next change
+            return _Read(now, tally, now, None)
+        window = now + within
+        tally.watch_kept(now)
+        next_due, next_risk = queries.next_instants(s, now, horizon, team)
+        upcoming = [window, *(at for at in (next_due, next_risk, tally.next_at) if at)]
+        return _Read(now, tally, min(upcoming), next_due)
 
     # -- figures (in memory) ---------------------------------------------------------------
 
     def figures(self, now: datetime, limit: int = LIST_LIMIT) -> Figures:
-        """The figures at ``now``: only clocks that passed a threshold are read again."""
+        """The figures at ``now``: from memory, unless the clock moved the lists since
+        they were read (then they are read again first)."""
         with self._lock:
-            if self._aggregates is None:
+            if self._aggregates is None or self._lists is None:
                 raise RuntimeError("Board.load() first")
-            self._catch_up(now)
-            if self._sorted is None:
-                self._sorted = _Lists.of(self._places)
-            lists = self._sorted
+            lists = self._lists
+        if now >= lists.next_at:
+            self.advance(now)
+        with self._lock:
+            assert self._aggregates is not None and self._lists is not None
+            tally = self._lists.tally
             return self._figures(
                 now,
                 self._aggregates,
-                lists,
-                [self._entry(self._tracked[n], now) for n in lists.breached[:limit]],
-                [self._entry(self._tracked[n], now) for n in lists.at_risk[:limit]],
+                tally,
+                tally.entries(BREACHED, now)[:limit],
+                tally.entries(AT_RISK_LIST, now)[:limit],
             )
 
     def once(self, now: datetime, limit: int = LIST_LIMIT) -> Figures:
-        """The figures at ``now`` read straight from the store (``dashboard --once``): the
-        lists' counts by the database, from the stored instants; the clocks read only of
-        each list's first ``limit`` and of the tickets a warning may have reached, as they
-        stream by, so memory holds a batch and the time follows those, not the desk."""
-        tally = _Tally(limit)
-        rules = self.desk.rules
+        """The figures at ``now`` read straight from the store (``dashboard --once``)."""
         with self.desk.store.read() as s:
             self._team_id = self._find_team(s)
             aggregates = self._aggregate(s, now)
-            # Breached, or at risk, by their stored instants: counted by the database, only
-            # each list's head read; of the others, those a warning lead may have reached
-            # are read one at a time (a warning counts in business time: not stored).
-            horizon, team = now + HORIZON, self._team_id
-            for which, due_before in ((BREACHED, None), (AT_RISK_LIST, horizon)):
-                for priority, assignee, n in queries.marked_counts(
-                    s, now, due_before=due_before, team=team
-                ):
-                    tally.count(which, priority, assignee, n)
-                for row in queries.marked_rows(
-                    s, now, limit=limit, due_before=due_before, team=team
-                ):
-                    tally.read(row, rules, now, counted=True)
-            for row in queries.unmarked_rows(s, now, warned_before(rules, now), horizon, team):
-                tally.read(row, rules, now)
+            tally = self._read_lists(s, now, limit, live=False).tally
         return self._figures(
             now, aggregates, tally, tally.entries(BREACHED, now), tally.entries(AT_RISK_LIST, now)
         )
@@ -325,7 +326,7 @@ class Board:
         self,
         now: datetime,
         agg: _Aggregates,
-        lists: _Counted,
+        lists: _Tally,
         breached: list[Entry],
         at_risk: list[Entry],
     ) -> Figures:
@@ -358,38 +359,20 @@ class Board:
             ),
         )
 
-    def _catch_up(self, now: datetime) -> None:
-        """Read the clocks never read, and those whose next threshold came."""
-        unread, self._unread = self._unread, []
-        for t in unread:
-            if self._tracked.get(t.number) is t:
-                self._read(t, now)
-        heap = self._heap
-        while heap and heap[0][0] <= now:
-            entry = heapq.heappop(heap)
-            if self._live(entry):
-                self._read(entry[2], now)
-
-    def _live(self, entry: tuple[datetime, int, _Tracked]) -> bool:
-        """Whether a heap entry is still the ticket's next threshold."""
-        at, _, t = entry
-        return self._tracked.get(t.number) is t and t.next_at == at
-
     def next_change(self, now: datetime) -> datetime | None:
-        """The next instant a counter changes without any change to a ticket: the earliest
-        threshold of a tracked clock, the next hour (the trends move on) or the hourly
-        reload."""
+        """The next instant a counter changes without any change to a ticket: the lists'
+        next change by the clock, the next hour (the trends move on) or the hourly reload."""
         with self._lock:
-            if self._unread:
-                return now
-            heap = self._heap
-            while heap and not self._live(heap[0]):
-                heapq.heappop(heap)  # stale: the ticket changed or left since
-            upcoming = [heap[0][0]] if heap else []
+            upcoming = [self._lists.next_at] if self._lists is not None else [now]
             if self._aggregates is not None and self._aggregates.hours:
                 upcoming.append(self._aggregates.hours[-1] + timedelta(hours=1))
             reload_at = (self._loaded_at or now) + RELOAD
         return min([*upcoming, reload_at])
+
+    def advance_due(self, now: datetime) -> bool:
+        """Whether the clock moved the lists since they were read (``advance`` reads them)."""
+        with self._lock:
+            return self._lists is None or now >= self._lists.next_at
 
     def reload_due(self, now: datetime) -> bool:
         return self._loaded_at is None or now - self._loaded_at >= RELOAD
@@ -408,32 +391,10 @@ class Board:
         return found
 
     def new_breach(self) -> bool:
-        """Whether a tracked clock breached since the last call (the hourly trend moved)."""
+        """Whether a clock breached since the last call (the hourly trend moved)."""
         with self._lock:
             found, self._new_breach = self._new_breach, False
         return found
-
-    def _read(self, t: _Tracked, now: datetime) -> None:
-        before = t.reading
-        t.clock, t.reading = t.sla.read(now).most_urgent()
-        state = t.reading.state
-        if before is not None and before.state != ClockState.BREACHED == state:
-            self._new_breach = True
-        i = bisect.bisect_right(t.marks, now)
-        t.next_at = t.marks[i] if i < len(t.marks) else None
-        if t.next_at is not None:
-            heapq.heappush(self._heap, (t.next_at, next(self._order), t))
-        which = (
-            BREACHED if state == ClockState.BREACHED else AT_RISK_LIST if state in AT_RISK else None
-        )
-        self._place(
-            t.number,
-            None if which is None else _Place(which, t.reading.due_at, t.priority, t.assignee),
-        )
-
-    def _entry(self, t: _Tracked, now: datetime) -> Entry:
-        reading = t.sla.read_clock(t.clock, now)
-        return Entry(t.number, t.priority, t.title, t.assignee, t.clock, reading, t.sla)
 
     def _agents(self, agg: _Aggregates, breaches: dict[str, int]) -> tuple[AgentLoad, ...]:
         routing = self.desk.routing
@@ -455,18 +416,53 @@ class Board:
         return tuple(loads)
 
 
-class _Place(NamedTuple):
-    """Which list a ticket is in, and what the lists are sorted and counted by."""
+def _digest(signature: Signature | None) -> tuple[int, bool] | None:
+    """A signature as held: its hash, and whether it is of a P0 (a surge may move)."""
+    return None if signature is None else (hash(signature), signature.priority == "P0")
 
-    which: str  # BREACHED or AT_RISK_LIST
-    due_at: datetime
-    priority: str
-    assignee: str | None
+
+class _Signatures:
+    """{number: digest} of the open tickets, in two flat arrays sorted by number (16 bytes
+    and a flag a ticket, not a dict of tuples): bounded by the open tickets' count."""
+
+    def __init__(self) -> None:
+        self._numbers = array("q")
+        self._hashes = array("q")
+        self._p0 = bytearray()
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[int, Signature]]) -> _Signatures:
+        """From (number, signature) pairs in number order (streamed: none held)."""
+        found = cls()
+        for number, signature in pairs:
+            found._numbers.append(number)
+            found._hashes.append(hash(signature))
+            found._p0.append(signature.priority == "P0")
+        return found
+
+    def get(self, number: int) -> tuple[int, bool] | None:
+        i = bisect.bisect_left(self._numbers, number)
+        if i < len(self._numbers) and self._numbers[i] == number:
+            return self._hashes[i], bool(self._p0[i])
+        return None
+
+    def put(self, number: int, digest: tuple[int, bool] | None) -> None:
+        i = bisect.bisect_left(self._numbers, number)
+        here = i < len(self._numbers) and self._numbers[i] == number
+        if digest is None:
+            if here:
+                del self._numbers[i], self._hashes[i], self._p0[i]
+        elif here:
+            self._hashes[i], self._p0[i] = digest[0], digest[1]
+        else:
+            self._numbers.insert(i, number)
+            self._hashes.insert(i, digest[0])
+            self._p0.insert(i, digest[1])
 
 
 class _Counted(Protocol):
     """What the figures count of the two lists: their lengths, the strip and breaches per
-    agent (``_Lists`` of the tracked tickets, or a ``_Tally`` of the streamed ones)."""
+    agent (a ``_Tally`` of the tickets read)."""
 
     @property
     def breached_count(self) -> int: ...
@@ -489,41 +485,95 @@ def _count(lists: _Counted, which: str, priority: str, assignee: str | None, n: 
         counts[0] += n
 
 
-def warned_before(rules: SlaRules, now: datetime) -> datetime:
-    """An instant after which no clock due then is in a warning at ``now``: past the
-    longest warning lead from ``now`` in each calendar's business time (the at-risk
-    threshold is stored; a warning, in business time, is not)."""
-    lead = max(rules.warning_leads, default=timedelta(0)) + timedelta(minutes=1)
-    calendars = [*rules.calendars.values(), BusinessCalendar.always()]
-    return max(calendar.add(now, lead) for calendar in calendars)
+class _Near:
+    """Whether a ticket whose stored at-risk instant has not come may be in a warning at
+    ``now`` or ``within`` after, told from its stored due time and its target, before
+    its clocks are read (most cannot: the read is what costs).
 
+    A warning that comes at or after a clock's at-risk threshold finds the ticket at risk
+    by its stored instant already; only a lead ``L`` with ``target - L`` before the
+    at-risk threshold can show first. The ticket's earliest due time (stored) is then
+    within ``L`` (and ``within``) of business time of ``now`` in its calendar, or no clock
+    of it is in a warning."""
 
-@dataclass(frozen=True)
-class _Lists:
-    """The breached and at-risk tickets in list order, and what is counted from them."""
+    def __init__(self, rules: SlaRules, now: datetime, within: timedelta) -> None:
+        self.rules, self.now, self.within = rules, now, within
+        self._leads: dict[tuple[Any, ...], tuple[str, timedelta] | None] = {}
+        self._bounds: dict[tuple[str, timedelta], datetime] = {}
 
-    breached: list[int]
-    at_risk: list[int]
-    strip: dict[str, list[int]]  # priority: [at risk, breached]
-    agent_breaches: dict[str, int]
+    def may_warn(self, row: ClockRow, due: datetime) -> bool:
+        first = row.first_response_at is None and row.resolved_at is None
+        resolution = row.resolved_at is None and row.paused_at is None
+        key = (row.priority, row.tier, row.category, row.channel, first, resolution)
+        if key not in self._leads:
+            self._leads[key] = self._lead(row, first, resolution)
+        found = self._leads[key]
+        if found is None:
+            return False
+        if found not in self._bounds:
+            calendar, lead = found
+            self._bounds[found] = self.rules.calendars[calendar].add(self.now, lead + self.within)
+        return due < self._bounds[found]
 
-    @property
-    def breached_count(self) -> int:
-        return len(self.breached)
+    def bounds(self) -> list[tuple[str, bool, datetime]]:
+        """(priority, whether the first-response clock runs, a due time before which a
+        ticket of them may warn): the widest of the targets of the priority and of each
+        policy, for the database to leave the others out before they are read."""
+        found = []
+        for priority in self.rules.targets:
+            for first in (True, False):
+                ends = []
+                for target in self._variants(priority):
+                    lead = self._longest(target, first, True)
+                    if lead is not None:
+                        calendar = self.rules.calendars[lead[0]]
+                        ends.append(calendar.add(self.now, lead[1] + self.within))
+                if ends:
+                    found.append((priority, first, max(ends)))
+        return found
 
-    @property
-    def at_risk_count(self) -> int:
-        return len(self.at_risk)
+    def _variants(self, priority: str) -> list[Target]:
+        """The targets a ticket of ``priority`` can have: its own, and each policy's."""
+        rules = self.rules
+        found = [rules.target_for(priority)]
+        for policy in rules.policies:
+            alone = dataclasses.replace(rules, policies=(policy,))
+            found.append(
+                alone.target_for(
+                    priority, tier=policy.tier, category=policy.category, channel=policy.channel
+                )
+            )
+        return found
 
-    @classmethod
-    def of(cls, places: dict[int, _Place]) -> _Lists:
-        # Most overdue / least time left first: the earliest due time, then the key.
-        ordered = sorted(places.items(), key=lambda item: (item[1].due_at, item[0]))
-        lists = cls([], [], {p: [0, 0] for p in PRIORITIES}, {})
-        for number, place in ordered:
-            (lists.breached if place.which == BREACHED else lists.at_risk).append(number)
-            _count(lists, place.which, place.priority, place.assignee)
-        return lists
+    def _lead(self, row: ClockRow, first: bool, resolution: bool) -> tuple[str, timedelta] | None:
+        target = self.rules.target_for(
+            row.priority, tier=row.tier, category=row.category, channel=row.channel
+        )
+        return self._longest(target, first, resolution)
+
+    def _longest(
+        self, target: Target, first: bool, resolution: bool
+    ) -> tuple[str, timedelta] | None:
+        """The target's calendar and the longest lead that can show before its at-risk
+        threshold, of the running clocks; None when none can."""
+        rules = self.rules
+        running = [
+            d for d, on in ((target.first_response, first), (target.resolution, resolution)) if on
+        ]
+        leads = sorted(rules.warning_leads, reverse=True)
+        best: timedelta | None = None
+        for duration in running:
+            if duration.business_days:  # its length in seconds depends on the start: any lead
+                best = leads[0] if leads else best
+                continue
+            seconds = duration.seconds
+            at_risk = math.ceil(seconds * rules.at_risk_percent / 100)
+            for lead in leads:
+                s = lead.total_seconds()
+                if s < seconds and seconds - s < at_risk:
+                    best = lead if best is None else max(best, lead)
+                    break
+        return None if best is None else (target.calendar, best)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -531,8 +581,9 @@ _MICROSECOND = timedelta(microseconds=1)
 
 
 class _Tally:
-    """The two lists' counts, and their first ``limit`` tickets (the earliest due, then the
-    lowest number, as ``_Lists`` orders them), of tickets seen one at a time."""
+    """The two lists' counts, and their first ``limit`` tickets (most overdue, or least
+    time left, first: the earliest due, then the lowest number), of tickets seen one at a
+    time; and the earliest threshold to come of those watched (``next_at``)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -544,6 +595,7 @@ class _Tally:
             BREACHED: [],
             AT_RISK_LIST: [],
         }
+        self.next_at: datetime | None = None
 
     def count(self, which: str, priority: str, assignee: str | None, n: int = 1) -> None:
         if which == BREACHED:
@@ -552,10 +604,41 @@ class _Tally:
             self.at_risk_count += n
         _count(self, which, priority, assignee, n)
 
-    def read(self, row: ClockRow, rules: SlaRules, now: datetime, *, counted: bool = False) -> None:
-        """A ticket's clocks read at ``now``, and added."""
+    def read(
+        self,
+        row: ClockRow,
+        rules: SlaRules,
+        now: datetime,
+        *,
+        counted: bool = False,
+        watch: bool = False,
+    ) -> None:
+        """A ticket's clocks read at ``now``, and added; ``watch``: if in no list, its next
+        threshold is one ``next_at`` waits for (its warning may put it in one)."""
         sla = SlaClock(rules, clock_facts(row, row.tier, row.category))
-        self.add(row, sla, *sla.read(now).most_urgent(), counted=counted)
+        if not self.add(row, sla, *sla.read(now).most_urgent(), counted=counted) and watch:
+            self._watch(sla, now)
+
+    def _watch(self, sla: SlaClock, now: datetime) -> None:
+        at = sla.next_threshold(now)
+        if at is not None and (self.next_at is None or at < self.next_at):
+            self.next_at = at
+
+    def watch_kept(self, now: datetime) -> None:
+        """The kept tickets' next thresholds too (a list's row shows its clock's state)."""
+        for heap in self.kept.values():
+            for *_, sla in heap:
+                self._watch(sla, now)
+
+    def kept_rows(self, numbers: Sequence[int]) -> dict[int, ClockRow]:
+        """Those of these tickets kept (shown in a list), as they were read."""
+        wanted = set(numbers)
+        return {
+            item[2].number: item[2]
+            for heap in self.kept.values()
+            for item in heap
+            if item[2].number in wanted
+        }
 
     def add(
         self,
@@ -565,14 +648,15 @@ class _Tally:
         reading: ClockReading,
         *,
         counted: bool = False,
-    ) -> None:
-        """One ticket read; ``counted``: it is in the counts already (only kept)."""
+    ) -> bool:
+        """One ticket read; ``counted``: it is in the counts already (only kept). Whether
+        it is in a list."""
         state = reading.state
         which = (
             BREACHED if state == ClockState.BREACHED else AT_RISK_LIST if state in AT_RISK else None
         )
         if which is None or reading.due_at is None:
-            return
+            return False
         if not counted:
             self.count(which, row.priority, row.assignee)
         # negated (due time in microseconds, number): the heap's top is the last kept
@@ -582,6 +666,7 @@ class _Tally:
             heapq.heappush(heap, item)
         elif item[:2] > heap[0][:2]:
             heapq.heapreplace(heap, item)
+        return True
 
     def entries(self, which: str, now: datetime) -> list[Entry]:
         """The kept tickets of a list, in its order, their clock read at ``now``."""

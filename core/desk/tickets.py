@@ -35,7 +35,7 @@ from deskline.core.inert import quoted
 from deskline.core.language import N_, _
 from deskline.core.mail import outgoing
 from deskline.core.policy.book import Policy, PolicyBook, Rules, policy_of
-from deskline.core.policy.replan import replan
+from deskline.core.policy.replan import replan_batch
 from deskline.core.roster import access, contacts, permissions
 from deskline.core.roster.agents import unknown_agent
 from deskline.core.routing import intake
@@ -1106,13 +1106,21 @@ class Desk:
     def recompute_sla(self) -> int:
         """Store every open ticket's due times and next check again under the current rules
         (``policy apply`` does this itself); returns how many changed. Derived columns only:
-        no version bump, so nobody's edit in progress turns stale."""
-        with self._write() as s:
-            self._require(permissions.may_change_policy(access.person(s, self._actor(s))))
-            now = self.now()
-            changed = replan(s, self.rules, self.ladder, now, store=True).changed
-            changes.record(s, list(changed), "sla", now)
-        return len(changed)
+        no version bump, so nobody's edit in progress turns stale.
+
+        One transaction per batch of open tickets (``reads.BATCH``, by id): a batch is
+        stored whole or not at all, the write lock is held for one batch, memory holds one.
+        Stopped midway, the batches before stay done; run again, it finishes (a batch done
+        already changes nothing the second time)."""
+        now, after, total = self.now(), 0, 0
+        while True:
+            with self._write() as s:
+                self._require(permissions.may_change_policy(access.person(s, self._actor(s))))
+                found, last = replan_batch(s, self.rules, self.ladder, now, after)
+                changes.record(s, found.changed, "sla", now)
+            if last is None:
+                return total
+            total, after = total + len(found.changed), last
 
     # -- routing -------------------------------------------------------------------
 

@@ -45,6 +45,20 @@ def replan(
     return found
 
 
+def replan_batch(
+    session: Session, rules: SlaRules, ladder: Ladder, now: datetime, after: int
+) -> tuple[Replan, int | None]:
+    """The next batch of open tickets (by id, after ``after``) replanned and stored, and
+    the last id of it (None when there was none): ``sla recompute``'s step, one
+    transaction each."""
+    found = Replan()
+    statuses = [s.value for s in workflow.OPEN]
+    for batch in reads.ticket_batches(session, statuses=statuses, after=after):
+        _replan_batch(session, batch, rules, ladder, now, None, True, found)
+        return found, batch[-1].ticket.id
+    return found, None
+
+
 def _replan_batch(
     session: Session,
     rows: list[TicketRow],

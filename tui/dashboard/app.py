@@ -66,11 +66,17 @@ class DashboardApp(ThemedApp):
         self.pump = ChangePump(self, desk, every=refresh, title=_("Dashboard"))
         on = alerts and desk.refresh_policy().alerts.enabled  # the desk's policy says
         self.alerts = AppAlerts(self, desk, notify, self.pump) if on else None
+        self._alerts_on = False  # started with the first figures (figures_shown)
 
     def on_mount(self) -> None:
         self.pump.start()
         self.push_screen(DashboardScreen(self.board, self.pump))
-        if self.alerts is not None:
+
+    def figures_shown(self) -> None:
+        """The first figures are on the screen: the watcher starts now, not before (on a
+        big desk its first sweep would compete with the first read for the CPU)."""
+        if self.alerts is not None and not self._alerts_on:
+            self._alerts_on = True
             self.alerts.start()
 
     def action_alerts(self) -> None:
@@ -81,7 +87,7 @@ class DashboardApp(ThemedApp):
 
     def on_unmount(self) -> None:
         self.pump.stop()
-        if self.alerts is not None:
+        if self.alerts is not None and self._alerts_on:
             self.alerts.stop()
 
     def action_help(self) -> None:

@@ -3,7 +3,8 @@
 What drives a repaint, and nothing else:
 - the app's change pump (it looks every ``refresh`` seconds, a no-op when nothing was
   committed): the changed tickets and the database's counts are read again;
-- a clock passing a threshold (the board knows the next instant): counters move then;
+- a clock passing a threshold (the board knows the next instant): the lists are read
+  again then, in a worker, and the counters move;
 - the once-a-second tick: only the countdown cells of the visible list rows.
 All of it pauses while a modal (help, a ticket) is open, and catches up when it closes.
 """
@@ -195,12 +196,19 @@ class DashboardScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="board")
     def load(self) -> None:
         try:
-            self.board.load()
+            self.board.load(signatures=False)  # the figures first,
             teams = self.board.teams()
         except DesklineError as exc:
             self.post_message(self.Failed(without_keys(exc)))
             return
         self.post_message(self.Loaded(teams))
+        self.board.remember()  # then what tells a note from a change that counts
+
+    @work(thread=True, exclusive=True, group="advance")
+    def advance(self) -> None:
+        """The lists read again: the clock moved a count."""
+        self.board.advance(self.desk.now())
+        self.post_message(self.Reread(moved=True))
 
     @on(Failed)
     def failed(self, message: Failed) -> None:
@@ -211,6 +219,9 @@ class DashboardScreen(Screen[None]):
         self.teams = [None, *message.teams]
         self.recompute()
         self.check_surges()
+        shown = getattr(self.app, "figures_shown", None)
+        if shown is not None:
+            shown()  # the app's watcher waits for the first figures
         if not self._frozen:
             # What stays for the screen's life (the widgets, the first clocks) is set aside
             # from the collector's passes, once: it sits there for days.
@@ -346,8 +357,11 @@ class DashboardScreen(Screen[None]):
             self._surge_ends = None
             self.check_surges()  # it subsided (or a newer P0 keeps it going)
         if self._next_change is not None and now >= self._next_change:
+            self._next_change = None  # until the read below brings the next one
             if self.board.reload_due(now):
                 self.load()
+            elif self.board.advance_due(now):
+                self.advance()
             else:
                 self.recompute()
             return

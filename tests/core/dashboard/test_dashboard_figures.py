@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 import os
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from busy_desk import T0, Clock, utc
 
 from deskline.core.dashboard.board import Board, check_team, figures_once
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import NotFound
 from deskline.core.roster.agents import Roster
 
-T0 = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)  # a Thursday; P0/P1 clocks run 24x7
-
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
 
 @pytest.fixture(autouse=True)
 def _utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    time.tzset()
+    with utc(monkeypatch):
+        yield
 
 
 @pytest.fixture
@@ -104,7 +92,9 @@ def test_one_team_only(known):
         check_team(desk, "Nowhere")
 
 
-def test_counters_move_at_the_threshold_without_reading_the_store(known):
+def test_counters_move_at_the_threshold_the_board_knows(known):
+    """The board knows the next instant the clock alone moves a count (here a warning, in
+    business time, not stored), and reads its lists again then: not before."""
     desk, clock = known
     clock.at = T0 + timedelta(minutes=50)
     board = Board(desk)
@@ -113,7 +103,8 @@ def test_counters_move_at_the_threshold_without_reading_the_store(known):
     assert (before.counters.breached, before.counters.at_risk) == (0, 0)
     # T-1 (P0, due in 2 h) passes its 1 h warning first: that is the next change
     assert board.next_change(clock.at) == T0 + timedelta(hours=1)
-    desk.store.close()  # from here on the figures come from memory
+    assert not board.advance_due(T0 + timedelta(minutes=59))
+    assert board.advance_due(T0 + timedelta(hours=1))
     warned = board.figures(T0 + timedelta(hours=1))
     assert warned.counters.at_risk == 1 and warned.at_risk[0].reading.state.value == "warning"
     assert not board.new_breach()

@@ -3,43 +3,24 @@ counts and the lists' first entries: the same figures a loaded, tracking Board g
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from busy_desk import T0, busy_desk, utc
 
 from deskline.core.dashboard.board import Board
-from deskline.core.desk.tickets import Desk
-from deskline.core.roster.agents import Roster
 from deskline.storage import reads
 
-T0 = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
 
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
+@pytest.fixture(autouse=True)
+def _utc(monkeypatch):
+    with utc(monkeypatch):
+        yield
 
 
 @pytest.fixture
 def busy(store):
-    """Fourteen open tickets, P0 to P3, some answered, some assigned, made 20 minutes
-    apart: by T0+6h several are breached and several at risk, in both lists more than 3."""
-    roster = Roster(store)
-    roster.add("ana", name="Ana Silva", role="supervisor", team="Service Desk")
-    roster.add("bo", name="Bo Wang", team="Service Desk")
-    clock = Clock(T0)
-    desk = Desk(store, "ana", now=clock)
-    for n in range(14):
-        made = desk.create(f"Trouble {n}", priority=f"P{n % 4}")
-        if n % 3 == 0:
-            desk.assign(made.key, "bo")
-        if n % 2 == 0:
-            desk.reply(made.key, "looking")
-        clock.at += timedelta(minutes=20)
-    return desk, clock
+    return busy_desk(store)
 
 
 def shown(figures):

@@ -44,3 +44,40 @@ def test_recompute_in_batches_moves_every_open_ticket(desk, monkeypatch, batch):
     for number in (2, 6):
         assert moved[number][2] == T0 + timedelta(hours=4)  # the new resolution target
     assert admin.recompute_sla() == 0
+
+
+def test_recompute_commits_each_batch_and_a_rerun_finishes(desk, monkeypatch):
+    """A batch is one transaction: stopped at the second batch, the first stays stored and
+    the second is not half-written; run again, it finishes."""
+    from deskline.core.desk import tickets as tickets_module
+
+    monkeypatch.setattr(reads, "BATCH", 2)
+    maker = Desk(desk.store, "ana", now=lambda: T0)
+    for n in range(4):
+        maker.create(f"Outage {n}", priority="P0")
+    rules = default_rules()
+    slower = {**rules.targets, "P0": Target(parse_duration("30m"), parse_duration("4h"), "always")}
+    Roster(desk.store).add("ada", role="admin")
+    admin = Desk(desk.store, "ada", now=lambda: T0, rules=replace(rules, targets=slower))
+    real, calls = tickets_module.replan_batch, []
+
+    def stops_at_the_second(*args):
+        calls.append(args[-1])
+        found = real(*args)
+        if len(calls) == 2:
+            raise RuntimeError("killed")
+        return found
+
+    monkeypatch.setattr(tickets_module, "replan_batch", stops_at_the_second)
+    with pytest.raises(RuntimeError, match="killed"):
+        admin.recompute_sla()
+    resolution = {row[0]: row[2] for row in schedules(admin)}
+    assert [resolution[n] == T0 + timedelta(hours=4) for n in (1, 2, 3, 4)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    monkeypatch.setattr(tickets_module, "replan_batch", real)
+    assert admin.recompute_sla() == 2  # the two the stopped run left
+    assert all(row[2] == T0 + timedelta(hours=4) for row in schedules(admin))
