@@ -58,7 +58,7 @@ from deskline.tui.cli import (
     tickets,
     transfer,
 )
-from deskline.tui.cli.context import Session, say
+from deskline.tui.cli.context import Session, say, store_error
 
 if TYPE_CHECKING:
     from typer._click import Command, Context, HelpFormatter
@@ -373,6 +373,6 @@ def main() -> None:
 
         if not isinstance(exc, StoreError):
             raise
-        say(str(exc))
+        say(store_error(str(exc)))
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
