@@ -241,13 +241,57 @@ def _pattern(template: str) -> re.Pattern[str]:
     )
 
 
-def store_error(message: str) -> str:
-    """A StoreError's message in the current language (the first template it matches)."""
-    for template in STORE_ERRORS:
+def said_again(message: str, templates: tuple[str, ...]) -> str:
+    """``message`` in the current language: the first of the English ``templates`` it
+    matches, translated, with the values it held (a ``{reason}`` said again in turn)."""
+    for template in templates:
         found = _pattern(template).fullmatch(message)
         if found:
-            return _(template).format(**found.groupdict())
+            values = found.groupdict()
+            if "reason" in values:
+                values["reason"] = said_again(values["reason"], templates)
+            return _(template).format(**values)
     return message
+
+
+def store_error(message: str) -> str:
+    """A StoreError's message in the current language (as it is when no template fits)."""
+    return said_again(message, STORE_ERRORS)
+
+
+# Click's own usage errors (Typer vendors Click without its gettext calls) and the reasons
+# Typer's Pydantic checks give, in their English words, said again in the current language
+# where main() frames them in one line.
+CLICK_MESSAGES = (
+    N_("No such option: {option} (Possible options: {options})"),
+    N_("No such option: {option}"),
+    N_("No such command {name}. Did you mean {suggestions}?"),
+    N_("No such command {name}."),
+    N_("Missing command."),
+    N_("Missing argument {name}."),
+    N_("Missing option {name}."),
+    N_("Missing parameter {name}."),
+    N_("Invalid value for {name}: {reason}"),
+    N_("Invalid value: {reason}"),
+    N_("Got unexpected extra argument(s) ({arguments})"),
+    N_("Option {name} requires an argument."),
+    N_("Option {name} requires {count} arguments."),
+    N_("Option {name} does not take a value."),
+    N_("Argument {name} takes {count} values."),
+    N_("Input should be a valid integer, unable to parse string as an integer"),
+    N_("Input should be a valid number, unable to parse string as a number"),
+    N_("Input should be greater than or equal to {limit}"),
+    N_("Input should be less than or equal to {limit}"),
+    N_("Input should be greater than {limit}"),
+    N_("Input should be less than {limit}"),
+    N_("{value} is not one of {choices}."),
+    N_("Value {value} is not a valid {kind}."),
+)
+
+
+def usage_error(message: str) -> str:
+    """A usage error's message (Click's, Typer's) in the current language."""
+    return said_again(message, CLICK_MESSAGES)
 
 
 def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:

@@ -8,6 +8,8 @@ are printed whole.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,6 +36,32 @@ TICKET_COLUMNS += (N_("CUSTOMER"), N_("TITLE"))
 CUSTOMER_WIDTH = 16  # on a terminal; the title gets the rest
 LEAST_TITLE = 10  # the title's cells on a terminal too narrow for the rest
 LEAST_CUSTOMER = 4  # fewer, and a narrow terminal shows no customer column
+
+
+# Where a line of wide text may break: between two wide (CJK) characters, or at a space.
+_PIECES = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+"
+)
+
+
+def wrap_cells(text: str, width: int, indent: str = "  ") -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells, the later ones indented:
+    textwrap's lines for narrow text, and for text with wide characters (two cells each,
+    where textwrap counts one) lines cut by cells, between characters or at spaces."""
+    if cell_len(text) == len(text):
+        return textwrap.wrap(text, width, subsequent_indent=indent)
+    lines: list[str] = []
+    line = ""
+    for piece in _PIECES.findall(text):
+        room = width - (cell_len(indent) if lines else 0)
+        if line and cell_len(line + piece.rstrip()) > room:
+            lines.append(line.rstrip())
+            line = "" if piece.isspace() else piece
+        else:
+            line += piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return [(indent if i else "") + line for i, line in enumerate(lines)]
 
 
 def print_whole(table: Table, width: int) -> None:

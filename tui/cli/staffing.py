@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import textwrap
 from typing import Annotated
 
 import typer
@@ -92,6 +91,7 @@ def staffing(
         from rich.cells import cell_len
 
         from deskline.core.metrics.formats import duration
+        from deskline.tui.cli.render import wrap_cells
 
         if handle:
             how = _("given")
@@ -117,7 +117,7 @@ def staffing(
             on_duty=found.on_duty,
         )
         room = max(60, shutil.get_terminal_size((80, 24)).columns)
-        for line in textwrap.wrap(head, room, subsequent_indent="  "):
+        for line in wrap_cells(head, room):
             print_line(line)
         # the labels padded by terminal cells: a wide character takes two
         labels = [_("hour"), *(_(DAYS[day]) for day in rules.WEEKDAYS)]
