@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from deskline.core.language import _
 from deskline.tui.cli.context import (
     COUNT_MAX,
     Commands,
@@ -39,12 +40,12 @@ def attachments_list(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) 
 
     def human() -> None:
         if not found:
-            say(f"{key.strip().upper()} has no attachments")
+            say(_("{key} has no attachments").format(key=key.strip().upper()))
         for a in found:
-            kept = "" if a.kept else "  (too big: not kept)"
+            kept = "" if a.kept else _("  (too big: not kept)")
+            sender = _("from {sender}").format(sender=a.sender or "-")
             print_line(
-                f"{a.number:>3}  {a.filename}  {a.content_type}  {_size(a.size)}  "
-                f"from {a.sender or '-'}{kept}"
+                f"{a.number:>3}  {a.filename}  {a.content_type}  {_size(a.size)}  {sender}{kept}"
             )
 
     emit([a.to_json() for a in found], as_json, human)
@@ -78,10 +79,14 @@ def attachments_save(
     files = _attachments(ctx)
     if number is None:
         if not out.is_dir():
-            raise InvalidInput(f"--out {out}: saving every file needs a folder that exists")
+            raise InvalidInput(
+                _("--out {out}: saving every file needs a folder that exists").format(out=out)
+            )
         numbers = [a.number for a in files.list(key) if a.kept]
         if not numbers:
-            raise InvalidInput(f"{key.strip().upper()} has no kept attachments to save")
+            raise InvalidInput(
+                _("{key} has no kept attachments to save").format(key=key.strip().upper())
+            )
     else:
         numbers = [number]
     for n in numbers:

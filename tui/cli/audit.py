@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from deskline.core.language import _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, session_of
 
 app = Commands(name="audit", help="The audit trail: verify its hash chains, read a chain.")
@@ -27,14 +28,21 @@ def audit_verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     def human() -> None:
         for b in report.broken:
-            print_line(f"{b.chain}: event {b.event_id}: {b.problem}: {b.detail}")
-        if report.holds:
-            print_line(f"{report.events} events in {report.chains} chains: all links hold")
-        else:
             print_line(
-                f"{report.events} events in {report.chains} chains: {len(report.broken)} broken",
-                err=True,
+                _("{chain}: event {event}: {problem}: {detail}").format(
+                    chain=b.chain, event=b.event_id, problem=b.problem, detail=b.detail
+                )
             )
+        counted = _("{events} events in {chains} chains").format(
+            events=report.events, chains=report.chains
+        )
+        if report.holds:
+            print_line(_("{counted}: all links hold").format(counted=counted))
+        else:
+            broken = _("{counted}: {broken} broken").format(
+                counted=counted, broken=len(report.broken)
+            )
+            print_line(broken, err=True)
 
     emit(report.to_json(), as_json, human)
     if not report.holds:
@@ -64,12 +72,12 @@ def audit_log(
     def human() -> None:
         for e in entries:
             who = e.actor or "deskline"
-            login = f" (login {e.login})" if e.login else ""
+            login = _(" (login {login})").format(login=e.login) if e.login else ""
             why = f" — {e.reason}" if e.reason else ""
             line = f"{e.id:>6}  {local(e.at)}  {who}{login}  {e.kind}  "
-            line += f"{_values(e.old)} → {_values(e.new)}{why}  {(e.hash or 'no hash')[:12]}"
+            line += f"{_values(e.old)} → {_values(e.new)}{why}  {(e.hash or _('no hash'))[:12]}"
             print_line(plain(line))
         if not entries:
-            print_line("no events in this chain")
+            print_line(_("no events in this chain"))
 
     emit([e.to_json() for e in entries], as_json, human)

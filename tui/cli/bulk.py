@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from deskline.core.language import _
 from deskline.tui.cli.context import Commands, fail, print_line, say, session_of
 
 app = Commands(name="bulk", help="One change to many tickets (keys as arguments or on stdin).")
@@ -30,10 +31,10 @@ def _keys(given: list[str] | None) -> list[str]:
     if given and given != ["-"]:
         return given
     if given != ["-"] and sys.stdin.isatty():
-        fail("no ticket keys: give them as arguments, or pipe them in (one a line)", 2)
+        fail(_("no ticket keys: give them as arguments, or pipe them in (one a line)"), 2)
     keys = keys_in(sys.stdin)
     if not keys:
-        fail("no ticket keys on stdin (one a line, like T-12)", 2)
+        fail(_("no ticket keys on stdin (one a line, like T-12)"), 2)
     return keys
 
 
@@ -59,7 +60,12 @@ def bulk_assign(
     keys: KeysArg = None,
 ) -> None:
     """Give every ticket to an agent."""
-    _run(ctx, f"assigned to {handle}", keys or [], lambda d, k: d.assign(k, handle))
+    _run(
+        ctx,
+        _("assigned to {handle}").format(handle=handle),
+        keys or [],
+        lambda d, k: d.assign(k, handle),
+    )
 
 
 @app.command("status")
@@ -73,7 +79,8 @@ def bulk_status(
     from deskline.core.desk import workflow
 
     target = workflow.parse_status(new_status).value
-    _run(ctx, f"now {target}", keys or [], lambda d, k: d.transition(k, target, reason=reason))
+    now = _("now {status}").format(status=target)
+    _run(ctx, now, keys or [], lambda d, k: d.transition(k, target, reason=reason))
 
 
 @app.command("priority")
@@ -88,10 +95,10 @@ def bulk_priority(
 
     wanted = fields.priority(new_priority)
     if not reason or not reason.strip():
-        fail("a priority change moves SLA targets: give --reason", 2)
+        fail(_("a priority change moves SLA targets: give --reason"), 2)
     _run(
         ctx,
-        f"priority {wanted}",
+        _("priority {priority}").format(priority=wanted),
         keys or [],
         lambda d, k: d.change_priority(k, wanted, reason=reason),
     )
@@ -112,16 +119,21 @@ def bulk_tag(
     changes = [w for w in words if not KEY.match(w) and w != "-"]
     keys = [w for w in words if KEY.match(w) or w == "-"]
     if not changes:
-        fail("no tag change: give +tag to add, -tag to remove", 2)
+        fail(_("no tag change: give +tag to add, -tag to remove"), 2)
     bare = next((w for w in changes if not w.startswith(("+", "-"))), None)
     if bare is not None:
-        fail(f"{bare!r} is neither a ticket key nor a tag change: write +{bare} or -{bare}", 2)
+        fail(
+            _("{given} is neither a ticket key nor a tag change: write +{bare} or -{bare}").format(
+                given=repr(bare), bare=bare
+            ),
+            2,
+        )
     try:
         add, remove = tag_changes(changes)
     except ValueError as exc:
         fail(str(exc), 2)
     said = " ".join([*(f"+{t}" for t in add), *(f"-{t}" for t in remove)])
-    _run(ctx, f"tags {said}", keys, lambda d, k: d.tag(k, add, remove))
+    _run(ctx, _("tags {tags}").format(tags=said), keys, lambda d, k: d.tag(k, add, remove))
 
 
 @app.command("macro")
@@ -135,4 +147,9 @@ def bulk_macro(
 
     desk = session_of(ctx).desk()
     found = macros.find(desk.refresh_policy().macros, name)  # an unknown name: one line
-    _run(ctx, f"macro {found.name}", keys or [], lambda d, k: d.apply_macro(k, found.name))
+    _run(
+        ctx,
+        _("macro {name}").format(name=found.name),
+        keys or [],
+        lambda d, k: d.apply_macro(k, found.name),
+    )

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from deskline.core.language import _
 from deskline.tui.cli.context import Commands, session_of
 
 app = Commands(name="config", help="deskline.toml: check a file, show the effective settings.")
@@ -27,8 +28,8 @@ def config_check(
 
     settings = load_config(file or session_of(ctx).config)
     check_keymap(settings.keys, settings.source)  # as the app would: unusable keys refused
-    where = settings.source or "no deskline.toml found; the defaults"
-    typer.echo(f"{where}: ok")
+    where = settings.source or _("no deskline.toml found; the defaults")
+    typer.echo(_("{where}: ok").format(where=where))
     render.policy_table(settings.sla)
     rules_text.config_summary(settings)
 
@@ -41,6 +42,8 @@ def config_show(ctx: typer.Context) -> None:
     session = session_of(ctx)
     settings = session.settings
     policy = session.service_desk().refresh_policy()
-    typer.echo(f"# {settings.source or 'defaults (no deskline.toml found)'}: personal settings")
-    typer.echo(f"# the desk's policy: version {policy.version} (`deskline policy show`)")
+    where = settings.source or _("defaults (no deskline.toml found)")
+    typer.echo("# " + _("{where}: personal settings").format(where=where))
+    said = _("the desk's policy: version {version} (`deskline policy show`)")
+    typer.echo("# " + said.format(version=policy.version))
     typer.echo(desk_toml(settings, policy.rules))

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from deskline.core.language import _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, session_of
 
 app = Commands(name="contacts", help="Contacts: a customer's people, their addresses and phone.")
@@ -35,7 +36,11 @@ def contacts_add(
         contact.to_json(),
         as_json,
         lambda: print_line(
-            f"{contact.name} ({contact.customer or 'no customer'}): {', '.join(contact.emails)}"
+            _("{name} ({customer}): {emails}").format(
+                name=contact.name,
+                customer=contact.customer or _("no customer"),
+                emails=", ".join(contact.emails),
+            )
         ),
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import typer
 from typer.core import TyperCommand
 
 from deskline.core.inert import visible
-from deskline.core.language import _
+from deskline.core.language import N_, _
 
 if TYPE_CHECKING:
     from typer._click import Context, HelpFormatter
@@ -57,7 +58,8 @@ class Session:
             settings = self.settings  # [database] url, after --db and DESKLINE_DB
             self._store = open_store(self.db or os.environ.get("DESKLINE_DB") or settings.database)
             if self._store.backup_made:
-                say(f"upgraded the database schema; backup saved at {self._store.backup_made}")
+                said = _("upgraded the database schema; backup saved at {path}")
+                say(said.format(path=self._store.backup_made))
             if self.local_policy and settings.policy_given:
                 self._adopt_local_policy(self._store, settings)
             elif self.local_policy:  # (``policy`` commands write versions themselves)
@@ -77,10 +79,11 @@ class Session:
         pinned = pin_defaults(store, handle=self.me, now=clock.now())
         if pinned is not None:
             zone = pinned.sla.calendars["business"].timezone
-            say(
-                f"the desk runs on the built-in policy (version {pinned.version}, business "
-                f"hours in {zone}); change it with `deskline policy apply`"
+            said = _(
+                "the desk runs on the built-in policy (version {version}, business hours "
+                "in {zone}); change it with `deskline policy apply`"
             )
+            say(said.format(version=pinned.version, zone=zone))
 
     def _adopt_local_policy(self, store: Store, settings: DeskConfig) -> None:
         """Policy sections in the local file: imported into a desk with no policy yet,
@@ -139,9 +142,11 @@ class Session:
             self.settings  # noqa: B018  (a bad config fails before the database is touched)
             found = resolve(self.store, self.handle or os.environ.get(HANDLE_ENV) or None)
             if found.enrolled:
-                say(f"first use of this desk: added you ({found.handle}) as its admin")
+                said = _("first use of this desk: added you ({handle}) as its admin")
+                say(said.format(handle=found.handle))
             if found.acting_for:
-                say(f"acting as {found.handle} (audited: login {found.login}, agent {found.bound})")
+                said = _("acting as {handle} (audited: login {login}, agent {agent})")
+                say(said.format(handle=found.handle, login=found.login, agent=found.bound))
             self._identity = found
         return self._identity
 
@@ -192,6 +197,101 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """One line on stderr and exit ``code``: how a command refuses."""
     say(message)
     raise typer.Exit(code)
+
+
+# The store's errors, as storage/engine.py, migrate.py and store.py word them (in English:
+# storage never imports core), each said again here in the current language. A message
+# matching none (a driver's own, or core's, translated where it is raised) stays as it is.
+STORE_ERRORS = (
+    N_("bad database URL {url}: {reason}"),
+    N_(
+        "unsupported database URL {url}: use a SQLite file path or postgresql+psycopg://… "
+        "({reason})"
+    ),
+    N_("cannot open database {path}: folder {folder} does not exist"),
+    N_("cannot open database {path}: it is a folder; name a file in it"),
+    N_("cannot open database {url}: {reason}"),
+    N_("cannot create database {path}: {reason}"),
+    N_("database holds several schema versions ({versions})"),
+    N_("the schema upgrade would leave rows referring to none"),
+    N_("backups are for SQLite files; back up {backend} with its own tools (pg_dump)"),
+    N_("cannot back up {path}: no such file"),
+    N_(
+        "{url} holds tables but no deskline schema version; point --db at a deskline "
+        "database or an empty one"
+    ),
+    N_(
+        "database is at schema revision {revision}, unknown to this deskline (written by a "
+        "newer version?); upgrade deskline"
+    ),
+    N_(
+        "database {url}: {reason} for this login (an admin's `deskline db grant` gives each "
+        "role what its work writes)"
+    ),
+    N_("database {url}: {reason}"),
+)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """The English text with each ``{name}`` standing for any text (as short as it fits)."""
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile(
+        "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)),
+        re.DOTALL,
+    )
+
+
+def said_again(message: str, templates: tuple[str, ...]) -> str:
+    """``message`` in the current language: the first of the English ``templates`` it
+    matches, translated, with the values it held (a ``{reason}`` said again in turn)."""
+    for template in templates:
+        found = _pattern(template).fullmatch(message)
+        if found:
+            values = found.groupdict()
+            if "reason" in values:
+                values["reason"] = said_again(values["reason"], templates)
+            return _(template).format(**values)
+    return message
+
+
+def store_error(message: str) -> str:
+    """A StoreError's message in the current language (as it is when no template fits)."""
+    return said_again(message, STORE_ERRORS)
+
+
+# Click's own usage errors (Typer vendors Click without its gettext calls) and the reasons
+# Typer's Pydantic checks give, in their English words, said again in the current language
+# where main() frames them in one line.
+CLICK_MESSAGES = (
+    N_("No such option: {option} (Possible options: {options})"),
+    N_("No such option: {option}"),
+    N_("No such command {name}. Did you mean {suggestions}?"),
+    N_("No such command {name}."),
+    N_("Missing command."),
+    N_("Missing argument {name}."),
+    N_("Missing option {name}."),
+    N_("Missing parameter {name}."),
+    N_("Invalid value for {name}: {reason}"),
+    N_("Invalid value: {reason}"),
+    N_("Got unexpected extra argument(s) ({arguments})"),
+    N_("Option {name} requires an argument."),
+    N_("Option {name} requires {count} arguments."),
+    N_("Option {name} does not take a value."),
+    N_("Argument {name} takes {count} values."),
+    N_("Input should be a valid integer, unable to parse string as an integer"),
+    N_("Input should be a valid number, unable to parse string as a number"),
+    N_("Input should be greater than or equal to {limit}"),
+    N_("Input should be less than or equal to {limit}"),
+    N_("Input should be greater than {limit}"),
+    N_("Input should be less than {limit}"),
+    N_("{value} is not one of {choices}."),
+    N_("Value {value} is not a valid {kind}."),
+)
+
+
+def usage_error(message: str) -> str:
+    """A usage error's message (Click's, Typer's) in the current language."""
+    return said_again(message, CLICK_MESSAGES)
 
 
 def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:

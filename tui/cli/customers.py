@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from deskline.core.language import _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, say, session_of
 
 app = Commands(name="customers", help="Customers: tier (standard or vip) and dedicated agent.")
@@ -33,12 +34,15 @@ def customers_set(
         name, by=me, tier=tier, dedicated=dedicated, no_dedicated=no_dedicated
     )
     if customer.tier == "vip" and customer.dedicated is None and dedicated is None:
-        say(f"{customer.name} is VIP without a dedicated agent: routing sends it to the team")
+        said = _("{name} is VIP without a dedicated agent: routing sends it to the team")
+        say(said.format(name=customer.name))
     emit(
         customer.to_json(),
         as_json,
         lambda: print_line(
-            f"{customer.name}: {customer.tier}, dedicated agent {customer.dedicated or '—'}"
+            _("{name}: {tier}, dedicated agent {agent}").format(
+                name=customer.name, tier=customer.tier, agent=customer.dedicated or "—"
+            )
         ),
     )
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from deskline.core.language import _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, session_of
 
 app = Commands()
@@ -32,7 +33,7 @@ def dashboard(
     from deskline.core.dashboard.board import check_team, figures_once
 
     if as_json and not once:
-        fail("--json goes with --once (the live dashboard is a screen)", 2)
+        fail(_("--json goes with --once (the live dashboard is a screen)"), 2)
     session = session_of(ctx)
     desk = session.desk()
     if once:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from deskline.core.language import _, ngettext
 from deskline.tui.cli.context import Commands, JsonOpt, emit, session_of
 
 app = Commands(
@@ -20,7 +21,8 @@ def db_upgrade(ctx: typer.Context) -> None:
 
     store = session_of(ctx).store  # opening upgrades
     schema = schema_of(store)
-    typer.echo(f"{store.display_url} is at schema {schema.at} (newest: {schema.newest})")
+    said = _("{database} is at schema {at} (newest: {newest})")
+    typer.echo(said.format(database=store.display_url, at=schema.at, newest=schema.newest))
 
 
 @app.command("backup")
@@ -53,12 +55,19 @@ def db_grant(
 
     def human() -> None:
         for role, group in report.groups.items():
-            logins = ", ".join(report.members[group]) or "no one"
+            logins = ", ".join(report.members[group]) or _("no one")
             typer.echo(f"{role:<10} {group}: {logins}")
         for agent, login in report.missing:
-            typer.echo(f"skipped {agent}: no database login {login!r} (CREATE ROLE ... LOGIN)")
+            said = _("skipped {agent}: no database login {login} (CREATE ROLE ... LOGIN)")
+            typer.echo(said.format(agent=agent, login=repr(login)))
         for login in report.unrestricted:
-            typer.echo(f"note: {login} owns the tables or is a superuser; no grant restricts it")
-        typer.echo(f"{len(report.statements)} statements run; grants in place")
+            said = _("note: {login} owns the tables or is a superuser; no grant restricts it")
+            typer.echo(said.format(login=login))
+        said = ngettext(
+            "{count} statement run; grants in place",
+            "{count} statements run; grants in place",
+            len(report.statements),
+        )
+        typer.echo(said.format(count=len(report.statements)))
 
     emit(report.to_json(), as_json, human)

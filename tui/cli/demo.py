@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from deskline.core.language import _
 from deskline.tui.cli.context import Commands, Session, say, session_of
 
 app = Commands()
@@ -52,12 +53,14 @@ def demo(
                 _fill(session, tickets or DEFAULT_TICKETS)
     store = session.store
     if tickets is not None and not made:
-        say(
-            f"the demo desk exists ({ticket_count(store)} tickets); --tickets is for a new "
-            f"one: add --fresh to make it anew with {tickets}"
+        said = _(
+            "the demo desk exists ({count} tickets); --tickets is for a new one: "
+            "add --fresh to make it anew with {wanted}"
         )
+        say(said.format(count=ticket_count(store), wanted=tickets))
     if no_open:
-        typer.echo(f"demo database: {store.display_url.removeprefix('sqlite:///')}")
+        where = store.display_url.removeprefix("sqlite:///")
+        typer.echo(_("demo database: {where}").format(where=where))
         return
     session.open_workspace()
 
@@ -71,7 +74,7 @@ def _whole_demo(session: Session, path: Path, tickets: int | None) -> bool:
     from deskline.core.desk.database import build_whole, unfinished_builds
 
     if unfinished_builds(path):
-        say("an unfinished demo desk (its making was stopped) was removed")
+        say(_("an unfinished demo desk (its making was stopped) was removed"))
     if path.exists():
         return False
 
@@ -92,7 +95,7 @@ def _fill(session: Session, tickets: int) -> None:
     from deskline.tui.cli.progress import bar
 
     rules = session.service_desk().refresh_policy().sla  # the demo desk's policy
-    with bar("demo") as show:
+    with bar(_("demo")) as show:
         summary = fill(
             session.store,
             now=clock.now(),

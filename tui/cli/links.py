@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from deskline.core.language import _
 from deskline.tui.cli.context import Commands, JsonOpt, KeyArg, VersionOpt, fail, session_of
 from deskline.tui.cli.tickets import changed
 
@@ -28,9 +29,10 @@ def merge(
     """Merge a ticket into another: its comments are copied there (authors and times kept),
     it closes pointing there; the other keeps its SLA. `deskline merge T-2 into T-1`."""
     if into_word.strip().lower() != "into":
-        fail(f"write `deskline merge {key} into {target}` (not {into_word!r})", 2)
+        said = _("write `deskline merge {key} into {target}` (not {given})")
+        fail(said.format(key=key, target=target, given=repr(into_word)), 2)
     t = session_of(ctx).desk().merge(key, target, reason=reason, expected_version=if_version)
-    changed(t, as_json, f"{key.strip().upper()} merged into it")
+    changed(t, as_json, _("{key} merged into it").format(key=key.strip().upper()))
 
 
 @app.command()
@@ -45,11 +47,14 @@ def link(
 ) -> None:
     """Link two tickets as related (shown in `show` and the workspace's detail)."""
     t = session_of(ctx).desk().link(key, other, kind=kind.strip().lower())
-    changed(t, as_json, f"linked to {other.strip().upper()} ({kind.strip().lower()})")
+    said = _("linked to {other} ({kind})").format(
+        other=other.strip().upper(), kind=kind.strip().lower()
+    )
+    changed(t, as_json, said)
 
 
 @app.command()
 def unlink(ctx: typer.Context, key: KeyArg, other: OtherArg, as_json: JsonOpt = False) -> None:
     """Take the link between two related tickets away."""
     t = session_of(ctx).desk().unlink(key, other)
-    changed(t, as_json, f"no longer linked to {other.strip().upper()}")
+    changed(t, as_json, _("no longer linked to {other}").format(other=other.strip().upper()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typer
 
+from deskline.core.language import _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, session_of
 
 app = Commands()
@@ -28,10 +29,11 @@ def macros(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     def human() -> None:
         if not found:
-            print_line("no macros: add [[macro]] to the desk's policy (`deskline policy apply`)")
+            print_line(_("no macros: add [[macro]] to the desk's policy (`deskline policy apply`)"))
         for m in found:
             sets = m.sets()
-            print_line(f"{m.name}  ({m.kind}{'; sets ' + sets if sets else ''})")
+            what = _("{kind}; sets {sets}").format(kind=m.kind, sets=sets) if sets else m.kind
+            print_line(_("{name}  ({what})").format(name=m.name, what=what))
             print_line("    " + m.text.replace("\n", "\n    "))
 
     emit(data, as_json, human)

@@ -4,10 +4,11 @@ or both in a loop (``watch``, a service)."""
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from deskline.core.language import _, ngettext
 from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, print_line, say, session_of
 
 if TYPE_CHECKING:
@@ -37,10 +38,12 @@ def mail_fetch(ctx: typer.Context, mailbox: MailboxOpt = None, as_json: JsonOpt 
                 counts[taken.outcome] = counts.get(taken.outcome, 0) + 1
                 where = f" {taken.ticket}" if taken.ticket else ""
                 print_line(f"{box.mailbox}: {taken.outcome}{where} <{taken.message_id}>")
-            summary = (
-                ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing new"
+            summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
+            say(
+                _("{mailbox}: {summary}").format(
+                    mailbox=box.mailbox, summary=summary or _("nothing new")
+                )
             )
-            say(f"{box.mailbox}: {summary}")
 
     emit([box.to_json() for box in fetched], as_json, human)
 
@@ -59,7 +62,7 @@ def mail_send(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     }
 
     def human() -> None:
-        print_line(f"sent {done.sent}, to retry {done.retrying}, given up {done.failed}")
+        print_line(_sent(done))
         for reason in dict.fromkeys(done.reasons):
             say(reason)
 
@@ -75,13 +78,22 @@ def mail_outbox(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     def human() -> None:
         if not rows:
-            say("the outbox is empty")
+            say(_("the outbox is empty"))
         for row in rows:
             why = f" — {row['detail']}" if row["detail"] else ""
-            print_line(
-                f"{row['ticket'] or '-'} {row['status']} ({row['attempts']} tries) "
-                f"to {', '.join(row['to'])} <{row['message_id']}>{why}"
+            tries = ngettext(
+                "{ticket} {status} ({attempts} try) to {to} <{message_id}>",
+                "{ticket} {status} ({attempts} tries) to {to} <{message_id}>",
+                row["attempts"],
             )
+            said = tries.format(
+                ticket=row["ticket"] or "-",
+                status=row["status"],
+                attempts=row["attempts"],
+                to=", ".join(row["to"]),
+                message_id=row["message_id"],
+            )
+            print_line(said + why)
 
     emit(rows, as_json, human)
 
@@ -109,12 +121,19 @@ def mail_password(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt(
-            f"Password for {entry}", hide_input=True, confirmation_prompt=True, err=True
+            _("Password for {entry}").format(entry=entry),
+            hide_input=True,
+            confirmation_prompt=True,
+            err=True,
         )
     if not password:
-        fail("no password given: nothing was stored")
+        fail(_("no password given: nothing was stored"))
     store_password(entry, password, f"mailbox {mailbox}")
-    say(f"mailbox {mailbox}: the password is kept in the keyring as {entry}")
+    say(
+        _("mailbox {mailbox}: the password is kept in the keyring as {entry}").format(
+            mailbox=mailbox, entry=entry
+        )
+    )
 
 
 @app.command("watch")
@@ -146,15 +165,27 @@ def mail_rounds(store: Store, every: float, *, once: bool = False) -> None:
         try:
             for box in fetcher.fetch():
                 if box.taken:
-                    say(f"{box.mailbox}: took in {len(box.taken)} message(s)")
+                    taken = ngettext(
+                        "{mailbox}: took in {count} message",
+                        "{mailbox}: took in {count} messages",
+                        len(box.taken),
+                    )
+                    say(taken.format(mailbox=box.mailbox, count=len(box.taken)))
         except DesklineError as exc:
             say(str(exc))
         done = sender.send_due()
         if done.sent or done.reasons:
-            say(f"sent {done.sent}, to retry {done.retrying}, given up {done.failed}")
+            say(_sent(done))
         if once:
             return
         receiving = [m for m in fetcher.rules().mailboxes if m.imap_host]
         if receiving and wait_for_any(receiving, every, say):  # IMAP IDLE: mail came
             continue
         time.sleep(max(0.0, every - (time.monotonic() - started)))
+
+
+def _sent(done: Any) -> str:
+    """What a round of sending did, in a line."""
+    return _("sent {sent}, to retry {retrying}, given up {failed}").format(
+        sent=done.sent, retrying=done.retrying, failed=done.failed
+    )

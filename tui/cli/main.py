@@ -58,7 +58,7 @@ from deskline.tui.cli import (
     tickets,
     transfer,
 )
-from deskline.tui.cli.context import Session, say
+from deskline.tui.cli.context import Session, say, store_error, usage_error
 
 if TYPE_CHECKING:
     from typer._click import Command, Context, HelpFormatter
@@ -355,7 +355,7 @@ def main() -> None:
         command = exc.ctx.command_path if exc.ctx else PROG
         say(
             _("{message} (see `{command} --help`)").format(
-                message=exc.format_message(), command=command
+                message=usage_error(exc.format_message()), command=command
             )
         )
         sys.exit(2)
@@ -373,6 +373,6 @@ def main() -> None:
 
         if not isinstance(exc, StoreError):
             raise
-        say(str(exc))
+        say(store_error(str(exc)))
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from deskline.core.language import _, ngettext
 from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, say, session_of
 
 if TYPE_CHECKING:
@@ -60,15 +61,17 @@ def policy_apply(
     now = clock.now()
     found = apply.preview(desk.store, settings.rules, now)
     if found.same:
-        typer.echo(f"no change: {file} is the desk's policy (version {found.old.version})")
+        said = _("no change: {file} is the desk's policy (version {version})")
+        typer.echo(said.format(file=file, version=found.old.version))
         return
     typer.echo(found.diff(), nl=False)
     typer.echo(_impact(found))
     if not yes:
         if not sys.stdin.isatty():
-            fail("not applied: add --yes to apply without asking", 1)
-        if not typer.confirm(f"apply as version {found.new.version}?", default=False):
-            fail("not applied", 1)
+            fail(_("not applied: add --yes to apply without asking"), 1)
+        asked = _("apply as version {version}?").format(version=found.new.version)
+        if not typer.confirm(asked, default=False):
+            fail(_("not applied"), 1)
     done = apply.apply(
         desk.store,
         settings.rules,
@@ -78,17 +81,31 @@ def policy_apply(
         note=note.strip() if note and note.strip() else None,
         expect_version=found.old.version,
     )
+    applied = ngettext(
+        "applied: the desk's policy is version {version} ({digest}); "
+        "{count} open ticket re-planned",
+        "applied: the desk's policy is version {version} ({digest}); "
+        "{count} open tickets re-planned",
+        len(done.impact.changed),
+    )
     typer.echo(
-        f"applied: the desk's policy is version {done.new.version} "
-        f"({done.new.digest[:12]}); {len(done.impact.changed)} open ticket(s) re-planned"
+        applied.format(
+            version=done.new.version, digest=done.new.digest[:12], count=len(done.impact.changed)
+        )
     )
 
 
 def _impact(found: Preview) -> str:
     i = found.impact
-    return (
-        f"open tickets: {i.open}; due times move on {i.moved}; "
-        f"breached now: {i.breached_now} (under version {found.old.version}: {i.breached_before})"
+    return _(
+        "open tickets: {open}; due times move on {moved}; "
+        "breached now: {breached} (under version {version}: {before})"
+    ).format(
+        open=i.open,
+        moved=i.moved,
+        breached=i.breached_now,
+        version=found.old.version,
+        before=i.breached_before,
     )
 
 
@@ -111,11 +128,21 @@ def policy_show(
 
 def _header(p: Policy) -> str:
     if p.version == 0:
-        return "policy version 0: the built-in defaults (no policy applied yet)"
+        return _("policy version 0: the built-in defaults (no policy applied yet)")
+    return _("policy version {version}, {applied}").format(version=p.version, applied=_applied(p))
+
+
+def _applied(p: Policy) -> str:
+    """When, by whom, from where and why a version was applied."""
     when = p.applied_at.astimezone().strftime("%Y-%m-%d %H:%M") if p.applied_at else "?"
-    text = f"policy version {p.version}, applied {when} by {p.applied_by or 'nobody'}"
-    text += f" from {p.source}" if p.source else ""
-    return text + (f" ({p.note})" if p.note else "")
+    who = p.applied_by or _("nobody")
+    if p.source:
+        text = _("applied {when} by {who} from {source}").format(
+            when=when, who=who, source=p.source
+        )
+    else:
+        text = _("applied {when} by {who}").format(when=when, who=who)
+    return text + (_(" ({note})").format(note=p.note) if p.note else "")
 
 
 @app.command("history")
@@ -127,9 +154,9 @@ def policy_history(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     def human() -> None:
         if not found:
-            say("no policy applied yet: the desk runs on the built-in defaults (version 0)")
+            say(_("no policy applied yet: the desk runs on the built-in defaults (version 0)"))
         for p in found:
-            typer.echo(f"{p.version:>4}  {p.digest[:12]}  {_header(p).split(', ', 1)[1]}")
+            typer.echo(f"{p.version:>4}  {p.digest[:12]}  {_applied(p)}")
 
     emit([p.to_json() for p in found], as_json, human)
 

@@ -7,7 +7,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from deskline.core.language import N_, _
+
 Show = Callable[[str, int, int], None]  # (phase, done, total; 0: not known)
+
+# The phases the long commands name (core.transfer, core.demo), said in the current language.
+PHASES = (N_("checking"), N_("tickets"), N_("comments"), N_("indexing"))
 
 
 @contextmanager
@@ -30,7 +35,8 @@ def bar(label: str) -> Iterator[Show]:
 
         def show(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
-                tasks[phase] = shown.add_task(f"{label} {phase}", total=total or None)
+                said = _("{label} {phase}").format(label=label, phase=_(phase))
+                tasks[phase] = shown.add_task(said, total=total or None)
             shown.update(tasks[phase], completed=done, total=total or None)
 
         yield show

@@ -8,6 +8,8 @@ are printed whole.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,6 +20,7 @@ from rich.text import Text
 
 from deskline.core.desk.views import AgentView, TicketView
 from deskline.core.inert import visible
+from deskline.core.language import N_, _, ngettext
 from deskline.core.sla.clocks import ClockState, SlaRules, leads_text
 from deskline.themes.palette import SLA_LOOK, sla_style
 from deskline.tui.times import countdown, local
@@ -27,10 +30,38 @@ from deskline.tui.times import countdown, local
 console = Console(highlight=False, markup=False, emoji=False)
 
 GAP = 2  # the cells between two columns (Rich's padding of one each side)
-TICKET_COLUMNS = ("SLA", "KEY", "PRI", "STATUS", "ASSIGNEE", "CUSTOMER", "TITLE")
+# Headers, said in the current language where a table is printed (terminal cells measured).
+TICKET_COLUMNS = (N_("SLA"), N_("KEY"), N_("PRI"), N_("STATUS"), N_("ASSIGNEE"))
+TICKET_COLUMNS += (N_("CUSTOMER"), N_("TITLE"))
 CUSTOMER_WIDTH = 16  # on a terminal; the title gets the rest
 LEAST_TITLE = 10  # the title's cells on a terminal too narrow for the rest
 LEAST_CUSTOMER = 4  # fewer, and a narrow terminal shows no customer column
+
+
+# Where a line of wide text may break: between two wide (CJK) characters, or at a space.
+_PIECES = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+"
+)
+
+
+def wrap_cells(text: str, width: int, indent: str = "  ") -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells, the later ones indented:
+    textwrap's lines for narrow text, and for text with wide characters (two cells each,
+    where textwrap counts one) lines cut by cells, between characters or at spaces."""
+    if cell_len(text) == len(text):
+        return textwrap.wrap(text, width, subsequent_indent=indent)
+    lines: list[str] = []
+    line = ""
+    for piece in _PIECES.findall(text):
+        room = width - (cell_len(indent) if lines else 0)
+        if line and cell_len(line + piece.rstrip()) > room:
+            lines.append(line.rstrip())
+            line = "" if piece.isspace() else piece
+        else:
+            line += piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return [(indent if i else "") + line for i, line in enumerate(lines)]
 
 
 def print_whole(table: Table, width: int) -> None:
@@ -69,7 +100,7 @@ def ticket_widths(widest: Sequence[int], room: int | None) -> list[int]:
 def ticket_table(tickets: Sequence[TicketView], colours: Mapping[str, str]) -> None:
     """The queue as a table; ``colours`` are the theme's (``Look.colours``)."""
     if not tickets:
-        console.print("no tickets match")
+        console.print(_("no tickets match"))
         return
     rows = [
         (
@@ -83,15 +114,13 @@ def ticket_table(tickets: Sequence[TicketView], colours: Mapping[str, str]) -> N
         )
         for t in tickets
     ]
-    widest = [
-        max(cell_len(str(row[i])) for row in [TICKET_COLUMNS, *rows])
-        for i in range(len(TICKET_COLUMNS))
-    ]
+    headers = tuple(_(column) for column in TICKET_COLUMNS)
+    widest = [max(cell_len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
     widths = ticket_widths(widest, console.width if console.is_terminal else None)
     table = Table(box=None, pad_edge=False, header_style="bold")
     shown = [i for i, width in enumerate(widths) if width]
     for i in shown:
-        table.add_column(TICKET_COLUMNS[i], no_wrap=True, overflow="ellipsis", width=widths[i])
+        table.add_column(headers[i], no_wrap=True, overflow="ellipsis", width=widths[i])
     for row in rows:
         table.add_row(*(row[i] for i in shown))
     print_whole(table, sum(widths) + GAP * (len(shown) - 1))
@@ -112,48 +141,52 @@ def ticket_detail(t: TicketView) -> None:
     console.print(
         Text.assemble((f"{t.key} ", "bold"), (f"[{t.priority}] ", "bold"), visible(t.title))
     )
-    customer = (t.customer or "—") + (" (VIP)" if t.vip else "")
+    customer = (t.customer or "—") + (_(" (VIP)") if t.vip else "")
     status = t.status
     if t.archived_at is not None:
-        status += f", archived {local(t.archived_at)} (read-only until reopened)"
+        status += _(", archived {when} (read-only until reopened)").format(
+            when=local(t.archived_at)
+        )
+    impact = _("{count} users").format(count=t.impact) if t.impact else "—"
     facts = [
-        ("status", status),
-        ("assignee", t.assignee or "—"),
-        ("team", t.team or "—"),
-        ("customer", customer),
-        ("category", t.category or "—"),
-        ("channel", t.channel),
-        ("tags", ", ".join(t.tags) or "—"),
-        ("impact", f"{t.impact} users" if t.impact else "—"),
-        ("created", local(t.created_at)),
-        ("first response", local(t.first_response_at)),
-        ("resolved", local(t.resolved_at)),
-        ("closed", local(t.closed_at)),
-        ("escalation", str(t.escalation_level)),
-        ("reopened", f"{t.reopen_count}×" if t.reopen_count else "never"),
-        ("version", str(t.version)),
+        (_("status"), status),
+        (_("assignee"), t.assignee or "—"),
+        (_("team"), t.team or "—"),
+        (_("customer"), customer),
+        (_("category"), t.category or "—"),
+        (_("channel"), t.channel),
+        (_("tags"), ", ".join(t.tags) or "—"),
+        (_("impact"), impact),
+        (_("created"), local(t.created_at)),
+        (_("first response"), local(t.first_response_at)),
+        (_("resolved"), local(t.resolved_at)),
+        (_("closed"), local(t.closed_at)),
+        (_("escalation"), str(t.escalation_level)),
+        (_("reopened"), f"{t.reopen_count}×" if t.reopen_count else _("never")),
+        (_("version"), str(t.version)),
     ]
     if t.requester:  # who asks, whom else the mail goes to, and what else they have open
-        facts.insert(4, ("requester", t.requester))
+        facts.insert(4, (_("requester"), t.requester))
         if t.cc:
-            facts.insert(5, ("cc", ", ".join(t.cc)))
+            facts.insert(5, (_("cc"), ", ".join(t.cc)))
         if t.requester_open:
-            facts.insert(5, ("their open", "; ".join(t.requester_open)))
+            facts.insert(5, (_("their open"), "; ".join(t.requester_open)))
     if t.links:
-        facts.append(("links", ", ".join(t.links)))
+        facts.append((_("links"), ", ".join(t.links)))
     if t.sla is not None:
         for name, reading in (
-            ("first response", t.sla.first_response),
-            ("resolution", t.sla.resolution),
+            (_("SLA first response"), t.sla.first_response),
+            (_("SLA resolution"), t.sla.resolution),
         ):
             glyph = SLA_LOOK[reading.state.value].glyph
-            facts.append(
-                (
-                    f"SLA {name}",
-                    f"{glyph} {reading.state.value}, due {local(reading.due_at)}, "
-                    f"{clock_left(reading)}, {reading.percent_used:g}% used",
-                )
+            said = _("{glyph} {state}, due {at}, {left}, {percent} used").format(
+                glyph=glyph,
+                state=reading.state.value,
+                at=local(reading.due_at),
+                left=clock_left(reading),
+                percent=f"{reading.percent_used:g}%",
             )
+            facts.append((name, said))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")
     grid.add_column()
@@ -165,20 +198,17 @@ def ticket_detail(t: TicketView) -> None:
         console.print(Text(visible(t.description)))
     if t.comments:
         console.print()
-        console.print(Text("Conversation", style="bold"))
+        console.print(Text(_("Conversation"), style="bold"))
         for c in t.comments:
-            label = {"reply": "reply", "note": "internal note", "system": "system"}[c.kind]
             style = "yellow" if c.kind == "note" else ""
-            console.print(
-                Text(
-                    visible(f"{local(c.created_at)}  {c.author or 'deskline'} · {label}"),
-                    style="dim",
-                )
+            said = _(COMMENT_LINES[c.kind]).format(
+                when=local(c.created_at), author=c.author or "deskline"
             )
+            console.print(Text(visible(said), style="dim"))
             console.print(Text(visible(f"  {c.body}"), style=style))
     if t.events:
         console.print()
-        console.print(Text("History", style="bold"))
+        console.print(Text(_("History"), style="bold"))
         for e in t.events:
             change = _change_text(e.old, e.new)
             why = f" — {e.reason}" if e.reason else ""
@@ -187,12 +217,20 @@ def ticket_detail(t: TicketView) -> None:
             )
 
 
+# A comment's heading line by its kind.
+COMMENT_LINES = {
+    "reply": N_("{when}  {author} · reply"),
+    "note": N_("{when}  {author} · internal note"),
+    "system": N_("{when}  {author} · system"),
+}
+
+
 def clock_left(reading: Any) -> str:
     """``0:25:10 left``, ``0:04:01 over``, or ``stopped`` for a met or missed clock."""
     if reading.state in (ClockState.MET, ClockState.MISSED):
-        return "stopped"
-    word = "over" if reading.remaining_seconds < 0 else "left"
-    return f"{countdown(abs(reading.remaining_seconds))} {word}"
+        return _("stopped")
+    said = _("{time} over") if reading.remaining_seconds < 0 else _("{time} left")
+    return said.format(time=countdown(abs(reading.remaining_seconds)))
 
 
 def _shown(value: Any) -> str:
@@ -205,12 +243,15 @@ def _change_text(old: dict | None, new: dict | None) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-AGENT_COLUMNS = ("HANDLE", "NAME", "ROLE", "TEAM", "SKILLS", "ON DUTY", "OPEN", "CAP")
+AGENT_COLUMNS = (N_("HANDLE"), N_("NAME"), N_("ROLE"), N_("TEAM"), N_("SKILLS"))
+AGENT_COLUMNS += (N_("ON DUTY"), N_("OPEN"), N_("CAP"))
 LEAST_TEXT = 5  # a name, team or skills column's cells on a narrow terminal (it wraps)
 LEAST_ROLE = 5  # "supe…"
 
 
-def agent_widths(widest: Sequence[int], room: int | None) -> list[int]:
+def agent_widths(
+    widest: Sequence[int], room: int | None, headers: Sequence[str] = AGENT_COLUMNS
+) -> list[int]:
     """Each column's width: its widest cell; on a terminal ``room`` cells wide, the handle,
     duty, load and cap keep theirs, the role is cut only when the name, team and skills
     would get fewer than 5 cells each, and those three share the rest (they wrap)."""
@@ -223,10 +264,8 @@ def agent_widths(widest: Sequence[int], room: int | None) -> list[int]:
     text = [name, team, skills]
     # each starts at its header (a header is one word: it is never folded), then the cells
     # left are handed out one at a time to those still narrower than their widest cell
-    shares = [
-        min(width, cell_len(header))
-        for width, header in zip(text, ("NAME", "TEAM", "SKILLS"), strict=True)
-    ]
+    shown = (headers[1], headers[3], headers[4])  # the name's, the team's, the skills'
+    shares = [min(width, cell_len(header)) for width, header in zip(text, shown, strict=True)]
     spare = left - sum(shares)
     while spare > 0 and any(share < width for share, width in zip(shares, text, strict=True)):
         for i, width in enumerate(text):
@@ -246,36 +285,41 @@ def agent_table(agents: Sequence[AgentView]) -> None:
             a.role,
             visible(a.team or ""),
             visible(", ".join(a.skills)),
-            "yes" if a.on_duty else "no",
+            _("yes") if a.on_duty else _("no"),
             "" if a.active is None else f"{a.active}/{a.max_active}",
-            "default" if a.cap is None else str(a.cap),
+            _("default") if a.cap is None else str(a.cap),
         )
         for a in agents
     ]
+    headers = [_(column) for column in AGENT_COLUMNS]
     widest = [
-        max(cell_len(cell) for cell in [column, *(row[i] for row in rows)])
-        for i, column in enumerate(AGENT_COLUMNS)
+        max(cell_len(cell) for cell in [header, *(row[i] for row in rows)])
+        for i, header in enumerate(headers)
     ]
-    widths = agent_widths(widest, console.width if console.is_terminal else None)
+    widths = agent_widths(widest, console.width if console.is_terminal else None, headers)
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column, width in zip(AGENT_COLUMNS, widths, strict=True):
-        if column in ("NAME", "TEAM", "SKILLS"):
-            table.add_column(column, width=width, overflow="fold")
+    for i, (header, width) in enumerate(zip(headers, widths, strict=True)):
+        if i in (1, 3, 4):  # the name, the team, the skills: they wrap
+            table.add_column(header, width=width, overflow="fold")
         else:
-            table.add_column(column, width=width, no_wrap=True, overflow="ellipsis")
+            table.add_column(header, width=width, no_wrap=True, overflow="ellipsis")
     for row in rows:
         table.add_row(*row)
     print_whole(table, sum(widths) + GAP * (len(widths) - 1))
 
 
+POLICY_COLUMNS = (N_("POLICY"), N_("WHEN"), N_("PRI"), N_("FIRST RESPONSE"), N_("RESOLUTION"))
+POLICY_COLUMNS += (N_("CALENDAR"),)
+
+
 def policy_table(rules: SlaRules) -> None:
     """The effective SLA targets: the base table, then each policy's, first match wins."""
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("POLICY", "WHEN", "PRI", "FIRST RESPONSE", "RESOLUTION", "CALENDAR"):
-        table.add_column(column)
+    for column in POLICY_COLUMNS:
+        table.add_column(_(column))
     for priority, target in rules.targets.items():
         table.add_row(
-            "default",
+            _("default"),
             "",
             priority,
             str(target.first_response),
@@ -283,14 +327,11 @@ def policy_table(rules: SlaRules) -> None:
             target.calendar,
         )
     for policy in rules.policies:
-        when = (
-            ", ".join(
-                f"{k}={getattr(policy, k)}"
-                for k in ("tier", "category", "channel")
-                if getattr(policy, k) is not None
-            )
-            or "always"
-        )
+        when = ", ".join(
+            f"{k}={getattr(policy, k)}"
+            for k in ("tier", "category", "channel")
+            if getattr(policy, k) is not None
+        ) or _("always")
         for priority in rules.targets:
             target = rules.target_for(
                 priority, tier=policy.tier, category=policy.category, channel=policy.channel
@@ -305,12 +346,18 @@ def policy_table(rules: SlaRules) -> None:
             )
             when = ""
     console.print(table)
-    leads = leads_text(rules.warning_leads) or "none"
+    leads = leads_text(rules.warning_leads) or _("none")
     console.print(
-        f"warnings {leads} before due · at risk at {rules.at_risk_percent:g}% · "
-        f"paused in {', '.join(sorted(rules.pause_on)) or 'nothing'} · "
-        f"on reopen {rules.on_reopen} · notes count as response: "
-        f"{'yes' if rules.note_counts_as_response else 'no'}"
+        _(
+            "warnings {leads} before due · at risk at {percent} · paused in {paused} · "
+            "on reopen {on_reopen} · notes count as response: {notes}"
+        ).format(
+            leads=leads,
+            percent=f"{rules.at_risk_percent:g}%",
+            paused=", ".join(sorted(rules.pause_on)) or _("nothing"),
+            on_reopen=rules.on_reopen,
+            notes=_("yes") if rules.note_counts_as_response else _("no"),
+        )
     )
     for name, calendar in rules.calendars.items():
         if calendar.is_always_open:
@@ -319,8 +366,10 @@ def policy_table(rules: SlaRules) -> None:
             hours = "; ".join(f"{d} {', '.join(w)}" for d, w in calendar.weekly_hours().items())
         extra = []
         if calendar.holidays:
-            extra.append(f"{len(calendar.holidays)} holiday(s)")
+            count = len(calendar.holidays)
+            extra.append(ngettext("{count} holiday", "{count} holidays", count).format(count=count))
         if calendar.holiday_country:
-            extra.append(f"holidays of {calendar.holiday_country}")
+            extra.append(_("holidays of {country}").format(country=calendar.holiday_country))
         more = f" · {', '.join(extra)}" if extra else ""
-        console.print(f"calendar {name}: {calendar.timezone} · {hours}{more}")
+        said = _("calendar {name}: {zone} · {hours}{more}")
+        console.print(said.format(name=name, zone=calendar.timezone, hours=hours, more=more))

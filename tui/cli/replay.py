@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from deskline.core.inert import visible
+from deskline.core.language import _
 from deskline.tui.cli.context import Commands, JsonOpt, TeamOpt, ZoneOpt, session_of
 
 app = Commands()
@@ -79,40 +80,46 @@ def _text(data: dict[str, Any], scope: str) -> str:
 
     old, new = data["current"], data["proposed"]
     lines = [
-        f"replay {data['from']} to {data['to']}, {scope}: "
-        f"{old['policy']} beside {plain(new['policy'])}",
+        _("replay {start} to {end}, {scope}: {current} beside {proposed}").format(
+            start=data["from"],
+            end=data["to"],
+            scope=scope,
+            current=old["policy"],
+            proposed=plain(new["policy"]),
+        ),
         "",
     ]
-    rows = [("", "current", "proposed")]
+    rows = [("", _("current"), _("proposed"))]
 
     def line(label: str, a: Any, b: Any) -> None:
         rows.append((label, str(a), str(b)))
 
     s0, s1 = old["summary"], new["summary"]
     line(
-        "first response met",
+        _("first response met"),
         _pct(s0["first_response_attainment"]),
         _pct(s1["first_response_attainment"]),
     )
-    line("resolution met", _pct(s0["resolution_attainment"]), _pct(s1["resolution_attainment"]))
-    line("breaches", old["breaches"], new["breaches"])
-    line("alerts fired", old["alerts"], new["alerts"])
-    line("busiest person-day", old["busiest_person_day"], new["busiest_person_day"])
+    line(_("resolution met"), _pct(s0["resolution_attainment"]), _pct(s1["resolution_attainment"]))
+    line(_("breaches"), old["breaches"], new["breaches"])
+    line(_("alerts fired"), old["alerts"], new["alerts"])
+    line(_("busiest person-day"), old["busiest_person_day"], new["busiest_person_day"])
     line(
-        "alerts per person-day",
+        _("alerts per person-day"),
         old["mean_per_person_day"] or "-",
         new["mean_per_person_day"] or "-",
     )
-    line("warnings too late (<15m)", old["too_late_warnings"], new["too_late_warnings"])
+    line(_("warnings too late (<15m)"), old["too_late_warnings"], new["too_late_warnings"])
     for group in ("by_priority", "by_team"):
         b = {r["group"]: r for r in new[group]}
         for r in old[group]:
             o = b.get(r["group"], {})
-            line(f"{plain(r['group'])}: met FR / res", _both(r), _both(o))
+            label = _("{group}: met FR / res").format(group=plain(r["group"]))
+            line(label, _both(r), _both(o))
     rungs = sorted(set(old["alerts_by_rung"]) | set(new["alerts_by_rung"]))
     for rung in rungs:
         line(
-            f"alerts: {rung}",
+            _("alerts: {rung}").format(rung=rung),
             old["alerts_by_rung"].get(rung, 0),
             new["alerts_by_rung"].get(rung, 0),
         )

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from deskline.core.language import _, ngettext
 from deskline.tui.cli.context import Commands, JsonOpt, KeyArg, emit, fail, session_of
 
 app = Commands()
@@ -35,7 +36,7 @@ def rules_explain(
     ticket = desk.get(key)
     if now:
         if not desk.routing.enabled:
-            fail("no routing is configured: add [[routing.rules]] or [routing] fallback_team", 1)
+            fail(_("no routing is configured: add [[routing.rules]] or [routing] fallback_team"), 1)
         decision = desk.preview_route(key)
         emit(
             {"key": ticket.key, "reason": decision.reason, **decision.to_json()},
@@ -70,12 +71,17 @@ def rules_check(
         source = str(settings.source)
     else:
         settings = session.service_desk().refresh_policy()
-        source = f"the desk's policy (version {settings.version})"
+        source = _("the desk's policy (version {version})").format(version=settings.version)
     problems = check_on_desk(session.store, settings.routing, settings.templates)
     rules_text.check_report(source, settings.routing, problems)
     errors = [p for p in problems if p.level == "error"]
     if errors:
-        fail(f"{len(errors)} error(s) in the routing rules of {source}", 1)
+        said = ngettext(
+            "{count} error in the routing rules of {source}",
+            "{count} errors in the routing rules of {source}",
+            len(errors),
+        )
+        fail(said.format(count=len(errors), source=source), 1)
 
 
 @app.command()

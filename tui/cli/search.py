@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from deskline.core.language import _
 from deskline.tui.cli.context import COUNT_MAX, Commands, JsonOpt, emit, print_line, session_of
 
 app = Commands()
@@ -55,7 +56,7 @@ def search_(
         from deskline.tui.cli import render  # Rich loads for people, not for --json
 
         if not found:
-            print_line("no ticket matches")
+            print_line(_("no ticket matches"))
             return
         render.ticket_table(found, session.look.colours)
 
@@ -72,10 +73,17 @@ def views_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     def human() -> None:
         if not found:
-            print_line('no saved views yet: `deskline views save NAME "QUERY"`')
+            print_line(_('no saved views yet: `deskline views save NAME "QUERY"`'))
         for view in found:
-            whose = f"  (shared with {view.team} by {view.owner})" if view.shared else ""
-            print_line(one_line(f"{view.name}: {view.query}  [sort {view.sort}]{whose}"))
+            whose = (
+                _("  (shared with {team} by {owner})").format(team=view.team, owner=view.owner)
+                if view.shared
+                else ""
+            )
+            said = _("{name}: {query}  [sort {sort}]").format(
+                name=view.name, query=view.query, sort=view.sort
+            )
+            print_line(one_line(said + whose))
 
     emit([v.to_json() for v in found], as_json, human)
 
@@ -97,12 +105,12 @@ def views_save(
     from deskline.core.inert import one_line
 
     view = saved_views.save(session_of(ctx).desk(), name, query, shared=shared, sort=sort)
-    whose = f", shared with {view.team}" if view.shared else ""
-    emit(
-        view.to_json(),
-        as_json,
-        lambda: print_line(one_line(f"saved view {view.name} (sort {view.sort}{whose})")),
-    )
+    if view.shared:
+        said = _("saved view {name} (sort {sort}, shared with {team})")
+    else:
+        said = _("saved view {name} (sort {sort})")
+    told = said.format(name=view.name, sort=view.sort, team=view.team)
+    emit(view.to_json(), as_json, lambda: print_line(one_line(told)))
 
 
 @views_app.command("delete")
@@ -116,4 +124,5 @@ def views_delete(
     from deskline.core.inert import one_line
 
     view = saved_views.delete(session_of(ctx).desk(), name)
-    emit(view.to_json(), as_json, lambda: print_line(one_line(f"deleted view {view.name}")))
+    told = _("deleted view {name}").format(name=view.name)
+    emit(view.to_json(), as_json, lambda: print_line(one_line(told)))

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from deskline.core.language import _, ngettext
 from deskline.tui.cli.context import Commands, fail, session_of
 
 app = Commands(name="sla", help="SLA arithmetic on the calendars of the desk's policy.")
@@ -34,7 +35,10 @@ def sla_due(
 
     rules = session_of(ctx).service_desk().refresh_policy().sla
     if calendar not in rules.calendars:
-        fail(f"unknown calendar {calendar!r}; known: {', '.join(sorted(rules.calendars))}", 2)
+        known = ", ".join(sorted(rules.calendars))
+        fail(
+            _("unknown calendar {name}; known: {known}").format(name=repr(calendar), known=known), 2
+        )
     try:
         span = check_target(parse_duration(duration))
     except (DurationError, ValueError) as exc:
@@ -42,7 +46,12 @@ def sla_due(
     try:
         due = rules.calendars[calendar].add(clock.parse_instant(start), span)
     except OverflowError:
-        fail(f"{duration} after {start} is beyond the year 9999", 2)
+        fail(
+            _("{duration} after {start} is beyond the year 9999").format(
+                duration=duration, start=start
+            ),
+            2,
+        )
     typer.echo(iso(due))
 
 
@@ -51,4 +60,9 @@ def sla_recompute(ctx: typer.Context) -> None:
     """Store open tickets' due times again under the desk's policy (an admin only;
     `policy apply` does this itself)."""
     changed = session_of(ctx).desk().recompute_sla()
-    typer.echo(f"{changed} open ticket(s) had their due times moved")
+    moved = ngettext(
+        "{count} open ticket had its due times moved",
+        "{count} open tickets had their due times moved",
+        changed,
+    )
+    typer.echo(moved.format(count=changed))

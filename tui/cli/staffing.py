@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import textwrap
 from typing import Annotated
 
 import typer
 
+from deskline.core.language import N_, _, ngettext
 from deskline.tui.cli.context import (
     Commands,
     JsonOpt,
@@ -20,6 +20,17 @@ from deskline.tui.cli.context import (
 )
 
 app = Commands()
+
+# The week's days as core.metrics.staffing names them, said in the current language.
+DAYS = {
+    "mon": N_("mon"),
+    "tue": N_("tue"),
+    "wed": N_("wed"),
+    "thu": N_("thu"),
+    "fri": N_("fri"),
+    "sat": N_("sat"),
+    "sun": N_("sun"),
+}
 
 
 @app.command()
@@ -59,7 +70,9 @@ def staffing(
     except ValueError as exc:
         fail(str(exc), 2)
     if worked is not None and (worked.business_days or not worked.seconds):
-        fail(f"--handle {handle}: give a duration in s, m or h, like 20m", 2)
+        fail(
+            _("--handle {handle}: give a duration in s, m or h, like 20m").format(handle=handle), 2
+        )
     desk = session_of(ctx).desk()
     policy = desk.refresh_policy()
     found = report.staffing_of(
@@ -75,28 +88,45 @@ def staffing(
     )
 
     def human() -> None:
+        from rich.cells import cell_len
+
         from deskline.core.metrics.formats import duration
+        from deskline.tui.cli.render import wrap_cells
 
         if handle:
-            how = "given"
+            how = _("given")
         elif not found.measured:
-            how = "the default: no solved ticket to measure it on; give --handle"
+            how = _("the default: no solved ticket to measure it on; give --handle")
         else:
-            how = f"measured on {found.measured} solved tickets"
+            how = ngettext(
+                "measured on {count} solved ticket",
+                "measured on {count} solved tickets",
+                found.measured,
+            ).format(count=found.measured)
             if found.handle_seconds > 2 * 3600:  # time in progress, not time worked
-                how += "; an upper bound, as the desk records no time worked: give --handle"
-        head = (
-            f"staffing for {found.scope.text()}, {found.target}, from the last {found.weeks} "
-            f"weeks: handle time {duration(found.handle_seconds)} ({how}); on duty now: "
-            f"{found.on_duty}"
+                how += _("; an upper bound, as the desk records no time worked: give --handle")
+        head = _(
+            "staffing for {scope}, {target}, from the last {weeks} weeks: "
+            "handle time {handle} ({how}); on duty now: {on_duty}"
+        ).format(
+            scope=found.scope.text(),
+            target=found.target,
+            weeks=found.weeks,
+            handle=duration(found.handle_seconds),
+            how=how,
+            on_duty=found.on_duty,
         )
         room = max(60, shutil.get_terminal_size((80, 24)).columns)
-        for line in textwrap.wrap(head, room, subsequent_indent="  "):
+        for line in wrap_cells(head, room):
             print_line(line)
+        # the labels padded by terminal cells: a wide character takes two
+        labels = [_("hour"), *(_(DAYS[day]) for day in rules.WEEKDAYS)]
+        width = max(cell_len(label) for label in labels)
+        hour, *days = (f"  {label}{' ' * (width - cell_len(label))} " for label in labels)
         for hours in (range(0, 12), range(12, 24)):  # two halves of the day: 80 columns
-            typer.echo("  hour " + " ".join(f"{h:>3}" for h in hours))
-            for d, day in enumerate(rules.WEEKDAYS):
+            typer.echo(hour + " ".join(f"{h:>3}" for h in hours))
+            for d, day in enumerate(days):
                 cells = found.needed[d * 24 + hours.start : d * 24 + hours.stop]
-                typer.echo(f"  {day}  " + " ".join(f"{n:>3}" for n in cells))
+                typer.echo(day + " ".join(f"{n:>3}" for n in cells))
 
     emit(found.to_json(), as_json, human)

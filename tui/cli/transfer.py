@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from deskline.core.language import _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, print_line, say, session_of
 from deskline.tui.cli.progress import bar
 
@@ -64,19 +65,27 @@ def import_(
     from deskline.core.transfer.load import Importer, Options
 
     if format is not None and format not in FORMATS:
-        fail(f"--format {format}: use one of {', '.join(FORMATS)}")
+        fail(
+            _("--format {format}: use one of {known}").format(
+                format=format, known=", ".join(FORMATS)
+            )
+        )
     pairs: dict[str, str] = {}
     for given in mapping or []:
         column, sep, name = given.partition("=")
         if not sep or not column.strip() or not name.strip():
-            fail(f"--map {given}: write it as COLUMN=FIELD, e.g. --map Ticket=external_id")
+            fail(
+                _("--map {given}: write it as COLUMN=FIELD, e.g. --map Ticket=external_id").format(
+                    given=given
+                )
+            )
         pairs[column.strip()] = name.strip()
     preset = presets.PRESETS.get(format or "", presets.DESKLINE)
     kind = sources.kind_of(file, format if format in sources.KINDS else None)
     options = Options(file, kind, preset, comments, pairs, skip_bad, dry_run)
     session = session_of(ctx)
     desk = session.desk()
-    with bar("import") as show:
+    with bar(_("import")) as show:
         importer = Importer(desk, options, progress=show)
         result = importer.run()
 
@@ -115,14 +124,16 @@ def export_(
     from deskline.core.transfer.export import export
 
     if format not in KINDS:
-        fail(f"--format {format}: use one of {', '.join(KINDS)}")
+        fail(
+            _("--format {format}: use one of {known}").format(format=format, known=", ".join(KINDS))
+        )
     if format == "xlsx" and out is None:
-        fail("--format xlsx needs --out FILE (a workbook is not text for stdout)")
+        fail(_("--format xlsx needs --out FILE (a workbook is not text for stdout)"))
     when = None
     if since is not None:
         when = _since(since)
     desk = session_of(ctx).desk()
-    with bar("export") as show:
+    with bar(_("export")) as show:
         done = export(
             desk,
             out if out is not None else sys.stdout,
@@ -133,7 +144,11 @@ def export_(
             progress=lambda n: show("tickets", n, 0),
         )
     if out is not None or comments is not None:
-        say(f"exported {done.tickets} tickets and {done.comments} comments")
+        say(
+            _("exported {tickets} tickets and {comments} comments").format(
+                tickets=done.tickets, comments=done.comments
+            )
+        )
 
 
 def _since(text: str) -> datetime:
@@ -145,5 +160,7 @@ def _since(text: str) -> datetime:
     except BadRecord:
         at = None
     if at is None:
-        raise InvalidInput(f"--since {text}: use a date like 2026-01-31 or 2026-01-31T09:00Z")
+        raise InvalidInput(
+            _("--since {given}: use a date like 2026-01-31 or 2026-01-31T09:00Z").format(given=text)
+        )
     return at

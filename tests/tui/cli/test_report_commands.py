@@ -347,3 +347,17 @@ def test_staffing(desk_env):
     assert len(monday) == 2 and len(monday[0]) == len(monday[1]) == 13
     bad = deskline(env, "staffing", "--target", "all of them", check=False)
     assert bad.returncode == 2 and bad.stderr.startswith("deskline: --target")
+
+
+def test_staffing_in_chinese_keeps_80_columns_and_its_days_in_line(desk_env):
+    env, _, _ = desk_env
+    text = deskline({**env, "COLUMNS": "80"}, "--lang", "zh_CN", "staffing", "--weeks", "1").stdout
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80  # wrapped by cells, not characters
+    assert "的排班需求，目标 80% in 30m，基于最近 1 周：处理时长" in lines[0]
+    table = [line for line in lines if line.startswith(("  小时", "  周"))]
+    assert len(table) == 16 and text.count("  小时 ") == 2
+    # the numbers of every row end in the same terminal cells as the hours above them
+    assert len({cell_len(line) for line in table}) == 1
+    monday = [line.split() for line in table if line.startswith("  周一")]
+    assert len(monday) == 2 and len(monday[0]) == len(monday[1]) == 13

@@ -119,7 +119,7 @@ def test_rules_check_a_good_file_and_a_bad_one(cli, tmp_path):
     )
     code, out, err = cli("rules", "check", str(bad))
     assert code == 1
-    assert err == f"deskline: 3 error(s) in the routing rules of {bad}\n"
+    assert err == f"deskline: 3 errors in the routing rules of {bad}\n"
     lines = [line for line in out.splitlines() if line.startswith(("error", "warning"))]
     assert lines == [
         'error: routing.rules[1] "later": can never match: routing.rules[0] "all" above it '
