@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from deskline.core.language import N_
 from deskline.tui.cli import log
 from deskline.tui.cli.context import (
     COUNT_MAX,
@@ -34,25 +35,34 @@ if TYPE_CHECKING:
 app = Commands()
 alerts_app = Commands(
     name="alerts",
-    help="My alerts: list them, acknowledge them; the desk's webhook and email deliveries.",
+    help=N_("My alerts: list them, acknowledge them; the desk's webhook and email deliveries."),
     invoke_without_command=True,
 )
 app.add_typer(alerts_app)
-me_app = Commands(name="me", help="My own settings: how alerts reach me.")
+me_app = Commands(name="me", help=N_("My own settings: how alerts reach me."))
 app.add_typer(me_app)
 
 logger = logging.getLogger(__name__)
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Run the alert watcher without a screen: fires every SLA and workflow alert "
+        "when it comes due, for the whole database (one watcher fires at a time; "
+        "others stand by). With mailboxes in the desk's policy it also takes mail in "
+        "and sends the outbox, as `mail watch` does (--no-mail: not)."
+    )
+)
 def watch(
     ctx: typer.Context,
     jsonl: Annotated[
         bool,
         typer.Option(
             "--jsonl",
-            help="Print every alert of the desk as one JSON line, once each, whoever fires "
-            "it (also while another watcher holds the lease).",
+            help=N_(
+                "Print every alert of the desk as one JSON line, once each, whoever fires "
+                "it (also while another watcher holds the lease)."
+            ),
         ),
     ] = False,
     since: Annotated[
@@ -62,11 +72,11 @@ def watch(
             metavar="ID",
             min=0,
             max=2**63 - 1,
-            help="With --jsonl: first print the alerts stored after this id (each line's id).",
+            help=N_("With --jsonl: first print the alerts stored after this id (each line's id)."),
         ),
     ] = None,
     once: Annotated[
-        bool, typer.Option("--once", help="Fire what is due now, then exit (for cron).")
+        bool, typer.Option("--once", help=N_("Fire what is due now, then exit (for cron)."))
     ] = False,
     log_file: Annotated[
         Path | None,
@@ -74,24 +84,20 @@ def watch(
             "--log-file",
             metavar="FILE",
             dir_okay=False,
-            help="Write the log here, not to stderr (info lines at least; -vv for debug).",
+            help=N_("Write the log here, not to stderr (info lines at least; -vv for debug)."),
         ),
     ] = None,
     no_mail: Annotated[
         bool,
-        typer.Option("--no-mail", help="Leave the desk's mailboxes to `deskline mail watch`."),
+        typer.Option("--no-mail", help=N_("Leave the desk's mailboxes to `deskline mail watch`.")),
     ] = False,
     mail_every: Annotated[
         float,
         typer.Option(
-            "--mail-every", metavar="SECONDS", min=1, help="Mail without IMAP IDLE: how often."
+            "--mail-every", metavar="SECONDS", min=1, help=N_("Mail without IMAP IDLE: how often.")
         ),
     ] = 30.0,
 ) -> None:
-    """Run the alert watcher without a screen: fires every SLA and workflow alert when it
-    comes due, for the whole database (one watcher fires at a time; others stand by). With
-    mailboxes in the desk's policy it also takes mail in and sends the outbox, as `mail
-    watch` does (--no-mail: not)."""
     import asyncio
     import threading
 
@@ -238,7 +244,9 @@ def alerts_list(
     ctx: typer.Context,
     limit: Annotated[
         int,
-        typer.Option("--limit", metavar="N", min=1, max=COUNT_MAX, help="How many, newest first."),
+        typer.Option(
+            "--limit", metavar="N", min=1, max=COUNT_MAX, help=N_("How many, newest first.")
+        ),
     ] = 50,
     as_json: JsonOpt = False,
 ) -> None:
@@ -256,18 +264,17 @@ def alerts_list(
     )
 
 
-@alerts_app.command("ack")
+@alerts_app.command("ack", help=N_("Acknowledge alerts of mine (recorded with the time)."))
 def alerts_ack(
     ctx: typer.Context,
     ids: Annotated[
         list[int] | None,
-        typer.Argument(metavar="ID...", help="Alert ids from `deskline alerts`."),
+        typer.Argument(metavar="ID...", help=N_("Alert ids from `deskline alerts`.")),
     ] = None,
     all_: Annotated[
-        bool, typer.Option("--all", help="Every alert of mine not yet acknowledged.")
+        bool, typer.Option("--all", help=N_("Every alert of mine not yet acknowledged."))
     ] = False,
 ) -> None:
-    """Acknowledge alerts of mine (recorded with the time)."""
     from deskline.core.alerts.inbox import Inbox
 
     if bool(ids) == all_:
@@ -303,20 +310,26 @@ def delivery_line(view: DeliveryView) -> str:
     return line + (f"  {error}" if error else "")
 
 
-@alerts_app.command("deliveries")
+@alerts_app.command(
+    "deliveries",
+    help=N_(
+        "The desk's webhook and email deliveries, newest first: state, attempts, the "
+        "next attempt and the last error (supervisors, directors and admins)."
+    ),
+)
 def alerts_deliveries(
     ctx: typer.Context,
     failed: Annotated[
-        bool, typer.Option("--failed", help="Only those given up (resend them with resend).")
+        bool, typer.Option("--failed", help=N_("Only those given up (resend them with resend)."))
     ] = False,
     limit: Annotated[
         int,
-        typer.Option("--limit", metavar="N", min=1, max=COUNT_MAX, help="How many, newest first."),
+        typer.Option(
+            "--limit", metavar="N", min=1, max=COUNT_MAX, help=N_("How many, newest first.")
+        ),
     ] = 50,
     as_json: JsonOpt = False,
 ) -> None:
-    """The desk's webhook and email deliveries, newest first: state, attempts, the next
-    attempt and the last error (supervisors, directors and admins)."""
     from deskline.core.alerts.outbound import list_deliveries
 
     desk = session_of(ctx).desk()
@@ -331,18 +344,23 @@ def alerts_deliveries(
     )
 
 
-@alerts_app.command("resend")
+@alerts_app.command(
+    "resend",
+    help=N_(
+        "Put failed deliveries back in the queue: the watcher holding the lease sends "
+        "them again, in firing order, with a new give-up age (supervisors, directors "
+        "and admins)."
+    ),
+)
 def alerts_resend(
     ctx: typer.Context,
     ids: Annotated[
         list[int],
         typer.Argument(
-            metavar="ID...", min=1, max=COUNT_MAX, help="Ids from `deskline alerts deliveries`."
+            metavar="ID...", min=1, max=COUNT_MAX, help=N_("Ids from `deskline alerts deliveries`.")
         ),
     ],
 ) -> None:
-    """Put failed deliveries back in the queue: the watcher holding the lease sends them
-    again, in firing order, with a new give-up age (supervisors, directors and admins)."""
     from deskline.core import clock
     from deskline.core.alerts.outbound import resend
 
@@ -351,7 +369,10 @@ def alerts_resend(
     typer.echo(f"queued {count} deliver{'ies' if count != 1 else 'y'} again")
 
 
-@me_app.command("notify")
+@me_app.command(
+    "notify",
+    help=N_("Show or set how alerts reach me: my channels, my quiet hours and their language."),
+)
 def me_notify(
     ctx: typer.Context,
     channels: Annotated[
@@ -359,7 +380,7 @@ def me_notify(
         typer.Option(
             "--channels",
             metavar="LIST",
-            help="The channels that reach me, of app, desktop, email (like app,desktop).",
+            help=N_("The channels that reach me, of app, desktop, email (like app,desktop)."),
         ),
     ] = None,
     quiet: Annotated[
@@ -367,29 +388,30 @@ def me_notify(
         typer.Option(
             "--quiet",
             metavar="HH:MM-HH:MM|off",
-            help="My quiet hours: no desktop or email alerts below breach level then.",
+            help=N_("My quiet hours: no desktop or email alerts below breach level then."),
         ),
     ] = None,
     tz: Annotated[
         str | None,
-        typer.Option("--tz", metavar="ZONE", help="The time zone of my quiet hours."),
+        typer.Option("--tz", metavar="ZONE", help=N_("The time zone of my quiet hours.")),
     ] = None,
     language: Annotated[
         str | None,
         typer.Option(
             "--language",
             metavar="LANG|off",
-            help="The language of my alert texts (toast, desktop, email), e.g. zh_CN; "
-            "off: my app's own.",
+            help=N_(
+                "The language of my alert texts (toast, desktop, email), e.g. zh_CN; "
+                "off: my app's own."
+            ),
         ),
     ] = None,
     agent: Annotated[
         str | None,
-        typer.Option("--agent", metavar="HANDLE", help="Another agent's (admins only)."),
+        typer.Option("--agent", metavar="HANDLE", help=N_("Another agent's (admins only).")),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show or set how alerts reach me: my channels, my quiet hours and their language."""
     from deskline.core.alerts import preferences
 
     session = session_of(ctx)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskline.core.inert import visible
+from deskline.core.language import N_
 from deskline.tui.cli.context import Commands, TeamOpt, ZoneOpt, fail, say, session_of
 
 if TYPE_CHECKING:
@@ -24,15 +25,19 @@ app = Commands()
 FORMATS = ("text", "json", "csv", "html", "md")
 
 
-@app.command()
+@app.command(
+    help=N_("The desk's numbers over a day, a week or a range (definitions in the README).")
+)
 def report(
     ctx: typer.Context,
     kind: Annotated[
         str,
         typer.Argument(
             metavar="KIND",
-            help="daily (a day, default yesterday), weekly (Monday to Sunday, default last "
-            "week) or range (--from and --to).",
+            help=N_(
+                "daily (a day, default yesterday), weekly (Monday to Sunday, default last "
+                "week) or range (--from and --to)."
+            ),
         ),
     ],
     start: Annotated[
@@ -40,51 +45,57 @@ def report(
         typer.Option(
             "--from",
             metavar="DATE",
-            help="The day (daily), a day of the week (weekly), the "
-            "first day (range); a date or an ISO time with an offset.",
+            help=N_(
+                "The day (daily), a day of the week (weekly), the "
+                "first day (range); a date or an ISO time with an offset."
+            ),
         ),
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", metavar="DATE", help="The last day of a range (included).")
+        str | None,
+        typer.Option("--to", metavar="DATE", help=N_("The last day of a range (included).")),
     ] = None,
     team: TeamOpt = None,
     agent: Annotated[
-        str | None, typer.Option("--agent", metavar="HANDLE", help="Only this agent's tickets.")
+        str | None, typer.Option("--agent", metavar="HANDLE", help=N_("Only this agent's tickets."))
     ] = None,
     form: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="text, json, csv, html or md.")
+        str, typer.Option("--format", metavar="FORMAT", help=N_("text, json, csv, html or md."))
     ] = "text",
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
             metavar="DIR|FILE",
-            help="Write there: a folder for csv (one file per table), a file for the others.",
+            help=N_("Write there: a folder for csv (one file per table), a file for the others."),
         ),
     ] = None,
     table: Annotated[
         str | None,
-        typer.Option("--table", metavar="NAME", help="csv: only this table, to stdout."),
+        typer.Option("--table", metavar="NAME", help=N_("csv: only this table, to stdout.")),
     ] = None,
     tickets: Annotated[
         str | None,
         typer.Option(
             "--tickets",
             metavar="FIGURE",
-            help="List the tickets behind a figure: created, solved, responded, reopened, met, "
-            "missed, breaches, backlog.",
+            help=N_(
+                "List the tickets behind a figure: created, solved, responded, reopened, met, "
+                "missed, breaches, backlog."
+            ),
         ),
     ] = None,
     mail: Annotated[
         list[str] | None,
         typer.Option(
-            "--mail", metavar="TO", help="Send the report to this address (repeat for more)."
+            "--mail", metavar="TO", help=N_("Send the report to this address (repeat for more).")
         ),
     ] = None,
-    top: Annotated[int, typer.Option("--top", metavar="N", help="Categories shown.", min=1)] = 10,
+    top: Annotated[
+        int, typer.Option("--top", metavar="N", help=N_("Categories shown."), min=1)
+    ] = 10,
     tz: ZoneOpt = None,
 ) -> None:
-    """The desk's numbers over a day, a week or a range (definitions in the README)."""
     from deskline.core import clock
     from deskline.core.metrics import formats
     from deskline.core.metrics import report as reports
