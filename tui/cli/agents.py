@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskline.core.inert import quoted
-from deskline.core.language import N_
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import (
     COUNT_MAX,
     Commands,
@@ -74,7 +74,13 @@ def agents_add(
         by=me,
         db_role=db_role,
     )
-    emit(agent.to_json(), as_json, lambda: print_line(f"added {agent.handle} ({agent.role})"))
+    emit(
+        agent.to_json(),
+        as_json,
+        lambda: print_line(
+            _("added {handle} ({role})").format(handle=agent.handle, role=agent.role)
+        ),
+    )
 
 
 @app.command("list", help=N_("List the agents."))
@@ -103,14 +109,14 @@ def agents_duty(
     from deskline.core.roster.agents import Roster
 
     if state.strip().lower() not in ("on", "off"):
-        fail(f"bad duty {state!r}: use on or off", 2)
+        fail(_("bad duty {state}: use on or off").format(state=repr(state)), 2)
     session = session_of(ctx)
     me = session.desk().actor  # who I am, checked (and enrolled on a new desk)
     agent = Roster(session.store).set_duty(handle or me, state.strip().lower() == "on", by=me)
     emit(
         agent.to_json(),
         as_json,
-        lambda: print_line(f"{agent.handle} is {'on' if agent.on_duty else 'off'} duty"),
+        lambda: print_line(duty(agent.on_duty).format(handle=agent.handle)),
     )
 
 
@@ -122,7 +128,12 @@ def parse_cap(text: str | None) -> tuple[int | None, bool]:
         return None, True
     digits = text.strip()
     if not (digits.isascii() and digits.isdigit()) or int(digits) > COUNT_MAX:
-        fail(f"bad cap '{quoted(text)}': use a whole number (0 to {COUNT_MAX}) or default", 2)
+        fail(
+            _("bad cap '{cap}': use a whole number (0 to {most}) or default").format(
+                cap=quoted(text), most=COUNT_MAX
+            ),
+            2,
+        )
     return int(text), False
 
 
@@ -176,7 +187,7 @@ def agents_set(
     from deskline.core.roster.agents import Roster
 
     if skill and clear_skills:
-        fail("give --skill or --clear-skills, not both", 2)
+        fail(_("give --skill or --clear-skills, not both"), 2)
     number, default = parse_cap(cap)
     session = session_of(ctx)
     me = session.desk().actor
@@ -202,17 +213,34 @@ def agents_remove(ctx: typer.Context, handle: HandleArg) -> None:
     session = session_of(ctx)
     me = session.desk().actor
     Roster(session.store).remove(handle, by=me)
-    print_line(f"removed {handle}")
+    print_line(_("removed {handle}").format(handle=handle))
 
 
 def agent_line(agent: AgentView) -> str:
     """One agent in a line: team, skills, cap, max active, duty."""
-    skills = ", ".join(agent.skills) or "none"
-    cap = "default" if agent.cap is None else str(agent.cap)
-    return (
-        f"{agent.handle} ({agent.role}): team {agent.team or '—'}, skills {skills}, cap {cap}, "
-        f"max active {agent.max_active}, {'on' if agent.on_duty else 'off'} duty"
+    skills = ", ".join(agent.skills) or _("none")
+    cap = _("default") if agent.cap is None else str(agent.cap)
+    said = (
+        _("{handle} ({role}): team {team}, skills {skills}, cap {cap}, max active {most}, on duty")
+        if agent.on_duty
+        else _(
+            "{handle} ({role}): team {team}, skills {skills}, cap {cap}, max active {most}, "
+            "off duty"
+        )
     )
+    return said.format(
+        handle=agent.handle,
+        role=agent.role,
+        team=agent.team or "—",
+        skills=skills,
+        cap=cap,
+        most=agent.max_active,
+    )
+
+
+def duty(on: bool) -> str:
+    """The line saying an agent is on or off duty, to format with their handle."""
+    return _("{handle} is on duty") if on else _("{handle} is off duty")
 
 
 @app.command(
@@ -237,8 +265,12 @@ def agents_set_login(
     from deskline.core.roster.agents import Roster
 
     if (login is None) == (not none):
-        fail("give a LOGIN or --none", 2)
+        fail(_("give a LOGIN or --none"), 2)
     session = session_of(ctx)
     agent = Roster(session.store).set_login(handle, login, by=session.desk().actor)
-    bound = f"login {agent.db_role}" if agent.db_role else "no login"
-    emit(agent.to_json(), as_json, lambda: print_line(f"{agent.handle} is bound to {bound}"))
+    if agent.db_role:
+        bound = _("{handle} is bound to login {login}")
+    else:
+        bound = _("{handle} is bound to no login")
+    said = bound.format(handle=agent.handle, login=agent.db_role)
+    emit(agent.to_json(), as_json, lambda: print_line(said))

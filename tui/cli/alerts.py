@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskline.core.language import N_
+from deskline.core.language import N_, _, ngettext
 from deskline.tui.cli import log
 from deskline.tui.cli.context import (
     COUNT_MAX,
@@ -23,6 +23,7 @@ from deskline.tui.cli.context import (
     say,
     session_of,
 )
+from deskline.tui.cli.helptext import padded
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -108,22 +109,27 @@ def watch(
     from deskline.tui.cli.mail import mail_rounds
 
     if since is not None and not jsonl:
-        fail("--since goes with --jsonl: it resumes the JSON feed after that alert id", 2)
+        fail(_("--since goes with --jsonl: it resumes the JSON feed after that alert id"), 2)
     session = session_of(ctx)
     if log_file is not None:
         try:
             log.configure(session.verbose, log_file)
         except OSError as exc:
-            fail(f"cannot write the log to {log_file}: {exc.strerror or exc}", 2)
+            fail(
+                _("cannot write the log to {file}: {reason}").format(
+                    file=log_file, reason=exc.strerror or exc
+                ),
+                2,
+            )
     desk = session.service_desk()  # a service: it acts as nobody, so needs no agent
     if not desk.refresh_policy().alerts.enabled:
-        fail("alerts are turned off ([alerts] enabled = false in the desk's policy)", 1)
+        fail(_("alerts are turned off ([alerts] enabled = false in the desk's policy)"), 1)
 
     feed = AlertFeed(desk.store, since) if jsonl else None
 
     def show(fired: list[Fired]) -> None:
         for item in fired:
-            recipients = ", ".join(item.notice.recipients) or "nobody"
+            recipients = ", ".join(item.notice.recipients) or _("nobody")
             logger.info("fired: %s → %s", item.notice.summary, recipients)
             if feed is None:
                 line = f"{item.notice.fired_at.astimezone():%H:%M:%S} {item.notice.summary}"
@@ -146,7 +152,7 @@ def watch(
             if feed is not None:
                 print_feed(feed)
             if not watcher.leader:
-                say("another watcher holds this database's lease; it fires the alerts")
+                say(_("another watcher holds this database's lease; it fires the alerts"))
         finally:  # even when stdout went away (``| head``): never keep the lease
             watcher.release()
         if mail:
@@ -158,8 +164,11 @@ def watch(
             target=mail_rounds, args=(desk.store, mail_every), name="mail", daemon=True
         )
         rounds.start()
-    also = " and its mailboxes" if mail else ""
-    say(f"watching {desk.store.display_url}{also} (ctrl+c stops)")
+    if mail:
+        watching = _("watching {url} and its mailboxes (ctrl+c stops)")
+    else:
+        watching = _("watching {url} (ctrl+c stops)")
+    say(watching.format(url=desk.store.display_url))
 
     def failed(exc: Exception) -> None:
         logger.error("knowledge-base suggestions failed: %s", exc)
@@ -234,7 +243,7 @@ async def watch_until_stopped(
 def inbox_line(item: InboxItem) -> str:
     """One alert of mine: acknowledged mark, id, when, level, what."""
     ack = "✓" if item.acknowledged_at else " "
-    late = " late" if item.late else ""
+    late = " " + _("late") if item.late else ""
     when = f"{item.fired_at.astimezone():%m-%d %H:%M}"
     return f"{ack} {item.delivery_id:>5}  {when}  L{item.level}{late}  {item.summary}"
 
@@ -260,7 +269,7 @@ def alerts_list(
     emit(
         [dict(item.to_json(), id=item.delivery_id) for item in items],
         as_json,
-        lambda: print_line("\n".join(inbox_line(i) for i in items) or "no alerts for you"),
+        lambda: print_line("\n".join(inbox_line(i) for i in items) or _("no alerts for you")),
     )
 
 
@@ -278,33 +287,35 @@ def alerts_ack(
     from deskline.core.alerts.inbox import Inbox
 
     if bool(ids) == all_:
-        fail("name the alerts to acknowledge (ids from `deskline alerts`) or use --all", 2)
+        fail(_("name the alerts to acknowledge (ids from `deskline alerts`) or use --all"), 2)
     desk = session_of(ctx).desk()
     inbox = Inbox(desk.store, desk.actor)
     mine = {item.delivery_id: item for item in inbox.recent(100_000)}
     wanted = list(dict.fromkeys(ids or [i for i, item in mine.items() if not item.acknowledged_at]))
     unknown = [i for i in wanted if i not in mine]
     if unknown:
-        fail(f"no alert {unknown[0]} for you: see `deskline alerts` for yours", 1)
+        fail(_("no alert {id} for you: see `deskline alerts` for yours").format(id=unknown[0]), 1)
     done = [i for i in wanted if inbox.acknowledge(i)]
     already = len(wanted) - len(done)
-    typer.echo(
-        f"acknowledged {len(done)} alert{'s' if len(done) != 1 else ''}"
-        + (f" ({already} already were)" if already else "")
-    )
+    said = ngettext("acknowledged {count} alert", "acknowledged {count} alerts", len(done))
+    if already:
+        said += _(" ({count} already were)").format(count=already)
+    typer.echo(said.format(count=len(done)))
 
 
 def delivery_line(view: DeliveryView) -> str:
     """One webhook or email delivery: id, state, channel, target, alert, ticket, attempts,
     the next attempt or what the last one met."""
     if view.status == "pending" and view.next_attempt_at is not None:
-        state = f"next {view.next_attempt_at.astimezone():%m-%d %H:%M:%S}"
+        at = f"{view.next_attempt_at.astimezone():%m-%d %H:%M:%S}"
+        state = _("next {at}").format(at=at)
     else:
         state = view.status
-    tries = f"{view.attempts} attempt{'s' if view.attempts != 1 else ''}"
+    tries = ngettext("{count} attempt", "{count} attempts", view.attempts)
+    alert = _("alert {id}").format(id=view.alert_id)
     line = (
-        f"{view.id:>6}  {state:<20} {view.channel:<7} {view.target}  alert {view.alert_id} "
-        f"{view.ticket or '-'}  {tries}"
+        f"{view.id:>6}  {padded(state, 20)} {view.channel:<7} {view.target}  {alert} "
+        f"{view.ticket or '-'}  {tries.format(count=view.attempts)}"
     )
     error = {"failed": view.detail, "pending": view.last_error}.get(view.status)
     return line + (f"  {error}" if error else "")
@@ -336,7 +347,7 @@ def alerts_deliveries(
     views = list_deliveries(
         desk.store, desk.refresh_policy().alerts, desk.actor, failed=failed, limit=limit
     )
-    nothing = "no failed deliveries" if failed else "no webhook or email deliveries"
+    nothing = _("no failed deliveries") if failed else _("no webhook or email deliveries")
     emit(
         [view.to_json() for view in views],
         as_json,
@@ -366,7 +377,11 @@ def alerts_resend(
 
     desk = session_of(ctx).desk()
     count = resend(desk.store, desk.actor, list(dict.fromkeys(ids)), clock.now())
-    typer.echo(f"queued {count} deliver{'ies' if count != 1 else 'y'} again")
+    typer.echo(
+        ngettext("queued {count} delivery again", "queued {count} deliveries again", count).format(
+            count=count
+        )
+    )
 
 
 @me_app.command(
@@ -440,9 +455,13 @@ def me_notify(
     data = dict(prefs.to_json(), agent=handle)
 
     def human() -> None:
-        hours = f"{data['quiet']} ({data['timezone']})" if data["quiet"] else "none"
-        speaks = f"; alerts in {data['language']}" if data["language"] else ""
-        print_line(f"{handle}: channels {', '.join(data['channels'])}; quiet hours {hours}{speaks}")
+        hours = f"{data['quiet']} ({data['timezone']})" if data["quiet"] else _("none")
+        said = _("{handle}: channels {channels}; quiet hours {hours}").format(
+            handle=handle, channels=", ".join(data["channels"]), hours=hours
+        )
+        if data["language"]:
+            said += _("; alerts in {language}").format(language=data["language"])
+        print_line(said)
 
     emit(data, as_json, human)
 

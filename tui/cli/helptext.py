@@ -69,11 +69,11 @@ def fill(text: str, width: int, first: str = "", rest: str = "") -> str:
     lines: list[str] = []
     line, used = first, cells(first)
     empty = True
-    for token in tokens(" ".join(text.split())):
+    for token in tokens(text.replace("\n", " ").strip()):
         size = cells(token)
         if token.isspace():
             if not empty:
-                line, used = line + " ", used + 1
+                line, used = line + token, used + size
             continue
         if not empty and used + size > width:
             lines.append(line.rstrip())
@@ -156,7 +156,7 @@ def short(text: str, limit: int) -> str:
     if not is_wide(text):
         return make_default_short_help(text, limit)
     first = " ".join(text.split("\n\n")[0].split())
-    sentence = re.match(r".*?[。.](?=\s|$)", first)
+    sentence = re.match(r".*?(?:。|\.(?=\s|$))", first)
     first = sentence.group(0) if sentence else first
     if cells(first) <= limit:
         return first
@@ -238,3 +238,8 @@ class Said:
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows)
+
+
+def padded(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal cells (``f"{text:<20}"`` by cells)."""
+    return text + " " * max(width - cells(text), 0)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskline.core.language import N_
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import (
     COUNT_MAX,
     Commands,
@@ -54,9 +54,10 @@ def _kb(ctx: typer.Context) -> KnowledgeBase:
 
 
 def _line(a: ArticleView) -> str:
-    where = f"  from {a.source}" if a.source else ""
+    where = "  " + _("from {ticket}").format(ticket=a.source) if a.source else ""
     score = f"  {a.score:.2f}" if a.score is not None else ""
-    return f"{a.key:<7} {a.status:<9} {a.title}  [{a.category or '-'}] by {a.author}{where}{score}"
+    author = _("by {author}").format(author=a.author)
+    return f"{a.key:<7} {a.status:<9} {a.title}  [{a.category or '-'}] {author}{where}{score}"
 
 
 def _list(found: list[ArticleView], as_json: bool, empty: str) -> None:
@@ -73,7 +74,7 @@ def _one(a: ArticleView, as_json: bool) -> None:
     def human() -> None:
         print_line(_line(a))
         if a.tags:
-            print_line(f"tags: {', '.join(a.tags)}")
+            print_line(_("tags: {tags}").format(tags=", ".join(a.tags)))
         print_line("")
         print_line(a.body.rstrip("\n"))
 
@@ -84,22 +85,23 @@ def _body_of(body: str | None, body_file: Path | None) -> str | None:
     from deskline.core.errors import InvalidInput
 
     if body is not None and body_file is not None:
-        raise InvalidInput("give --body or --body-file, not both")
+        raise InvalidInput(_("give --body or --body-file, not both"))
     if body_file is None:
         return body
     try:
         raw = sys.stdin.buffer.read() if str(body_file) == "-" else body_file.read_bytes()
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidInput(f"--body-file {body_file}: not UTF-8 text") from None
+        raise InvalidInput(_("--body-file {file}: not UTF-8 text").format(file=body_file)) from None
     except OSError as exc:
-        raise InvalidInput(f"--body-file {body_file}: {exc.strerror}") from None
+        said = _("--body-file {file}: {reason}").format(file=body_file, reason=exc.strerror)
+        raise InvalidInput(said) from None
 
 
 @app.command("list", help=N_("The published articles, newest first (--drafts: the drafts)."))
 def kb_list(ctx: typer.Context, drafts: DraftsOpt = False, as_json: JsonOpt = False) -> None:
     found = _kb(ctx).articles(drafts=drafts)
-    _list(found, as_json, "no drafts" if drafts else "no published articles yet")
+    _list(found, as_json, _("no drafts") if drafts else _("no published articles yet"))
 
 
 @app.command("show", help=N_("One article, whole."))
@@ -113,7 +115,8 @@ def kb_show(ctx: typer.Context, article: ArticleArg, as_json: JsonOpt = False) -
 def kb_draft(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
     a = _kb(ctx).draft(key)
     if not as_json:
-        say(f"drafted {a.key} from {a.source}: `deskline kb edit {a.key}` to polish it")
+        said = _("drafted {key} from {ticket}: `deskline kb edit {key}` to polish it")
+        say(said.format(key=a.key, ticket=a.source))
     _one(a, as_json)
 
 
@@ -131,7 +134,7 @@ def kb_add(
 
     text = _body_of(body, body_file)
     if text is None:
-        raise InvalidInput("an article needs its text: give --body or --body-file")
+        raise InvalidInput(_("an article needs its text: give --body or --body-file"))
     _one(_kb(ctx).write(title, text, category=category, tags=tag or ()), as_json)
 
 
@@ -168,7 +171,7 @@ def kb_edit(
 def kb_publish(ctx: typer.Context, article: ArticleArg, as_json: JsonOpt = False) -> None:
     a = _kb(ctx).publish(article)
     if not as_json:
-        say(f"published {a.key}")
+        say(_("published {key}").format(key=a.key))
     _one(a, as_json)
 
 
@@ -181,12 +184,13 @@ def kb_search(
     as_json: JsonOpt = False,
 ) -> None:
     found = _kb(ctx).search(query, drafts=drafts, limit=limit)
-    _list(found, as_json, "no article matches")
+    _list(found, as_json, _("no article matches"))
 
 
 @app.command("for", help=N_("The published articles a ticket resembles, best first."))
 def kb_for(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
-    _list(_kb(ctx).for_ticket(key), as_json, f"no article resembles {key.strip().upper()}")
+    nothing = _("no article resembles {key}").format(key=key.strip().upper())
+    _list(_kb(ctx).for_ticket(key), as_json, nothing)
 
 
 @app.command(
@@ -211,12 +215,19 @@ def kb_suggest(
 
     def human() -> None:
         if not found:
-            say(f"no {least} or more alike tickets resolved in {days} days lack an article")
+            said = _("no {least} or more alike tickets resolved in {days} days lack an article")
+            say(said.format(least=least, days=days))
         for s in found:
             about = ", ".join(s.about) or "-"
+            said = _("{count} tickets [{category}] about {about}: {keys}")
             print_line(
-                f"{len(s.keys)} tickets [{s.category or '-'}] about {about}: {' '.join(s.keys)}"
+                said.format(
+                    count=len(s.keys),
+                    category=s.category or "-",
+                    about=about,
+                    keys=" ".join(s.keys),
+                )
             )
-            print_line(f"    `deskline kb draft {s.keys[-1]}` starts one")
+            print_line("    " + _("`deskline kb draft {key}` starts one").format(key=s.keys[-1]))
 
     emit([s.to_json() for s in found], as_json, human)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskline.core.inert import visible
-from deskline.core.language import N_
+from deskline.core.language import N_, _, ngettext
 from deskline.tui.cli.context import Commands, TeamOpt, ZoneOpt, fail, say, session_of
 
 if TYPE_CHECKING:
@@ -101,9 +101,11 @@ def report(
     from deskline.core.metrics import report as reports
 
     if form not in FORMATS:
-        fail(f"--format {form}: use one of {', '.join(FORMATS)}", 2)
+        fail(
+            _("--format {form}: use one of {known}").format(form=form, known=", ".join(FORMATS)), 2
+        )
     if table is not None and form != "csv":
-        fail("--table goes with --format csv", 2)
+        fail(_("--table goes with --format csv"), 2)
     session = session_of(ctx)
     desk = session.desk()
     policy = desk.refresh_policy()
@@ -124,7 +126,7 @@ def report(
     )
     if mail:
         formats.mail(built, policy.alerts.email, mail, text_of(built, charts=False))
-        say(f"report sent to {', '.join(mail)}")
+        say(_("report sent to {to}").format(to=", ".join(mail)))
         return
     if form == "csv":
         _csv(built, out, table)
@@ -140,7 +142,7 @@ def report(
     if out is not None:
         with _writing(out):
             out.write_text(body, encoding="utf-8")
-        say(f"wrote {out}")
+        say(_("wrote {file}").format(file=out))
     else:
         typer.echo(visible(body) if form == "md" else body, nl=False)  # text: made so
 
@@ -151,7 +153,7 @@ def _writing(out: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror or exc}", 1)
+        fail(_("cannot write {file}: {reason}").format(file=out, reason=exc.strerror or exc), 1)
 
 
 def _csv(built: Report, out: Path | None, table: str | None) -> None:
@@ -165,16 +167,20 @@ def _csv(built: Report, out: Path | None, table: str | None) -> None:
         with _writing(out):
             out.mkdir(parents=True, exist_ok=True)
             (out / "tickets.csv").write_text(text, encoding="utf-8")
-        say(f"wrote {out / 'tickets.csv'}")
+        say(_("wrote {file}").format(file=out / "tickets.csv"))
         return
     if table is not None:
         typer.echo(formats.csv_text(built.table(table)), nl=False)
         return
     if out is None:
-        fail("csv writes one file per table: give --out DIR, or one table with --table NAME", 2)
+        fail(_("csv writes one file per table: give --out DIR, or one table with --table NAME"), 2)
     with _writing(out):
         written = formats.write_csv(built, out)
-    say(f"wrote {len(written)} tables to {out}")
+    say(
+        ngettext(
+            "wrote {count} table to {folder}", "wrote {count} tables to {folder}", len(written)
+        ).format(count=len(written), folder=out)
+    )
 
 
 def text_of(built: Report, *, charts: bool) -> str:
@@ -200,7 +206,7 @@ def text_of(built: Report, *, charts: bool) -> str:
         rows = [[visible(cell) for cell in row] for row in shown]  # customer text, inert
         lines.append(t.title)
         if not rows:
-            lines += ["  (none)", ""]
+            lines += ["  " + _("(none)"), ""]
             continue
         widths = [max(cell_len(h), *(cell_len(r[i]) for r in rows)) for i, h in enumerate(heads)]
         # A table wider than the terminal goes in parts, each led by its first column.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskline.core.language import N_
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import (
     COUNT_MAX,
     Commands,
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 app = Commands()
 
 STATUSES = ("new", "assigned", "in_progress", "pending", "resolved", "closed")
+# What a new ticket's decisions are called on ``deskline new`` (the event kinds, said).
+DECIDED = {"triaged": N_("triaged"), "routed": N_("routed"), "surge": N_("surge")}
 
 
 def changed(ticket: TicketView, as_json: bool, what: str) -> None:
@@ -115,12 +117,13 @@ def new(
     )
 
     def human() -> None:
-        print_line(f"created {ticket.key}: {ticket.title}")
+        print_line(_("created {key}: {title}").format(key=ticket.key, title=ticket.title))
         if ticket.requester:
-            print_line(f"  requester: {ticket.requester}")
+            print_line(_("  requester: {requester}").format(requester=ticket.requester))
         for event in ticket.events:
-            if event.kind in ("triaged", "routed", "surge"):
-                print_line(f"  {event.kind}: {event.reason}")
+            if event.kind in DECIDED:
+                kind = _(DECIDED[event.kind])
+                print_line(_("  {kind}: {reason}").format(kind=kind, reason=event.reason))
 
     emit(ticket.to_json(), as_json, human)
 
@@ -164,9 +167,9 @@ def list_(
 ) -> None:
     statuses = status
     if all_ and status:
-        fail("give either --all or --status, not both", 2)
+        fail(_("give either --all or --status, not both"), 2)
     if as_json and as_jsonl:
-        fail("give either --json or --jsonl, not both", 2)
+        fail(_("give either --json or --jsonl, not both"), 2)
     if all_:
         statuses = list(STATUSES)
     session = session_of(ctx)
@@ -204,7 +207,11 @@ def assign(
     as_json: JsonOpt = False,
 ) -> None:
     t = session_of(ctx).desk().assign(key, handle, expected_version=if_version)
-    changed(t, as_json, f"assigned to {t.assignee} ({t.status})")
+    changed(
+        t,
+        as_json,
+        _("assigned to {assignee} ({status})").format(assignee=t.assignee, status=t.status),
+    )
 
 
 @app.command(
@@ -224,7 +231,7 @@ def take(
     as_json: JsonOpt = False,
 ) -> None:
     t = session_of(ctx).desk().take(key, steal=steal, expected_version=if_version)
-    changed(t, as_json, f"yours now ({t.status})")
+    changed(t, as_json, _("yours now ({status})").format(status=t.status))
 
 
 @app.command(help=N_("Change a ticket's status (in_progress, pending, resolved, closed, ...)."))
@@ -248,7 +255,7 @@ def status(
         .desk()
         .transition(key, new_status, reason=reason, expected_version=if_version)
     )
-    changed(t, as_json, f"now {t.status}")
+    changed(t, as_json, _("now {status}").format(status=t.status))
 
 
 TextArg = Annotated[str, typer.Argument(metavar="TEXT", help=N_("What to write."))]
@@ -287,23 +294,29 @@ def reply(
     session = session_of(ctx)
     if macro is not None:
         if text is not None:
-            fail("give TEXT or --macro, not both: the macro writes the text", 2)
+            fail(_("give TEXT or --macro, not both: the macro writes the text"), 2)
         t = session.desk().apply_macro(key, macro, expected_version=if_version)
-        note = f"macro {macro.strip()} applied ({t.status}, {t.priority})"
+        note = _("macro {macro} applied ({status}, {priority})").format(
+            macro=macro.strip(), status=t.status, priority=t.priority
+        )
     elif text is None:
-        fail("give the reply's TEXT, or --macro NAME (see `deskline macros`)", 2)
+        fail(_("give the reply's TEXT, or --macro NAME (see `deskline macros`)"), 2)
     else:
         t = session.desk().reply(key, text, expected_version=if_version)
-        note = "reply added"
+        note = _("reply added")
     replies = [e for e in t.events if e.kind == "reply"]
     mailed = replies[-1].new.get("mail") if replies and replies[-1].new else None
     if mailed:
         from deskline.core.mail.outgoing import Sender
 
         done = Sender(session.store, timeout=5).send_due()
-        note += ", mailed to the customer" if done.sent else ", its mail waits in the outbox"
+        note += _(", mailed to the customer") if done.sent else _(", its mail waits in the outbox")
         if done.reasons:
-            say(f"mail not sent yet (retried by `deskline mail send`): {done.reasons[0]}")
+            say(
+                _("mail not sent yet (retried by `deskline mail send`): {reason}").format(
+                    reason=done.reasons[0]
+                )
+            )
     changed(t, as_json, note)
 
 
@@ -316,7 +329,7 @@ def note(
     as_json: JsonOpt = False,
 ) -> None:
     t = session_of(ctx).desk().note(key, text, expected_version=if_version)
-    changed(t, as_json, "note added")
+    changed(t, as_json, _("note added"))
 
 
 @app.command(help=N_("Change a ticket's priority (P0 to P3)."))
@@ -335,7 +348,7 @@ def priority(
         .desk()
         .change_priority(key, new_priority, reason=reason, expected_version=if_version)
     )
-    changed(t, as_json, f"priority {t.priority}")
+    changed(t, as_json, _("priority {priority}").format(priority=t.priority))
 
 
 @app.command(help=N_("Escalate a ticket by hand; the alert engine tells whom it goes to at once."))
@@ -375,7 +388,10 @@ def escalate(
             expected_version=if_version,
         )
     )
-    changed(t, as_json, f"escalated to level {t.escalation_level} ({t.escalated_to})")
+    said = _("escalated to level {level} ({to})").format(
+        level=t.escalation_level, to=t.escalated_to
+    )
+    changed(t, as_json, said)
 
 
 @app.command(help=N_("Reopen a resolved or closed ticket."))
@@ -389,7 +405,8 @@ def reopen(
     as_json: JsonOpt = False,
 ) -> None:
     t = session_of(ctx).desk().reopen(key, reason=reason, expected_version=if_version)
-    changed(t, as_json, f"reopened ({t.status}, reopened {t.reopen_count}x)")
+    said = _("reopened ({status}, reopened {count}x)").format(status=t.status, count=t.reopen_count)
+    changed(t, as_json, said)
 
 
 @app.command(
@@ -399,8 +416,11 @@ def route(
     ctx: typer.Context, key: KeyArg, if_version: VersionOpt = None, as_json: JsonOpt = False
 ) -> None:
     t = session_of(ctx).desk().route(key, expected_version=if_version)
-    what = f"assigned to {t.assignee}" if t.assignee else "still unassigned"
-    changed(t, as_json, f"{what}, team {t.team or '—'} (`deskline rules explain {t.key}`)")
+    if t.assignee:
+        said = _("assigned to {assignee}, team {team} (`deskline rules explain {key}`)")
+    else:
+        said = _("still unassigned, team {team} (`deskline rules explain {key}`)")
+    changed(t, as_json, said.format(assignee=t.assignee, team=t.team or "—", key=t.key))
 
 
 @app.command(
@@ -439,7 +459,11 @@ def edit(
     change = Edit(title, description, category, tuple(tag or ()), customer, channel)
     t = session_of(ctx).desk().edit(key, change, expected_version=if_version)
     last = next(e for e in reversed(t.events) if e.kind == "edited")
-    said = "edited " + ", ".join(last.new or {})
-    if t.events[-1].kind == "routed":  # a new category took it to another team
-        said += f"; routed to {t.team}" + (f", assigned to {t.assignee}" if t.assignee else "")
+    said = _("edited {fields}").format(fields=", ".join(last.new or {}))  # field names: keys
+    if t.events[-1].kind == "routed" and t.assignee:  # a new category took it to another team
+        said += _("; routed to {team}, assigned to {assignee}").format(
+            team=t.team, assignee=t.assignee
+        )
+    elif t.events[-1].kind == "routed":
+        said += _("; routed to {team}").format(team=t.team)
     changed(t, as_json, said)
