@@ -20,7 +20,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from deskline.core.inert import visible
 from deskline.core.language import N_, _
-from deskline.tui.cli.helptext import Said
+from deskline.tui.cli.helptext import TranslatedHelp
 
 if TYPE_CHECKING:
     from typer._click import Context, HelpFormatter
@@ -254,7 +254,7 @@ ZoneOpt = Annotated[
 ]
 
 
-class Command(Said, TyperCommand):
+class Command(TranslatedHelp, TyperCommand):
     """A command whose help is said in the current language (see helptext) and names each
     argument by its metavar alone: ``KEY HANDLE`` in the usage line and the argument list
     (Typer would write ``{KEY}`` and ``KEY <str>``)."""
@@ -271,7 +271,7 @@ class Command(Said, TyperCommand):
         self.format_parameters(ctx, formatter)
 
 
-class Group(Said, TyperGroup):
+class Group(TranslatedHelp, TyperGroup):
     """A command group whose help, options and command list are said in the current
     language."""
 

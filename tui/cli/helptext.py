@@ -196,7 +196,7 @@ def record(param: Parameter, ctx: Context) -> tuple[str, str] | None:
     return names, text
 
 
-class Said:
+class TranslatedHelp:
     """What a command or a group says on ``--help``, in the current language: the usage
     prefix, its help, its one-line help and its parameters' helps."""
 

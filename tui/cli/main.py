@@ -60,7 +60,7 @@ from deskline.tui.cli import (
 )
 from deskline.tui.cli.context import Command as CliCommand
 from deskline.tui.cli.context import Session, say
-from deskline.tui.cli.helptext import Said
+from deskline.tui.cli.helptext import TranslatedHelp
 
 if TYPE_CHECKING:
     from typer._click import Command, Context, HelpFormatter
@@ -147,7 +147,7 @@ class BuiltOnDemand(MutableMapping[str, "Command"]):
         return len(dict.fromkeys([*ENTRIES, *self.built]))
 
 
-class OnDemand(Said, TyperGroup):
+class OnDemand(TranslatedHelp, TyperGroup):
     """The root of ``deskline``: a command's Click form (its options, read from its
     signature) is built only when that command runs, and ``--help`` lists the commands from
     their helps; building all of them would cost every start about 15 ms. Its help, its

@@ -11,7 +11,7 @@ from rich.text import Text
 from deskline.core.config.settings import DeskConfig
 from deskline.core.desk.views import TicketView
 from deskline.core.inert import visible
-from deskline.core.language import N_, _, ngettext
+from deskline.core.language import N_, _
 from deskline.core.policy.book import Policy
 from deskline.core.roster.contacts import ContactView, CustomerCard
 from deskline.core.roster.customers import CustomerView
@@ -36,11 +36,7 @@ def config_summary(settings: DeskConfig | Policy) -> None:
     if routing.enabled:
         fallback = routing.fallback_team or _("none")
         count = len(routing.rules)
-        said = ngettext(
-            "routing: {count} rule, fallback team {team}",
-            "routing: {count} rules, fallback team {team}",
-            count,
-        )
+        said = _("routing: {count} rule(s), fallback team {team}")  # read by scripts too
         say(said.format(count=count, team=fallback))
     else:
         say(_("routing: off (no [[routing.rules]] and no fallback_team)"))
@@ -86,7 +82,7 @@ def rule_table(routing: RoutingRules) -> None:
 def check_report(source: str, routing: RoutingRules, problems: Sequence[Problem]) -> None:
     if routing.enabled:
         count = len(routing.rules)
-        said = ngettext("{source}: {count} routing rule", "{source}: {count} routing rules", count)
+        said = _("{source}: {count} routing rule(s)")
         say(said.format(source=source, count=count))
         rule_table(routing)
     else:
