@@ -627,7 +627,7 @@ class _Tally:
     def watch_kept(self, now: datetime) -> None:
         """The kept tickets' next thresholds too (a list's row shows its clock's state)."""
         for heap in self.kept.values():
-            for *_, sla in heap:
+            for *_earlier, sla in heap:
                 self._watch(sla, now)
 
     def kept_rows(self, numbers: Sequence[int]) -> dict[int, ClockRow]:

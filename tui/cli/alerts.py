@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from deskline.core.language import N_, _, ngettext
 from deskline.tui.cli import log
 from deskline.tui.cli.context import (
     COUNT_MAX,
@@ -22,6 +23,7 @@ from deskline.tui.cli.context import (
     say,
     session_of,
 )
+from deskline.tui.cli.helptext import padded
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -34,25 +36,34 @@ if TYPE_CHECKING:
 app = Commands()
 alerts_app = Commands(
     name="alerts",
-    help="My alerts: list them, acknowledge them; the desk's webhook and email deliveries.",
+    help=N_("My alerts: list them, acknowledge them; the desk's webhook and email deliveries."),
     invoke_without_command=True,
 )
 app.add_typer(alerts_app)
-me_app = Commands(name="me", help="My own settings: how alerts reach me.")
+me_app = Commands(name="me", help=N_("My own settings: how alerts reach me."))
 app.add_typer(me_app)
 
 logger = logging.getLogger(__name__)
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Run the alert watcher without a screen: fires every SLA and workflow alert "
+        "when it comes due, for the whole database (one watcher fires at a time; "
+        "others stand by). With mailboxes in the desk's policy it also takes mail in "
+        "and sends the outbox, as `mail watch` does (--no-mail: not)."
+    )
+)
 def watch(
     ctx: typer.Context,
     jsonl: Annotated[
         bool,
         typer.Option(
             "--jsonl",
-            help="Print every alert of the desk as one JSON line, once each, whoever fires "
-            "it (also while another watcher holds the lease).",
+            help=N_(
+                "Print every alert of the desk as one JSON line, once each, whoever fires "
+                "it (also while another watcher holds the lease)."
+            ),
         ),
     ] = False,
     since: Annotated[
@@ -62,11 +73,11 @@ def watch(
             metavar="ID",
             min=0,
             max=2**63 - 1,
-            help="With --jsonl: first print the alerts stored after this id (each line's id).",
+            help=N_("With --jsonl: first print the alerts stored after this id (each line's id)."),
         ),
     ] = None,
     once: Annotated[
-        bool, typer.Option("--once", help="Fire what is due now, then exit (for cron).")
+        bool, typer.Option("--once", help=N_("Fire what is due now, then exit (for cron)."))
     ] = False,
     log_file: Annotated[
         Path | None,
@@ -74,24 +85,20 @@ def watch(
             "--log-file",
             metavar="FILE",
             dir_okay=False,
-            help="Write the log here, not to stderr (info lines at least; -vv for debug).",
+            help=N_("Write the log here, not to stderr (info lines at least; -vv for debug)."),
         ),
     ] = None,
     no_mail: Annotated[
         bool,
-        typer.Option("--no-mail", help="Leave the desk's mailboxes to `deskline mail watch`."),
+        typer.Option("--no-mail", help=N_("Leave the desk's mailboxes to `deskline mail watch`.")),
     ] = False,
     mail_every: Annotated[
         float,
         typer.Option(
-            "--mail-every", metavar="SECONDS", min=1, help="Mail without IMAP IDLE: how often."
+            "--mail-every", metavar="SECONDS", min=1, help=N_("Mail without IMAP IDLE: how often.")
         ),
     ] = 30.0,
 ) -> None:
-    """Run the alert watcher without a screen: fires every SLA and workflow alert when it
-    comes due, for the whole database (one watcher fires at a time; others stand by). With
-    mailboxes in the desk's policy it also takes mail in and sends the outbox, as `mail
-    watch` does (--no-mail: not)."""
     import asyncio
     import threading
 
@@ -102,22 +109,27 @@ def watch(
     from deskline.tui.cli.mail import mail_rounds
 
     if since is not None and not jsonl:
-        fail("--since goes with --jsonl: it resumes the JSON feed after that alert id", 2)
+        fail(_("--since goes with --jsonl: it resumes the JSON feed after that alert id"), 2)
     session = session_of(ctx)
     if log_file is not None:
         try:
             log.configure(session.verbose, log_file)
         except OSError as exc:
-            fail(f"cannot write the log to {log_file}: {exc.strerror or exc}", 2)
+            fail(
+                _("cannot write the log to {file}: {reason}").format(
+                    file=log_file, reason=exc.strerror or exc
+                ),
+                2,
+            )
     desk = session.service_desk()  # a service: it acts as nobody, so needs no agent
     if not desk.refresh_policy().alerts.enabled:
-        fail("alerts are turned off ([alerts] enabled = false in the desk's policy)", 1)
+        fail(_("alerts are turned off ([alerts] enabled = false in the desk's policy)"), 1)
 
     feed = AlertFeed(desk.store, since) if jsonl else None
 
     def show(fired: list[Fired]) -> None:
         for item in fired:
-            recipients = ", ".join(item.notice.recipients) or "nobody"
+            recipients = ", ".join(item.notice.recipients) or _("nobody")
             logger.info("fired: %s → %s", item.notice.summary, recipients)
             if feed is None:
                 line = f"{item.notice.fired_at.astimezone():%H:%M:%S} {item.notice.summary}"
@@ -140,7 +152,7 @@ def watch(
             if feed is not None:
                 print_feed(feed)
             if not watcher.leader:
-                say("another watcher holds this database's lease; it fires the alerts")
+                say(_("another watcher holds this database's lease; it fires the alerts"))
         finally:  # even when stdout went away (``| head``): never keep the lease
             watcher.release()
         if mail:
@@ -152,8 +164,11 @@ def watch(
             target=mail_rounds, args=(desk.store, mail_every), name="mail", daemon=True
         )
         rounds.start()
-    also = " and its mailboxes" if mail else ""
-    say(f"watching {desk.store.display_url}{also} (ctrl+c stops)")
+    if mail:
+        watching = _("watching {url} and its mailboxes (ctrl+c stops)")
+    else:
+        watching = _("watching {url} (ctrl+c stops)")
+    say(watching.format(url=desk.store.display_url))
 
     def failed(exc: Exception) -> None:
         logger.error("knowledge-base suggestions failed: %s", exc)
@@ -228,7 +243,7 @@ async def watch_until_stopped(
 def inbox_line(item: InboxItem) -> str:
     """One alert of mine: acknowledged mark, id, when, level, what."""
     ack = "✓" if item.acknowledged_at else " "
-    late = " late" if item.late else ""
+    late = " " + _("late") if item.late else ""
     when = f"{item.fired_at.astimezone():%m-%d %H:%M}"
     return f"{ack} {item.delivery_id:>5}  {when}  L{item.level}{late}  {item.summary}"
 
@@ -238,7 +253,9 @@ def alerts_list(
     ctx: typer.Context,
     limit: Annotated[
         int,
-        typer.Option("--limit", metavar="N", min=1, max=COUNT_MAX, help="How many, newest first."),
+        typer.Option(
+            "--limit", metavar="N", min=1, max=COUNT_MAX, help=N_("How many, newest first.")
+        ),
     ] = 50,
     as_json: JsonOpt = False,
 ) -> None:
@@ -252,78 +269,85 @@ def alerts_list(
     emit(
         [dict(item.to_json(), id=item.delivery_id) for item in items],
         as_json,
-        lambda: print_line("\n".join(inbox_line(i) for i in items) or "no alerts for you"),
+        lambda: print_line("\n".join(inbox_line(i) for i in items) or _("no alerts for you")),
     )
 
 
-@alerts_app.command("ack")
+@alerts_app.command("ack", help=N_("Acknowledge alerts of mine (recorded with the time)."))
 def alerts_ack(
     ctx: typer.Context,
     ids: Annotated[
         list[int] | None,
-        typer.Argument(metavar="ID...", help="Alert ids from `deskline alerts`."),
+        typer.Argument(metavar="ID...", help=N_("Alert ids from `deskline alerts`.")),
     ] = None,
     all_: Annotated[
-        bool, typer.Option("--all", help="Every alert of mine not yet acknowledged.")
+        bool, typer.Option("--all", help=N_("Every alert of mine not yet acknowledged."))
     ] = False,
 ) -> None:
-    """Acknowledge alerts of mine (recorded with the time)."""
     from deskline.core.alerts.inbox import Inbox
 
     if bool(ids) == all_:
-        fail("name the alerts to acknowledge (ids from `deskline alerts`) or use --all", 2)
+        fail(_("name the alerts to acknowledge (ids from `deskline alerts`) or use --all"), 2)
     desk = session_of(ctx).desk()
     inbox = Inbox(desk.store, desk.actor)
     mine = {item.delivery_id: item for item in inbox.recent(100_000)}
     wanted = list(dict.fromkeys(ids or [i for i, item in mine.items() if not item.acknowledged_at]))
     unknown = [i for i in wanted if i not in mine]
     if unknown:
-        fail(f"no alert {unknown[0]} for you: see `deskline alerts` for yours", 1)
+        fail(_("no alert {id} for you: see `deskline alerts` for yours").format(id=unknown[0]), 1)
     done = [i for i in wanted if inbox.acknowledge(i)]
     already = len(wanted) - len(done)
-    typer.echo(
-        f"acknowledged {len(done)} alert{'s' if len(done) != 1 else ''}"
-        + (f" ({already} already were)" if already else "")
-    )
+    said = ngettext("acknowledged {count} alert", "acknowledged {count} alerts", len(done))
+    if already:
+        said += _(" ({count} already were)").format(count=already)
+    typer.echo(said.format(count=len(done)))
 
 
 def delivery_line(view: DeliveryView) -> str:
     """One webhook or email delivery: id, state, channel, target, alert, ticket, attempts,
     the next attempt or what the last one met."""
     if view.status == "pending" and view.next_attempt_at is not None:
-        state = f"next {view.next_attempt_at.astimezone():%m-%d %H:%M:%S}"
+        at = f"{view.next_attempt_at.astimezone():%m-%d %H:%M:%S}"
+        state = _("next {at}").format(at=at)
     else:
         state = view.status
-    tries = f"{view.attempts} attempt{'s' if view.attempts != 1 else ''}"
+    tries = ngettext("{count} attempt", "{count} attempts", view.attempts)
+    alert = _("alert {id}").format(id=view.alert_id)
     line = (
-        f"{view.id:>6}  {state:<20} {view.channel:<7} {view.target}  alert {view.alert_id} "
-        f"{view.ticket or '-'}  {tries}"
+        f"{view.id:>6}  {padded(state, 20)} {view.channel:<7} {view.target}  {alert} "
+        f"{view.ticket or '-'}  {tries.format(count=view.attempts)}"
     )
     error = {"failed": view.detail, "pending": view.last_error}.get(view.status)
     return line + (f"  {error}" if error else "")
 
 
-@alerts_app.command("deliveries")
+@alerts_app.command(
+    "deliveries",
+    help=N_(
+        "The desk's webhook and email deliveries, newest first: state, attempts, the "
+        "next attempt and the last error (supervisors, directors and admins)."
+    ),
+)
 def alerts_deliveries(
     ctx: typer.Context,
     failed: Annotated[
-        bool, typer.Option("--failed", help="Only those given up (resend them with resend).")
+        bool, typer.Option("--failed", help=N_("Only those given up (resend them with resend)."))
     ] = False,
     limit: Annotated[
         int,
-        typer.Option("--limit", metavar="N", min=1, max=COUNT_MAX, help="How many, newest first."),
+        typer.Option(
+            "--limit", metavar="N", min=1, max=COUNT_MAX, help=N_("How many, newest first.")
+        ),
     ] = 50,
     as_json: JsonOpt = False,
 ) -> None:
-    """The desk's webhook and email deliveries, newest first: state, attempts, the next
-    attempt and the last error (supervisors, directors and admins)."""
     from deskline.core.alerts.outbound import list_deliveries
 
     desk = session_of(ctx).desk()
     views = list_deliveries(
         desk.store, desk.refresh_policy().alerts, desk.actor, failed=failed, limit=limit
     )
-    nothing = "no failed deliveries" if failed else "no webhook or email deliveries"
+    nothing = _("no failed deliveries") if failed else _("no webhook or email deliveries")
     emit(
         [view.to_json() for view in views],
         as_json,
@@ -331,27 +355,39 @@ def alerts_deliveries(
     )
 
 
-@alerts_app.command("resend")
+@alerts_app.command(
+    "resend",
+    help=N_(
+        "Put failed deliveries back in the queue: the watcher holding the lease sends "
+        "them again, in firing order, with a new give-up age (supervisors, directors "
+        "and admins)."
+    ),
+)
 def alerts_resend(
     ctx: typer.Context,
     ids: Annotated[
         list[int],
         typer.Argument(
-            metavar="ID...", min=1, max=COUNT_MAX, help="Ids from `deskline alerts deliveries`."
+            metavar="ID...", min=1, max=COUNT_MAX, help=N_("Ids from `deskline alerts deliveries`.")
         ),
     ],
 ) -> None:
-    """Put failed deliveries back in the queue: the watcher holding the lease sends them
-    again, in firing order, with a new give-up age (supervisors, directors and admins)."""
     from deskline.core import clock
     from deskline.core.alerts.outbound import resend
 
     desk = session_of(ctx).desk()
     count = resend(desk.store, desk.actor, list(dict.fromkeys(ids)), clock.now())
-    typer.echo(f"queued {count} deliver{'ies' if count != 1 else 'y'} again")
+    typer.echo(
+        ngettext("queued {count} delivery again", "queued {count} deliveries again", count).format(
+            count=count
+        )
+    )
 
 
-@me_app.command("notify")
+@me_app.command(
+    "notify",
+    help=N_("Show or set how alerts reach me: my channels, my quiet hours and their language."),
+)
 def me_notify(
     ctx: typer.Context,
     channels: Annotated[
@@ -359,7 +395,7 @@ def me_notify(
         typer.Option(
             "--channels",
             metavar="LIST",
-            help="The channels that reach me, of app, desktop, email (like app,desktop).",
+            help=N_("The channels that reach me, of app, desktop, email (like app,desktop)."),
         ),
     ] = None,
     quiet: Annotated[
@@ -367,29 +403,30 @@ def me_notify(
         typer.Option(
             "--quiet",
             metavar="HH:MM-HH:MM|off",
-            help="My quiet hours: no desktop or email alerts below breach level then.",
+            help=N_("My quiet hours: no desktop or email alerts below breach level then."),
         ),
     ] = None,
     tz: Annotated[
         str | None,
-        typer.Option("--tz", metavar="ZONE", help="The time zone of my quiet hours."),
+        typer.Option("--tz", metavar="ZONE", help=N_("The time zone of my quiet hours.")),
     ] = None,
     language: Annotated[
         str | None,
         typer.Option(
             "--language",
             metavar="LANG|off",
-            help="The language of my alert texts (toast, desktop, email), e.g. zh_CN; "
-            "off: my app's own.",
+            help=N_(
+                "The language of my alert texts (toast, desktop, email), e.g. zh_CN; "
+                "off: my app's own."
+            ),
         ),
     ] = None,
     agent: Annotated[
         str | None,
-        typer.Option("--agent", metavar="HANDLE", help="Another agent's (admins only)."),
+        typer.Option("--agent", metavar="HANDLE", help=N_("Another agent's (admins only).")),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show or set how alerts reach me: my channels, my quiet hours and their language."""
     from deskline.core.alerts import preferences
 
     session = session_of(ctx)
@@ -418,9 +455,13 @@ def me_notify(
     data = dict(prefs.to_json(), agent=handle)
 
     def human() -> None:
-        hours = f"{data['quiet']} ({data['timezone']})" if data["quiet"] else "none"
-        speaks = f"; alerts in {data['language']}" if data["language"] else ""
-        print_line(f"{handle}: channels {', '.join(data['channels'])}; quiet hours {hours}{speaks}")
+        hours = f"{data['quiet']} ({data['timezone']})" if data["quiet"] else _("none")
+        said = _("{handle}: channels {channels}; quiet hours {hours}").format(
+            handle=handle, channels=", ".join(data["channels"]), hours=hours
+        )
+        if data["language"]:
+            said += _("; alerts in {language}").format(language=data["language"])
+        print_line(said)
 
     emit(data, as_json, human)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import (
     COUNT_MAX,
     Commands,
@@ -23,7 +23,7 @@ from deskline.tui.cli.context import (
 if TYPE_CHECKING:
     from deskline.core.mail.attachments import Attachments
 
-app = Commands(name="attachments", help="The files that came with a ticket's mail.")
+app = Commands(name="attachments", help=N_("The files that came with a ticket's mail."))
 
 
 def _attachments(ctx: typer.Context) -> Attachments:
@@ -33,9 +33,10 @@ def _attachments(ctx: typer.Context) -> Attachments:
     return Attachments(desk.store, desk.actor)
 
 
-@app.command("list")
+@app.command(
+    "list", help=N_("A ticket's files: number, name, type, size, who sent it, whether it was kept.")
+)
 def attachments_list(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
-    """A ticket's files: number, name, type, size, who sent it, whether it was kept."""
     found = _attachments(ctx).list(key)
 
     def human() -> None:
@@ -51,14 +52,21 @@ def attachments_list(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) 
     emit([a.to_json() for a in found], as_json, human)
 
 
-@app.command("save")
+@app.command(
+    "save",
+    help=N_(
+        "Write a ticket's file N (or all that were kept) to disk, under a safe name "
+        "(never a path the sender chose); an existing file is left alone unless "
+        "--force."
+    ),
+)
 def attachments_save(
     ctx: typer.Context,
     key: KeyArg,
     number: Annotated[
         int | None,
         typer.Argument(
-            metavar="[N]", min=1, max=COUNT_MAX, help="Which file (from `list`); none: all."
+            metavar="[N]", min=1, max=COUNT_MAX, help=N_("Which file (from `list`); none: all.")
         ),
     ] = None,
     out: Annotated[
@@ -67,13 +75,11 @@ def attachments_save(
             "--out",
             "-o",
             metavar="DIR|FILE",
-            help="A folder (default: here), or a file name for N.",
+            help=N_("A folder (default: here), or a file name for N."),
         ),
     ] = Path("."),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=N_("Overwrite files that exist."))] = False,
 ) -> None:
-    """Write a ticket's file N (or all that were kept) to disk, under a safe name (never a
-    path the sender chose); an existing file is left alone unless --force."""
     from deskline.core.errors import InvalidInput
 
     files = _attachments(ctx)

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, session_of
 
-app = Commands(name="audit", help="The audit trail: verify its hash chains, read a chain.")
+app = Commands(name="audit", help=N_("The audit trail: verify its hash chains, read a chain."))
 
 
 def plain(text: str) -> str:
@@ -18,10 +18,14 @@ def plain(text: str) -> str:
     return "".join(c if c.isprintable() else " " for c in text)
 
 
-@app.command("verify")
+@app.command(
+    "verify",
+    help=N_(
+        "Walk every chain (each ticket's, and the desk's) and recompute its hashes; "
+        "report the first broken link of each. Exit 2 when a link is broken."
+    ),
+)
 def audit_verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Walk every chain (each ticket's, and the desk's) and recompute its hashes; report
-    the first broken link of each. Exit 2 when a link is broken."""
     from deskline.core.desk.trail import verify
 
     report = verify(session_of(ctx).store)
@@ -53,17 +57,21 @@ def _values(value: dict[str, Any] | None) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else "—"
 
 
-@app.command("log")
+@app.command(
+    "log",
+    help=N_(
+        "One chain, oldest first, with who acted and as which login: a ticket's, or "
+        "(no KEY) the desk's own (policy versions, logins bound, roster changes)."
+    ),
+)
 def audit_log(
     ctx: typer.Context,
     key: Annotated[
         str | None,
-        typer.Argument(metavar="KEY", help="A ticket's key (default: the desk's own chain)."),
+        typer.Argument(metavar="KEY", help=N_("A ticket's key (default: the desk's own chain).")),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """One chain, oldest first, with who acted and as which login: a ticket's, or (no KEY)
-    the desk's own (policy versions, logins bound, roster changes)."""
     from deskline.core.desk.trail import log
     from deskline.tui.times import local
 

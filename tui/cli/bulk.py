@@ -11,16 +11,16 @@ from typing import Annotated
 
 import typer
 
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import Commands, fail, print_line, say, session_of
 
-app = Commands(name="bulk", help="One change to many tickets (keys as arguments or on stdin).")
+app = Commands(name="bulk", help=N_("One change to many tickets (keys as arguments or on stdin)."))
 
 KeysArg = Annotated[
     list[str] | None,
-    typer.Argument(metavar="KEY...", help="Ticket keys; none or - : read them from stdin."),
+    typer.Argument(metavar="KEY...", help=N_("Ticket keys; none or - : read them from stdin.")),
 ]
-ReasonOpt = Annotated[str | None, typer.Option(metavar="REASON", help="Why (audited).")]
+ReasonOpt = Annotated[str | None, typer.Option(metavar="REASON", help=N_("Why (audited)."))]
 # Tag changes start with "-": taken as arguments, not as unknown options.
 LOOSE = {"ignore_unknown_options": True}
 
@@ -53,13 +53,12 @@ def _run(ctx: typer.Context, what: str, keys: list[str], change: Callable[..., o
         raise typer.Exit(1)
 
 
-@app.command("assign")
+@app.command("assign", help=N_("Give every ticket to an agent."))
 def bulk_assign(
     ctx: typer.Context,
-    handle: Annotated[str, typer.Argument(metavar="HANDLE", help="The agent to give them to.")],
+    handle: Annotated[str, typer.Argument(metavar="HANDLE", help=N_("The agent to give them to."))],
     keys: KeysArg = None,
 ) -> None:
-    """Give every ticket to an agent."""
     _run(
         ctx,
         _("assigned to {handle}").format(handle=handle),
@@ -68,14 +67,17 @@ def bulk_assign(
     )
 
 
-@app.command("status")
+@app.command(
+    "status", help=N_("Move every ticket to a status (resolved needs --reason, the solution).")
+)
 def bulk_status(
     ctx: typer.Context,
-    new_status: Annotated[str, typer.Argument(metavar="STATUS", help="in_progress, resolved, ...")],
+    new_status: Annotated[
+        str, typer.Argument(metavar="STATUS", help=N_("in_progress, resolved, ..."))
+    ],
     keys: KeysArg = None,
     reason: ReasonOpt = None,
 ) -> None:
-    """Move every ticket to a status (resolved needs --reason, the solution)."""
     from deskline.core.desk import workflow
 
     target = workflow.parse_status(new_status).value
@@ -83,14 +85,16 @@ def bulk_status(
     _run(ctx, now, keys or [], lambda d, k: d.transition(k, target, reason=reason))
 
 
-@app.command("priority")
+@app.command(
+    "priority",
+    help=N_("Give every ticket a priority (it moves their SLA targets: --reason says why)."),
+)
 def bulk_priority(
     ctx: typer.Context,
-    new_priority: Annotated[str, typer.Argument(metavar="PRIORITY", help="P0 to P3.")],
+    new_priority: Annotated[str, typer.Argument(metavar="PRIORITY", help=N_("P0 to P3."))],
     keys: KeysArg = None,
     reason: ReasonOpt = None,
 ) -> None:
-    """Give every ticket a priority (it moves their SLA targets: --reason says why)."""
     from deskline.core.desk import fields
 
     wanted = fields.priority(new_priority)
@@ -104,15 +108,18 @@ def bulk_priority(
     )
 
 
-@app.command("tag", context_settings=LOOSE)
+@app.command(
+    "tag",
+    context_settings=LOOSE,
+    help=N_("Add (+x) and remove (-y) tags on every ticket: `bulk tag +vip -new T-1 T-2`."),
+)
 def bulk_tag(
     ctx: typer.Context,
     words: Annotated[
         list[str],
-        typer.Argument(metavar="+TAG|-TAG... KEY...", help="Tags to add (+x) or remove (-y)."),
+        typer.Argument(metavar="+TAG|-TAG... KEY...", help=N_("Tags to add (+x) or remove (-y).")),
     ],
 ) -> None:
-    """Add (+x) and remove (-y) tags on every ticket: `bulk tag +vip -new T-1 T-2`."""
     from deskline.core.desk.bulk import KEY
     from deskline.core.desk.macros import tag_changes
 
@@ -136,13 +143,14 @@ def bulk_tag(
     _run(ctx, _("tags {tags}").format(tags=said), keys, lambda d, k: d.tag(k, add, remove))
 
 
-@app.command("macro")
+@app.command(
+    "macro", help=N_("Apply a macro to every ticket: its reply or note, and what it sets.")
+)
 def bulk_macro(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="A macro (`deskline macros`).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help=N_("A macro (`deskline macros`)."))],
     keys: KeysArg = None,
 ) -> None:
-    """Apply a macro to every ticket: its reply or note, and what it sets."""
     from deskline.core.desk import macros
 
     desk = session_of(ctx).desk()

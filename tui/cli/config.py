@@ -7,21 +7,23 @@ from typing import Annotated
 
 import typer
 
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import Commands, session_of
 
-app = Commands(name="config", help="deskline.toml: check a file, show the effective settings.")
+app = Commands(name="config", help=N_("deskline.toml: check a file, show the effective settings."))
 
 
-@app.command("check")
+@app.command(
+    "check",
+    help=N_("Validate a deskline.toml (policy and personal sections) and print its SLA table."),
+)
 def config_check(
     ctx: typer.Context,
     file: Annotated[
         str | None,
-        typer.Argument(metavar="FILE", help="File to check (default: the one in use)."),
+        typer.Argument(metavar="FILE", help=N_("File to check (default: the one in use).")),
     ] = None,
 ) -> None:
-    """Validate a deskline.toml (policy and personal sections) and print its SLA table."""
     from deskline.core.config.settings import load_config
     from deskline.tui.cli import render, rules_text
     from deskline.tui.keys import check_keymap
@@ -34,9 +36,11 @@ def config_check(
     rules_text.config_summary(settings)
 
 
-@app.command("show")
+@app.command(
+    "show",
+    help=N_("Print the effective configuration as TOML: the desk's policy and my own settings."),
+)
 def config_show(ctx: typer.Context) -> None:
-    """Print the effective configuration as TOML: the desk's policy and my own settings."""
     from deskline.core.config.settings import desk_toml
 
     session = session_of(ctx)

@@ -6,27 +6,31 @@ from typing import Annotated
 
 import typer
 
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, session_of
 
-app = Commands(name="contacts", help="Contacts: a customer's people, their addresses and phone.")
+app = Commands(
+    name="contacts", help=N_("Contacts: a customer's people, their addresses and phone.")
+)
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=N_("Add a contact (any agent); one already there by that name gets the addresses added."),
+)
 def contacts_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The contact's full name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help=N_("The contact's full name."))],
     email: Annotated[
         list[str],
-        typer.Option("--email", metavar="ADDRESS", help="An email address; repeat for more."),
+        typer.Option("--email", metavar="ADDRESS", help=N_("An email address; repeat for more.")),
     ],
     customer: Annotated[
-        str | None, typer.Option(metavar="NAME", help="Their customer (created if new).")
+        str | None, typer.Option(metavar="NAME", help=N_("Their customer (created if new)."))
     ] = None,
-    phone: Annotated[str | None, typer.Option(metavar="PHONE", help="Their phone.")] = None,
+    phone: Annotated[str | None, typer.Option(metavar="PHONE", help=N_("Their phone."))] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a contact (any agent); one already there by that name gets the addresses added."""
     from deskline.core.roster.contacts import Contacts
 
     session = session_of(ctx)
@@ -45,15 +49,14 @@ def contacts_add(
     )
 
 
-@app.command("list")
+@app.command("list", help=N_("List contacts with their customer, addresses and phone."))
 def contacts_list(
     ctx: typer.Context,
     customer: Annotated[
-        str | None, typer.Option(metavar="NAME", help="Only this customer's contacts.")
+        str | None, typer.Option(metavar="NAME", help=N_("Only this customer's contacts."))
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List contacts with their customer, addresses and phone."""
     from deskline.core.roster.contacts import Contacts
 
     found = Contacts(session_of(ctx).store).list(customer)

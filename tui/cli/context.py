@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from deskline.core.inert import visible
 from deskline.core.language import N_, _
+from deskline.tui.cli.helptext import TranslatedHelp
 
 if TYPE_CHECKING:
     from typer._click import Context, HelpFormatter
@@ -324,9 +325,9 @@ def emit_each(
     write("\n]\n" if opened else "[]\n")
 
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (shape in the README).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help=N_("Print JSON (shape in the README)."))]
 JsonlOpt = Annotated[
-    bool, typer.Option("--jsonl", help="Print JSON lines: one object a line, as --json's.")
+    bool, typer.Option("--jsonl", help=N_("Print JSON lines: one object a line, as --json's."))
 ]
 # The largest number a command takes (a PostgreSQL INTEGER column): a bigger one is a usage
 # error of one line, not an overflow in the driver.
@@ -338,22 +339,25 @@ VersionOpt = Annotated[
         metavar="VERSION",
         min=0,
         max=COUNT_MAX,
-        help="Only change the ticket if it is still at this version (else: stale edit).",
+        help=N_("Only change the ticket if it is still at this version (else: stale edit)."),
     ),
 ]
-KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="The ticket's key, e.g. T-1042.")]
-TeamOpt = Annotated[str | None, typer.Option("--team", metavar="NAME", help="Only this team.")]
+KeyArg = Annotated[str, typer.Argument(metavar="KEY", help=N_("The ticket's key, e.g. T-1042."))]
+TeamOpt = Annotated[str | None, typer.Option("--team", metavar="NAME", help=N_("Only this team."))]
 ZoneOpt = Annotated[
     str | None,
     typer.Option(
-        "--tz", metavar="ZONE", help="Days and hours in this timezone (default: this machine's)."
+        "--tz",
+        metavar="ZONE",
+        help=N_("Days and hours in this timezone (default: this machine's)."),
     ),
 ]
 
 
-class Command(TyperCommand):
-    """A command whose help names each argument by its metavar alone: ``KEY HANDLE`` in the
-    usage line and the argument list (Typer would write ``{KEY}`` and ``KEY <str>``)."""
+class Command(TranslatedHelp, TyperCommand):
+    """A command whose help is said in the current language (see helptext) and names each
+    argument by its metavar alone: ``KEY HANDLE`` in the usage line and the argument list
+    (Typer would write ``{KEY}`` and ``KEY <str>``)."""
 
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
@@ -364,24 +368,32 @@ class Command(TyperCommand):
         return pieces
 
     def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:
-        arguments: list[tuple[str, str]] = []
-        options: list[tuple[str, str]] = []
-        for param in self.get_params(ctx):
-            record = param.get_help_record(ctx)
-            if record is None:
-                continue
-            if param.param_type_name == "argument":
-                arguments.append((param.metavar or record[0], record[1]))
-            else:
-                options.append(record)
-        for title, rows in (("Arguments", arguments), ("Options", options)):
-            if rows:
-                with formatter.section(title):
-                    formatter.write_dl(rows)
+        self.format_parameters(ctx, formatter)
+
+
+class Group(TranslatedHelp, TyperGroup):
+    """A command group whose help, options and command list are said in the current
+    language."""
+
+    def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:
+        self.format_parameters(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+        listed = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        shown = [(name, command) for name, command in listed if command and not command.hidden]
+        if shown:
+            limit = formatter.width - 6 - max(len(name) for name, _command in shown)
+            with formatter.section(_("Commands")):
+                formatter.write_dl([(n, c.get_short_help_str(limit)) for n, c in shown])
 
 
 class Commands(typer.Typer):
-    """A group of commands (a Typer app) whose commands show their help as ``Command`` does."""
+    """A group of commands (a Typer app) whose commands and groups show their help as
+    ``Command`` and ``Group`` do."""
+
+    def __init__(self, *, cls: type[TyperGroup] | None = None, **kw: Any) -> None:
+        super().__init__(cls=cls or Group, **kw)
 
     def command(  # type: ignore[override]
         self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kw: Any

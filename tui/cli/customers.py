@@ -6,26 +6,27 @@ from typing import Annotated
 
 import typer
 
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, say, session_of
 
-app = Commands(name="customers", help="Customers: tier (standard or vip) and dedicated agent.")
+app = Commands(name="customers", help=N_("Customers: tier (standard or vip) and dedicated agent."))
 
 
-@app.command("set")
+@app.command(
+    "set", help=N_("Set a customer's tier and dedicated agent (supervisor, director or admin).")
+)
 def customers_set(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The customer's name.")],
-    tier: Annotated[str | None, typer.Option(metavar="TIER", help="standard or vip.")] = None,
+    name: Annotated[str, typer.Argument(metavar="NAME", help=N_("The customer's name."))],
+    tier: Annotated[str | None, typer.Option(metavar="TIER", help=N_("standard or vip."))] = None,
     dedicated: Annotated[
-        str | None, typer.Option(metavar="HANDLE", help="Their dedicated agent.")
+        str | None, typer.Option(metavar="HANDLE", help=N_("Their dedicated agent."))
     ] = None,
     no_dedicated: Annotated[
-        bool, typer.Option("--no-dedicated", help="They no longer have a dedicated agent.")
+        bool, typer.Option("--no-dedicated", help=N_("They no longer have a dedicated agent."))
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Set a customer's tier and dedicated agent (supervisor, director or admin)."""
     from deskline.core.roster.customers import Customers
 
     session = session_of(ctx)
@@ -47,9 +48,8 @@ def customers_set(
     )
 
 
-@app.command("list")
+@app.command("list", help=N_("List customers with their tier and dedicated agent."))
 def customers_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """List customers with their tier and dedicated agent."""
     from deskline.core.roster.customers import Customers
 
     found = Customers(session_of(ctx).store).list()
@@ -62,13 +62,14 @@ def customers_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     emit([c.to_json() for c in found], as_json, human)
 
 
-@app.command("show")
+@app.command(
+    "show", help=N_("Show a customer: tier, dedicated agent, contacts and tickets (newest first).")
+)
 def customers_show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The customer's name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help=N_("The customer's name."))],
     as_json: JsonOpt = False,
 ) -> None:
-    """Show a customer: tier, dedicated agent, contacts and tickets (newest first)."""
     from deskline.core.roster.contacts import Contacts
 
     card = Contacts(session_of(ctx).store).customer(name)

@@ -6,30 +6,35 @@ from typing import Annotated
 
 import typer
 
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, session_of
 
 app = Commands()
 
 
-@app.command()
+@app.command(help=N_("The supervisor's breach dashboard, read-only (--once: print it and exit)."))
 def dashboard(
     ctx: typer.Context,
     team: Annotated[
-        str | None, typer.Option("--team", metavar="NAME", help="Only this team (default: all).")
+        str | None,
+        typer.Option("--team", metavar="NAME", help=N_("Only this team (default: all).")),
     ] = None,
     refresh: Annotated[
         float,
         typer.Option(
-            "--refresh", metavar="SECONDS", help="How often to look for changes.", min=0.2, max=60
+            "--refresh",
+            metavar="SECONDS",
+            help=N_("How often to look for changes."),
+            min=0.2,
+            max=60,
         ),
     ] = 1.0,
     once: Annotated[
-        bool, typer.Option("--once", help="Print the figures once; exit 2 if anything is breached.")
+        bool,
+        typer.Option("--once", help=N_("Print the figures once; exit 2 if anything is breached.")),
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """The supervisor's breach dashboard, read-only (--once: print it and exit)."""
     from deskline.core.dashboard.board import check_team, figures_once
 
     if as_json and not once:

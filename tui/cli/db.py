@@ -6,17 +6,18 @@ from typing import Annotated
 
 import typer
 
-from deskline.core.language import _, ngettext
+from deskline.core.language import N_, _, ngettext
 from deskline.tui.cli.context import Commands, JsonOpt, emit, session_of
 
 app = Commands(
-    name="db", help="The database: upgrade its schema, back it up, grant team-mode permissions."
+    name="db", help=N_("The database: upgrade its schema, back it up, grant team-mode permissions.")
 )
 
 
-@app.command("upgrade")
+@app.command(
+    "upgrade", help=N_("Bring the database schema to this version (backs up a SQLite file first).")
+)
 def db_upgrade(ctx: typer.Context) -> None:
-    """Bring the database schema to this version (backs up a SQLite file first)."""
     from deskline.core.desk.database import schema_of
 
     store = session_of(ctx).store  # opening upgrades
@@ -25,15 +26,21 @@ def db_upgrade(ctx: typer.Context) -> None:
     typer.echo(said.format(database=store.display_url, at=schema.at, newest=schema.newest))
 
 
-@app.command("backup")
+@app.command("backup", help=N_("Copy the SQLite database to a timestamped file beside it."))
 def db_backup(ctx: typer.Context) -> None:
-    """Copy the SQLite database to a timestamped file beside it."""
     from deskline.core.desk.database import backup
 
     typer.echo(str(backup(session_of(ctx).store)))
 
 
-@app.command("grant")
+@app.command(
+    "grant",
+    help=N_(
+        "Make PostgreSQL enforce the roles: a group role per deskline role, each "
+        "agent's login in its role's group (admin only; PostgreSQL only; run again "
+        "after changing roles)."
+    ),
+)
 def db_grant(
     ctx: typer.Context,
     service: Annotated[
@@ -41,13 +48,11 @@ def db_grant(
         typer.Option(
             "--service",
             metavar="LOGIN",
-            help="A login `deskline watch` runs as; repeat (default: keep the service's).",
+            help=N_("A login `deskline watch` runs as; repeat (default: keep the service's)."),
         ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Make PostgreSQL enforce the roles: a group role per deskline role, each agent's login
-    in its role's group (admin only; PostgreSQL only; run again after changing roles)."""
     from deskline.core.roster.grants import grant
 
     session = session_of(ctx)

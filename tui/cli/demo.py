@@ -7,31 +7,36 @@ from typing import Annotated
 
 import typer
 
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import Commands, Session, say, session_of
 
 app = Commands()
 
 
-@app.command()
+@app.command(
+    help=N_("Open deskline on a demo database of about 300 tickets (created on first use).")
+)
 def demo(
     ctx: typer.Context,
     no_open: Annotated[
-        bool, typer.Option("--no-open", help="Only fill the demo database.")
+        bool, typer.Option("--no-open", help=N_("Only fill the demo database."))
     ] = False,
-    fresh: Annotated[bool, typer.Option("--fresh", help="Start the demo database anew.")] = False,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help=N_("Start the demo database anew."))
+    ] = False,
     tickets: Annotated[
         int | None,
         typer.Option(
             metavar="N",
-            help="How many tickets a new demo desk gets (default 300); an existing one is "
-            "kept as it is (--fresh makes it anew).",
+            help=N_(
+                "How many tickets a new demo desk gets (default 300); an existing one is "
+                "kept as it is (--fresh makes it anew)."
+            ),
             min=1,
             max=100_000,
         ),
     ] = None,
 ) -> None:
-    """Open deskline on a demo database of about 300 tickets (created on first use)."""
     from deskline.core.desk.database import demo_file, sqlite_file, ticket_count
 
     session = session_of(ctx)

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import typer
 
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, session_of
 
 app = Commands()
 
 
-@app.command()
+@app.command(help=N_("List the desk's macros: canned replies and notes, and what each sets."))
 def macros(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """List the desk's macros: canned replies and notes, and what each sets."""
     found = session_of(ctx).desk().refresh_policy().macros
     data = [
         {

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from deskline.core.language import _, ngettext
+from deskline.core.language import N_, _, ngettext
 from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, print_line, say, session_of
 
 if TYPE_CHECKING:
@@ -16,17 +16,19 @@ if TYPE_CHECKING:
 
 app = Commands(
     name="mail",
-    help="Mail: fetch the mailboxes into tickets, send replies waiting in the outbox.",
+    help=N_("Mail: fetch the mailboxes into tickets, send replies waiting in the outbox."),
 )
 
 MailboxOpt = Annotated[
-    str | None, typer.Option("--mailbox", metavar="NAME", help="Only this [[mail.mailbox]].")
+    str | None, typer.Option("--mailbox", metavar="NAME", help=N_("Only this [[mail.mailbox]]."))
 ]
 
 
-@app.command("fetch")
+@app.command(
+    "fetch",
+    help=N_("Take every unseen message into the desk once: a new ticket, or a reply on its own."),
+)
 def mail_fetch(ctx: typer.Context, mailbox: MailboxOpt = None, as_json: JsonOpt = False) -> None:
-    """Take every unseen message into the desk once: a new ticket, or a reply on its own."""
     from deskline.core.mail.incoming import Fetcher
 
     fetched = Fetcher(session_of(ctx).store).fetch(mailbox)
@@ -48,9 +50,11 @@ def mail_fetch(ctx: typer.Context, mailbox: MailboxOpt = None, as_json: JsonOpt 
     emit([box.to_json() for box in fetched], as_json, human)
 
 
-@app.command("send")
+@app.command(
+    "send",
+    help=N_("Send the replies due in the outbox (failures are retried later, with backoff)."),
+)
 def mail_send(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Send the replies due in the outbox (failures are retried later, with backoff)."""
     from deskline.core.mail.outgoing import Sender
 
     done = Sender(session_of(ctx).store).send_due()
@@ -69,9 +73,10 @@ def mail_send(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     emit(data, as_json, human)
 
 
-@app.command("outbox")
+@app.command(
+    "outbox", help=N_("The mail the desk sent and waits to send: status, attempts, last failure.")
+)
 def mail_outbox(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """The mail the desk sent and waits to send: status, attempts, last failure."""
     from deskline.core.mail.outgoing import outbox
 
     rows = outbox(session_of(ctx).store)
@@ -98,20 +103,27 @@ def mail_outbox(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     emit(rows, as_json, human)
 
 
-@app.command("password")
+@app.command(
+    "password",
+    help=N_(
+        "Keep a mailbox's password in the system keyring, in the entry its "
+        "password_keyring (or smtp_password_keyring) names: asked twice, never shown. "
+        "Run it as the user that runs the mail service, where its keyring (Secret "
+        "Service, Keychain) is unlocked."
+    ),
+)
 def mail_password(
     ctx: typer.Context,
-    mailbox: Annotated[str, typer.Argument(metavar="MAILBOX", help="The [[mail.mailbox]] name.")],
+    mailbox: Annotated[
+        str, typer.Argument(metavar="MAILBOX", help=N_("The [[mail.mailbox]] name."))
+    ],
     smtp: Annotated[
-        bool, typer.Option("--smtp", help="The SMTP login's password (smtp_password_keyring).")
+        bool, typer.Option("--smtp", help=N_("The SMTP login's password (smtp_password_keyring)."))
     ] = False,
     stdin: Annotated[
-        bool, typer.Option("--stdin", help="Read it from the first line of stdin (scripts).")
+        bool, typer.Option("--stdin", help=N_("Read it from the first line of stdin (scripts)."))
     ] = False,
 ) -> None:
-    """Keep a mailbox's password in the system keyring, in the entry its password_keyring
-    (or smtp_password_keyring) names: asked twice, never shown. Run it as the user that runs
-    the mail service, where its keyring (Secret Service, Keychain) is unlocked."""
     import sys
 
     from deskline.core.mail.secret import mailbox_entry, store_password
@@ -136,18 +148,22 @@ def mail_password(
     )
 
 
-@app.command("watch")
+@app.command(
+    "watch",
+    help=N_(
+        "Fetch and send in a loop (a service: run it under systemd or tmux). Mail to a "
+        "mailbox whose server has IMAP IDLE is taken in as it arrives (each mailbox "
+        "watched on its own connection); otherwise every SECONDS. A mailbox that fails "
+        "is reported and tried again next round."
+    ),
+)
 def mail_watch(
     ctx: typer.Context,
     every: Annotated[
-        float, typer.Option(metavar="SECONDS", min=1, help="How often to look (default 30).")
+        float, typer.Option(metavar="SECONDS", min=1, help=N_("How often to look (default 30)."))
     ] = 30.0,
-    once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
+    once: Annotated[bool, typer.Option("--once", help=N_("One round, then exit."))] = False,
 ) -> None:
-    """Fetch and send in a loop (a service: run it under systemd or tmux). Mail to a
-    mailbox whose server has IMAP IDLE is taken in as it arrives (each mailbox watched on
-    its own connection); otherwise every SECONDS. A mailbox that fails is reported and
-    tried again next round."""
     mail_rounds(session_of(ctx).store, every, once=once)
 
 

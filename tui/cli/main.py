@@ -15,7 +15,7 @@ from collections.abc import Iterator, MutableMapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperGroup
 from typer.main import (
     get_command_from_info,
     get_command_name,
@@ -58,7 +58,9 @@ from deskline.tui.cli import (
     tickets,
     transfer,
 )
+from deskline.tui.cli.context import Command as CliCommand
 from deskline.tui.cli.context import Session, say, store_error, usage_error
+from deskline.tui.cli.helptext import TranslatedHelp
 
 if TYPE_CHECKING:
     from typer._click import Command, Context, HelpFormatter
@@ -145,10 +147,11 @@ class BuiltOnDemand(MutableMapping[str, "Command"]):
         return len(dict.fromkeys([*ENTRIES, *self.built]))
 
 
-class OnDemand(TyperGroup):
+class OnDemand(TranslatedHelp, TyperGroup):
     """The root of ``deskline``: a command's Click form (its options, read from its
     signature) is built only when that command runs, and ``--help`` lists the commands from
-    their docstrings; building all of them would cost every start about 15 ms."""
+    their helps; building all of them would cost every start about 15 ms. Its help, its
+    options' and the commands' one-line helps are said in the current language."""
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
@@ -157,25 +160,16 @@ class OnDemand(TyperGroup):
     def list_commands(self, ctx: Context) -> list[str]:
         return list(self.commands)
 
-    def format_help_text(self, ctx: Context, formatter: HelpFormatter) -> None:
-        formatter.write_paragraph()
-        with formatter.indentation():
-            formatter.write_text(_(HELP))
-
-    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
-        pieces = self.collect_usage_pieces(ctx)
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
-
     def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:
         """The global options (their help in the current language), then the commands."""
-        rows = [row for param in self.get_params(ctx) if (row := param.get_help_record(ctx))]
-        if rows:
+        _arguments, options = self.parameter_rows(ctx)
+        if options:
             with formatter.section(_("Options")):
-                formatter.write_dl([(name, _(what)) for name, what in rows])
+                formatter.write_dl(options)
         self.format_commands(ctx, formatter)
 
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
-        listed = {name: TyperCommand(name=name, help=help_of(e)) for name, e in ENTRIES.items()}
+        listed = {name: CliCommand(name=name, help=help_of(e)) for name, e in ENTRIES.items()}
         limit = formatter.width - 6 - max(len(name) for name in listed)
         with formatter.section(_("Commands")):
             formatter.write_dl([(n, c.get_short_help_str(limit)) for n, c in listed.items()])

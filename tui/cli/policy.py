@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from deskline.core.language import _, ngettext
+from deskline.core.language import N_, _, ngettext
 from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, say, session_of
 
 if TYPE_CHECKING:
@@ -17,13 +17,17 @@ if TYPE_CHECKING:
 
 app = Commands(
     name="policy",
-    help="The desk's policy (SLA, calendars, alerts, routing, triage, surge, templates).",
+    help=N_("The desk's policy (SLA, calendars, alerts, routing, triage, surge, templates)."),
 )
 
 PolicyVersionOpt = Annotated[
     int | None,
     typer.Option(
-        "--version", metavar="N", min=1, max=2**31 - 1, help="This version (default: the newest)."
+        "--version",
+        metavar="N",
+        min=1,
+        max=2**31 - 1,
+        help=N_("This version (default: the newest)."),
     ),
 ]
 
@@ -34,19 +38,24 @@ def _store(ctx: typer.Context) -> Any:
     return session.store
 
 
-@app.command("apply")
+@app.command(
+    "apply",
+    help=N_(
+        "Make FILE's policy the desk's (admins only): shows the diff and what it does "
+        "to open tickets, then writes a new version and re-plans every open ticket in "
+        "one transaction."
+    ),
+)
 def policy_apply(
     ctx: typer.Context,
     file: Annotated[
-        str, typer.Argument(metavar="FILE", help="A deskline.toml with the policy sections.")
+        str, typer.Argument(metavar="FILE", help=N_("A deskline.toml with the policy sections."))
     ],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=N_("Apply without asking."))] = False,
     note: Annotated[
-        str | None, typer.Option("--note", metavar="WHY", help="Why (kept with the version).")
+        str | None, typer.Option("--note", metavar="WHY", help=N_("Why (kept with the version)."))
     ] = None,
 ) -> None:
-    """Make FILE's policy the desk's (admins only): shows the diff and what it does to open
-    tickets, then writes a new version and re-plans every open ticket in one transaction."""
     from pathlib import Path
 
     from deskline.core import clock
@@ -109,11 +118,12 @@ def _impact(found: Preview) -> str:
     )
 
 
-@app.command("show")
+@app.command(
+    "show", help=N_("Print a version of the desk's policy (default: the one in force) as TOML.")
+)
 def policy_show(
     ctx: typer.Context, version: PolicyVersionOpt = None, as_json: JsonOpt = False
 ) -> None:
-    """Print a version of the desk's policy (default: the one in force) as TOML."""
     import tomllib
 
     from deskline.core.policy.book import load
@@ -145,9 +155,8 @@ def _applied(p: Policy) -> str:
     return text + (_(" ({note})").format(note=p.note) if p.note else "")
 
 
-@app.command("history")
+@app.command("history", help=N_("Every version of the desk's policy, oldest first."))
 def policy_history(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Every version of the desk's policy, oldest first."""
     from deskline.core.policy.book import load_history
 
     found = load_history(_store(ctx))
@@ -161,9 +170,11 @@ def policy_history(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     emit([p.to_json() for p in found], as_json, human)
 
 
-@app.command("export")
+@app.command(
+    "export",
+    help=N_("Print a version's policy as a file `policy apply` takes back (default: the newest)."),
+)
 def policy_export(ctx: typer.Context, version: PolicyVersionOpt = None) -> None:
-    """Print a version's policy as a file `policy apply` takes back (default: the newest)."""
     from deskline.core.policy.book import load
 
     found = load(_store(ctx), version)

@@ -9,32 +9,37 @@ from typing import Annotated, Any
 import typer
 
 from deskline.core.inert import visible
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import Commands, JsonOpt, TeamOpt, ZoneOpt, session_of
 
 app = Commands()
 
 
-@app.command()
+@app.command(
+    help=N_("What-if: the period's tickets replayed under the desk's policy and a proposed one.")
+)
 def replay(
     ctx: typer.Context,
     policy: Annotated[
         str,
         typer.Option(
-            "--policy", metavar="FILE", help="The proposed policy (a file `policy apply` takes)."
+            "--policy",
+            metavar="FILE",
+            help=N_("The proposed policy (a file `policy apply` takes)."),
         ),
     ],
     start: Annotated[
-        str | None, typer.Option("--from", metavar="DATE", help="First day (default: 30 days ago).")
+        str | None,
+        typer.Option("--from", metavar="DATE", help=N_("First day (default: 30 days ago).")),
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", metavar="DATE", help="Last day, included (default: now).")
+        str | None,
+        typer.Option("--to", metavar="DATE", help=N_("Last day, included (default: now).")),
     ] = None,
     team: TeamOpt = None,
     tz: ZoneOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """What-if: the period's tickets replayed under the desk's policy and a proposed one."""
     from deskline.core import clock
     from deskline.core.config.settings import load_policy_file
     from deskline.core.metrics import report

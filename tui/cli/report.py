@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskline.core.inert import visible
+from deskline.core.language import N_, _, ngettext
 from deskline.tui.cli.context import Commands, TeamOpt, ZoneOpt, fail, say, session_of
 
 if TYPE_CHECKING:
@@ -24,15 +25,19 @@ app = Commands()
 FORMATS = ("text", "json", "csv", "html", "md")
 
 
-@app.command()
+@app.command(
+    help=N_("The desk's numbers over a day, a week or a range (definitions in the README).")
+)
 def report(
     ctx: typer.Context,
     kind: Annotated[
         str,
         typer.Argument(
             metavar="KIND",
-            help="daily (a day, default yesterday), weekly (Monday to Sunday, default last "
-            "week) or range (--from and --to).",
+            help=N_(
+                "daily (a day, default yesterday), weekly (Monday to Sunday, default last "
+                "week) or range (--from and --to)."
+            ),
         ),
     ],
     start: Annotated[
@@ -40,59 +45,67 @@ def report(
         typer.Option(
             "--from",
             metavar="DATE",
-            help="The day (daily), a day of the week (weekly), the "
-            "first day (range); a date or an ISO time with an offset.",
+            help=N_(
+                "The day (daily), a day of the week (weekly), the "
+                "first day (range); a date or an ISO time with an offset."
+            ),
         ),
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", metavar="DATE", help="The last day of a range (included).")
+        str | None,
+        typer.Option("--to", metavar="DATE", help=N_("The last day of a range (included).")),
     ] = None,
     team: TeamOpt = None,
     agent: Annotated[
-        str | None, typer.Option("--agent", metavar="HANDLE", help="Only this agent's tickets.")
+        str | None, typer.Option("--agent", metavar="HANDLE", help=N_("Only this agent's tickets."))
     ] = None,
     form: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="text, json, csv, html or md.")
+        str, typer.Option("--format", metavar="FORMAT", help=N_("text, json, csv, html or md."))
     ] = "text",
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
             metavar="DIR|FILE",
-            help="Write there: a folder for csv (one file per table), a file for the others.",
+            help=N_("Write there: a folder for csv (one file per table), a file for the others."),
         ),
     ] = None,
     table: Annotated[
         str | None,
-        typer.Option("--table", metavar="NAME", help="csv: only this table, to stdout."),
+        typer.Option("--table", metavar="NAME", help=N_("csv: only this table, to stdout.")),
     ] = None,
     tickets: Annotated[
         str | None,
         typer.Option(
             "--tickets",
             metavar="FIGURE",
-            help="List the tickets behind a figure: created, solved, responded, reopened, met, "
-            "missed, breaches, backlog.",
+            help=N_(
+                "List the tickets behind a figure: created, solved, responded, reopened, met, "
+                "missed, breaches, backlog."
+            ),
         ),
     ] = None,
     mail: Annotated[
         list[str] | None,
         typer.Option(
-            "--mail", metavar="TO", help="Send the report to this address (repeat for more)."
+            "--mail", metavar="TO", help=N_("Send the report to this address (repeat for more).")
         ),
     ] = None,
-    top: Annotated[int, typer.Option("--top", metavar="N", help="Categories shown.", min=1)] = 10,
+    top: Annotated[
+        int, typer.Option("--top", metavar="N", help=N_("Categories shown."), min=1)
+    ] = 10,
     tz: ZoneOpt = None,
 ) -> None:
-    """The desk's numbers over a day, a week or a range (definitions in the README)."""
     from deskline.core import clock
     from deskline.core.metrics import formats
     from deskline.core.metrics import report as reports
 
     if form not in FORMATS:
-        fail(f"--format {form}: use one of {', '.join(FORMATS)}", 2)
+        fail(
+            _("--format {form}: use one of {known}").format(form=form, known=", ".join(FORMATS)), 2
+        )
     if table is not None and form != "csv":
-        fail("--table goes with --format csv", 2)
+        fail(_("--table goes with --format csv"), 2)
     session = session_of(ctx)
     desk = session.desk()
     policy = desk.refresh_policy()
@@ -113,7 +126,7 @@ def report(
     )
     if mail:
         formats.mail(built, policy.alerts.email, mail, text_of(built, charts=False))
-        say(f"report sent to {', '.join(mail)}")
+        say(_("report sent to {to}").format(to=", ".join(mail)))
         return
     if form == "csv":
         _csv(built, out, table)
@@ -129,7 +142,7 @@ def report(
     if out is not None:
         with _writing(out):
             out.write_text(body, encoding="utf-8")
-        say(f"wrote {out}")
+        say(_("wrote {file}").format(file=out))
     else:
         typer.echo(visible(body) if form == "md" else body, nl=False)  # text: made so
 
@@ -140,7 +153,7 @@ def _writing(out: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror or exc}", 1)
+        fail(_("cannot write {file}: {reason}").format(file=out, reason=exc.strerror or exc), 1)
 
 
 def _csv(built: Report, out: Path | None, table: str | None) -> None:
@@ -154,16 +167,20 @@ def _csv(built: Report, out: Path | None, table: str | None) -> None:
         with _writing(out):
             out.mkdir(parents=True, exist_ok=True)
             (out / "tickets.csv").write_text(text, encoding="utf-8")
-        say(f"wrote {out / 'tickets.csv'}")
+        say(_("wrote {file}").format(file=out / "tickets.csv"))
         return
     if table is not None:
         typer.echo(formats.csv_text(built.table(table)), nl=False)
         return
     if out is None:
-        fail("csv writes one file per table: give --out DIR, or one table with --table NAME", 2)
+        fail(_("csv writes one file per table: give --out DIR, or one table with --table NAME"), 2)
     with _writing(out):
         written = formats.write_csv(built, out)
-    say(f"wrote {len(written)} tables to {out}")
+    say(
+        ngettext(
+            "wrote {count} table to {folder}", "wrote {count} tables to {folder}", len(written)
+        ).format(count=len(written), folder=out)
+    )
 
 
 def text_of(built: Report, *, charts: bool) -> str:
@@ -189,7 +206,7 @@ def text_of(built: Report, *, charts: bool) -> str:
         rows = [[visible(cell) for cell in row] for row in shown]  # customer text, inert
         lines.append(t.title)
         if not rows:
-            lines += ["  (none)", ""]
+            lines += ["  " + _("(none)"), ""]
             continue
         widths = [max(cell_len(h), *(cell_len(r[i]) for r in rows)) for i, h in enumerate(heads)]
         # A table wider than the terminal goes in parts, each led by its first column.

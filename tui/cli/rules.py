@@ -6,29 +6,31 @@ from typing import Annotated, Any
 
 import typer
 
-from deskline.core.language import _, ngettext
+from deskline.core.language import N_, _, ngettext
 from deskline.tui.cli.context import Commands, JsonOpt, KeyArg, emit, fail, session_of
 
 app = Commands()
 rules_app = Commands(
-    name="rules", help="Routing rules: explain where a ticket went and why, check them."
+    name="rules", help=N_("Routing rules: explain where a ticket went and why, check them.")
 )
 app.add_typer(rules_app)
 
 
-@rules_app.command("explain")
+@rules_app.command(
+    "explain",
+    help=N_("Why a ticket got its priority, team and assignee: rules tried, agents weighed."),
+)
 def rules_explain(
     ctx: typer.Context,
     key: KeyArg,
     now: Annotated[
         bool,
         typer.Option(
-            "--now", help="Where the current rules and agents would send it (changes nothing)."
+            "--now", help=N_("Where the current rules and agents would send it (changes nothing).")
         ),
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Why a ticket got its priority, team and assignee: rules tried, agents weighed."""
     from deskline.tui.cli import rules_text
 
     session = session_of(ctx)
@@ -51,16 +53,22 @@ def rules_explain(
     )
 
 
-@rules_app.command("check")
+@rules_app.command(
+    "check",
+    help=N_(
+        "Check routing rules against this desk (the desk's policy, or FILE's): unknown "
+        "teams, agents and categories, rules that can never match."
+    ),
+)
 def rules_check(
     ctx: typer.Context,
     file: Annotated[
         str | None,
-        typer.Argument(metavar="FILE", help="deskline.toml to check (default: the desk's policy)."),
+        typer.Argument(
+            metavar="FILE", help=N_("deskline.toml to check (default: the desk's policy).")
+        ),
     ] = None,
 ) -> None:
-    """Check routing rules against this desk (the desk's policy, or FILE's): unknown teams,
-    agents and categories, rules that can never match."""
     from deskline.core.config.settings import load_config
     from deskline.core.routing.desk_check import check_on_desk
     from deskline.tui.cli import rules_text
@@ -84,13 +92,14 @@ def rules_check(
         fail(said.format(count=len(errors), source=source), 1)
 
 
-@app.command()
+@app.command(
+    help=N_("Surges of P0 tickets: the one going on in each team, or all of them with --all.")
+)
 def surges(
     ctx: typer.Context,
-    all_: Annotated[bool, typer.Option("--all", help="Every surge, ended ones too.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help=N_("Every surge, ended ones too."))] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Surges of P0 tickets: the one going on in each team, or all of them with --all."""
     from deskline.tui.cli import rules_text
 
     found = session_of(ctx).desk().surges()

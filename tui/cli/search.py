@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import COUNT_MAX, Commands, JsonOpt, emit, print_line, session_of
 
 app = Commands()
 views_app = Commands(
-    name="views", help="Saved views: searches of your own (or your team's) under a name."
+    name="views", help=N_("Saved views: searches of your own (or your team's) under a name.")
 )
 app.add_typer(views_app)
 
@@ -20,8 +20,10 @@ QueryArg = Annotated[
     str,
     typer.Argument(
         metavar="QUERY",
-        help='Words, "phrases" and filters: status: priority: assignee: team: tag: '
-        "customer: created:>2026-11-01 is:breached.",
+        help=N_(
+            'Words, "phrases" and filters: status: priority: assignee: team: tag: '
+            "customer: created:>2026-11-01 is:breached."
+        ),
     ),
 ]
 SortOpt = Annotated[
@@ -29,24 +31,31 @@ SortOpt = Annotated[
     typer.Option(
         "--sort",
         metavar="SORT",
-        help="relevance (default with words), due (default without), newest, oldest, "
-        "updated or priority.",
+        help=N_(
+            "relevance (default with words), due (default without), newest, oldest, "
+            "updated or priority."
+        ),
     ),
 ]
 
 
-@app.command("search")
+@app.command(
+    "search",
+    help=N_(
+        "Search titles, descriptions and comments (English, Chinese: any substring), "
+        "with field filters, over every status, closed included; best match first."
+    ),
+)
 def search_(
     ctx: typer.Context,
     query: QueryArg,
     limit: Annotated[
-        int, typer.Option(metavar="N", help="At most this many (default 50).", min=1, max=COUNT_MAX)
+        int,
+        typer.Option(metavar="N", help=N_("At most this many (default 50)."), min=1, max=COUNT_MAX),
     ] = 50,
     sort: SortOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Search titles, descriptions and comments (English, Chinese: any substring), with
-    field filters, over every status, closed included; best match first."""
     from deskline.core.desk import search
 
     session = session_of(ctx)
@@ -63,9 +72,8 @@ def search_(
     emit([t.to_json() for t in found], as_json, human)
 
 
-@views_app.command("list")
+@views_app.command("list", help=N_("Your saved views, then those shared with your team."))
 def views_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Your saved views, then those shared with your team."""
     from deskline.core.desk import saved_views
     from deskline.core.inert import one_line
 
@@ -88,19 +96,23 @@ def views_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     emit([v.to_json() for v in found], as_json, human)
 
 
-@views_app.command("save")
+@views_app.command(
+    "save",
+    help=N_(
+        "Save a search as a view of your own (or your team's, --shared); a view of the "
+        "same name is replaced. It shows in the workspace's `v` and command palette."
+    ),
+)
 def views_save(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The view's name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help=N_("The view's name."))],
     query: QueryArg,
     shared: Annotated[
-        bool, typer.Option("--shared", help="For your whole team (supervisors and up).")
+        bool, typer.Option("--shared", help=N_("For your whole team (supervisors and up)."))
     ] = False,
     sort: SortOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Save a search as a view of your own (or your team's, --shared); a view of the same
-    name is replaced. It shows in the workspace's `v` and command palette."""
     from deskline.core.desk import saved_views
     from deskline.core.inert import one_line
 
@@ -113,13 +125,14 @@ def views_save(
     emit(view.to_json(), as_json, lambda: print_line(one_line(told)))
 
 
-@views_app.command("delete")
+@views_app.command(
+    "delete", help=N_("Delete a saved view: yours, or (a supervisor's) one shared with your team.")
+)
 def views_delete(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The view's name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help=N_("The view's name."))],
     as_json: JsonOpt = False,
 ) -> None:
-    """Delete a saved view: yours, or (a supervisor's) one shared with your team."""
     from deskline.core.desk import saved_views
     from deskline.core.inert import one_line
 

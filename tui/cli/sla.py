@@ -7,27 +7,30 @@ from typing import Annotated
 
 import typer
 
-from deskline.core.language import _, ngettext
+from deskline.core.language import N_, _, ngettext
 from deskline.tui.cli.context import Commands, fail, session_of
 
-app = Commands(name="sla", help="SLA arithmetic on the calendars of the desk's policy.")
+app = Commands(name="sla", help=N_("SLA arithmetic on the calendars of the desk's policy."))
 
 
-@app.command("due")
+@app.command(
+    "due", help=N_("Print when a duration of business time from START ends on a calendar (UTC).")
+)
 def sla_due(
     ctx: typer.Context,
     start: Annotated[
         str,
-        typer.Option(metavar="TIME", help="ISO time with offset, e.g. 2026-04-02T16:30:00+08:00."),
+        typer.Option(
+            metavar="TIME", help=N_("ISO time with offset, e.g. 2026-04-02T16:30:00+08:00.")
+        ),
     ],
     duration: Annotated[
-        str, typer.Option(metavar="DURATION", help="Business time: 90s, 15m, 2h, 1h30m, 3bd.")
+        str, typer.Option(metavar="DURATION", help=N_("Business time: 90s, 15m, 2h, 1h30m, 3bd."))
     ],
     calendar: Annotated[
-        str, typer.Option(metavar="NAME", help="A calendar of the desk's policy.")
+        str, typer.Option(metavar="NAME", help=N_("A calendar of the desk's policy."))
     ] = "business",
 ) -> None:
-    """Print when a duration of business time from START ends on a calendar (UTC)."""
     from deskline.core import clock
     from deskline.core.clock import iso
     from deskline.core.config.reader import check_target
@@ -55,10 +58,14 @@ def sla_due(
     typer.echo(iso(due))
 
 
-@app.command("recompute")
+@app.command(
+    "recompute",
+    help=N_(
+        "Store open tickets' due times again under the desk's policy (an admin only; "
+        "`policy apply` does this itself)."
+    ),
+)
 def sla_recompute(ctx: typer.Context) -> None:
-    """Store open tickets' due times again under the desk's policy (an admin only;
-    `policy apply` does this itself)."""
     changed = session_of(ctx).desk().recompute_sla()
     moved = ngettext(
         "{count} open ticket had its due times moved",

@@ -33,30 +33,32 @@ DAYS = {
 }
 
 
-@app.command()
+@app.command(help=N_("Agents needed each hour of the week to take up tickets in time (Erlang C)."))
 def staffing(
     ctx: typer.Context,
     team: TeamOpt = None,
     target: Annotated[
         str,
-        typer.Option("--target", metavar="SHARE", help='Service level, like "80% in 30m".'),
+        typer.Option("--target", metavar="SHARE", help=N_('Service level, like "80% in 30m".')),
     ] = "80% in 30m",
     weeks: Annotated[
-        int, typer.Option("--weeks", metavar="N", help="Weeks of history measured.", min=1, max=52)
+        int,
+        typer.Option("--weeks", metavar="N", help=N_("Weeks of history measured."), min=1, max=52),
     ] = 4,
     handle: Annotated[
         str | None,
         typer.Option(
             "--handle",
             metavar="DURATION",
-            help="Handle time per ticket (default: the median time solved tickets spent in "
-            "progress, an upper bound).",
+            help=N_(
+                "Handle time per ticket (default: the median time solved tickets spent in "
+                "progress, an upper bound)."
+            ),
         ),
     ] = None,
     tz: ZoneOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Agents needed each hour of the week to take up tickets in time (Erlang C)."""
     from datetime import timedelta
 
     from deskline.core import clock

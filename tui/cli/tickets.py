@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import (
     COUNT_MAX,
     Commands,
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 app = Commands()
 
 STATUSES = ("new", "assigned", "in_progress", "pending", "resolved", "closed")
+# What a new ticket's decisions are called on ``deskline new`` (the event kinds, said).
+DECIDED = {"triaged": N_("triaged"), "routed": N_("routed"), "surge": N_("surge")}
 
 
 def changed(ticket: TicketView, as_json: bool, what: str) -> None:
@@ -35,11 +38,11 @@ def changed(ticket: TicketView, as_json: bool, what: str) -> None:
     emit(ticket.to_json(), as_json, lambda: print_line(f"{ticket.key}: {what}"))
 
 
-@app.command()
+@app.command(help=N_("Open a new ticket; triage and routing rules set its priority and assignee."))
 def new(
     ctx: typer.Context,
     title: Annotated[
-        str, typer.Option("--title", "-t", metavar="TITLE", help="What is wrong, in a line.")
+        str, typer.Option("--title", "-t", metavar="TITLE", help=N_("What is wrong, in a line."))
     ],
     priority: Annotated[
         str | None,
@@ -47,44 +50,49 @@ def new(
             "--priority",
             "-p",
             metavar="PRIORITY",
-            help="P0 to P3 (default: what triage suggests, else P2).",
+            help=N_("P0 to P3 (default: what triage suggests, else P2)."),
         ),
     ] = None,
     category: Annotated[
-        str | None, typer.Option(metavar="CATEGORY", help="Path like Account/Login/Locked.")
+        str | None, typer.Option(metavar="CATEGORY", help=N_("Path like Account/Login/Locked."))
     ] = None,
-    customer: Annotated[str | None, typer.Option(metavar="NAME", help="Customer name.")] = None,
-    vip: Annotated[bool, typer.Option("--vip", help="The customer is a VIP.")] = False,
+    customer: Annotated[str | None, typer.Option(metavar="NAME", help=N_("Customer name."))] = None,
+    vip: Annotated[bool, typer.Option("--vip", help=N_("The customer is a VIP."))] = False,
     channel: Annotated[
         str | None,
-        typer.Option(metavar="CHANNEL", help="email, phone, chat, web (default), api or walk-in."),
+        typer.Option(
+            metavar="CHANNEL", help=N_("email, phone, chat, web (default), api or walk-in.")
+        ),
     ] = None,
     description: Annotated[str, typer.Option("--description", "-d", metavar="DESCRIPTION")] = "",
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag; repeat for more.")
+        list[str] | None, typer.Option("--tag", metavar="TAG", help=N_("A tag; repeat for more."))
     ] = None,
     impact: Annotated[
         str | None,
-        typer.Option(metavar="all|some|one", help="Users affected: all, some or one (for triage)."),
+        typer.Option(
+            metavar="all|some|one", help=N_("Users affected: all, some or one (for triage).")
+        ),
     ] = None,
     template: Annotated[
         str | None,
-        typer.Option("--template", metavar="NAME", help="Start from a [[templates]] entry."),
+        typer.Option("--template", metavar="NAME", help=N_("Start from a [[templates]] entry.")),
     ] = None,
     requester: Annotated[
         str | None,
         typer.Option(
             metavar="EMAIL",
-            help="Who asks: a contact's address (a new one becomes a contact); replies mail them.",
+            help=N_(
+                "Who asks: a contact's address (a new one becomes a contact); replies mail them."
+            ),
         ),
     ] = None,
     cc: Annotated[
         list[str] | None,
-        typer.Option("--cc", metavar="EMAIL", help="Copy this address on replies; repeat."),
+        typer.Option("--cc", metavar="EMAIL", help=N_("Copy this address on replies; repeat.")),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Open a new ticket; triage and routing rules set its priority and assignee."""
     from deskline.core.desk import templates
 
     session = session_of(ctx)
@@ -109,17 +117,24 @@ def new(
     )
 
     def human() -> None:
-        print_line(f"created {ticket.key}: {ticket.title}")
+        print_line(_("created {key}: {title}").format(key=ticket.key, title=ticket.title))
         if ticket.requester:
-            print_line(f"  requester: {ticket.requester}")
+            print_line(_("  requester: {requester}").format(requester=ticket.requester))
         for event in ticket.events:
-            if event.kind in ("triaged", "routed", "surge"):
-                print_line(f"  {event.kind}: {event.reason}")
+            if event.kind in DECIDED:
+                kind = _(DECIDED[event.kind])
+                print_line(_("  {kind}: {reason}").format(kind=kind, reason=event.reason))
 
     emit(ticket.to_json(), as_json, human)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=N_(
+        "List tickets in queue order (open ones unless --status or --all; archived "
+        "ones only with --archived)."
+    ),
+)
 def list_(
     ctx: typer.Context,
     status: Annotated[
@@ -128,33 +143,33 @@ def list_(
             "--status",
             "-s",
             metavar="STATUS",
-            help="Only this status; repeat for more (default: open).",
+            help=N_("Only this status; repeat for more (default: open)."),
         ),
     ] = None,
     priority: Annotated[
         list[str] | None,
-        typer.Option("--priority", "-p", metavar="PRIORITY", help="Only this priority; repeat."),
+        typer.Option(
+            "--priority", "-p", metavar="PRIORITY", help=N_("Only this priority; repeat.")
+        ),
     ] = None,
-    mine: Annotated[bool, typer.Option("--mine", help="Only tickets assigned to me.")] = False,
+    mine: Annotated[bool, typer.Option("--mine", help=N_("Only tickets assigned to me."))] = False,
     all_: Annotated[
-        bool, typer.Option("--all", help="Every status, closed included (archived: not).")
+        bool, typer.Option("--all", help=N_("Every status, closed included (archived: not)."))
     ] = False,
     archived: Annotated[
-        bool, typer.Option("--archived", help="The archive's tickets instead, newest first.")
+        bool, typer.Option("--archived", help=N_("The archive's tickets instead, newest first."))
     ] = False,
     limit: Annotated[
-        int | None, typer.Option(metavar="N", help="At most this many.", min=1, max=COUNT_MAX)
+        int | None, typer.Option(metavar="N", help=N_("At most this many."), min=1, max=COUNT_MAX)
     ] = None,
     as_json: JsonOpt = False,
     as_jsonl: JsonlOpt = False,
 ) -> None:
-    """List tickets in queue order (open ones unless --status or --all; archived ones
-    only with --archived)."""
     statuses = status
     if all_ and status:
-        fail("give either --all or --status, not both", 2)
+        fail(_("give either --all or --status, not both"), 2)
     if as_json and as_jsonl:
-        fail("give either --json or --jsonl, not both", 2)
+        fail(_("give either --json or --jsonl, not both"), 2)
     if all_:
         statuses = list(STATUSES)
     session = session_of(ctx)
@@ -171,9 +186,8 @@ def list_(
     emit_each((t.to_json() for t in tickets), as_json, as_jsonl, human)
 
 
-@app.command()
+@app.command(help=N_("Show one ticket with its conversation and history."))
 def show(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
-    """Show one ticket with its conversation and history."""
     ticket = session_of(ctx).desk().get(key)
 
     def human() -> None:
@@ -184,20 +198,25 @@ def show(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
     emit(ticket.to_json(detail=True), as_json, human)
 
 
-@app.command()
+@app.command(help=N_("Give a ticket to an agent."))
 def assign(
     ctx: typer.Context,
     key: KeyArg,
-    handle: Annotated[str, typer.Argument(metavar="HANDLE", help="The agent to give it to.")],
+    handle: Annotated[str, typer.Argument(metavar="HANDLE", help=N_("The agent to give it to."))],
     if_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Give a ticket to an agent."""
     t = session_of(ctx).desk().assign(key, handle, expected_version=if_version)
-    changed(t, as_json, f"assigned to {t.assignee} ({t.status})")
+    changed(
+        t,
+        as_json,
+        _("assigned to {assignee} ({status})").format(assignee=t.assignee, status=t.status),
+    )
 
 
-@app.command()
+@app.command(
+    help=N_("Assign a ticket to yourself and start on it (one someone else holds: --steal).")
+)
 def take(
     ctx: typer.Context,
     key: KeyArg,
@@ -205,43 +224,41 @@ def take(
         bool,
         typer.Option(
             "--steal",
-            help="Take it from whoever holds it (a supervisor of its team, director, admin).",
+            help=N_("Take it from whoever holds it (a supervisor of its team, director, admin)."),
         ),
     ] = False,
     if_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Assign a ticket to yourself and start on it (one someone else holds: --steal)."""
     t = session_of(ctx).desk().take(key, steal=steal, expected_version=if_version)
-    changed(t, as_json, f"yours now ({t.status})")
+    changed(t, as_json, _("yours now ({status})").format(status=t.status))
 
 
-@app.command()
+@app.command(help=N_("Change a ticket's status (in_progress, pending, resolved, closed, ...)."))
 def status(
     ctx: typer.Context,
     key: KeyArg,
     new_status: Annotated[
         str,
         typer.Argument(
-            metavar="STATUS", help="in_progress, pending, resolved, closed, assigned or new."
+            metavar="STATUS", help=N_("in_progress, pending, resolved, closed, assigned or new.")
         ),
     ],
     reason: Annotated[
-        str | None, typer.Option(metavar="REASON", help="Why; for resolved, the solution.")
+        str | None, typer.Option(metavar="REASON", help=N_("Why; for resolved, the solution."))
     ] = None,
     if_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a ticket's status (in_progress, pending, resolved, closed, ...)."""
     t = (
         session_of(ctx)
         .desk()
         .transition(key, new_status, reason=reason, expected_version=if_version)
     )
-    changed(t, as_json, f"now {t.status}")
+    changed(t, as_json, _("now {status}").format(status=t.status))
 
 
-TextArg = Annotated[str, typer.Argument(metavar="TEXT", help="What to write.")]
+TextArg = Annotated[str, typer.Argument(metavar="TEXT", help=N_("What to write."))]
 
 
 MacroOpt = Annotated[
@@ -249,49 +266,61 @@ MacroOpt = Annotated[
     typer.Option(
         "--macro",
         metavar="NAME",
-        help="Apply a [[macro]] of the desk's policy instead (its text, status, priority, "
-        "tags); see `deskline macros`.",
+        help=N_(
+            "Apply a [[macro]] of the desk's policy instead (its text, status, priority, "
+            "tags); see `deskline macros`."
+        ),
     ),
 ]
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Reply to the customer (public); mailed to the requester and CCs when the desk "
+        "has a mailbox (sent now, else retried by `deskline mail send` or `mail "
+        "watch`)."
+    )
+)
 def reply(
     ctx: typer.Context,
     key: KeyArg,
     text: Annotated[
-        str | None, typer.Argument(metavar="TEXT", help="What to write (none with --macro).")
+        str | None, typer.Argument(metavar="TEXT", help=N_("What to write (none with --macro)."))
     ] = None,
     macro: MacroOpt = None,
     if_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Reply to the customer (public); mailed to the requester and CCs when the desk has a
-    mailbox (sent now, else retried by `deskline mail send` or `mail watch`)."""
     session = session_of(ctx)
     if macro is not None:
         if text is not None:
-            fail("give TEXT or --macro, not both: the macro writes the text", 2)
+            fail(_("give TEXT or --macro, not both: the macro writes the text"), 2)
         t = session.desk().apply_macro(key, macro, expected_version=if_version)
-        note = f"macro {macro.strip()} applied ({t.status}, {t.priority})"
+        note = _("macro {macro} applied ({status}, {priority})").format(
+            macro=macro.strip(), status=t.status, priority=t.priority
+        )
     elif text is None:
-        fail("give the reply's TEXT, or --macro NAME (see `deskline macros`)", 2)
+        fail(_("give the reply's TEXT, or --macro NAME (see `deskline macros`)"), 2)
     else:
         t = session.desk().reply(key, text, expected_version=if_version)
-        note = "reply added"
+        note = _("reply added")
     replies = [e for e in t.events if e.kind == "reply"]
     mailed = replies[-1].new.get("mail") if replies and replies[-1].new else None
     if mailed:
         from deskline.core.mail.outgoing import Sender
 
         done = Sender(session.store, timeout=5).send_due()
-        note += ", mailed to the customer" if done.sent else ", its mail waits in the outbox"
+        note += _(", mailed to the customer") if done.sent else _(", its mail waits in the outbox")
         if done.reasons:
-            say(f"mail not sent yet (retried by `deskline mail send`): {done.reasons[0]}")
+            say(
+                _("mail not sent yet (retried by `deskline mail send`): {reason}").format(
+                    reason=done.reasons[0]
+                )
+            )
     changed(t, as_json, note)
 
 
-@app.command()
+@app.command(help=N_("Add an internal note (never shown to the customer)."))
 def note(
     ctx: typer.Context,
     key: KeyArg,
@@ -299,53 +328,54 @@ def note(
     if_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add an internal note (never shown to the customer)."""
     t = session_of(ctx).desk().note(key, text, expected_version=if_version)
-    changed(t, as_json, "note added")
+    changed(t, as_json, _("note added"))
 
 
-@app.command()
+@app.command(help=N_("Change a ticket's priority (P0 to P3)."))
 def priority(
     ctx: typer.Context,
     key: KeyArg,
-    new_priority: Annotated[str, typer.Argument(metavar="PRIORITY", help="P0 to P3.")],
+    new_priority: Annotated[str, typer.Argument(metavar="PRIORITY", help=N_("P0 to P3."))],
     reason: Annotated[
-        str | None, typer.Option(metavar="REASON", help="Why the priority changes.")
+        str | None, typer.Option(metavar="REASON", help=N_("Why the priority changes."))
     ] = None,
     if_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a ticket's priority (P0 to P3)."""
     t = (
         session_of(ctx)
         .desk()
         .change_priority(key, new_priority, reason=reason, expected_version=if_version)
     )
-    changed(t, as_json, f"priority {t.priority}")
+    changed(t, as_json, _("priority {priority}").format(priority=t.priority))
 
 
-@app.command()
+@app.command(help=N_("Escalate a ticket by hand; the alert engine tells whom it goes to at once."))
 def escalate(
     ctx: typer.Context,
     key: KeyArg,
-    reason: Annotated[str, typer.Option(metavar="REASON", help="Why it needs escalating.")],
-    progress: Annotated[str, typer.Option(metavar="PROGRESS", help="What has been done so far.")],
+    reason: Annotated[str, typer.Option(metavar="REASON", help=N_("Why it needs escalating."))],
+    progress: Annotated[
+        str, typer.Option(metavar="PROGRESS", help=N_("What has been done so far."))
+    ],
     help_needed: Annotated[
-        str, typer.Option("--help-needed", metavar="HELP", help="What help is needed.")
+        str, typer.Option("--help-needed", metavar="HELP", help=N_("What help is needed."))
     ],
     to: Annotated[
         str | None,
         typer.Option(
             "--to",
             metavar="WHO",
-            help="Whom to tell: a handle, team:NAME, role:supervisor or role:director "
-            "(default: the next role up).",
+            help=N_(
+                "Whom to tell: a handle, team:NAME, role:supervisor or role:director "
+                "(default: the next role up)."
+            ),
         ),
     ] = None,
     if_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Escalate a ticket by hand; the alert engine tells whom it goes to at once."""
     t = (
         session_of(ctx)
         .desk()
@@ -358,35 +388,48 @@ def escalate(
             expected_version=if_version,
         )
     )
-    changed(t, as_json, f"escalated to level {t.escalation_level} ({t.escalated_to})")
+    said = _("escalated to level {level} ({to})").format(
+        level=t.escalation_level, to=t.escalated_to
+    )
+    changed(t, as_json, said)
 
 
-@app.command()
+@app.command(help=N_("Reopen a resolved or closed ticket."))
 def reopen(
     ctx: typer.Context,
     key: KeyArg,
     reason: Annotated[
-        str | None, typer.Option(metavar="REASON", help="Why it is reopened.")
+        str | None, typer.Option(metavar="REASON", help=N_("Why it is reopened."))
     ] = None,
     if_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Reopen a resolved or closed ticket."""
     t = session_of(ctx).desk().reopen(key, reason=reason, expected_version=if_version)
-    changed(t, as_json, f"reopened ({t.status}, reopened {t.reopen_count}x)")
+    said = _("reopened ({status}, reopened {count}x)").format(status=t.status, count=t.reopen_count)
+    changed(t, as_json, said)
 
 
-@app.command()
+@app.command(
+    help=N_("Route an unassigned ticket again by the current rules (say, once someone is on duty).")
+)
 def route(
     ctx: typer.Context, key: KeyArg, if_version: VersionOpt = None, as_json: JsonOpt = False
 ) -> None:
-    """Route an unassigned ticket again by the current rules (say, once someone is on duty)."""
     t = session_of(ctx).desk().route(key, expected_version=if_version)
-    what = f"assigned to {t.assignee}" if t.assignee else "still unassigned"
-    changed(t, as_json, f"{what}, team {t.team or '—'} (`deskline rules explain {t.key}`)")
+    if t.assignee:
+        said = _("assigned to {assignee}, team {team} (`deskline rules explain {key}`)")
+    else:
+        said = _("still unassigned, team {team} (`deskline rules explain {key}`)")
+    changed(t, as_json, said.format(assignee=t.assignee, team=t.team or "—", key=t.key))
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Edit a ticket's title, description, category, tags, customer or channel (its "
+        "SLA follows a new category or customer; an unassigned ticket follows a new "
+        "category to the team routing sends it to)."
+    )
+)
 def edit(
     ctx: typer.Context,
     key: KeyArg,
@@ -396,28 +439,31 @@ def edit(
     ] = None,
     category: Annotated[
         str | None,
-        typer.Option(metavar="CATEGORY", help='A category the desk has ("" for none).'),
+        typer.Option(metavar="CATEGORY", help=N_('A category the desk has ("" for none).')),
     ] = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", metavar="+TAG|-TAG", help="Add (+x) or remove (-x) a tag; repeat."),
+        typer.Option(
+            "--tag", metavar="+TAG|-TAG", help=N_("Add (+x) or remove (-x) a tag; repeat.")
+        ),
     ] = None,
     customer: Annotated[
-        str | None, typer.Option(metavar="NAME", help='A known customer ("" for none).')
+        str | None, typer.Option(metavar="NAME", help=N_('A known customer ("" for none).'))
     ] = None,
     channel: Annotated[str | None, typer.Option(metavar="CHANNEL")] = None,
     if_version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Edit a ticket's title, description, category, tags, customer or channel (its SLA
-    follows a new category or customer; an unassigned ticket follows a new category to the
-    team routing sends it to)."""
     from deskline.core.desk.edits import Edit
 
     change = Edit(title, description, category, tuple(tag or ()), customer, channel)
     t = session_of(ctx).desk().edit(key, change, expected_version=if_version)
     last = next(e for e in reversed(t.events) if e.kind == "edited")
-    said = "edited " + ", ".join(last.new or {})
-    if t.events[-1].kind == "routed":  # a new category took it to another team
-        said += f"; routed to {t.team}" + (f", assigned to {t.assignee}" if t.assignee else "")
+    said = _("edited {fields}").format(fields=", ".join(last.new or {}))  # field names: keys
+    if t.events[-1].kind == "routed" and t.assignee:  # a new category took it to another team
+        said += _("; routed to {team}, assigned to {assignee}").format(
+            team=t.team, assignee=t.assignee
+        )
+    elif t.events[-1].kind == "routed":
+        said += _("; routed to {team}").format(team=t.team)
     changed(t, as_json, said)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from deskline.core.language import _
+from deskline.core.language import N_, _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, fail, print_line, say, session_of
 from deskline.tui.cli.progress import bar
 
@@ -19,48 +19,56 @@ app = Commands()
 FORMATS = ("csv", "xlsx", "jsonl", "zendesk", "freshdesk")
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=N_(
+        "Import tickets from another desk or a spreadsheet (admins), as history: their "
+        "past times, SLA clocks and audit kept, no alerts for the past. Run it again "
+        "to continue a stopped import; tickets already here (by external id) are left "
+        "as they are."
+    ),
+)
 def import_(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(metavar="FILE", help="The tickets: CSV, XLSX or JSON lines.")
+        Path, typer.Argument(metavar="FILE", help=N_("The tickets: CSV, XLSX or JSON lines."))
     ],
     format: Annotated[
         str | None,
         typer.Option(
             "--format",
             metavar="FORMAT",
-            help="csv, xlsx, jsonl (deskline's columns), zendesk or freshdesk (their "
-            "exports' columns and codes); default: by the file's suffix, deskline's columns.",
+            help=N_(
+                "csv, xlsx, jsonl (deskline's columns), zendesk or freshdesk (their "
+                "exports' columns and codes); default: by the file's suffix, deskline's columns."
+            ),
         ),
     ] = None,
     comments: Annotated[
         Path | None,
         typer.Option(
             metavar="FILE",
-            help="Comments: external_id, author, public (true/false), created_at, body.",
+            help=N_("Comments: external_id, author, public (true/false), created_at, body."),
         ),
     ] = None,
     mapping: Annotated[
         list[str] | None,
         typer.Option(
-            "--map", metavar="COLUMN=FIELD", help="Read the file's COLUMN as FIELD; repeat."
+            "--map", metavar="COLUMN=FIELD", help=N_("Read the file's COLUMN as FIELD; repeat.")
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check the file and count; write nothing.")
+        bool, typer.Option("--dry-run", help=N_("Check the file and count; write nothing."))
     ] = False,
     skip_bad: Annotated[
         bool,
         typer.Option(
-            "--skip-bad", help="Import the good records; the bad go to FILE.rejects.csv beside it."
+            "--skip-bad",
+            help=N_("Import the good records; the bad go to FILE.rejects.csv beside it."),
         ),
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import tickets from another desk or a spreadsheet (admins), as history: their past
-    times, SLA clocks and audit kept, no alerts for the past. Run it again to continue a
-    stopped import; tickets already here (by external id) are left as they are."""
     from deskline.core.transfer import presets, sources
     from deskline.core.transfer.load import Importer, Options
 
@@ -99,27 +107,35 @@ def import_(
     emit(result.to_json(), as_json, human)
 
 
-@app.command("export")
+@app.command(
+    "export",
+    help=N_(
+        "Export tickets (directors and admins) in import's columns: open ones, --all, "
+        "or --since DATE; it streams, so any desk's size fits."
+    ),
+)
 def export_(
     ctx: typer.Context,
     format: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="csv, jsonl or xlsx.")
+        str, typer.Option("--format", metavar="FORMAT", help=N_("csv, jsonl or xlsx."))
     ] = "csv",
     since: Annotated[
         str | None,
-        typer.Option(metavar="DATE", help="Only tickets created or updated since (any status)."),
+        typer.Option(
+            metavar="DATE", help=N_("Only tickets created or updated since (any status).")
+        ),
     ] = None,
-    every: Annotated[bool, typer.Option("--all", help="Every ticket, not only open ones.")] = False,
+    every: Annotated[
+        bool, typer.Option("--all", help=N_("Every ticket, not only open ones."))
+    ] = False,
     out: Annotated[
         Path | None,
-        typer.Option(metavar="FILE", help="Write here (default: stdout; XLSX needs it)."),
+        typer.Option(metavar="FILE", help=N_("Write here (default: stdout; XLSX needs it).")),
     ] = None,
     comments: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="Write the tickets' comments here too.")
+        Path | None, typer.Option(metavar="FILE", help=N_("Write the tickets' comments here too."))
     ] = None,
 ) -> None:
-    """Export tickets (directors and admins) in import's columns: open ones, --all, or
-    --since DATE; it streams, so any desk's size fits."""
     from deskline.core.transfer.export import FORMATS as KINDS
     from deskline.core.transfer.export import export
 

@@ -103,6 +103,13 @@ TRANSLATED = (
     "tui/cli/sla.py",
     "tui/cli/staffing.py",
     "tui/cli/transfer.py",
+    "tui/cli/helptext.py",
+    "tui/cli/tickets.py",
+    "tui/cli/alerts.py",
+    "tui/cli/agents.py",
+    "tui/cli/rules_text.py",
+    "tui/cli/kb.py",
+    "tui/cli/report.py",
     "tui/dashboard/app.py",
     "tui/dashboard/screen.py",
     "tui/dashboard/widgets.py",
@@ -138,15 +145,6 @@ TRANSLATED = (
     "themes/saved.py",
     "themes/user.py",
 )
-
-# Translated modules whose commands' helps (``help=``, docstrings) another branch marks
-# (i18ncli1, every command's --help): their other texts are checked now, their helps once
-# that branch is merged (then this set is emptied).
-HELPS_ELSEWHERE = {f"tui/cli/{name}.py" for name in ("transfer", "mail", "bulk", "policy")}
-HELPS_ELSEWHERE |= {f"tui/cli/{name}.py" for name in ("context", "search", "customers", "sla")}
-HELPS_ELSEWHERE |= {f"tui/cli/{name}.py" for name in ("attachments", "rules", "links", "demo")}
-HELPS_ELSEWHERE |= {f"tui/cli/{name}.py" for name in ("db", "contacts", "audit", "staffing")}
-HELPS_ELSEWHERE |= {f"tui/cli/{name}.py" for name in ("config", "dashboard", "replay", "archive")}
 
 # Literals in those places that are not for a person to read, by module.
 NOT_WORDS: dict[str, set[str]] = {
@@ -263,9 +261,9 @@ def _literals(node: ast.expr) -> list[ast.expr]:
     return []
 
 
-def _shown(tree: ast.AST, helps: bool = True) -> list[ast.expr]:
-    """Every expression of the module that lands in front of a person (``helps``: and the
-    ``help=`` of its options, arguments and commands)."""
+def _shown(tree: ast.AST) -> list[ast.expr]:
+    """Every expression of the module that lands in front of a person (the ``help=`` of its
+    options, arguments and commands too)."""
     found: list[ast.expr] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -278,8 +276,7 @@ def _shown(tree: ast.AST, helps: bool = True) -> list[ast.expr]:
             for i, arg in enumerate(node.args):
                 if positions is None or i in positions:
                     found.append(arg)
-            shown = {*keywords, *SHOWN_KEYWORDS} - (set() if helps else {"help"})
-            found += [k.value for k in node.keywords if k.arg in shown]
+            found += [k.value for k in node.keywords if k.arg in {*keywords, *SHOWN_KEYWORDS}]
         elif isinstance(node, ast.Assign):
             targets = [t for t in node.targets if isinstance(t, ast.Attribute)]
             if any(t.attr in SHOWN_ATTRIBUTES for t in targets):
@@ -296,14 +293,13 @@ def _text(node: ast.expr) -> str:
     return ast.unparse(node)[2:-1]  # an f-string, as written between its quotes
 
 
-def unmarked(path: Path, helps: bool = True) -> list[tuple[int, str]]:
-    """(line, text) of each user-facing literal of the module not wrapped in ``_()``
-    (``helps``: the ``help=`` texts too)."""
+def unmarked(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of each user-facing literal of the module not wrapped in ``_()``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
     allowed = NOT_WORDS.get(name, set())
     seen: dict[tuple[int, int], tuple[int, str]] = {}
-    for expr in _shown(tree, helps):
+    for expr in _shown(tree):
         for literal in _literals(expr):
             text = _text(literal)
             if text not in allowed:
@@ -312,11 +308,7 @@ def unmarked(path: Path, helps: bool = True) -> list[tuple[int, str]]:
 
 
 def test_the_translated_modules_mark_every_text():
-    left = {
-        module: found
-        for module in TRANSLATED
-        if (found := unmarked(ROOT / module, helps=module not in HELPS_ELSEWHERE))
-    }
+    left = {module: found for module in TRANSLATED if (found := unmarked(ROOT / module))}
     assert not left, "\n".join(
         f"{module}:{line}: {text!r} is not marked with _()"
         for module, found in left.items()
@@ -343,10 +335,9 @@ def test_the_check_catches_an_unmarked_toast_binding_and_error(tmp_path):
 def test_the_list_names_modules_that_exist():
     assert all((ROOT / module).is_file() for module in TRANSLATED)
     assert set(NOT_WORDS) <= set(TRANSLATED)
-    assert HELPS_ELSEWHERE <= set(TRANSLATED)
 
 
-def test_a_module_whose_helps_are_marked_elsewhere_is_still_checked_for_the_rest(tmp_path):
+def test_the_check_catches_an_unmarked_help_and_refusal(tmp_path):
     planted = tmp_path / "planted.py"
     planted.write_text(
         "def f(n):\n"
@@ -354,7 +345,6 @@ def test_a_module_whose_helps_are_marked_elsewhere_is_still_checked_for_the_rest
         "    fail(f'{n} tickets refused')\n"
     )
     assert [text for _, text in unmarked(planted)] == ["Every ticket.", "{n} tickets refused"]
-    assert [text for _, text in unmarked(planted, helps=False)] == ["{n} tickets refused"]
 
 
 def remaining() -> Counter[str]:
