@@ -38,6 +38,7 @@ TRANSLATED = (
     "core/dashboard/board.py",
     "core/demo/__init__.py",
     "core/demo/play.py",
+    "core/demo/sets.py",
     "core/desk/archive.py",
     "core/desk/edits.py",
     "core/desk/fields.py",
@@ -174,6 +175,10 @@ NOT_WORDS: dict[str, set[str]] = {
     # datetime, a negative Duration built by hand...), never a user's
     "core/dashboard/board.py": {"Board.load() first"},
     "core/demo/play.py": {"unknown demo step {kind!r}"},
+    "core/demo/sets.py": {
+        "unknown demo step {kind!r}",
+        "{t.key} is closed: a story never replies then",
+    },
     "core/metrics/replay.py": {"a policy over time needs one version at least"},
     "core/sla/calendar.py": {
         "bad duration (seconds={self.seconds}, business_days={self.business_days}): "
