@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from textual.app import App
-from textual.theme import Theme
+from collections.abc import Iterable
 
-from deskline.core.language import _
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette
+from textual.screen import Screen
+from textual.theme import Theme, ThemeProvider
+
+from deskline.core.language import N_, _
 from deskline.themes import palette
 from deskline.themes.builtin import textual_theme
 from deskline.themes.colours import defaults_for
@@ -13,11 +17,49 @@ from deskline.themes.said import say
 from deskline.themes.saved import SaveProblem, save_theme
 from deskline.tui.look import Look
 
+# Textual's own words in the command palette (its system commands' titles and helps, the
+# search boxes' placeholders), said in the language where the palette shows them.
+TEXTUAL_WORDS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
+COMMANDS_PLACEHOLDER = N_("Search for commands…")
+THEMES_PLACEHOLDER = N_("Search for themes…")
+
 
 class ThemedApp(App[None]):
     """An app in deskline's themes: the workspace and the dashboard."""
 
     look: Look
+
+    def action_command_palette(self) -> None:
+        """The palette, its search box in the language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = _(COMMANDS_PLACEHOLDER)
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The theme picker, its search box in the language."""
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_(THEMES_PLACEHOLDER))
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, their titles and helps said in the language (a title
+        Textual adds later, not in TEXTUAL_WORDS, stays as Textual wrote it)."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
 
     def use_look(self, look: Look) -> None:
         """Offer deskline's themes (and the user's) only: each defines the SLA colours."""
