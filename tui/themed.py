@@ -9,33 +9,14 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.theme import Theme, ThemeProvider
 
-from deskline.core.language import N_, _
+from deskline.core.language import _
 from deskline.themes import palette
 from deskline.themes.builtin import textual_theme
 from deskline.themes.colours import defaults_for
 from deskline.themes.said import say
 from deskline.themes.saved import SaveProblem, save_theme
+from deskline.tui.language import COMMANDS_PLACEHOLDER, THEMES_PLACEHOLDER
 from deskline.tui.look import Look
-
-# Textual's own words in the command palette (its system commands' titles and helps, the
-# search boxes' placeholders), said in the language where the palette shows them.
-TEXTUAL_WORDS = (
-    N_("Theme"),
-    N_("Change the current theme"),
-    N_("Quit"),
-    N_("Quit the application as soon as possible"),
-    N_("Keys"),
-    N_("Hide the keys and widget help panel"),
-    N_("Show help for the focused widget and a summary of available keys"),
-    N_("Minimize"),
-    N_("Minimize the widget and restore to normal size"),
-    N_("Maximize"),
-    N_("Maximize the focused widget"),
-    N_("Screenshot"),
-    N_("Save an SVG 'screenshot' of the current screen"),
-)
-COMMANDS_PLACEHOLDER = N_("Search for commands…")
-THEMES_PLACEHOLDER = N_("Search for themes…")
 
 
 class ThemedApp(App[None]):
@@ -57,7 +38,7 @@ class ThemedApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own commands, their titles and helps said in the language (a title
-        Textual adds later, not in TEXTUAL_WORDS, stays as Textual wrote it)."""
+        Textual adds later, not in tui.language's TEXTUAL_WORDS, stays as it wrote it)."""
         for command in super().get_system_commands(screen):
             yield command._replace(title=_(command.title), help=_(command.help))
 

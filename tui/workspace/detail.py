@@ -16,7 +16,7 @@ from deskline.core.desk.views import TicketView
 from deskline.core.inert import visible
 from deskline.core.language import N_, _
 from deskline.themes.palette import colour_of
-from deskline.tui.language import channel_word, speak_bindings, status_word
+from deskline.tui.language import channel_word, link_word, speak_bindings, status_word
 from deskline.tui.times import local
 
 KIND_LABEL = {
@@ -113,7 +113,7 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
             if t.requester_open:
                 grid.add_row(_("their open"), Text(visible("\n".join(t.requester_open))))
     if t.links:
-        grid.add_row(_("links"), Text(visible(", ".join(t.links))))
+        grid.add_row(_("links"), Text(visible(", ".join(link_word(x) for x in t.links))))
     parts: list[RenderableType] = [head, grid]
     if t.description:
         parts += [Text(""), Text(visible(t.description))]

@@ -264,3 +264,18 @@ async def test_the_palette_speaks_the_language_chosen(desk_file, language, place
             assert quit_title in titles
     finally:
         use(SOURCE)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("zh_CN", ["相关 T-3", "合并到 T-1", "由 T-2 合并而来"]), (SOURCE, None)],
+)
+def test_a_tickets_links_are_said_in_the_language(language, said):
+    from deskline.tui.language import link_word
+
+    links = ["related T-3", "merged into T-1", "merged from T-2"]
+    use(language)
+    try:
+        assert [link_word(x) for x in links] == (said or links)
+    finally:
+        use(SOURCE)
