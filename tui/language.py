@@ -14,8 +14,28 @@ from textual.dom import DOMNode
 
 from deskline.core.language import N_, _
 
-# Textual's own key for the command palette (the app adds it), said with the app's keys.
-TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))
+# Textual's own words: the key for the command palette (the app adds it, said with the
+# app's keys), its system commands' titles and helps and its search boxes' placeholders
+# (said by tui.themed where the palette shows them).
+TEXTUAL_WORDS = (
+    N_("palette"),
+    N_("Open the command palette"),
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
+COMMANDS_PLACEHOLDER = N_("Search for commands…")
+THEMES_PLACEHOLDER = N_("Search for themes…")
 
 
 def said(binding: Binding) -> Binding:
@@ -74,3 +94,18 @@ def channel_word(channel: str) -> str:
     """A channel as shown in a picker or the detail: "phone" (电话 in Chinese)."""
     word = CHANNEL_WORDS.get(channel)
     return _(word) if word else channel
+
+
+LINK_WORDS = {
+    "related": N_("related {key}"),
+    "merged into": N_("merged into {key}"),
+    "merged from": N_("merged from {key}"),
+}
+
+
+def link_word(link: str) -> str:
+    """A ticket's link as the detail shows it, "related T-3" (相关 T-3 in Chinese); the
+    view keeps it in English, as ``show --json`` does."""
+    kind, _space, key = link.rpartition(" ")
+    template = LINK_WORDS.get(kind)
+    return _(template).format(key=key) if template else link

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from textual.app import App
-from textual.theme import Theme
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette
+from textual.screen import Screen
+from textual.theme import Theme, ThemeProvider
 
 from deskline.core.language import _
 from deskline.themes import palette
@@ -11,6 +15,7 @@ from deskline.themes.builtin import textual_theme
 from deskline.themes.colours import defaults_for
 from deskline.themes.said import say
 from deskline.themes.saved import SaveProblem, save_theme
+from deskline.tui.language import COMMANDS_PLACEHOLDER, THEMES_PLACEHOLDER
 from deskline.tui.look import Look
 
 
@@ -18,6 +23,24 @@ class ThemedApp(App[None]):
     """An app in deskline's themes: the workspace and the dashboard."""
 
     look: Look
+
+    def action_command_palette(self) -> None:
+        """The palette, its search box in the language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = _(COMMANDS_PLACEHOLDER)
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The theme picker, its search box in the language."""
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_(THEMES_PLACEHOLDER))
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, their titles and helps said in the language (a title
+        Textual adds later, not in tui.language's TEXTUAL_WORDS, stays as it wrote it)."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
 
     def use_look(self, look: Look) -> None:
         """Offer deskline's themes (and the user's) only: each defines the SLA colours."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from deskline.core.clock import iso
 from deskline.core.desk import fields
+from deskline.core.language import N_, _
 from deskline.storage import queries, trail
 from deskline.storage.chain import event_hash
 from deskline.storage.models import Event
@@ -31,7 +32,17 @@ class Break:
     chain: str  # a ticket key, or "desk"
     event_id: int
     problem: str  # content changed, event removed, out of order, link missing, not chained
-    detail: str
+    template: str  # the detail in the source language, its values named
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def detail(self) -> str:
+        """The detail as the JSON keeps it, in English."""
+        return self.template.format(**self.values)
+
+    def said(self) -> tuple[str, str]:
+        """The problem and its detail in the current language (for a person)."""
+        return _(self.problem), _(self.template).format(**self.values)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,29 +100,38 @@ def _check(chain: _Chain, event: Event) -> Break | None:
     """What is wrong with ``event`` as the next link of ``chain`` (None: it holds)."""
     assert event.id is not None
 
-    def broken(problem: str, detail: str) -> Break:
-        return Break(chain.name, event.id or 0, problem, detail)
+    def broken(problem: str, template: str, **values: Any) -> Break:
+        return Break(chain.name, event.id or 0, problem, template, values)
 
-    after = f"event {chain.last_id}" if chain.last_id is not None else "the chain's start"
     if event.hash is None:
-        return broken("not chained", "it carries no hash (written around deskline)")
+        return broken(N_("not chained"), N_("it carries no hash (written around deskline)"))
     if recomputed(event) != event.hash:
-        return broken("content changed", "its hash does not match what it records")
+        return broken(N_("content changed"), N_("its hash does not match what it records"))
     if event.prev_hash == chain.last:
         return None
+    last = chain.last_id  # not None below: a chain's first event has no previous hash
     if event.prev_hash is None:
-        return broken("link missing", f"it starts the chain again after {after}")
+        return broken(
+            N_("link missing"), N_("it starts the chain again after event {last}"), last=last
+        )
     if event.prev_hash in chain.seen:
         return broken(
-            "out of order",
-            f"it follows event {chain.seen[event.prev_hash]}, not {after} before it",
+            N_("out of order"),
+            N_("it follows event {earlier}, not event {last} before it"),
+            earlier=chain.seen[event.prev_hash],
+            last=last,
         )
-    if chain.last_id is None:
-        return broken("event removed", "it follows an event not in the chain: its start is gone")
+    if last is None:
+        return broken(
+            N_("event removed"), N_("it follows an event not in the chain: its start is gone")
+        )
     return broken(
-        "event removed",
-        f"it follows an event not in the chain: one after event {chain.last_id} was removed, "
-        f"or event {chain.last_id} was rewritten with a new hash",
+        N_("event removed"),
+        N_(
+            "it follows an event not in the chain: one after event {last} was removed, "
+            "or event {last} was rewritten with a new hash"
+        ),
+        last=last,
     )
 
 

@@ -97,7 +97,8 @@ class Result:
     rejected: int = 0
     comments: int = 0
     comments_left_out: int = 0  # their ticket is not one this import made
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # English, as the JSON has them
+    notices: list[str] = field(default_factory=list)  # the same, said for a person
     rejects: Path | None = None
     resumed: bool = False
     done_before: datetime | None = None  # this very import had finished then: nothing to do
@@ -110,7 +111,7 @@ class Result:
                     "{file} was imported already ({at}: {count} tickets made); nothing changed"
                 ).format(file=self.name, at=clock.iso(self.done_before), count=self.created)
             ]
-        out = [*self.warnings]
+        out: list[str] = []
         if self.resumed:
             out.append(_("continued an import that was stopped (from its last checkpoint)"))
         tickets = ngettext("{count} ticket", "{count} tickets", self.created).format(
@@ -216,7 +217,7 @@ class Importer:
         result = Result(self.o.path.name, dry_run=self.o.dry_run)
         warnings = Warnings()
         total, bad = self._check(warnings, result)
-        result.warnings = warnings.lines()
+        result.warnings, result.notices = warnings.lines(), warnings.said()
         if bad and not self.o.skip_bad:
             shown, named = _named(bad)
             rest = result.rejected - named
@@ -322,7 +323,7 @@ class Importer:
                 result.resumed = True
         if mark["phase"] == "done":
             result.created, result.existing = mark["created"], mark["existing"]
-            result.comments, result.warnings = mark["comments"], []
+            result.comments, result.warnings, result.notices = mark["comments"], [], []
             result.done_before = mark["updated_at"]
             return result
         self.base_id = int(mark["base_id"])

@@ -18,7 +18,7 @@ from deskline.core import clock
 from deskline.core.desk import fields
 from deskline.core.errors import InvalidInput
 from deskline.core.inert import quoted
-from deskline.core.language import _
+from deskline.core.language import N_, _, ngettext
 from deskline.core.roster.contacts import address
 from deskline.core.transfer import presets
 from deskline.core.transfer.presets import Preset
@@ -30,19 +30,41 @@ class BadRecord(Exception):
 
 @dataclass
 class Warnings:
-    """Each column's unknown values: how many records had one, the first, what they became."""
+    """Each column's unknown values: how many records had one, the first, what they became
+    (``became``: a text of the source language, its values named)."""
 
-    seen: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    seen: dict[tuple[str, str, tuple[tuple[str, Any], ...]], list[Any]] = field(
+        default_factory=dict
+    )
 
-    def add(self, column: str, value: Any, became: str) -> None:
-        entry = self.seen.setdefault((column, became), [0, value])
+    def add(self, column: str, value: Any, became: str, **values: Any) -> None:
+        entry = self.seen.setdefault((column, became, tuple(sorted(values.items()))), [0, value])
         entry[0] += 1
 
     def lines(self) -> list[str]:
+        """In English, as the JSON keeps them."""
         return [
             f"column {column}: {count} record{'s' if count != 1 else ''} with values it does "
-            f"not know (first: '{quoted(str(first))}') became {became}"
-            for (column, became), (count, first) in self.seen.items()
+            f"not know (first: '{quoted(str(first))}') became {became.format(**dict(values))}"
+            for (column, became, values), (count, first) in self.seen.items()
+        ]
+
+    def said(self) -> list[str]:
+        """For a person, in the current language."""
+        return [
+            ngettext(
+                "column {column}: {count} record with values it does not know "
+                "(first: '{first}') became {became}",
+                "column {column}: {count} records with values it does not know "
+                "(first: '{first}') became {became}",
+                count,
+            ).format(
+                column=column,
+                count=count,
+                first=quoted(str(first)),
+                became=_(became).format(**dict(values)),
+            )
+            for (column, became, values), (count, first) in self.seen.items()
         ]
 
 
@@ -189,7 +211,9 @@ class Shaper:
         if not title:
             raise BadRecord(_("no subject"))
         if len(title) > fields.TITLE_MAX:
-            self.warnings.add(col["subject"], title[:40], f"cut to {fields.TITLE_MAX} characters")
+            self.warnings.add(
+                col["subject"], title[:40], N_("cut to {max} characters"), max=fields.TITLE_MAX
+            )
             title = title[: fields.TITLE_MAX - 1] + "…"
         created = when("created_at")
         if created is None:
@@ -197,7 +221,7 @@ class Shaper:
         times = {name: when(name) for name in presets.DATES[1:]}
         for name, at in times.items():
             if at is not None and at < created:
-                self.warnings.add(col[name], clock.iso(at), "the created time")
+                self.warnings.add(col[name], clock.iso(at), N_("the created time"))
                 times[name] = created
         minutes = str(v.get("\0minutes") or "").strip()
         if times["first_response_at"] is None and minutes:
@@ -232,20 +256,22 @@ class Shaper:
             found = self.people.teams.get(team.lower())
             if found is None:
                 self.warnings.add(
-                    col["team"], team, "no team (add it with `deskline agents add --team`)"
+                    col["team"], team, N_("no team (add it with `deskline agents add --team`)")
                 )
             else:
                 team_id = found
         if status in ("assigned", "in_progress", "pending") and assignee_id is None:
             self.warnings.add(
-                col.get("status", "status"), text("status"), "new (no known assignee)"
+                col.get("status", "status"), text("status"), N_("new (no known assignee)")
             )
             status = "new"
         updated = times["updated_at"] or max(t for t in (created, *times.values()) if t)
         solved = times["solved_at"]
         if status in ("resolved", "closed") and solved is None:
             solved = times["closed_at"] or updated
-            self.warnings.add(col.get("solved_at", "solved_at"), "", "its updated time when solved")
+            self.warnings.add(
+                col.get("solved_at", "solved_at"), "", N_("its updated time when solved")
+            )
         if status not in ("resolved", "closed"):
             solved = None  # open again at the source: its clock runs
         closed = times["closed_at"] if status == "closed" else None
@@ -302,7 +328,7 @@ class Shaper:
             return None, None, None
         found = self.people.agents.get(value.lower())
         if found is None:
-            self.warnings.add(col["assignee"], value, "unassigned (no such agent here)")
+            self.warnings.add(col["assignee"], value, N_("unassigned (no such agent here)"))
             return None, None, None
         return found[0], found[1], self.people.handles[found[0]]
 
@@ -345,7 +371,7 @@ class CommentShaper:
             word = str(v["internal"]).strip().lower()
             flag = presets.PUBLIC.get(word)  # internal = true: not public
             if flag is None and word not in presets.INTERNAL:
-                self.warnings.add("internal", word, "public")
+                self.warnings.add("internal", word, N_("public"))
                 return True
             return not flag if flag is not None else True
         word = str(v.get("public", "true")).strip().lower() or "true"
@@ -353,5 +379,5 @@ class CommentShaper:
             return True
         if word in presets.INTERNAL:
             return False
-        self.warnings.add("public", word, "public")
+        self.warnings.add("public", word, N_("public"))
         return True

@@ -32,9 +32,10 @@ def audit_verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     def human() -> None:
         for b in report.broken:
+            problem, detail = b.said()
             print_line(
                 _("{chain}: event {event}: {problem}: {detail}").format(
-                    chain=b.chain, event=b.event_id, problem=b.problem, detail=b.detail
+                    chain=b.chain, event=b.event_id, problem=problem, detail=detail
                 )
             )
         counted = _("{events} events in {chains} chains").format(

@@ -98,11 +98,10 @@ def import_(
         result = importer.run()
 
     def human() -> None:  # the warnings are notices (stderr); what was done is the output
+        for notice in result.notices:
+            say(notice)
         for line in result.lines():
-            if line.startswith("column "):
-                say(line)
-            else:
-                print_line(line)
+            print_line(line)
 
     emit(result.to_json(), as_json, human)
 

@@ -16,7 +16,7 @@ from deskline.core.desk.views import TicketView
 from deskline.core.inert import visible
 from deskline.core.language import N_, _
 from deskline.themes.palette import colour_of
-from deskline.tui.language import channel_word, speak_bindings, status_word
+from deskline.tui.language import channel_word, link_word, speak_bindings, status_word
 from deskline.tui.times import local
 
 KIND_LABEL = {
@@ -69,6 +69,11 @@ def _word(table: Mapping[str, str], key: str) -> str:
     return _(word) if word else key.replace("_", " ")
 
 
+def _field_order(key: str) -> tuple[int, str]:
+    order = list(FIELD_WORDS)
+    return (order.index(key) if key in order else len(order), key)
+
+
 def _change(key: str, old: object, new: object) -> str:
     """One field an event changed, ``status new → in progress``: statuses said as words."""
 
@@ -113,7 +118,7 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
             if t.requester_open:
                 grid.add_row(_("their open"), Text(visible("\n".join(t.requester_open))))
     if t.links:
-        grid.add_row(_("links"), Text(visible(", ".join(t.links))))
+        grid.add_row(_("links"), Text(visible(", ".join(link_word(x) for x in t.links))))
     parts: list[RenderableType] = [head, grid]
     if t.description:
         parts += [Text(""), Text(visible(t.description))]
@@ -141,7 +146,9 @@ def describe(t: TicketView, colours: Mapping[str, str]) -> RenderableType:
         for e in t.events:
             change = ""
             if e.old and e.new:
-                keys = [k for k in e.new if k in e.old]
+                # in one order whatever the store kept (an imported or demo event's fields
+                # come sorted by name): FIELD_WORDS's, then by name
+                keys = sorted((k for k in e.new if k in e.old), key=_field_order)
                 change = "; ".join(_change(k, e.old[k], e.new[k]) for k in keys)
             why = f" — {e.reason}" if e.reason else ""
             parts.append(

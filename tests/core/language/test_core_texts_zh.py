@@ -120,14 +120,14 @@ def test_the_weekly_report_reads_in_chinese_and_its_csv_and_json_do_not_change(e
     for heading in ("汇总", "按日", "按优先级", "每日结束时的积压工单", "已发出的提醒（按梯级）"):
         assert heading in text.splitlines()
     assert "新建与已解决" in text and "Created and solved" not in text
-    assert "分组  新建  已解决  首次响应达标 %" in text
+    assert "分组  已创建  已解决  首次响应达标 %" in text
     english = run(at, "report", "weekly").stdout
     assert english.splitlines()[0].startswith("deskline weekly report: 2026-11-23 00:00 to ")
     assert "Summary" in english.splitlines() and "汇总" not in english
 
     markdown = run(at, *zh, "report", "weekly", "--format", "md").stdout
     assert markdown.startswith("# deskline 每周报表：")
-    assert "## 按优先级" in markdown and "| 分组 | 新建 | 已解决 |" in markdown
+    assert "## 按优先级" in markdown and "| 分组 | 已创建 | 已解决 |" in markdown
     assert "## By priority" in run(at, "report", "weekly", "--format", "md").stdout
 
     for form in (("--format", "csv", "--table", "by_priority"), ("--format", "json")):

@@ -39,6 +39,7 @@ TRANSLATED = (
     "core/demo/__init__.py",
     "core/demo/play.py",
     "core/demo/sets.py",
+    "core/desk/trail.py",
     "core/desk/archive.py",
     "core/desk/edits.py",
     "core/desk/fields.py",

@@ -8,6 +8,7 @@ import sys
 
 from sqlalchemy import inspect, text
 
+from deskline.core.language import current, use
 from deskline.storage.store import Store
 from deskline.tui.cli.main import main
 
@@ -25,11 +26,7 @@ class Cli:
         config = config or self.config
         argv = ["deskline", "--db", self.db, *(["--config", config] if config else []), "--as", as_]
         self.monkeypatch.setattr(sys, "argv", [*argv, *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        code = _main()
         out, err = self.capsys.readouterr()
         return code, out, err
 
@@ -45,13 +42,22 @@ def run(monkeypatch, capsys, *args: str, env: dict[str, str] | None = None):
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(sys, "argv", ["deskline", *args])
     capsys.readouterr()
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
+    code = _main()
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def _main() -> int:
+    """The entry point's exit code. The process's language is put back as it was: a run's
+    ``--lang`` or locale chooses it for that run only, as in a process of its own."""
+    before = current()
+    try:
+        main()
+        return 0
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        use(before)
 
 
 def plain_desk(db_url: str, capsys, monkeypatch) -> Cli:

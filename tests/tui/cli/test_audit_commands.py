@@ -64,6 +64,12 @@ def test_verify_names_the_broken_link_and_exits_2(cli):
             "detail": "its hash does not match what it records",
         }
     ]
+    # said in Chinese for a person; the JSON stays English whatever the language
+    code, out, _ = cli("--lang", "zh_CN", "audit", "verify")
+    assert code == 2
+    assert out.splitlines() == [f"T-1：事件 {target}：内容被改动：其哈希与所记录的内容不符"]
+    code, out, _ = cli("--lang", "zh_CN", "audit", "verify", "--json")
+    assert json.loads(out)["broken"][0]["problem"] == "content changed"
 
 
 def test_log_shows_a_chain_with_logins_and_no_escape_codes(cli):

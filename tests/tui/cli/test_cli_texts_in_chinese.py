@@ -85,7 +85,7 @@ def test_refusals_are_one_chinese_line_and_english_is_unchanged(cli, monkeypatch
                 "nope",
             ),
             2,
-            "未知日历 'nope'；已有：always, business",
+            "未知的日历 'nope'；已有：always, business",
             "unknown calendar 'nope'; known: always, business",
         ),
         (

@@ -110,3 +110,15 @@ def test_in_a_pipe_there_is_no_progress_bar(tmp_path):
 
     sheet = load_workbook(out, read_only=True).worksheets[0]
     assert sum(1 for _ in sheet.iter_rows()) == 5  # the header and four tickets
+
+
+def test_an_imports_column_warnings_are_said_in_the_language_and_kept_english_in_json(cli):
+    args = ("import", str(SAMPLES / "zendesk.csv"), "--format", "zendesk", "--dry-run")
+    code, out, err = cli("--lang", "zh_CN", *args, as_="ada")
+    assert code == 0, err
+    said = [line for line in err.splitlines() if "Priority" in line]
+    assert said and "1 条记录含有无法识别的值" in said[0] and "column" not in said[0]
+    code, out, err = cli("--lang", "zh_CN", *args, "--json", as_="ada")
+    assert code == 0, err
+    [kept] = [w for w in json.loads(out)["warnings"] if "Priority" in w]
+    assert kept.startswith("column Priority: 1 record with values it does not know")

@@ -241,3 +241,41 @@ def test_a_countdown_past_a_day_is_as_wide_in_chinese(chinese):
 def test_padding_is_by_cells():
     assert cell_len(padded("首次响应", 9)) == 9 and padded("Respond", 8) == "Respond "
     assert padded("1天02:03", 10, right=True) == "  1天02:03"
+
+
+@pytest.mark.parametrize(
+    ("language", "placeholder", "quit_title"),
+    [("zh_CN", "搜索命令…", "退出"), (SOURCE, "Search for commands…", "Quit")],
+)
+async def test_the_palette_speaks_the_language_chosen(desk_file, language, placeholder, quit_title):
+    """Textual's own words in the palette: its search box and its system commands."""
+    from textual.command import CommandInput, CommandPalette
+
+    use(language)
+    try:
+        app = DesklineApp(open_desk(desk_file))
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settled(pilot)
+            await pilot.press("ctrl+p")
+            await settled(pilot)
+            assert isinstance(app.screen, CommandPalette)
+            assert app.screen.query_one(CommandInput).placeholder == placeholder
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+            assert quit_title in titles
+    finally:
+        use(SOURCE)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("zh_CN", ["相关 T-3", "合并到 T-1", "由 T-2 合并而来"]), (SOURCE, None)],
+)
+def test_a_tickets_links_are_said_in_the_language(language, said):
+    from deskline.tui.language import link_word
+
+    links = ["related T-3", "merged into T-1", "merged from T-2"]
+    use(language)
+    try:
+        assert [link_word(x) for x in links] == (said or links)
+    finally:
+        use(SOURCE)
