@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from deskline.core import clock
 from deskline.core.config.mail import Mailbox, MailRules
+from deskline.core.desk import fields
 from deskline.core.desk.audit import record_event
 from deskline.core.desk.fields import TITLE_MAX
 from deskline.core.desk.tickets import Desk
@@ -166,7 +167,7 @@ class Intake:
         ``linked`` event are written, and the old one shows the link among its own."""
         self._record(s, mail, box, ticket, None, "in", note, keep=rules.attachment_limit)
         outgoing.queue_acknowledgement(s, ticket, rules, self.now())
-        old = queries.ticket_by_number(s, int(follows[2:])) if follows else None
+        old = queries.ticket_by_number(s, fields.ticket_number(follows)) if follows else None
         if old is not None and old.id is not None and ticket.id is not None:
             ticket_links.add(s, old.id, ticket.id, "related", self.now(), None)
             record_event(s, ticket, None, self.now(), "linked", None, {"related": old.key})

@@ -69,9 +69,11 @@ def _word(table: Mapping[str, str], key: str) -> str:
     return _(word) if word else key.replace("_", " ")
 
 
+_FIELD_ORDER = {key: i for i, key in enumerate(FIELD_WORDS)}
+
+
 def _field_order(key: str) -> tuple[int, str]:
-    order = list(FIELD_WORDS)
-    return (order.index(key) if key in order else len(order), key)
+    return (_FIELD_ORDER.get(key, len(_FIELD_ORDER)), key)
 
 
 def _change(key: str, old: object, new: object) -> str:
