@@ -13,20 +13,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from deskline.core.desk.templates import named
-from deskline.core.language import _
+from deskline.core.language import N_, _
 
 KINDS = ("reply", "note")
-# Each placeholder, and what it stands for (``deskline macros`` lists them).
+# Each placeholder, and what it stands for (``deskline macros`` lists them, said with _()).
 PLACEHOLDERS = {
-    "key": "the ticket's key, e.g. T-12",
-    "title": "the ticket's title",
-    "customer": "the customer's name (empty when none)",
-    "requester": "the requester's name, else their address, else the customer",
-    "agent": "the name of the agent applying the macro",
-    "due": "when the ticket's resolution is due (empty when no clock runs)",
-    "status": "the ticket's status after the macro",
-    "priority": "the ticket's priority after the macro",
-    "team": "the ticket's team (empty when none)",
+    "key": N_("the ticket's key, e.g. T-12"),
+    "title": N_("the ticket's title"),
+    "customer": N_("the customer's name (empty when none)"),
+    "requester": N_("the requester's name, else their address, else the customer"),
+    "agent": N_("the name of the agent applying the macro"),
+    "due": N_("when the ticket's resolution is due (empty when no clock runs)"),
+    "status": N_("the ticket's status after the macro"),
+    "priority": N_("the ticket's priority after the macro"),
+    "team": N_("the ticket's team (empty when none)"),
 }
 
 

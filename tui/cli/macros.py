@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typer
 
+from deskline.core.desk.macros import PLACEHOLDERS
 from deskline.core.language import N_, _
 from deskline.tui.cli.context import Commands, JsonOpt, emit, print_line, session_of
 
@@ -34,5 +35,10 @@ def macros(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             what = _("{kind}; sets {sets}").format(kind=m.kind, sets=sets) if sets else m.kind
             print_line(_("{name}  ({what})").format(name=m.name, what=what))
             print_line("    " + m.text.replace("\n", "\n    "))
+        print_line("")
+        print_line(_("placeholders a macro's text may use:"))
+        width = max(len(name) for name in PLACEHOLDERS) + 2
+        for name, meaning in PLACEHOLDERS.items():
+            print_line(f"  {{{name}}}".ljust(width + 4) + _(meaning))
 
     emit(data, as_json, human)

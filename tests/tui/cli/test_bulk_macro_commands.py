@@ -12,6 +12,8 @@ import pytest
 from in_process import ADMIN, Cli, plain_desk, row_counts
 from processes import deskline
 
+from deskline.core.desk.macros import PLACEHOLDERS
+
 MACROS = """
 [[macro]]
 name = "reset"
@@ -43,6 +45,10 @@ def test_macros_lists_them_and_reply_macro_applies_one(cli):
     code, out, _ = cli("macros")
     assert code == 0 and "reset  (reply; sets status pending, tags +password)" in out
     assert [m["name"] for m in cli.json("macros")] == ["reset", "peek"]
+    # every placeholder a text may use is listed with what it stands for
+    listed = out[out.index("placeholders a macro's text may use:") :].splitlines()[1:]
+    assert [line.split()[0] for line in listed] == [f"{{{p}}}" for p in PLACEHOLDERS]
+    assert "{requester}  the requester's name, else their address, else the customer" in out
 
     code, out, err = cli("reply", "T-1", "--macro", "reset")
     assert code == 0, err
