@@ -6,12 +6,11 @@ alert, agent, knowledge-base and report commands in zh_CN, their machine output 
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 
 import pytest
-from processes import deskline
+from processes import deskline, languageless_env
 from typer.main import get_command
 
 from deskline.core.language import language, use
@@ -133,15 +132,7 @@ def test_the_one_line_help_of_wide_text_is_its_first_sentence_cut_by_cells():
 @pytest.fixture
 def env(tmp_path) -> dict[str, str]:
     """A desk with one ticket, in no language of its own (the locale is C)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
-    env.update(
-        DESKLINE_DB=str(tmp_path / "desk.db"),
-        DESKLINE_CONFIG=str(tmp_path / "deskline.toml"),
-        DESKLINE_AS="ana",
-        TZ="UTC",
-        PYTHONUTF8="1",
-    )
-    (tmp_path / "deskline.toml").write_text("", encoding="utf-8")
+    env = languageless_env(tmp_path)
     deskline(env, "new", "-t", "打印机卡纸", "--customer", "Initech")
     return env
 

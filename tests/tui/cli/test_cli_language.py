@@ -4,11 +4,10 @@ errors are one line in that language, machine output stays English."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from processes import deskline
+from processes import deskline, languageless_env
 
 NO_TICKET_ZH = "deskline：没有工单 T-999：请用 `deskline list` 核对编号"
 NO_TICKET_EN = "deskline: no ticket T-999: check the key with `deskline list`"
@@ -17,15 +16,7 @@ NO_TICKET_EN = "deskline: no ticket T-999: check the key with `deskline list`"
 @pytest.fixture
 def env(tmp_path) -> dict[str, str]:
     """A desk with one ticket, in no language of its own (the locale is C)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
-    env.update(
-        DESKLINE_DB=str(tmp_path / "desk.db"),
-        DESKLINE_CONFIG=str(tmp_path / "deskline.toml"),
-        DESKLINE_AS="ana",
-        TZ="UTC",
-        PYTHONUTF8="1",
-    )
-    (tmp_path / "deskline.toml").write_text("", encoding="utf-8")
+    env = languageless_env(tmp_path)
     deskline(env, "new", "-t", "打印机卡纸", "--customer", "Initech")
     return env
 
