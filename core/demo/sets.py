@@ -29,7 +29,7 @@ from sqlmodel import Session
 from deskline.core import clock
 from deskline.core.alerts.ladder import Ladder
 from deskline.core.demo.cast import VIP
-from deskline.core.demo.past import past_alerts
+from deskline.core.demo.past import Past, batch_alerts
 from deskline.core.demo.plan import Plan
 from deskline.core.demo.story import Step
 from deskline.core.demo.summary import Seen
@@ -420,11 +420,21 @@ class _Player:
 
     # -- the ticket's columns at its end -----------------------------------------------
 
-    def row(self, t: _Ticket) -> dict[str, Any]:
+    def end_clock(self, t: _Ticket, past: Past) -> SlaClock:
+        """The ticket's clock at its end: the one its past alerts' replay ended with when
+        its facts are the ticket's (they are, the replay being of the same history), so
+        its thresholds are not worked out twice."""
+        clock = past.clock
+        facts = clock_facts(t, t.tier, t.path)
+        if clock is not None and clock.rules is self.rules and clock.facts == facts:
+            return clock
+        return SlaClock(self.rules, facts)
+
+    def row(self, t: _Ticket, sla: SlaClock, past: Past) -> dict[str, Any]:
         """The ticket's row as the Desk's last change stored it: its due times and next
-        check worked out at that change (with no alert fired yet: they come after)."""
+        check worked out at that change (with no alert fired yet: they come after);
+        ``sla``: its clock (``end_clock``)."""
         assert t.updated_at is not None
-        sla = self._clock(t)
         schedule = sla.schedule(t.updated_at)
         next_due, at_risk = queue_marks(sla)
         return {
@@ -449,12 +459,7 @@ class _Player:
             "resolution_due_at": schedule.resolution_due_at,
             "paused_at": t.paused_at,
             "pause_credit_seconds": t.pause_credit_seconds,
-            "next_check_at": self.ladder.next_check(
-                ladder_facts(t),  # type: ignore[arg-type]  # Ticket's columns by name
-                sla,
-                t.updated_at,
-                set(),
-            ),
+            "next_check_at": self._next_check(t, sla, past),
             "next_due_at": next_due,
             "at_risk_at": at_risk,
             "escalation_level": t.escalation_level,
@@ -470,9 +475,21 @@ class _Player:
             "version": t.version,
         }
 
-    def seen(self, t: _Ticket, customer: str, now: datetime) -> Seen:
+    def _next_check(self, t: _Ticket, sla: SlaClock, past: Past) -> datetime | None:
+        """``Ladder.next_check`` at the ticket's last change, nothing fired yet: its first
+        mark's moment, or that change's when the mark is past (None: no mark). The marks
+        are those of the replay's last stretch when its facts and clock are the row's."""
+        facts = ladder_facts(t)  # type: ignore[arg-type]  # Ticket's columns by name
+        assert t.updated_at is not None
+        if not self.ladder.rules.enabled or past.sla is not sla or past.facts != facts:
+            return self.ladder.next_check(facts, sla, t.updated_at, set())
+        if not past.marks:
+            return None
+        return max(past.marks[0].at, t.updated_at)
+
+    def seen(self, t: _Ticket, customer: str, now: datetime, sla: SlaClock) -> Seen:
         """What the summary counts of the ticket, as it reads the Desk's list at ``now``
-        (the clocks of an open ticket: the others' are not counted)."""
+        (the clocks of an open ticket: the others' are not counted); ``sla``: its clock."""
         return Seen(
             t.status,
             t.priority,
@@ -483,7 +500,7 @@ class _Player:
             t.escalation_level,
             self.by_id[t.assignee_id].handle if t.assignee_id is not None else None,
             t.created_at,
-            self._clock(t).read(now) if Status(t.status) in workflow.OPEN else None,
+            sla.read(now) if Status(t.status) in workflow.OPEN else None,
         )
 
     def history_of(self, t: _Ticket, steps: Sequence[history.Step]) -> history.TicketHistory:
@@ -554,11 +571,13 @@ def write_plans(
                 (customer := customers[plan.customer.strip()], tiers[customer]),
                 categories[fields.category_path(plan.category)],
             )
-            tickets.append(player.row(t))
-            seen.append(player.seen(t, plan.customer.strip(), now))
+            past = batch_alerts(player.history_of(t, steps), policy, now, people, ladder)
+            sla = player.end_clock(t, past)
+            tickets.append(player.row(t, sla, past))
+            seen.append(player.seen(t, plan.customer.strip(), now, sla))
             events += evs
             comments += cms
-            alerts += past_alerts(player.history_of(t, steps), policy, now, people, ladder)
+            alerts += past.rows
         with store.write() as s:
             bulk.widen_cache(s)
             with bulk.unindexed(s):  # indexed once, with their comments, at the end
