@@ -52,6 +52,8 @@ BATCH = 2000  # tickets a batch of inserts
 
 Progress = Callable[[int, int], None]
 
+_NULL = bulk.Json(encoded(None))  # most events have no old value or reason: written once
+
 
 @dataclass(frozen=True, slots=True)
 class _Agent:
@@ -107,7 +109,7 @@ class _Player:
     ) -> None:
         pinned = Desk(store, "", now=lambda: now, rules=rules)  # the policy play's desks act under
         self.policy: Policy = pinned.policy
-        self.rules, self.ladder = rules, pinned.ladder
+        self.rules, self.ladder, self.now = rules, pinned.ladder, now
         self.agents: dict[str, _Agent] = {}
         self.by_id: dict[int, _Agent] = {}
         self.targets: dict[str, str] = {}  # whom each one escalates to (the next role up)
@@ -389,7 +391,8 @@ class _Player:
         """The event ``audit.record_event`` would write, chained after the ticket's last."""
         actor_id = actor.id if actor is not None else None
         kind_json = self._kinds.get(kind) or self._kinds.setdefault(kind, encoded(kind))
-        old_json, new_json = bulk.Json(encoded(old)), bulk.Json(encoded(new))
+        old_json = _NULL if old is None else bulk.Json(encoded(old))
+        new_json = _NULL if new is None else bulk.Json(encoded(new))
         digest = linked_hash(
             self.prev,
             t.id,
@@ -398,7 +401,7 @@ class _Player:
             kind_json,
             old_json,
             new_json,
-            encoded(reason),
+            _NULL if reason is None else encoded(reason),
             self.login_json,
         )
         self.events.append(
@@ -476,16 +479,17 @@ class _Player:
         }
 
     def _next_check(self, t: _Ticket, sla: SlaClock, past: Past) -> datetime | None:
-        """``Ladder.next_check`` at the ticket's last change, nothing fired yet: its first
-        mark's moment, or that change's when the mark is past (None: no mark). The marks
-        are those of the replay's last stretch when its facts and clock are the row's."""
+        """The ticket's next check as the watcher leaves it once it has recorded the
+        desk's history (``SlaWatcher.record_history``, which ``fill`` runs next): its
+        first mark after now, every one before having fired in the replay's last stretch
+        (whose facts and clock are the row's: its marks are the watcher's). Otherwise as
+        the Desk's last change left it (``Ladder.next_check`` then, nothing fired yet),
+        for the watcher to work out again when it is past."""
         facts = ladder_facts(t)  # type: ignore[arg-type]  # Ticket's columns by name
         assert t.updated_at is not None
-        if not self.ladder.rules.enabled or past.sla is not sla or past.facts != facts:
-            return self.ladder.next_check(facts, sla, t.updated_at, set())
-        if not past.marks:
-            return None
-        return max(past.marks[0].at, t.updated_at)
+        if self.ladder.rules.enabled and past.sla is sla and past.facts == facts:
+            return next((mark.at for mark in past.marks if mark.at > self.now), None)
+        return self.ladder.next_check(facts, sla, t.updated_at, set())
 
     def seen(self, t: _Ticket, customer: str, now: datetime, sla: SlaClock) -> Seen:
         """What the summary counts of the ticket, as it reads the Desk's list at ``now``
