@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from itertools import accumulate
 
 from deskline.core.demo.corpus import Issue
 from deskline.core.roster.agents import Roster
@@ -124,19 +125,41 @@ class Cast:
 def cast_for(rng: random.Random, issue: Issue, staff: dict[str, Member], *, me: str | None) -> Cast:
     """Who logs the ticket, who works it and who supervises: by area, language and skill;
     ``me``, when given, works it."""
-    lang = "en" if issue.lang == "en" else "zh"
-    team = _AREA_TEAM[issue.area]
-    if lang == "zh" and team != "Billing":
-        team = "客服一组"
-    members = [m for m in staff.values() if m.team == team and m.role != "director"]
-    speakers = [m for m in members if lang in m.skills] or members
-    path = issue.category.lower()
-    weights = [
-        (1 if m.role == "supervisor" else 3) * (2 if any(s in path for s in m.skills) else 1)
-        for m in speakers
-    ]
-    assignee = rng.choices(speakers, weights)[0].handle
-    creator = rng.choice(_FRONT_LINE[lang])
-    if me is not None:
-        assignee = me
-    return Cast(creator, assignee, _SUPERVISOR[team], lang, issue.family, team)
+    return Casting(staff)(rng, issue, me=me)
+
+
+class Casting:
+    """``cast_for`` over one staff, each issue's team and weighed speakers worked out once
+    (a desk of 100,000 tickets is cast from a hundred or so issues); the same draws from
+    ``rng``, so the same casts."""
+
+    def __init__(self, staff: dict[str, Member]) -> None:
+        self.staff = staff
+        # by the issue's id (an Issue's hash goes over all its texts), the issue kept with it
+        self._pools: dict[int, tuple[Issue, str, str, list[Member], list[int]]] = {}
+
+    def __call__(self, rng: random.Random, issue: Issue, *, me: str | None) -> Cast:
+        pool = self._pools.get(id(issue))
+        if pool is None:
+            pool = self._pools[id(issue)] = (issue, *self._pool(issue))
+        _, lang, team, speakers, cum_weights = pool
+        assignee = rng.choices(speakers, cum_weights=cum_weights)[0].handle
+        creator = rng.choice(_FRONT_LINE[lang])
+        if me is not None:
+            assignee = me
+        return Cast(creator, assignee, _SUPERVISOR[team], lang, issue.family, team)
+
+    def _pool(self, issue: Issue) -> tuple[str, str, list[Member], list[int]]:
+        """The issue's language and team, who may work it and their running weights."""
+        lang = "en" if issue.lang == "en" else "zh"
+        team = _AREA_TEAM[issue.area]
+        if lang == "zh" and team != "Billing":
+            team = "客服一组"
+        members = [m for m in self.staff.values() if m.team == team and m.role != "director"]
+        speakers = [m for m in members if lang in m.skills] or members
+        path = issue.category.lower()
+        weights = [
+            (1 if m.role == "supervisor" else 3) * (2 if any(s in path for s in m.skills) else 1)
+            for m in speakers
+        ]
+        return lang, team, speakers, list(accumulate(weights))

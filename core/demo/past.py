@@ -7,17 +7,17 @@ exactly."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from deskline.core.alerts.ladder import Ladder
+from deskline.core.alerts.ladder import Ladder, LadderFacts, Mark
 from deskline.core.alerts.watcher import mark_notice
 from deskline.core.metrics import reader
-from deskline.core.metrics.history import TicketHistory
-from deskline.core.metrics.replay import Fired, People, alerts_of
+from deskline.core.metrics.history import State, TicketHistory, ladder_facts_of, play
+from deskline.core.metrics.replay import People, alerts_of
 from deskline.core.policy.book import PolicyBook, Rules
-from deskline.core.sla.clocks import SlaRules
+from deskline.core.sla.clocks import SlaClock, SlaRules
 from deskline.storage import alerts as rows
 from deskline.storage.store import Store
 
@@ -42,12 +42,74 @@ def past_alerts(
     """The rows of the alerts ``ticket``'s history fired up to ``now`` under ``policy``
     (its ladder: ``ladder``), as ``record_past_alerts`` stores them."""
     _, fired = alerts_of(ticket, policy, now, people)
-    return [_row(ticket.id, ticket.key, ticket.title, f, ladder) for f in fired]
+    return [
+        _row(ticket, f.mark, f.fired_at, f.recipients, f.escalated_to, ladder)
+        for f in fired
+        if f.mark is not None and f.fired_at is not None
+    ]
 
 
-def _row(ticket_id: int, key: str, title: str, f: Fired, ladder: Ladder) -> dict[str, Any]:
-    mark, at = f.mark, f.fired_at
-    assert mark is not None and at is not None
+@dataclass(slots=True)
+class Past:
+    """What ``batch_alerts`` found: the alerts' rows, and the ticket at the end of its
+    history as the replay left it (its clock, and its last stretch's ladder facts, clock
+    and marks), which the desk's own row may use again when its facts are the same."""
+
+    rows: list[dict[str, Any]]
+    clock: SlaClock | None = None
+    facts: LadderFacts | None = None
+    sla: SlaClock | None = None
+    marks: list[Mark] = field(default_factory=list)
+
+
+def batch_alerts(
+    ticket: TicketHistory, policy: Rules, now: datetime, people: People, ladder: Ladder
+) -> Past:
+    """``past_alerts``, worked out for a desk being built (``sets``), where it cost a third
+    of the time: the same history played (``history.play``) and the same marks of each
+    stretch (``Ladder.marks``), but one policy, no version looked up a stretch; a stretch's
+    marks made again only when its facts change; and each mark of them looked at once
+    (the replay goes over every past one again at each stretch, making its key anew, to
+    find it fired already). Stretches come in order of time, so the marks due by the end
+    of one are those before the first the last one left."""
+    if not policy.alerts.enabled:
+        return Past([])
+    rows: list[dict[str, Any]] = []
+    keys: set[str] = set()
+    last: list[Any] = [None, None, [], 0]  # facts, clock, their marks, how many looked at
+
+    def stretch(state: State, clock: SlaClock, start: datetime, end: datetime) -> None:
+        sla = clock if state.status != "closed" else None
+        facts = ladder_facts_of(ticket, state)
+        if last[1] is not sla or last[0] != facts:
+            last[:] = [facts, sla, ladder.marks(facts, sla), 0]
+        marks, looked = last[2], last[3]
+        while looked < len(marks) and marks[looked].at <= end:
+            mark = marks[looked]
+            looked += 1
+            if mark.rung == "surge":
+                continue  # a desk's, not a ticket's
+            key = mark.key(ticket.id)
+            if key in keys:
+                continue
+            keys.add(key)
+            recipients = people.for_rung(mark.rung, state.assignee, ticket.team, state.escalated_to)
+            at = max(mark.at, start)  # a mark already past when the stretch began: late
+            rows.append(_row(ticket, mark, at, recipients, state.escalated_to, ladder))
+        last[3] = looked
+
+    played = play(ticket, policy.sla, now, on_segment=stretch)
+    return Past(rows, played.sla, last[0], last[1], last[2])
+
+
+def _row(
+    ticket: TicketHistory,
+    mark: Mark,
+    at: datetime,
+    recipients: tuple[str, ...],
+    escalated_to: str | None,
+    ladder: Ladder,
+) -> dict[str, Any]:
     late = ladder.is_late(mark, at)
-    notice = mark_notice(mark, key, title, at, late, f.recipients, f.escalated_to)
-    return mark.row(ticket_id, at, late=late, recipients=f.recipients, summary=notice.summary)
+    notice = mark_notice(mark, ticket.key, ticket.title, at, late, recipients, escalated_to)
+    return mark.row(ticket.id, at, late=late, recipients=recipients, summary=notice.summary)

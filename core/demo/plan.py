@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from deskline.core.demo.cast import CUSTOMERS, VIP, Member, cast_for
+from deskline.core.demo.cast import CUSTOMERS, VIP, Casting, Member
 from deskline.core.demo.corpus import FILLS, INTAKE, ISSUES, TAILS, THREAD, URGENT, Issue
 from deskline.core.demo.deadline import Deadline, story_at_deadline
 from deskline.core.demo.history import story_for
@@ -41,13 +41,15 @@ def plan_tickets(
 ) -> list[Plan]:
     """The plans of ``n`` tickets with history up to ``now``."""
     plans = []
-    used: Counter[Issue] = Counter()
+    used: Counter[int] = Counter()  # by the issue's id: an Issue's hash goes over its texts
+    cast_for = Casting(staff)  # each issue's speakers weighed once
+    fitting: dict[tuple[str, str], list[Issue]] = {}
     for index, slot in enumerate(deal_slots(rng, n, me)):
-        issue = _pick_issue(rng, slot, used)
+        issue = _pick_issue(rng, slot, used, fitting)
         channel = slot.channel
         if issue.channels and channel not in issue.channels:
             channel = rng.choice(issue.channels)
-        cast = cast_for(rng, issue, staff, me=me if slot.mine else None)
+        cast = cast_for(rng, issue, me=me if slot.mine else None)
         text_lang = "en" if issue.lang == "en" else "zh"
         customer = rng.choice(CUSTOMERS[text_lang])
         if issue.lang == "mix" and rng.random() < 0.3:
@@ -83,15 +85,29 @@ def plan_tickets(
     return plans
 
 
-def _pick_issue(rng: random.Random, slot: Slot, used: Counter[Issue]) -> Issue:
-    """An issue that fits the slot's language and priority, least used first."""
-    fits = [i for i in ISSUES if i.lang == slot.lang and slot.priority in i.priorities]
-    if not fits:  # no such issue in mixed language: any Chinese one will do
-        fits = [i for i in ISSUES if i.lang != "en" and slot.priority in i.priorities]
-    fewest = min(used[i] for i in fits)
-    choice = rng.choice([i for i in fits if used[i] == fewest])
-    used[choice] += 1
+def _pick_issue(
+    rng: random.Random,
+    slot: Slot,
+    used: Counter[int],
+    fitting: dict[tuple[str, str], list[Issue]],
+) -> Issue:
+    """An issue that fits the slot's language and priority, least used first; ``fitting``
+    keeps the issues that fit each (language, priority)."""
+    fits = fitting.get((slot.lang, slot.priority))
+    if fits is None:
+        fits = fitting[slot.lang, slot.priority] = _fitting(slot.lang, slot.priority)
+    fewest = min(used[id(i)] for i in fits)
+    choice = rng.choice([i for i in fits if used[id(i)] == fewest])
+    used[id(choice)] += 1
     return choice
+
+
+def _fitting(lang: str, priority: str) -> list[Issue]:
+    """The issues in ``lang`` at ``priority``, in their order."""
+    fits = [i for i in ISSUES if i.lang == lang and priority in i.priorities]
+    if not fits:  # no such issue in mixed language: any Chinese one will do
+        fits = [i for i in ISSUES if i.lang != "en" and priority in i.priorities]
+    return fits
 
 
 def _words(

@@ -29,7 +29,7 @@ from sqlmodel import Session
 from deskline.core import clock
 from deskline.core.alerts.ladder import Ladder
 from deskline.core.demo.cast import VIP
-from deskline.core.demo.past import past_alerts
+from deskline.core.demo.past import Past, batch_alerts
 from deskline.core.demo.plan import Plan
 from deskline.core.demo.story import Step
 from deskline.core.demo.summary import Seen
@@ -51,6 +51,8 @@ from deskline.storage.store import Store
 BATCH = 2000  # tickets a batch of inserts
 
 Progress = Callable[[int, int], None]
+
+_NULL = bulk.Json(encoded(None))  # most events have no old value or reason: written once
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,7 @@ class _Player:
     ) -> None:
         pinned = Desk(store, "", now=lambda: now, rules=rules)  # the policy play's desks act under
         self.policy: Policy = pinned.policy
-        self.rules, self.ladder = rules, pinned.ladder
+        self.rules, self.ladder, self.now = rules, pinned.ladder, now
         self.agents: dict[str, _Agent] = {}
         self.by_id: dict[int, _Agent] = {}
         self.targets: dict[str, str] = {}  # whom each one escalates to (the next role up)
@@ -389,7 +391,8 @@ class _Player:
         """The event ``audit.record_event`` would write, chained after the ticket's last."""
         actor_id = actor.id if actor is not None else None
         kind_json = self._kinds.get(kind) or self._kinds.setdefault(kind, encoded(kind))
-        old_json, new_json = bulk.Json(encoded(old)), bulk.Json(encoded(new))
+        old_json = _NULL if old is None else bulk.Json(encoded(old))
+        new_json = _NULL if new is None else bulk.Json(encoded(new))
         digest = linked_hash(
             self.prev,
             t.id,
@@ -398,7 +401,7 @@ class _Player:
             kind_json,
             old_json,
             new_json,
-            encoded(reason),
+            _NULL if reason is None else encoded(reason),
             self.login_json,
         )
         self.events.append(
@@ -420,11 +423,21 @@ class _Player:
 
     # -- the ticket's columns at its end -----------------------------------------------
 
-    def row(self, t: _Ticket) -> dict[str, Any]:
+    def end_clock(self, t: _Ticket, past: Past) -> SlaClock:
+        """The ticket's clock at its end: the one its past alerts' replay ended with when
+        its facts are the ticket's (they are, the replay being of the same history), so
+        its thresholds are not worked out twice."""
+        clock = past.clock
+        facts = clock_facts(t, t.tier, t.path)
+        if clock is not None and clock.rules is self.rules and clock.facts == facts:
+            return clock
+        return SlaClock(self.rules, facts)
+
+    def row(self, t: _Ticket, sla: SlaClock, past: Past) -> dict[str, Any]:
         """The ticket's row as the Desk's last change stored it: its due times and next
-        check worked out at that change (with no alert fired yet: they come after)."""
+        check worked out at that change (with no alert fired yet: they come after);
+        ``sla``: its clock (``end_clock``)."""
         assert t.updated_at is not None
-        sla = self._clock(t)
         schedule = sla.schedule(t.updated_at)
         next_due, at_risk = queue_marks(sla)
         return {
@@ -449,12 +462,7 @@ class _Player:
             "resolution_due_at": schedule.resolution_due_at,
             "paused_at": t.paused_at,
             "pause_credit_seconds": t.pause_credit_seconds,
-            "next_check_at": self.ladder.next_check(
-                ladder_facts(t),  # type: ignore[arg-type]  # Ticket's columns by name
-                sla,
-                t.updated_at,
-                set(),
-            ),
+            "next_check_at": self._next_check(t, sla, past),
             "next_due_at": next_due,
             "at_risk_at": at_risk,
             "escalation_level": t.escalation_level,
@@ -470,9 +478,22 @@ class _Player:
             "version": t.version,
         }
 
-    def seen(self, t: _Ticket, customer: str, now: datetime) -> Seen:
+    def _next_check(self, t: _Ticket, sla: SlaClock, past: Past) -> datetime | None:
+        """The ticket's next check as the watcher leaves it once it has recorded the
+        desk's history (``SlaWatcher.record_history``, which ``fill`` runs next): its
+        first mark after now, every one before having fired in the replay's last stretch
+        (whose facts and clock are the row's: its marks are the watcher's). Otherwise as
+        the Desk's last change left it (``Ladder.next_check`` then, nothing fired yet),
+        for the watcher to work out again when it is past."""
+        facts = ladder_facts(t)  # type: ignore[arg-type]  # Ticket's columns by name
+        assert t.updated_at is not None
+        if self.ladder.rules.enabled and past.sla is sla and past.facts == facts:
+            return next((mark.at for mark in past.marks if mark.at > self.now), None)
+        return self.ladder.next_check(facts, sla, t.updated_at, set())
+
+    def seen(self, t: _Ticket, customer: str, now: datetime, sla: SlaClock) -> Seen:
         """What the summary counts of the ticket, as it reads the Desk's list at ``now``
-        (the clocks of an open ticket: the others' are not counted)."""
+        (the clocks of an open ticket: the others' are not counted); ``sla``: its clock."""
         return Seen(
             t.status,
             t.priority,
@@ -483,7 +504,7 @@ class _Player:
             t.escalation_level,
             self.by_id[t.assignee_id].handle if t.assignee_id is not None else None,
             t.created_at,
-            self._clock(t).read(now) if Status(t.status) in workflow.OPEN else None,
+            sla.read(now) if Status(t.status) in workflow.OPEN else None,
         )
 
     def history_of(self, t: _Ticket, steps: Sequence[history.Step]) -> history.TicketHistory:
@@ -554,11 +575,13 @@ def write_plans(
                 (customer := customers[plan.customer.strip()], tiers[customer]),
                 categories[fields.category_path(plan.category)],
             )
-            tickets.append(player.row(t))
-            seen.append(player.seen(t, plan.customer.strip(), now))
+            past = batch_alerts(player.history_of(t, steps), policy, now, people, ladder)
+            sla = player.end_clock(t, past)
+            tickets.append(player.row(t, sla, past))
+            seen.append(player.seen(t, plan.customer.strip(), now, sla))
             events += evs
             comments += cms
-            alerts += past_alerts(player.history_of(t, steps), policy, now, people, ladder)
+            alerts += past.rows
         with store.write() as s:
             bulk.widen_cache(s)
             with bulk.unindexed(s):  # indexed once, with their comments, at the end
