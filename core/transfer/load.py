@@ -37,6 +37,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import sha256
 from itertools import islice
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
@@ -65,7 +66,7 @@ from deskline.core.transfer.rows import (
     Warnings,
 )
 from deskline.storage import bulk
-from deskline.storage.chain import encoded, linked_hash
+from deskline.storage.chain import encoded
 from deskline.storage.queries import login_of
 
 BATCH = 5000  # tickets per transaction
@@ -123,12 +124,28 @@ EVENT_COLUMNS = (
     "hash",
 )
 COMMENT_COLUMNS = ("ticket_id", "author_id", "kind", "body", "created_at")
+ALERT_COLUMNS = (
+    "dedupe_key",
+    "ticket_id",
+    "rung",
+    "threshold",
+    "clock",
+    "level",
+    "due_at",
+    "at",
+    "fired_at",
+    "late",
+    "held",
+    "recipients",
+    "summary",
+)
+_SUMMARIES: dict[str, str] = {}  # a past alert's summary, by rung
 
-# The sides of the events every imported ticket shares (encoded once: ``_encoded_once``).
-_NO_ANSWER: dict[str, Any] = {"first_response_at": None}
-_WAS_NEW: dict[str, Any] = {"status": "new"}
-_WAS_RESOLVED: dict[str, Any] = {"status": "resolved"}
-_CLOSED: dict[str, Any] = {"status": "closed", "imported": True}
+# The sides of the events every imported ticket shares, encoded (``encoded``).
+_NO_ANSWER = encoded({"first_response_at": None})
+_WAS_NEW = encoded({"status": "new"})
+_WAS_RESOLVED = encoded({"status": "resolved"})
+_CLOSED = encoded({"status": "closed", "imported": True})
 # A text as ``encoded`` (ensure_ascii off) writes it, quotes and escapes included.
 _string: Callable[[str], str] = encode_basestring
 
@@ -256,7 +273,9 @@ class Importer:
         self.desk, self.o = desk, options
         self.progress = progress or (lambda phase, done, total: None)
         self.batch, self.comment_batch, self.now = batch, comment_batch, now
-        self._shared: tuple[tuple[str, str], str, str, dict[Any, Any]] | None = None
+        # (login, why): the end of every event's hashed text, and the kinds encoded
+        self._shared: tuple[tuple[str, str], str, dict[str, str]] | None = None
+        self._sides: dict[tuple[str, str | None], str] = {}  # a status event's new side
         self.times = bulk.Times(desk.store.backend)
         sources.check_file(options.path)
         if options.comments is not None:
@@ -488,9 +507,9 @@ class Importer:
         for t, plan, stamp in zip(todo, plans, stamps, strict=True):
             ticket_id = ids[t.external_id]
             self._events(events, ticket_id, t, stamp, login, name)
-            alerts += [_alert(ticket_id, m) for m in plan]
+            alerts += [self._alert(ticket_id, m) for m in plan]
         bulk.insert_values(s, bulk.EVENTS, EVENT_COLUMNS, events)
-        bulk.insert_rows(s, bulk.ALERTS, alerts)
+        bulk.insert_values(s, bulk.ALERTS, ALERT_COLUMNS, alerts)
         bulk.record_changes(s, list(ids.values()), "created", now)
         return len(todo), len(here)
 
@@ -536,17 +555,18 @@ class Importer:
         )
         sla = SlaClock(self.rules, facts)
         assigned = t.assignee_id is not None
-        lf = LadderFacts(
-            id=0,
-            status=t.status,
-            assigned=assigned,
-            created_at=t.created_at,
-            assigned_at=t.created_at if assigned else None,
-            status_at=status_at,
-            resolved_at=t.solved_at,
-        )
-        running = sla if t.status != "closed" else None
-        marks = self.ladder.marks(lf, running)
+        marks: list[Mark] = []  # closed: no clock runs, no rung is left (none escalated)
+        if t.status != "closed":
+            lf = LadderFacts(
+                id=0,
+                status=t.status,
+                assigned=assigned,
+                created_at=t.created_at,
+                assigned_at=t.created_at if assigned else None,
+                status_at=status_at,
+                resolved_at=t.solved_at,
+            )
+            marks = self.ladder.marks(lf, sla)
         past = [m for m in marks if m.at <= now]
         upcoming = [m.at for m in marks if m.at > now]
         if not self.ladder.rules.enabled:
@@ -602,99 +622,81 @@ class Importer:
         name: str,
     ) -> None:
         """The ticket's audit trail as it was lived, each event marked imported, added to
-        ``out`` (rows of ``EVENT_COLUMNS``)."""
-        # what the created event's new side encodes to (``encoded``: keys sorted, compact)
+        ``out`` (rows of ``EVENT_COLUMNS``). Each side is its JSON text (``encoded``: keys
+        sorted, compact), put together here or one of the few every ticket shares."""
         created = (
             f'{{"external_id":{_string(t.external_id)},"imported":true,'
             f'"priority":{_string(t.priority)},"status":"new","title":{_string(t.title)}}}'
         )
-        steps: list[tuple[datetime, str | None, str, dict[str, Any] | None, Any]] = [
-            (t.created_at, stamp.created, "created", None, bulk.Json(created))
+        # (when, its stored value, kind, old side or None, new side)
+        steps: list[tuple[datetime, Any, str, str | None, str]] = [
+            (t.created_at, stamp.created, "created", None, created)
         ]
         if t.first_response_at is not None:
             answered = self.times.iso_z(t.first_response_at)  # clock.iso
-            steps.append(
-                (
-                    t.first_response_at,
-                    stamp.answered,
-                    "reply",
-                    _NO_ANSWER,
-                    bulk.Json(f'{{"first_response_at":"{answered}","imported":true}}'),
-                )
-            )
+            new = f'{{"first_response_at":"{answered}","imported":true}}'
+            steps.append((t.first_response_at, stamp.answered, "reply", _NO_ANSWER, new))
         if t.status in ("assigned", "in_progress", "pending"):
-            steps.append(
-                (
-                    t.updated_at,
-                    stamp.updated,
-                    "status",
-                    _WAS_NEW,
-                    {"status": t.status, "assignee": t.assignee, "imported": True},
-                )
-            )
+            new = self._status_side(t.status, t.assignee)
+            steps.append((t.updated_at, stamp.updated, "status", _WAS_NEW, new))
         if t.solved_at is not None:
-            steps.append(
-                (
-                    t.solved_at,
-                    stamp.solved,
-                    "status",
-                    _WAS_NEW,
-                    {"status": "resolved", "assignee": t.assignee, "imported": True},
-                )
-            )
+            new = self._status_side("resolved", t.assignee)
+            steps.append((t.solved_at, stamp.solved, "status", _WAS_NEW, new))
         if t.closed_at is not None:
             steps.append((t.closed_at, stamp.closed, "status", _WAS_RESOLVED, _CLOSED))
         if len(steps) > 1:
             steps.sort(key=lambda step: step[0])
         self._chained(out, ticket_id, steps, login, f"imported from {name}")
 
+    def _status_side(self, status: str, assignee: str | None) -> str:
+        """A status event's new side, encoded once for each (status, assignee)."""
+        found = self._sides.get((status, assignee))
+        if found is None:
+            side = {"status": status, "assignee": assignee, "imported": True}
+            found = self._sides[(status, assignee)] = encoded(side)
+        return found
+
     def _chained(
         self,
         out: list[tuple[Any, ...]],
         ticket_id: int,
-        steps: Sequence[tuple[datetime, Any, str, dict[str, Any] | None, Any]],
+        steps: Sequence[tuple[datetime, Any, str, str | None, str]],
         login: str,
         why: str,
     ) -> None:
-        """The steps as the ticket's chain of events: each hashed after the one before,
-        from parts encoded once (what every event of the import shares, once). A step's
-        new side is encoded already (``bulk.Json``) or one of the few a status repeats."""
+        """The steps as the ticket's chain of events: each hashed after the one before.
+        The text hashed is ``storage.chain.linked_hash``'s, put together here from the
+        parts every event of the ticket (and of the import) shares, made once."""
         shared = self._shared
         if shared is None or shared[0] != (login, why):
-            shared = self._shared = ((login, why), encoded(login), encoded(why), {})
-        _, login_json, why_json, known = shared
+            tail = f",{encoded(why)},{encoded(login)}]"
+            shared = self._shared = ((login, why), tail, {})
+        _, tail, known = shared
         iso, actor = self.times.iso, self.actor_id
+        head = f',{ticket_id},{"null" if actor is None else int(actor)},"'
         prev: str | None = None
+        link = "null"
         for at, stored, kind, old, new in steps:
             kind_json = known.get(kind) or known.setdefault(kind, encoded(kind))
-            old_json = _encoded_once(known, old)
-            new_json = new if isinstance(new, bulk.Json) else _encoded_once(known, new)
-            digest = linked_hash(
-                prev,
-                ticket_id,
-                actor,
-                iso(at),  # a UTC time (rows.parse_time)
-                kind_json,
-                old_json,
-                new_json,
-                why_json,
-                login_json,
+            text = f'[{link}{head}{iso(at)}",{kind_json},{old or "null"},{new}{tail}'
+            digest = sha256(text.encode("utf-8")).hexdigest()
+            out.append((ticket_id, actor, stored, kind, old, new, why, login, prev, digest))
+            prev, link = digest, f'"{digest}"'
+
+    def _alert(self, ticket_id: int, mark: Mark) -> tuple[Any, ...]:
+        """A past rung stored as fired at its moment: no one told, nothing done (the row
+        ``Mark.row`` makes, as ``ALERT_COLUMNS``)."""
+        st, at = self.times.stored, self.times.stored(mark.at)
+        key = f"{ticket_id}:{mark.clock or '-'}:{mark.threshold}:{self.times.iso(mark.base)}"
+        summary = _SUMMARIES.get(mark.rung)
+        if summary is None:
+            summary = _SUMMARIES[mark.rung] = (
+                f"{mark.rung.replace('_', ' ')} before the import (no one told)"
             )
-            out.append(
-                (
-                    ticket_id,
-                    actor,
-                    stored,
-                    kind,
-                    old_json if old is not None else None,
-                    new_json,
-                    why,
-                    login,
-                    prev,
-                    digest,
-                )
-            )
-            prev = digest
+        due = st(mark.base) if mark.clock else None
+        held = mark.held_from is not None
+        row = (key, ticket_id, mark.rung, mark.threshold, mark.clock, mark.level, due, at, at)
+        return (*row, False, held, "[]", summary)  # "[]": no one told
 
     # -- comments --------------------------------------------------------------------
 
@@ -730,21 +732,13 @@ class Importer:
         start = after
         while True:
             with self.desk.store.write() as s:
-                upto = bulk.index_tickets(s, after, self.batch)
+                # four batches of tickets a transaction: the index's segments merged less
+                upto = bulk.index_tickets(s, after, 4 * self.batch)
                 if upto is None:
                     return
                 bulk.save_checkpoint(s, source, line=upto, updated_at=self.now())
             after = upto
             self.progress("indexing", after - start, 0)
-
-
-def _encoded_once(known: dict[Any, Any], value: dict[str, Any] | None) -> bulk.Json:
-    """``value`` encoded, once for each such value (the few the import's events repeat)."""
-    key = None if value is None else tuple(value.items())
-    found = known.get(key)
-    if found is None:
-        found = known[key] = bulk.Json(encoded(value))
-    return found
 
 
 def _named(bad: Sequence[tuple[int, str]], room: int = 150) -> tuple[str, int]:
@@ -757,12 +751,6 @@ def _named(bad: Sequence[tuple[int, str]], room: int = 150) -> tuple[str, int]:
             break
         text, count = (f"{text}; {part}" if text else part), count + 1
     return text, count
-
-
-def _alert(ticket_id: int, mark: Mark) -> dict[str, Any]:
-    """A past rung stored as fired at its moment: no one told, nothing done."""
-    summary = f"{mark.rung.replace('_', ' ')} before the import (no one told)"
-    return mark.row(ticket_id, mark.at, late=False, recipients=(), summary=summary)
 
 
 class _Spool:
