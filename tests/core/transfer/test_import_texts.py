@@ -18,7 +18,7 @@ from deskline.core.desk.trail import verify
 from deskline.core.roster.agents import Roster
 from deskline.core.transfer import presets
 from deskline.core.transfer.load import Importer, Options
-from deskline.storage.bulk import Times, _sqlite_time
+from deskline.storage.bulk import Times
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
@@ -32,7 +32,8 @@ def test_times_are_written_as_isoformat_and_the_column_type_write_them():
             seconds=rng.randint(0, 3_155_000_000 * 20), microseconds=rng.choice((0, 1, 999_999))
         )
         for value in (at, at.astimezone(east)):
-            assert times.stored(value) == _sqlite_time(value)
+            naive = value.astimezone(UTC).replace(tzinfo=None)  # as the column type stores it
+            assert times.stored(value) == naive.isoformat(" ", "microseconds")
             assert times.iso(value) == value.isoformat()
             assert times.iso_z(value) == clock.iso(value)
     assert times.stored(None) is None
