@@ -1,6 +1,10 @@
 """How fast ``deskline import`` brings a desk in, beside raw inserts of the same rows.
 
     python benchmarks/bench_import.py [--tickets 100000] [--backend sqlite|postgresql|both]
+        [--name bench]
+
+PostgreSQL: the database of ``DESKLINE_TEST_PG``, a schema per desk named after ``--name``
+(``NAME_import_PID``, ``NAME_raw_PID``), dropped after.
 
 A CSV of N tickets (70% closed, 10% resolved, 20% open; 500 customers, 5,000 requesters,
 24 categories, 6 agents) and a comments CSV of 3N is written once. Then, per backend, on a
@@ -43,6 +47,7 @@ from deskline.core.roster.agents import Roster  # noqa: E402
 from deskline.storage.store import Store  # noqa: E402
 
 PG_URL = os.environ.get("DESKLINE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+NAME = "bench"  # the PostgreSQL schemas' and connections' prefix (--name)
 AGENTS = [("ana", "Ana Silva"), ("bo", "Bo Wang"), ("cy", "Cy Diaz"), ("di", "Di Okafor")]
 AGENTS += [("ed", "Ed Berg"), ("flo", "Flo Marin")]
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -118,7 +123,7 @@ def fresh_desk(backend: str, work: Path, name: str) -> tuple[str, object]:
         url = f"sqlite:///{work / name}.db"
         drop = None
     else:
-        schema = f"bench_{name}_{os.getpid()}"
+        schema = f"{NAME}_{name}_{os.getpid()}"
         admin = create_engine(PG_URL)
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -175,7 +180,7 @@ def run_import(
     server's CPU seconds for it (PostgreSQL), its first output line."""
     server = None
     if not url.startswith("sqlite"):
-        name = f"bench_import_{os.getpid()}"
+        name = f"{NAME}_import_{os.getpid()}"
         url, server = f"{url}&application_name={name}", ServerCpu(name)
     cmd = [sys.executable, "-m", "deskline", "--db", url, "--as", "ada", "import", str(tickets)]
     cmd += ["--comments", str(comments)]
@@ -248,7 +253,7 @@ def run_raw(
     per = 5000
     server = None
     if backend != "sqlite":
-        name = f"bench_raw_{os.getpid()}"
+        name = f"{NAME}_raw_{os.getpid()}"
         url, server = f"{url}&application_name={name}", ServerCpu(name)
     conn, mark = connect(backend, url)
     cur = conn.cursor()
@@ -280,10 +285,13 @@ def drop(what: object) -> None:
 
 
 def main() -> None:
+    global NAME
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--name", default=NAME, help="PostgreSQL schemas' prefix")
     args = parser.parse_args()
+    NAME = args.name
     n = args.tickets
     work = Path(tempfile.mkdtemp(prefix="deskline-bench-import-"))
     t0 = time.perf_counter()
@@ -307,7 +315,8 @@ def main() -> None:
         server = (
             "the database server's not counted"
             if served is None
-            else f"the database server's for it {served:.1f} s more"
+            else f"the database server's for it {served:.1f} s more: client and server "
+            f"{n / (cpu + served):,.0f} tickets per CPU second"
         )
         print(
             f"{backend}: the import's own CPU {cpu:.1f} s = {n / cpu:,.0f} tickets per CPU "

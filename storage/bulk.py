@@ -107,13 +107,96 @@ def insert_rows(
             if values[i] is not None:
                 values[i] = f(values[i])
         params.append(tuple(values))
-    if dialect.name == "postgresql" and copy is not False:
+    _put(conn, columns, sql, params, copy)
+
+
+def _put(
+    conn: Any, columns: str, sql: str, params: Sequence[Sequence[Any]], copy: bool | None
+) -> None:
+    """The rows, in the driver's own values, written: COPY on PostgreSQL (unless ``copy``
+    is False), else one executemany."""
+    if conn.dialect.name == "postgresql" and copy is not False:
         raw: Any = conn.connection.dbapi_connection  # psycopg's, in this transaction
         with raw.cursor() as cursor, cursor.copy(f"COPY {columns} FROM STDIN") as out:
             for written in params:
                 out.write_row(written)
         return
     conn.exec_driver_sql(sql, params)
+
+
+def insert_values(
+    session: Session,
+    table: Any,
+    names: Sequence[str],
+    params: Sequence[Sequence[Any]],
+    *,
+    copy: bool | None = None,
+) -> None:
+    """As ``insert_rows``, for rows given as tuples in the order of ``names``, each value
+    already what the driver takes (times through ``Times.stored``, JSON as its text):
+    nothing is done to them on the way, so a bulk built once goes in as it is."""
+    if not params:
+        return
+    conn = session.connection()
+    quote = conn.dialect.identifier_preparer.quote
+    columns = f"{quote(table.name)} ({', '.join(quote(n) for n in names)})"
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {columns} VALUES ({', '.join([mark] * len(names))})"
+    _put(conn, columns, sql, params, copy)
+
+
+class Times:
+    """UTC times as a bulk write gives them to the driver (``stored``) and as the audit
+    chain hashes them (``iso``: ``isoformat()`` of the aware time), each made fast:
+    ``datetime.isoformat`` costs a microsecond or more a call, and an import makes
+    millions of them; here a day's text and a second of the day's text are each made
+    once and joined. (Cleared by the caller between batches: ``clear``.)"""
+
+    def __init__(self, dialect: str) -> None:
+        self.sqlite = dialect == "sqlite"
+        self._days: dict[int, str] = {}  # ordinal -> YYYY-MM-DD
+        self._clocks: dict[int, str] = {}  # second of the day -> HH:MM:SS
+
+    def clear(self) -> None:
+        if len(self._days) > 100_000:  # a few hundred years of days: held otherwise
+            self._days.clear()
+
+    def _parts(self, at: datetime) -> tuple[str, str]:
+        day = self._days.get(o := at.toordinal())
+        if day is None:
+            day = self._days[o] = f"{at.year:04d}-{at.month:02d}-{at.day:02d}"
+        clock = self._clocks.get(s := at.hour * 3600 + at.minute * 60 + at.second)
+        if clock is None:
+            clock = self._clocks[s] = f"{at.hour:02d}:{at.minute:02d}:{at.second:02d}"
+        return day, clock
+
+    def stored(self, at: datetime | None) -> Any:
+        """``at`` as the driver takes it for a UTC timestamp column (SQLite: the text
+        SQLAlchemy's type writes; PostgreSQL: the aware time itself); None as None."""
+        if at is None:
+            return None
+        if not self.sqlite:
+            return _aware(at)
+        if at.tzinfo is not UTC:
+            return _sqlite_time(at)
+        day, clock = self._parts(at)
+        micro = at.microsecond
+        return f"{day} {clock}.{micro:06d}" if micro else f"{day} {clock}.000000"
+
+    def iso_z(self, at: datetime) -> str:
+        """``clock.iso`` of a time: to the second, UTC with a Z."""
+        if at.tzinfo is not UTC:
+            at = at.astimezone(UTC)
+        day, clock = self._parts(at)
+        return f"{day}T{clock}Z"
+
+    def iso(self, at: datetime) -> str:
+        """``at.isoformat()``, made fast for a UTC time."""
+        if at.tzinfo is not UTC:
+            return at.isoformat()
+        day, clock = self._parts(at)
+        micro = at.microsecond
+        return f"{day}T{clock}.{micro:06d}+00:00" if micro else f"{day}T{clock}+00:00"
 
 
 def _sqlite_time(value: datetime) -> str:

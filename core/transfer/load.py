@@ -37,9 +37,11 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import sha256
 from itertools import islice
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -57,7 +59,6 @@ from deskline.core.sla.clocks import ClockFacts, SlaClock
 from deskline.core.transfer import presets, sources
 from deskline.core.transfer.rows import (
     BadRecord,
-    CommentIn,
     CommentShaper,
     People,
     Shaper,
@@ -65,7 +66,7 @@ from deskline.core.transfer.rows import (
     Warnings,
 )
 from deskline.storage import bulk
-from deskline.storage.chain import encoded, linked_hash
+from deskline.storage.chain import encoded
 from deskline.storage.queries import login_of
 
 BATCH = 5000  # tickets per transaction
@@ -73,6 +74,91 @@ COMMENT_BATCH = 10_000
 SHOWN_BAD = 5  # bad records named in a refusal (all of them go to the rejects file)
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+# The columns of the rows a batch writes, in the order its tuples hold them.
+TICKET_COLUMNS = (
+    "number",
+    "title",
+    "description",
+    "category_id",
+    "priority",
+    "status",
+    "customer_id",
+    "channel",
+    "tags",
+    "assignee_id",
+    "team_id",
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "first_response_due_at",
+    "resolution_due_at",
+    "paused_at",
+    "pause_credit_seconds",
+    "next_check_at",
+    "next_due_at",
+    "at_risk_at",
+    "escalation_level",
+    "reopen_count",
+    "impact",
+    "assigned_at",
+    "status_at",
+    "escalated_at",
+    "escalated_to",
+    "requester_id",
+    "external_id",
+    "version",
+)
+EVENT_COLUMNS = (
+    "ticket_id",
+    "actor_id",
+    "at",
+    "kind",
+    "old",
+    "new",
+    "reason",
+    "login",
+    "prev_hash",
+    "hash",
+)
+COMMENT_COLUMNS = ("ticket_id", "author_id", "kind", "body", "created_at")
+ALERT_COLUMNS = (
+    "dedupe_key",
+    "ticket_id",
+    "rung",
+    "threshold",
+    "clock",
+    "level",
+    "due_at",
+    "at",
+    "fired_at",
+    "late",
+    "held",
+    "recipients",
+    "summary",
+)
+_SUMMARIES: dict[str, str] = {}  # a past alert's summary, by rung
+
+# The sides of the events every imported ticket shares, encoded (``encoded``).
+_NO_ANSWER = encoded({"first_response_at": None})
+_WAS_NEW = encoded({"status": "new"})
+_WAS_RESOLVED = encoded({"status": "resolved"})
+_CLOSED = encoded({"status": "closed", "imported": True})
+# A text as ``encoded`` (ensure_ascii off) writes it, quotes and escapes included.
+_string: Callable[[str], str] = encode_basestring
+
+
+class _Stamps(NamedTuple):
+    """A ticket's own times as the driver takes them (``bulk.Times.stored``; None: none),
+    made once for its row and its events."""
+
+    created: Any
+    updated: Any
+    answered: Any
+    solved: Any
+    closed: Any
 
 
 @dataclass(frozen=True)
@@ -187,7 +273,10 @@ class Importer:
         self.desk, self.o = desk, options
         self.progress = progress or (lambda phase, done, total: None)
         self.batch, self.comment_batch, self.now = batch, comment_batch, now
-        self._shared: tuple[tuple[str, str], str, str, dict[Any, Any]] | None = None
+        # (login, why): the end of every event's hashed text, and the kinds encoded
+        self._shared: tuple[tuple[str, str], str, dict[str, str]] | None = None
+        self._sides: dict[tuple[str, str | None], str] = {}  # a status event's new side
+        self.times = bulk.Times(desk.store.backend)
         sources.check_file(options.path)
         if options.comments is not None:
             sources.check_file(options.comments, _("the comments file"))
@@ -250,7 +339,8 @@ class Importer:
         bad: list[tuple[int, str]] = []
         rejects = _Rejects(rejects_path(self.o.path)) if self.o.skip_bad else None
         total = 0
-        self.spooled, self.spooled_comments = _Spool(TicketIn), _Spool(CommentIn)
+        self.spooled, self.spooled_comments = _Spool(TicketIn), _Spool(None)
+        stored = self.times.stored
         for line, record in sources.records(self.o.path, self.o.kind):
             total += 1
             try:
@@ -267,7 +357,11 @@ class Importer:
             shape = CommentShaper(self.people, warnings)
             for line, record in sources.records(self.o.comments, self._comment_kind()):
                 try:
-                    self.spooled_comments.add(shape.comment(line, record))
+                    c = shape.comment(line, record)
+                    # as written (``_comments``): nothing left to work out per comment then
+                    self.spooled_comments.add_values(
+                        (c.line, c.external_id, c.author_id, c.kind, c.body, stored(c.created_at))
+                    )
                 except BadRecord as exc:
                     result.rejected += 1
                     if len(bad) < SHOWN_BAD:
@@ -368,7 +462,8 @@ class Importer:
             bulk.save_checkpoint(s, source, phase="comments", line=0, updated_at=self.now())
 
     def _batch(self, s: Session, chunk: Sequence[TicketIn]) -> tuple[int, int]:
-        """One batch of tickets written; (made, here already)."""
+        """One batch of tickets written; (made, here already). Rows are built as tuples in
+        the driver's own values, each time's text made once (``bulk.Times``)."""
         now = self.now()
         bulk.widen_cache(s)
         here = bulk.tickets_by_external_id(s, [t.external_id for t in chunk])
@@ -384,25 +479,37 @@ class Importer:
         )
         contacts = self._contacts(s, todo, customers, now)
         first = bulk.reserve_numbers(s, len(todo))
-        rows, plans = [], []
+        times = self.times
+        times.clear()
+        st = times.stored
+        rows, plans, stamps = [], [], []
         for i, t in enumerate(todo):
             customer_id = customers.get(t.customer) if t.customer else None
+            stamp = _Stamps(
+                st(t.created_at),
+                st(t.updated_at),
+                st(t.first_response_at),
+                st(t.solved_at),
+                st(t.closed_at),
+            )
             row, plan = self._ticket_row(
-                t, first + i, customer_id, tiers, categories, contacts, now
+                t, first + i, customer_id, tiers, categories, contacts, now, stamp
             )
             rows.append(row)
             plans.append(plan)
+            stamps.append(stamp)
         with bulk.unindexed(s):  # indexed for search once their comments are in
-            bulk.insert_rows(s, bulk.TICKETS, rows)
+            bulk.insert_values(s, bulk.TICKETS, TICKET_COLUMNS, rows)
         ids = bulk.tickets_by_external_id(s, [t.external_id for t in todo])
-        events, alerts = [], []
+        events: list[tuple[Any, ...]] = []
+        alerts = []
         login, name = login_of(s), self.o.path.name
-        for t, plan in zip(todo, plans, strict=True):
+        for t, plan, stamp in zip(todo, plans, stamps, strict=True):
             ticket_id = ids[t.external_id]
-            events += self._events(ticket_id, t, login, name)
-            alerts += [_alert(ticket_id, m) for m in plan]
-        bulk.insert_rows(s, bulk.EVENTS, events)
-        bulk.insert_rows(s, bulk.ALERTS, alerts)
+            self._events(events, ticket_id, t, stamp, login, name)
+            alerts += [self._alert(ticket_id, m) for m in plan]
+        bulk.insert_values(s, bulk.EVENTS, EVENT_COLUMNS, events)
+        bulk.insert_values(s, bulk.ALERTS, ALERT_COLUMNS, alerts)
         bulk.record_changes(s, list(ids.values()), "created", now)
         return len(todo), len(here)
 
@@ -430,9 +537,10 @@ class Importer:
         categories: dict[str, int],
         contacts: dict[str, int],
         now: datetime,
-    ) -> tuple[dict[str, Any], list[Mark]]:
-        """The ticket's row with its SLA columns, and the ladder's past marks (to store as
-        fired: nobody is told of them)."""
+        stamp: _Stamps,
+    ) -> tuple[tuple[Any, ...], list[Mark]]:
+        """The ticket's row (``TICKET_COLUMNS``) with its SLA columns, and the ladder's past
+        marks (to store as fired: nobody is told of them)."""
         paused = t.updated_at if t.status in self.rules.pause_on else None
         status_at = t.closed_at or t.solved_at or t.updated_at
         facts = ClockFacts(
@@ -446,193 +554,173 @@ class Importer:
             paused_at=paused,
         )
         sla = SlaClock(self.rules, facts)
-        lf = LadderFacts(
-            id=0,
-            status=t.status,
-            assigned=t.assignee_id is not None,
-            created_at=t.created_at,
-            assigned_at=t.created_at if t.assignee_id is not None else None,
-            status_at=status_at,
-            resolved_at=t.solved_at,
-        )
-        running = sla if t.status != "closed" else None
-        marks = self.ladder.marks(lf, running)
+        assigned = t.assignee_id is not None
+        marks: list[Mark] = []  # closed: no clock runs, no rung is left (none escalated)
+        if t.status != "closed":
+            lf = LadderFacts(
+                id=0,
+                status=t.status,
+                assigned=assigned,
+                created_at=t.created_at,
+                assigned_at=t.created_at if assigned else None,
+                status_at=status_at,
+                resolved_at=t.solved_at,
+            )
+            marks = self.ladder.marks(lf, sla)
         past = [m for m in marks if m.at <= now]
         upcoming = [m.at for m in marks if m.at > now]
         if not self.ladder.rules.enabled:
             past, upcoming = [], [a for a in [sla.next_threshold(now)] if a]
         next_due, at_risk = queue_marks(sla)  # (None, None) once solved
-        row = {
-            "number": number,
-            "title": t.title,
-            "description": t.description,
-            "category_id": categories.get(t.category) if t.category else None,
-            "priority": t.priority,
-            "status": t.status,
-            "customer_id": customer_id,
-            "channel": t.channel,
-            "tags": t.tags,
-            "assignee_id": t.assignee_id,
-            "team_id": t.team_id,
-            "created_at": t.created_at,
-            "updated_at": t.updated_at,
-            "first_response_at": t.first_response_at,
-            "resolved_at": t.solved_at,
-            "closed_at": t.closed_at,
-            "first_response_due_at": sla.first_response_due(),
-            "resolution_due_at": sla.resolution_due(),
-            "paused_at": paused,
-            "pause_credit_seconds": 0,
-            "next_check_at": min(upcoming) if upcoming else None,
-            "next_due_at": next_due,
-            "at_risk_at": at_risk,
-            "escalation_level": 0,
-            "reopen_count": 0,
-            "impact": None,
-            "assigned_at": lf.assigned_at,
-            "status_at": status_at,
-            "escalated_at": None,
-            "escalated_to": None,
-            "requester_id": contacts.get(t.requester_email) if t.requester_email else None,
-            "external_id": t.external_id,
-            "version": 1,
-        }
+        st = self.times.stored
+        # status_at is the closed, solved or updated time: its text is made already
+        status_text = stamp.closed or stamp.solved or stamp.updated
+        row = (
+            number,
+            t.title,
+            t.description,
+            categories.get(t.category) if t.category else None,
+            t.priority,
+            t.status,
+            customer_id,
+            t.channel,
+            t.tags,
+            t.assignee_id,
+            t.team_id,
+            stamp.created,
+            stamp.updated,
+            stamp.answered,
+            stamp.solved,
+            stamp.closed,
+            st(sla.first_response_due()),
+            st(sla.resolution_due()),
+            stamp.updated if paused is not None else None,
+            0,  # pause_credit_seconds
+            st(min(upcoming)) if upcoming else None,
+            st(next_due),
+            st(at_risk),
+            0,  # escalation_level
+            0,  # reopen_count
+            None,  # impact
+            stamp.created if assigned else None,  # assigned_at
+            status_text,
+            None,  # escalated_at
+            None,  # escalated_to
+            contacts.get(t.requester_email) if t.requester_email else None,
+            t.external_id,
+            1,  # version
+        )
         return row, past
 
-    def _events(self, ticket_id: int, t: TicketIn, login: str, name: str) -> list[dict[str, Any]]:
-        """The ticket's audit trail as it was lived, each event marked imported."""
-        steps: list[tuple[datetime, str, dict[str, Any] | None, dict[str, Any]]] = [
-            (
-                t.created_at,
-                "created",
-                None,
-                {
-                    "title": t.title,
-                    "status": "new",
-                    "priority": t.priority,
-                    "external_id": t.external_id,
-                    "imported": True,
-                },
-            )
+    def _events(
+        self,
+        out: list[tuple[Any, ...]],
+        ticket_id: int,
+        t: TicketIn,
+        stamp: _Stamps,
+        login: str,
+        name: str,
+    ) -> None:
+        """The ticket's audit trail as it was lived, each event marked imported, added to
+        ``out`` (rows of ``EVENT_COLUMNS``). Each side is its JSON text (``encoded``: keys
+        sorted, compact), put together here or one of the few every ticket shares."""
+        created = (
+            f'{{"external_id":{_string(t.external_id)},"imported":true,'
+            f'"priority":{_string(t.priority)},"status":"new","title":{_string(t.title)}}}'
+        )
+        # (when, its stored value, kind, old side or None, new side)
+        steps: list[tuple[datetime, Any, str, str | None, str]] = [
+            (t.created_at, stamp.created, "created", None, created)
         ]
         if t.first_response_at is not None:
-            answered = clock.iso(t.first_response_at)
-            steps.append(
-                (
-                    t.first_response_at,
-                    "reply",
-                    {"first_response_at": None},
-                    {"first_response_at": answered, "imported": True},
-                )
-            )
+            answered = self.times.iso_z(t.first_response_at)  # clock.iso
+            new = f'{{"first_response_at":"{answered}","imported":true}}'
+            steps.append((t.first_response_at, stamp.answered, "reply", _NO_ANSWER, new))
         if t.status in ("assigned", "in_progress", "pending"):
-            steps.append(
-                (
-                    t.updated_at,
-                    "status",
-                    {"status": "new"},
-                    {"status": t.status, "assignee": t.assignee, "imported": True},
-                )
-            )
+            new = self._status_side(t.status, t.assignee)
+            steps.append((t.updated_at, stamp.updated, "status", _WAS_NEW, new))
         if t.solved_at is not None:
-            steps.append(
-                (
-                    t.solved_at,
-                    "status",
-                    {"status": "new"},
-                    {"status": "resolved", "assignee": t.assignee, "imported": True},
-                )
-            )
+            new = self._status_side("resolved", t.assignee)
+            steps.append((t.solved_at, stamp.solved, "status", _WAS_NEW, new))
         if t.closed_at is not None:
-            steps.append(
-                (
-                    t.closed_at,
-                    "status",
-                    {"status": "resolved"},
-                    {"status": "closed", "imported": True},
-                )
-            )
-        steps.sort(key=lambda step: step[0])
-        return self._chained(ticket_id, steps, login, f"imported from {name}")
+            steps.append((t.closed_at, stamp.closed, "status", _WAS_RESOLVED, _CLOSED))
+        if len(steps) > 1:
+            steps.sort(key=lambda step: step[0])
+        self._chained(out, ticket_id, steps, login, f"imported from {name}")
+
+    def _status_side(self, status: str, assignee: str | None) -> str:
+        """A status event's new side, encoded once for each (status, assignee)."""
+        found = self._sides.get((status, assignee))
+        if found is None:
+            side = {"status": status, "assignee": assignee, "imported": True}
+            found = self._sides[(status, assignee)] = encoded(side)
+        return found
 
     def _chained(
         self,
+        out: list[tuple[Any, ...]],
         ticket_id: int,
-        steps: Sequence[tuple[datetime, str, dict[str, Any] | None, dict[str, Any]]],
+        steps: Sequence[tuple[datetime, Any, str, str | None, str]],
         login: str,
         why: str,
-    ) -> list[dict[str, Any]]:
-        """The steps as the ticket's chain of events: each hashed after the one before,
-        from parts encoded once (what every event of the import shares, once)."""
+    ) -> None:
+        """The steps as the ticket's chain of events: each hashed after the one before.
+        The text hashed is ``storage.chain.linked_hash``'s, put together here from the
+        parts every event of the ticket (and of the import) shares, made once."""
         shared = self._shared
         if shared is None or shared[0] != (login, why):
-            shared = self._shared = ((login, why), encoded(login), encoded(why), {})
-        _, login_json, why_json, known = shared
-        out: list[dict[str, Any]] = []
+            tail = f",{encoded(why)},{encoded(login)}]"
+            shared = self._shared = ((login, why), tail, {})
+        _, tail, known = shared
+        iso, actor = self.times.iso, self.actor_id
+        head = f',{ticket_id},{"null" if actor is None else int(actor)},"'
         prev: str | None = None
-        for at, kind, old, new in steps:
+        link = "null"
+        for at, stored, kind, old, new in steps:
             kind_json = known.get(kind) or known.setdefault(kind, encoded(kind))
-            old_json = _encoded_once(known, old)
-            # a status's new side is one of a few (status, assignee); the others unique
-            new_json = _encoded_once(known, new) if kind == "status" else bulk.Json(encoded(new))
-            digest = linked_hash(
-                prev,
-                ticket_id,
-                self.actor_id,
-                at.isoformat(),  # a UTC time (rows.parse_time)
-                kind_json,
-                old_json,
-                new_json,
-                why_json,
-                login_json,
+            text = f'[{link}{head}{iso(at)}",{kind_json},{old or "null"},{new}{tail}'
+            digest = sha256(text.encode("utf-8")).hexdigest()
+            out.append((ticket_id, actor, stored, kind, old, new, why, login, prev, digest))
+            prev, link = digest, f'"{digest}"'
+
+    def _alert(self, ticket_id: int, mark: Mark) -> tuple[Any, ...]:
+        """A past rung stored as fired at its moment: no one told, nothing done (the row
+        ``Mark.row`` makes, as ``ALERT_COLUMNS``)."""
+        st, at = self.times.stored, self.times.stored(mark.at)
+        key = f"{ticket_id}:{mark.clock or '-'}:{mark.threshold}:{self.times.iso(mark.base)}"
+        summary = _SUMMARIES.get(mark.rung)
+        if summary is None:
+            summary = _SUMMARIES[mark.rung] = (
+                f"{mark.rung.replace('_', ' ')} before the import (no one told)"
             )
-            out.append(
-                {
-                    "ticket_id": ticket_id,
-                    "actor_id": self.actor_id,
-                    "at": at,
-                    "kind": kind,
-                    "old": old_json if old is not None else None,
-                    "new": new_json,
-                    "reason": why,
-                    "login": login,
-                    "prev_hash": prev,
-                    "hash": digest,
-                }
-            )
-            prev = digest
-        return out
+        due = st(mark.base) if mark.clock else None
+        held = mark.held_from is not None
+        row = (key, ticket_id, mark.rung, mark.threshold, mark.clock, mark.level, due, at, at)
+        return (*row, False, held, "[]", summary)  # "[]": no one told
 
     # -- comments --------------------------------------------------------------------
 
     def _comments(self, source: str, after: int, result: Result) -> None:
-        stream = self.spooled_comments.read()
+        stream = self.spooled_comments.read()  # (line, external id, author, kind, body, at)
         while chunk := list(islice(stream, self.comment_batch)):
-            fresh = [c for c in chunk if c.line > after]
+            fresh = [c for c in chunk if c[0] > after]
             if not fresh:
                 continue
             with self.desk.store.write() as s:
                 bulk.widen_cache(s)
-                ids = bulk.tickets_by_external_id(
-                    s, [c.external_id for c in fresh], after_id=self.base_id
-                )
-                rows = [
-                    {
-                        "ticket_id": ids[c.external_id],
-                        "author_id": c.author_id,
-                        "kind": c.kind,
-                        "body": c.body,
-                        "created_at": c.created_at,
-                    }
-                    for c in fresh
-                    if c.external_id in ids
-                ]
-                with bulk.comments_unindexed(s, [r["ticket_id"] for r in rows]):
-                    bulk.insert_rows(s, bulk.COMMENTS, rows)
+                ids = bulk.tickets_by_external_id(s, [c[1] for c in fresh], after_id=self.base_id)
+                get = ids.get
+                rows = []
+                for _line, external, author, kind, body, at in fresh:
+                    ticket_id = get(external)
+                    if ticket_id is not None:
+                        rows.append((ticket_id, author, kind, body, at))
+                with bulk.comments_unindexed(s, [r[0] for r in rows]):
+                    bulk.insert_values(s, bulk.COMMENTS, COMMENT_COLUMNS, rows)
                 result.comments += len(rows)
                 result.comments_left_out += len(fresh) - len(rows)
                 bulk.save_checkpoint(
-                    s, source, line=fresh[-1].line, comments=result.comments, updated_at=self.now()
+                    s, source, line=fresh[-1][0], comments=result.comments, updated_at=self.now()
                 )
             self.progress("comments", result.comments, 0)
 
@@ -644,21 +732,13 @@ class Importer:
         start = after
         while True:
             with self.desk.store.write() as s:
-                upto = bulk.index_tickets(s, after, self.batch)
+                # four batches of tickets a transaction: the index's segments merged less
+                upto = bulk.index_tickets(s, after, 4 * self.batch)
                 if upto is None:
                     return
                 bulk.save_checkpoint(s, source, line=upto, updated_at=self.now())
             after = upto
             self.progress("indexing", after - start, 0)
-
-
-def _encoded_once(known: dict[Any, Any], value: dict[str, Any] | None) -> bulk.Json:
-    """``value`` encoded, once for each such value (the few the import's events repeat)."""
-    key = None if value is None else tuple(value.items())
-    found = known.get(key)
-    if found is None:
-        found = known[key] = bulk.Json(encoded(value))
-    return found
 
 
 def _named(bad: Sequence[tuple[int, str]], room: int = 150) -> tuple[str, int]:
@@ -673,25 +753,23 @@ def _named(bad: Sequence[tuple[int, str]], room: int = 150) -> tuple[str, int]:
     return text, count
 
 
-def _alert(ticket_id: int, mark: Mark) -> dict[str, Any]:
-    """A past rung stored as fired at its moment: no one told, nothing done."""
-    summary = f"{mark.rung.replace('_', ' ')} before the import (no one told)"
-    return mark.row(ticket_id, mark.at, late=False, recipients=(), summary=summary)
-
-
 class _Spool:
     """The good records of pass 1, as shaped, in order, in a temporary file (pickled a
     batch at a time: memory stays flat), for pass 2 to read instead of shaping them again."""
 
     SIZE = 2000
 
-    def __init__(self, kind: Callable[..., Any]) -> None:
-        self.kind = kind  # a dataclass: its fields are pickled, a tuple a record
+    def __init__(self, kind: Callable[..., Any] | None) -> None:
+        self.kind = kind  # a dataclass: its fields are pickled, a tuple a record (None:
+        # the tuples are what is added, and read back as they are)
         self.file = tempfile.TemporaryFile()  # gone when closed, or the process ends
         self.held: list[tuple[Any, ...]] = []
 
     def add(self, record: Any) -> None:
-        self.held.append(tuple(vars(record).values()))
+        self.add_values(tuple(vars(record).values()))
+
+    def add_values(self, values: tuple[Any, ...]) -> None:
+        self.held.append(values)
         if len(self.held) >= self.SIZE:
             pickle.dump(self.held, self.file, protocol=pickle.HIGHEST_PROTOCOL)
             self.held = []
@@ -709,6 +787,9 @@ class _Spool:
                     held = pickle.load(self.file)
                 except EOFError:
                     return
+                if kind is None:
+                    yield from held
+                    continue
                 for values in held:
                     yield kind(*values)
         finally:

@@ -153,6 +153,13 @@ def _loose_time(text: str) -> datetime:
         raise BadRecord(_("'{text}' is not a date and time").format(text=quoted(text))) from None
 
 
+@dataclass(frozen=True)
+class _Plan:
+    fields: tuple[tuple[str, str], ...]  # (column, field)
+    named: dict[str, str]  # field -> its column (read only: every record shares it)
+    minutes: tuple[str, ...]  # the columns of first reply minutes
+
+
 class Shaper:
     """Records of one file made tickets, with ``preset`` and ``mapping`` (column -> field)."""
 
@@ -163,6 +170,8 @@ class Shaper:
         self.people, self.warnings = people, warnings
         self.seen: set[str] = set()  # external ids so far: one twice in a file is bad
         self._columns: dict[str, str | None] = {}
+        # by a record's columns (in order): the fields they are, worked out once a header
+        self._plans: dict[tuple[str, ...], _Plan] = {}
 
     def field_of(self, column: str) -> str | None:
         if column not in self._columns:
@@ -177,21 +186,40 @@ class Shaper:
         if "\0extra" in record:
             cells = record["\0extra"]
             raise BadRecord(_("{cells} cells, more than the header's columns").format(cells=cells))
-        found: dict[str, Any] = {}
+        columns = tuple(record)
+        plan = self._plans.get(columns)
+        if plan is None:
+            plan = self._plan(columns)
+        found = {name: record[column] for column, name in plan.fields}
+        for column in plan.minutes:
+            found["\0minutes"] = record[column]
+        return found, plan.named
+
+    def _plan(self, columns: tuple[str, ...]) -> _Plan:
+        """Which of ``columns`` is which field (the first of two for one field), and which
+        give first reply minutes."""
+        fields: list[tuple[str, str]] = []
         named: dict[str, str] = {}
-        for column, value in record.items():
+        minutes: list[str] = []
+        for column in columns:
             name = self.field_of(column)
-            if name is not None and name not in found:
-                found[name], named[name] = value, column
+            if name is not None and name not in named:
+                fields.append((column, name))
+                named[name] = column
             elif name is None and column.strip().lower() == self.preset.first_reply_minutes:
-                found["\0minutes"] = value
-        return found, named
+                minutes.append(column)
+        if len(self._plans) > 100:  # JSON lines of many shapes: held no longer
+            self._plans.clear()
+        plan = self._plans[columns] = _Plan(tuple(fields), named, tuple(minutes))
+        return plan
 
     def ticket(self, line: int, record: dict[str, Any]) -> TicketIn:
         v, col = self.values(record)
 
         def text(name: str) -> str:
             value = v.get(name)
+            if value.__class__ is str:
+                return value.strip()  # type: ignore[no-any-return]
             return "" if value is None else str(value).strip()
 
         def when(name: str) -> datetime | None:
