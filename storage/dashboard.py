@@ -143,6 +143,9 @@ def unmarked_rows(
         ),
     )
     stmt = _running(team).add_columns(due, risk).where(due > now, due <= due_before, later, near)
+    if warned_before:  # implied by ``near``, and told from the queue's index alone: the rows
+        # due later than every bound are left before their ticket's row is read
+        stmt = stmt.where(or_(risk.is_(None), due < max(b for _, _, b in warned_before)))
     stmt = stmt.execution_options(stream_results=True, yield_per=reads.BATCH)
     for *row, due_at, at_risk in session.execute(stmt):
         yield ClockRow(*row), due_at, at_risk
