@@ -15,7 +15,8 @@ fills it), the key counter moved past them. Not copied: alerts, deliveries, link
 mail; the copied events keep their seed's hashes, so ``audit verify`` finds them broken.
 SQLite desks are files under ``--keep`` (a temporary directory without it; an existing desk
 of the right size there is reused); PostgreSQL desks are databases ``million_bench_<size>``
-at 127.0.0.1 (made from ``million_bench_seed`` as a template; reused with ``--keep``).
+at 127.0.0.1 (made from ``million_bench_seed`` as a template; reused with ``--keep``;
+``--pg-prefix`` names them otherwise).
 
 Measured as whole processes (``python -m deskline``, peak RSS of the child from
 ``os.wait4``, wall time): ``list --limit 50``, ``list --jsonl`` (all open), ``export
@@ -148,8 +149,11 @@ class Sqlite(Backend):
 class Postgres(Backend):
     name = "postgresql"
 
+    def __init__(self, prefix: str = "million_bench") -> None:
+        self.prefix = prefix
+
     def url(self, size: int | str) -> str:
-        return f"{PG}/million_bench_{size}"
+        return f"{PG}/{self.prefix}_{size}"
 
     def connect(self, size: int | str) -> Any:
         import psycopg
@@ -166,8 +170,8 @@ class Postgres(Backend):
         import psycopg
 
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS million_bench_{size}")
-            conn.execute(f"CREATE DATABASE million_bench_{size} TEMPLATE million_bench_seed")
+            conn.execute(f"DROP DATABASE IF EXISTS {self.prefix}_{size}")
+            conn.execute(f"CREATE DATABASE {self.prefix}_{size} TEMPLATE {self.prefix}_seed")
 
     def series(self, n: int) -> str:
         return f"SELECT j FROM generate_series(0, {n - 1}) AS s(j)"
@@ -199,8 +203,8 @@ def build_seed(backend: Backend, tickets: int, home: Path) -> None:
         import psycopg
 
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS million_bench_seed")
-            conn.execute("CREATE DATABASE million_bench_seed")
+            conn.execute(f"DROP DATABASE IF EXISTS {backend.prefix}_seed")
+            conn.execute(f"CREATE DATABASE {backend.prefix}_seed")
     print(f"{backend.name}: a demo desk of {tickets} tickets ...", flush=True)
     env = environment(HOME=str(home), DESKLINE_AS="bench")
     done = subprocess.run(
@@ -567,6 +571,11 @@ def main() -> None:
     parser.add_argument(
         "--build-only", action="store_true", help="build the desks, measure nothing"
     )
+    parser.add_argument(
+        "--pg-prefix",
+        default="million_bench",
+        help="the PostgreSQL desks' names: PREFIX_seed, PREFIX_<size>",
+    )
     args = parser.parse_args()
     sizes = sorted(args.sizes)
     only = set(args.only)
@@ -577,7 +586,7 @@ def main() -> None:
         home = where / "home"
         backends: list[Backend] = []
         for name in args.backends:
-            backends.append(Sqlite(where) if name == "sqlite" else Postgres())
+            backends.append(Sqlite(where) if name == "sqlite" else Postgres(args.pg_prefix))
         figures: dict[tuple[str, str, int], Figure] = {}
         for backend in backends:
             if not (args.keep and all(backend.exists(s) for s in sizes)):

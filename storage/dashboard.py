@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, case, or_
+from sqlalchemy import ColumnElement, and_, case, literal_column, null, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
@@ -143,6 +143,9 @@ def unmarked_rows(
         ),
     )
     stmt = _running(team).add_columns(due, risk).where(due > now, due <= due_before, later, near)
+    if warned_before:  # implied by ``near``, and told from the queue's index alone: the rows
+        # due later than every bound are left before their ticket's row is read
+        stmt = stmt.where(or_(risk.is_(None), due < max(b for _, _, b in warned_before)))
     stmt = stmt.execution_options(stream_results=True, yield_per=reads.BATCH)
     for *row, due_at, at_risk in session.execute(stmt):
         yield ClockRow(*row), due_at, at_risk
@@ -259,22 +262,30 @@ def held(
     return found
 
 
-def _buckets(value: Any, bounds: Sequence[datetime], also: Any = None) -> list[Any]:
-    """One ``sum`` per span between consecutive ``bounds``: rows whose ``value`` falls in it
-    (and for which ``also`` holds, when given)."""
-    sums = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
-        inside: ColumnElement[bool] = and_(value >= start, value < end)
-        if also is not None:
-            inside = and_(inside, also)
-        sums.append(func.sum(case((inside, 1), else_=0)))
-    return sums
+def _bucket(value: Any, bounds: Sequence[datetime]) -> Any:
+    """Which span between consecutive ``bounds`` ``value`` falls in (0 the first), NULL
+    when in none: a halving CASE, about log2(spans) comparisons a row, not one a span."""
+
+    def within(lo: int, hi: int) -> Any:  # bounds[lo] <= value < bounds[hi] known
+        if hi - lo == 1:
+            return literal_column(str(lo))
+        mid = (lo + hi) // 2
+        return case((value < bounds[mid], within(lo, mid)), else_=within(mid, hi))
+
+    inside = and_(value >= bounds[0], value < bounds[-1])
+    return case((inside, within(0, len(bounds) - 1)), else_=null())
+
+
+def _flag(condition: ColumnElement[bool]) -> Any:
+    """1 where ``condition`` holds, else 0 (NULL too)."""
+    return case((condition, literal_column("1")), else_=literal_column("0"))
 
 
 class _Part(NamedTuple):
-    """One trend's share of a single scan: its sums, which rows it needs, how it reads."""
+    """One trend's share of a single scan: per clock, the span a row's clock falls in and
+    whether it counts (met, or late); which rows it needs; its spans."""
 
-    sums: list[Any]
+    clocks: list[tuple[Any, Any]]  # (span of the row's instant, 1 if met or late, else 0)
     where: ColumnElement[bool]
     n: int  # spans
 
@@ -284,19 +295,17 @@ def _finished_part(bounds: Sequence[datetime]) -> _Part:
     first_met = first_stop <= col(Ticket.first_response_due_at)
     resolved = col(Ticket.resolved_at)
     resolution_met = resolved <= col(Ticket.resolution_due_at)
-    sums = [
-        *_buckets(first_stop, bounds),
-        *_buckets(first_stop, bounds, first_met),
-        *_buckets(resolved, bounds),
-        *_buckets(resolved, bounds, resolution_met),
+    clocks = [
+        (_bucket(first_stop, bounds), _flag(first_met)),
+        (_bucket(resolved, bounds), _flag(resolution_met)),
     ]
     # a clock stopped in the spans: as ``first_stop >= start or resolved >= start``
     where = or_(col(Ticket.first_response_at) >= bounds[0], resolved >= bounds[0])
-    return _Part(sums, where, len(bounds) - 1)
+    return _Part(clocks, where, len(bounds) - 1)
 
 
-def _finished_of(values: Sequence[int], n: int) -> list[tuple[int, int]]:
-    return [(values[i] + values[2 * n + i], values[n + i] + values[3 * n + i]) for i in range(n)]
+def _finished_of(spans: Sequence[tuple[list[int], list[int]]], n: int) -> list[tuple[int, int]]:
+    return [(sum(c[i] for c, _ in spans), sum(m[i] for _, m in spans)) for i in range(n)]
 
 
 def _breach_part(bounds: Sequence[datetime]) -> _Part:
@@ -308,30 +317,43 @@ def _breach_part(bounds: Sequence[datetime]) -> _Part:
         or_(col(Ticket.resolved_at).is_(None), col(Ticket.resolved_at) > due),
         or_(col(Ticket.paused_at).is_(None), col(Ticket.paused_at) > due),
     )
-    sums = [*_buckets(first_due, bounds, first_late), *_buckets(due, bounds, late)]
+    clocks = [(_bucket(first_due, bounds), _flag(first_late)), (_bucket(due, bounds), _flag(late))]
     where = or_(
         and_(first_due >= bounds[0], first_due < bounds[-1]),
         and_(due >= bounds[0], due < bounds[-1]),
     )
-    return _Part(sums, where, len(bounds) - 1)
+    return _Part(clocks, where, len(bounds) - 1)
 
 
-def _breaches_of(values: Sequence[int], n: int) -> list[int]:
-    return [values[i] + values[n + i] for i in range(n)]
+def _breaches_of(spans: Sequence[tuple[list[int], list[int]]], n: int) -> list[int]:
+    return [sum(late[i] for _, late in spans) for i in range(n)]
 
 
-def _scan(session: Session, parts: Sequence[_Part], team: int | None) -> list[list[int]]:
-    """The parts' sums in one read of the tickets (no index serves these instants: one
-    pass over the table, not one a trend), each part's values apart."""
-    stmt = sa_select(*(s for part in parts for s in part.sums)).where(
-        or_(*(part.where for part in parts))
-    )
-    row = session.execute(_in_team(stmt, team)).one()
-    values = [int(v or 0) for v in row]
-    found, at = [], 0
-    for part in parts:
-        found.append(values[at : at + len(part.sums)])
-        at += len(part.sums)
+def _scan(
+    session: Session, parts: Sequence[_Part], team: int | None
+) -> list[list[tuple[list[int], list[int]]]]:
+    """Per part, per clock: (rows in each span, of them met or late), in one read of the
+    tickets whose instants fall in a part's spans (by the indexes on them, 0018). The
+    database groups the rows by their spans and flags, so it works out a few CASEs a row
+    and sends a few hundred groups, whatever the desk's size."""
+    columns = [
+        expr.label(f"c{i}")
+        for i, expr in enumerate(e for part in parts for clock in part.clocks for e in clock)
+    ]
+    inner = sa_select(*columns).where(or_(*(part.where for part in parts)))
+    rows = _in_team(inner, team).subquery()
+    grouped = [rows.c[c.name] for c in columns]
+    stmt = sa_select(*grouped, func.count()).group_by(*grouped)
+    found = [[([0] * part.n, [0] * part.n) for _ in part.clocks] for part in parts]
+    for *values, count in session.execute(stmt):
+        at = 0
+        for clocks in found:
+            for counts, flagged in clocks:
+                span, flag = values[at], values[at + 1]
+                at += 2
+                if span is not None:
+                    counts[span] += count
+                    flagged[span] += count * flag
     return found
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0017"  # the newest file in migrations/versions
+HEAD_REVISION = "0018"  # the newest file in migrations/versions
 VERSION_TABLE = "alembic_version"
 
 

@@ -97,11 +97,13 @@ class Ticket(Table, table=True):
     # The queue in order, read from the index alone: running clocks by next due time. Two
     # leave the archive out (``storage.archive``): an agent's own queue ("My tickets", ``list
     # --mine``) by next due time, and the closed tickets by when they closed, what the
-    # nightly archive run reads.
+    # nightly archive run reads. The open tickets by priority and assignee, counted from
+    # the index alone (the dashboard's open figures and agents' load, 0018).
     __table_args__ = (
         Index("ix_ticket_queue", "next_due_at", "number", "paused_at", "at_risk_at"),
         Index("ix_ticket_assignee_live", "assignee_id", "next_due_at", **LIVE),
         Index("ix_ticket_closed_live", "closed_at", **LIVE),
+        Index("ix_ticket_status_load", "status", "priority", "assignee_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: int = Field(unique=True, index=True)
@@ -117,12 +119,14 @@ class Ticket(Table, table=True):
     team_id: int | None = Field(default=None, foreign_key="team.id")
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
     updated_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
-    first_response_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
-    resolved_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # Indexed, these four (0018): the dashboard's trends read the tickets whose clocks
+    # stopped in the last days, or fell due in the last hours, not the whole desk.
+    first_response_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
+    resolved_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
     closed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     # The SLA clocks (kept by core.sla through the Desk); all UTC.
-    first_response_due_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
-    resolution_due_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    first_response_due_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
+    resolution_due_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
     paused_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     pause_credit_seconds: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     next_check_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)

@@ -33,9 +33,7 @@ from deskline.core.errors import (
 )
 from deskline.core.inert import quoted
 from deskline.core.language import N_, _
-from deskline.core.mail import outgoing
 from deskline.core.policy.book import Policy, PolicyBook, Rules, policy_of
-from deskline.core.policy.replan import replan_batch
 from deskline.core.roster import access, contacts, permissions
 from deskline.core.roster.agents import unknown_agent
 from deskline.core.routing import intake
@@ -532,6 +530,8 @@ class Desk:
         comment = add_comment(c.session, t, c.actor, c.now, "reply", body)
         old: dict[str, Any] = {}
         new: dict[str, Any] = {"comment": comment.id, **(more or {})}
+        from deskline.core.mail import outgoing  # mail's machinery: loaded when a reply is
+
         mailed = outgoing.queue_reply(c.session, t, comment, self.policy.mail, c.now)
         if mailed is not None:
             new["mail"] = mailed
@@ -1112,6 +1112,8 @@ class Desk:
         stored whole or not at all, the write lock is held for one batch, memory holds one.
         Stopped midway, the batches before stay done; run again, it finishes (a batch done
         already changes nothing the second time)."""
+        from deskline.core.policy.replan import replan_batch  # only recompute needs it
+
         now, after, total = self.now(), 0, 0
         while True:
             with self._write() as s:

@@ -330,3 +330,44 @@ def test_0017_takes_the_unread_tsvector_from_the_search_index_and_gives_it_back(
             found = conn.execute(text("SELECT doc FROM ticket_text")).scalar_one()
             assert "'printer':1A" in found and "'tray':4B" in found
     engine.dispose()
+
+
+def test_0018_indexes_the_instants_the_dashboard_trends_read_and_downgrades(db_url):
+    """The dashboard's trends read tickets by when their clocks stopped (first response,
+    resolution) and fell due, its open figures count them by status, priority and assignee:
+    0018 indexes them on a desk that has rows, the rows as they were, and going back to
+    0017 drops them."""
+    from alembic import command
+
+    from deskline.storage.migrate import alembic_config
+
+    engine = _with_a_ticket(db_url, "0017", "open")
+    engine.dispose()
+    added = {
+        "ix_ticket_first_response_at",
+        "ix_ticket_resolved_at",
+        "ix_ticket_first_response_due_at",
+        "ix_ticket_resolution_due_at",
+        "ix_ticket_status_load",
+    }
+
+    def indexes() -> set[str]:
+        return {i["name"] for i in inspect(engine).get_indexes("ticket")}
+
+    assert not added & indexes()
+    store = Store.open(db_url)
+    try:
+        assert current_revision(store.engine) == head_revision()
+        with store.read() as s:
+            assert s.execute(text("SELECT title FROM ticket")).scalar_one() == "printer jams"
+    finally:
+        store.close()
+    assert added <= indexes()
+
+    with engine.connect() as conn, conn.begin():
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0017")
+    assert not added & indexes()
+    assert "ix_ticket_updated_at" in indexes()  # 0016's stays
+    engine.dispose()

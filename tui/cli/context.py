@@ -8,6 +8,7 @@ the commands that use them (``deskline --help`` loads no database library).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -168,6 +169,7 @@ class Session:
         """Run the agent's workspace (the app) as me until I quit."""
         from deskline.tui.workspace.app import DesklineApp  # Textual loads only for the app
 
+        gc.enable()  # loaded: the collector back on (``main`` turned it off for the start)
         DesklineApp(self.desk(), self.settings, self.look, alerts=True).run()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Annotated
 
 import typer
@@ -44,11 +45,13 @@ def dashboard(
     if once:
         from deskline.tui.dashboard.once import exit_code, print_figures
 
+        gc.enable()  # loaded: the collector back on (``main`` turned it off for the start)
         figures = figures_once(desk, team)
         emit(figures.to_json(), as_json, lambda: print_figures(figures, session.look.colours))
         raise typer.Exit(exit_code(figures))
     from deskline.tui.dashboard.app import DashboardApp  # Textual loads only for the screen
 
+    gc.enable()
     check_team(desk, team)  # an unknown team fails here, as one line, before the screen
     DashboardApp(
         desk,
