@@ -9,10 +9,12 @@ the share of clocks whose state is ``met`` among those that stopped in the perio
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from functools import cached_property
 from typing import Any
 
 from deskline.core.language import N_, _
@@ -45,6 +47,7 @@ TIMED = ("first_response", "resolution", "requester_wait", "agent_wait")
 WAITING = ("pending",)  # the requester's turn
 WORKING = ("new", "assigned", "in_progress")  # the desk's turn
 NONE = "(none)"
+MOMENT = timedelta(microseconds=1)  # a day's end less this is still that day
 OTHER = "(other)"
 
 
@@ -60,14 +63,39 @@ class Period:
         return at is not None and at < self.end and (self.start is None or at >= self.start)
 
     def day(self, at: datetime) -> str:
-        return at.astimezone(self.zone).date().isoformat()
+        i = self._day_index(at)
+        return self.named_days[i][1] if i is not None else _day_of(at, self.zone)
 
     def week(self, at: datetime) -> str:
-        local = at.astimezone(self.zone).date()
-        return (local - timedelta(days=local.weekday())).isoformat()
+        i = self._day_index(at)
+        return self.named_days[i][2] if i is not None else _week_of(at, self.zone)
 
     def day_ends(self) -> list[datetime]:
         """The end of every local day of the period (the period's end for the last)."""
+        return [end for end, _day, _week in self.named_days]
+
+    def _day_index(self, at: datetime) -> int | None:
+        """Which of the period's days ``at`` falls in (None: outside the period): looked up
+        among the days' ends, worked out once a period, not read on the clock each time (a
+        report asks for the day of every figure of every ticket)."""
+        if self.start is None or not self.start <= at < self.end:
+            return None
+        return bisect_right(self._inner_ends, at)
+
+    @cached_property
+    def named_days(self) -> tuple[tuple[datetime, str, str], ...]:
+        """(end, day, week) of every local day of the period, the day and week named as
+        ``_day_of`` and ``_week_of`` name the instant just before that end."""
+        return tuple(
+            (end, _day_of(end - MOMENT, self.zone), _week_of(end - MOMENT, self.zone))
+            for end in self._ends()
+        )
+
+    @cached_property
+    def _inner_ends(self) -> list[datetime]:
+        return [end for end, _day, _week in self.named_days[:-1]]
+
+    def _ends(self) -> list[datetime]:
         if self.start is None:
             return [self.end]
         ends: list[datetime] = []
@@ -80,6 +108,15 @@ class Period:
                 ends.append(self.end)
                 return ends
             ends.append(end)
+
+
+def _day_of(at: datetime, zone: tzinfo) -> str:
+    return at.astimezone(zone).date().isoformat()
+
+
+def _week_of(at: datetime, zone: tzinfo) -> str:
+    local = at.astimezone(zone).date()
+    return (local - timedelta(days=local.weekday())).isoformat()
 
 
 @dataclass
@@ -225,9 +262,9 @@ def measure(played: Played, m: Measures) -> None:
             g.add("backlog")
             g.value("backlog_age", (p.end - created).total_seconds())
         drilled.append("backlog")
-    for end in p.day_ends():
+    for end, day, _week in p.named_days:
         if _open_at(played, end):
-            m.backlog_by_day[p.day(end - timedelta(microseconds=1))] += 1
+            m.backlog_by_day[day] += 1
     if m.drill is not None and m.drill in drilled:
         m.tickets.append(_ticket_line(played, m.drill, p))
 
@@ -347,9 +384,6 @@ def tables(m: Measures, *, top: int = 10, by: tuple[str, ...] = DIMENSIONS) -> l
         )
     )
     return out
-
-
-MOMENT = timedelta(microseconds=1)  # a day's end less this is still that day
 
 
 def _days(p: Period) -> list[str]:
