@@ -93,7 +93,8 @@ def events_of(session: Session, ticket_ids: Sequence[int]) -> list[tuple[Any, ..
     """(ticket id, at, kind, old, new, actor handle) of these tickets, each ticket's in the
     order they were written. ``old`` and ``new`` are read as their JSON text and decoded
     here, into the values the JSON column gives: most events of a desk say the same few
-    changes ("pending" to "in_progress"), each such text is read once a batch."""
+    changes ("pending" to "in_progress"), each such text read once a batch and its dict
+    shared by the events that say it (read them, never change them)."""
     stmt = (
         sa_select(
             col(Event.ticket_id),
@@ -162,14 +163,15 @@ def on_duty(session: Session, team: str | None) -> int:
     return len(list(session.execute(stmt)))
 
 
-_scan = make_scanner(json.JSONDecoder())
+# json's own scanner (C), as JSONDecoder.raw_decode calls it (typeshed types its argument oddly)
+_scan: Callable[[str, int], tuple[Any, int]] = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 _MEMO_LIMIT = 4096  # distinct texts kept per batch: memory stays flat
 
 
 def _json_decoder() -> Callable[[str | None], Any]:
     """JSON text to its value, as ``json.loads`` reads it, without its per-call checks. A
-    flat object (no list or object inside) seen before is copied, not read again: every
-    event gets a dict of its own."""
+    flat object (no list or object inside) seen before is the same dict again: an event's
+    old and new values are read, never changed (the audit trail is append-only)."""
     memo: dict[str, dict[str, Any]] = {}
 
     def decode(text: str | None) -> Any:
@@ -177,7 +179,7 @@ def _json_decoder() -> Callable[[str | None], Any]:
             return None
         known = memo.get(text)
         if known is not None:
-            return known.copy()
+            return known
         try:
             found, end = _scan(text, 0)
         except StopIteration:  # leading space, or not JSON: json.loads says what is wrong
@@ -185,7 +187,7 @@ def _json_decoder() -> Callable[[str | None], Any]:
         if end != len(text):
             return json.loads(text)
         if type(found) is dict and len(memo) < _MEMO_LIMIT and _flat(found):
-            memo[text] = found.copy()
+            memo[text] = found
         return found
 
     return decode

@@ -70,6 +70,13 @@ class Period:
         i = self._day_index(at)
         return self.named_days[i][2] if i is not None else _week_of(at, self.zone)
 
+    def day_and_week(self, at: datetime) -> tuple[str, str]:
+        i = self._day_index(at)
+        if i is None:
+            return _day_of(at, self.zone), _week_of(at, self.zone)
+        _end, day, week = self.named_days[i]
+        return day, week
+
     def day_ends(self) -> list[datetime]:
         """The end of every local day of the period (the period's end for the last)."""
         return [end for end, _day, _week in self.named_days]
@@ -166,14 +173,26 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+FIXED = ("team", "agent", "priority", "category", "channel", "tier")  # a ticket's own groups
+CELLS = 4096  # cells kept before they are added to the groups: memory stays flat
+
+# A cell: the figures of the tickets of one team, agent, priority, category, channel and
+# tier on one day (and its week; None for what counts on no day, the backlog).
+CellKey = tuple[str, str, str, str, str, str, str | None, str | None]
+
+
 @dataclass
 class Measures:
-    """What the engine gathers, group by group, as tickets stream past."""
+    """What the engine gathers, group by group, as tickets stream past.
+
+    A figure goes first into its cell (one array for a figure of a ticket, not one for each
+    of the eight groups it counts in); the cells are added to the groups when these are
+    read, or when there are many of them."""
 
     period: Period
     drill: str | None = None
-    total: Group = field(default_factory=Group)
-    groups: dict[str, dict[str, Group]] = field(
+    _total: Group = field(default_factory=Group)
+    _groups: dict[str, dict[str, Group]] = field(
         default_factory=lambda: {d: defaultdict(Group) for d in DIMENSIONS}
     )
     backlog_by_day: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -184,38 +203,66 @@ class Measures:
         default_factory=lambda: defaultdict(int)
     )
     seen: int = 0
+    cells: dict[CellKey, Group] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Group:
+        self.fold()
+        return self._total
+
+    @property
+    def groups(self) -> dict[str, dict[str, Group]]:
+        self.fold()
+        return self._groups
+
+    def cell(self, key: CellKey) -> Group:
+        found = self.cells.get(key)
+        if found is None:
+            found = self.cells[key] = Group()
+        return found
+
+    def fold(self) -> None:
+        """Every cell's figures added to each group it belongs to, the cells emptied."""
+        groups = self._groups
+        for key, cell in self.cells.items():
+            self._total.merge(cell)
+            for dim, label in zip(FIXED, key[:6], strict=True):
+                groups[dim][label].merge(cell)
+            day, week = key[6], key[7]
+            if day is not None and week is not None:
+                groups["day"][day].merge(cell)
+                groups["week"][week].merge(cell)
+        self.cells.clear()
 
 
 def measure(played: Played, m: Measures) -> None:
     """Add one played ticket's figures (``play`` up to the period's end) to ``m``."""
     p, t, s, sla = m.period, played.ticket, played.state, played.sla
     m.seen += 1
-    labels = {
-        "team": t.team or NONE,
-        "agent": s.assignee or NONE,
-        "priority": s.priority,
-        "category": t.category or NONE,
-        "channel": t.channel,
-        "tier": t.tier or "standard",
-    }
+    if len(m.cells) >= CELLS:  # between two tickets: none holds a cell it will add to
+        m.fold()
+    labels = (
+        t.team or NONE,
+        s.assignee or NONE,
+        s.priority,
+        t.category or NONE,
+        t.channel,
+        t.tier or "standard",
+    )
+    dated: dict[str, Group] = {}
 
-    fixed = [m.total, *(m.groups[dim][label] for dim, label in labels.items())]
-    dated: dict[str, list[Group]] = {}
-
-    def targets(at: datetime) -> list[Group]:
-        day = p.day(at)
+    def cell(at: datetime) -> Group:
+        day, week = p.day_and_week(at)
         found = dated.get(day)
         if found is None:
-            found = dated[day] = [*fixed, m.groups["day"][day], m.groups["week"][p.week(at)]]
+            found = dated[day] = m.cell((*labels, day, week))
         return found
 
     def add(name: str, at: datetime, n: int = 1) -> None:
-        for g in targets(at):
-            g.counts[name] += n
+        cell(at).counts[name] += n
 
     def value(name: str, at: datetime, seconds: float) -> None:
-        for g in targets(at):
-            g.timed[name].append(seconds)
+        cell(at).timed[name].append(seconds)
 
     drilled: list[str] = []
     created = t.created_at
@@ -258,9 +305,9 @@ def measure(played: Played, m: Measures) -> None:
             add("breaches", due)
             drilled.append("breaches")
     if s.status in OPEN:
-        for g in fixed:
-            g.add("backlog")
-            g.value("backlog_age", (p.end - created).total_seconds())
+        undated = m.cell((*labels, None, None))
+        undated.add("backlog")
+        undated.value("backlog_age", (p.end - created).total_seconds())
         drilled.append("backlog")
     for end, day, _week in p.named_days:
         if _open_at(played, end):
