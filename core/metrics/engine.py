@@ -128,10 +128,13 @@ def _week_of(at: datetime, zone: tzinfo) -> str:
 
 @dataclass
 class Group:
-    """The figures of one group (a day, a team, an agent, ...)."""
+    """The figures of one group (a day, a team, an agent, ...): its counts, and its timed
+    figures, its own and those of the cells linked to it (``parts``: kept where they are,
+    not copied into each of the groups a cell belongs to)."""
 
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     timed: dict[str, array[float]] = field(default_factory=lambda: defaultdict(lambda: array("d")))
+    parts: list[Group] = field(default_factory=list)
 
     def add(self, name: str, n: int = 1) -> None:
         self.counts[name] += n
@@ -144,6 +147,25 @@ class Group:
             self.counts[name] += n
         for name, values in other.timed.items():
             self.timed[name].extend(values)
+        self.parts.extend(other.parts)
+
+    def link(self, cell: Group) -> None:
+        """``cell``'s counts added, its timed figures read from where they are."""
+        for name, n in cell.counts.items():
+            self.counts[name] += n
+        self.parts.append(cell)
+
+    def values(self, name: str) -> array[float]:
+        """Every figure ``name`` of the group: its own and its parts'."""
+        own = self.timed.get(name)
+        if not self.parts:
+            return own if own is not None else array("d")
+        found = array("d", own if own is not None else ())
+        for part in self.parts:
+            more = part.values(name)
+            if more:
+                found.extend(more)
+        return found
 
     def row(self) -> dict[str, Any]:
         c = self.counts
@@ -162,7 +184,7 @@ class Group:
             "backlog": c["backlog"],
         }
         for name in (*(f"{t}_{k}" for t in TIMED for k in ("business", "calendar")), "backlog_age"):
-            mean, median, p90 = stats.summary(self.timed.get(name, ()))
+            mean, median, p90 = stats.summary(self.values(name))
             row[f"{name}_mean"] = _round(mean)
             row[f"{name}_median"] = _round(median)
             row[f"{name}_p90"] = _round(p90)
@@ -174,7 +196,7 @@ def _round(value: float | None) -> float | None:
 
 
 FIXED = ("team", "agent", "priority", "category", "channel", "tier")  # a ticket's own groups
-CELLS = 4096  # cells kept before they are added to the groups: memory stays flat
+CELLS = 4096  # cells kept, beyond which their figures are copied to the groups
 
 # A cell: the figures of the tickets of one team, agent, priority, category, channel and
 # tier on one day (and its week; None for what counts on no day, the backlog).
@@ -186,8 +208,9 @@ class Measures:
     """What the engine gathers, group by group, as tickets stream past.
 
     A figure goes first into its cell (one array for a figure of a ticket, not one for each
-    of the eight groups it counts in); the cells are added to the groups when these are
-    read, or when there are many of them."""
+    of the eight groups it counts in). When the groups are read, each cell is linked to
+    its groups, its figures staying where they are (the report keeps each figure once);
+    when there are many cells, their figures are copied to the groups and they go."""
 
     period: Period
     drill: str | None = None
@@ -221,17 +244,23 @@ class Measures:
             found = self.cells[key] = Group()
         return found
 
-    def fold(self) -> None:
-        """Every cell's figures added to each group it belongs to, the cells emptied."""
+    def fold(self, *, copy: bool = False) -> None:
+        """Every cell linked to each group it belongs to (``copy``: its figures copied
+        there, and the cell let go), the cells emptied."""
         groups = self._groups
         for key, cell in self.cells.items():
-            self._total.merge(cell)
-            for dim, label in zip(FIXED, key[:6], strict=True):
-                groups[dim][label].merge(cell)
+            targets = [
+                self._total,
+                *(groups[dim][label] for dim, label in zip(FIXED, key[:6], strict=True)),
+            ]
             day, week = key[6], key[7]
             if day is not None and week is not None:
-                groups["day"][day].merge(cell)
-                groups["week"][week].merge(cell)
+                targets += [groups["day"][day], groups["week"][week]]
+            for g in targets:
+                if copy:
+                    g.merge(cell)
+                else:
+                    g.link(cell)
         self.cells.clear()
 
 
@@ -240,7 +269,7 @@ def measure(played: Played, m: Measures) -> None:
     p, t, s, sla = m.period, played.ticket, played.state, played.sla
     m.seen += 1
     if len(m.cells) >= CELLS:  # between two tickets: none holds a cell it will add to
-        m.fold()
+        m.fold(copy=True)
     labels = (
         t.team or NONE,
         s.assignee or NONE,
