@@ -9,10 +9,12 @@ the share of clocks whose state is ``met`` among those that stopped in the perio
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from functools import cached_property
 from typing import Any
 
 from deskline.core.language import N_, _
@@ -45,6 +47,7 @@ TIMED = ("first_response", "resolution", "requester_wait", "agent_wait")
 WAITING = ("pending",)  # the requester's turn
 WORKING = ("new", "assigned", "in_progress")  # the desk's turn
 NONE = "(none)"
+MOMENT = timedelta(microseconds=1)  # a day's end less this is still that day
 OTHER = "(other)"
 
 
@@ -60,14 +63,46 @@ class Period:
         return at is not None and at < self.end and (self.start is None or at >= self.start)
 
     def day(self, at: datetime) -> str:
-        return at.astimezone(self.zone).date().isoformat()
+        i = self._day_index(at)
+        return self.named_days[i][1] if i is not None else _day_of(at, self.zone)
 
     def week(self, at: datetime) -> str:
-        local = at.astimezone(self.zone).date()
-        return (local - timedelta(days=local.weekday())).isoformat()
+        i = self._day_index(at)
+        return self.named_days[i][2] if i is not None else _week_of(at, self.zone)
+
+    def day_and_week(self, at: datetime) -> tuple[str, str]:
+        i = self._day_index(at)
+        if i is None:
+            return _day_of(at, self.zone), _week_of(at, self.zone)
+        _end, day, week = self.named_days[i]
+        return day, week
 
     def day_ends(self) -> list[datetime]:
         """The end of every local day of the period (the period's end for the last)."""
+        return [end for end, _day, _week in self.named_days]
+
+    def _day_index(self, at: datetime) -> int | None:
+        """Which of the period's days ``at`` falls in (None: outside the period): looked up
+        among the days' ends, worked out once a period, not read on the clock each time (a
+        report asks for the day of every figure of every ticket)."""
+        if self.start is None or not self.start <= at < self.end:
+            return None
+        return bisect_right(self._inner_ends, at)
+
+    @cached_property
+    def named_days(self) -> tuple[tuple[datetime, str, str], ...]:
+        """(end, day, week) of every local day of the period, the day and week named as
+        ``_day_of`` and ``_week_of`` name the instant just before that end."""
+        return tuple(
+            (end, _day_of(end - MOMENT, self.zone), _week_of(end - MOMENT, self.zone))
+            for end in self._ends()
+        )
+
+    @cached_property
+    def _inner_ends(self) -> list[datetime]:
+        return [end for end, _day, _week in self.named_days[:-1]]
+
+    def _ends(self) -> list[datetime]:
         if self.start is None:
             return [self.end]
         ends: list[datetime] = []
@@ -82,12 +117,24 @@ class Period:
             ends.append(end)
 
 
+def _day_of(at: datetime, zone: tzinfo) -> str:
+    return at.astimezone(zone).date().isoformat()
+
+
+def _week_of(at: datetime, zone: tzinfo) -> str:
+    local = at.astimezone(zone).date()
+    return (local - timedelta(days=local.weekday())).isoformat()
+
+
 @dataclass
 class Group:
-    """The figures of one group (a day, a team, an agent, ...)."""
+    """The figures of one group (a day, a team, an agent, ...): its counts, and its timed
+    figures, its own and those of the cells linked to it (``parts``: kept where they are,
+    not copied into each of the groups a cell belongs to)."""
 
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     timed: dict[str, array[float]] = field(default_factory=lambda: defaultdict(lambda: array("d")))
+    parts: list[Group] = field(default_factory=list)
 
     def add(self, name: str, n: int = 1) -> None:
         self.counts[name] += n
@@ -100,6 +147,25 @@ class Group:
             self.counts[name] += n
         for name, values in other.timed.items():
             self.timed[name].extend(values)
+        self.parts.extend(other.parts)
+
+    def link(self, cell: Group) -> None:
+        """``cell``'s counts added, its timed figures read from where they are."""
+        for name, n in cell.counts.items():
+            self.counts[name] += n
+        self.parts.append(cell)
+
+    def values(self, name: str) -> array[float]:
+        """Every figure ``name`` of the group: its own and its parts'."""
+        own = self.timed.get(name)
+        if not self.parts:
+            return own if own is not None else array("d")
+        found = array("d", own if own is not None else ())
+        for part in self.parts:
+            more = part.values(name)
+            if more:
+                found.extend(more)
+        return found
 
     def row(self) -> dict[str, Any]:
         c = self.counts
@@ -118,7 +184,7 @@ class Group:
             "backlog": c["backlog"],
         }
         for name in (*(f"{t}_{k}" for t in TIMED for k in ("business", "calendar")), "backlog_age"):
-            mean, median, p90 = stats.summary(self.timed.get(name, ()))
+            mean, median, p90 = stats.summary(self.values(name))
             row[f"{name}_mean"] = _round(mean)
             row[f"{name}_median"] = _round(median)
             row[f"{name}_p90"] = _round(p90)
@@ -129,14 +195,27 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+FIXED = ("team", "agent", "priority", "category", "channel", "tier")  # a ticket's own groups
+CELLS = 4096  # cells kept, beyond which their figures are copied to the groups
+
+# A cell: the figures of the tickets of one team, agent, priority, category, channel and
+# tier on one day (and its week; None for what counts on no day, the backlog).
+CellKey = tuple[str, str, str, str, str, str, str | None, str | None]
+
+
 @dataclass
 class Measures:
-    """What the engine gathers, group by group, as tickets stream past."""
+    """What the engine gathers, group by group, as tickets stream past.
+
+    A figure goes first into its cell (one array for a figure of a ticket, not one for each
+    of the eight groups it counts in). When the groups are read, each cell is linked to
+    its groups, its figures staying where they are (the report keeps each figure once);
+    when there are many cells, their figures are copied to the groups and they go."""
 
     period: Period
     drill: str | None = None
-    total: Group = field(default_factory=Group)
-    groups: dict[str, dict[str, Group]] = field(
+    _total: Group = field(default_factory=Group)
+    _groups: dict[str, dict[str, Group]] = field(
         default_factory=lambda: {d: defaultdict(Group) for d in DIMENSIONS}
     )
     backlog_by_day: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -147,38 +226,72 @@ class Measures:
         default_factory=lambda: defaultdict(int)
     )
     seen: int = 0
+    cells: dict[CellKey, Group] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Group:
+        self.fold()
+        return self._total
+
+    @property
+    def groups(self) -> dict[str, dict[str, Group]]:
+        self.fold()
+        return self._groups
+
+    def cell(self, key: CellKey) -> Group:
+        found = self.cells.get(key)
+        if found is None:
+            found = self.cells[key] = Group()
+        return found
+
+    def fold(self, *, copy: bool = False) -> None:
+        """Every cell linked to each group it belongs to (``copy``: its figures copied
+        there, and the cell let go), the cells emptied."""
+        groups = self._groups
+        for key, cell in self.cells.items():
+            targets = [
+                self._total,
+                *(groups[dim][label] for dim, label in zip(FIXED, key[:6], strict=True)),
+            ]
+            day, week = key[6], key[7]
+            if day is not None and week is not None:
+                targets += [groups["day"][day], groups["week"][week]]
+            for g in targets:
+                if copy:
+                    g.merge(cell)
+                else:
+                    g.link(cell)
+        self.cells.clear()
 
 
 def measure(played: Played, m: Measures) -> None:
     """Add one played ticket's figures (``play`` up to the period's end) to ``m``."""
     p, t, s, sla = m.period, played.ticket, played.state, played.sla
     m.seen += 1
-    labels = {
-        "team": t.team or NONE,
-        "agent": s.assignee or NONE,
-        "priority": s.priority,
-        "category": t.category or NONE,
-        "channel": t.channel,
-        "tier": t.tier or "standard",
-    }
+    if len(m.cells) >= CELLS:  # between two tickets: none holds a cell it will add to
+        m.fold(copy=True)
+    labels = (
+        t.team or NONE,
+        s.assignee or NONE,
+        s.priority,
+        t.category or NONE,
+        t.channel,
+        t.tier or "standard",
+    )
+    dated: dict[str, Group] = {}
 
-    fixed = [m.total, *(m.groups[dim][label] for dim, label in labels.items())]
-    dated: dict[str, list[Group]] = {}
-
-    def targets(at: datetime) -> list[Group]:
-        day = p.day(at)
+    def cell(at: datetime) -> Group:
+        day, week = p.day_and_week(at)
         found = dated.get(day)
         if found is None:
-            found = dated[day] = [*fixed, m.groups["day"][day], m.groups["week"][p.week(at)]]
+            found = dated[day] = m.cell((*labels, day, week))
         return found
 
     def add(name: str, at: datetime, n: int = 1) -> None:
-        for g in targets(at):
-            g.counts[name] += n
+        cell(at).counts[name] += n
 
     def value(name: str, at: datetime, seconds: float) -> None:
-        for g in targets(at):
-            g.timed[name].append(seconds)
+        cell(at).timed[name].append(seconds)
 
     drilled: list[str] = []
     created = t.created_at
@@ -221,13 +334,13 @@ def measure(played: Played, m: Measures) -> None:
             add("breaches", due)
             drilled.append("breaches")
     if s.status in OPEN:
-        for g in fixed:
-            g.add("backlog")
-            g.value("backlog_age", (p.end - created).total_seconds())
+        undated = m.cell((*labels, None, None))
+        undated.add("backlog")
+        undated.value("backlog_age", (p.end - created).total_seconds())
         drilled.append("backlog")
-    for end in p.day_ends():
+    for end, day, _week in p.named_days:
         if _open_at(played, end):
-            m.backlog_by_day[p.day(end - timedelta(microseconds=1))] += 1
+            m.backlog_by_day[day] += 1
     if m.drill is not None and m.drill in drilled:
         m.tickets.append(_ticket_line(played, m.drill, p))
 
@@ -347,9 +460,6 @@ def tables(m: Measures, *, top: int = 10, by: tuple[str, ...] = DIMENSIONS) -> l
         )
     )
     return out
-
-
-MOMENT = timedelta(microseconds=1)  # a day's end less this is still that day
 
 
 def _days(p: Period) -> list[str]:

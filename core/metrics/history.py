@@ -6,12 +6,13 @@ desk's own (``core.sla.clocks``). Pure: the history, the rules and the instant a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from deskline.core.alerts.ladder import LadderFacts
+from deskline.core.sla.calendar import BusinessCalendar
 from deskline.core.sla.clocks import ClockFacts, SlaClock, SlaRules
 
 OPEN = ("new", "assigned", "in_progress", "pending")
@@ -20,12 +21,13 @@ FINISHED = ("resolved", "closed")
 
 @dataclass(frozen=True)
 class Step:
-    """One audit event of a ticket."""
+    """One audit event of a ticket (its old and new values read only: events that say the
+    same change share them, ``storage.history.events_of``)."""
 
     at: datetime
     kind: str
-    old: dict[str, Any] | None = None
-    new: dict[str, Any] | None = None
+    old: Mapping[str, Any] | None = None
+    new: Mapping[str, Any] | None = None
     actor: str | None = None
 
 
@@ -145,31 +147,97 @@ def play(
         assignee=None,
         status_at=ticket.created_at,
     )
-    clock = SlaClock(rules, clock_facts_of(ticket, state))
-    played = Played(ticket, state, clock)
+    clock = _Clock.of(rules, ticket, state)
+    stretches: list[tuple[str, datetime, datetime]] = []
+    first_resolved_at: datetime | None = None
     since = ticket.created_at
-    for step in _with_changes(ticket, changes):
+    steps = _with_changes(ticket, changes) if changes else ticket.steps
+    for step in steps:
         if step.at > until:
             break
         if step.at > since:
-            played.stretches.append((state.status, since, step.at))
+            stretches.append((state.status, since, step.at))
             if on_segment is not None:
-                on_segment(state, clock, since, step.at)
+                on_segment(state, clock.made(), since, step.at)
             since = step.at
         if isinstance(step, PolicyStep):
             rules = step.rules
             if state.status in OPEN:  # the desk plans its open tickets again (replan)
-                clock = SlaClock(rules, clock_facts_of(ticket, state))
+                clock = _Clock.of(rules, ticket, state)
             continue
         clock = _apply(state, step, rules, clock, ticket)
-        if state.resolved_at is not None and played.first_resolved_at is None:
-            played.first_resolved_at = state.resolved_at
+        if state.resolved_at is not None and first_resolved_at is None:
+            first_resolved_at = state.resolved_at
     if until > since:
-        played.stretches.append((state.status, since, until))
+        stretches.append((state.status, since, until))
         if on_segment is not None:
-            on_segment(state, clock, since, until)
-    played.sla = clock
-    return played
+            on_segment(state, clock.made(), since, until)
+    return Played(ticket, state, clock.made(), first_resolved_at, stretches)
+
+
+class _Clock:
+    """The SLA clock of the state, made when it is read: making one works out its due
+    times, and most events change a clock fact (a reply, a resolve, a pause), but a report
+    reads only the clock at the end. Until then its calendar (for the pause credit) is
+    all that is asked, the one ``SlaClock`` would take, kept while priority and rules stay."""
+
+    __slots__ = ("rules", "key", "calendar", "_facts", "_made", "_ticket")
+
+    def __init__(
+        self,
+        rules: SlaRules,
+        ticket: TicketHistory,
+        key: tuple[Any, ...],
+        calendar: BusinessCalendar,
+    ) -> None:
+        self.rules, self._ticket, self.key, self.calendar = rules, ticket, key, calendar
+        self._facts: ClockFacts | None = None
+        self._made: SlaClock | None = None
+
+    @classmethod
+    def of(cls, rules: SlaRules, ticket: TicketHistory, state: State) -> _Clock:
+        target = rules.target_for(
+            state.priority, tier=ticket.tier, category=ticket.category, channel=ticket.channel
+        )
+        return cls(rules, ticket, _facts_key(state), rules.calendars[target.calendar])
+
+    def made(self) -> SlaClock:
+        if self._made is None:
+            self._made = SlaClock(self.rules, self.facts())
+        return self._made
+
+    def facts(self) -> ClockFacts:
+        if self._facts is None:
+            priority, first, resolved, paused, credit = self.key
+            t = self._ticket
+            self._facts = ClockFacts(
+                created_at=t.created_at,
+                priority=priority,
+                tier=t.tier,
+                category=t.category,
+                channel=t.channel,
+                first_response_at=first,
+                resolved_at=resolved,
+                paused_at=paused,
+                pause_credit_seconds=credit,
+            )
+        return self._facts
+
+    def credit_until(self, since: datetime, now: datetime) -> int:
+        """As ``SlaClock.credit_until``: business seconds from ``since`` to ``now``."""
+        return max(0, int(self.calendar.between(since, now).total_seconds()))
+
+
+def _facts_key(state: State) -> tuple[Any, ...]:
+    """What of the state makes its clock facts (``clock_facts_of``, the ticket's own
+    fields aside)."""
+    return (
+        state.priority,
+        state.first_response_at,
+        state.resolved_at,
+        state.paused_at,
+        state.pause_credit_seconds,
+    )
 
 
 @dataclass(frozen=True)
@@ -193,35 +261,36 @@ def _with_changes(ticket: TicketHistory, changes: Sequence[Change]) -> list[Step
 
 
 def _apply(
-    state: State, step: Step, rules: SlaRules, clock: SlaClock, ticket: TicketHistory
-) -> SlaClock:
+    state: State, step: Step, rules: SlaRules, clock: _Clock, ticket: TicketHistory
+) -> _Clock:
     """One event's change to the state, then the desk's pause bookkeeping; the new clock."""
     new, at = step.new or {}, step.at
     before = state.status
-    if step.kind == "reopened":
+    kind = step.kind
+    if kind == "reopened":
         if rules.on_reopen == "restart":
             state.pause_credit_seconds = clock.credit_until(ticket.created_at, at)
         elif state.resolved_at is not None:
             state.pause_credit_seconds += clock.credit_until(state.resolved_at, at)
         state.resolved_at = None
         state.reopens += 1
-    if step.kind == "priority" and new.get("priority"):
+    if kind == "priority" and new.get("priority"):
         state.priority = str(new["priority"])
-    responds = step.kind == "reply" or (step.kind == "note" and rules.note_counts_as_response)
+    responds = kind == "reply" or (kind == "note" and rules.note_counts_as_response)
     if responds and state.first_response_at is None:
         state.first_response_at = at
-    if step.kind in ("assigned", "taken", "routed", "handed_back") or (
-        step.kind == "status" and "assignee" in new
+    if kind in ("assigned", "taken", "routed", "handed_back") or (
+        kind == "status" and "assignee" in new
     ):
         holder = new.get("assignee")
         if holder is not None and holder != state.assignee:
             state.assigned_at = at
         state.assignee = holder
-    if step.kind == "escalated":
+    if kind == "escalated":
         state.escalated_at = at
         state.escalated_to = new.get("escalated_to")
     status = new.get("status")
-    if status and step.kind != "created":
+    if status and kind != "created":
         state.status = str(status)
         if state.status == "resolved":
             state.resolved_at = at
@@ -242,13 +311,17 @@ def _apply(
     return clock
 
 
-def _clock(rules: SlaRules, ticket: TicketHistory, state: State, last: SlaClock) -> SlaClock:
+def _clock(rules: SlaRules, ticket: TicketHistory, state: State, last: _Clock) -> _Clock:
     """The clock of the state now: the last one again when its facts did not change (most
-    events change none: a note, an assignment), since making one works out its due times.
-    Under another policy than the last clock's, a new one (the desk works its due times out
-    again on every change, under the policy of the day)."""
-    facts = clock_facts_of(ticket, state)
-    return last if facts == last.facts and last.rules is rules else SlaClock(rules, facts)
+    events change none: a note, an assignment). Under another policy than the last clock's,
+    a new one (the desk works its due times out again on every change, under the policy of
+    the day)."""
+    key = _facts_key(state)
+    if last.rules is not rules or key[0] != last.key[0]:  # another target, maybe calendar
+        return _Clock.of(rules, ticket, state)
+    if key == last.key:
+        return last
+    return _Clock(rules, ticket, key, last.calendar)
 
 
 def business(clock: SlaClock, start: datetime, end: datetime) -> float:
