@@ -51,7 +51,7 @@ FREEZE_SECONDS = 5.0
 FULL_PASS_SECONDS = 3600.0  # what was set aside is looked at again at most this often,
 QUIET_SECONDS = 60.0  # and only when the cursor has rested this long on the workspace
 WRITE_SECONDS = 2.0  # an own write whose change the pump has not brought by then reloads
-HEAD = 100  # a new view or filter shows its first this many tickets at once, then the rest
+HEAD = 100  # a new view shows its first this many tickets at once (a search a window), then all
 FULL_READ_QUICK = 0.03  # seconds: when a whole view reads slower, its head shows first
 DETAIL_DELAY = 0.1  # moving fast, the detail follows once the keys rest this long
 HEAD_PAINTED_WAIT = 0.25  # seconds the rest of a view waits at most for its head drawn
@@ -414,11 +414,14 @@ class WorkspaceScreen(Screen[None]):
         first: list[TicketView] | None = None
         if quick:
             seen = self._changes_seen
-            head = self._numbers(view, text, HEAD)
+            # text typed: the rows that show first (a rare word's are far apart: each
+            # row more read costs), else a few pages
+            most = window if text else HEAD
+            head = self._numbers(view, text, most)
             first = self._window_tickets(head[:window])
             if worker.is_cancelled:
                 return
-            if len(head) < HEAD:  # that was all of it
+            if len(head) < most:  # that was all of it
                 loaded = self.QueueLoaded(head, first, view=view, text=text, seen=seen)
                 self.post_message(loaded)
                 return
