@@ -51,6 +51,10 @@ WALK_MOST = 1600  # and this many at most before the index answers for the rest
 # The only characters SQLite's index folds to an ASCII letter (KELVIN SIGN, LONG S), which
 # its LIKE does not: a row holding one is asked of the index.
 FOLDS_TO_ASCII = "\u212a\u017f"
+# SQLite: the table FTS5 keeps the index's columns in (c0, c1... in COLUMNS' order), read by
+# the walk (its rowid is the ticket's id).
+CONTENT_TABLE = INDEX + "_content"
+CONTENT = tuple(f"c{i}" for i in range(len(COLUMNS)))
 SORTS = ("relevance", "due", "newest", "oldest", "updated", "priority")
 
 
@@ -142,34 +146,53 @@ def held_matching(
 ) -> list[int]:
     """The first ``limit`` of ``numbers`` (in their order) whose text holds every term (as
     ``ticket_numbers`` finds it; ``walkable`` terms), read by walking them: a slice at a
-    time, each row tested, until ``limit`` are found. Past WALK_MOST rows (a rare term), the
-    index finds the rows with the longer terms and the walk goes on over those alone, for
-    the one-character terms (which the index would test on every row of the desk)."""
+    time, each row tested, until ``limit`` are found. A slice is as long as the matches met
+    so far say the rest needs (at most twice the one before). Once they say the walk would
+    pass WALK_MOST rows (a rare term), the index finds the rows with the longer terms and
+    the walk goes on over those alone, for the one-character terms (which the index would
+    test on every row of the desk)."""
     terms = [t for t in terms if t]
     sqlite = session.get_bind().dialect.name == "sqlite"
     found: list[int] = []
-    start, step = 0, WALK_FIRST
+    start, step, hits = 0, WALK_FIRST, 0  # hits: of the rows walked in this list
     while start < len(numbers) and len(found) < limit:
         longer = [t for t in terms if len(t) > 1]
-        if start >= WALK_MOST and longer:  # rare: the index finds them, the walk goes on
-            matches = _matching(session, longer, sqlite)  # with the one-character terms
-            numbers = [n for n in numbers[start:] if n in matches]
-            terms, start = [t for t in terms if len(t) == 1], 0
+        rows = _rows_needed(limit - len(found), hits, start)
+        if longer and start > 0 and start + rows > WALK_MOST:  # rare: the index finds them
+            matches = _matching(session, longer, sqlite)  # the walk goes on with the
+            numbers = [n for n in numbers[start:] if n in matches]  # one-character terms
+            terms, start, step, hits = [t for t in terms if len(t) == 1], 0, WALK_FIRST, 0
             if not terms:
                 found += numbers
                 break
             continue
+        if start > 0:
+            step = min(max(rows + rows // 4, WALK_FIRST), 2 * step)
+            if longer:
+                step = min(step, max(WALK_MOST - start, WALK_FIRST))
         chunk = numbers[start : start + step]
-        hits = _walked(session, chunk, terms, sqlite)
-        found += [n for n in chunk if n in hits]
-        start, step = start + len(chunk), step * 2
+        held = _walked(session, chunk, terms, sqlite)
+        met = [n for n in chunk if n in held]
+        found += met
+        start, hits = start + len(chunk), hits + len(met)
     return found[:limit]
 
 
+def _rows_needed(wanted: int, hits: int, walked: int) -> int:
+    """How many more rows the walk reads for ``wanted`` matches, at the rate met so far."""
+    if walked == 0:
+        return WALK_FIRST
+    if hits == 0:
+        return WALK_MOST + 1  # none yet: more than a walk reads
+    return -(-wanted * walked // hits)
+
+
 def _walked(session: Session, chunk: Sequence[int], terms: list[str], sqlite: bool) -> set[int]:
-    """Of ``chunk``, the numbers whose text holds every term, each row tested. Plain SQL,
-    the numbers written in (integers): binding a few hundred parameters costs more than
-    the test."""
+    """Of ``chunk``, the numbers whose text holds every term, each row tested once. Plain
+    SQL, the numbers written in (integers): binding a few hundred parameters costs more
+    than the test. SQLite: the text read from the index's own table of its columns
+    (``CONTENT``), a row at a time by its id, which costs half what reading it through the
+    index does."""
     numbers = ",".join(str(int(n)) for n in chunk)
     likes = {f"t{i}": _like(t) for i, t in enumerate(terms)}
     if not sqlite:
@@ -180,21 +203,30 @@ def _walked(session: Session, chunk: Sequence[int], terms: list[str], sqlite: bo
         )
         return set(session.execute(sql(stmt), likes).scalars())
     held = " AND ".join(
-        "(" + " OR ".join(f"f.{c} LIKE :{name} ESCAPE '\\'" for c in COLUMNS) + ")"
+        "(" + " OR ".join(f"f.{c} LIKE :{name} ESCAPE '\\'" for c in CONTENT) + ")"
         for name in likes
     )
-    odd = " OR ".join(f"instr(f.{c}, :odd{i}) > 0" for c in COLUMNS for i in range(2))
-    folds = {f"odd{i}": c for i, c in enumerate(FOLDS_TO_ASCII)}
+    # A row LIKE says no to may hold a letter the index folds to one of the terms' (1, not
+    # sure: the index says); only those letters are looked for.
+    folds = {f"odd{i}": c for i, c in enumerate(FOLDS_TO_ASCII) if _folds_into(c, terms)}
+    odd = " OR ".join(f"instr(f.{c}, :{name}) > 0" for c in CONTENT for name in folds)
+    unsure = f" WHEN {odd} THEN 0" if odd else ""
     stmt = (
-        f"SELECT t.number, {held} FROM ticket t JOIN {INDEX} f ON f.rowid = t.id"
-        f" WHERE t.number IN ({numbers}) AND ({held} OR {odd})"
+        f"SELECT t.number, CASE WHEN {held} THEN 1{unsure} END"
+        f" FROM ticket t JOIN {CONTENT_TABLE} f ON f.id = t.id WHERE t.number IN ({numbers})"
     )
     rows = session.execute(sql(stmt), {**likes, **folds}).all()
-    hits = {n for n, held_all in rows if held_all}
-    unsure = [n for n, held_all in rows if not held_all]
-    if unsure:  # what LIKE misses there, the index says
-        hits |= _matching(session, terms, sqlite, within=unsure)
+    hits = {n for n, held_all in rows if held_all == 1}
+    maybe = [n for n, held_all in rows if held_all == 0]
+    if maybe:  # what LIKE misses there, the index says
+        hits |= _matching(session, terms, sqlite, within=maybe)
     return hits
+
+
+def _folds_into(letter: str, terms: Sequence[str]) -> bool:
+    """Whether the index reads ``letter`` (one of FOLDS_TO_ASCII) as a letter of a term."""
+    ascii_letter = letter.casefold()[0]
+    return any(ascii_letter in t.lower() for t in terms)
 
 
 def _matching(

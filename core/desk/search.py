@@ -70,6 +70,25 @@ def within_held(desk: Desk, held: Sequence[int], text: str, *, limit: int) -> li
         return held_matching(s, held, typed.terms, limit)
 
 
+def words(text: str) -> frozenset[str] | None:
+    """The words and phrases of ``text`` when that is all it holds (what ``within_held``
+    narrows a view with), else None (a filter typed, even one typed wrong)."""
+    try:
+        typed = parse(text)
+    except InvalidInput:
+        return None
+    if not typed.terms or typed != Query(terms=typed.terms):
+        return None
+    return frozenset(typed.terms)
+
+
+def narrows(before: frozenset[str], after: frozenset[str]) -> bool:
+    """Whether every ticket that the words ``after`` find, ``before`` find too: each word of
+    ``before`` is within one of ``after`` (a letter or a word typed on). A word is found as
+    a substring of a text, so one that holds another is found only where that one is."""
+    return all(any(word in longer for longer in after) for word in before)
+
+
 def search(
     desk: Desk, text: str, *, sort: str | None = None, limit: int | None = DEFAULT_LIMIT
 ) -> list[TicketView]:

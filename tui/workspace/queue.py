@@ -168,8 +168,9 @@ class QueueView(ScrollView, can_focus=True):
     def show_tickets(self, tickets: Sequence[TicketView]) -> None:
         """Tickets fetched for the window (or changed elsewhere): cache and repaint."""
         for ticket in tickets:
-            self.tickets[ticket.number] = ticket
-            self._clock[ticket.number] = self._cell(ticket, ticket.sla)
+            if self.tickets.get(ticket.number) is not ticket:  # held already: its cell too
+                self.tickets[ticket.number] = ticket
+                self._clock[ticket.number] = self._cell(ticket, ticket.sla)
             self._asked.discard(ticket.number)
         # Cached rows stay: they are keyed by version, so a changed ticket renders anew.
         self.refresh()

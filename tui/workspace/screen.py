@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from deskline.tui.workspace.dialogs import Choose, EscalateForm, QuickCreate, Te
 from deskline.tui.workspace.edit_form import EditForm
 from deskline.tui.workspace.presence import PresenceKeeper
 from deskline.tui.workspace.queue import QueueView
-from deskline.tui.workspace.typing import KeysFooter, SearchBox
+from deskline.tui.workspace.typing import KeysFooter, Narrowings, SearchBox
 
 TICK_SECONDS = 1.0
 COUNTS_SECONDS = 10.0
@@ -50,9 +51,10 @@ FREEZE_SECONDS = 5.0
 FULL_PASS_SECONDS = 3600.0  # what was set aside is looked at again at most this often,
 QUIET_SECONDS = 60.0  # and only when the cursor has rested this long on the workspace
 WRITE_SECONDS = 2.0  # an own write whose change the pump has not brought by then reloads
-HEAD = 100  # a new view or filter shows its first this many tickets at once, then the rest
+HEAD = 100  # a new view shows its first this many tickets at once (a search a window), then all
 FULL_READ_QUICK = 0.03  # seconds: when a whole view reads slower, its head shows first
 DETAIL_DELAY = 0.1  # moving fast, the detail follows once the keys rest this long
+HEAD_PAINTED_WAIT = 0.25  # seconds the rest of a view waits at most for its head drawn
 TYPING_REST = 0.5  # typing a search, the detail and the footer (a layout pass each) wait longer
 # What each key asks of my role on the selected ticket (core's Desk.allowed decides).
 NEEDS = {
@@ -146,6 +148,8 @@ class WorkspaceScreen(Screen[None]):
         complete: bool = True
         view: str | None = None  # what was read (complete ones)
         text: str = ""
+        seen: int | None = None  # the changes the pump had brought when it was read
+        painted: threading.Event | None = None  # set once shown (a head: the rest waits)
 
     @dataclass
     class SearchRefused(Message, bubble=False):
@@ -264,6 +268,7 @@ class WorkspaceScreen(Screen[None]):
         # The view's rows as last read whole, unsearched: (view, changes seen then, numbers);
         # words typed narrow them (Queue.narrowed) until the pump brings a change.
         self._held: tuple[str, int, list[int]] | None = None
+        self.narrowings = Narrowings(queue)  # what the words typed in them found
         self._asked_for: tuple[str, str] | None = None  # the view and text last loaded
         self._shown_for: tuple[str, str] | None = None  # ... and last shown whole
         self._detail_coming: int | None = None  # the ticket whose detail is being read
@@ -408,16 +413,28 @@ class WorkspaceScreen(Screen[None]):
         window = max(self.size.height, 24)
         first: list[TicketView] | None = None
         if quick:
-            head = self._numbers(view, text, HEAD)
-            first = self.desk.tickets(head[:window])
+            seen = self._changes_seen
+            # text typed: the rows that show first (a rare word's are far apart: each
+            # row more read costs), else a few pages
+            most = window if text else HEAD
+            head = self._numbers(view, text, most)
+            first = self._window_tickets(head[:window])
             if worker.is_cancelled:
                 return
-            if len(head) < HEAD:  # that was all of it
-                self.post_message(self.QueueLoaded(head, first, view=view, text=text))
+            if len(head) < most:  # that was all of it
+                loaded = self.QueueLoaded(head, first, view=view, text=text, seen=seen)
+                self.post_message(loaded)
                 return
-            # a big view (or one not read yet): its head now, the rest next
-            if self._full_read.get(view, float("inf")) > FULL_READ_QUICK:
-                self.post_message(self.QueueLoaded(head, first, complete=False))
+            # a big view (or one not read yet), or text typed (the whole of one text may
+            # read fast and of the next slow): its head now, the rest next
+            if text or self._full_read.get(view, float("inf")) > FULL_READ_QUICK:
+                painted = threading.Event()
+                self.post_message(
+                    self.QueueLoaded(head, first, complete=False, seen=seen, painted=painted)
+                )
+                # the rest once the head is on screen: read beside it, it would slow the
+                # frame that shows it (two cores, one of them drawing)
+                painted.wait(HEAD_PAINTED_WAIT)
             if worker.is_cancelled:  # a key typed since: its query runs, not the rest of this
                 return
         began = time.monotonic()
@@ -427,6 +444,15 @@ class WorkspaceScreen(Screen[None]):
             first = self.desk.tickets(numbers[:window])
         if not worker.is_cancelled:
             self.post_message(self.QueueLoaded(numbers, first, view=view, text=text))
+
+    def _window_tickets(self, numbers: list[int]) -> list[TicketView]:
+        """The tickets of these rows (in a worker): the ones the queue holds already (a
+        change elsewhere drops them there), the others read."""
+        held = self.queue_view.tickets
+        known = [held.get(n) for n in numbers]
+        missing = [n for n, ticket in zip(numbers, known, strict=True) if ticket is None]
+        read = {t.number: t for t in self.desk.tickets(missing)} if missing else {}
+        return [t if t is not None else read[n] for n, t in zip(numbers, known, strict=True)]
 
     def _numbers(self, view: str, text: str, limit: int | None) -> list[int]:
         """The view's numbers searched with ``text`` (in a worker): words alone narrow the
@@ -442,7 +468,7 @@ class WorkspaceScreen(Screen[None]):
             if held is None or held[:2] != (view, seen):  # changed since: read once again
                 held = (view, seen, self.queue.numbers(view))
                 self._held = held
-            found = self.queue.narrowed(view, held[2], text, limit)
+            found = self.narrowings.numbers(view, held[2], text, limit)
             if found is not None:
                 return found
         return self.queue.numbers(view, text, limit)
@@ -457,7 +483,12 @@ class WorkspaceScreen(Screen[None]):
         self.search_error = None
         if message.view is not None:
             self._shown_for = (message.view, message.text)
-        self.show_queue(message.numbers, message.first, message.complete)
+        first = message.first
+        if message.seen is not None and message.seen != self._changes_seen:
+            first = []  # read before a change came: the rows shown ask for their tickets
+        self.show_queue(message.numbers, first, message.complete)
+        if message.painted is not None:
+            self.call_after_refresh(message.painted.set)
         self.sync_keys()
 
     def show_queue(
