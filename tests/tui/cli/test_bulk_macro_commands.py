@@ -129,3 +129,22 @@ def test_bulk_from_a_pipe_in_a_real_process(tmp_path):
     assert refused.returncode == 1
     assert "deskline: T-1: T-1 has those tags already" in refused.stderr
     assert "deskline: T-7: no ticket T-7" in refused.stderr
+
+
+def test_a_piped_line_that_is_no_key_is_refused_and_nothing_changes(cli, db_url, monkeypatch):
+    before = row_counts(db_url)
+    piped = "# from the list\nT-1\n\ngarbage\nT-2\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(piped))
+    code, out, err = cli("bulk", "tag", "+seen", "-")
+    assert (code, out) == (2, "")
+    assert err == (
+        "deskline: stdin line 4: 'garbage' is not a ticket key (one a line, like T-12)\n"
+    )
+    assert row_counts(db_url) == before and cli.json("show", "T-1")["tags"] == []
+    hostile = "T-1\n\x1b]0;pwned\x07 T-2\n"  # shown inert, not as given
+    monkeypatch.setattr(sys, "stdin", io.StringIO(hostile))
+    code, _, err = cli("bulk", "tag", "+seen", "-")
+    assert code == 2 and "\x1b" not in err and "\\x1b]0;pwned\\x07 T-2" in err
+    monkeypatch.setattr(sys, "stdin", io.StringIO("# comments and blanks skipped\n\nT-1\n"))
+    code, out, err = cli("bulk", "tag", "+seen", "-")
+    assert (code, out) == (0, "T-1: tags +seen\n"), err
