@@ -71,10 +71,15 @@ def _key_place(words: list[str]) -> list[str]:
 
 
 def _is_header(words: list[str]) -> bool:
-    """The header of `deskline list`'s table (some of its columns), in English or as said."""
+    """The header of `deskline list`'s table (some of its columns), in any language shipped
+    (the list may have been said in another than this command)."""
+    from deskline.core.language import shipped, speaking
     from deskline.tui.cli.render import TICKET_COLUMNS
 
-    said = " ".join([*TICKET_COLUMNS, *(_(column) for column in TICKET_COLUMNS)]).split()
+    said: set[str] = set()
+    for code in shipped():
+        with speaking(code):
+            said.update(" ".join(_(column) for column in TICKET_COLUMNS).split())
     return all(word in said for word in words)
 
 

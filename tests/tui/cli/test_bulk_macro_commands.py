@@ -148,3 +148,17 @@ def test_a_piped_line_that_is_no_key_is_refused_and_nothing_changes(cli, db_url,
     monkeypatch.setattr(sys, "stdin", io.StringIO("# comments and blanks skipped\n\nT-1\n"))
     code, out, err = cli("bulk", "tag", "+seen", "-")
     assert (code, out) == (0, "T-1: tags +seen\n"), err
+
+
+def test_a_list_said_in_chinese_pipes_into_a_bulk_in_english(cli, monkeypatch):
+    from deskline.core.language import _, speaking
+    from deskline.tui.cli.render import TICKET_COLUMNS
+
+    with speaking("zh_CN"):
+        header = "  ".join(_(column) for column in TICKET_COLUMNS)
+    assert "编号" in header
+    rows = f"{header}\n✖ -1:43:05  T-1  P2  处理中  ana\n✓ 已达标  T-2  P2  处理中  ana\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(rows))
+    code, out, err = cli("bulk", "tag", "+seen", "-")
+    assert code == 0, err
+    assert out.splitlines() == ["T-1: tags +seen", "T-2: tags +seen"]
