@@ -13,7 +13,7 @@ from deskline.core.desk import search
 from deskline.core.desk.audit import record_desk_event
 from deskline.core.desk.query import parse
 from deskline.core.desk.tickets import Desk
-from deskline.core.errors import InvalidInput, NotFound
+from deskline.core.errors import InvalidInput, NotFound, Said
 from deskline.core.inert import quoted
 from deskline.core.language import _
 from deskline.core.roster import access, permissions
@@ -57,9 +57,17 @@ def views(desk: Desk) -> list[ViewInfo]:
 
 
 def save(
-    desk: Desk, name: str, query: str, *, shared: bool = False, sort: str | None = None
+    desk: Desk,
+    name: str,
+    query: str,
+    *,
+    shared: bool = False,
+    sort: str | None = None,
+    replace: bool = False,
 ) -> ViewInfo:
-    """Save (or replace) my view ``name``; ``shared``: for my team (a supervisor's)."""
+    """Save my view ``name``; ``shared``: for my team (a supervisor's). A view of that name
+    is refused unless ``replace``: then it keeps its sort unless ``sort`` is given, since
+    replacing a view's search should not silently drop how it was ordered."""
     name = " ".join(name.split())
     if not name or len(name) > NAME_MAX:
         raise InvalidInput(_("a view needs a name of 1 to {most} characters").format(most=NAME_MAX))
@@ -80,6 +88,10 @@ def save(
         ).first()
         now = desk.now()
         old = None
+        if row is not None and not replace:
+            raise exists(name)
+        if row is not None and sort is None:
+            order = row.sort
         if row is None:
             assert me.id is not None
             row = SavedView(name=name, owner_id=me.id, query="", sort="", created_at=now)
@@ -91,6 +103,14 @@ def save(
         team = person.team if shared else None
         record_desk_event(s, me, now, "view_saved", old, _audited(name, row.query, order, team))
         return ViewInfo(name, row.query, order, desk.actor, team)
+
+
+def exists(name: str) -> InvalidInput:
+    """The refusal to overwrite my view ``name`` without being asked to."""
+    return InvalidInput(
+        _("a view '{name}' exists").format(name=quoted(name)),
+        Said(_(": give --replace to overwrite it"), _(": give it another name, or delete it")),
+    )
 
 
 def delete(desk: Desk, name: str) -> ViewInfo:

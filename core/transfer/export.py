@@ -5,6 +5,12 @@ It streams: tickets are read in id order a batch at a time and written as they c
 (XLSX through openpyxl's write-only workbook), so memory does not grow with the desk.
 A ticket made here gets its key (``T-42``) as its external id; an imported one keeps the
 external id it came with.
+
+Customer text is hostile. A CSV or XLSX cell a spreadsheet would run as a formula is written
+after a ``'`` (``core.transfer.cells``; the import takes it off again). A file keeps the text
+exact; a terminal (the export to stdout, not redirected) gets it inert, escapes shown
+(``core.inert``), so no ESC or bidi override reaches it. JSON lines are exact and inert both:
+a line with such characters is written with JSON's ASCII escapes.
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ from deskline.core import clock
 from deskline.core.desk import workflow
 from deskline.core.desk.tickets import Desk
 from deskline.core.errors import Forbidden
+from deskline.core.inert import visible
 from deskline.core.roster import permissions
 from deskline.core.roster.permissions import Person
+from deskline.core.transfer.cells import guarded, xlsx_text
 from deskline.core.transfer.presets import COMMENT_FIELDS, FIELDS
 from deskline.storage import bulk
 
@@ -86,17 +94,19 @@ class _Writer:
             return
         self.file = out.open("w", newline="", encoding="utf-8") if isinstance(out, Path) else out
         self.owned = isinstance(out, Path)
+        self.terminal = not isinstance(out, Path) and _is_terminal(out)
         if kind == "csv":
             self.csv = csv.writer(self.file)
             self.csv.writerow(columns)
 
     def add(self, record: dict[str, Any]) -> None:
         if self.kind == "xlsx":
-            self.sheet.append([record[c] for c in self.columns])
+            self.sheet.append([xlsx_text(guarded(record[c])) for c in self.columns])
         elif self.kind == "csv":
-            self.csv.writerow([record[c] for c in self.columns])
+            cells = [guarded(record[c]) for c in self.columns]
+            self.csv.writerow([visible(c) for c in cells] if self.terminal else cells)
         else:
-            self.file.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.file.write(json_line(record) + "\n")
 
     def close(self) -> None:
         if self.kind == "xlsx":
@@ -105,6 +115,22 @@ class _Writer:
             self.file.close()
         else:
             self.file.flush()
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """``record`` as one JSON line: exact, and inert, since a line holding a character a
+    terminal would act on or hide is written with JSON's ASCII escapes (``\\u202e``)."""
+    line = json.dumps(record, ensure_ascii=False)
+    if visible(line) == line:
+        return line
+    return json.dumps(record).replace("\x7f", "\\u007f")  # DEL is ASCII: escaped by hand
+
+
+def _is_terminal(out: IO[str]) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed file
+        return False
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from typing import Any
 from deskline.core.errors import InvalidInput
 from deskline.core.inert import quoted
 from deskline.core.language import _
+from deskline.core.transfer.cells import unguarded, xlsx_read
 
 KINDS = ("csv", "xlsx", "jsonl")
 Record = tuple[int, dict[str, Any]]  # (line, column -> value)
@@ -80,7 +81,8 @@ def _csv(path: Path) -> Iterator[Record]:
                     )
                 ) from None
             if any(cell.strip() for cell in row):
-                yield start, _named(names, row, path.name, start)
+                cells = [unguarded(cell) for cell in row]  # the export's ' before a formula
+                yield start, _named(names, cells, path.name, start)
             start = reader.line_num + 1
 
 
@@ -142,6 +144,8 @@ def _cell(value: Any) -> Any:
         return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str):  # as the export (or Excel) wrote it: escapes, a guarding '
+        return unguarded(xlsx_read(value))
     return str(value)
 
 

@@ -6,7 +6,7 @@ on stderr: key and reason)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated
 
 import typer
@@ -26,16 +26,61 @@ LOOSE = {"ignore_unknown_options": True}
 
 
 def _keys(given: list[str] | None) -> list[str]:
-    from deskline.core.desk.bulk import keys_in
-
     if given and given != ["-"]:
         return given
     if given != ["-"] and sys.stdin.isatty():
         fail(_("no ticket keys: give them as arguments, or pipe them in (one a line)"), 2)
-    keys = keys_in(sys.stdin)
+    keys = keys_piped(sys.stdin)
     if not keys:
         fail(_("no ticket keys on stdin (one a line, like T-12)"), 2)
     return keys
+
+
+def keys_piped(lines: Iterable[str]) -> list[str]:
+    """The keys piped in, one a line, every line read before any change: a key first on
+    its line (words after it are left), or a `deskline list` row (its SLA cell, then the
+    key) and that table's header line first; blank lines and ``#`` comments are skipped.
+    Any other line is refused (exit 2) by its number and text: a key typed wrong must not
+    be dropped silently while the others are changed."""
+    from deskline.core.desk.bulk import KEY, normal
+    from deskline.core.inert import quoted
+
+    keys: list[str] = []
+    first = True
+    for number, line in enumerate(lines, start=1):
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        key = next((w for w in _key_place(words) if KEY.match(w)), None)
+        if key is not None:
+            keys.append(normal(key))
+        elif not (first and _is_header(words)):
+            said = _("stdin line {line}: '{text}' is not a ticket key (one a line, like T-12)")
+            fail(said.format(line=number, text=quoted(line.strip())), 2)
+        first = False
+    return keys
+
+
+def _key_place(words: list[str]) -> list[str]:
+    """Where a line's key may be: first, or after a `deskline list` row's SLA cell (its
+    glyph and countdown or state)."""
+    from deskline.themes.palette import SLA_LOOK
+
+    glyphs = {look.glyph for look in SLA_LOOK.values()} | {look.ascii for look in SLA_LOOK.values()}
+    return words[:1] if words[0] not in glyphs else words[1:3]
+
+
+def _is_header(words: list[str]) -> bool:
+    """The header of `deskline list`'s table (some of its columns), in any language shipped
+    (the list may have been said in another than this command)."""
+    from deskline.core.language import shipped, speaking
+    from deskline.tui.cli.render import TICKET_COLUMNS
+
+    said: set[str] = set()
+    for code in shipped():
+        with speaking(code):
+            said.update(" ".join(_(column) for column in TICKET_COLUMNS).split())
+    return all(word in said for word in words)
 
 
 def _run(ctx: typer.Context, what: str, keys: list[str], change: Callable[..., object]) -> None:

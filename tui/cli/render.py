@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -23,6 +25,7 @@ from deskline.core.inert import visible
 from deskline.core.language import N_, _, ngettext
 from deskline.core.sla.clocks import ClockState, SlaRules, leads_text
 from deskline.themes.palette import SLA_LOOK, sla_style
+from deskline.tui.language import status_word
 from deskline.tui.times import countdown, local
 
 # Markup and emoji codes off: the text printed is the desk's data, never instructions to Rich;
@@ -107,7 +110,7 @@ def ticket_table(tickets: Sequence[TicketView], colours: Mapping[str, str]) -> N
             sla_cell(t, colours),
             t.key,
             t.priority,
-            "archived" if t.archived_at else t.status,
+            _("archived") if t.archived_at else status_word(t.status),
             visible(t.assignee or ""),
             visible(f"{t.customer} ★" if t.vip else (t.customer or "")),
             visible(t.title),
@@ -133,7 +136,7 @@ def sla_cell(t: TicketView, colours: Mapping[str, str]) -> Text:
     _, reading = t.sla.most_urgent()
     glyph, style = SLA_LOOK[reading.state.value].glyph, sla_style(colours, reading.state.value)
     if reading.state in (ClockState.MET, ClockState.MISSED):
-        return Text(f"{glyph} {reading.state.value}", style=style)
+        return Text(f"{glyph} {state_word(reading.state.value)}", style=style)
     return Text(f"{glyph} {countdown(reading.remaining_seconds)}", style=style)
 
 
@@ -142,7 +145,7 @@ def ticket_detail(t: TicketView) -> None:
         Text.assemble((f"{t.key} ", "bold"), (f"[{t.priority}] ", "bold"), visible(t.title))
     )
     customer = (t.customer or "—") + (_(" (VIP)") if t.vip else "")
-    status = t.status
+    status = status_word(t.status)
     if t.archived_at is not None:
         status += _(", archived {when} (read-only until reopened)").format(
             when=local(t.archived_at)
@@ -173,6 +176,8 @@ def ticket_detail(t: TicketView) -> None:
             facts.insert(5, (_("their open"), "; ".join(t.requester_open)))
     if t.links:
         facts.append((_("links"), ", ".join(t.links)))
+    if t.external_id:  # its id in the desk it came from: what its old mails and links name
+        facts.append((_("imported as"), t.external_id))
     if t.sla is not None:
         for name, reading in (
             (_("SLA first response"), t.sla.first_response),
@@ -181,7 +186,7 @@ def ticket_detail(t: TicketView) -> None:
             glyph = SLA_LOOK[reading.state.value].glyph
             said = _("{glyph} {state}, due {at}, {left}, {percent} used").format(
                 glyph=glyph,
-                state=reading.state.value,
+                state=state_word(reading.state.value),
                 at=local(reading.due_at),
                 left=clock_left(reading),
                 percent=f"{reading.percent_used:g}%",
@@ -205,7 +210,7 @@ def ticket_detail(t: TicketView) -> None:
                 when=local(c.created_at), author=c.author or "deskline"
             )
             console.print(Text(visible(said), style="dim"))
-            console.print(Text(visible(f"  {c.body}"), style=style))
+            _indented(visible(c.body), style)
     if t.events:
         console.print()
         console.print(Text(_("History"), style="bold"))
@@ -215,6 +220,16 @@ def ticket_detail(t: TicketView) -> None:
             console.print(
                 Text(visible(f"{local(e.at)}  {e.actor or 'deskline'} {e.kind}{change}{why}"))
             )
+
+
+def _indented(body: str, style: str) -> None:
+    """Every line of a comment's body two cells in under its heading, those Rich wraps
+    too (each line padded alone: no trailing spaces up to the widest line)."""
+    for line in body.split("\n"):
+        if line:
+            console.print(Padding(Text(line, style=style), (0, 0, 0, 2), expand=False))
+        else:
+            console.print()  # Padding prints nothing for an empty line
 
 
 # A comment's heading line by its kind.
@@ -233,13 +248,37 @@ def clock_left(reading: Any) -> str:
     return said.format(time=countdown(abs(reading.remaining_seconds)))
 
 
-def _shown(value: Any) -> str:
-    return "—" if value is None or value == "" else str(value)
+def state_word(state: str) -> str:
+    """An SLA clock's state as a person reads it: ``at_risk`` is "at risk" (即将超时)."""
+    look = SLA_LOOK.get(state)
+    return _(look.word) if look else state.replace("_", " ")
+
+
+_ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")  # a time as an event holds it
+
+
+def _shown(key: str, value: Any) -> str:
+    """A value of a change, said as the rest of ``show`` says it: a status in words, a
+    time in local time."""
+    if value is None or value == "":
+        return "—"
+    if key == "status":
+        return status_word(str(value))
+    if isinstance(value, str) and _ISO_TIME.match(value):
+        try:
+            at = datetime.fromisoformat(value)
+        except ValueError:
+            return value  # text that only starts like a time
+        if at.tzinfo is not None:  # a stored moment (UTC): said in local time
+            return local(at)
+    return str(value)
 
 
 def _change_text(old: dict | None, new: dict | None) -> str:
     keys = [k for k in (new or {}) if k in (old or {})]
-    parts = [f"{k}: {_shown((old or {}).get(k))} → {_shown((new or {}).get(k))}" for k in keys]
+    parts = [
+        f"{k}: {_shown(k, (old or {}).get(k))} → {_shown(k, (new or {}).get(k))}" for k in keys
+    ]
     return f" ({'; '.join(parts)})" if parts else ""
 
 

@@ -100,7 +100,8 @@ def views_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     "save",
     help=N_(
         "Save a search as a view of your own (or your team's, --shared); a view of the "
-        "same name is replaced. It shows in the workspace's `v` and command palette."
+        "same name is refused unless --replace (it keeps its sort unless --sort). It "
+        "shows in the workspace's `v` and command palette."
     ),
 )
 def views_save(
@@ -111,12 +112,19 @@ def views_save(
         bool, typer.Option("--shared", help=N_("For your whole team (supervisors and up)."))
     ] = False,
     sort: SortOpt = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help=N_("Overwrite a view of that name (keeping its sort unless --sort).")
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     from deskline.core.desk import saved_views
     from deskline.core.inert import one_line
 
-    view = saved_views.save(session_of(ctx).desk(), name, query, shared=shared, sort=sort)
+    desk = session_of(ctx).desk()
+    view = saved_views.save(desk, name, query, shared=shared, sort=sort, replace=replace)
     if view.shared:
         said = _("saved view {name} (sort {sort}, shared with {team})")
     else:

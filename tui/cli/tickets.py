@@ -195,7 +195,8 @@ def show(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
 
         render.ticket_detail(ticket)
 
-    emit(ticket.to_json(detail=True), as_json, human)
+    # its id in the desk it was imported from (null for one made here)
+    emit({**ticket.to_json(detail=True), "external_id": ticket.external_id}, as_json, human)
 
 
 @app.command(help=N_("Give a ticket to an agent."))

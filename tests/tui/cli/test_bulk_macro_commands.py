@@ -129,3 +129,36 @@ def test_bulk_from_a_pipe_in_a_real_process(tmp_path):
     assert refused.returncode == 1
     assert "deskline: T-1: T-1 has those tags already" in refused.stderr
     assert "deskline: T-7: no ticket T-7" in refused.stderr
+
+
+def test_a_piped_line_that_is_no_key_is_refused_and_nothing_changes(cli, db_url, monkeypatch):
+    before = row_counts(db_url)
+    piped = "# from the list\nT-1\n\ngarbage\nT-2\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(piped))
+    code, out, err = cli("bulk", "tag", "+seen", "-")
+    assert (code, out) == (2, "")
+    assert err == (
+        "deskline: stdin line 4: 'garbage' is not a ticket key (one a line, like T-12)\n"
+    )
+    assert row_counts(db_url) == before and cli.json("show", "T-1")["tags"] == []
+    hostile = "T-1\n\x1b]0;pwned\x07 T-2\n"  # shown inert, not as given
+    monkeypatch.setattr(sys, "stdin", io.StringIO(hostile))
+    code, _, err = cli("bulk", "tag", "+seen", "-")
+    assert code == 2 and "\x1b" not in err and "\\x1b]0;pwned\\x07 T-2" in err
+    monkeypatch.setattr(sys, "stdin", io.StringIO("# comments and blanks skipped\n\nT-1\n"))
+    code, out, err = cli("bulk", "tag", "+seen", "-")
+    assert (code, out) == (0, "T-1: tags +seen\n"), err
+
+
+def test_a_list_said_in_chinese_pipes_into_a_bulk_in_english(cli, monkeypatch):
+    from deskline.core.language import _, speaking
+    from deskline.tui.cli.render import TICKET_COLUMNS
+
+    with speaking("zh_CN"):
+        header = "  ".join(_(column) for column in TICKET_COLUMNS)
+    assert "编号" in header
+    rows = f"{header}\n✖ -1:43:05  T-1  P2  处理中  ana\n✓ 已达标  T-2  P2  处理中  ana\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(rows))
+    code, out, err = cli("bulk", "tag", "+seen", "-")
+    assert code == 0, err
+    assert out.splitlines() == ["T-1: tags +seen", "T-2: tags +seen"]

@@ -16,6 +16,7 @@ from rich.cells import cell_len
 
 from deskline.core.language import speaking, use
 from deskline.tui.cli.context import STORE_ERRORS, store_error
+from deskline.tui.language import status_word
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -111,8 +112,11 @@ def test_output_is_chinese_and_the_ticket_table_lines_up_by_cells(cli):
     assert code == 0
     header, row = out.splitlines()[:2]
     assert header.split() == ["SLA", "编号", "优先级", "状态", "处理人", "客户", "标题"]
+    with speaking("zh_CN"):
+        new = status_word("new")  # the status in words, as the workspace says it
+    assert new != "new"
     # each column starts at the same terminal cell in the header and in the row
-    for head, cell in (("状态", "new"), ("客户", "北京某某"), ("标题", "打印机卡纸")):
+    for head, cell in (("状态", new), ("客户", "北京某某"), ("标题", "打印机卡纸")):
         assert cell_len(header[: header.index(head)]) == cell_len(row[: row.index(cell)])
     code, out, _ = _lang(cli, "zh_CN", "show", "T-1")
     assert code == 0 and "状态" in out and "客户" in out and "SLA 首次响应" in out

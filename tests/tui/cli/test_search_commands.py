@@ -97,3 +97,17 @@ def test_an_agent_may_not_share_a_view(cli, db_url):
     code, _, err = cli("views", "save", "mine", "vpn", "--shared")
     assert code == 1 and "only a supervisor, director or admin can share" in err
     assert row_counts(db_url) == before
+
+
+def test_saving_over_a_view_is_refused_unless_replace_which_keeps_its_sort(cli, db_url):
+    assert cli.json("views", "save", "refunds", "退款", "--sort", "newest")["sort"] == "newest"
+    before, listed = row_counts(db_url), cli.json("views", "list")
+    code, out, err = cli("views", "save", "refunds", "x")
+    assert (code, out) == (2, "")
+    assert err == "deskline: a view 'refunds' exists: give --replace to overwrite it\n"
+    assert row_counts(db_url) == before and cli.json("views", "list") == listed
+    replaced = cli.json("views", "save", "refunds", "x", "--replace")
+    assert (replaced["query"], replaced["sort"]) == ("x", "newest")  # its sort kept
+    again = cli.json("views", "save", "refunds", "y", "--replace", "--sort", "oldest")
+    assert (again["query"], again["sort"]) == ("y", "oldest")
+    assert [v["name"] for v in cli.json("views", "list")] == ["refunds"]
