@@ -86,6 +86,7 @@ class WorkspaceScreen(Screen[None]):
     #filter { dock: bottom; display: none; border: none; height: 1; padding: 0 1; }
     #filter.visible { display: block; }
     #view-name { height: 1; background: $boost; padding: 0 1; text-style: bold; }
+    QueueView.away { text-opacity: 55%; }
     """
 
     BINDINGS = [
@@ -377,6 +378,9 @@ class WorkspaceScreen(Screen[None]):
             count = len(self.queue_view.marked)
             filtered += _(" · {count} marked (B acts)").format(count=count)
         line = f"{view} ({shown}){filtered}"
+        if self._pinned is not None and self.detail and self.detail.number == self._pinned[0]:
+            said = _("{key} on the right is not in this view · j/k back to the queue")
+            line = f"{line} · {said.format(key=self.detail.key)}"
         if self.search_error:  # what is typed is no query yet: say why, first
             line = f"⚠ {self.search_error}"
         for name in self.query("#view-name").results(Static):
@@ -473,6 +477,8 @@ class WorkspaceScreen(Screen[None]):
         new, self._want_new = self._want_new, False
         if select and select not in numbers and not new:
             select = None  # changed out of this view (resolved, say): the view stays as it is
+        if select and self._pinned is not None:
+            self.pin(None)  # the ticket held in the detail came into the view: select it
         if self.view_name != "open" and (
             (select and select not in numbers) or (not numbers and not self._loaded_once)
         ):
@@ -516,7 +522,7 @@ class WorkspaceScreen(Screen[None]):
         if self._pinned is not None:
             if event.number == self._pinned[1]:
                 return  # the row under the cursor changed, the cursor did not move
-            self._pinned = None
+            self.pin(None)
         self.sync_keys()
         if self._detail_timer is not None:
             self._detail_timer.stop()
@@ -575,6 +581,8 @@ class WorkspaceScreen(Screen[None]):
         self.sync_keys()
         for pane in self.query(DetailPane).results(DetailPane):  # none while closing
             pane.show(ticket)
+        if self._pinned is not None:
+            self.show_header()  # says which ticket, outside the view, the detail holds
         self.show_countdown()
         self.presence.shown(ticket.number if ticket else None)
         self.articles.shown(ticket)
@@ -690,6 +698,11 @@ class WorkspaceScreen(Screen[None]):
         read once then; asked to look now, it shows at once."""
         ticket = message.ticket
         self.notify(visible(f"{ticket.key}: {message.what}"), timeout=3, markup=False)
+        if self._pinned is not None and ticket.number not in self.queue_view.numbers:
+            # held outside the view, no queue reload selects it: shown as it is now, so the
+            # next key carries its new version
+            self.pin(ticket.number)
+            self.show_detail(ticket)
         self._want_select = ticket.number
         self._want_new = message.what == _("created")
         self.pump.look_now()
@@ -974,15 +987,27 @@ class WorkspaceScreen(Screen[None]):
     def reached(self, message: Reached) -> None:
         ticket = message.ticket
         if ticket.number in self.queue_view.numbers:
-            self._pinned = None
+            self.pin(None)
             self.queue_view.select_number(ticket.number)
             return
-        self._pinned = (ticket.number, self.queue_view.selected_number)
+        self.pin(ticket.number)
         self.show_detail(ticket)
         view = self.views_titles.get(self.view_name, self.view_name)
         said = _("{key} ({status}) is not in {view}: shown on the right")
         status = status_word(ticket.status)
         self.notify(said.format(key=ticket.key, status=status, view=view), timeout=4)
+
+    def pin(self, number: int | None) -> None:
+        """Hold the detail on ticket ``number``, one outside the view (None: let it follow the
+        cursor again). While it is held the queue is dimmed and its header says so, so the
+        highlighted row is not taken for the ticket the keys act on; j/k go back to it."""
+        if number is None:
+            self._pinned = None
+        else:
+            under = self._pinned[1] if self._pinned else self.queue_view.selected_number
+            self._pinned = (number, under)
+        self.queue_view.set_class(number is not None, "away")
+        self.show_header()
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

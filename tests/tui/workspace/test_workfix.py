@@ -1,0 +1,106 @@
+"""What a new user found in the workspace (after issue 16): a ticket gone to with ``:``
+outside the view, refusals in dialogs, stale edits, keys my role may not use."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from conftest import settle
+
+from deskline.core.desk.tickets import Desk
+from deskline.tui.workspace.app import DesklineApp
+from deskline.tui.workspace.dialogs import Choose, EscalateForm, TextEntry
+from deskline.tui.workspace.queue import QueueView
+
+NOW = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ana(desk) -> Desk:
+    ana = Desk(desk.store, "ana", now=lambda: NOW)
+    ana.create("Printer jam on floor 3", priority="P3", customer="Initech")  # T-1
+    ana.create("Site down for everyone", priority="P2", customer="Globex")  # T-2
+    ana.create("VPN after update", priority="P2", customer="Globex")  # T-3
+    ana.take("T-1")  # mine: My tickets holds T-1 only
+    return ana
+
+
+def queue(app) -> QueueView:
+    return app.screen.query_one(QueueView)
+
+
+def toasts(app) -> list[tuple[str, str]]:
+    return [(str(n.title), str(n.message)) for n in app._notifications]
+
+
+async def go_to(pilot, key: str) -> None:
+    await pilot.press("colon", *key, "enter")
+    await settle(pilot)
+    assert pilot.app.screen.detail.key == key
+
+
+async def test_my_change_to_a_ticket_gone_to_outside_the_view_shows_and_the_next_is_not_stale(
+    ana,
+):
+    app = DesklineApp(ana)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.view_name == "mine" and queue(app).numbers == [1]
+        await go_to(pilot, "T-2")
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, Choose) and "priority P2 →" in app.screen.heading
+        await pilot.press("enter")  # P0, the first choice
+        await settle(pilot)
+        await pilot.press(*"first change", "enter")
+        await settle(pilot)
+        assert ana.get("T-2").priority == "P0"
+        assert app.screen.detail.priority == "P0"
+        assert app.screen.detail.version == ana.get("T-2").version
+        await pilot.press("p")
+        await settle(pilot)
+        assert "priority P0 →" in app.screen.heading
+        await pilot.press("enter", *"second change", "enter")  # P1
+        await settle(pilot)
+        assert ana.get("T-2").priority == "P1"
+        assert not [t for t in toasts(app) if t[0] == "Stale edit"]
+        await pilot.press("n", *"looked at it", "ctrl+s")
+        await settle(pilot)
+        assert [c.body for c in app.screen.detail.comments][-1] == "looked at it"
+
+
+async def test_merging_a_ticket_gone_to_shows_the_survivor_outside_the_view(ana):
+    app = DesklineApp(ana)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await go_to(pilot, "T-3")
+        await pilot.press("M", *"T-2", "enter")
+        await settle(pilot)
+        assert ana.get("T-3").status == "closed"
+        assert app.screen.detail.key == "T-2"
+        assert app.screen.detail.version == ana.get("T-2").version
+
+
+async def test_a_ticket_gone_to_outside_the_view_dims_the_queue_and_j_returns(ana):
+    ana.create("Mail slow", priority="P2")  # T-4
+    ana.take("T-4")
+    app = DesklineApp(ana)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert queue(app).numbers == [1, 4] or queue(app).numbers == [4, 1]
+        await go_to(pilot, "T-2")
+        assert queue(app).has_class("away")
+        assert "T-2 on the right is not in this view" in str(
+            app.screen.query_one("#view-name").render()
+        )
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.screen.heading.startswith("T-2:")  # what the header said the keys act on
+        await pilot.press("escape")
+        await pilot.press("j")
+        await settle(pilot)
+        assert not queue(app).has_class("away")
+        assert app.screen.detail.number == queue(app).selected_number
+        await go_to(pilot, "T-1")  # in the view: the cursor moves there
+        assert queue(app).selected_number == 1 and not queue(app).has_class("away")
