@@ -26,7 +26,7 @@ from deskline.core.desk.edits import Edit
 from deskline.core.desk.queue import Queue, QueueCounts
 from deskline.core.desk.views import AgentView, TicketView
 from deskline.core.desk.workflow import Status
-from deskline.core.errors import DesklineError, StaleEdit
+from deskline.core.errors import DesklineError, Said, StaleEdit
 from deskline.core.inert import visible
 from deskline.core.language import N_, _
 from deskline.themes.palette import SLA_LOOK
@@ -67,6 +67,15 @@ NEEDS = {
     "edit": "edit",
     "merge": "work",
 }
+
+
+def field_of(error: DesklineError) -> str | None:
+    """The form field an error is about: the one its command-line option names (``--to``
+    is the escalate dialog's ``to``); None when it names none."""
+    for part in error.parts:
+        if isinstance(part, Said) and part.cli.startswith("--"):
+            return part.cli[2:].split(" ")[0].replace("-", "_") or None
+    return None
 
 
 class HeaderBar(Static):
@@ -224,6 +233,7 @@ class WorkspaceScreen(Screen[None]):
 
         what: str
         reason: str
+        again: Callable[[], None] | None = None  # the dialog opened again with what was typed
 
     @dataclass
     class Stale(Message, bubble=False):
@@ -677,9 +687,11 @@ class WorkspaceScreen(Screen[None]):
         change: Callable[[], TicketView],
         retry: Callable[[], None] | None = None,
         refused: str | None = None,
+        again: Callable[[str | None], None] | None = None,
     ) -> None:
         """Run one Desk use case; errors become a toast (titled ``refused``, else ``what``),
-        a stale edit reloads and retries."""
+        a stale edit reloads and retries. ``again``: the dialog opened once more after a
+        refusal, with what was typed, on the field the error names (None: none)."""
         try:
             ticket = change()
         except StaleEdit as exc:
@@ -688,7 +700,9 @@ class WorkspaceScreen(Screen[None]):
             self.post_message(self.Stale(str(exc), fresh, retry))
             return
         except DesklineError as exc:
-            self.post_message(self.Refused(refused or what, self.said(exc)))
+            field = field_of(exc)
+            reopen = (lambda: again(field)) if again is not None else None
+            self.post_message(self.Refused(refused or what, self.said(exc), reopen))
             return
         self.post_message(self.Written(what, ticket))
 
@@ -720,6 +734,8 @@ class WorkspaceScreen(Screen[None]):
         self.notify(
             visible(message.reason), title=visible(message.what), severity="error", markup=False
         )
+        if message.again is not None:
+            message.again()
 
     @on(Stale)
     def stale(self, message: Stale) -> None:
@@ -892,7 +908,9 @@ class WorkspaceScreen(Screen[None]):
     def action_note(self) -> None:
         self._text_action("note")
 
-    def action_escalate(self, typed: dict[str, str] | None = None) -> None:
+    def action_escalate(
+        self, typed: dict[str, str] | None = None, field: str | None = None
+    ) -> None:
         if not (t := self._selected()):
             return
 
@@ -902,9 +920,12 @@ class WorkspaceScreen(Screen[None]):
                     _("escalated"),
                     lambda: self.desk.escalate(t.key, **values, expected_version=t.version),
                     retry=lambda: self.action_escalate(values),
+                    refused=_("escalate refused"),
+                    again=lambda field: self.action_escalate(values, field),
                 )
 
-        self.app.push_screen(EscalateForm(_("Escalate {key}").format(key=t.key), typed), save)
+        title = _("Escalate {key}").format(key=t.key)
+        self.app.push_screen(EscalateForm(title, typed, focus=field), save)
 
     def action_reopen(self) -> None:
         if t := self._selected():
@@ -922,6 +943,8 @@ class WorkspaceScreen(Screen[None]):
                     _("merge of {key}").format(key=t.key),
                     lambda: self.desk.merge(t.key, target.strip(), expected_version=t.version),
                     retry=lambda: self.action_merge(target),
+                    refused=_("merge refused"),
+                    again=lambda _field: self.action_merge(target),
                 )
 
         title = _("Merge {key} into which ticket? (it closes; its comments go there)")

@@ -104,3 +104,38 @@ async def test_a_ticket_gone_to_outside_the_view_dims_the_queue_and_j_returns(an
         assert app.screen.detail.number == queue(app).selected_number
         await go_to(pilot, "T-1")  # in the view: the cursor moves there
         assert queue(app).selected_number == 1 and not queue(app).has_class("away")
+
+
+async def test_an_escalation_refused_opens_the_form_again_with_what_was_typed(ana):
+    app = DesklineApp(ana)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        before = ana.get("T-1").version
+        await pilot.press("e")
+        await settle(pilot)
+        for text in ("stuck", "tried", "advice", "nobody"):
+            await pilot.press(*text, "enter")
+        await settle(pilot)
+        assert ana.get("T-1").version == before  # nothing escalated
+        assert isinstance(app.screen, EscalateForm)
+        typed = {f: app.screen.query_one(f"#{f}").value for f in ("reason", "to")}
+        assert typed == {"reason": "stuck", "to": "nobody"}
+        assert app.screen.focused.id == "to"
+        titles = [t for t, m in toasts(app) if "no agent 'nobody'" in m]
+        assert titles == ["escalate refused"]
+        app.screen.query_one("#to").value = ""
+        await pilot.press("enter")  # the next role up
+        await settle(pilot)
+        assert not isinstance(app.screen, EscalateForm)
+        assert ana.get("T-1").version > before
+
+
+async def test_a_merge_into_itself_keeps_the_dialog_with_the_key_typed(ana):
+    app = DesklineApp(ana)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("M", *"T-1", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TextEntry)
+        assert app.screen.query_one("#entry").value == "T-1"
+        assert [t for t, m in toasts(app) if "into itself" in m] == ["merge refused"]
