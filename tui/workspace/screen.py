@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from deskline.core.desk import fields, saved_views, workflow
+from deskline.core.desk import edits, fields, saved_views, workflow
 from deskline.core.desk.catalog import Catalog
 from deskline.core.desk.edits import Edit
 from deskline.core.desk.queue import Queue, QueueCounts
@@ -32,7 +32,7 @@ from deskline.core.language import N_, _
 from deskline.themes.palette import SLA_LOOK
 from deskline.tui.language import priority_word, speak_bindings, status_word
 from deskline.tui.pump import ChangePump
-from deskline.tui.workspace import countdown
+from deskline.tui.workspace import countdown, edit_form
 from deskline.tui.workspace.articles import ArticleKeeper
 from deskline.tui.workspace.bulk import BulkFlow
 from deskline.tui.workspace.compose import Composed, ComposeText
@@ -962,16 +962,39 @@ class WorkspaceScreen(Screen[None]):
         self.read_catalog(dialog)
 
     def action_edit(self) -> None:
-        if not (t := self._selected()):
-            return
+        if t := self._selected():
+            self.open_edit(t)
+
+    def open_edit(
+        self, t: TicketView, typed: dict[str, str] | None = None, seen: TicketView | None = None
+    ) -> None:
+        """The edit dialog over ``t``; ``typed``: what was typed over ``seen``, an older
+        version of it, kept (a stale edit whose fields someone else changed too)."""
+        changed = edit_form.changed_between(seen, t) if seen is not None else ()
 
         def save(edit: Edit | None) -> None:
-            if edit is not None:
-                self.act(
-                    _("edited"), lambda: self.desk.edit(t.key, edit, expected_version=t.version)
-                )
+            if edit is None:
+                return
 
-        dialog = EditForm(t)
+            def change() -> TicketView:
+                try:
+                    return self.desk.edit(t.key, edit, expected_version=t.version)
+                except StaleEdit:
+                    # changed meanwhile: mine goes on top unless we both changed a field
+                    fresh = self.desk.get(t.key)
+                    if edits.clashes(edit.checked(), t, fresh):
+                        raise
+                    return self.desk.edit(t.key, edit, expected_version=fresh.version)
+
+            sent = dialog.sent
+            self.act(
+                _("edited"),
+                change,
+                retry=lambda: self.open_edit(self.detail or t, sent, seen=t),
+                refused=_("edit refused"),
+            )
+
+        dialog = EditForm(t, typed=typed, changed=changed)
         self.app.push_screen(dialog, save)
         self.read_catalog(dialog)
 

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from conftest import settle
 
+from deskline.core.desk.edits import Edit, clashes
 from deskline.core.desk.tickets import Desk
 from deskline.tui.workspace.app import DesklineApp
 from deskline.tui.workspace.dialogs import Choose, EscalateForm, TextEntry
+from deskline.tui.workspace.edit_form import EditForm
 from deskline.tui.workspace.queue import QueueView
 
 NOW = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
@@ -139,3 +141,52 @@ async def test_a_merge_into_itself_keeps_the_dialog_with_the_key_typed(ana):
         assert isinstance(app.screen, TextEntry)
         assert app.screen.query_one("#entry").value == "T-1"
         assert [t for t, m in toasts(app) if "into itself" in m] == ["merge refused"]
+
+
+async def test_an_edit_made_stale_by_a_change_to_other_fields_goes_on_top(ana, store):
+    app = DesklineApp(ana)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        assert isinstance(app.screen, EditForm)
+        await pilot.press(*" (again)")
+        Desk(store, "bo", now=lambda: NOW).edit("T-1", Edit(tags=("+amy",)))  # meanwhile
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, EditForm)
+        now = ana.get("T-1")
+        assert (now.title, now.tags) == ("Printer jam on floor 3 (again)", ("amy",))
+        assert not [t for t, _ in toasts(app) if t == "Stale edit"]
+
+
+async def test_an_edit_of_a_field_changed_meanwhile_comes_back_with_what_i_typed(ana, store):
+    app = DesklineApp(ana)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        await pilot.press(*" (again)")
+        Desk(store, "bo", now=lambda: NOW).edit("T-1", Edit(title="Printer jam, floor 3"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [t for t, _ in toasts(app) if t == "Stale edit"] == ["Stale edit"]
+        assert isinstance(app.screen, EditForm)
+        form = app.screen
+        assert form.query_one("#edit-title").value == "Printer jam on floor 3 (again)"
+        said = str(form.query_one(".changed").render())
+        assert "changed meanwhile by someone else: title" in said
+        assert ana.get("T-1").title == "Printer jam, floor 3"
+        await pilot.press("enter")  # mine, knowingly, over theirs
+        await settle(pilot)
+        assert ana.get("T-1").title == "Printer jam on floor 3 (again)"
+
+
+def test_an_edit_clashes_only_on_a_field_both_changed(ana, store):
+    seen = ana.get("T-1")
+    Desk(store, "bo", now=lambda: NOW).edit("T-1", Edit(tags=("+amy",)))
+    now = ana.get("T-1")
+    assert clashes(Edit(title="New title"), seen, now) == ()
+    assert clashes(Edit(tags=("+vip",)), seen, now) == ()  # another tag: both kept
+    assert clashes(Edit(tags=("-amy",)), seen, now) == ("tags",)
+    assert clashes(Edit(title="x", channel="email"), seen, ana.get("T-1")) == ()
