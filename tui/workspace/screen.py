@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -337,6 +337,25 @@ class WorkspaceScreen(Screen[None]):
         if need is None or not self._me_known or (ticket := self._under()) is None:
             return True
         return need in self.desk.allowed(ticket)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key for what my role may not do on the selected ticket is hidden, not dead: it
+        says why, in core's words (a hidden binding leaves its key to come here)."""
+        if not self._me_known or (ticket := self._under()) is None:
+            return
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            need = NEEDS.get(binding.action)
+            if need is None or self.offers(binding.action):
+                continue
+            event.stop()
+            if (why := self.desk.refusal(ticket, need)) is not None:
+                self.notify(
+                    visible(self.said(why)),
+                    title=_("not yours to do"),
+                    severity="warning",
+                    markup=False,
+                )
+            return
 
     def sync_keys(self) -> None:
         """Show the keys the selected ticket allows, redrawing the footer only on a change;

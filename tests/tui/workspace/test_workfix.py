@@ -10,6 +10,7 @@ from conftest import settle
 
 from deskline.core.desk.edits import Edit, clashes
 from deskline.core.desk.tickets import Desk
+from deskline.core.roster.agents import Roster
 from deskline.tui.workspace.app import DesklineApp
 from deskline.tui.workspace.dialogs import Choose, EscalateForm, TextEntry
 from deskline.tui.workspace.edit_form import EditForm
@@ -190,3 +191,25 @@ def test_an_edit_clashes_only_on_a_field_both_changed(ana, store):
     assert clashes(Edit(tags=("+vip",)), seen, now) == ()  # another tag: both kept
     assert clashes(Edit(tags=("-amy",)), seen, now) == ("tags",)
     assert clashes(Edit(title="x", channel="email"), seen, ana.get("T-1")) == ()
+
+
+async def test_a_key_my_role_may_not_use_here_says_why(desk, store):
+    Roster(store).add("dee", team="Billing")
+    dee = Desk(store, "dee", now=lambda: NOW)
+    dee.create("Invoice wrong", priority="P1")  # T-1, Billing's, nobody holds it
+    Desk(store, "ana", now=lambda: NOW).create("Printer jam", priority="P2")  # T-2
+    app = DesklineApp(Desk(store, "bo", now=lambda: NOW))  # an agent of Service Desk
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        view = queue(app)
+        view.cursor = view.numbers.index(1)
+        await settle(pilot)
+        assert app.screen.detail.key == "T-1" and app.screen.detail.team == "Billing"
+        for key in ("t", "s", "a"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert type(app.screen).__name__ == "WorkspaceScreen"  # no dialog opened
+        said = [(t, m) for t, m in toasts(app) if t == "not yours to do"]
+        assert len(said) == 3, toasts(app)
+        assert all("Billing" in m and "you (bo) are agent" in m for _, m in said), said
+    assert dee.get("T-1").version == 1
