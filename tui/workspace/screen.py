@@ -947,8 +947,30 @@ class WorkspaceScreen(Screen[None]):
         self.app.push_screen(EscalateForm(title, typed, focus=field), save)
 
     def action_reopen(self) -> None:
-        if t := self._selected():
+        if not (t := self._selected()):
+            return
+        if Status(t.status) not in workflow.REOPENABLE:  # core says why not: no reason asked
             self.act(_("reopened"), lambda: self.desk.reopen(t.key, expected_version=t.version))
+            return
+        self.ask_reopen_reason(t)
+
+    def ask_reopen_reason(self, t: TicketView, typed: str = "") -> None:
+        """Why it comes back (the customer wrote again, the fix did not hold): the timeline
+        says, as for a priority change."""
+
+        def save(reason: str | None) -> None:
+            if reason:
+                self.act(
+                    _("reopened"),
+                    lambda: self.desk.reopen(t.key, reason=reason, expected_version=t.version),
+                    retry=lambda: self.ask_reopen_reason(self.detail or t, reason),
+                    refused=_("reopen refused"),
+                )
+
+        title = _("Reopen {key} ({status}), because").format(
+            key=t.key, status=status_word(t.status)
+        )
+        self.app.push_screen(TextEntry(title, value=typed), save)
 
     def action_merge(self, typed: str = "") -> None:
         """Merge the selected ticket into another (asked for by its key): that one carries

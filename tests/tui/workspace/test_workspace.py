@@ -269,7 +269,12 @@ async def test_o_reopens(ana):
         app.screen.detail = ana.get("T-1")  # a resolved ticket is not in an open view
         await pilot.press("o")
         await settle(pilot)
+        assert isinstance(app.screen, TextEntry)  # why, first: the timeline says it
+        assert app.screen.heading == "Reopen T-1 (resolved), because"
+        await pilot.press(*"the fix did not hold", "enter")
+        await settle(pilot)
     assert ana.get("T-1").status == "in_progress"
+    assert ana.get("T-1").events[-1].reason == "the fix did not hold"
 
 
 async def test_slash_filters_as_you_type_and_escape_clears(ana):
