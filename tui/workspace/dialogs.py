@@ -133,7 +133,8 @@ class Choose(ModalScreen[str | None]):
             self.dismiss(options.get_option_at_index(index).id)
         else:
             said = _("no match for {typed}").format(typed=repr(value))
-            self.notify(visible(said), severity="warning", markup=False)
+            # titled as the dialog, so it is not taken for someone else's toast
+            self.notify(visible(said), title=self.heading, severity="warning", markup=False)
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:

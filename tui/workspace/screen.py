@@ -259,7 +259,9 @@ class WorkspaceScreen(Screen[None]):
         self.detail: TicketView | None = None
         self._loaded_once = False
         self._want_select: int | None = None
-        self._want_new = False  # the ticket to select was created here: go where it shows
+        # the ticket to select was created here: outside the view, the detail shows it
+        self._want_new: TicketView | None = None
+        self._to_top = False  # a view chosen: its first (most urgent) row is selected
         self._counts_timer: Timer | None = None
         self._detail_timer: Timer | None = None
         self._moved_at = 0.0  # when the cursor last moved (monotonic seconds)
@@ -499,19 +501,26 @@ class WorkspaceScreen(Screen[None]):
         self._complete = complete
         if not complete:  # the head of a new view or filter; the rest follows
             self.queue_view.show_tickets(first)
-            self.queue_view.show_numbers(numbers)
+            top = numbers[0] if self._to_top and numbers else None
+            self._to_top = self._to_top and not numbers  # the rest keeps the row then chosen
+            self.queue_view.show_numbers(numbers, select=top)
             self.show_header()
             return
         select, self._want_select = self._want_select, None
-        new, self._want_new = self._want_new, False
-        if select and select not in numbers and not new:
-            select = None  # changed out of this view (resolved, say): the view stays as it is
+        made, self._want_new = self._want_new, None
+        if select and select not in numbers:
+            # changed out of this view (resolved, say): the view stays as it is; one made
+            # here that is not in it shows on the right, and the toast says where it is
+            if made is not None and made.number == select:
+                self.show_outside(made)
+            select = None
         if select and self._pinned is not None:
             self.pin(None)  # the ticket held in the detail came into the view: select it
-        if self.view_name != "open" and (
-            (select and select not in numbers) or (not numbers and not self._loaded_once)
-        ):
-            # A new ticket outside this view, or nothing of mine yet: show all open tickets.
+        if self._to_top and numbers:
+            self._to_top = False
+            select = select or numbers[0]
+        if self.view_name != "open" and not numbers and not self._loaded_once:
+            # Nothing of mine yet: show all open tickets.
             self.view_name, self.filter_text = "open", ""
             for box in self.query("#filter").results(Input):
                 box.value = ""
@@ -737,7 +746,7 @@ class WorkspaceScreen(Screen[None]):
             self.pin(ticket.number)
             self.show_detail(ticket)
         self._want_select = ticket.number
-        self._want_new = message.what == _("created")
+        self._want_new = ticket if message.what == _("created") else None
         self.pump.look_now()
         seen = self._changes_seen
         self.set_timer(WRITE_SECONDS, lambda: self._unless_changes_came(seen))
@@ -771,8 +780,13 @@ class WorkspaceScreen(Screen[None]):
         return self.app.in_app(error)  # type: ignore[attr-defined,no-any-return]
 
     def action_take(self) -> None:
-        if t := self._selected():
-            self.act(_("taken"), lambda: self.desk.take(t.key, expected_version=t.version))
+        if not (t := self._selected()):
+            return
+
+        def take() -> TicketView:
+            return self.desk.take(t.key, expected_version=t.version)
+
+        self.act(_("taken"), take, refused=_("take refused"))
 
     def action_assign(self) -> None:
         if not (t := self._selected()):
@@ -1077,12 +1091,23 @@ class WorkspaceScreen(Screen[None]):
             self.pin(None)
             self.queue_view.select_number(ticket.number)
             return
+        self.show_outside(ticket)
+
+    def show_outside(self, ticket: TicketView) -> None:
+        """Hold ``ticket``, one this view does not show, in the detail; the toast says so,
+        and in which view an open one is."""
         self.pin(ticket.number)
         self.show_detail(ticket)
         view = self.views_titles.get(self.view_name, self.view_name)
-        said = _("{key} ({status}) is not in {view}: shown on the right")
         status = status_word(ticket.status)
-        self.notify(said.format(key=ticket.key, status=status, view=view), timeout=4)
+        if Status(ticket.status) in workflow.OPEN and self.view_name != "open":
+            said = _("{key} ({status}) is in {where}, not in {view}: shown on the right")
+            where = self.views_titles.get("open", "open")
+            said = said.format(key=ticket.key, status=status, where=where, view=view)
+        else:
+            said = _("{key} ({status}) is not in {view}: shown on the right")
+            said = said.format(key=ticket.key, status=status, view=view)
+        self.notify(visible(said), timeout=4, markup=False)
 
     def pin(self, number: int | None) -> None:
         """Hold the detail on ticket ``number``, one outside the view (None: let it follow the
@@ -1135,6 +1160,7 @@ class WorkspaceScreen(Screen[None]):
         """Show the view ``name`` (built in, or saved: ``Queue.read_searches``)."""
         if name and name in self.views_titles:
             self.view_name = name
+            self._to_top = True  # not the row index of the view before: its first row
             self.load_queue(quick=True)
 
     @work(thread=True, group="views")

@@ -3,7 +3,7 @@ outside the view, refusals in dialogs, stale edits, keys my role may not use."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import settle
@@ -11,10 +11,14 @@ from conftest import settle
 from deskline.core.desk.edits import Edit, clashes
 from deskline.core.desk.tickets import Desk
 from deskline.core.roster.agents import Roster
+from deskline.core.sla.clocks import ClockReading, ClockState
+from deskline.tui.alerts.in_app import title_of
 from deskline.tui.workspace.app import DesklineApp
+from deskline.tui.workspace.countdown import clock_lines
 from deskline.tui.workspace.dialogs import Choose, EscalateForm, TextEntry
 from deskline.tui.workspace.edit_form import EditForm
 from deskline.tui.workspace.queue import QueueView
+from deskline.tui.workspace.wording import raw_states_said
 
 NOW = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
 
@@ -213,3 +217,57 @@ async def test_a_key_my_role_may_not_use_here_says_why(desk, store):
         assert len(said) == 3, toasts(app)
         assert all("Billing" in m and "you (bo) are agent" in m for _, m in said), said
     assert dee.get("T-1").version == 1
+
+
+def test_an_overdue_clock_says_over_without_a_minus():
+    reading = ClockReading(NOW - timedelta(seconds=569), ClockState.BREACHED, -569, 110.0, False)
+    first = clock_lines("resolution", reading, NOW, {})[0].plain
+    assert "0:09:29 over" in first and "-0:09:29" not in first
+
+
+def test_a_reminder_toast_is_not_titled_twice():
+    assert title_of(0) == "Reminder"
+    assert title_of(2) == "Alert · level 2"
+
+
+def test_a_raw_state_name_is_said_as_the_workspace_shows_it():
+    said = raw_states_said("T-263 is already yours and in_progress")
+    assert said == "T-263 is already yours and in progress"
+
+
+async def test_take_refused_says_the_status_word_and_is_titled_refused(ana):
+    app = DesklineApp(ana)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")  # T-1 is mine and in progress already
+        await settle(pilot)
+        assert ("take refused", "T-1 is already yours and in progress") in toasts(app)
+
+
+async def test_no_match_in_the_assign_dialog_is_titled_as_the_dialog(ana):
+    app = DesklineApp(ana)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"ghost", "enter")
+        await settle(pilot)
+        assert ("Assign T-1 to", "no match for 'ghost'") in toasts(app)
+
+
+async def test_another_view_starts_on_its_first_row(ana):
+    app = DesklineApp(ana)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.screen.show_view("open")
+        await settle(pilot)
+        await pilot.press("G")  # the last of three
+        await settle(pilot)
+        assert queue(app).cursor == 2
+        await pilot.press("v")
+        await settle(pilot)
+        app.screen.dismiss("unassigned")
+        await settle(pilot)
+        assert app.screen.view_name == "unassigned" and len(queue(app).numbers) == 2
+        assert queue(app).cursor == 0
+        assert app.screen.detail.number == queue(app).numbers[0]
