@@ -410,7 +410,7 @@ class WorkspaceScreen(Screen[None]):
             filtered += _(" · {count} marked (B acts)").format(count=count)
         line = f"{view} ({shown}){filtered}"
         if self._pinned is not None and self.detail and self.detail.number == self._pinned[0]:
-            said = _("{key} on the right is not in this view · j/k back to the queue")
+            said = _("showing {key}, not in this view: j/k back")
             line = f"{line} · {said.format(key=self.detail.key)}"
         if self.search_error:  # what is typed is no query yet: say why, first
             line = f"⚠ {self.search_error}"
