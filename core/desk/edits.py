@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from deskline.core.desk import fields
 from deskline.core.errors import InvalidInput
 from deskline.core.inert import quoted
 from deskline.core.language import _
+
+if TYPE_CHECKING:
+    from deskline.core.desk.views import TicketView
 
 CLEAR = ""  # --category "" / --customer "": the ticket has none any more
 
@@ -63,3 +67,20 @@ def retag(current: str, changes: Sequence[str]) -> str:
         elif sign == "-" and tag in tags:
             tags.remove(tag)
     return ",".join(tags)
+
+
+def clashes(edit: Edit, seen: TicketView, now: TicketView) -> tuple[str, ...]:
+    """The fields ``edit`` changes that someone else changed too between ``seen`` (the
+    ticket the edit was typed over) and ``now``; empty: the edit may be applied on ``now``
+    as it is (a stale version alone is no conflict). A tag clashes only when the edit adds
+    or removes the very tag the other change did: the others' tags are kept as they are."""
+    found = [
+        name
+        for name in ("title", "description", "category", "customer", "channel")
+        if getattr(edit, name) is not None and getattr(seen, name) != getattr(now, name)
+    ]
+    theirs = set(seen.tags) ^ set(now.tags)
+    mine = {fields.tags([change.lstrip("+-")]) for change in edit.tags}
+    if theirs & mine:
+        found.append("tags")
+    return tuple(found)

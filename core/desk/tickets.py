@@ -24,6 +24,7 @@ from deskline.core.desk.views import AgentView, CommentView, EventView, TicketVi
 from deskline.core.desk.workflow import Status
 from deskline.core.errors import (
     DesklineError,
+    Forbidden,
     InvalidInput,
     NotFound,
     Refused,
@@ -1215,6 +1216,22 @@ class Desk:
         me = self._person or self._read_person()
         ticket = permissions.Held(view.key, view.team, view.assignee)
         return permissions.allowed(me, ticket)
+
+    def refusal(self, view: TicketView, action: str) -> Forbidden | None:
+        """Why my role may not do ``action`` on this ticket: the Forbidden the use case
+        would raise (None: it may), for a screen that answers a key it does not offer."""
+        me = self._person or self._read_person()
+        ticket = permissions.Held(view.key, view.team, view.assignee)
+        if action == "assign":  # to whom is not chosen yet: a teammate, the least to ask
+            teammate = permissions.Person(_("a teammate"), "agent", view.team)
+            refusal = permissions.may_assign(me, ticket, teammate)
+        else:
+            refusal = permissions.may(me, action, ticket)
+        try:
+            access.require(refusal)
+        except Forbidden as exc:
+            return exc
+        return None
 
     def _read_person(self) -> permissions.Person:
         me = self.whoami()

@@ -38,6 +38,14 @@ MAX_TOASTS = 3  # more within TOAST_WINDOW become one toast pointing to the aler
 TOAST_WINDOW = 30.0  # seconds
 
 
+def title_of(level: int) -> str:
+    """An alert toast's title: "Alert · level 2"; a reminder is just that (in Chinese both
+    words are 提醒: never "提醒 · 提醒")."""
+    if level == 0:
+        return _("Reminder")
+    return _("Alert · {level}").format(level=level_word(level))
+
+
 class AppAlerts:
     """The alert engine's side of one running app (workspace or dashboard)."""
 
@@ -196,7 +204,7 @@ class AppAlerts:
             self._shown.append(now)
             self.app.notify(
                 visible(item.summary),
-                title=_("Alert · {level}").format(level=level_word(item.level)),
+                title=title_of(item.level),
                 severity=item.notice.severity,  # type: ignore[arg-type]
                 timeout=30 if item.level >= 3 else 10,
                 markup=False,

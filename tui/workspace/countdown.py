@@ -49,7 +49,8 @@ def clock_lines(
         left = _("stopped")
     else:
         said = _("{time} over") if reading.remaining_seconds < 0 else _("{time} left")
-        left = said.format(time=f"{countdown(reading.remaining_seconds)}{mark}")
+        # "over" says the sign: "0:09:29 over", never "-0:09:29 over"
+        left = said.format(time=f"{countdown(abs(reading.remaining_seconds))}{mark}")
     first = Text.assemble(
         (padded(name, max(NAME_CELLS, cell_len(name) + 1)), "bold"),
         (f"{look.glyph} {_(look.word)} ", style),

@@ -133,7 +133,8 @@ class Choose(ModalScreen[str | None]):
             self.dismiss(options.get_option_at_index(index).id)
         else:
             said = _("no match for {typed}").format(typed=repr(value))
-            self.notify(visible(said), severity="warning", markup=False)
+            # titled as the dialog, so it is not taken for someone else's toast
+            self.notify(visible(said), title=self.heading, severity="warning", markup=False)
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -216,11 +217,21 @@ class EscalateForm(ModalScreen[dict[str, str] | None]):
     )
     TARGET = ("to", N_("Tell whom? handle, team:NAME, role:director (empty: the next role up)"))
 
-    def __init__(self, title: str, values: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, title: str, values: dict[str, str] | None = None, *, focus: str | None = None
+    ) -> None:
+        """``values``: what was typed before (a refusal opens the form again with it), and
+        ``focus`` the field the refusal was about."""
         super().__init__()
         speak_bindings(self)
         self.heading = title
         self.values = values or {}
+        self.start = focus
+
+    def on_mount(self) -> None:
+        names = [name for name, _ in (*self.FIELDS, self.TARGET)]
+        if self.start in names:
+            self.set_focus(self.query_one(f"#{self.start}", FormField))
 
     def compose(self) -> ComposeResult:
         with Vertical():

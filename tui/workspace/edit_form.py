@@ -37,6 +37,13 @@ def shown(ticket: TicketView) -> dict[str, str]:
     }
 
 
+def changed_between(seen: TicketView, now: TicketView) -> tuple[str, ...]:
+    """The fields of the form whose text differs between two versions of a ticket."""
+    before, after = shown(seen), shown(now)
+    found = [name for name in TEXTS if before[name] != after[name]]
+    return (*found, "channel") if seen.channel != now.channel else tuple(found)
+
+
 def edit_of(before: dict[str, str], after: dict[str, str], channels: tuple[str, str]) -> Edit:
     """The Edit of the fields whose text changed (tags: what was added and removed)."""
     changed = {name: after[name] for name in TEXTS if after[name].strip() != before[name].strip()}
@@ -69,6 +76,7 @@ class EditForm(ModalScreen[Edit | None]):
     EditForm Label.field { width: 10; color: $text-muted; }
     EditForm Input, EditForm Select, EditForm TextArea, EditForm .hint { width: 1fr; }
     EditForm TextArea { height: 5; }
+    EditForm .changed { color: $warning; margin-bottom: 1; }
     """
     )
     BINDINGS = [
@@ -84,23 +92,39 @@ class EditForm(ModalScreen[Edit | None]):
     }
 
     def __init__(
-        self, ticket: TicketView, categories: Sequence[str] = (), customers: Sequence[str] = ()
+        self,
+        ticket: TicketView,
+        categories: Sequence[str] = (),
+        customers: Sequence[str] = (),
+        *,
+        typed: dict[str, str] | None = None,
+        changed: Sequence[str] = (),
     ) -> None:
+        """``typed``: what was typed before over an older version of ``ticket`` (a stale
+        edit opens the form again with it, over the ticket as it is now); ``changed``: the
+        fields someone else changed meanwhile, said above the form."""
         super().__init__()
         speak_bindings(self)
         self.ticket = ticket
         self.before = shown(ticket)
+        self.start = {**self.before, **(typed or {})}
+        self.changed = tuple(changed)
         self.categories, self.customers = list(categories), list(customers)
+        self.sent: dict[str, str] = {}  # what was typed when it saved (all fields, channel too)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(_("Edit {key}").format(key=self.ticket.key), classes="title")
+            if self.changed:
+                words = ", ".join(_(self.PROMPTS.get(name, N_("channel"))) for name in self.changed)
+                said = _("changed meanwhile by someone else: {fields}; what you typed is kept")
+                yield Label(said.format(fields=words), classes="changed", markup=False)
             for name, prompt in self.PROMPTS.items():
                 if name == "description":
                     with Horizontal(classes="text"):
                         yield Label(_(prompt), classes="field")
                         yield TextArea(
-                            self.before[name],
+                            self.start[name],
                             soft_wrap=True,
                             compact=True,
                             id=f"edit-{name}",
@@ -109,7 +133,7 @@ class EditForm(ModalScreen[Edit | None]):
                 with Horizontal():
                     yield Label(_(prompt), classes="field")
                     yield Input(
-                        value=self.before[name],
+                        value=self.start[name],
                         compact=True,
                         select_on_focus=False,  # the cursor at the end: add to the text
                         id=f"edit-{name}",
@@ -118,7 +142,7 @@ class EditForm(ModalScreen[Edit | None]):
                 yield Label(_("channel"), classes="field")
                 yield Select(
                     [(channel_word(c), c) for c in fields.CHANNELS],
-                    value=self.ticket.channel,
+                    value=self.start.get("channel", self.ticket.channel),
                     allow_blank=False,
                     compact=True,
                     id="edit-channel",
@@ -157,6 +181,7 @@ class EditForm(ModalScreen[Edit | None]):
         after = self.typed()
         channel = str(self.query_one("#edit-channel", Select).value)
         edit = edit_of(self.before, after, (self.ticket.channel, channel))
+        self.sent = {**after, "channel": channel}
         if edit.is_empty():
             said = _("nothing changed: edit a field, or esc to cancel")
             self.notify(said, severity="warning")

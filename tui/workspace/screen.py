@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,19 +21,19 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from deskline.core.desk import fields, saved_views, workflow
+from deskline.core.desk import edits, fields, saved_views, workflow
 from deskline.core.desk.catalog import Catalog
 from deskline.core.desk.edits import Edit
 from deskline.core.desk.queue import Queue, QueueCounts
 from deskline.core.desk.views import AgentView, TicketView
 from deskline.core.desk.workflow import Status
-from deskline.core.errors import DesklineError, StaleEdit
+from deskline.core.errors import DesklineError, Said, StaleEdit
 from deskline.core.inert import visible
 from deskline.core.language import N_, _
 from deskline.themes.palette import SLA_LOOK
 from deskline.tui.language import priority_word, speak_bindings, status_word
 from deskline.tui.pump import ChangePump
-from deskline.tui.workspace import countdown
+from deskline.tui.workspace import countdown, edit_form
 from deskline.tui.workspace.articles import ArticleKeeper
 from deskline.tui.workspace.bulk import BulkFlow
 from deskline.tui.workspace.compose import Composed, ComposeText
@@ -71,6 +71,15 @@ NEEDS = {
 }
 
 
+def field_of(error: DesklineError) -> str | None:
+    """The form field an error is about: the one its command-line option names (``--to``
+    is the escalate dialog's ``to``); None when it names none."""
+    for part in error.parts:
+        if isinstance(part, Said) and part.cli.startswith("--"):
+            return part.cli[2:].split(" ")[0].replace("-", "_") or None
+    return None
+
+
 class HeaderBar(Static):
     DEFAULT_CSS = """
     HeaderBar { dock: top; height: 1; background: $primary-background; color: $text;
@@ -88,6 +97,7 @@ class WorkspaceScreen(Screen[None]):
     #filter { dock: bottom; display: none; border: none; height: 1; padding: 0 1; }
     #filter.visible { display: block; }
     #view-name { height: 1; background: $boost; padding: 0 1; text-style: bold; }
+    QueueView.away { text-opacity: 55%; }
     """
 
     BINDINGS = [
@@ -227,6 +237,7 @@ class WorkspaceScreen(Screen[None]):
 
         what: str
         reason: str
+        again: Callable[[], None] | None = None  # the dialog opened again with what was typed
 
     @dataclass
     class Stale(Message, bubble=False):
@@ -252,7 +263,9 @@ class WorkspaceScreen(Screen[None]):
         self.detail: TicketView | None = None
         self._loaded_once = False
         self._want_select: int | None = None
-        self._want_new = False  # the ticket to select was created here: go where it shows
+        # the ticket to select was created here: outside the view, the detail shows it
+        self._want_new: TicketView | None = None
+        self._to_top = False  # a view chosen: its first (most urgent) row is selected
         self._counts_timer: Timer | None = None
         self._detail_timer: Timer | None = None
         self._moved_at = 0.0  # when the cursor last moved (monotonic seconds)
@@ -332,6 +345,25 @@ class WorkspaceScreen(Screen[None]):
             return True
         return need in self.desk.allowed(ticket)
 
+    def on_key(self, event: events.Key) -> None:
+        """A key for what my role may not do on the selected ticket is hidden, not dead: it
+        says why, in core's words (a hidden binding leaves its key to come here)."""
+        if not self._me_known or (ticket := self._under()) is None:
+            return
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            need = NEEDS.get(binding.action)
+            if need is None or self.offers(binding.action):
+                continue
+            event.stop()
+            if (why := self.desk.refusal(ticket, need)) is not None:
+                self.notify(
+                    visible(self.said(why)),
+                    title=_("not yours to do"),
+                    severity="warning",
+                    markup=False,
+                )
+            return
+
     def sync_keys(self) -> None:
         """Show the keys the selected ticket allows, redrawing the footer only on a change;
         not while a search is typed (the keys go to the box): once they rest, or it closes."""
@@ -382,6 +414,9 @@ class WorkspaceScreen(Screen[None]):
             count = len(self.queue_view.marked)
             filtered += _(" · {count} marked (B acts)").format(count=count)
         line = f"{view} ({shown}){filtered}"
+        if self._pinned is not None and self.detail and self.detail.number == self._pinned[0]:
+            said = _("showing {key}, not in this view: j/k back")
+            line = f"{line} · {said.format(key=self.detail.key)}"
         if self.search_error:  # what is typed is no query yet: say why, first
             line = f"⚠ {self.search_error}"
         for name in self.query("#view-name").results(Static):
@@ -497,17 +532,26 @@ class WorkspaceScreen(Screen[None]):
         self._complete = complete
         if not complete:  # the head of a new view or filter; the rest follows
             self.queue_view.show_tickets(first)
-            self.queue_view.show_numbers(numbers)
+            top = numbers[0] if self._to_top and numbers else None
+            self._to_top = self._to_top and not numbers  # the rest keeps the row then chosen
+            self.queue_view.show_numbers(numbers, select=top)
             self.show_header()
             return
         select, self._want_select = self._want_select, None
-        new, self._want_new = self._want_new, False
-        if select and select not in numbers and not new:
-            select = None  # changed out of this view (resolved, say): the view stays as it is
-        if self.view_name != "open" and (
-            (select and select not in numbers) or (not numbers and not self._loaded_once)
-        ):
-            # A new ticket outside this view, or nothing of mine yet: show all open tickets.
+        made, self._want_new = self._want_new, None
+        if select and select not in numbers:
+            # changed out of this view (resolved, say): the view stays as it is; one made
+            # here that is not in it shows on the right, and the toast says where it is
+            if made is not None and made.number == select:
+                self.show_outside(made)
+            select = None
+        if select and self._pinned is not None:
+            self.pin(None)  # the ticket held in the detail came into the view: select it
+        if self._to_top and numbers:
+            self._to_top = False
+            select = select or numbers[0]
+        if self.view_name != "open" and not numbers and not self._loaded_once:
+            # Nothing of mine yet: show all open tickets.
             self.view_name, self.filter_text = "open", ""
             for box in self.query("#filter").results(Input):
                 box.value = ""
@@ -547,7 +591,7 @@ class WorkspaceScreen(Screen[None]):
         if self._pinned is not None:
             if event.number == self._pinned[1]:
                 return  # the row under the cursor changed, the cursor did not move
-            self._pinned = None
+            self.pin(None)
         self.sync_keys()
         if self._detail_timer is not None:
             self._detail_timer.stop()
@@ -606,6 +650,8 @@ class WorkspaceScreen(Screen[None]):
         self.sync_keys()
         for pane in self.query(DetailPane).results(DetailPane):  # none while closing
             pane.show(ticket)
+        if self._pinned is not None:
+            self.show_header()  # says which ticket, outside the view, the detail holds
         self.show_countdown()
         self.presence.shown(ticket.number if ticket else None)
         self.articles.shown(ticket)
@@ -700,9 +746,11 @@ class WorkspaceScreen(Screen[None]):
         change: Callable[[], TicketView],
         retry: Callable[[], None] | None = None,
         refused: str | None = None,
+        again: Callable[[str | None], None] | None = None,
     ) -> None:
         """Run one Desk use case; errors become a toast (titled ``refused``, else ``what``),
-        a stale edit reloads and retries."""
+        a stale edit reloads and retries. ``again``: the dialog opened once more after a
+        refusal, with what was typed, on the field the error names (None: none)."""
         try:
             ticket = change()
         except StaleEdit as exc:
@@ -711,7 +759,9 @@ class WorkspaceScreen(Screen[None]):
             self.post_message(self.Stale(str(exc), fresh, retry))
             return
         except DesklineError as exc:
-            self.post_message(self.Refused(refused or what, self.said(exc)))
+            field = field_of(exc)
+            reopen = (lambda: again(field)) if again is not None else None
+            self.post_message(self.Refused(refused or what, self.said(exc), reopen))
             return
         self.post_message(self.Written(what, ticket))
 
@@ -721,8 +771,13 @@ class WorkspaceScreen(Screen[None]):
         read once then; asked to look now, it shows at once."""
         ticket = message.ticket
         self.notify(visible(f"{ticket.key}: {message.what}"), timeout=3, markup=False)
+        if self._pinned is not None and ticket.number not in self.queue_view.numbers:
+            # held outside the view, no queue reload selects it: shown as it is now, so the
+            # next key carries its new version
+            self.pin(ticket.number)
+            self.show_detail(ticket)
         self._want_select = ticket.number
-        self._want_new = message.what == _("created")
+        self._want_new = ticket if message.what == _("created") else None
         self.pump.look_now()
         seen = self._changes_seen
         self.set_timer(WRITE_SECONDS, lambda: self._unless_changes_came(seen))
@@ -738,6 +793,8 @@ class WorkspaceScreen(Screen[None]):
         self.notify(
             visible(message.reason), title=visible(message.what), severity="error", markup=False
         )
+        if message.again is not None:
+            message.again()
 
     @on(Stale)
     def stale(self, message: Stale) -> None:
@@ -754,8 +811,13 @@ class WorkspaceScreen(Screen[None]):
         return self.app.in_app(error)  # type: ignore[attr-defined,no-any-return]
 
     def action_take(self) -> None:
-        if t := self._selected():
-            self.act(_("taken"), lambda: self.desk.take(t.key, expected_version=t.version))
+        if not (t := self._selected()):
+            return
+
+        def take() -> TicketView:
+            return self.desk.take(t.key, expected_version=t.version)
+
+        self.act(_("taken"), take, refused=_("take refused"))
 
     def action_assign(self) -> None:
         if not (t := self._selected()):
@@ -910,7 +972,9 @@ class WorkspaceScreen(Screen[None]):
     def action_note(self) -> None:
         self._text_action("note")
 
-    def action_escalate(self, typed: dict[str, str] | None = None) -> None:
+    def action_escalate(
+        self, typed: dict[str, str] | None = None, field: str | None = None
+    ) -> None:
         if not (t := self._selected()):
             return
 
@@ -920,13 +984,38 @@ class WorkspaceScreen(Screen[None]):
                     _("escalated"),
                     lambda: self.desk.escalate(t.key, **values, expected_version=t.version),
                     retry=lambda: self.action_escalate(values),
+                    refused=_("escalate refused"),
+                    again=lambda field: self.action_escalate(values, field),
                 )
 
-        self.app.push_screen(EscalateForm(_("Escalate {key}").format(key=t.key), typed), save)
+        title = _("Escalate {key}").format(key=t.key)
+        self.app.push_screen(EscalateForm(title, typed, focus=field), save)
 
     def action_reopen(self) -> None:
-        if t := self._selected():
+        if not (t := self._selected()):
+            return
+        if Status(t.status) not in workflow.REOPENABLE:  # core says why not: no reason asked
             self.act(_("reopened"), lambda: self.desk.reopen(t.key, expected_version=t.version))
+            return
+        self.ask_reopen_reason(t)
+
+    def ask_reopen_reason(self, t: TicketView, typed: str = "") -> None:
+        """Why it comes back (the customer wrote again, the fix did not hold): the timeline
+        says, as for a priority change."""
+
+        def save(reason: str | None) -> None:
+            if reason:
+                self.act(
+                    _("reopened"),
+                    lambda: self.desk.reopen(t.key, reason=reason, expected_version=t.version),
+                    retry=lambda: self.ask_reopen_reason(self.detail or t, reason),
+                    refused=_("reopen refused"),
+                )
+
+        title = _("Reopen {key} ({status}), because").format(
+            key=t.key, status=status_word(t.status)
+        )
+        self.app.push_screen(TextEntry(title, value=typed), save)
 
     def action_merge(self, typed: str = "") -> None:
         """Merge the selected ticket into another (asked for by its key): that one carries
@@ -940,6 +1029,8 @@ class WorkspaceScreen(Screen[None]):
                     _("merge of {key}").format(key=t.key),
                     lambda: self.desk.merge(t.key, target.strip(), expected_version=t.version),
                     retry=lambda: self.action_merge(target),
+                    refused=_("merge refused"),
+                    again=lambda _field: self.action_merge(target),
                 )
 
         title = _("Merge {key} into which ticket? (it closes; its comments go there)")
@@ -957,16 +1048,39 @@ class WorkspaceScreen(Screen[None]):
         self.read_catalog(dialog)
 
     def action_edit(self) -> None:
-        if not (t := self._selected()):
-            return
+        if t := self._selected():
+            self.open_edit(t)
+
+    def open_edit(
+        self, t: TicketView, typed: dict[str, str] | None = None, seen: TicketView | None = None
+    ) -> None:
+        """The edit dialog over ``t``; ``typed``: what was typed over ``seen``, an older
+        version of it, kept (a stale edit whose fields someone else changed too)."""
+        changed = edit_form.changed_between(seen, t) if seen is not None else ()
 
         def save(edit: Edit | None) -> None:
-            if edit is not None:
-                self.act(
-                    _("edited"), lambda: self.desk.edit(t.key, edit, expected_version=t.version)
-                )
+            if edit is None:
+                return
 
-        dialog = EditForm(t)
+            def change() -> TicketView:
+                try:
+                    return self.desk.edit(t.key, edit, expected_version=t.version)
+                except StaleEdit:
+                    # changed meanwhile: mine goes on top unless we both changed a field
+                    fresh = self.desk.get(t.key)
+                    if edits.clashes(edit.checked(), t, fresh):
+                        raise
+                    return self.desk.edit(t.key, edit, expected_version=fresh.version)
+
+            sent = dialog.sent
+            self.act(
+                _("edited"),
+                change,
+                retry=lambda: self.open_edit(self.detail or t, sent, seen=t),
+                refused=_("edit refused"),
+            )
+
+        dialog = EditForm(t, typed=typed, changed=changed)
         self.app.push_screen(dialog, save)
         self.read_catalog(dialog)
 
@@ -1005,15 +1119,38 @@ class WorkspaceScreen(Screen[None]):
     def reached(self, message: Reached) -> None:
         ticket = message.ticket
         if ticket.number in self.queue_view.numbers:
-            self._pinned = None
+            self.pin(None)
             self.queue_view.select_number(ticket.number)
             return
-        self._pinned = (ticket.number, self.queue_view.selected_number)
+        self.show_outside(ticket)
+
+    def show_outside(self, ticket: TicketView) -> None:
+        """Hold ``ticket``, one this view does not show, in the detail; the toast says so,
+        and in which view an open one is."""
+        self.pin(ticket.number)
         self.show_detail(ticket)
         view = self.views_titles.get(self.view_name, self.view_name)
-        said = _("{key} ({status}) is not in {view}: shown on the right")
         status = status_word(ticket.status)
-        self.notify(said.format(key=ticket.key, status=status, view=view), timeout=4)
+        if Status(ticket.status) in workflow.OPEN and self.view_name != "open":
+            said = _("{key} ({status}) is in {where}, not in {view}: shown on the right")
+            where = self.views_titles.get("open", "open")
+            said = said.format(key=ticket.key, status=status, where=where, view=view)
+        else:
+            said = _("{key} ({status}) is not in {view}: shown on the right")
+            said = said.format(key=ticket.key, status=status, view=view)
+        self.notify(visible(said), timeout=4, markup=False)
+
+    def pin(self, number: int | None) -> None:
+        """Hold the detail on ticket ``number``, one outside the view (None: let it follow the
+        cursor again). While it is held the queue is dimmed and its header says so, so the
+        highlighted row is not taken for the ticket the keys act on; j/k go back to it."""
+        if number is None:
+            self._pinned = None
+        else:
+            under = self._pinned[1] if self._pinned else self.queue_view.selected_number
+            self._pinned = (number, under)
+        self.queue_view.set_class(number is not None, "away")
+        self.show_header()
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -1054,6 +1191,7 @@ class WorkspaceScreen(Screen[None]):
         """Show the view ``name`` (built in, or saved: ``Queue.read_searches``)."""
         if name and name in self.views_titles:
             self.view_name = name
+            self._to_top = True  # not the row index of the view before: its first row
             self.load_queue(quick=True)
 
     @work(thread=True, group="views")

@@ -4,11 +4,14 @@ fill in or the key that does it, as bound now (``[keys]`` remaps included)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+from deskline.core.desk.workflow import Status
 from deskline.core.errors import DesklineError, Said, Step
 from deskline.core.language import _
 from deskline.tui.keys import REMAPPABLE
+from deskline.tui.language import status_word
 
 
 def in_app(error: DesklineError, key_for: Callable[[str], str | None]) -> str:
@@ -21,7 +24,16 @@ def in_app(error: DesklineError, key_for: Callable[[str], str | None]) -> str:
         key = key_for(part.action)
         return f"{what} ({key})" if key else what
 
-    return error.said(say)
+    return raw_states_said(error.said(say))
+
+
+RAW_STATE = re.compile(r"\b(" + "|".join(s.value for s in Status if "_" in s.value) + r")\b")
+
+
+def raw_states_said(text: str) -> str:
+    """A status core names by its stored value (``in_progress``) said as the workspace shows
+    it ("in progress", 处理中); the values that are words already stay as they are."""
+    return RAW_STATE.sub(lambda m: status_word(m.group(1)), text)
 
 
 def without_keys(error: DesklineError) -> str:

@@ -269,7 +269,12 @@ async def test_o_reopens(ana):
         app.screen.detail = ana.get("T-1")  # a resolved ticket is not in an open view
         await pilot.press("o")
         await settle(pilot)
+        assert isinstance(app.screen, TextEntry)  # why, first: the timeline says it
+        assert app.screen.heading == "Reopen T-1 (resolved), because"
+        await pilot.press(*"the fix did not hold", "enter")
+        await settle(pilot)
     assert ana.get("T-1").status == "in_progress"
+    assert ana.get("T-1").events[-1].reason == "the fix did not hold"
 
 
 async def test_slash_filters_as_you_type_and_escape_clears(ana):
@@ -706,9 +711,9 @@ def test_a_desk_without_stored_at_risk_instants_still_counts_right(desk):
     assert queue.counts() == counts
 
 
-async def test_a_quick_create_outside_the_search_closes_the_search_box(ana):
-    """The new ticket is not in My tickets searched: All open shows it, unsearched, and the
-    box that held the search closes (it stayed open and empty)."""
+async def test_a_quick_create_outside_the_view_stays_in_the_view_and_says_where(ana):
+    """The new ticket is not in My tickets searched: the view and its search stay (it
+    switched to All open), the detail shows the new ticket and the toast says where it is."""
     ana.take("T-1")
     app, running = await open_app(ana)
     async with running as pilot:
@@ -719,5 +724,7 @@ async def test_a_quick_create_outside_the_search_closes_the_search_box(ana):
         assert keys_of(app) == ["T-1"] and box.display
         await pilot.press("ctrl+t", *"Caller cannot print", "enter")
         await settle(pilot)
-        assert app.screen.view_name == "open" and app.screen.detail.key == "T-4"
-        assert (box.value, box.display, box.has_focus) == ("", False, False)
+        assert app.screen.view_name == "mine" and app.screen.detail.key == "T-4"
+        assert keys_of(app) == ["T-1"] and (box.value, box.display) == ("jam", True)
+        said = [str(n.message) for n in app._notifications]
+        assert "T-4 (new) is in All open, not in My tickets: shown on the right" in said
