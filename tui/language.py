@@ -8,9 +8,11 @@ the node is made (``speak_bindings(self)`` in ``__init__``).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from textual.binding import Binding, BindingsMap
-from textual.dom import DOMNode
+if TYPE_CHECKING:  # the command line says statuses from here too, and loads no Textual
+    from textual.binding import Binding
+    from textual.dom import DOMNode
 
 from deskline.core.language import N_, _
 
@@ -49,6 +51,8 @@ def said(binding: Binding) -> Binding:
 
 def speak_bindings(node: DOMNode) -> None:
     """Say ``node``'s own bindings (its class's, merged) in the current language."""
+    from textual.binding import BindingsMap
+
     keys = node._bindings.key_to_bindings
     node._bindings = BindingsMap.from_keys(
         {key: [said(b) for b in bindings] for key, bindings in keys.items()}

@@ -102,13 +102,23 @@ class Queue:
     def _searched(self, view_name: str, text: str, limit: int | None) -> list[int]:
         """The view searched with ``text``, in its order (a saved one: the order saved with
         it; every ticket: the best match first)."""
-        saved = self.searches.get(view_name)
         most = SEARCH_MOST if limit is None else min(limit, SEARCH_MOST)
-        # a queue searched stays in its order (most urgent first); every ticket: best match
-        sort = saved.sort if saved is not None else None if self.views[view_name].every else "due"
         return search.numbers(
-            self.desk, text, sort=sort, limit=most, within=self.query_of(view_name)
+            self.desk,
+            text,
+            sort=self.order_of(view_name),
+            limit=most,
+            within=self.query_of(view_name),
         )
+
+    def order_of(self, view_name: str) -> str | None:
+        """The order the view shows its tickets in, searched or not, as a search's sort (what
+        saving it keeps): a saved view's own; a queue's, most urgent first; every ticket:
+        None, the best match first for words (else the queue's)."""
+        saved = self.searches.get(view_name)
+        if saved is not None:
+            return saved.sort
+        return None if self.views[view_name].every else "due"
 
     def narrowable(self, view_name: str) -> bool:
         """Whether the view's own rows, in its order, hold every answer to words typed in

@@ -1222,7 +1222,8 @@ class WorkspaceScreen(Screen[None]):
     def _save_view(self, name: str, view: str, text: str) -> None:
         query = " ".join(q for q in (self.queue.query_of(view), text) if q)
         try:
-            saved = saved_views.save(self.desk, name, query)
+            # in the order it was shown in: a queue most urgent first, not by relevance
+            saved = saved_views.save(self.desk, name, query, sort=self.queue.order_of(view))
         except DesklineError as exc:
             self.post_message(self.Refused(_("save view"), self.said(exc)))
             return

@@ -49,7 +49,7 @@ def test_recompute_in_batches_moves_every_open_ticket(desk, monkeypatch, batch):
 def test_recompute_commits_each_batch_and_a_rerun_finishes(desk, monkeypatch):
     """A batch is one transaction: stopped at the second batch, the first stays stored and
     the second is not half-written; run again, it finishes."""
-    from deskline.core.desk import tickets as tickets_module
+    from deskline.core.policy import replan as replan_module  # recompute imports it when run
 
     monkeypatch.setattr(reads, "BATCH", 2)
     maker = Desk(desk.store, "ana", now=lambda: T0)
@@ -59,7 +59,7 @@ def test_recompute_commits_each_batch_and_a_rerun_finishes(desk, monkeypatch):
     slower = {**rules.targets, "P0": Target(parse_duration("30m"), parse_duration("4h"), "always")}
     Roster(desk.store).add("ada", role="admin")
     admin = Desk(desk.store, "ada", now=lambda: T0, rules=replace(rules, targets=slower))
-    real, calls = tickets_module.replan_batch, []
+    real, calls = replan_module.replan_batch, []
 
     def stops_at_the_second(*args):
         calls.append(args[-1])
@@ -68,7 +68,7 @@ def test_recompute_commits_each_batch_and_a_rerun_finishes(desk, monkeypatch):
             raise RuntimeError("killed")
         return found
 
-    monkeypatch.setattr(tickets_module, "replan_batch", stops_at_the_second)
+    monkeypatch.setattr(replan_module, "replan_batch", stops_at_the_second)
     with pytest.raises(RuntimeError, match="killed"):
         admin.recompute_sla()
     resolution = {row[0]: row[2] for row in schedules(admin)}
@@ -78,6 +78,6 @@ def test_recompute_commits_each_batch_and_a_rerun_finishes(desk, monkeypatch):
         False,
         False,
     ]
-    monkeypatch.setattr(tickets_module, "replan_batch", real)
+    monkeypatch.setattr(replan_module, "replan_batch", real)
     assert admin.recompute_sla() == 2  # the two the stopped run left
     assert all(row[2] == T0 + timedelta(hours=4) for row in schedules(admin))

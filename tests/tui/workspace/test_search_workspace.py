@@ -147,3 +147,26 @@ async def test_v_shows_my_saved_views_and_the_palette_saves_one(ana):
         await settle(pilot)
     mine = {v.name: v.query for v in saved_views.views(ana)}
     assert mine == {"vpn": "vpn", "sites": "site"}
+
+
+async def test_a_view_saved_from_a_queue_keeps_the_order_it_was_shown_in(ana):
+    # All open searched shows its matches most urgent first: saved, the view keeps that
+    # order (it was saved by relevance, and the urgent ticket fell below a better match)
+    ana.create("Printer offline, printer printer", priority="P3", customer="Initech")
+    ana.create("Printer smoking", priority="P0", customer="Globex")
+    app, running = await open_app(ana)
+    async with running as pilot:
+        await in_open_view(pilot, "T-1")
+        await pilot.press("slash", *"printer", "enter")
+        await settle(pilot)
+        shown = keys_of(app)
+        assert shown[0] == "T-5"  # the P0 first, as the queue orders
+        app.screen.action_save_view()
+        await settle(pilot)
+        await pilot.press(*"printers", "enter")
+        await settle(pilot)
+        app.screen.show_view("mine:printers")
+        await settle(pilot)
+        assert keys_of(app) == shown
+    saved = {v.name: v for v in saved_views.views(ana)}["printers"]
+    assert saved.query == "is:open printer" and saved.sort == "due"
