@@ -254,9 +254,6 @@ def state_word(state: str) -> str:
     return _(look.word) if look else state.replace("_", " ")
 
 
-_ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")  # a time as an event holds it
-
-
 def _shown(key: str, value: Any) -> str:
     """A value of a change, said as the rest of ``show`` says it: a status in words, a
     time in local time."""
@@ -264,7 +261,7 @@ def _shown(key: str, value: Any) -> str:
         return "—"
     if key == "status":
         return status_word(str(value))
-    if isinstance(value, str) and _ISO_TIME.match(value):
+    if key.endswith("_at") and isinstance(value, str):  # a time field (first_response_at)
         try:
             at = datetime.fromisoformat(value)
         except ValueError:
